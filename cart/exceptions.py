@@ -1,0 +1,11 @@
+from pharmacy.exceptions import DomainError
+
+
+class CartLineNotFound(DomainError):
+    code = "cart_line_not_found"
+    default_message = "That line is not in your cart."
+
+
+class CartCurrencyMismatch(DomainError):
+    code = "currency_mismatch"
+    default_message = "This item is priced in another currency than your cart."

@@ -1,0 +1,79 @@
+"""Cart reads: the lines with everything a page or endpoint shows, and what would block checkout."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from catalog.models import Strength
+from catalog.services import check_pack_purchasable
+from pharmacy.exceptions import DomainError
+from pharmacy.money import Money
+
+from .models import Cart, CartLine
+
+
+def list_cart_lines(*, cart: Cart) -> QuerySet[CartLine]:
+    return (
+        CartLine.objects.filter(cart=cart)
+        .select_related("pack__product")
+        .prefetch_related(
+            Prefetch("pack__strengths", queryset=Strength.objects.select_related("ingredient").order_by("position"))
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class CheckoutBlocker:
+    code: str
+    message: str
+    line_id: int | None = None
+    sku: str | None = None
+
+
+@dataclass
+class CartSummary:
+    cart: Cart
+    lines: list[CartLine]
+    total: Money
+    blockers: list[CheckoutBlocker] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+    @property
+    def prescription_required(self) -> bool:
+        return any(line.prescription_required for line in self.lines)
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+
+def get_cart_summary(*, cart: Cart) -> CartSummary:
+    """Lines, total, and the reasons (if any) that would make checkout refuse right now.
+
+    Prescription checks are not listed as blockers: the prescription is supplied at checkout.
+    """
+    lines = list(list_cart_lines(cart=cart))
+    total = Money.zero(cart.currency)
+    blockers: list[CheckoutBlocker] = []
+    for line in lines:
+        total += line.line_total
+        try:
+            check_pack_purchasable(pack=line.pack, quantity=line.quantity)
+        except DomainError as refusal:
+            blockers.append(CheckoutBlocker(refusal.code, refusal.message, line.pk, line.pack.sku))
+    if not lines:
+        blockers.append(CheckoutBlocker("cart_empty", "Your cart is empty."))
+    return CartSummary(cart=cart, lines=lines, total=total, blockers=blockers)
+
+
+def get_guest_cart(*, token) -> Cart | None:
+    import uuid
+
+    try:
+        return Cart.objects.filter(token=uuid.UUID(str(token)), user__isnull=True).first()
+    except (ValueError, TypeError):
+        return None

@@ -1,0 +1,41 @@
+from pharmacy.exceptions import DomainError
+
+
+class InvalidQuantity(DomainError):
+    code = "invalid_quantity"
+    default_message = "Quantity must be a whole number of at least 1."
+
+
+class PackUnavailable(DomainError):
+    code = "pack_unavailable"
+    default_message = "This item is not available to buy."
+
+
+class OutOfStock(DomainError):
+    code = "out_of_stock"
+    default_message = "There is not enough stock of this item."
+
+
+class QuantityLimitExceeded(DomainError):
+    code = "quantity_limit_exceeded"
+    default_message = "This item has a limit on how many packs one order may hold."
+
+
+class ControlledDrugNotSoldOnline(DomainError):
+    code = "controlled_drug_not_sold_online"
+    default_message = "This controlled drug is not sold online."
+
+
+class LeafletMissing(DomainError):
+    code = "leaflet_missing"
+    default_message = "This medicine has no published patient information leaflet, so it cannot be sold yet."
+
+
+class LeafletRevisionPublished(DomainError):
+    code = "leaflet_revision_published"
+    default_message = "A published leaflet revision never changes; draft a new revision instead."
+
+
+class LeafletIncomplete(DomainError):
+    code = "leaflet_incomplete"
+    default_message = "A leaflet needs all six standard sections before it can be published."

@@ -1,0 +1,12 @@
+"""Every row lock of the catalog, in one place. Locks are taken in primary-key order so that two
+checkouts touching the same packs in a different order cannot deadlock."""
+
+from collections.abc import Iterable
+
+from .models import Pack
+
+
+def packs_for_update(*, pack_ids: Iterable[int]) -> dict[int, Pack]:
+    # list() forces the query: a lazy queryset takes no lock.
+    packs = list(Pack.objects.filter(pk__in=set(pack_ids)).order_by("pk").select_for_update())
+    return {pack.pk: pack for pack in packs}

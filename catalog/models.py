@@ -1,0 +1,351 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+
+from pharmacy.money import Money
+
+from .exceptions import LeafletRevisionPublished
+from .identifiers import validate_gtin
+
+
+class LegalCategory(models.TextChoices):
+    GENERAL_SALE = "general_sale", "General sale (GSL)"
+    PHARMACY = "pharmacy", "Pharmacy only (P)"
+    PRESCRIPTION = "prescription", "Prescription only (POM)"
+
+
+class ControlledDrugSchedule(models.IntegerChoices):
+    SCHEDULE_1 = 1, "Schedule 1"
+    SCHEDULE_2 = 2, "Schedule 2"
+    SCHEDULE_3 = 3, "Schedule 3"
+    SCHEDULE_4 = 4, "Schedule 4"
+    SCHEDULE_5 = 5, "Schedule 5"
+
+
+class DosageForm(models.TextChoices):
+    TABLET = "tablet", "tablets"
+    CAPSULE = "capsule", "capsules"
+    ORAL_SOLUTION = "oral_solution", "oral solution"
+    CREAM = "cream", "cream"
+    INJECTION = "injection", "injection"
+
+
+class Route(models.TextChoices):
+    ORAL = "oral", "oral"
+    TOPICAL = "topical", "topical"
+    INTRATHECAL = "intrathecal", "intrathecal"
+
+
+class StrengthUnit(models.TextChoices):
+    MICROGRAM = "microgram", "microgram"
+    MILLIGRAM = "mg", "mg"
+    GRAM = "g", "g"
+    MILLILITRE = "mL", "mL"
+    UNIT = "unit", "unit"
+
+
+class Category(models.Model):
+    """A therapeutic area shoppers browse by, e.g. 'Pain relief' or 'Muscle and joint'."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ingredient(models.Model):
+    name = models.CharField(max_length=150, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name__icontains=text) | Q(packs__strengths__ingredient__name__icontains=text)
+        ).distinct()
+
+
+class Product(models.Model):
+    """A medicine as shoppers know it, e.g. 'Baclofen tablets'; its strengths and pack sizes are Packs.
+
+    `prescription_required` is derived from the legal category and never stored, so the two can't disagree.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True, help_text="A short, plain-language summary for shoppers.")
+    legal_category = models.CharField(max_length=20, choices=LegalCategory.choices)
+    controlled_drug_schedule = models.PositiveSmallIntegerField(
+        choices=ControlledDrugSchedule.choices, null=True, blank=True
+    )
+    dosage_form = models.CharField(max_length=20, choices=DosageForm.choices)
+    route = models.CharField(max_length=20, choices=Route.choices, default=Route.ORAL)
+    atc_code = models.CharField(
+        "ATC code", max_length=7, blank=True,
+        validators=[RegexValidator(r"^[A-Z]\d{2}[A-Z]{2}\d{2}$|^[A-Z](\d{2}([A-Z]([A-Z](\d{2})?)?)?)?$",
+                                   "Enter a WHO ATC code such as M03BX01.")],
+    )
+    categories = models.ManyToManyField(Category, related_name="products", blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # Schedule 1-4 controlled drugs are prescription-only by law; only Schedule 5 may be P or GSL.
+            models.CheckConstraint(
+                condition=Q(controlled_drug_schedule__isnull=True)
+                | Q(controlled_drug_schedule=5)
+                | Q(legal_category=LegalCategory.PRESCRIPTION),
+                name="controlled_drug_schedule_1_to_4_is_prescription_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(legal_category__in=LegalCategory.values), name="product_legal_category_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:product-detail", kwargs={"slug": self.slug})
+
+    @property
+    def prescription_required(self) -> bool:
+        return self.legal_category == LegalCategory.PRESCRIPTION
+
+    @property
+    def is_controlled_drug(self) -> bool:
+        return self.controlled_drug_schedule is not None
+
+
+class PackQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, product__is_active=True)
+
+    def in_stock(self):
+        return self.filter(stock_quantity__gt=0)
+
+    def with_details(self):
+        return self.select_related("product").prefetch_related(
+            Prefetch("strengths", queryset=Strength.objects.select_related("ingredient").order_by("position", "pk"))
+        )
+
+
+class Pack(models.Model):
+    """What is sold and stocked: e.g. 'Baclofen 10 mg tablets, 84 tablets'."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="packs")
+    sku = models.CharField("SKU", max_length=40, unique=True,
+                           validators=[RegexValidator(r"^[A-Z0-9][A-Z0-9-]*$", "Use capitals, digits and dashes.")])
+    gtin = models.CharField("GTIN", max_length=14, unique=True, null=True, blank=True, validators=[validate_gtin])
+    pack_size = models.PositiveIntegerField(validators=[MinValueValidator(1)],
+                                            help_text="Count of tablets/capsules, or volume in the pack unit.")
+    pack_unit = models.CharField(max_length=20, default="tablets", help_text="e.g. tablets, capsules, mL")
+    price_amount = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    currency = models.CharField(max_length=3, default=settings.PHARMACY_CURRENCY)
+    stock_quantity = models.PositiveIntegerField(default=0)
+    max_per_order = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text="Largest number of this pack one order may hold; empty for no limit.",
+    )
+    is_active = models.BooleanField(default=True)
+    image = models.ImageField(upload_to="packs/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["product__name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(stock_quantity__gte=0), name="pack_stock_not_negative"),
+            models.CheckConstraint(condition=Q(price_amount__gte=0), name="pack_price_not_negative"),
+            models.CheckConstraint(condition=Q(pack_size__gte=1), name="pack_size_positive"),
+            models.CheckConstraint(
+                condition=Q(max_per_order__isnull=True) | Q(max_per_order__gte=1), name="pack_max_per_order_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def price(self) -> Money:
+        return Money(self.price_amount, self.currency)
+
+    @property
+    def strength_label(self) -> str:
+        """'10 mg', '5 mg/5 mL', '8 mg/500 mg'. Reads the prefetched strengths (see with_details())."""
+        return "/".join(strength.label for strength in self.strengths.all())
+
+    @property
+    def display_name(self) -> str:
+        """'Baclofen 10 mg tablets, 84 tablets' from the product name and the pack's strengths."""
+        product_name = self.product.name
+        form = self.product.get_dosage_form_display()
+        base = product_name.removesuffix(" " + form) if product_name.endswith(" " + form) else product_name
+        strength = self.strength_label
+        middle = f"{base} {strength} {form}" if strength else product_name
+        return f"{middle}, {self.pack_size} {self.pack_unit}"
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock_quantity > 0
+
+
+class Strength(models.Model):
+    """The amount of one active ingredient in a pack: 10 mg, or 5 mg per 5 mL (`per_amount` + `per_unit`)."""
+
+    pack = models.ForeignKey(Pack, on_delete=models.CASCADE, related_name="strengths")
+    ingredient = models.ForeignKey(Ingredient, on_delete=models.PROTECT, related_name="strengths")
+    amount = models.DecimalField(max_digits=10, decimal_places=3)
+    unit = models.CharField(max_length=10, choices=StrengthUnit.choices)
+    per_amount = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
+    per_unit = models.CharField(max_length=10, choices=StrengthUnit.choices, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="strength_amount_positive"),
+            models.CheckConstraint(
+                condition=(Q(per_amount__isnull=True) & Q(per_unit="")) | (Q(per_amount__gt=0) & ~Q(per_unit="")),
+                name="strength_per_amount_and_unit_together",
+            ),
+            models.UniqueConstraint(fields=["pack", "ingredient"], name="strength_one_per_ingredient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ingredient} {self.label}"
+
+    @staticmethod
+    def _number(value: Decimal) -> str:
+        return format(value.normalize(), "f")
+
+    @property
+    def label(self) -> str:
+        text = f"{self._number(self.amount)} {self.unit}"
+        if self.per_amount is not None:
+            text += f"/{self._number(self.per_amount)} {self.per_unit}"
+        return text
+
+
+class LeafletSectionKey(models.TextChoices):
+    """The six headings of the EU package leaflet (QRD template), in order; stable keys map US labels too."""
+
+    WHAT_IT_IS = "what_it_is", "What it is and what it is used for"
+    BEFORE_YOU_TAKE = "before_you_take", "What you need to know before you take it"
+    HOW_TO_TAKE = "how_to_take", "How to take it"
+    SIDE_EFFECTS = "side_effects", "Possible side effects"
+    STORAGE = "storage", "How to store it"
+    CONTENTS = "contents", "Contents of the pack and other information"
+
+
+LEAFLET_SECTION_ORDER = {key: index for index, key in enumerate(LeafletSectionKey.values)}
+
+
+class LeafletRevisionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+    def with_sections(self):
+        return self.prefetch_related(Prefetch("sections", queryset=LeafletSection.objects.order_by("position")))
+
+
+class LeafletRevision(models.Model):
+    """One version of a product's patient information leaflet.
+
+    Drafts are edited freely; publishing freezes a revision for good (see catalog.services), because
+    order lines point at the exact revision a shopper received.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="leaflet_revisions")
+    number = models.PositiveIntegerField()
+    revised_on = models.DateField(help_text="'This leaflet was last revised in' date printed on the leaflet.")
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LeafletRevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["product", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "number"], name="leaflet_revision_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="leaflet_revision_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        state = "published" if self.is_published else "draft"
+        return f"{self.product} leaflet, revision {self.number} ({state})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def refuse_if_published(self) -> None:
+        """Published revisions are immutable whoever asks: admin, import, shell. Publishing itself uses
+        an UPDATE of published_at (catalog.services), which does not come through here."""
+        if self.pk and LeafletRevision.objects.filter(pk=self.pk, published_at__isnull=False).exists():
+            raise LeafletRevisionPublished(
+                f"Revision {self.number} of {self.product} is published and cannot change; "
+                "draft a new revision instead."
+            )
+
+    def save(self, *args, **kwargs):
+        self.refuse_if_published()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.refuse_if_published()
+        return super().delete(*args, **kwargs)
+
+
+class LeafletSection(models.Model):
+    revision = models.ForeignKey(LeafletRevision, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(max_length=30, choices=LeafletSectionKey.choices)
+    heading = models.CharField(max_length=200, help_text="Heading as printed, e.g. '1. What Baclofen is ...'")
+    body = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["revision", "key"], name="leaflet_section_key_unique")]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    def save(self, *args, **kwargs):
+        self.revision.refuse_if_published()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.revision.refuse_if_published()
+        return super().delete(*args, **kwargs)

@@ -1,0 +1,2 @@
+app_name = "orders"
+urlpatterns: list = []

@@ -1,0 +1,147 @@
+"""API plumbing shared by every app: the one error shape, and pagination.
+
+Every 4xx/5xx from the API is an RFC 9457 problem document:
+    {"type", "title", "status", "detail", "code", "errors": [{"field", "code", "message"}]}
+Domain errors map to HTTP here and only here.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions as drf_exceptions
+from rest_framework import pagination, status
+from rest_framework.response import Response
+
+from cart import exceptions as cart_errors
+from catalog import exceptions as catalog_errors
+from orders import exceptions as order_errors
+from pharmacy.exceptions import DomainError
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+# The one table from domain error to HTTP status. Anything not listed is a 422: the request was
+# understood and well-formed, and a business rule refused it.
+DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
+    catalog_errors.OutOfStock: status.HTTP_409_CONFLICT,
+    order_errors.InvalidOrderTransition: status.HTTP_409_CONFLICT,
+    order_errors.IdempotencyKeyInUse: status.HTTP_409_CONFLICT,
+    order_errors.NotAPharmacist: status.HTTP_403_FORBIDDEN,
+    order_errors.PrescriptionFileTooLarge: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    order_errors.PrescriptionFileType: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    cart_errors.CartLineNotFound: status.HTTP_404_NOT_FOUND,
+}
+
+
+def domain_error_status(exc: DomainError) -> int:
+    for error_class in type(exc).__mro__:
+        if error_class in DOMAIN_ERROR_STATUS:
+            return DOMAIN_ERROR_STATUS[error_class]
+    return status.HTTP_422_UNPROCESSABLE_ENTITY
+
+
+def problem(
+    *, status_code: int, code: str, title: str, detail: str, errors: list[dict] | None = None
+) -> dict:
+    return {
+        "type": f"urn:pharmacy:problem:{code}",
+        "title": title,
+        "status": status_code,
+        "detail": detail,
+        "code": code,
+        "errors": errors or [],
+    }
+
+
+def _flatten_validation_errors(detail, prefix: str = "") -> list[dict]:
+    """Turn DRF's nested {"field": ["msg"]} into a flat list with dotted field paths."""
+    errors: list[dict] = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = "" if key in ("non_field_errors", "__all__") else str(key)
+            path = f"{prefix}.{name}" if prefix and name else (name or prefix)
+            errors.extend(_flatten_validation_errors(value, path))
+    elif isinstance(detail, list):
+        if all(isinstance(item, str) for item in detail):
+            for item in detail:
+                errors.append({"field": prefix or None, "code": getattr(item, "code", "invalid"), "message": str(item)})
+        else:
+            for index, item in enumerate(detail):
+                errors.extend(_flatten_validation_errors(item, f"{prefix}[{index}]" if prefix else f"[{index}]"))
+    else:
+        errors.append({"field": prefix or None, "code": getattr(detail, "code", "invalid"), "message": str(detail)})
+    return errors
+
+
+def _problem_response(body: dict, headers: dict | None = None) -> Response:
+    response = Response(body, status=body["status"], headers=headers)
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        status_code = domain_error_status(exc)
+        errors = [{"field": exc.field, "code": exc.code, "message": exc.message, **_jsonable(exc.extra)}]
+        return _problem_response(
+            problem(
+                status_code=status_code, code=exc.code, title=_title(status_code), detail=exc.message, errors=errors
+            )
+        )
+    if isinstance(exc, Http404):
+        exc = drf_exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = drf_exceptions.PermissionDenied()
+    if isinstance(exc, drf_exceptions.APIException):
+        headers = {}
+        if getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = exc.auth_header
+        if getattr(exc, "wait", None) is not None:
+            headers["Retry-After"] = str(int(exc.wait))
+        if isinstance(exc, drf_exceptions.ValidationError):
+            errors = _flatten_validation_errors(exc.detail)
+            detail = "The request has invalid fields: " + ", ".join(
+                sorted({e["field"] or "(request)" for e in errors})
+            )
+            code = "invalid"
+        else:
+            detail = str(exc.detail)
+            code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
+            errors = []
+        return _problem_response(
+            problem(status_code=exc.status_code, code=code, title=_title(exc.status_code), detail=detail, errors=errors),
+            headers=headers,
+        )
+    return None  # DRF lets Django handle the rest; handler500 below keeps the shape
+
+
+def _title(status_code: int) -> str:
+    from http import HTTPStatus
+
+    return HTTPStatus(status_code).phrase
+
+
+def _jsonable(extra: dict) -> dict:
+    return {key: value if isinstance(value, (str, int, float, bool, type(None), list)) else str(value)
+            for key, value in extra.items()}
+
+
+def api_not_found(request, exception=None):
+    body = problem(status_code=404, code="not_found", title="Not Found", detail="No such resource.")
+    return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def api_server_error(request):
+    body = problem(
+        status_code=500, code="server_error", title="Internal Server Error",
+        detail="Something went wrong on our side. It has been logged.",
+    )
+    return JsonResponse(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100

@@ -1,0 +1,19 @@
+"""The root of every business-rule refusal. Interfaces translate these; services never raise HTTP errors."""
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A rule refused the request. `code` is stable for clients; `message` is for people."""
+
+    code = "domain_error"
+    default_message = "The request was refused."
+
+    def __init__(self, message: str | None = None, *, field: str | None = None, **extra: Any) -> None:
+        self.message = message or self.default_message
+        self.field = field
+        self.extra = extra
+        super().__init__(self.message)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"

@@ -1,0 +1,24 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from .api import api_not_found, api_server_error
+
+
+def health(request):
+    """For load balancers and compose health checks: answers when the database does."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return api_not_found(request, exception)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return api_server_error(request)
+    return render(request, "500.html", status=500)

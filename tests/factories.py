@@ -1,0 +1,105 @@
+"""Factories for the domain's rows. Packs come with a strength and, by default, a published leaflet,
+because a medicine without one cannot be sold."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from catalog.identifiers import make_gtin13
+from catalog.models import Category, Ingredient, LeafletRevision, LeafletSectionKey, Pack, Product, Strength
+from catalog.services import SectionText, publish_new_leaflet_revision
+from orders.models import PHARMACISTS_GROUP
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"shopper{n}@example.org")
+    full_name = factory.Faker("name", locale="en_GB")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class PharmacistFactory(UserFactory):
+    email = factory.Sequence(lambda n: f"pharmacist{n}@example.org")
+    is_staff = True
+
+    @factory.post_generation
+    def pharmacists_group(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get(name=PHARMACISTS_GROUP))
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Testamol{n} tablets")
+    slug = factory.Sequence(lambda n: f"testamol{n}-tablets")
+    legal_category = "general_sale"
+    dosage_form = "tablet"
+    route = "oral"
+
+    @factory.post_generation
+    def leaflet(obj, create, extracted, **kwargs):
+        """Publish a complete leaflet unless `leaflet=False`."""
+        if create and extracted is not False:
+            publish_leaflet(obj)
+
+
+class PackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pack
+        skip_postgeneration_save = True
+
+    product = factory.SubFactory(ProductFactory)
+    sku = factory.Sequence(lambda n: f"TEST-{n:05d}")
+    gtin = factory.Sequence(lambda n: make_gtin13(f"29{n:010d}"))
+    pack_size = 16
+    pack_unit = "tablets"
+    price_amount = Decimal("3.49")
+    currency = "GBP"
+    stock_quantity = 100
+
+    @factory.post_generation
+    def strength(obj, create, extracted, **kwargs):
+        """One active ingredient named after the product, `strength=Decimal("10")` mg by default."""
+        if create:
+            ingredient, _ = Ingredient.objects.get_or_create(name=obj.product.name.split(" ")[0].lower())
+            Strength.objects.create(pack=obj, ingredient=ingredient, amount=extracted or Decimal("10"), unit="mg")
+
+
+def leaflet_sections(name: str, marker: str = "") -> list[SectionText]:
+    return [
+        SectionText(key, f"{index}. {label.replace('it', name, 1)}", f"{label} for {name}. {marker}".strip())
+        for index, (key, label) in enumerate(LeafletSectionKey.choices, start=1)
+    ]
+
+
+def publish_leaflet(product: Product, *, marker: str = "", revised_on=None) -> LeafletRevision:
+    return publish_new_leaflet_revision(
+        product=product,
+        revised_on=revised_on or datetime.date(2026, 1, 1),
+        sections=leaflet_sections(product.name, marker),
+    )
