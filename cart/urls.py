@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "cart"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.cart_detail, name="detail"),
+    path("add/", views.cart_add, name="add"),
+]
