@@ -41,7 +41,12 @@ class PrescriptionFileType(DomainError):
     default_message = "Upload a PDF, JPEG or PNG file."
 
 
-class NotAPharmacist(DomainError):
+class NotAllowed(DomainError):
+    code = "not_allowed"
+    default_message = "You are not allowed to do that."
+
+
+class NotAPharmacist(NotAllowed):
     code = "not_a_pharmacist"
     default_message = "Only a pharmacist can review prescriptions."
 
@@ -64,3 +69,12 @@ class IdempotencyKeyInUse(DomainError):
 class InvalidCheckoutDetails(DomainError):
     code = "invalid_checkout_details"
     default_message = "The shipping or contact details are incomplete."
+
+
+class OrderNotFound(DomainError):
+    code = "order_not_found"
+    default_message = "No such order."
+
+
+class EmailDeliveryFailed(Exception):
+    """The mail server refused or could not be reached; the task retries. Not a DomainError: no client sees it."""

@@ -28,7 +28,7 @@ DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
     catalog_errors.OutOfStock: status.HTTP_409_CONFLICT,
     order_errors.InvalidOrderTransition: status.HTTP_409_CONFLICT,
     order_errors.IdempotencyKeyInUse: status.HTTP_409_CONFLICT,
-    order_errors.NotAPharmacist: status.HTTP_403_FORBIDDEN,
+    order_errors.NotAllowed: status.HTTP_403_FORBIDDEN,
     order_errors.PrescriptionFileTooLarge: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     order_errors.PrescriptionFileType: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     cart_errors.CartLineNotFound: status.HTTP_404_NOT_FOUND,

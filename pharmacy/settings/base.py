@@ -109,10 +109,11 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+OUTBOX_REDISPATCH_SECONDS = env.int("OUTBOX_REDISPATCH_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
     "redispatch-pending-outbox": {
         "task": "orders.tasks.dispatch_pending_outbox_task",
-        "schedule": timedelta(seconds=env.int("OUTBOX_REDISPATCH_SECONDS", default=60)),
+        "schedule": timedelta(seconds=OUTBOX_REDISPATCH_SECONDS),
     },
     "expire-stale-carts": {
         "task": "cart.tasks.delete_stale_guest_carts_task",
@@ -157,8 +158,8 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+        "BACKEND": "pharmacy.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

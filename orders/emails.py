@@ -1,0 +1,70 @@
+"""The e-mails the outbox sends. Content only: sending and retrying belong to services.notifications."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+from catalog.models import LeafletRevision, LeafletSection
+
+from .models import MessageKind, Order, OrderEvent, OutboxMessage
+
+SUBJECTS = {
+    MessageKind.ORDER_PLACED: "Your order {number} has been received",
+    MessageKind.ORDER_APPROVED: "Your order {number} has been approved",
+    MessageKind.ORDER_REJECTED: "Your order {number} could not be supplied",
+    MessageKind.ORDER_DISPATCHED: "Your order {number} is on its way",
+    MessageKind.ORDER_CANCELLED: "Your order {number} has been cancelled",
+}
+
+
+def _order_for_email(order_id: int) -> Order:
+    return (
+        Order.objects.select_related("prescription")
+        .prefetch_related(
+            "lines",
+            Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "pk")),
+        )
+        .get(pk=order_id)
+    )
+
+
+def build_order_email(*, message: OutboxMessage) -> EmailMessage:
+    order = _order_for_email(message.order_id)
+    last_event = list(order.events.all())[-1] if order.events.all() else None
+    context = {
+        "order": order,
+        "lines": list(order.lines.all()),
+        "kind": message.kind,
+        "reason": last_event.reason if last_event else "",
+        "pharmacy_name": settings.PHARMACY_NAME,
+        "pharmacy_email": settings.PHARMACY_CONTACT_EMAIL,
+        "pharmacy_phone": settings.PHARMACY_CONTACT_PHONE,
+        "pharmacy_registration": settings.PHARMACY_REGISTRATION,
+    }
+    email = EmailMessage(
+        subject=SUBJECTS[message.kind].format(number=order.number),
+        body=render_to_string(f"orders/email/{message.kind}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.recipient],
+        headers={"X-Pharmacy-Order": order.number, "X-Pharmacy-Message": f"{message.kind}:{message.pk}"},
+    )
+    if message.kind == MessageKind.ORDER_PLACED:
+        for filename, content in leaflet_attachments(order):
+            email.attach(filename, content, "application/pdf")
+    return email
+
+
+def leaflet_attachments(order: Order) -> list[tuple[str, bytes]]:
+    """The exact leaflet revision each line was sold with, once per revision, as a PDF."""
+    from catalog.leaflet_pdf import render_leaflet_pdf
+
+    revision_ids = sorted({line.leaflet_revision_id for line in order.lines.all()})
+    revisions = LeafletRevision.objects.filter(pk__in=revision_ids).select_related("product").prefetch_related(
+        Prefetch("sections", queryset=LeafletSection.objects.order_by("position"))
+    )
+    return [
+        (f"leaflet-{slugify(revision.product.name)}-rev{revision.number}.pdf", render_leaflet_pdf(revision=revision))
+        for revision in revisions
+    ]

@@ -1,0 +1,51 @@
+"""Order and prescription reads, each shaped for the page or endpoint that shows it."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .models import Order, OrderEvent, OrderLine, OrderStatus, Prescription, PrescriptionStatus
+
+
+def _with_lines_and_events(orders: QuerySet[Order]) -> QuerySet[Order]:
+    return orders.select_related("prescription").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("leaflet_revision").order_by("pk")),
+        Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "pk")),
+    )
+
+
+def list_orders_for_user(*, user) -> QuerySet[Order]:
+    return _with_lines_and_events(Order.objects.filter(user=user)).order_by("-created_at", "-pk")
+
+
+def get_order_for_user(*, user, number: str) -> Order:
+    """Raises Order.DoesNotExist for another shopper's order, exactly as for a missing one."""
+    return _with_lines_and_events(Order.objects.filter(user=user)).get(number=number)
+
+
+def list_orders_awaiting_review() -> QuerySet[Order]:
+    """The pharmacist's queue: oldest first, so nobody waits longest."""
+    return (
+        _with_lines_and_events(Order.objects.filter(status=OrderStatus.AWAITING_PRESCRIPTION_REVIEW))
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
+
+
+def get_order_for_review(*, number: str) -> Order:
+    return _with_lines_and_events(Order.objects.select_related("user")).get(number=number)
+
+
+def list_prescriptions_for_user(*, user) -> QuerySet[Prescription]:
+    return Prescription.objects.filter(owner=user).prefetch_related("items__pack__product").order_by("-uploaded_at")
+
+
+def get_prescription_for_user(*, user, prescription_id) -> Prescription:
+    return list_prescriptions_for_user(user=user).get(pk=prescription_id)
+
+
+def list_usable_prescriptions(*, user) -> QuerySet[Prescription]:
+    """The shopper's prescriptions that checkout can accept: awaiting review, or approved and in date."""
+    today = timezone.localdate()
+    return list_prescriptions_for_user(user=user).filter(
+        Q(status=PrescriptionStatus.SUBMITTED) | Q(status=PrescriptionStatus.APPROVED, valid_until__gte=today)
+    )

@@ -1,0 +1,220 @@
+"""Prescriptions: the shopper's upload, and the pharmacist's decision with its dispensing record."""
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.models import LegalCategory, Pack
+
+from ..exceptions import (
+    InvalidDispensingRecord,
+    NotAPharmacist,
+    PrescriptionExpired,
+    PrescriptionFileTooLarge,
+    PrescriptionFileType,
+    PrescriptionNotUsable,
+)
+from ..locks import prescription_for_update
+from ..models import PHARMACISTS_GROUP, Prescription, PrescriptionItem, PrescriptionStatus
+
+# What each accepted type's file starts with, and the names and MIME types a client may claim for it.
+FILE_SIGNATURES = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+}
+EXTENSIONS = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+CLAIMED_ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "application/x-pdf": "application/pdf"}
+
+
+def is_pharmacist(user) -> bool:
+    """Membership of the Pharmacists group, which holds the review permission. Being a superuser
+    is not enough: a professional decision needs a registered pharmacist."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return False
+    return user.groups.filter(
+        name=PHARMACISTS_GROUP,
+        permissions__codename="review_prescription",
+        permissions__content_type__app_label="orders",
+    ).exists()
+
+
+def ensure_pharmacist(user) -> None:
+    if not is_pharmacist(user):
+        raise NotAPharmacist("Only a pharmacist in the Pharmacists group can review prescriptions.")
+
+
+def _sniff(head: bytes) -> str | None:
+    for content_type, signatures in FILE_SIGNATURES.items():
+        if any(head.startswith(signature) for signature in signatures):
+            return content_type
+    return None
+
+
+def _claimed_type(uploaded: UploadedFile) -> str | None:
+    name = (uploaded.name or "").lower()
+    extension = name[name.rfind("."):] if "." in name else ""
+    by_name = EXTENSIONS.get(extension)
+    claimed = (getattr(uploaded, "content_type", None) or "").split(";")[0].strip().lower()
+    claimed = CLAIMED_ALIASES.get(claimed, claimed)
+    if claimed in FILE_SIGNATURES and by_name and claimed != by_name:
+        raise PrescriptionFileType(
+            f"The file name says {by_name} but the upload says {claimed}.", field="file"
+        )
+    return by_name or (claimed if claimed in FILE_SIGNATURES else None)
+
+
+def _check_image(data: bytes) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise PrescriptionFileType("The image is damaged or incomplete.", field="file") from None
+
+
+@transaction.atomic
+def submit_prescription(*, owner, uploaded_file: UploadedFile) -> Prescription:
+    """Store an uploaded prescription privately, after checking its size and that its content is
+    what its name and type claim (a PDF, PNG or JPEG)."""
+    limit = settings.PRESCRIPTION_MAX_UPLOAD_BYTES
+    if uploaded_file.size is None or uploaded_file.size > limit:
+        raise PrescriptionFileTooLarge(
+            f"The file is {uploaded_file.size or 0:,} bytes; the limit is {limit:,} bytes ({limit // 1048576} MB).",
+            field="file", limit=limit,
+        )
+    if uploaded_file.size == 0:
+        raise PrescriptionFileType("The file is empty.", field="file")
+    claimed = _claimed_type(uploaded_file)
+    if claimed is None:
+        raise PrescriptionFileType("Upload a PDF, JPEG or PNG file.", field="file")
+    uploaded_file.seek(0)
+    data = uploaded_file.read()
+    actual = _sniff(data[:16])
+    if actual != claimed:
+        described = {"application/pdf": "a PDF", "image/png": "a PNG image", "image/jpeg": "a JPEG image"}
+        raise PrescriptionFileType(
+            f"The file claims to be {described[claimed]} but its content is "
+            f"{described.get(actual, 'not a PDF, JPEG or PNG')}.",
+            field="file",
+        )
+    if actual != "application/pdf":
+        _check_image(data)
+    prescription = Prescription(
+        owner=owner,
+        original_filename=(uploaded_file.name or "prescription")[-255:],
+        content_type=actual,
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    uploaded_file.seek(0)
+    prescription.file.save("upload", uploaded_file, save=False)
+    try:
+        prescription.save()
+    except Exception:
+        # The row failed: do not leave a stray copy of someone's health data on disk.
+        prescription.file.delete(save=False)
+        raise
+    return prescription
+
+
+@dataclass(frozen=True)
+class AuthorisedItem:
+    pack: Pack
+    quantity: int  # dosage units: tablets, capsules, mL
+    directions: str = ""
+
+
+@dataclass(frozen=True)
+class DispensingRecord:
+    prescriber_name: str
+    prescriber_registration: str
+    issued_on: date
+    valid_until: date
+    items: list[AuthorisedItem] = field(default_factory=list)
+
+
+def _validity_days(record: DispensingRecord) -> int:
+    controlled = any(
+        item.pack.product.controlled_drug_schedule in (2, 3, 4) for item in record.items
+    )
+    return settings.CONTROLLED_PRESCRIPTION_VALIDITY_DAYS if controlled else settings.PRESCRIPTION_VALIDITY_DAYS
+
+
+def validate_dispensing_record(record: DispensingRecord) -> None:
+    today = timezone.localdate()
+    if not record.prescriber_name.strip():
+        raise InvalidDispensingRecord("Enter the prescriber's name.", field="prescriber_name")
+    if not record.prescriber_registration.strip():
+        raise InvalidDispensingRecord("Enter the prescriber's registration number.", field="prescriber_registration")
+    if record.issued_on > today:
+        raise InvalidDispensingRecord("The issue date cannot be in the future.", field="issued_on")
+    if record.valid_until < record.issued_on:
+        raise InvalidDispensingRecord("The prescription cannot expire before it was issued.", field="valid_until")
+    if not record.items:
+        raise InvalidDispensingRecord("Record at least one medicine the prescription authorises.", field="items")
+    for index, item in enumerate(record.items):
+        if item.quantity < 1:
+            raise InvalidDispensingRecord("Each authorised quantity must be at least 1.", field=f"items[{index}].quantity")
+        if item.pack.product.legal_category != LegalCategory.PRESCRIPTION:
+            raise InvalidDispensingRecord(
+                f"{item.pack.display_name} is not a prescription-only medicine.", field=f"items[{index}].sku"
+            )
+    longest = record.issued_on + timedelta(days=_validity_days(record))
+    if record.valid_until > longest:
+        raise InvalidDispensingRecord(
+            f"This prescription can be valid until {longest:%d %B %Y} at the latest.", field="valid_until"
+        )
+    if record.valid_until < today:
+        raise PrescriptionExpired(
+            f"The prescription expired on {record.valid_until:%d %B %Y} and cannot be approved.", field="valid_until"
+        )
+
+
+@transaction.atomic
+def approve_prescription(*, prescription: Prescription, pharmacist, record: DispensingRecord) -> Prescription:
+    ensure_pharmacist(pharmacist)
+    prescription = prescription_for_update(prescription_id=prescription.pk)
+    if prescription.status != PrescriptionStatus.SUBMITTED:
+        raise PrescriptionNotUsable(
+            f"This prescription was already {prescription.get_status_display().lower()}.", field="prescription"
+        )
+    validate_dispensing_record(record)
+    prescription.status = PrescriptionStatus.APPROVED
+    prescription.prescriber_name = record.prescriber_name.strip()
+    prescription.prescriber_registration = record.prescriber_registration.strip()
+    prescription.issued_on = record.issued_on
+    prescription.valid_until = record.valid_until
+    prescription.reviewed_by = pharmacist
+    prescription.reviewed_at = timezone.now()
+    prescription.save()
+    PrescriptionItem.objects.bulk_create(
+        PrescriptionItem(prescription=prescription, pack=item.pack, quantity=item.quantity, directions=item.directions)
+        for item in record.items
+    )
+    return prescription
+
+
+@transaction.atomic
+def reject_prescription(*, prescription: Prescription, pharmacist, reason: str) -> Prescription:
+    ensure_pharmacist(pharmacist)
+    if not reason or not reason.strip():
+        raise InvalidDispensingRecord("Give the reason for rejecting the prescription.", field="reason")
+    prescription = prescription_for_update(prescription_id=prescription.pk)
+    if prescription.status != PrescriptionStatus.SUBMITTED:
+        raise PrescriptionNotUsable(
+            f"This prescription was already {prescription.get_status_display().lower()}.", field="prescription"
+        )
+    prescription.status = PrescriptionStatus.REJECTED
+    prescription.rejection_reason = reason.strip()
+    prescription.reviewed_by = pharmacist
+    prescription.reviewed_at = timezone.now()
+    prescription.save()
+    return prescription
