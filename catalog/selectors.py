@@ -2,7 +2,11 @@
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from pharmacy.exceptions import DomainError
+
+from .exceptions import ControlledDrugNotSoldOnline
 from .models import Category, LeafletRevision, Pack, Product
+from .services import check_pack_purchasable
 
 
 def _packs_prefetch(*, active_only: bool = True) -> Prefetch:
@@ -28,14 +32,32 @@ def list_products(
     return products.prefetch_related(_packs_prefetch(), "categories").order_by("name")
 
 
-def get_product_for_display(*, slug: str) -> Product:
-    """One active product with its packs, categories and current leaflet (`current_leaflet`, or None)."""
+def get_product_for_display(*, slug: str | None = None, product_id: int | None = None) -> Product:
+    """One active product, by slug or id, with its packs, categories and current leaflet
+    (`current_leaflet`, or None). Raises Product.DoesNotExist."""
+    lookup = {"slug": slug} if slug is not None else {"pk": product_id}
     product = (
         Product.objects.active()
         .prefetch_related(_packs_prefetch(), "categories")
-        .get(slug=slug)
+        .get(**lookup)
     )
     product.current_leaflet = get_current_leaflet_revision(product=product)
+    return product
+
+
+def annotate_purchase_refusals(*, product: Product) -> Product:
+    """Ask the one purchase policy about each prefetched pack (one unit, stock aside) and set
+    `pack.purchase_refusal` to its DomainError or None, and `product.controlled_drug_refusal` when the
+    product is a controlled drug this pharmacy does not sell online. No queries."""
+    product.controlled_drug_refusal = None
+    for pack in product.packs.all():
+        try:
+            check_pack_purchasable(pack=pack, quantity=1, check_stock=False)
+            pack.purchase_refusal = None
+        except DomainError as refusal:
+            pack.purchase_refusal = refusal
+            if isinstance(refusal, ControlledDrugNotSoldOnline):
+                product.controlled_drug_refusal = refusal
     return product
 
 
