@@ -1,0 +1,92 @@
+"""Catalog API shapes. Input serializers check query parameters; output serializers read rows the
+selectors have already shaped, so none of them queries per row."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from catalog.models import Category, LeafletRevision, LeafletSection, LegalCategory, Pack, Product
+
+PRODUCT_ORDERINGS = ("name", "-name", "created_at", "-created_at")
+
+
+class ProductListFilterInputSerializer(serializers.Serializer):
+    search = serializers.CharField(required=False, allow_blank=True, max_length=100,
+                                   help_text="Part of the medicine's name or of an active ingredient's name.")
+    category = serializers.SlugField(required=False, max_length=100, help_text="A category slug.")
+    legal_category = serializers.ChoiceField(choices=LegalCategory.choices, required=False)
+    in_stock = serializers.BooleanField(required=False,
+                                        help_text="true: some pack is in stock; false: none is.")
+    ordering = serializers.ChoiceField(choices=PRODUCT_ORDERINGS, required=False, default="name",
+                                       help_text="Sort key; a leading '-' sorts descending.")
+
+
+class MoneyOutputSerializer(serializers.Serializer):
+    """{"amount": "4.99", "currency": "GBP"}: a decimal string and an ISO 4217 code."""
+
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField(min_length=3, max_length=3)
+
+
+class CategoryOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "name", "slug", "description"]
+
+
+class PackOutputSerializer(serializers.ModelSerializer):
+    # Stock counts are commercially sensitive: clients see only whether a pack is in stock.
+    display_name = serializers.CharField(read_only=True)
+    strength = serializers.CharField(source="strength_label", read_only=True,
+                                     help_text="e.g. '10 mg', '5 mg/5 mL'.")
+    price = MoneyOutputSerializer(read_only=True)
+    in_stock = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Pack
+        fields = ["id", "sku", "gtin", "display_name", "strength", "pack_size", "pack_unit", "price",
+                  "in_stock", "max_per_order"]
+
+
+class ProductListOutputSerializer(serializers.ModelSerializer):
+    prescription_required = serializers.BooleanField(read_only=True)
+    categories = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    packs = PackOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Product
+        fields = ["id", "name", "slug", "legal_category", "prescription_required", "controlled_drug_schedule",
+                  "dosage_form", "route", "atc_code", "categories", "packs"]
+
+
+class LeafletSectionOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LeafletSection
+        fields = ["key", "heading", "body"]
+
+
+class LeafletRevisionOutputSerializer(serializers.ModelSerializer):
+    sections = LeafletSectionOutputSerializer(many=True, read_only=True)
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LeafletRevision
+        fields = ["id", "product", "number", "revised_on", "published_at", "sections", "pdf_url"]
+
+    @extend_schema_field(serializers.URLField())
+    def get_pdf_url(self, revision: LeafletRevision) -> str:
+        url = reverse("api:leaflet-pdf", kwargs={"revision_id": revision.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class ProductDetailOutputSerializer(ProductListOutputSerializer):
+    categories = CategoryOutputSerializer(many=True, read_only=True)
+    current_leaflet = LeafletRevisionOutputSerializer(
+        read_only=True, allow_null=True, help_text="The latest published leaflet; null if none yet."
+    )
+
+    class Meta(ProductListOutputSerializer.Meta):
+        fields = ["id", "name", "slug", "description", "legal_category", "prescription_required",
+                  "controlled_drug_schedule", "dosage_form", "route", "atc_code", "categories", "packs",
+                  "current_leaflet"]
