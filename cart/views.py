@@ -50,14 +50,13 @@ def cart_add(request):
         messages.error(request, "Choose a quantity of at least 1.")
         return _back(request)
     try:
-        line = add_to_cart(
-            cart=_cart_for_writing(request), pack=form.cleaned_data["pack"], quantity=form.cleaned_data["quantity"]
-        )
+        quantity = form.cleaned_data["quantity"]
+        line = add_to_cart(cart=_cart_for_writing(request), pack=form.cleaned_data["pack"], quantity=quantity)
     except Pack.DoesNotExist:
         messages.error(request, "That item is not available to buy.")
         return _back(request)
     except DomainError as refusal:
         messages.error(request, refusal.message)
         return _back(request)
-    messages.success(request, f"Added {form.cleaned_data['quantity']} × {line.pack.display_name} to your cart.")
+    messages.success(request, f"Added {quantity} × {line.pack.display_name} to your cart.")
     return redirect("cart:detail")
