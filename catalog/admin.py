@@ -1,0 +1,352 @@
+"""Catalog admin for pharmacy staff.
+
+Stock and publication change only through catalog.services (stock take, publish, draft); prices and
+stock are read-only on existing packs, and a published leaflet revision is shown read-only because it
+never changes: order lines point at it.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from pharmacy.exceptions import DomainError
+
+from .models import (
+    LEAFLET_SECTION_ORDER,
+    Category,
+    Ingredient,
+    LeafletRevision,
+    LeafletSection,
+    LeafletSectionKey,
+    LegalCategory,
+    Pack,
+    Product,
+    Strength,
+)
+from .services import create_leaflet_draft, publish_leaflet_revision, set_stock
+
+# --- Categories and ingredients ----------------------------------------------------------------------
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "product_count")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(product_count=Count("products"))
+
+    @admin.display(description="Products", ordering="product_count")
+    def product_count(self, category):
+        return category.product_count
+
+
+@admin.register(Ingredient)
+class IngredientAdmin(admin.ModelAdmin):
+    list_display = ("name",)
+    search_fields = ("name",)
+
+
+# --- Products and packs ------------------------------------------------------------------------------
+
+
+class ProductAdminForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = ["name", "slug", "description", "categories", "is_active", "legal_category",
+                  "controlled_drug_schedule", "atc_code", "dosage_form", "route"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # The database constraint enforces this too; here it gets a message staff can act on.
+        schedule, category = cleaned.get("controlled_drug_schedule"), cleaned.get("legal_category")
+        if schedule is not None and schedule != 5 and category and category != LegalCategory.PRESCRIPTION:
+            self.add_error("controlled_drug_schedule", (
+                f"Schedule {schedule} controlled drugs are prescription-only: choose "
+                f"“{LegalCategory.PRESCRIPTION.label}” as the legal category, or clear the schedule."
+            ))
+        return cleaned
+
+
+class PackInline(admin.TabularInline):
+    """A summary of the product's packs; each pack is added and edited on its own page (strengths,
+    stock take), so this inline adds, edits and deletes nothing."""
+
+    model = Pack
+    verbose_name_plural = "packs (add and edit them under Catalog › Packs)"
+    fields = ("sku", "display_name", "gtin", "price", "stock_quantity", "max_per_order", "is_active")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_details()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Pack")
+    def display_name(self, pack):
+        return pack.display_name
+
+    @admin.display(description="Price")
+    def price(self, pack):
+        return str(pack.price)
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    form = ProductAdminForm
+    list_display = ("name", "legal_category", "prescription_required", "controlled_drug_schedule",
+                    "dosage_form", "is_active")
+    list_filter = ("legal_category", "categories", "dosage_form", "is_active")
+    search_fields = ("name", "packs__strengths__ingredient__name", "packs__sku", "packs__gtin")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("categories",)
+    readonly_fields = ("prescription_required", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "description", "categories", "is_active")}),
+        ("Regulation", {"fields": ("legal_category", "prescription_required", "controlled_drug_schedule",
+                                   "atc_code")}),
+        ("Form", {"fields": ("dosage_form", "route")}),
+        ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+    inlines = [PackInline]
+
+    @admin.display(boolean=True, description="Prescription required")
+    def prescription_required(self, product):
+        return product.prescription_required
+
+
+class StrengthInline(admin.TabularInline):
+    model = Strength
+    fields = ("ingredient", "amount", "unit", "per_amount", "per_unit", "position")
+    autocomplete_fields = ("ingredient",)
+    extra = 0
+
+
+class SetStockForm(forms.Form):
+    """One field per pack: the units counted. Only counts the user changed are written, so a sale made
+    while the form was open is not overwritten by the figure it showed."""
+
+    def __init__(self, *args, packs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.packs = list(packs)
+        for pack in self.packs:
+            self.fields[f"stock_{pack.pk}"] = forms.IntegerField(
+                label=f"{pack.sku}: {pack.display_name}", min_value=0, max_value=10_000_000,
+                initial=pack.stock_quantity, show_hidden_initial=True,
+            )
+
+    def changed_counts(self) -> list[tuple[Pack, int]]:
+        return [(pack, self.cleaned_data[f"stock_{pack.pk}"]) for pack in self.packs
+                if f"stock_{pack.pk}" in self.changed_data]
+
+
+@admin.register(Pack)
+class PackAdmin(admin.ModelAdmin):
+    list_display = ("sku", "display_name", "gtin", "price", "stock", "max_per_order", "is_active")
+    list_filter = ("is_active", "product__legal_category", "product__dosage_form")
+    list_select_related = ("product",)
+    search_fields = ("sku", "gtin", "product__name")
+    autocomplete_fields = ("product",)
+    inlines = [StrengthInline]
+    actions = ["set_stock_of_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_details()
+
+    def get_fields(self, request, obj=None):
+        if obj is None:  # a new pack starts with its price and opening stock
+            return ("product", "sku", "gtin", "pack_size", "pack_unit", "price_amount", "currency",
+                    "stock_quantity", "max_per_order", "is_active", "image")
+        return ("product", "sku", "gtin", "pack_size", "pack_unit", "price_amount", "currency", "stock",
+                "max_per_order", "is_active", "image", "created_at", "updated_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("product", "price_amount", "currency", "stock", "created_at", "updated_at")
+
+    @admin.display(description="Pack")
+    def display_name(self, pack):
+        return pack.display_name
+
+    @admin.display(description="Price", ordering="price_amount")
+    def price(self, pack):
+        return str(pack.price)
+
+    @admin.display(description="Stock", ordering="stock_quantity")
+    def stock(self, pack):
+        url = reverse("admin:catalog_pack_set_stock") + f"?ids={pack.pk}"
+        return format_html('{} <a href="{}">Set stock</a>', pack.stock_quantity, url)
+
+    def get_urls(self):
+        return [
+            path("set-stock/", self.admin_site.admin_view(self.set_stock_view),
+                 name="catalog_pack_set_stock"),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description="Set stock of the selected packs (stock take)", permissions=["change"])
+    def set_stock_of_selected(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.order_by("pk").values_list("pk", flat=True))
+        return HttpResponseRedirect(reverse("admin:catalog_pack_set_stock") + f"?ids={ids}")
+
+    def set_stock_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        ids = [int(pk) for pk in request.GET.get("ids", "").split(",") if pk.isdigit()]
+        packs = Pack.objects.with_details().filter(pk__in=ids).order_by("product__name", "pk")
+        form = SetStockForm(request.POST or None, packs=packs)
+        if request.method == "POST" and form.is_valid():
+            changed = form.changed_counts()
+            for pack, quantity in changed:
+                set_stock(pack=pack, quantity=quantity)
+            self.message_user(request, f"Stock set for {len(changed)} pack(s).", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:catalog_pack_changelist"))
+        return TemplateResponse(request, "admin/catalog/pack/set_stock.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Set stock",
+            "form": form,
+        })
+
+
+# --- Leaflets ----------------------------------------------------------------------------------------
+
+
+class LeafletStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("published", "Published")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "draft":
+            return queryset.filter(published_at__isnull=True)
+        if self.value() == "published":
+            return queryset.filter(published_at__isnull=False)
+        return queryset
+
+
+def _is_published(revision) -> bool:
+    return revision is not None and revision.pk is not None and revision.is_published
+
+
+class LeafletSectionInline(admin.StackedInline):
+    model = LeafletSection
+    fields = ("key", "heading", "body")
+    extra = 0
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(LeafletSectionKey.values) if obj is None else 0  # a new draft offers all six sections
+
+    def has_add_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(LeafletRevision)
+class LeafletRevisionAdmin(admin.ModelAdmin):
+    list_display = ("product", "number", "revised_on", "is_published", "published_at")
+    list_select_related = ("product",)
+    list_filter = (LeafletStatusFilter,)
+    search_fields = ("product__name",)
+    ordering = ("product__name", "-number")
+    autocomplete_fields = ("product",)
+    inlines = [LeafletSectionInline]
+    actions = ["publish", "draft_from"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:  # the number is the service's to give
+            return ("product", "revised_on")
+        return ("product", "number", "revised_on", "published_at", "created_by", "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        if obj.is_published:
+            return self.get_fields(request, obj)
+        return ("product", "number", "published_at", "created_by", "created_at")
+
+    def has_change_permission(self, request, obj=None):
+        # A published revision is viewable, never editable; the model refuses it too.
+        return not _is_published(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # The bulk delete runs a queryset delete that would bypass the published-revision guard.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if obj.pk is None and isinstance(inline, LeafletSectionInline):
+            kwargs["initial"] = [{"key": key, "heading": f"{index}. {label}"}
+                                 for index, (key, label) in enumerate(LeafletSectionKey.choices, start=1)]
+        return kwargs
+
+    @admin.display(boolean=True, description="Published")
+    def is_published(self, revision):
+        return revision.is_published
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        draft = create_leaflet_draft(product=obj.product, revised_on=obj.revised_on, user=request.user)
+        # The admin saves the inline sections against `obj`, so it becomes the draft the service made.
+        obj.pk, obj.number = draft.pk, draft.number
+        obj.created_by, obj.created_at = draft.created_by, draft.created_at
+        obj._state.adding = False
+
+    def save_formset(self, request, form, formset, change):
+        sections = formset.save(commit=False)
+        for section in formset.deleted_objects:
+            section.delete()
+        for section in sections:
+            section.position = LEAFLET_SECTION_ORDER[section.key]  # sections always print in the QRD order
+            section.save()
+
+    @admin.action(description="Publish the selected drafts", permissions=["change"])
+    def publish(self, request, queryset):
+        published = 0
+        for revision in queryset.select_related("product").order_by("pk"):
+            try:
+                publish_leaflet_revision(revision=revision)
+            except DomainError as refusal:
+                refused = f"{revision.product}, revision {revision.number}: {refusal.message}"
+                self.message_user(request, refused, messages.ERROR)
+            else:
+                published += 1
+        if published:
+            self.message_user(request, f"Published {published} revision(s).", messages.SUCCESS)
+
+    @admin.action(description="Draft a new revision from this one", permissions=["add"])
+    def draft_from(self, request, queryset):
+        for revision in queryset.select_related("product").order_by("pk"):
+            draft = create_leaflet_draft(product=revision.product, revised_on=timezone.localdate(),
+                                         based_on=revision, user=request.user)
+            url = reverse("admin:catalog_leafletrevision_change", args=[draft.pk])
+            self.message_user(request, format_html(
+                'Drafted <a href="{}">revision {} of {}</a> from revision {}; edit it, then publish it.',
+                url, draft.number, revision.product, revision.number,
+            ), messages.SUCCESS)
