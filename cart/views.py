@@ -8,10 +8,17 @@ from django.views.decorators.http import require_POST
 from catalog.models import Pack
 from pharmacy.exceptions import DomainError
 
-from .forms import AddToCartForm
+from .exceptions import CartLineNotFound
+from .forms import AddToCartForm, CartLineQuantityForm
 from .receivers import GUEST_CART_SESSION_KEY
 from .selectors import get_cart_summary, get_guest_cart
-from .services import add_to_cart, get_or_create_guest_cart, get_or_create_user_cart
+from .services import (
+    add_to_cart,
+    get_or_create_guest_cart,
+    get_or_create_user_cart,
+    remove_cart_line,
+    set_cart_line_quantity,
+)
 
 
 def _existing_cart(request):
@@ -37,10 +44,23 @@ def _back(request, fallback: str = "cart:detail"):
     return redirect(fallback)
 
 
-def cart_detail(request):
+def _render_cart(request, *, invalid_line_id: int | None = None, typed_quantity: str = "", error: str = ""):
+    """The cart page; after a refused quantity change the error and what was typed stay on that line."""
     cart = _existing_cart(request)
     summary = get_cart_summary(cart=cart) if cart is not None else None
-    return render(request, "cart/detail.html", {"summary": summary})
+    for line in summary.lines if summary else ():
+        line.quantity_error = error if line.pk == invalid_line_id else ""
+        line.typed_quantity = typed_quantity if line.pk == invalid_line_id else str(line.quantity)
+    blocked_line_ids = {blocker.line_id for blocker in summary.blockers} if summary else set()
+    return render(request, "cart/detail.html", {
+        "summary": summary,
+        "blocked_line_ids": blocked_line_ids,
+        "has_quantity_error": bool(error),
+    })
+
+
+def cart_detail(request):
+    return _render_cart(request)
 
 
 @require_POST
@@ -59,4 +79,39 @@ def cart_add(request):
         messages.error(request, refusal.message)
         return _back(request)
     messages.success(request, f"Added {quantity} × {line.pack.display_name} to your cart.")
+    return redirect("cart:detail")
+
+
+@require_POST
+def cart_line_update(request, line_id: int):
+    form = CartLineQuantityForm(request.POST)
+    typed = request.POST.get("quantity", "")[:20]
+    if not form.is_valid():
+        return _render_cart(request, invalid_line_id=line_id, typed_quantity=typed,
+                            error=form.errors["quantity"][0])
+    cart = _existing_cart(request)
+    try:
+        if cart is None:
+            raise CartLineNotFound(field="line")
+        line = set_cart_line_quantity(cart=cart, line_id=line_id, quantity=form.cleaned_data["quantity"])
+    except CartLineNotFound as refusal:
+        messages.error(request, f"{refusal.message} It may have been removed in another window.")
+        return redirect("cart:detail")
+    except DomainError as refusal:
+        return _render_cart(request, invalid_line_id=line_id, typed_quantity=typed, error=refusal.message)
+    messages.success(request, f"{line.pack.display_name}: quantity changed to {line.quantity}.")
+    return redirect("cart:detail")
+
+
+@require_POST
+def cart_line_remove(request, line_id: int):
+    cart = _existing_cart(request)
+    try:
+        if cart is None:
+            raise CartLineNotFound(field="line")
+        remove_cart_line(cart=cart, line_id=line_id)
+    except DomainError as refusal:
+        messages.error(request, f"{refusal.message} It may have been removed already.")
+        return redirect("cart:detail")
+    messages.success(request, "The item was removed from your cart.")
     return redirect("cart:detail")

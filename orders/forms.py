@@ -1,0 +1,152 @@
+"""Storefront order forms: shape and types only. Whether an order may be placed is place_order's call."""
+
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.utils import timezone
+
+from pharmacy.exceptions import DomainError
+
+from .models import Prescription
+from .services import CheckoutDetails
+
+ACCEPTED_FILE_TYPES = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+PHONE_VALIDATOR = RegexValidator(
+    r"^\+?[0-9][0-9 ()-]{5,28}$", "Enter a phone number of digits, spaces and an optional leading +."
+)
+
+
+def _upload_help_text() -> str:
+    limit_mb = settings.PRESCRIPTION_MAX_UPLOAD_BYTES // (1024 * 1024)
+    return f"A PDF, or a JPEG or PNG photo or scan, up to {limit_mb} MB."
+
+
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+class PrescriptionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, prescription: Prescription) -> str:
+        uploaded = timezone.localtime(prescription.uploaded_at)
+        label = f"{prescription.original_filename}, uploaded {uploaded:%d %b %Y %H:%M}: {prescription.get_status_display()}"
+        if prescription.valid_until:
+            label += f", valid until {prescription.valid_until:%d %b %Y}"
+        return label
+
+
+class CheckoutForm(forms.Form):
+    """Delivery and contact details, the prescription (for carts with prescription-only lines) and the
+    idempotency key that makes a double-clicked "Place order" place one order."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    full_name = forms.CharField(label="Full name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(
+        label="E-mail address", max_length=254, help_text="We send the order confirmation and leaflets here.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label="Phone number", max_length=30, validators=[PHONE_VALIDATOR],
+        help_text="Our pharmacist may call you about your medicines.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    address_line1 = forms.CharField(
+        label="Address line 1", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "address-line1"})
+    )
+    address_line2 = forms.CharField(
+        label="Address line 2 (optional)", max_length=200, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
+    )
+    city = forms.CharField(label="Town or city", max_length=100,
+                           widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
+    postcode = forms.CharField(label="Postcode", max_length=20,
+                               widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
+    prescription = PrescriptionChoiceField(
+        label="Use a prescription already in your account", queryset=Prescription.objects.none(), required=False,
+        empty_label="No, upload a new prescription file", widget=forms.RadioSelect,
+    )
+    prescription_file = forms.FileField(
+        label="Prescription file", required=False,
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_FILE_TYPES}),
+    )
+
+    # Fields refusals from place_order/submit_prescription may name, and where the form shows them.
+    REFUSAL_FIELDS = {"file": "prescription_file"}
+
+    def __init__(self, *args, usable_prescriptions=None, prescription_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prescription_required = prescription_required
+        # A missing or altered key cannot be trusted to dedupe; give the re-rendered form a fresh one.
+        self.stale_key = self.is_bound and not _is_uuid(self.data.get("idempotency_key"))
+        if self.stale_key:
+            self.data = self.data.copy()
+            self.data["idempotency_key"] = self.new_idempotency_key()
+        self.fields["prescription_file"].help_text = _upload_help_text()
+        if not prescription_required:
+            del self.fields["prescription"]
+            del self.fields["prescription_file"]
+        elif usable_prescriptions is None or not usable_prescriptions.exists():
+            del self.fields["prescription"]
+        else:
+            self.fields["prescription"].queryset = usable_prescriptions
+
+    @property
+    def has_prescription_choices(self) -> bool:
+        return "prescription" in self.fields
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.stale_key:
+            self.add_error(None, "This checkout form had expired. Check your details and press “Place order” again.")
+        if cleaned.get("prescription") and cleaned.get("prescription_file"):
+            self.add_error(
+                "prescription_file",
+                "You chose a prescription from your account and a new file. Choose one of them: select "
+                "“No, upload a new prescription file” to upload, or leave the file empty.",
+            )
+        return cleaned
+
+    def checkout_details(self) -> CheckoutDetails:
+        data = self.cleaned_data
+        return CheckoutDetails(
+            full_name=data["full_name"], email=data["email"], phone=data["phone"],
+            address_line1=data["address_line1"], address_line2=data["address_line2"],
+            city=data["city"], postcode=data["postcode"],
+        )
+
+    def add_refusal(self, refusal: DomainError) -> None:
+        """Show a service's refusal next to the field it concerns, or at the top of the form."""
+        field = self.REFUSAL_FIELDS.get(refusal.field, refusal.field)
+        if field == "prescription" and not self.has_prescription_choices:
+            field = "prescription_file"
+        self.add_error(field if field in self.fields else None, refusal.message)
+
+    @staticmethod
+    def new_idempotency_key() -> str:
+        return str(uuid.uuid4())
+
+
+class PrescriptionUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Prescription file", widget=forms.FileInput(attrs={"accept": ACCEPTED_FILE_TYPES})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _upload_help_text()
+
+    def add_refusal(self, refusal: DomainError) -> None:
+        self.add_error("file" if refusal.field == "file" else None, refusal.message)
+
+
+class CancelOrderForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional)", required=False, max_length=500,
+        help_text="Telling us why helps us improve; you do not have to.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

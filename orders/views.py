@@ -1,0 +1,234 @@
+"""Storefront order pages: checkout, confirmation, history, cancellation and the shopper's prescriptions.
+
+Each view binds a form, calls a service and redirects, or renders; refusals (DomainError) are shown
+next to the field they concern. Another shopper's order or prescription is a 404, never a 403.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from cart.selectors import get_cart_summary
+from cart.services import get_or_create_user_cart
+from pharmacy.exceptions import DomainError
+
+from .exceptions import IdempotencyKeyReused
+from .forms import CancelOrderForm, CheckoutForm, PrescriptionUploadForm
+from .models import Order, OrderStatus, Prescription
+from .selectors import (
+    get_order_for_user,
+    get_prescription_for_user,
+    list_orders_for_user,
+    list_prescriptions_for_user,
+    list_usable_prescriptions,
+)
+from .services import cancel_order, is_pharmacist, place_order, submit_prescription
+
+ORDERS_PER_PAGE = 10
+PRESCRIPTIONS_PER_PAGE = 10
+PHARMACIST_DECISIONS = {OrderStatus.APPROVED, OrderStatus.REJECTED}
+
+
+# --- Checkout ----------------------------------------------------------------------------------------
+
+
+def _order_placed_with_key(*, user, idempotency_key) -> Order | None:
+    """The order this rendering of the checkout form already placed (a double click, a resubmit)."""
+    try:
+        key = str(uuid.UUID(str(idempotency_key)))
+    except ValueError:
+        return None
+    return list_orders_for_user(user=user).prefetch_related(None).filter(idempotency_key=key).first()
+
+
+def _checkout_form(request, *, summary, data=None, files=None) -> CheckoutForm:
+    usable = list_usable_prescriptions(user=request.user).prefetch_related(None)
+    initial = {"idempotency_key": CheckoutForm.new_idempotency_key()}
+    if data is None:
+        initial |= {"full_name": request.user.full_name, "email": request.user.email}
+        last_order = list_orders_for_user(user=request.user).prefetch_related(None).first()
+        if last_order is not None:
+            initial |= {
+                "full_name": last_order.full_name, "phone": last_order.phone,
+                "address_line1": last_order.address_line1, "address_line2": last_order.address_line2,
+                "city": last_order.city, "postcode": last_order.postcode,
+            }
+    return CheckoutForm(data, files, initial=initial, usable_prescriptions=usable,
+                        prescription_required=summary.prescription_required)
+
+
+def _render_checkout(request, *, summary, form, kept_prescription=None):
+    return render(request, "orders/checkout.html", {
+        "summary": summary, "form": form, "kept_prescription": kept_prescription,
+    })
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def checkout(request):
+    cart = get_or_create_user_cart(user=request.user)
+    if request.method == "POST":
+        already_placed = _order_placed_with_key(user=request.user, idempotency_key=request.POST.get("idempotency_key", ""))
+        if already_placed is not None:
+            messages.info(request, f"Your order {already_placed.number} was already placed; it was not placed twice.")
+            return redirect("orders:order-confirmation", number=already_placed.number)
+
+    summary = get_cart_summary(cart=cart)
+    if summary.is_empty:
+        messages.info(request, "Your cart is empty, so there is nothing to check out yet.")
+        return redirect("cart:detail")
+    if request.method == "GET":
+        if summary.blockers:
+            messages.error(request, "Some items in your cart cannot be ordered as they are. Change or remove them first.")
+            return redirect("cart:detail")
+        return _render_checkout(request, summary=summary, form=_checkout_form(request, summary=summary))
+
+    form = _checkout_form(request, summary=summary, data=request.POST, files=request.FILES)
+    if not form.is_valid():
+        return _render_checkout(request, summary=summary, form=form)
+
+    prescription = form.cleaned_data.get("prescription")
+    new_file = form.cleaned_data.get("prescription_file")
+    uploaded = None
+    try:
+        # Two services, one shopper action: the upload is kept even if the order is then refused, and
+        # is offered (already selected) when the form comes back, so it never has to be sent twice.
+        if new_file is not None:
+            prescription = uploaded = submit_prescription(owner=request.user, uploaded_file=new_file)
+        order = place_order(
+            user=request.user, cart=cart, details=form.checkout_details(),
+            idempotency_key=str(form.cleaned_data["idempotency_key"]),
+            prescription=prescription if summary.prescription_required else None,
+        )
+    except IdempotencyKeyReused as refusal:
+        placed = _order_placed_with_key(user=request.user, idempotency_key=str(form.cleaned_data["idempotency_key"]))
+        if placed is not None:
+            messages.info(request, f"Your order {placed.number} was already placed; it was not placed twice.")
+            return redirect("orders:order-confirmation", number=placed.number)
+        form.add_refusal(refusal)
+        return _render_checkout(request, summary=summary, form=form)
+    except DomainError as refusal:
+        if uploaded is not None:
+            form = _checkout_form(request, summary=summary, data=_with_prescription(request.POST, uploaded))
+            form.is_valid()
+        form.add_refusal(refusal)
+        return _render_checkout(request, summary=summary, form=form, kept_prescription=uploaded)
+    return redirect("orders:order-confirmation", number=order.number)
+
+
+def _with_prescription(data, prescription: Prescription):
+    data = data.copy()
+    data["prescription"] = str(prescription.pk)
+    return data
+
+
+# --- Orders ------------------------------------------------------------------------------------------
+
+
+def _get_own_order(request, number: str) -> Order:
+    try:
+        return get_order_for_user(user=request.user, number=number)
+    except Order.DoesNotExist:
+        raise Http404("No such order in your account.") from None
+
+
+def _status_history(order: Order) -> list[dict]:
+    """Who changed the status, as a role: shoppers never see staff names."""
+    history = []
+    for event in order.events.all():
+        if event.actor_id is None:
+            role = "Pharmacy system"
+        elif event.actor_id == order.user_id:
+            role = "You"
+        elif event.to_status in PHARMACIST_DECISIONS and event.from_status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW:
+            role = "Pharmacist"
+        else:
+            role = "Pharmacy team"
+        history.append({"event": event, "role": role, "status": OrderStatus(event.to_status).label})
+    return history
+
+
+@login_required
+def order_confirmation(request, number: str):
+    order = _get_own_order(request, number)
+    return render(request, "orders/confirmation.html", {"order": order})
+
+
+@login_required
+def order_list(request):
+    page = Paginator(list_orders_for_user(user=request.user), ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "orders/order_list.html", {"page_obj": page, "orders": page.object_list})
+
+
+@login_required
+def order_detail(request, number: str):
+    order = _get_own_order(request, number)
+    return render(request, "orders/order_detail.html", {"order": order, "history": _status_history(order)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_cancel(request, number: str):
+    """GET asks "are you sure?" (no JavaScript confirm needed); POST cancels."""
+    order = _get_own_order(request, number)
+    form = CancelOrderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancel_order(order=order, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, f"Order {order.number} is cancelled. Nothing will be sent.")
+        return redirect(order)
+    if not order.is_cancellable_by_shopper:
+        messages.error(request, f"Order {order.number} is {order.get_status_display().lower()} and can no longer be cancelled.")
+        return redirect(order)
+    return render(request, "orders/order_cancel.html", {"order": order, "form": form})
+
+
+# --- Prescriptions -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def prescription_list(request):
+    form = PrescriptionUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submit_prescription(owner=request.user, uploaded_file=form.cleaned_data["file"])
+        except DomainError as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, "Your prescription is uploaded. Choose it at checkout; our pharmacist checks it.")
+            return redirect("orders:prescription-list")
+    prescriptions = list_prescriptions_for_user(user=request.user).prefetch_related("items__pack__strengths")
+    page = Paginator(prescriptions, PRESCRIPTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "orders/prescription_list.html", {
+        "form": form, "page_obj": page, "prescriptions": page.object_list,
+    })
+
+
+@login_required
+def prescription_file(request, pk: int):
+    """The uploaded file, for its owner or a pharmacist; 404 for anyone else, as for a missing one."""
+    try:
+        if is_pharmacist(request.user):
+            prescription = Prescription.objects.get(pk=pk)
+        else:
+            prescription = get_prescription_for_user(user=request.user, prescription_id=pk)
+        handle = prescription.file.open("rb")
+    except (Prescription.DoesNotExist, OverflowError, OSError):
+        raise Http404("No such prescription.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=prescription.original_filename, content_type=prescription.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
