@@ -7,12 +7,13 @@ Domain errors map to HTTP here and only here.
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import pagination, status
 from rest_framework.response import Response
 
+from accounts import exceptions as account_errors
 from cart import exceptions as cart_errors
 from catalog import exceptions as catalog_errors
 from orders import exceptions as order_errors
@@ -32,6 +33,10 @@ DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
     order_errors.PrescriptionFileTooLarge: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     order_errors.PrescriptionFileType: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     cart_errors.CartLineNotFound: status.HTTP_404_NOT_FOUND,
+    # Sign-up and sign-in refusals are about the fields sent, like any other invalid input.
+    account_errors.EmailAlreadyRegistered: status.HTTP_400_BAD_REQUEST,
+    account_errors.PasswordRejected: status.HTTP_400_BAD_REQUEST,
+    account_errors.InvalidCredentials: status.HTTP_400_BAD_REQUEST,
 }
 
 
@@ -90,6 +95,12 @@ def exception_handler(exc, context):
                 status_code=status_code, code=exc.code, title=_title(status_code), detail=exc.message, errors=errors
             )
         )
+    if isinstance(exc, RequestDataTooBig):
+        # Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE), raised while DRF parses the body.
+        return _problem_response(problem(
+            status_code=413, code="request_too_large", title=_title(413),
+            detail="The request body is larger than this server accepts.",
+        ))
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

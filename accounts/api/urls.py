@@ -1,1 +1,10 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+# No app_name: these names live in the project's "api" namespace (api:auth-register, ...).
+urlpatterns = [
+    path("auth/register/", views.RegisterApi.as_view(), name="auth-register"),
+    path("auth/token/", views.AuthTokenApi.as_view(), name="auth-token"),
+    path("auth/me/", views.MeApi.as_view(), name="auth-me"),
+]

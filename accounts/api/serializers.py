@@ -1,0 +1,47 @@
+"""Account API shapes. Input serializers check shape only; the rules are in accounts.services."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import User
+from orders.services import is_pharmacist
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(
+        max_length=128, trim_whitespace=False, write_only=True,
+        help_text="Checked by the password validators: at least 8 characters, not common, not all digits, "
+                  "not like your e-mail or name.",
+    )
+    full_name = serializers.CharField(max_length=200)
+
+
+class SignInInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
+
+
+class UserOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name"]
+
+
+class MeOutputSerializer(UserOutputSerializer):
+    is_pharmacist = serializers.SerializerMethodField(
+        help_text="True for members of the Pharmacists group, who may use the review endpoints."
+    )
+
+    class Meta(UserOutputSerializer.Meta):
+        fields = [*UserOutputSerializer.Meta.fields, "is_pharmacist"]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_is_pharmacist(self, user: User) -> bool:
+        return is_pharmacist(user)
+
+
+class AuthTokenOutputSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+    user = UserOutputSerializer()
