@@ -1,0 +1,49 @@
+"""Cart API shapes. Input serializers check shape only; whether a pack may be bought is the
+purchase policy's call (catalog.services), reached through cart.services."""
+
+from rest_framework import serializers
+
+from catalog.api.serializers import MoneyOutputSerializer
+
+MAX_QUANTITY = 1000
+
+
+class CartLineCreateInputSerializer(serializers.Serializer):
+    sku = serializers.CharField(max_length=40, help_text="The pack's SKU, from the catalog (e.g. BAC-10-84).")
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, help_text="Number of packs.")
+
+
+class CartLineUpdateInputSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, help_text="The new number of packs.")
+
+
+class CartLineOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    sku = serializers.CharField(source="pack.sku")
+    description = serializers.CharField(source="pack.display_name", help_text="e.g. Baclofen 10 mg tablets, 84 tablets")
+    unit_price = MoneyOutputSerializer()
+    quantity = serializers.IntegerField()
+    line_total = MoneyOutputSerializer()
+    prescription_required = serializers.BooleanField(
+        help_text="True for a prescription-only medicine: checkout needs a prescription for it."
+    )
+
+
+class CheckoutBlockerOutputSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable reason, e.g. out_of_stock, pack_unavailable, cart_empty.")
+    message = serializers.CharField()
+    line_id = serializers.IntegerField(allow_null=True, help_text="The cart line at fault; null for the whole cart.")
+    sku = serializers.CharField(allow_null=True)
+
+
+class CartOutputSerializer(serializers.Serializer):
+    lines = CartLineOutputSerializer(many=True)
+    total = MoneyOutputSerializer()
+    item_count = serializers.IntegerField(help_text="Number of packs across all lines.")
+    prescription_required = serializers.BooleanField(
+        help_text="True when some line needs a prescription: send `prescription_id` at checkout."
+    )
+    blockers = CheckoutBlockerOutputSerializer(
+        many=True, help_text="What would make checkout refuse right now; empty when it can go ahead. "
+                             "A missing prescription is not listed: it is supplied at checkout.",
+    )
