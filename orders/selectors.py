@@ -49,3 +49,8 @@ def list_usable_prescriptions(*, user) -> QuerySet[Prescription]:
     return list_prescriptions_for_user(user=user).filter(
         Q(status=PrescriptionStatus.SUBMITTED) | Q(status=PrescriptionStatus.APPROVED, valid_until__gte=today)
     )
+
+
+def get_prescription_for_review(*, prescription_id) -> Prescription:
+    """Any shopper's prescription, for a pharmacist (who is checked by the caller)."""
+    return Prescription.objects.get(pk=prescription_id)

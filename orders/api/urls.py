@@ -1,1 +1,36 @@
-urlpatterns: list = []
+from django.urls import path, register_converter
+
+from . import views
+
+
+class OrderNumberConverter:
+    """Only what an order number can look like reaches the views; anything else is a plain 404."""
+
+    regex = views.ORDER_NUMBER_PATTERN
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(OrderNumberConverter, "order_number")
+
+# No app_name: these names live in the project's "api" namespace (api:order-detail, ...).
+urlpatterns = [
+    path("prescriptions/", views.PrescriptionListCreateApi.as_view(), name="prescription-list"),
+    path("prescriptions/<int:prescription_id>/", views.PrescriptionDetailApi.as_view(), name="prescription-detail"),
+    path("prescriptions/<int:prescription_id>/file/", views.PrescriptionFileApi.as_view(), name="prescription-file"),
+    path("checkout/", views.CheckoutApi.as_view(), name="checkout"),
+    path("orders/", views.OrderListApi.as_view(), name="order-list"),
+    path("orders/<order_number:number>/", views.OrderDetailApi.as_view(), name="order-detail"),
+    path("orders/<order_number:number>/cancel/", views.OrderCancelApi.as_view(), name="order-cancel"),
+    path("pharmacist/orders/", views.ReviewOrderListApi.as_view(), name="review-order-list"),
+    path("pharmacist/orders/<order_number:number>/", views.ReviewOrderDetailApi.as_view(),
+         name="review-order-detail"),
+    path("pharmacist/orders/<order_number:number>/approve/", views.ReviewOrderApproveApi.as_view(),
+         name="review-order-approve"),
+    path("pharmacist/orders/<order_number:number>/reject/", views.ReviewOrderRejectApi.as_view(),
+         name="review-order-reject"),
+]

@@ -216,6 +216,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # One name per choice set that several fields share (order status, prescription status).
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "PrescriptionStatusEnum": "orders.models.PrescriptionStatus",
+    },
 }
 
 # --- The pharmacy itself -----------------------------------------------------------------------------

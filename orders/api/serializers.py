@@ -1,0 +1,208 @@
+"""Orders, prescriptions, checkout and review: API shapes. Input serializers check shape and types
+only (the rules are in orders.services); output serializers read rows the selectors have shaped, so
+none of them queries per row."""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from catalog.api.serializers import MoneyOutputSerializer
+from catalog.models import LegalCategory
+from orders.models import Order, OrderEvent, OrderStatus, Prescription, PrescriptionStatus
+
+MAX_ID = 2**63 - 1  # ids are 64-bit; larger numbers are invalid input, not a server error
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,100}$"  # 1-100 printable ASCII characters, e.g. a UUID
+
+
+def _absolute(request, url: str) -> str:
+    return request.build_absolute_uri(url) if request else url
+
+
+# --- Prescriptions -------------------------------------------------------------------------------------
+
+
+class PrescriptionUploadInputSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        allow_empty_file=True,  # an empty file is refused by the service, as the wrong kind of file (415)
+        help_text="A PDF, JPEG or PNG scan or photo of the prescription, at most PRESCRIPTION_MAX_UPLOAD_BYTES "
+                  "(5 MB by default). Its content must be what its name and type say.",
+    )
+
+
+class PrescriptionOutputSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=PrescriptionStatus.choices,
+                                     help_text="submitted: waiting for a pharmacist; approved; rejected.")
+    file_url = serializers.SerializerMethodField(help_text="Download the file (owner and pharmacists only).")
+
+    class Meta:
+        model = Prescription
+        fields = ["id", "status", "uploaded_at", "original_filename", "content_type", "size_bytes", "file_url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_file_url(self, prescription: Prescription) -> str:
+        url = reverse("api:prescription-file", kwargs={"prescription_id": prescription.pk})
+        return _absolute(self.context.get("request"), url)
+
+
+# --- Checkout --------------------------------------------------------------------------------------------
+
+
+class ShippingInputSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=200, help_text="Who the parcel is for.")
+    email = serializers.EmailField(max_length=254, help_text="Where the order confirmation goes.")
+    phone = serializers.CharField(max_length=30, help_text="So our pharmacist can reach you.")
+    address_line1 = serializers.CharField(max_length=200)
+    address_line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=100)
+    postcode = serializers.CharField(max_length=20)
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", min_length=2, max_length=2, required=False, default="GB",
+                                     help_text="ISO 3166-1 alpha-2 code; GB if left out.")
+
+
+class CheckoutInputSerializer(serializers.Serializer):
+    shipping = ShippingInputSerializer()
+    prescription_id = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None,
+        help_text="One of your prescriptions (see /api/v1/prescriptions/), needed when the cart holds a "
+                  "prescription-only medicine. Ignored otherwise.",
+    )
+
+
+# --- Orders ------------------------------------------------------------------------------------------------
+
+
+class LeafletRevisionReferenceOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField(help_text="Revision number of the product's leaflet.")
+    revised_on = serializers.DateField()
+    url = serializers.SerializerMethodField(help_text="The full leaflet, as the shopper received it.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, revision) -> str:
+        return _absolute(self.context.get("request"), reverse("api:leaflet-detail", kwargs={"revision_id": revision.pk}))
+
+
+class OrderLineOutputSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    description = serializers.CharField(help_text="e.g. Baclofen 10 mg tablets, 84 tablets")
+    strength = serializers.CharField()
+    dosage_form = serializers.CharField()
+    quantity = serializers.IntegerField(help_text="Number of packs.")
+    unit_price = MoneyOutputSerializer()
+    line_total = MoneyOutputSerializer()
+    legal_category = serializers.ChoiceField(choices=LegalCategory.choices)
+    prescription_required = serializers.BooleanField()
+    leaflet_revision = LeafletRevisionReferenceOutputSerializer(
+        help_text="The patient information leaflet revision in force when the order was placed."
+    )
+
+
+class OrderEventOutputSerializer(serializers.Serializer):
+    from_status = serializers.ChoiceField(choices=OrderStatus.choices, allow_null=True,
+                                          help_text="null for the order being placed.")
+    to_status = serializers.ChoiceField(choices=OrderStatus.choices)
+    at = serializers.DateTimeField(source="created_at")
+    reason = serializers.CharField()
+    by = serializers.SerializerMethodField(
+        help_text="Who made the change: you (the shopper; `shopper` in the pharmacist's view), "
+                  "pharmacist, staff or system."
+    )
+
+    def to_representation(self, event: OrderEvent) -> dict:
+        data = super().to_representation(event)
+        data["from_status"] = data["from_status"] or None
+        return data
+
+    @extend_schema_field({"type": "string", "enum": ["you", "shopper", "pharmacist", "staff", "system"]})
+    def get_by(self, event: OrderEvent) -> str:
+        # A role, never the person: shoppers do not see which staff member acted.
+        if event.actor_id is None:
+            return "system"
+        if event.actor_id == event.order.user_id:
+            return "shopper" if self.context.get("for_pharmacist") else "you"
+        if event.from_status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW and event.to_status in (
+            OrderStatus.APPROVED, OrderStatus.REJECTED
+        ):
+            return "pharmacist"  # orders.services lets only pharmacists make these two moves
+        return "staff"
+
+
+class ShippingOutputSerializer(serializers.Serializer):
+    full_name = serializers.CharField()
+    email = serializers.EmailField()
+    phone = serializers.CharField()
+    address_line1 = serializers.CharField()
+    address_line2 = serializers.CharField()
+    city = serializers.CharField()
+    postcode = serializers.CharField()
+    country = serializers.CharField()
+
+
+class OrderOutputSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="e.g. PH-7K3M9QXA")
+    status = serializers.ChoiceField(choices=OrderStatus.choices)
+    status_display = serializers.CharField(source="get_status_display")
+    placed_at = serializers.DateTimeField(source="created_at")
+    total = MoneyOutputSerializer()
+    prescription_required = serializers.BooleanField(source="requires_prescription")
+    prescription_id = serializers.IntegerField(allow_null=True)
+    can_cancel = serializers.BooleanField(source="is_cancellable_by_shopper")
+    lines = OrderLineOutputSerializer(many=True)
+    history = OrderEventOutputSerializer(source="events", many=True, help_text="Every status change, oldest first.")
+    shipping = ShippingOutputSerializer(source="*")
+
+
+class CancelOrderInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+# --- Pharmacist review ----------------------------------------------------------------------------------------
+
+
+class CustomerOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+
+
+class ReviewOrderOutputSerializer(OrderOutputSerializer):
+    customer = CustomerOutputSerializer(source="user")
+    prescription = PrescriptionOutputSerializer(allow_null=True)
+
+
+class AuthorisedItemInputSerializer(serializers.Serializer):
+    sku = serializers.CharField(max_length=40, help_text="The pack prescribed (medicine, strength and form).")
+    quantity = serializers.IntegerField(min_value=1, max_value=100_000,
+                                        help_text="Dosage units authorised (tablets, capsules, mL), not packs.")
+    directions = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+RECORD_FIELDS = ("prescriber_name", "prescriber_registration", "issued_on", "valid_until", "items")
+
+
+class ApproveOrderInputSerializer(serializers.Serializer):
+    """The dispensing record, needed when the order's prescription has not been checked yet (all of
+    its fields, or none when the prescription was already approved for an earlier order)."""
+
+    prescriber_name = serializers.CharField(max_length=200, required=False)
+    prescriber_registration = serializers.CharField(max_length=50, required=False,
+                                                    help_text="e.g. GMC number (7 digits)")
+    issued_on = serializers.DateField(required=False)
+    valid_until = serializers.DateField(required=False)
+    items = AuthorisedItemInputSerializer(many=True, required=False, min_length=1, max_length=50)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
+                                 help_text="Shown in the order's history.")
+
+    def validate(self, data: dict) -> dict:
+        given = [name for name in RECORD_FIELDS if name in data]
+        if given and len(given) != len(RECORD_FIELDS):
+            missing = [name for name in RECORD_FIELDS if name not in data]
+            raise serializers.ValidationError(
+                {name: ["Give the whole dispensing record, or none of it."] for name in missing}, code="required"
+            )
+        return data
+
+
+class RejectOrderInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, help_text="Why the order cannot be supplied; the shopper sees it.")

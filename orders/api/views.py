@@ -1,0 +1,454 @@
+"""Prescriptions, checkout, orders and pharmacist review over the API. Each view validates its input,
+calls one service or selector and serializes; errors become problem documents in pharmacy.api.
+
+Another shopper's order or prescription is a 404, never a 403: its existence is not confirmed.
+"""
+
+import re
+
+from django.conf import settings
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cart.services import get_or_create_user_cart
+from catalog.models import Pack
+from catalog.selectors import get_pack_by_sku
+from orders.models import Order, Prescription
+from orders.selectors import (
+    get_order_for_review,
+    get_order_for_user,
+    get_prescription_for_review,
+    get_prescription_for_user,
+    list_orders_awaiting_review,
+    list_orders_for_user,
+    list_prescriptions_for_user,
+)
+from orders.services import (
+    AuthorisedItem,
+    CheckoutDetails,
+    DispensingRecord,
+    approve_order,
+    cancel_order,
+    is_pharmacist,
+    place_order,
+    reject_order,
+    submit_prescription,
+)
+from pharmacy.api_schema import problem_responses
+from pharmacy.throttling import ScopedThrottle, default_throttles_and
+
+from .permissions import IsPharmacist
+from .serializers import (
+    IDEMPOTENCY_KEY_PATTERN,
+    ApproveOrderInputSerializer,
+    CancelOrderInputSerializer,
+    CheckoutInputSerializer,
+    OrderOutputSerializer,
+    PrescriptionOutputSerializer,
+    PrescriptionUploadInputSerializer,
+    RejectOrderInputSerializer,
+    ReviewOrderOutputSerializer,
+)
+
+ORDER_NUMBER_PATTERN = r"[A-Z0-9-]{1,20}"  # also the URL converter's (orders/api/urls.py)
+ORDER_NUMBER = OpenApiParameter(
+    "number", {"type": "string", "pattern": f"^{ORDER_NUMBER_PATTERN}$"}, OpenApiParameter.PATH,
+    description="The order number, e.g. PH-7K3M9QXA.",
+)
+PRESCRIPTION_ID = OpenApiParameter("prescription_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN}, OpenApiParameter.HEADER,
+    required=True,
+    description="A key you make up for this checkout (a UUID is ideal): 1-100 printable ASCII characters. "
+                "Sending it again with the same body returns the same order instead of placing a second one.",
+)
+_IDEMPOTENCY_KEY_RE = re.compile(IDEMPOTENCY_KEY_PATTERN)
+# Room for the multipart envelope around the file; anything larger cannot hold an acceptable file.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
+SHIPPING_EXAMPLE = {
+    "full_name": "Ada Lovelace", "email": "ada@example.org", "phone": "07700 900123",
+    "address_line1": "1 High Street", "address_line2": "", "city": "Leeds", "postcode": "LS1 1AA", "country": "GB",
+}
+
+
+class UploadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "file_too_large"
+    default_detail = "The upload is larger than the prescription file limit."
+
+
+class _JSONForErrorsNegotiation(BaseContentNegotiation):
+    """The file endpoint answers with the stored bytes; only its errors go through a renderer, always
+    as JSON, so `Accept: application/pdf` is not refused with a 406 before the view runs."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return JSONRenderer(), JSONRenderer.media_type
+
+
+# --- Prescriptions -------------------------------------------------------------------------------------
+
+
+class PrescriptionListCreateApi(ListAPIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+    serializer_class = PrescriptionOutputSerializer
+    filter_backends: list = []
+    throttle_scope = "upload"
+
+    def get_throttles(self):
+        extra = (ScopedThrottle,) if self.request.method == "POST" else ()
+        return [throttle() for throttle in default_throttles_and(*extra)]
+
+    def get_queryset(self):
+        return list_prescriptions_for_user(user=self.request.user)
+
+    @extend_schema(
+        operation_id="prescriptions_list",
+        summary="Your uploaded prescriptions, newest first",
+        responses={200: PrescriptionOutputSerializer(many=True), **problem_responses(401, 404)},
+    )
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="prescriptions_create",
+        summary="Upload a prescription (multipart/form-data, field `file`)",
+        description="A PDF, JPEG or PNG. A file over the size limit is a 413; a file of another type, or "
+                    "whose content is not what its name or type says, is a 415. Nothing is stored on refusal. "
+                    "Use the returned `id` as `prescription_id` at checkout.",
+        request={"multipart/form-data": PrescriptionUploadInputSerializer},
+        responses={201: PrescriptionOutputSerializer, **problem_responses(400, 401, 403, 413, 415)},
+    )
+    def post(self, request):
+        _refuse_oversized_upload(request)
+        data = PrescriptionUploadInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        prescription = submit_prescription(owner=request.user, uploaded_file=data.validated_data["file"])
+        return Response(
+            PrescriptionOutputSerializer(prescription, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class PrescriptionDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="prescriptions_retrieve",
+        summary="One of your prescriptions",
+        parameters=[PRESCRIPTION_ID],
+        responses={200: PrescriptionOutputSerializer, **problem_responses(401, 404)},
+    )
+    def get(self, request, prescription_id: int):
+        prescription = _own_prescription(user=request.user, prescription_id=prescription_id)
+        return Response(PrescriptionOutputSerializer(prescription, context={"request": request}).data)
+
+
+class PrescriptionFileApi(APIView):
+    permission_classes = [IsAuthenticated]
+    content_negotiation_class = _JSONForErrorsNegotiation
+
+    @extend_schema(
+        operation_id="prescriptions_file_retrieve",
+        summary="Download a prescription file (its owner, or a pharmacist)",
+        parameters=[PRESCRIPTION_ID],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The file as uploaded."),
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "image/png"): OpenApiTypes.BINARY,
+            **problem_responses(401, 404),
+        },
+    )
+    def get(self, request, prescription_id: int):
+        if is_pharmacist(request.user):
+            try:
+                prescription = get_prescription_for_review(prescription_id=prescription_id)
+            except Prescription.DoesNotExist:
+                raise NotFound("No such prescription.") from None
+        else:
+            prescription = _own_prescription(user=request.user, prescription_id=prescription_id)
+        response = FileResponse(
+            prescription.file.open("rb"), as_attachment=True, filename=prescription.original_filename,
+            content_type=prescription.content_type,
+        )
+        response["Cache-Control"] = "private, no-store"  # health data: no shared or disk caches
+        return response
+
+
+def _own_prescription(*, user, prescription_id: int) -> Prescription:
+    try:
+        return get_prescription_for_user(user=user, prescription_id=prescription_id)
+    except Prescription.DoesNotExist:
+        raise NotFound("No such prescription.") from None
+
+
+def _refuse_oversized_upload(request) -> None:
+    """Refuse by the declared length before reading the body, so a huge upload is not spooled to disk."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    limit = settings.PRESCRIPTION_MAX_UPLOAD_BYTES
+    if length > limit + MULTIPART_OVERHEAD_BYTES:
+        raise UploadTooLarge(f"The upload is {length:,} bytes; the limit is {limit:,} bytes ({limit // 1048576} MB).")
+
+
+# --- Checkout -----------------------------------------------------------------------------------------------
+
+
+class CheckoutApi(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = default_throttles_and(ScopedThrottle)
+    throttle_scope = "checkout"
+
+    @extend_schema(
+        operation_id="checkout_create",
+        summary="Place an order from your cart",
+        description=(
+            "Requires an `Idempotency-Key` header. The same key with the same body returns the order the first "
+            "request placed (201, same number), so a retry after a timeout never orders twice; the same key "
+            "with a different body is a 422 (`idempotency_key_reused`).\n\n"
+            "A cart with a prescription-only medicine needs `prescription_id`; without it, a 422 with code "
+            "`prescription_required`. Other refusals: `cart_empty`, `prescription_not_usable`, "
+            "`prescription_not_covering`, `prescription_expired` (422); not enough stock (409)."
+        ),
+        parameters=[IDEMPOTENCY_KEY],
+        request=CheckoutInputSerializer,
+        responses={201: OrderOutputSerializer, **problem_responses(400, 401, 403, 409, 415, 422)},
+        examples=[OpenApiExample(
+            "With a prescription", request_only=True, value={"shipping": SHIPPING_EXAMPLE, "prescription_id": 1},
+        )],
+    )
+    def post(self, request):
+        idempotency_key = _idempotency_key(request)
+        data = CheckoutInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        prescription_id = data.validated_data["prescription_id"]
+        order = place_order(
+            user=request.user,
+            cart=get_or_create_user_cart(user=request.user),
+            details=CheckoutDetails(**data.validated_data["shipping"]),
+            idempotency_key=idempotency_key,
+            prescription=_checkout_prescription(user=request.user, prescription_id=prescription_id),
+        )
+        order = get_order_for_user(user=request.user, number=order.number)
+        return Response(OrderOutputSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+def _idempotency_key(request) -> str:
+    key = request.headers.get("Idempotency-Key", "")
+    if not key:
+        raise ValidationError({"Idempotency-Key": ["This header is required: send a key unique to this checkout."]},
+                              code="required")
+    if not _IDEMPOTENCY_KEY_RE.fullmatch(key):
+        raise ValidationError({"Idempotency-Key": ["Use 1-100 printable ASCII characters, e.g. a UUID."]},
+                              code="invalid")
+    return key
+
+
+def _checkout_prescription(*, user, prescription_id: int | None) -> Prescription | None:
+    if prescription_id is None:
+        return None
+    try:
+        return get_prescription_for_user(user=user, prescription_id=prescription_id)
+    except Prescription.DoesNotExist:
+        raise ValidationError({"prescription_id": ["No prescription with this id in your account."]},
+                              code="not_found") from None
+
+
+# --- Orders -----------------------------------------------------------------------------------------------------
+
+
+class OrderListApi(ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = OrderOutputSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return list_orders_for_user(user=self.request.user)
+
+    @extend_schema(
+        operation_id="orders_list",
+        summary="Your orders, newest first",
+        responses={200: OrderOutputSerializer(many=True), **problem_responses(401, 404)},
+    )
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+
+class OrderDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="orders_retrieve",
+        summary="One of your orders, with its lines, leaflets and status history",
+        parameters=[ORDER_NUMBER],
+        responses={200: OrderOutputSerializer, **problem_responses(401, 404)},
+    )
+    def get(self, request, number: str):
+        order = _own_order(user=request.user, number=number)
+        return Response(OrderOutputSerializer(order, context={"request": request}).data)
+
+
+class OrderCancelApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="orders_cancel",
+        summary="Cancel one of your orders before it is dispatched",
+        description="The stock goes back. An order already dispatched, delivered, rejected or cancelled is a 409.",
+        parameters=[ORDER_NUMBER],
+        request=CancelOrderInputSerializer,
+        responses={200: OrderOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415)},
+        examples=[OpenApiExample("Changed my mind", request_only=True, value={"reason": "Ordered by mistake."})],
+    )
+    def post(self, request, number: str):
+        data = CancelOrderInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = _own_order(user=request.user, number=number)
+        cancel_order(order=order, actor=request.user, reason=data.validated_data["reason"])
+        order = _own_order(user=request.user, number=number)
+        return Response(OrderOutputSerializer(order, context={"request": request}).data)
+
+
+def _own_order(*, user, number: str) -> Order:
+    try:
+        return get_order_for_user(user=user, number=number)
+    except Order.DoesNotExist:
+        raise NotFound("No such order.") from None
+
+
+# --- Pharmacist review ------------------------------------------------------------------------------------------
+
+
+class ReviewOrderListApi(ListAPIView):
+    permission_classes = [IsPharmacist]
+    serializer_class = ReviewOrderOutputSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return list_orders_awaiting_review()
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "for_pharmacist": True}
+
+    @extend_schema(
+        operation_id="pharmacist_orders_list",
+        summary="Orders awaiting prescription review, oldest first (pharmacists only)",
+        responses={200: ReviewOrderOutputSerializer(many=True), **problem_responses(401, 403, 404)},
+    )
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+
+class ReviewOrderDetailApi(APIView):
+    permission_classes = [IsPharmacist]
+
+    @extend_schema(
+        operation_id="pharmacist_orders_retrieve",
+        summary="Any order, with its customer and prescription (pharmacists only)",
+        parameters=[ORDER_NUMBER],
+        responses={200: ReviewOrderOutputSerializer, **problem_responses(401, 403, 404)},
+    )
+    def get(self, request, number: str):
+        return _review_response(request, number)
+
+
+class ReviewOrderApproveApi(APIView):
+    permission_classes = [IsPharmacist]
+
+    @extend_schema(
+        operation_id="pharmacist_orders_approve",
+        summary="Approve an order awaiting review, recording the dispensing record (pharmacists only)",
+        description=(
+            "The dispensing record (prescriber, dates, items) is needed when the order's prescription has not "
+            "been checked yet; send all of its fields or none. `items[].quantity` is in dosage units (tablets, "
+            "capsules, mL). Refused with 422 when the prescription has expired or authorises less than the "
+            "order holds; 409 when the order is not awaiting review."
+        ),
+        parameters=[ORDER_NUMBER],
+        request=ApproveOrderInputSerializer,
+        responses={200: ReviewOrderOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415, 422)},
+        examples=[OpenApiExample("Dispensing record", request_only=True, value={
+            "prescriber_name": "Dr Grace Prescriber", "prescriber_registration": "7123456",
+            "issued_on": "2026-01-05", "valid_until": "2026-07-05",
+            "items": [{"sku": "BAC-10-84", "quantity": 84, "directions": "One tablet three times a day"}],
+            "note": "Checked with the prescriber.",
+        })],
+    )
+    def post(self, request, number: str):
+        data = ApproveOrderInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = _order_for_review(number)
+        approve_order(order=order, pharmacist=request.user, record=_dispensing_record(data.validated_data),
+                      note=data.validated_data["note"])
+        return _review_response(request, number)
+
+
+class ReviewOrderRejectApi(APIView):
+    permission_classes = [IsPharmacist]
+
+    @extend_schema(
+        operation_id="pharmacist_orders_reject",
+        summary="Reject an order awaiting review, with the reason the shopper will see (pharmacists only)",
+        parameters=[ORDER_NUMBER],
+        request=RejectOrderInputSerializer,
+        responses={200: ReviewOrderOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415)},
+        examples=[OpenApiExample("Unreadable", request_only=True,
+                                 value={"reason": "The prescription is not legible; please upload a clearer photo."})],
+    )
+    def post(self, request, number: str):
+        data = RejectOrderInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reject_order(order=_order_for_review(number), pharmacist=request.user, reason=data.validated_data["reason"])
+        return _review_response(request, number)
+
+
+def _order_for_review(number: str) -> Order:
+    try:
+        return get_order_for_review(number=number)
+    except Order.DoesNotExist:
+        raise NotFound("No such order.") from None
+
+
+def _review_response(request, number: str) -> Response:
+    order = _order_for_review(number)
+    context = {"request": request, "for_pharmacist": True}
+    return Response(ReviewOrderOutputSerializer(order, context=context).data)
+
+
+def _dispensing_record(data: dict) -> DispensingRecord | None:
+    if "items" not in data:
+        return None
+    packs: list[Pack] = []
+    item_errors: list[dict] = []
+    for item in data["items"]:
+        try:
+            packs.append(get_pack_by_sku(sku=item["sku"]))
+            item_errors.append({})
+        except Pack.DoesNotExist:
+            item_errors.append({"sku": [f"No product with SKU {item['sku']}."]})
+    if any(item_errors):
+        raise ValidationError({"items": item_errors}, code="unknown_sku")
+    return DispensingRecord(
+        prescriber_name=data["prescriber_name"],
+        prescriber_registration=data["prescriber_registration"],
+        issued_on=data["issued_on"],
+        valid_until=data["valid_until"],
+        items=[AuthorisedItem(pack=pack, quantity=item["quantity"], directions=item["directions"])
+               for pack, item in zip(packs, data["items"], strict=True)],
+    )
