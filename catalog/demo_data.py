@@ -1,0 +1,204 @@
+"""The demo catalog: one product per medicine and legal category, chosen so that every purchase rule has
+something to act on (see /work/shared/DOMAIN.md, "A demo catalog that exercises every rule").
+
+Data only; `python manage.py load_demo_catalog` writes it (catalog/demo_loader.py). GTINs use the GS1
+restricted prefix 20-29, so they can never collide with a real pack's barcode.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import demo_leaflets as leaflets
+from .identifiers import make_gtin13
+from .models import DosageForm, LegalCategory, Route
+from .services import SectionText
+
+
+@dataclass(frozen=True)
+class DemoCategory:
+    name: str
+    slug: str
+    description: str
+
+
+@dataclass(frozen=True)
+class DemoStrength:
+    """One active ingredient of a pack: `baclofen 10 mg`, or `baclofen 5 mg per 5 mL`."""
+
+    ingredient: str
+    amount: Decimal
+    unit: str = "mg"
+    per_amount: Decimal | None = None
+    per_unit: str = ""
+
+
+@dataclass(frozen=True)
+class DemoPack:
+    sku: str
+    gtin: str
+    pack_size: int
+    price: Decimal
+    stock: int  # only when the pack is first created; orders and stock takes change it afterwards
+    strengths: tuple[DemoStrength, ...]
+    pack_unit: str = "tablets"
+    max_per_order: int | None = None
+
+
+@dataclass(frozen=True)
+class DemoProduct:
+    name: str
+    slug: str
+    description: str
+    legal_category: str
+    dosage_form: str
+    atc_code: str
+    categories: tuple[str, ...]  # category slugs
+    packs: tuple[DemoPack, ...]
+    leaflet: tuple[SectionText, ...]
+    controlled_drug_schedule: int | None = None
+    route: str = Route.ORAL
+
+
+def demo_gtin(number: int) -> str:
+    """EAN-13 in the restricted 20-29 range: '2099' + 8 digits + check digit."""
+    return make_gtin13(f"2099{number:08d}")
+
+
+def mg(ingredient: str, amount: str) -> tuple[DemoStrength, ...]:
+    return (DemoStrength(ingredient, Decimal(amount)),)
+
+
+CATEGORIES = (
+    DemoCategory("Muscle and joint", "muscle-and-joint",
+                 "Muscle relaxants and treatments for spasticity and spasm."),
+    DemoCategory("Pain relief", "pain-relief", "Painkillers, from general sale tablets to controlled drugs."),
+    DemoCategory("Allergy and hay fever", "allergy-and-hay-fever",
+                 "Antihistamines for hay fever and allergies."),
+    DemoCategory("Stomach and digestion", "stomach-and-digestion",
+                 "Medicines for heartburn, reflux and indigestion."),
+    DemoCategory("Infections", "infections", "Antibiotics, supplied only against a verified prescription."),
+    DemoCategory("Heart and blood pressure", "heart-and-blood-pressure",
+                 "Medicines for high blood pressure and angina."),
+    DemoCategory("Mental health", "mental-health", "Medicines for depression and anxiety."),
+)
+
+CURRENCY = "GBP"  # the prices below are UK prices
+
+POM, P, GSL = LegalCategory.PRESCRIPTION, LegalCategory.PHARMACY, LegalCategory.GENERAL_SALE
+
+PRODUCTS = (
+    DemoProduct(
+        name="Baclofen tablets", slug="baclofen-tablets", legal_category=POM, dosage_form=DosageForm.TABLET,
+        atc_code="M03BX01", categories=("muscle-and-joint",), leaflet=leaflets.BACLOFEN_TABLETS,
+        description="A muscle relaxant for spasticity caused by multiple sclerosis or spinal cord injury or "
+                    "disease. Prescription only.",
+        packs=(
+            DemoPack("BAC-5-84", demo_gtin(101), 84, Decimal("9.49"), 60, mg("baclofen", "5")),
+            DemoPack("BAC-10-84", demo_gtin(102), 84, Decimal("12.99"), 80, mg("baclofen", "10")),
+            DemoPack("BAC-20-84", demo_gtin(103), 84, Decimal("18.49"), 40, mg("baclofen", "20")),
+        ),
+    ),
+    DemoProduct(
+        name="Baclofen oral solution", slug="baclofen-oral-solution", legal_category=POM,
+        dosage_form=DosageForm.ORAL_SOLUTION, atc_code="M03BX01", categories=("muscle-and-joint",),
+        leaflet=leaflets.BACLOFEN_ORAL_SOLUTION,
+        description="Baclofen as a liquid, 5 mg in each 5 mL, for people who find tablets hard to swallow. "
+                    "Prescription only.",
+        packs=(
+            DemoPack("BACOS-5-300", demo_gtin(111), 300, Decimal("24.95"), 15,
+                     (DemoStrength("baclofen", Decimal("5"), "mg", Decimal("5"), "mL"),), pack_unit="mL"),
+        ),
+    ),
+    DemoProduct(
+        name="Ibuprofen tablets", slug="ibuprofen-tablets", legal_category=GSL, dosage_form=DosageForm.TABLET,
+        atc_code="M01AE01", categories=("pain-relief", "muscle-and-joint"), leaflet=leaflets.IBUPROFEN,
+        description="An anti-inflammatory painkiller for headache, period pain, muscle pain and fever.",
+        packs=(DemoPack("IBU-200-16", demo_gtin(201), 16, Decimal("1.99"), 250, mg("ibuprofen", "200"),
+                        max_per_order=2),),
+    ),
+    # Two paracetamol products, because the legal category belongs to the product: packs of up to 16 are
+    # general sale, 17-32 pharmacy only. The per-order limits keep every paracetamol-containing pack in one
+    # order (2 x 16 + 32 + co-codamol's 32) within the 100-tablets-per-sale rule.
+    DemoProduct(
+        name="Paracetamol tablets", slug="paracetamol-tablets", legal_category=GSL,
+        dosage_form=DosageForm.TABLET, atc_code="N02BE01",
+        categories=("pain-relief",), leaflet=leaflets.paracetamol_leaflet(pack_size=16),
+        description="An everyday painkiller that also brings down a temperature.",
+        packs=(DemoPack("PARA-500-16", demo_gtin(211), 16, Decimal("0.89"), 300, mg("paracetamol", "500"),
+                        max_per_order=2),),
+    ),
+    DemoProduct(
+        name="Paracetamol (pharmacy pack) tablets", slug="paracetamol-pharmacy-pack-tablets",
+        legal_category=P, dosage_form=DosageForm.TABLET, atc_code="N02BE01", categories=("pain-relief",),
+        leaflet=leaflets.paracetamol_leaflet(pack_size=32),
+        description="Paracetamol in a pack of 32, sold by a pharmacy after the pharmacist's checks.",
+        packs=(DemoPack("PARA-500-32", demo_gtin(212), 32, Decimal("2.49"), 120, mg("paracetamol", "500"),
+                        max_per_order=1),),
+    ),
+    DemoProduct(
+        name="Co-codamol tablets", slug="co-codamol-tablets", legal_category=P,
+        controlled_drug_schedule=5, dosage_form=DosageForm.TABLET, atc_code="N02AJ06",
+        categories=("pain-relief",), leaflet=leaflets.CO_CODAMOL,
+        description="Codeine and paracetamol for moderate pain, for up to 3 days. Can cause addiction.",
+        packs=(
+            DemoPack("COCO-8-500-32", demo_gtin(221), 32, Decimal("4.49"), 60,
+                     (DemoStrength("codeine phosphate", Decimal("8")),
+                      DemoStrength("paracetamol", Decimal("500"))),
+                     max_per_order=1),
+        ),
+    ),
+    DemoProduct(
+        name="Cetirizine tablets", slug="cetirizine-tablets", legal_category=GSL,
+        dosage_form=DosageForm.TABLET, atc_code="R06AE07",
+        categories=("allergy-and-hay-fever",), leaflet=leaflets.CETIRIZINE,
+        description="A once-a-day antihistamine for hay fever, allergies and hives.",
+        packs=(DemoPack("CET-10-30", demo_gtin(301), 30, Decimal("3.99"), 150,
+                        mg("cetirizine hydrochloride", "10")),),
+    ),
+    DemoProduct(
+        name="Omeprazole capsules", slug="omeprazole-capsules", legal_category=P,
+        dosage_form=DosageForm.CAPSULE, atc_code="A02BC01",
+        categories=("stomach-and-digestion",), leaflet=leaflets.OMEPRAZOLE,
+        description="Reduces stomach acid: a 14-day course for frequent heartburn and reflux in adults.",
+        packs=(DemoPack("OME-20-14", demo_gtin(401), 14, Decimal("5.99"), 80, mg("omeprazole", "20"),
+                        pack_unit="capsules", max_per_order=2),),
+    ),
+    DemoProduct(
+        name="Amoxicillin capsules", slug="amoxicillin-capsules", legal_category=POM,
+        dosage_form=DosageForm.CAPSULE, atc_code="J01CA04", categories=("infections",),
+        leaflet=leaflets.AMOXICILLIN,
+        description="A penicillin antibiotic for bacterial infections. Prescription only.",
+        packs=(DemoPack("AMOX-500-21", demo_gtin(501), 21, Decimal("7.99"), 50, mg("amoxicillin", "500"),
+                        pack_unit="capsules"),),
+    ),
+    DemoProduct(
+        name="Amlodipine tablets", slug="amlodipine-tablets", legal_category=POM,
+        dosage_form=DosageForm.TABLET, atc_code="C08CA01",
+        categories=("heart-and-blood-pressure",), leaflet=leaflets.AMLODIPINE,
+        description="A calcium channel blocker for high blood pressure and angina. Prescription only.",
+        packs=(DemoPack("AMLO-5-28", demo_gtin(601), 28, Decimal("4.99"), 70, mg("amlodipine", "5")),),
+    ),
+    DemoProduct(
+        name="Sertraline tablets", slug="sertraline-tablets", legal_category=POM,
+        dosage_form=DosageForm.TABLET, atc_code="N06AB06",
+        categories=("mental-health",), leaflet=leaflets.SERTRALINE,
+        description="An SSRI antidepressant for depression, OCD and anxiety disorders. Prescription only.",
+        packs=(DemoPack("SERT-50-28", demo_gtin(701), 28, Decimal("6.49"), 45, mg("sertraline", "50")),),
+    ),
+    DemoProduct(
+        name="Tramadol capsules", slug="tramadol-capsules", legal_category=POM, controlled_drug_schedule=3,
+        dosage_form=DosageForm.CAPSULE, atc_code="N02AX02", categories=("pain-relief",),
+        leaflet=leaflets.TRAMADOL,
+        description="An opioid painkiller for moderate to severe pain. Schedule 3 controlled drug.",
+        packs=(DemoPack("TRAM-50-30", demo_gtin(231), 30, Decimal("8.99"), 20,
+                        mg("tramadol hydrochloride", "50"), pack_unit="capsules"),),
+    ),
+    DemoProduct(
+        name="Diazepam tablets", slug="diazepam-tablets", legal_category=POM, controlled_drug_schedule=4,
+        dosage_form=DosageForm.TABLET, atc_code="N05BA01", categories=("mental-health", "muscle-and-joint"),
+        leaflet=leaflets.DIAZEPAM,
+        description="A benzodiazepine for short-term relief of severe anxiety and muscle spasm. Schedule 4 "
+                    "controlled drug.",
+        packs=(DemoPack("DIAZ-5-28", demo_gtin(711), 28, Decimal("7.49"), 20, mg("diazepam", "5")),),
+    ),
+)

@@ -1,0 +1,117 @@
+"""`python manage.py load_demo_catalog`: the demo catalog and three demo logins, safe to run again.
+
+The catalog data is in catalog/demo_data.py and catalog/demo_leaflets.py; catalog/demo_loader.py writes it.
+"""
+
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from catalog import demo_data
+from catalog.demo_loader import load_demo_catalog
+from orders.models import PHARMACISTS_GROUP
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    full_name: str
+    password_env: str  # environment variable that may hold the password
+    default_password: str
+    is_staff: bool = False
+    is_superuser: bool = False
+    is_pharmacist: bool = False
+
+    @property
+    def option(self) -> str:
+        return f"{self.role}_password"
+
+
+DEMO_LOGINS = (
+    DemoLogin("admin", "admin@pharmacy.invalid", "Demo Admin", "DEMO_ADMIN_PASSWORD", "demo-admin-password",
+              is_staff=True, is_superuser=True),
+    DemoLogin("pharmacist", "pharmacist@pharmacy.invalid", "Demo Pharmacist", "DEMO_PHARMACIST_PASSWORD",
+              "demo-pharmacist-password", is_staff=True, is_pharmacist=True),
+    DemoLogin("shopper", "shopper@pharmacy.invalid", "Demo Shopper", "DEMO_SHOPPER_PASSWORD",
+              "demo-shopper-password"),
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo catalog (13 products, 15 packs, their leaflets) and the demo logins admin@, "
+        "pharmacist@ and shopper@pharmacy.invalid. Safe to run again: rows are updated in place, stock is "
+        "set only for new packs, leaflets are republished only when their text changed, and passwords are "
+        "set only for new users (or with --reset-passwords)."
+    )
+
+    def add_arguments(self, parser):
+        for login in DEMO_LOGINS:
+            parser.add_argument(
+                f"--{login.role}-password", dest=login.option,
+                default=os.environ.get(login.password_env, login.default_password),
+                help=f"password for {login.email} (default: ${login.password_env}, "
+                     f"else '{login.default_password}')",
+            )
+        parser.add_argument(
+            "--reset-passwords", action="store_true",
+            help="set the demo logins' passwords even if someone changed them since they were created",
+        )
+
+    def handle(self, *args, **options):
+        if settings.PHARMACY_CURRENCY != demo_data.CURRENCY:
+            raise CommandError(
+                f"The demo catalog is priced in {demo_data.CURRENCY}, but PHARMACY_CURRENCY is "
+                f"{settings.PHARMACY_CURRENCY}; carts cannot mix currencies."
+            )
+        with transaction.atomic():
+            loaded = load_demo_catalog()
+            reset = options["reset_passwords"]
+            shown_passwords = {
+                login.role: ensure_demo_login(login, password=options[login.option], reset=reset)
+                for login in DEMO_LOGINS
+            }
+        products = len(demo_data.PRODUCTS)
+        packs = sum(len(product.packs) for product in demo_data.PRODUCTS)
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo catalog loaded: {products} products ({loaded.products_created} new), {packs} packs "
+            f"({loaded.packs_created} new), {loaded.leaflets_published} leaflet revisions published."
+        ))
+        self.stdout.write(self.demo_logins_block(shown_passwords))
+
+    def demo_logins_block(self, shown_passwords: dict[str, str | None]) -> str:
+        lines = ["", "Demo logins (for trying the demo only; never keep these accounts on a public site):"]
+        for login in DEMO_LOGINS:
+            password = shown_passwords[login.role]
+            if password is None:
+                password = "(kept: it is not the one given here; --reset-passwords sets it)"
+            lines.append(f"  {login.role:<11} {login.email:<28} password: {password}")
+        lines.append("Staff sign in to the admin at /admin/, and everyone to the shop at /accounts/login/.")
+        return "\n".join(lines)
+
+
+def ensure_demo_login(login: DemoLogin, *, password: str, reset: bool) -> str | None:
+    """Create or repair one demo user. Returns the password to print, or None when the user's password is
+    not `password` any more: someone changed it, and only --reset-passwords may overwrite that."""
+    user, created = get_user_model().objects.get_or_create(
+        email__iexact=login.email, defaults={"email": login.email}
+    )
+    shown: str | None = password
+    if created or reset:
+        user.set_password(password)
+    elif not user.check_password(password):
+        shown = None
+    user.full_name = user.full_name or login.full_name
+    user.is_active = True
+    user.is_staff = login.is_staff
+    user.is_superuser = login.is_superuser
+    user.save()
+    if login.is_pharmacist:
+        user.groups.add(Group.objects.get(name=PHARMACISTS_GROUP))
+    return shown
