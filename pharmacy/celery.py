@@ -5,5 +5,8 @@ from celery import Celery
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pharmacy.settings.local")
 
 app = Celery("pharmacy")
+# The default for every thread, not just this one: otherwise a task proxy used from another thread
+# (a threaded web server, a worker pool) resolves against Celery's fallback app and its defaults.
+app.set_default()
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -9,6 +9,7 @@ import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import kombu.pools
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
@@ -50,12 +51,11 @@ def broker(url: str):
 
 
 def _reset_connection_pools() -> None:
-    """Celery caches its broker connections; drop them so the next use connects to the new URL."""
-    old_pool = celery_app._pool
+    """Celery and kombu cache broker connections (kombu in process-wide registries); drop them all
+    so the next use connects to the new URL rather than reusing a closed pool."""
+    kombu.pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
-    if old_pool is not None:
-        old_pool.force_close_all()
 
 
 def worker_test_broker_url() -> str:
