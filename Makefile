@@ -1,0 +1,69 @@
+# Fresh machine: `make run` serves the site, `make test` runs every test. Both install what they need first.
+#
+# One virtual environment (.venv) holds requirements/dev.txt, which includes requirements/base.txt, so
+# `make run` and `make test` share it. The install step is skipped while the stamp file, named after a hash
+# of the requirements files, is present: change a pin and the next make reinstalls.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON_FOR_VENV ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+REQUIREMENTS := requirements/base.txt requirements/dev.txt
+REQUIREMENTS_HASH := $(shell cat $(REQUIREMENTS) | sha256sum | cut -c1-16)
+INSTALL_STAMP := $(VENV)/.installed-$(REQUIREMENTS_HASH)
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+ARTIFACTS ?= test-artifacts
+PYTEST_ARGS ?=
+BENCH_ARGS ?=
+
+# pip on this kind of machine prints one "WARNING: Location '…' is ignored" per package, from the
+# machine's own pip configuration; they are harmless and hide real messages.
+PIP_QUIET_FILTER := grep -v "^WARNING: Location '" || true
+
+.PHONY: help install run test bench lint lock clean
+
+help:
+	@echo "make run     install into $(VENV), migrate, load the demo catalog, serve on http://$(HOST):$(PORT)/"
+	@echo "make test    install into $(VENV), check migrations, run the whole pytest suite"
+	@echo "make bench   measure the catalog API and pages under load (results in bench/results/)"
+	@echo "make lint    ruff check"
+	@echo "make lock    re-pin requirements/*.txt from pyproject.toml (needs the package index)"
+
+install: $(INSTALL_STAMP)
+
+$(INSTALL_STAMP): $(REQUIREMENTS)
+	@test -x $(PY) || $(PYTHON_FOR_VENV) -m venv $(VENV)
+	@echo "Installing requirements/dev.txt into $(VENV) …"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt 2>&1 | { $(PIP_QUIET_FILTER); }
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+run: install
+	$(PY) scripts/run.py --host $(HOST) --port $(PORT)
+
+# pytest exits 5 when it collected no test: that is a failure here, said out loud.
+test: install
+	@mkdir -p $(ARTIFACTS)
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@status=0; \
+	$(PY) -m pytest --junitxml=$(ARTIFACTS)/junit.xml --output=$(ARTIFACTS)/playwright $(PYTEST_ARGS) || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \
+	exit $$status
+
+bench: install
+	$(PY) bench/bench_catalog.py $(BENCH_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+
+lock: install
+	$(PY) scripts/lock.py
+
+clean:
+	rm -rf staticfiles $(ARTIFACTS) bench/results

@@ -1,0 +1,117 @@
+"""Helpers for the infrastructure tests: the repository's paths, free ports, HTTP polling, process groups,
+and the names of the environment variables the settings read."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+SETTINGS_FILES = [ROOT / "pharmacy" / "settings" / name for name in ("base.py", "local.py", "production.py")]
+
+# env("NAME"), env.str("NAME", …), env.db("NAME"), env.list("NAME", …) and the like.
+_ENV_READ = re.compile(r"""\benv(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""")
+
+
+def settings_environment_variables() -> set[str]:
+    """Every environment variable that pharmacy/settings/{base,local,production}.py reads."""
+    names: set[str] = set()
+    for path in SETTINGS_FILES:
+        names.update(_ENV_READ.findall(path.read_text()))
+    return names
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def environment_without(*names: str, **values: str) -> dict[str, str]:
+    """This process's environment minus `names`, plus `values`; never pytest's DJANGO_SETTINGS_MODULE."""
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in names and key != "DJANGO_SETTINGS_MODULE"}
+    environment.update(values)
+    return environment
+
+
+def http_get(url: str, *, timeout: float = 10) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def wait_for_http_ok(url: str, *, process: subprocess.Popen, log_path: Path, timeout: float = 120) -> None:
+    """Poll `url` until it answers 200; fail early, with the process's log, if the process exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log = log_path.read_text()
+            raise AssertionError(f"exited with {process.returncode} before {url} answered:\n{log}")
+        try:
+            if http_get(url, timeout=2)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer 200 within {timeout}s:\n{log_path.read_text()}")
+
+
+def wait_for_port(port: int, *, process: subprocess.Popen, log_path: Path, timeout: float = 60) -> None:
+    """Wait until something accepts connections on 127.0.0.1:`port`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"exited with {process.returncode}:\n{log_path.read_text()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"nothing listened on port {port} within {timeout}s:\n{log_path.read_text()}")
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return stat[stat.rindex(")") + 2:].split()  # after "pid (comm) ": state, ppid, pgrp, …
+
+
+def child_pids(parent_pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat_fields(int(entry.name))
+            if fields and int(fields[1]) == parent_pid:
+                children.append(int(entry.name))
+    return sorted(children)
+
+
+def process_group_members(pgid: int) -> list[int]:
+    """Live (non-zombie) processes whose process group is `pgid`."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat_fields(int(entry.name))
+            if fields and int(fields[2]) == pgid and fields[0] != "Z":
+                members.append(int(entry.name))
+    return sorted(members)
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+    except FileNotFoundError:
+        return ""
