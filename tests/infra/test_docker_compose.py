@@ -1,0 +1,193 @@
+"""docker-compose.yml and the Dockerfile, checked without a Docker engine: the compose spec's JSON schema,
+then what the schema cannot see (undefined depends_on targets, ports that YAML would read as numbers,
+the settings each Django service needs), then the web container's own command, run here for real."""
+
+import http.client
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+
+import pytest
+import yaml
+from django.core.management import get_commands
+
+from .support import (
+    ROOT,
+    VENV_BIN,
+    environment_without,
+    free_port,
+    http_get,
+    settings_environment_variables,
+    wait_for_http_ok,
+    wait_for_port,
+)
+
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+DJANGO_SERVICES = {"web", "worker", "beat"}
+# Read by scripts/start-web.sh and gunicorn rather than by the settings.
+CONTAINER_ONLY_VARIABLES = {"DJANGO_SETTINGS_MODULE", "WEB_CONCURRENCY", "LOAD_DEMO_CATALOG"}
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE_FILE.read_text())
+
+
+def test_compose_file_matches_the_compose_specification():
+    result = subprocess.run(
+        [str(VENV_BIN / "check-jsonschema"), "--builtin-schema", "vendor.compose-spec", str(COMPOSE_FILE)],
+        capture_output=True, text=True, timeout=60,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_compose_has_the_services_of_the_stack(compose):
+    assert set(compose["services"]) == {"db", "redis", "mailpit", "web", "worker", "beat"}
+    assert compose["services"]["db"]["image"] == "postgres:16"
+    assert compose["services"]["redis"]["image"] == "redis:7"
+
+
+def test_compose_depends_on_only_defined_services_and_waits_for_health(compose):
+    services = compose["services"]
+    for name, service in services.items():
+        for target, condition in service.get("depends_on", {}).items():
+            assert target in services, f"{name} depends on undefined service {target}"
+            assert target != name
+            if condition["condition"] == "service_healthy":
+                assert "healthcheck" in services[target], f"{name} waits for {target}'s missing healthcheck"
+    for name in DJANGO_SERVICES:
+        assert services[name]["depends_on"]["redis"] == {"condition": "service_healthy"}
+    assert services["web"]["depends_on"]["db"] == {"condition": "service_healthy"}
+    assert services["worker"]["depends_on"]["db"] == {"condition": "service_healthy"}
+
+
+def test_compose_services_that_others_rely_on_have_healthchecks(compose):
+    for name in ("db", "redis", "web", "worker"):
+        healthcheck = compose["services"][name]["healthcheck"]
+        assert healthcheck["test"][0] in {"CMD", "CMD-SHELL"}, name
+
+
+def test_compose_ports_are_strings(compose):
+    """Unquoted, YAML 1.1 reads 8000:8000 as a base-60 number."""
+    for name, service in compose["services"].items():
+        for port in service.get("ports", []):
+            assert isinstance(port, str), f"{name}: port {port!r} must be quoted"
+    assert compose["services"]["web"]["ports"] == ["127.0.0.1:8000:8000"]
+
+
+def test_compose_gives_every_django_service_the_production_settings(compose):
+    for name in DJANGO_SERVICES:
+        environment = compose["services"][name]["environment"]
+        assert environment["DJANGO_SETTINGS_MODULE"] == "pharmacy.settings.production", name
+        assert environment["DATABASE_URL"].startswith("postgres://pharmacy:"), name
+        assert environment["DATABASE_URL"].endswith("@db:5432/pharmacy"), name
+        assert environment["REDIS_URL"] == "redis://redis:6379/0", name
+        assert environment["DEBUG"] == "false", name
+        assert re.fullmatch(r"\$\{SECRET_KEY:\?[^}]+\}", environment["SECRET_KEY"]), name
+        assert environment["ALLOWED_HOSTS"], name
+
+
+def test_compose_sets_only_variables_that_something_reads(compose):
+    known = settings_environment_variables() | CONTAINER_ONLY_VARIABLES
+    for name in DJANGO_SERVICES:
+        assert set(compose["services"][name]["environment"]) <= known, name
+
+
+def test_compose_keeps_uploads_and_database_on_named_volumes(compose):
+    services = compose["services"]
+    declared = set(compose["volumes"])
+    private_root = services["web"]["environment"]["PRIVATE_MEDIA_ROOT"]
+    for name in ("web", "worker"):
+        assert f"private-media:{private_root}" in services[name]["volumes"], name
+    assert "pgdata:/var/lib/postgresql/data" in services["db"]["volumes"]
+    used = {mount.split(":")[0] for service in services.values() for mount in service.get("volumes", [])}
+    assert used <= declared
+
+
+def test_compose_runs_the_web_command_from_the_image(compose):
+    assert compose["services"]["web"]["command"] == ["scripts/start-web.sh"]
+    assert os.access(ROOT / "scripts" / "start-web.sh", os.X_OK)
+    for name in DJANGO_SERVICES:
+        assert compose["services"][name]["build"] == "."
+
+
+def test_dockerfile_builds_from_python_slim_with_the_runtime_requirements():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+
+    assert dockerfile.startswith("# ") and "\nFROM python:3.11-slim\n" in dockerfile
+    assert "RUN pip install -r requirements/base.txt" in dockerfile
+    assert "\nUSER pharmacy\n" in dockerfile
+    assert 'CMD ["scripts/start-web.sh"]' in dockerfile
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".venv", ".env", "var", ".git"} <= set(ignored)
+
+
+def test_web_container_command_serves_with_production_settings(tmp_path):
+    """scripts/start-web.sh as the container runs it, here on SQLite: migrate, demo catalog,
+    collectstatic, gunicorn, under pharmacy.settings.production."""
+    port = free_port()
+    environment = environment_without(
+        "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL",
+        PATH=f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}",
+        DJANGO_SETTINGS_MODULE="pharmacy.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1", DEBUG="false",
+        SECURE_SSL_REDIRECT="false", DATABASE_URL=f"sqlite:///{tmp_path / 'web.sqlite3'}",
+        MEDIA_ROOT=str(tmp_path / "media"), PRIVATE_MEDIA_ROOT=str(tmp_path / "private"),
+        BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1",
+        LOAD_DEMO_CATALOG="true" if "load_demo_catalog" in get_commands() else "false",
+    )
+    log_path = tmp_path / "web.log"
+    with log_path.open("wb") as log:
+        web = subprocess.Popen([str(ROOT / "scripts" / "start-web.sh")], cwd=ROOT, env=environment,
+                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for_http_ok(f"http://127.0.0.1:{port}/healthz", process=web, log_path=log_path)
+
+        assert http_get(f"http://127.0.0.1:{port}/healthz") == (200, b'{"status": "ok"}')
+        assert http_get(f"http://127.0.0.1:{port}/admin/login/")[0] == 200
+        assert http_get(f"http://127.0.0.1:{port}/static/css/site.css")[0] == 200  # WhiteNoise
+        # start-web.sh ends in exec: gunicorn itself stops on SIGTERM, as `docker stop` sends it.
+        os.kill(web.pid, signal.SIGTERM)
+        assert web.wait(timeout=30) == 0
+        assert "gunicorn" in log_path.read_text().lower()
+    finally:
+        if web.poll() is None:
+            os.killpg(web.pid, signal.SIGKILL)
+
+
+def test_web_health_check_passes_when_https_redirect_is_on(tmp_path):
+    """The compose health check sends X-Forwarded-Proto: https, so SECURE_SSL_REDIRECT=true does not
+    turn /healthz into a redirect; run the check's own Python against a server with the redirect on."""
+    check = yaml.safe_load(COMPOSE_FILE.read_text())["services"]["web"]["healthcheck"]["test"]
+    assert check[:3] == ["CMD", "python", "-c"]
+    port = free_port()
+    environment = environment_without(
+        "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL",
+        DJANGO_SETTINGS_MODULE="pharmacy.settings.production", SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="localhost", DEBUG="false", SECURE_SSL_REDIRECT="true",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'web.sqlite3'}",
+    )
+    log_path = tmp_path / "web.log"
+    with log_path.open("wb") as log:
+        web = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "pharmacy.wsgi:application", "--bind", f"127.0.0.1:{port}"],
+            cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        wait_for_port(port, process=web, log_path=log_path)
+        health_check = check[3].replace("localhost:8000", f"localhost:{port}")
+
+        result = subprocess.run([sys.executable, "-c", health_check], capture_output=True, text=True,
+                                timeout=30)
+
+        assert result.returncode == 0, result.stderr + log_path.read_text()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/healthz", headers={"Host": "localhost"})
+        assert connection.getresponse().status == 301  # without the header: redirected to https
+    finally:
+        os.killpg(web.pid, signal.SIGKILL)
+        web.wait()
