@@ -1,0 +1,83 @@
+"""The benchmark's own load client (bench/bench_catalog.py) counts what it measures, bounded in time,
+and refuses to load anything but this machine. Timings themselves are never asserted."""
+
+import importlib.util
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from .support import ROOT
+
+
+def load_bench_module():
+    spec = importlib.util.spec_from_file_location("bench_catalog", ROOT / "bench" / "bench_catalog.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = load_bench_module()
+
+
+class Answer(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as the bench client uses it
+    status = 200
+
+    def do_GET(self):
+        body = b"ok"
+        self.send_response(self.status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def local_server():
+    servers = []
+
+    def serve(status: int) -> str:
+        handler = type("AnswerWith", (Answer,), {"status": status})
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/api/v1/products/?search=baclofen"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def test_bench_client_counts_requests_until_its_budget_runs_out(local_server):
+    url = local_server(200)
+
+    result = bench.measure_with_threads(url, duration=5, connections=2, max_requests=50)
+
+    assert result.path == "/api/v1/products/?search=baclofen"
+    assert result.requests == 50
+    assert result.errors == 0
+    assert 0 < result.latency_ms_p50 <= result.latency_ms_p90 <= result.latency_ms_p99
+
+
+def test_bench_client_counts_non_200_answers_as_errors(local_server):
+    url = local_server(503)
+
+    result = bench.measure_with_threads(url, duration=5, connections=1, max_requests=10)
+
+    assert (result.requests, result.errors) == (10, 10)
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.8:8000/", "http://192.168.1.2/", "http://203.0.113.5/"])
+def test_bench_client_refuses_addresses_off_this_machine(url):
+    with pytest.raises(ValueError, match="only loopback addresses are benchmarked"):
+        bench.measure_with_threads(url, duration=1, connections=1)
+
+
+def test_bench_reads_wrk_latencies_in_every_unit():
+    assert [bench._wrk_milliseconds(text) for text in ("850.00us", "3.25ms", "1.50s")] == [0.85, 3.25, 1500.0]
