@@ -165,6 +165,15 @@ class Order(models.Model):
         return self.status in (OrderStatus.AWAITING_PRESCRIPTION_REVIEW, OrderStatus.APPROVED)
 
 
+class OrderAwaitingReview(Order):
+    """The pharmacist's review queue in the admin (a view of Order, not a table)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "order awaiting prescription review"
+        verbose_name_plural = "prescription review queue"
+
+
 class OrderLine(models.Model):
     """A snapshot of what was sold: historic orders never re-read the catalog."""
 

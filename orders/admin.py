@@ -1,0 +1,280 @@
+"""Staff and pharmacists' admin. Orders are never edited field by field: every change is a service
+call (review, dispatch, delivery, cancellation), so the admin cannot skip a rule the shop enforces."""
+
+from django.contrib import admin, messages
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from pharmacy.exceptions import DomainError
+
+from .admin_forms import AuthorisedItemFormSet, DispensingRecordForm, RejectForm, dispensing_record_from_forms
+from .models import (
+    Order,
+    OrderAwaitingReview,
+    OrderEvent,
+    OrderLine,
+    OutboxMessage,
+    Prescription,
+    PrescriptionItem,
+)
+from .services import approve_order, cancel_order, dispatch_message, dispatch_order, is_pharmacist, mark_order_delivered, reject_order
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = ("description", "sku", "legal_category", "quantity", "unit_price_amount", "leaflet_revision")
+    readonly_fields = fields
+
+
+class OrderEventInline(ReadOnlyInline):
+    model = OrderEvent
+    fields = ("created_at", "from_status", "to_status", "actor", "reason")
+    readonly_fields = fields
+
+
+class OutboxMessageInline(ReadOnlyInline):
+    model = OutboxMessage
+    fields = ("kind", "recipient", "status", "attempts", "sent_at", "last_error")
+    readonly_fields = fields
+
+
+def _run_service(modeladmin, request, queryset, service, done: str, **kwargs):
+    succeeded = 0
+    for order in queryset:
+        try:
+            service(order=order, actor=request.user, **kwargs)
+            succeeded += 1
+        except DomainError as refusal:
+            modeladmin.message_user(request, f"{order.number}: {refusal.message}", messages.ERROR)
+    if succeeded:
+        modeladmin.message_user(request, f"{succeeded} order(s) {done}.", messages.SUCCESS)
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ("number", "created_at", "email", "status", "requires_prescription", "total_amount", "currency")
+    list_filter = ("status", "requires_prescription", "created_at")
+    date_hierarchy = "created_at"
+    search_fields = ("number", "email", "full_name", "postcode")
+    list_select_related = ("user",)
+    ordering = ("-created_at",)
+    inlines = [OrderLineInline, OrderEventInline, OutboxMessageInline]
+    actions = ["dispatch_selected", "mark_delivered_selected", "cancel_selected"]
+    readonly_fields = [
+        "number", "user", "status", "review_link", "prescription_link", "prescription_approved_by",
+        "prescription_approved_at", "email", "full_name", "phone", "address_line1", "address_line2", "city",
+        "postcode", "country", "currency", "total_amount", "requires_prescription", "created_at", "updated_at",
+    ]
+    fieldsets = (
+        (None, {"fields": ("number", "status", "review_link", "user", "created_at", "updated_at")}),
+        ("Prescription", {"fields": ("requires_prescription", "prescription_link", "prescription_approved_by",
+                                     "prescription_approved_at")}),
+        ("Delivery and contact", {"fields": ("full_name", "email", "phone", "address_line1", "address_line2",
+                                             "city", "postcode", "country")}),
+        ("Totals", {"fields": ("total_amount", "currency")}),
+    )
+
+    def has_add_permission(self, request):
+        return False  # orders come from checkout only
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an order is a legal record; cancel it instead
+
+    @admin.display(description="Review")
+    def review_link(self, order):
+        if order.status != "awaiting_prescription_review":
+            return "-"
+        url = reverse("admin:orders_order_review", args=[order.pk])
+        return format_html('<a class="button" href="{}">Review prescription</a>', url)
+
+    @admin.display(description="Prescription")
+    def prescription_link(self, order):
+        if not order.prescription_id:
+            return "-"
+        url = reverse("admin:orders_prescription_change", args=[order.prescription_id])
+        return format_html('<a href="{}">Prescription {}</a>', url, order.prescription_id)
+
+    @admin.action(description="Dispatch selected orders")
+    def dispatch_selected(self, request, queryset):
+        _run_service(self, request, queryset, dispatch_order, "dispatched")
+
+    @admin.action(description="Mark selected orders delivered")
+    def mark_delivered_selected(self, request, queryset):
+        _run_service(self, request, queryset, mark_order_delivered, "marked delivered")
+
+    @admin.action(description="Cancel selected orders (stock is returned)")
+    def cancel_selected(self, request, queryset):
+        _run_service(self, request, queryset, cancel_order, "cancelled")
+
+    def get_urls(self):
+        review = self.admin_site.admin_view(self.review_view)
+        return [path("<int:order_id>/review/", review, name="orders_order_review")] + super().get_urls()
+
+    def review_view(self, request, order_id: int):
+        """The pharmacist's decision on one order: approve with the dispensing record, or reject with a reason."""
+        order = get_object_or_404(
+            Order.objects.select_related("prescription", "user").prefetch_related("lines"), pk=order_id
+        )
+        if not self.has_view_permission(request, order):
+            raise Http404
+        pharmacist = is_pharmacist(request.user)
+        prescription_lines = [line for line in order.lines.all() if line.prescription_required]
+        initial_items = [{"pack": line.pack_id, "quantity": line.units} for line in prescription_lines]
+        record_form = DispensingRecordForm(prefix="record")
+        items = AuthorisedItemFormSet(prefix="items", initial=initial_items)
+        reject_form = RejectForm(prefix="reject")
+        if request.method == "POST":
+            if not pharmacist:
+                self.message_user(request, "Only a pharmacist in the Pharmacists group can review prescriptions.",
+                                  messages.ERROR)
+                return HttpResponseRedirect(request.path)
+            try:
+                if "_approve" in request.POST:
+                    record_form = DispensingRecordForm(request.POST, prefix="record")
+                    items = AuthorisedItemFormSet(request.POST, prefix="items")
+                    if record_form.is_valid() and items.is_valid():
+                        approve_order(order=order, pharmacist=request.user, note=record_form.cleaned_data["note"],
+                                      record=dispensing_record_from_forms(record_form, items))
+                        self.message_user(request, f"Order {order.number} approved.", messages.SUCCESS)
+                        return HttpResponseRedirect(reverse("admin:orders_orderawaitingreview_changelist"))
+                elif "_reject" in request.POST:
+                    reject_form = RejectForm(request.POST, prefix="reject")
+                    if reject_form.is_valid():
+                        reject_order(order=order, pharmacist=request.user, reason=reject_form.cleaned_data["reason"])
+                        self.message_user(request, f"Order {order.number} rejected; stock returned.", messages.SUCCESS)
+                        return HttpResponseRedirect(reverse("admin:orders_orderawaitingreview_changelist"))
+            except DomainError as refusal:
+                self.message_user(request, refusal.message, messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Review order {order.number}",
+            "opts": self.model._meta,
+            "order": order,
+            "prescription": order.prescription,
+            "prescription_lines": prescription_lines,
+            "is_pharmacist": pharmacist,
+            "record_form": record_form,
+            "items": items,
+            "reject_form": reject_form,
+            "file_url": reverse("admin:orders_prescription_file", args=[order.prescription_id])
+            if order.prescription_id else None,
+        }
+        return TemplateResponse(request, "admin/orders/order/review.html", context)
+
+
+@admin.register(OrderAwaitingReview)
+class OrderAwaitingReviewAdmin(admin.ModelAdmin):
+    """The pharmacist's queue: orders awaiting review, oldest first."""
+
+    list_display = ("number", "created_at", "full_name", "email", "prescription_status", "review_link")
+    search_fields = ("number", "email", "full_name")
+    list_select_related = ("prescription",)
+    ordering = ("created_at", "pk")
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status="awaiting_prescription_review")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Prescription")
+    def prescription_status(self, order):
+        return order.prescription.get_status_display() if order.prescription_id else "-"
+
+    @admin.display(description="")
+    def review_link(self, order):
+        return format_html('<a class="button" href="{}">Review</a>', reverse("admin:orders_order_review", args=[order.pk]))
+
+
+class PrescriptionItemInline(ReadOnlyInline):
+    model = PrescriptionItem
+    fields = ("pack", "quantity", "directions")
+    readonly_fields = fields
+
+
+@admin.register(Prescription)
+class PrescriptionAdmin(admin.ModelAdmin):
+    list_display = ("pk", "owner", "status", "uploaded_at", "valid_until", "reviewed_by")
+    list_filter = ("status", "uploaded_at")
+    search_fields = ("owner__email", "prescriber_name", "prescriber_registration")
+    list_select_related = ("owner", "reviewed_by")
+    inlines = [PrescriptionItemInline]
+    readonly_fields = [
+        "owner", "file_link", "original_filename", "content_type", "size_bytes", "sha256", "status", "uploaded_at",
+        "prescriber_name", "prescriber_registration", "issued_on", "valid_until", "reviewed_by", "reviewed_at",
+        "rejection_reason",
+    ]
+    exclude = ("file",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decided on the order's review page, through the services
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="File")
+    def file_link(self, prescription):
+        url = reverse("admin:orders_prescription_file", args=[prescription.pk])
+        return format_html('<a href="{}" target="_blank" rel="noopener">Open {}</a>', url, prescription.original_filename)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.file_view)
+        return [path("<int:prescription_id>/file/", view, name="orders_prescription_file")] + super().get_urls()
+
+    def file_view(self, request, prescription_id: int):
+        """Shown inline in the browser, to pharmacists only; sandboxed so a crafted PDF cannot run script."""
+        if not is_pharmacist(request.user):
+            raise Http404
+        prescription = get_object_or_404(Prescription, pk=prescription_id)
+        response = FileResponse(prescription.file.open("rb"), content_type=prescription.content_type)
+        response["Content-Disposition"] = "inline"
+        response["Cache-Control"] = "private, no-store"
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        return response
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ("order", "kind", "recipient", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status", "kind")
+    search_fields = ("order__number", "recipient")
+    list_select_related = ("order",)
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Hand pending messages to the workers now")
+    def send_again(self, request, queryset):
+        pending = queryset.filter(status="pending").values_list("pk", flat=True)
+        handed = sum(dispatch_message(message_id=pk) for pk in pending)
+        self.message_user(request, f"{handed} message(s) handed to the workers.", messages.SUCCESS)

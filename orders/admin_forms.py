@@ -1,0 +1,57 @@
+"""Forms of the pharmacist's review page in the admin. They check input only; the services decide."""
+
+from django import forms
+from django.utils import timezone
+
+from catalog.models import Pack
+from orders.services import AuthorisedItem, DispensingRecord
+
+
+class DispensingRecordForm(forms.Form):
+    prescriber_name = forms.CharField(max_length=200, label="Prescriber's name")
+    prescriber_registration = forms.CharField(
+        max_length=50, label="Prescriber's registration number", help_text="e.g. GMC number (7 digits)"
+    )
+    issued_on = forms.DateField(label="Date of issue", widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label="Valid until", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(required=False, label="Note for the record", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_issued_on(self):
+        issued_on = self.cleaned_data["issued_on"]
+        if issued_on > timezone.localdate():
+            raise forms.ValidationError("The issue date cannot be in the future.")
+        return issued_on
+
+
+class AuthorisedItemForm(forms.Form):
+    pack = forms.ModelChoiceField(
+        queryset=Pack.objects.filter(product__legal_category="prescription").select_related("product")
+        .prefetch_related("strengths__ingredient"),
+        label="Medicine",
+    )
+    quantity = forms.IntegerField(min_value=1, max_value=100000, label="Quantity authorised (units)")
+    directions = forms.CharField(max_length=300, required=False)
+
+
+AuthorisedItemFormSet = forms.formset_factory(AuthorisedItemForm, extra=1, min_num=1, validate_min=True)
+
+
+def dispensing_record_from_forms(record_form: DispensingRecordForm, items: forms.BaseFormSet) -> DispensingRecord:
+    data = record_form.cleaned_data
+    return DispensingRecord(
+        prescriber_name=data["prescriber_name"],
+        prescriber_registration=data["prescriber_registration"],
+        issued_on=data["issued_on"],
+        valid_until=data["valid_until"],
+        items=[
+            AuthorisedItem(pack=item["pack"], quantity=item["quantity"], directions=item.get("directions", ""))
+            for item in items.cleaned_data
+            if item and not item.get("DELETE")
+        ],
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (the shopper will read this)", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
