@@ -2,31 +2,29 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordMixin
+
+from pharmacy.exceptions import DomainError
 
 User = get_user_model()
 
 
-class SignUpForm(BaseUserCreationForm):
-    """E-mail, full name and the password twice. Saving hashes the password (Django's own form)."""
+class SignUpForm(SetPasswordMixin, forms.Form):
+    """E-mail, full name and the password twice, checked by AUTH_PASSWORD_VALIDATORS so each problem shows
+    next to its field; accounts.services.register_user creates the account (and checks again)."""
 
-    password1, password2 = BaseUserCreationForm.create_password_fields(
-        label1="Password", label2="Password again"
+    email = forms.EmailField(
+        label="E-mail address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+    full_name = forms.CharField(
+        label="Full name", max_length=200,
+        help_text="As on your prescriptions, so our pharmacist can match them.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1, password2 = SetPasswordMixin.create_password_fields(label1="Password", label2="Password again")
 
-    class Meta:
-        model = User
-        fields = ("email", "full_name")
-        labels = {"email": "E-mail address", "full_name": "Full name"}
-        help_texts = {"full_name": "As on your prescriptions, so our pharmacist can match them."}
-        widgets = {
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["full_name"].required = True
+    # Where register_user's refusals are shown.
+    REFUSAL_FIELDS = {"email": "email", "password": "password1", "full_name": "full_name"}
 
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
@@ -39,6 +37,17 @@ class SignUpForm(BaseUserCreationForm):
 
     def clean_full_name(self) -> str:
         return " ".join(self.cleaned_data["full_name"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        self.validate_passwords()
+        # "Too similar to your e-mail address or name" needs the would-be user.
+        candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+        self.validate_password_for_user(candidate, password_field_name="password1")
+        return cleaned
+
+    def add_refusal(self, refusal: DomainError) -> None:
+        self.add_error(self.REFUSAL_FIELDS.get(refusal.field), refusal.message)
 
 
 class SignInForm(AuthenticationForm):

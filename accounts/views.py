@@ -15,7 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from pharmacy.exceptions import DomainError
+
 from .forms import ResetPasswordForm, SignInForm, SignUpForm
+from .services import register_user
 
 
 def safe_next_url(request) -> str:
@@ -57,12 +60,17 @@ def sign_up(request):
     next_url = safe_next_url(request)
     if request.user.is_authenticated:
         return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user)  # fires user_logged_in: the guest cart follows the new shopper
-        messages.success(request, f"Welcome, {user.get_short_name()}. Your account is ready.")
-        return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+        try:
+            user = register_user(email=form.cleaned_data["email"], password=form.cleaned_data["password1"],
+                                 full_name=form.cleaned_data["full_name"])
+        except DomainError as refusal:
+            form.add_refusal(refusal)
+        else:
+            login(request, user)  # fires user_logged_in: the guest cart follows the new shopper
+            messages.success(request, f"Welcome, {user.get_short_name()}. Your account is ready.")
+            return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 

@@ -10,7 +10,7 @@ class AddToCartForm(forms.Form):
 
 
 class CartLineQuantityForm(forms.Form):
-    """The new quantity of one cart line; the line comes from the URL and is looked up in the shopper's cart."""
+    """The new quantity of one cart line; the line comes from the URL and is found in the shopper's cart."""
 
     quantity = forms.IntegerField(
         label="Quantity", min_value=1, max_value=1000,

@@ -34,7 +34,8 @@ def _is_uuid(value) -> bool:
 class PrescriptionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, prescription: Prescription) -> str:
         uploaded = timezone.localtime(prescription.uploaded_at)
-        label = f"{prescription.original_filename}, uploaded {uploaded:%d %b %Y %H:%M}: {prescription.get_status_display()}"
+        label = f"{prescription.original_filename}, uploaded {uploaded:%d %b %Y %H:%M}: "
+        label += prescription.get_status_display()
         if prescription.valid_until:
             label += f", valid until {prescription.valid_until:%d %b %Y}"
         return label
@@ -45,7 +46,8 @@ class CheckoutForm(forms.Form):
     idempotency key that makes a double-clicked "Place order" place one order."""
 
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
-    full_name = forms.CharField(label="Full name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    full_name = forms.CharField(label="Full name", max_length=200,
+                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
     email = forms.EmailField(
         label="E-mail address", max_length=254, help_text="We send the order confirmation and leaflets here.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -55,9 +57,8 @@ class CheckoutForm(forms.Form):
         help_text="Our pharmacist may call you about your medicines.",
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
-    address_line1 = forms.CharField(
-        label="Address line 1", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "address-line1"})
-    )
+    address_line1 = forms.CharField(label="Address line 1", max_length=200,
+                                    widget=forms.TextInput(attrs={"autocomplete": "address-line1"}))
     address_line2 = forms.CharField(
         label="Address line 2 (optional)", max_length=200, required=False,
         widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
@@ -67,8 +68,8 @@ class CheckoutForm(forms.Form):
     postcode = forms.CharField(label="Postcode", max_length=20,
                                widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
     prescription = PrescriptionChoiceField(
-        label="Use a prescription already in your account", queryset=Prescription.objects.none(), required=False,
-        empty_label="No, upload a new prescription file", widget=forms.RadioSelect,
+        label="Use a prescription already in your account", queryset=Prescription.objects.none(),
+        required=False, empty_label="No, upload a new prescription file", widget=forms.RadioSelect,
     )
     prescription_file = forms.FileField(
         label="Prescription file", required=False,
@@ -102,7 +103,8 @@ class CheckoutForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if self.stale_key:
-            self.add_error(None, "This checkout form had expired. Check your details and press “Place order” again.")
+            self.add_error(None, "This checkout form had expired. Check your details and press “Place order” "
+                                 "again.")
         if cleaned.get("prescription") and cleaned.get("prescription_file"):
             self.add_error(
                 "prescription_file",

@@ -32,6 +32,7 @@ from .services import cancel_order, is_pharmacist, place_order, submit_prescript
 
 ORDERS_PER_PAGE = 10
 PRESCRIPTIONS_PER_PAGE = 10
+AWAITING_REVIEW = OrderStatus.AWAITING_PRESCRIPTION_REVIEW
 PHARMACIST_DECISIONS = {OrderStatus.APPROVED, OrderStatus.REJECTED}
 
 
@@ -75,10 +76,9 @@ def _render_checkout(request, *, summary, form, kept_prescription=None):
 def checkout(request):
     cart = get_or_create_user_cart(user=request.user)
     if request.method == "POST":
-        already_placed = _order_placed_with_key(user=request.user, idempotency_key=request.POST.get("idempotency_key", ""))
-        if already_placed is not None:
-            messages.info(request, f"Your order {already_placed.number} was already placed; it was not placed twice.")
-            return redirect("orders:order-confirmation", number=already_placed.number)
+        key = request.POST.get("idempotency_key", "")
+        if (already_placed := _order_placed_with_key(user=request.user, idempotency_key=key)) is not None:
+            return _already_placed(request, already_placed)
 
     summary = get_cart_summary(cart=cart)
     if summary.is_empty:
@@ -86,7 +86,7 @@ def checkout(request):
         return redirect("cart:detail")
     if request.method == "GET":
         if summary.blockers:
-            messages.error(request, "Some items in your cart cannot be ordered as they are. Change or remove them first.")
+            messages.error(request, "Some items in your cart cannot be ordered as they are; change them.")
             return redirect("cart:detail")
         return _render_checkout(request, summary=summary, form=_checkout_form(request, summary=summary))
 
@@ -108,10 +108,9 @@ def checkout(request):
             prescription=prescription if summary.prescription_required else None,
         )
     except IdempotencyKeyReused as refusal:
-        placed = _order_placed_with_key(user=request.user, idempotency_key=str(form.cleaned_data["idempotency_key"]))
-        if placed is not None:
-            messages.info(request, f"Your order {placed.number} was already placed; it was not placed twice.")
-            return redirect("orders:order-confirmation", number=placed.number)
+        key = form.cleaned_data["idempotency_key"]
+        if (already_placed := _order_placed_with_key(user=request.user, idempotency_key=key)) is not None:
+            return _already_placed(request, already_placed)
         form.add_refusal(refusal)
         return _render_checkout(request, summary=summary, form=form)
     except DomainError as refusal:
@@ -120,6 +119,11 @@ def checkout(request):
             form.is_valid()
         form.add_refusal(refusal)
         return _render_checkout(request, summary=summary, form=form, kept_prescription=uploaded)
+    return redirect("orders:order-confirmation", number=order.number)
+
+
+def _already_placed(request, order: Order):
+    messages.info(request, f"Your order {order.number} was already placed; it was not placed twice.")
     return redirect("orders:order-confirmation", number=order.number)
 
 
@@ -147,7 +151,7 @@ def _status_history(order: Order) -> list[dict]:
             role = "Pharmacy system"
         elif event.actor_id == order.user_id:
             role = "You"
-        elif event.to_status in PHARMACIST_DECISIONS and event.from_status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW:
+        elif event.to_status in PHARMACIST_DECISIONS and event.from_status == AWAITING_REVIEW:
             role = "Pharmacist"
         else:
             role = "Pharmacy team"
@@ -163,7 +167,8 @@ def order_confirmation(request, number: str):
 
 @login_required
 def order_list(request):
-    page = Paginator(list_orders_for_user(user=request.user), ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    orders = list_orders_for_user(user=request.user)
+    page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "orders/order_list.html", {"page_obj": page, "orders": page.object_list})
 
 
@@ -178,7 +183,7 @@ def order_detail(request, number: str):
 def order_cancel(request, number: str):
     """GET asks "are you sure?" (no JavaScript confirm needed); POST cancels."""
     order = _get_own_order(request, number)
-    form = CancelOrderForm(request.POST or None)
+    form = CancelOrderForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             cancel_order(order=order, actor=request.user, reason=form.cleaned_data["reason"])
@@ -188,7 +193,8 @@ def order_cancel(request, number: str):
             messages.success(request, f"Order {order.number} is cancelled. Nothing will be sent.")
         return redirect(order)
     if not order.is_cancellable_by_shopper:
-        messages.error(request, f"Order {order.number} is {order.get_status_display().lower()} and can no longer be cancelled.")
+        status = order.get_status_display().lower()
+        messages.error(request, f"Order {order.number} is {status} and can no longer be cancelled.")
         return redirect(order)
     return render(request, "orders/order_cancel.html", {"order": order, "form": form})
 
@@ -199,15 +205,18 @@ def order_cancel(request, number: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def prescription_list(request):
-    form = PrescriptionUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            submit_prescription(owner=request.user, uploaded_file=form.cleaned_data["file"])
-        except DomainError as refusal:
-            form.add_refusal(refusal)
-        else:
-            messages.success(request, "Your prescription is uploaded. Choose it at checkout; our pharmacist checks it.")
-            return redirect("orders:prescription-list")
+    if request.method == "POST":
+        form = PrescriptionUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                submit_prescription(owner=request.user, uploaded_file=form.cleaned_data["file"])
+            except DomainError as refusal:
+                form.add_refusal(refusal)
+            else:
+                messages.success(request, "Your prescription is uploaded; you can choose it at checkout.")
+                return redirect("orders:prescription-list")
+    else:
+        form = PrescriptionUploadForm()
     prescriptions = list_prescriptions_for_user(user=request.user).prefetch_related("items__pack__strengths")
     page = Paginator(prescriptions, PRESCRIPTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "orders/prescription_list.html", {
@@ -226,9 +235,8 @@ def prescription_file(request, pk: int):
         handle = prescription.file.open("rb")
     except (Prescription.DoesNotExist, OverflowError, OSError):
         raise Http404("No such prescription.") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=prescription.original_filename, content_type=prescription.content_type
-    )
+    response = FileResponse(handle, as_attachment=True, filename=prescription.original_filename,
+                            content_type=prescription.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
