@@ -46,11 +46,12 @@ $(INSTALL_STAMP): $(REQUIREMENTS)
 run: install
 	$(PY) scripts/run.py --host $(HOST) --port $(PORT)
 
+# Static files are collected with the test settings' plain storage: WhiteNoise serves them to the tests.
 # pytest exits 5 when it collected no test: that is a failure here, said out loud.
 test: install
 	@mkdir -p $(ARTIFACTS)
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+	DJANGO_SETTINGS_MODULE=pharmacy.settings.test $(PY) manage.py collectstatic --noinput --verbosity 0
 	@status=0; \
 	$(PY) -m pytest --junitxml=$(ARTIFACTS)/junit.xml --output=$(ARTIFACTS)/playwright $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \
