@@ -53,7 +53,8 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=pharmacy.settings.test $(PY) manage.py collectstatic --noinput --verbosity 0
 	@status=0; \
-	$(PY) -m pytest --junitxml=$(ARTIFACTS)/junit.xml --output=$(ARTIFACTS)/playwright $(PYTEST_ARGS) || status=$$?; \
+	$(PY) -m pytest --junitxml=$(ARTIFACTS)/junit.xml --output=$(ARTIFACTS)/playwright \
+	    --screenshot=only-on-failure $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \
 	exit $$status
 
