@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from catalog.models import Ingredient, LeafletSectionKey, Strength
+from cart.models import Cart, CartLine
+from catalog.models import Ingredient, LeafletSectionKey, Pack, Strength
 from catalog.services import create_leaflet_draft
 from tests.factories import CategoryFactory, PackFactory, ProductFactory, leaflet_sections, publish_leaflet
 
@@ -185,6 +186,31 @@ def test_product_page_shows_packs_prescription_notice_and_the_full_leaflet(clien
     assert html.count(f'action="{reverse("cart:add")}"') == 1
     assert f'<input type="hidden" name="pack" value="{in_stock.pk}">' in html
     assert f'<label for="quantity-{in_stock.pk}">' in html
+
+
+def test_product_page_cart_form_adds_the_pack_to_the_cart(client, gsl_pack):
+    product_url = gsl_pack.product.get_absolute_url()
+    page = client.get(product_url).content.decode()
+    assert f'<input type="hidden" name="next" value="{product_url}">' in page
+
+    response = client.post(reverse("cart:add"), {"pack": gsl_pack.pk, "quantity": "2", "next": product_url})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cart:detail")
+    cart = Cart.objects.get(token=client.session["cart_token"])
+    assert list(cart.lines.values_list("pack_id", "quantity")) == [(gsl_pack.pk, 2)]
+
+
+def test_product_page_cart_form_over_the_limit_returns_to_the_page_with_the_reason(client, gsl_pack):
+    Pack.objects.filter(pk=gsl_pack.pk).update(max_per_order=1)
+    product_url = gsl_pack.product.get_absolute_url()
+
+    response = client.post(reverse("cart:add"), {"pack": gsl_pack.pk, "quantity": "2", "next": product_url},
+                           follow=True)
+
+    assert response.redirect_chain == [(product_url, 302)]
+    assert f"{gsl_pack.display_name}: at most 1 per order." in response.content.decode()
+    assert not CartLine.objects.exists()
 
 
 def test_product_page_shows_the_latest_published_revision_not_a_draft(client, gsl_pack):
