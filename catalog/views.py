@@ -37,6 +37,7 @@ def product_list(request):
         "form": form,
         "filters": filters,
         "categories": categories,
+        "selected_category": next((c for c in categories if c.slug == filters["category"]), None),
         "page_obj": page,
         "products": page.object_list,
     })

@@ -76,6 +76,14 @@ def test_product_list_search_matches_product_name_case_insensitively(client, sma
     assert "<title>Search results for “BACLO” · " in response.content.decode()
 
 
+def test_product_list_title_names_the_category(client, small_catalog):
+    response = client.get(reverse("catalog:product-list"), {"category": "pain-relief"})
+
+    html = response.content.decode()
+    assert "<title>Pain relief medicines · " in html
+    assert "<h1>Pain relief medicines</h1>" in html
+
+
 def test_product_list_search_matches_an_active_ingredient(client, small_catalog):
     response = client.get(reverse("catalog:product-list"), {"q": "paracetamol"})
 
@@ -146,6 +154,7 @@ def test_product_list_paginates_20_per_page_and_links_keep_the_filters(client):
     assert 'href="?q=paged&amp;in_stock=on&amp;page=2" rel="next"' in first.content.decode()
     assert 'href="?q=paged&amp;in_stock=on&amp;page=1" rel="prev"' in second.content.decode()
     assert "Page 2 of 2" in second.content.decode()
+    assert "<title>Search results for “paged” (page 2) · " in second.content.decode()
 
 
 def test_category_links_keep_the_search_and_restart_at_page_one(client, small_catalog):
