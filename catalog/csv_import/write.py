@@ -1,0 +1,228 @@
+"""Write a checked catalog file in one transaction, in batches: a handful of queries per batch, none per row.
+
+The rows the file touches are read first (one query per LOOKUP_CHUNK keys); only new and changed rows are
+then written, with INSERT ... ON CONFLICT DO UPDATE on the natural keys (product slug, pack SKU, pack and
+ingredient), so re-importing an unchanged file writes nothing. Strengths and category links not in the
+file any more are deleted.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from catalog.models import Category, Ingredient, Pack, Product, Strength
+
+from .checks import LOOKUP_CHUNK, CheckedCatalog
+from .rows import PackValues, ProductValues
+
+BATCH_SIZE = 1000
+
+PRODUCT_FIELDS = ["name", "legal_category", "controlled_drug_schedule", "dosage_form", "route", "atc_code"]
+PACK_FIELDS = ["product_id", "gtin", "pack_size", "pack_unit", "price_amount", "currency", "max_per_order",
+               "is_active"]
+STRENGTH_FIELDS = ["amount", "unit", "per_amount", "per_unit", "position"]
+
+
+@dataclass(frozen=True)
+class CatalogImported:
+    rows: int
+    products_total: int
+    products_created: int
+    products_updated: int  # its fields or its categories changed
+    packs_total: int
+    packs_created: int
+    packs_updated: int  # its fields or its strengths changed
+    categories_created: int
+    ingredients_created: int
+
+    @property
+    def products_unchanged(self) -> int:
+        return self.products_total - self.products_created - self.products_updated
+
+    @property
+    def packs_unchanged(self) -> int:
+        return self.packs_total - self.packs_created - self.packs_updated
+
+
+@transaction.atomic
+def import_catalog(
+    *, catalog: CheckedCatalog, batch_size: int = BATCH_SIZE,
+    on_packs_written: Callable[[int], None] | None = None,
+) -> CatalogImported:
+    """Write every product and pack of a checked file, or nothing. `on_packs_written(n)` reports progress."""
+    if catalog.errors:
+        raise ValueError("A catalog file with errors is never imported; report catalog.errors instead.")
+    products = list(catalog.products.values())
+    category_ids, categories_created = _ensure_categories(products)
+    ingredient_ids, ingredients_created = _ensure_ingredients(catalog.packs)
+    product_ids, products_new, products_changed = _upsert_products(products, batch_size)
+    products_changed |= _link_categories(products, product_ids, category_ids, batch_size)
+    pack_ids, packs_new, packs_changed = _upsert_packs(
+        catalog.packs, product_ids, batch_size, on_packs_written
+    )
+    packs_changed |= _replace_strengths(catalog.packs, pack_ids, ingredient_ids, batch_size) - packs_new
+    return CatalogImported(
+        rows=catalog.rows, products_total=len(products), products_created=len(products_new),
+        products_updated=len(products_changed - products_new), packs_total=len(catalog.packs),
+        packs_created=len(packs_new), packs_updated=len(packs_changed - packs_new),
+        categories_created=categories_created, ingredients_created=ingredients_created,
+    )
+
+
+def _chunks(items: Sequence, size: int) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _fields(names: list[str], values: list) -> dict:
+    return dict(zip(names, values, strict=True))
+
+
+def _rows_where(queryset, key: str, keys: Sequence) -> Iterable:
+    """`queryset` rows whose `key` is in `keys`: one query per LOOKUP_CHUNK keys."""
+    for chunk in _chunks(keys, LOOKUP_CHUNK):
+        yield from queryset.filter(**{f"{key}__in": chunk})
+
+
+def _ensure_categories(products: Iterable[ProductValues]) -> tuple[dict[str, int], int]:
+    """{category name as written in the file: id}. A name matches an existing category by name (any case)
+    or by slug; other names become new categories. Categories are few, so all are read at once."""
+    existing = list(Category.objects.values_list("id", "name", "slug"))
+    by_name = {name.lower(): pk for pk, name, _ in existing}
+    by_slug = {slug: pk for pk, _, slug in existing}
+    names = {name for product in products for name in product.categories}
+    missing = {
+        slugify(name): name for name in names if name.lower() not in by_name and slugify(name) not in by_slug
+    }
+    Category.objects.bulk_create(Category(name=name, slug=slug) for slug, name in missing.items())
+    by_slug.update(_rows_where(Category.objects.values_list("slug", "id"), "slug", list(missing)))
+    return {name: by_name.get(name.lower()) or by_slug[slugify(name)] for name in names}, len(missing)
+
+
+def _ensure_ingredients(packs: Sequence[PackValues]) -> tuple[dict[str, int], int]:
+    names = list({strength.ingredient for pack in packs for strength in pack.strengths})
+    ids = dict(_rows_where(Ingredient.objects.values_list("name", "id"), "name", names))
+    missing = [name for name in names if name not in ids]
+    Ingredient.objects.bulk_create((Ingredient(name=name) for name in missing), batch_size=BATCH_SIZE)
+    ids.update(_rows_where(Ingredient.objects.values_list("name", "id"), "name", missing))
+    return ids, len(missing)
+
+
+def _upsert_products(products: Sequence[ProductValues], batch_size: int) -> tuple[dict[str, int], set, set]:
+    """Returns ({slug: id}, new slugs, changed slugs). Description and is_active are the admin's: an
+    update leaves them alone."""
+    rows = Product.objects.values_list("id", "slug", *PRODUCT_FIELDS)
+    slugs = [product.slug for product in products]
+    existing = {slug: (pk, values) for pk, slug, *values in _rows_where(rows, "slug", slugs)}
+    changed = [p for p in products if p.slug not in existing or existing[p.slug][1] != _product_values(p)]
+    Product.objects.bulk_create(
+        (Product(slug=p.slug, **_fields(PRODUCT_FIELDS, _product_values(p))) for p in changed),
+        batch_size=batch_size, update_conflicts=True, unique_fields=["slug"],
+        update_fields=[*PRODUCT_FIELDS, "updated_at"],
+    )
+    new = {p.slug for p in changed if p.slug not in existing}
+    ids = {slug: pk for slug, (pk, _) in existing.items()}
+    ids.update(_rows_where(Product.objects.values_list("slug", "id"), "slug", list(new)))
+    return ids, new, {p.slug for p in changed}
+
+
+def _product_values(product: ProductValues) -> list:
+    return [product.name, product.legal_category, product.controlled_drug_schedule, product.dosage_form,
+            product.route, product.atc_code]
+
+
+def _link_categories(
+    products: Iterable[ProductValues], product_ids: dict[str, int], category_ids: dict[str, int],
+    batch_size: int,
+) -> set[str]:
+    """Make each product's categories the file's; returns the slugs of products whose links changed."""
+    link = Product.categories.through
+    wanted = {(product_ids[p.slug], category_ids[name]) for p in products for name in p.categories}
+    stale, present = [], set()
+    rows = link.objects.values_list("id", "product_id", "category_id")
+    for pk, product_id, category_id in _rows_where(rows, "product_id", list(product_ids.values())):
+        if (product_id, category_id) in wanted:
+            present.add((product_id, category_id))
+        else:
+            stale.append((pk, product_id))
+    for chunk in _chunks(stale, LOOKUP_CHUNK):
+        link.objects.filter(pk__in=[pk for pk, _ in chunk]).delete()
+    link.objects.bulk_create(
+        (link(product_id=product, category_id=category) for product, category in wanted - present),
+        batch_size=batch_size,
+    )
+    changed_ids = {product_id for _, product_id in stale} | {product_id for product_id, _ in wanted - present}
+    return {slug for slug, pk in product_ids.items() if pk in changed_ids}
+
+
+def _upsert_packs(
+    packs: Sequence[PackValues], product_ids: dict[str, int], batch_size: int,
+    on_packs_written: Callable[[int], None] | None,
+) -> tuple[dict[str, int], set, set]:
+    """Upsert on SKU; returns ({sku: id}, new SKUs, changed SKUs). A blank stock cell keeps the stock, so
+    such packs go in a statement that does not update stock_quantity (and start at 0 when new)."""
+    rows = Pack.objects.values_list("id", "sku", "stock_quantity", *PACK_FIELDS)
+    skus = [pack.sku for pack in packs]
+    existing = {sku: (pk, values, stock) for pk, sku, stock, *values in _rows_where(rows, "sku", skus)}
+    changed: list[tuple[PackValues, list]] = []
+    for pack in packs:
+        values = _pack_values(pack, product_ids)
+        if pack.sku not in existing:
+            changed.append((pack, values))
+        else:
+            _, old_values, old_stock = existing[pack.sku]
+            if old_values != values or (pack.stock is not None and pack.stock != old_stock):
+                changed.append((pack, values))
+    if on_packs_written:
+        on_packs_written(len(packs) - len(changed))  # unchanged: nothing to write
+    for chunk in _chunks(changed, batch_size):
+        for with_stock in (True, False):
+            Pack.objects.bulk_create(
+                [Pack(sku=pack.sku, stock_quantity=pack.stock or 0, **_fields(PACK_FIELDS, values))
+                 for pack, values in chunk if (pack.stock is not None) == with_stock],
+                update_conflicts=True, unique_fields=["sku"],
+                update_fields=[*PACK_FIELDS, "updated_at", *(["stock_quantity"] if with_stock else [])],
+            )
+        if on_packs_written:
+            on_packs_written(len(chunk))
+    new = {pack.sku for pack, _ in changed if pack.sku not in existing}
+    ids = {sku: pk for sku, (pk, _, _) in existing.items()}
+    ids.update(_rows_where(Pack.objects.values_list("sku", "id"), "sku", list(new)))
+    return ids, new, {pack.sku for pack, _ in changed}
+
+
+def _pack_values(pack: PackValues, product_ids: dict[str, int]) -> list:
+    return [product_ids[pack.product_slug], pack.gtin, pack.pack_size, pack.pack_unit, pack.price,
+            pack.currency, pack.max_per_order, pack.is_active]
+
+
+def _replace_strengths(
+    packs: Sequence[PackValues], pack_ids: dict[str, int], ingredient_ids: dict[str, int], batch_size: int
+) -> set[str]:
+    """Make each pack's strengths the file's; returns the SKUs of packs whose strengths changed."""
+    wanted = {
+        (pack_ids[pack.sku], ingredient_ids[strength.ingredient]):
+            [strength.amount, strength.unit, strength.per_amount, strength.per_unit, position]
+        for pack in packs for position, strength in enumerate(pack.strengths)
+    }
+    stale, unchanged = [], set()
+    rows = Strength.objects.values_list("id", "pack_id", "ingredient_id", *STRENGTH_FIELDS)
+    for pk, pack_id, ingredient_id, *values in _rows_where(rows, "pack_id", list(pack_ids.values())):
+        key = (pack_id, ingredient_id)
+        if key not in wanted:
+            stale.append((pk, pack_id))
+        elif wanted[key] == values:
+            unchanged.add(key)
+    for chunk in _chunks(stale, LOOKUP_CHUNK):
+        Strength.objects.filter(pk__in=[pk for pk, _ in chunk]).delete()
+    upserts = [(key, values) for key, values in wanted.items() if key not in unchanged]
+    Strength.objects.bulk_create(
+        (Strength(pack_id=pack, ingredient_id=ingredient, **_fields(STRENGTH_FIELDS, values))
+         for (pack, ingredient), values in upserts),
+        batch_size=batch_size, update_conflicts=True, unique_fields=["pack", "ingredient"],
+        update_fields=STRENGTH_FIELDS,
+    )
+    changed_ids = {pack_id for _, pack_id in stale} | {pack_id for (pack_id, _), _ in upserts}
+    return {sku for sku, pk in pack_ids.items() if pk in changed_ids}
