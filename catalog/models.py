@@ -122,6 +122,7 @@ class Product(models.Model):
                 | Q(controlled_drug_schedule=5)
                 | Q(legal_category=LegalCategory.PRESCRIPTION),
                 name="controlled_drug_schedule_1_to_4_is_prescription_only",
+                violation_error_message="Controlled drugs in Schedules 1 to 4 are prescription-only by law.",
             ),
             models.CheckConstraint(
                 condition=Q(legal_category__in=LegalCategory.values), name="product_legal_category_valid"
@@ -183,7 +184,8 @@ class Pack(models.Model):
     class Meta:
         ordering = ["product__name", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(stock_quantity__gte=0), name="pack_stock_not_negative"),
+            models.CheckConstraint(condition=Q(stock_quantity__gte=0), name="pack_stock_not_negative",
+                                   violation_error_message="Stock on hand cannot be negative."),
             models.CheckConstraint(condition=Q(price_amount__gte=0), name="pack_price_not_negative"),
             models.CheckConstraint(condition=Q(pack_size__gte=1), name="pack_size_positive"),
             models.CheckConstraint(
