@@ -65,6 +65,9 @@ def _flatten_validation_errors(detail, prefix: str = "") -> list[dict]:
     errors: list[dict] = []
     if isinstance(detail, dict):
         for key, value in detail.items():
+            if isinstance(key, int):  # DRF keys a list's item errors by index: items[0].sku, as services name them
+                errors.extend(_flatten_validation_errors(value, f"{prefix}[{key}]"))
+                continue
             name = "" if key in ("non_field_errors", "__all__") else str(key)
             path = f"{prefix}.{name}" if prefix and name else (name or prefix)
             errors.extend(_flatten_validation_errors(value, path))
@@ -153,6 +156,28 @@ def api_server_error(request):
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
+    """`page` and `page_size` (at most 100; larger sizes are capped). A `page_size` that is not a whole
+    number of at least 1 is a 400, not silently the default, so clients learn of their mistake."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    page_size_query_description = "Number of results per page, 1 or more; sizes over 100 are capped at 100."
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        digits = raw.lstrip("0") if raw.isascii() and raw.isdigit() else ""
+        if not digits:
+            raise drf_exceptions.ValidationError(
+                {self.page_size_query_param: ["Enter a whole number of at least 1."]}, code="invalid"
+            )
+        # A number too long to be a sensible size is simply over the cap (and int() has a digit limit).
+        return self.max_page_size if len(digits) > 6 else min(int(digits), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+        return parameters

@@ -6,21 +6,22 @@ from rest_framework import serializers
 
 from accounts.models import User
 from orders.services import is_pharmacist
+from pharmacy.api_fields import StrictCharField, StrictEmailField
 
 
 class RegisterInputSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(
+    email = StrictEmailField(max_length=254)
+    password = StrictCharField(
         max_length=128, trim_whitespace=False, write_only=True,
         help_text="Checked by the password validators: at least 8 characters, not common, not all digits, "
                   "not like your e-mail or name.",
     )
-    full_name = serializers.CharField(max_length=200)
+    full_name = StrictCharField(max_length=200)
 
 
 class SignInInputSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
+    email = StrictEmailField(max_length=254)
+    password = StrictCharField(max_length=128, trim_whitespace=False, write_only=True)
 
 
 class UserOutputSerializer(serializers.ModelSerializer):

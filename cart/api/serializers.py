@@ -4,17 +4,18 @@ purchase policy's call (catalog.services), reached through cart.services."""
 from rest_framework import serializers
 
 from catalog.api.serializers import MoneyOutputSerializer
+from pharmacy.api_fields import StrictCharField, StrictIntegerField
 
 MAX_QUANTITY = 1000
 
 
 class CartLineCreateInputSerializer(serializers.Serializer):
-    sku = serializers.CharField(max_length=40, help_text="The pack's SKU, from the catalog (e.g. BAC-10-84).")
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, help_text="Number of packs.")
+    sku = StrictCharField(max_length=40, help_text="The pack's SKU, from the catalog (e.g. BAC-10-84).")
+    quantity = StrictIntegerField(min_value=1, max_value=MAX_QUANTITY, help_text="Number of packs.")
 
 
 class CartLineUpdateInputSerializer(serializers.Serializer):
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, help_text="The new number of packs.")
+    quantity = StrictIntegerField(min_value=1, max_value=MAX_QUANTITY, help_text="The new number of packs.")
 
 
 class CartLineOutputSerializer(serializers.Serializer):

@@ -1,6 +1,7 @@
 """Cart API for signed-in shoppers: validate, call one cart service, serialize. A line id that is not
 in the caller's own cart is a 404 (CartLineNotFound), whoever's it is."""
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
@@ -21,6 +22,18 @@ from .serializers import (
     CartLineUpdateInputSerializer,
     CartOutputSerializer,
 )
+
+class _WholeBodyPatchSchema(AutoSchema):
+    """drf-spectacular documents every PATCH body as partial (all fields optional). This PATCH changes
+    the one field it has, which is required, so document the body as it is validated."""
+
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        method, self.method = self.method, "PUT"
+        try:
+            return super()._get_request_for_media_type(serializer, direction)
+        finally:
+            self.method = method
+
 
 LINE_ID = OpenApiParameter("line_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="A line of your cart.")
 
@@ -63,6 +76,7 @@ class CartLineCreateApi(APIView):
 
 class CartLineDetailApi(APIView):
     permission_classes = [IsAuthenticated]
+    schema = _WholeBodyPatchSchema()
 
     @extend_schema(
         operation_id="cart_lines_partial_update",

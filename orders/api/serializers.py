@@ -10,6 +10,7 @@ from rest_framework import serializers
 from catalog.api.serializers import MoneyOutputSerializer
 from catalog.models import LegalCategory
 from orders.models import Order, OrderEvent, OrderStatus, Prescription, PrescriptionStatus
+from pharmacy.api_fields import StrictCharField, StrictEmailField, StrictIntegerField, StrictRegexField
 
 MAX_ID = 2**63 - 1  # ids are 64-bit; larger numbers are invalid input, not a server error
 IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,100}$"  # 1-100 printable ASCII characters, e.g. a UUID
@@ -49,20 +50,20 @@ class PrescriptionOutputSerializer(serializers.ModelSerializer):
 
 
 class ShippingInputSerializer(serializers.Serializer):
-    full_name = serializers.CharField(max_length=200, help_text="Who the parcel is for.")
-    email = serializers.EmailField(max_length=254, help_text="Where the order confirmation goes.")
-    phone = serializers.CharField(max_length=30, help_text="So our pharmacist can reach you.")
-    address_line1 = serializers.CharField(max_length=200)
-    address_line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    city = serializers.CharField(max_length=100)
-    postcode = serializers.CharField(max_length=20)
-    country = serializers.RegexField(r"^[A-Za-z]{2}$", min_length=2, max_length=2, required=False, default="GB",
+    full_name = StrictCharField(max_length=200, help_text="Who the parcel is for.")
+    email = StrictEmailField(max_length=254, help_text="Where the order confirmation goes.")
+    phone = StrictCharField(max_length=30, help_text="So our pharmacist can reach you.")
+    address_line1 = StrictCharField(max_length=200)
+    address_line2 = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    city = StrictCharField(max_length=100)
+    postcode = StrictCharField(max_length=20)
+    country = StrictRegexField(r"^[A-Za-z]{2}$", min_length=2, max_length=2, required=False, default="GB",
                                      help_text="ISO 3166-1 alpha-2 code; GB if left out.")
 
 
 class CheckoutInputSerializer(serializers.Serializer):
     shipping = ShippingInputSerializer()
-    prescription_id = serializers.IntegerField(
+    prescription_id = StrictIntegerField(
         min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None,
         help_text="One of your prescriptions (see /api/v1/prescriptions/), needed when the cart holds a "
                   "prescription-only medicine. Ignored otherwise.",
@@ -154,7 +155,7 @@ class OrderOutputSerializer(serializers.Serializer):
 
 
 class CancelOrderInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    reason = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 # --- Pharmacist review ----------------------------------------------------------------------------------------
@@ -172,10 +173,10 @@ class ReviewOrderOutputSerializer(OrderOutputSerializer):
 
 
 class AuthorisedItemInputSerializer(serializers.Serializer):
-    sku = serializers.CharField(max_length=40, help_text="The pack prescribed (medicine, strength and form).")
-    quantity = serializers.IntegerField(min_value=1, max_value=100_000,
+    sku = StrictCharField(max_length=40, help_text="The pack prescribed (medicine, strength and form).")
+    quantity = StrictIntegerField(min_value=1, max_value=100_000,
                                         help_text="Dosage units authorised (tablets, capsules, mL), not packs.")
-    directions = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    directions = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 RECORD_FIELDS = ("prescriber_name", "prescriber_registration", "issued_on", "valid_until", "items")
@@ -185,13 +186,13 @@ class ApproveOrderInputSerializer(serializers.Serializer):
     """The dispensing record, needed when the order's prescription has not been checked yet (all of
     its fields, or none when the prescription was already approved for an earlier order)."""
 
-    prescriber_name = serializers.CharField(max_length=200, required=False)
-    prescriber_registration = serializers.CharField(max_length=50, required=False,
+    prescriber_name = StrictCharField(max_length=200, required=False)
+    prescriber_registration = StrictCharField(max_length=50, required=False,
                                                     help_text="e.g. GMC number (7 digits)")
     issued_on = serializers.DateField(required=False)
     valid_until = serializers.DateField(required=False)
     items = AuthorisedItemInputSerializer(many=True, required=False, min_length=1, max_length=50)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
+    note = StrictCharField(max_length=500, required=False, allow_blank=True, default="",
                                  help_text="Shown in the order's history.")
 
     def validate(self, data: dict) -> dict:
@@ -205,4 +206,4 @@ class ApproveOrderInputSerializer(serializers.Serializer):
 
 
 class RejectOrderInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000, help_text="Why the order cannot be supplied; the shopper sees it.")
+    reason = StrictCharField(max_length=1000, help_text="Why the order cannot be supplied; the shopper sees it.")

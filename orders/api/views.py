@@ -119,7 +119,7 @@ class PrescriptionListCreateApi(ListAPIView):
     @extend_schema(
         operation_id="prescriptions_list",
         summary="Your uploaded prescriptions, newest first",
-        responses={200: PrescriptionOutputSerializer(many=True), **problem_responses(401, 404)},
+        responses={200: PrescriptionOutputSerializer(many=True), **problem_responses(400, 401, 404)},
     )
     def get(self, request, *args, **kwargs):
         return self.list(request, *args, **kwargs)
@@ -284,7 +284,7 @@ class OrderListApi(ListAPIView):
     @extend_schema(
         operation_id="orders_list",
         summary="Your orders, newest first",
-        responses={200: OrderOutputSerializer(many=True), **problem_responses(401, 404)},
+        responses={200: OrderOutputSerializer(many=True), **problem_responses(400, 401, 404)},
     )
     def get(self, request, *args, **kwargs):
         return self.list(request, *args, **kwargs)
@@ -349,7 +349,7 @@ class ReviewOrderListApi(ListAPIView):
     @extend_schema(
         operation_id="pharmacist_orders_list",
         summary="Orders awaiting prescription review, oldest first (pharmacists only)",
-        responses={200: ReviewOrderOutputSerializer(many=True), **problem_responses(401, 403, 404)},
+        responses={200: ReviewOrderOutputSerializer(many=True), **problem_responses(400, 401, 403, 404)},
     )
     def get(self, request, *args, **kwargs):
         return self.list(request, *args, **kwargs)
