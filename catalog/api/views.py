@@ -85,7 +85,7 @@ class CategoryListApi(ListAPIView):
     @extend_schema(
         operation_id="categories_list",
         summary="List categories",
-        responses={200: CategoryOutputSerializer(many=True), **problem_responses(404)},
+        responses={200: CategoryOutputSerializer(many=True), **problem_responses(400, 404)},
     )
     def get(self, request, *args, **kwargs):
         return self.list(request, *args, **kwargs)
