@@ -1,0 +1,229 @@
+"""The pharmacist's review over the API: the Pharmacists group only, the queue, approve and reject."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from orders.models import Order, OrderStatus, PrescriptionItem, PrescriptionStatus
+from orders.services import place_order
+from tests.factories import PackFactory
+from tests.orders.helpers import cart_with, details, uploaded_prescription
+
+from .helpers import assert_problem
+
+pytestmark = pytest.mark.django_db
+
+QUEUE_URL = "/api/v1/pharmacist/orders/"
+
+
+@pytest.fixture
+def awaiting_order(user, pom_pack):
+    cart = cart_with(user, (pom_pack, 2))
+    return place_order(user=user, cart=cart, details=details(), idempotency_key="k",
+                       prescription=uploaded_prescription(user))
+
+
+def record(sku: str, units: int = 168, **overrides) -> dict:
+    issued = timezone.localdate() - datetime.timedelta(days=3)
+    return {
+        "prescriber_name": "Dr Grace Prescriber", "prescriber_registration": "7123456",
+        "issued_on": issued.isoformat(), "valid_until": (issued + datetime.timedelta(days=180)).isoformat(),
+        "items": [{"sku": sku, "quantity": units, "directions": "One three times a day"}],
+        "note": "Checked with the surgery.",
+        **overrides,
+    }
+
+
+def review_urls(number: str) -> list[tuple[str, str]]:
+    return [
+        ("get", QUEUE_URL),
+        ("get", f"{QUEUE_URL}{number}/"),
+        ("post", f"{QUEUE_URL}{number}/approve/"),
+        ("post", f"{QUEUE_URL}{number}/reject/"),
+    ]
+
+
+@pytest.mark.parametrize("who", ["shopper_client", "staff_client", "superuser_client"])
+def test_everyone_outside_the_pharmacists_group_gets_403_on_every_review_endpoint(request, who, awaiting_order,
+                                                                                  pom_pack):
+    client = request.getfixturevalue(who)
+    bodies = {"approve": record(pom_pack.sku), "reject": {"reason": "No."}}
+
+    for method, url in review_urls(awaiting_order.number):
+        body = next((value for key, value in bodies.items() if url.endswith(f"/{key}/")), None)
+        response = getattr(client, method)(url, body, format="json")
+        assert_problem(response, 403, code="permission_denied")
+
+    awaiting_order.refresh_from_db()
+    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+
+
+def test_anonymous_clients_get_401_on_review_endpoints(api_client, awaiting_order):
+    for method, url in review_urls(awaiting_order.number):
+        assert_problem(getattr(api_client, method)(url, {}, format="json"), 401, code="not_authenticated")
+
+
+def test_the_queue_lists_orders_awaiting_review_oldest_first_with_the_prescription(
+    pharmacist_client, user, other_user, pom_pack, gsl_pack
+):
+    first = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="a",
+                        prescription=uploaded_prescription(user))
+    second = place_order(user=other_user, cart=cart_with(other_user, (pom_pack, 1)), details=details(),
+                         idempotency_key="b", prescription=uploaded_prescription(other_user))
+    place_order(user=user, cart=cart_with(user, (gsl_pack, 1)), details=details(), idempotency_key="c")
+
+    body = pharmacist_client.get(QUEUE_URL).json()
+
+    assert body["count"] == 2
+    assert [order["number"] for order in body["results"]] == [first.number, second.number]
+    listed = body["results"][0]
+    assert listed["customer"] == {"id": user.pk, "email": user.email, "full_name": user.full_name}
+    assert listed["prescription"]["id"] == first.prescription_id
+    assert listed["prescription"]["status"] == "submitted"
+    assert listed["prescription"]["file_url"] == (
+        f"http://testserver/api/v1/prescriptions/{first.prescription_id}/file/"
+    )
+    assert listed["history"][0]["by"] == "shopper"
+    assert pharmacist_client.get(listed["prescription"]["file_url"]).status_code == 200
+
+
+def test_a_pharmacist_approves_an_order_with_the_dispensing_record(pharmacist_client, pharmacist, awaiting_order,
+                                                                   pom_pack):
+    response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/approve/", record(pom_pack.sku),
+                                      format="json")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "approved"
+    assert response.json()["prescription"]["status"] == "approved"
+    assert response.json()["history"][-1]["reason"] == "Checked with the surgery."
+    awaiting_order.refresh_from_db()
+    assert awaiting_order.prescription_approved_by == pharmacist
+    prescription = awaiting_order.prescription
+    assert (prescription.status, prescription.prescriber_registration) == (PrescriptionStatus.APPROVED, "7123456")
+    assert list(PrescriptionItem.objects.values_list("pack__sku", "quantity", "directions")) == [
+        ("PRES-10-84", 168, "One three times a day"),
+    ]
+
+
+def test_an_order_whose_prescription_is_already_approved_is_approved_without_a_record(
+    pharmacist_client, user, pom_pack
+):
+    first = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="a",
+                        prescription=uploaded_prescription(user))
+    pharmacist_client.post(f"{QUEUE_URL}{first.number}/approve/", record(pom_pack.sku, units=168), format="json")
+    second = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="b",
+                         prescription=first.prescription)
+
+    response = pharmacist_client.post(f"{QUEUE_URL}{second.number}/approve/", {}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "approved"
+
+
+def test_an_unchecked_prescription_cannot_be_approved_without_a_record(pharmacist_client, awaiting_order):
+    response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/approve/", {}, format="json")
+
+    assert_problem(response, 409, code="invalid_order_transition", field="prescription")
+    awaiting_order.refresh_from_db()
+    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+
+
+def test_half_a_dispensing_record_is_a_400_naming_what_is_missing(pharmacist_client, awaiting_order):
+    response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/approve/",
+                                      {"prescriber_name": "Dr Who"}, format="json")
+
+    body = assert_problem(response, 400)
+    assert {error["field"] for error in body["errors"]} == {
+        "prescriber_registration", "issued_on", "valid_until", "items",
+    }
+    awaiting_order.refresh_from_db()
+    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+
+
+@pytest.mark.parametrize("overrides, field", [
+    ({"items": [{"sku": "NO-SUCH", "quantity": 1}]}, "items[0].sku"),
+    ({"items": []}, "items"),
+    ({"items": [{"sku": "PRES-10-84", "quantity": 0}]}, "items[0].quantity"),
+    ({"issued_on": "yesterday"}, "issued_on"),
+    ({"valid_until": 20260101}, "valid_until"),
+    ({"prescriber_registration": "x" * 51}, "prescriber_registration"),
+])
+def test_a_malformed_dispensing_record_is_a_400_on_the_field(pharmacist_client, awaiting_order, overrides, field):
+    response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/approve/",
+                                      record("PRES-10-84", **overrides), format="json")
+
+    assert_problem(response, 400, field=field)
+    awaiting_order.refresh_from_db()
+    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+
+
+def test_a_prescription_authorising_less_than_the_order_is_a_422(pharmacist_client, awaiting_order, pom_pack):
+    response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/approve/",
+                                      record(pom_pack.sku, units=84), format="json")
+
+    assert_problem(response, 422, code="prescription_not_covering")
+    awaiting_order.refresh_from_db()
+    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.prescription.status == PrescriptionStatus.SUBMITTED
+
+
+def test_an_expired_prescription_is_a_422(pharmacist_client, awaiting_order, pom_pack):
+    old = timezone.localdate() - datetime.timedelta(days=200)
+    body = record(pom_pack.sku, issued_on=old.isoformat(),
+                  valid_until=(old + datetime.timedelta(days=30)).isoformat())
+
+    response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/approve/", body, format="json")
+
+    assert_problem(response, 422, code="prescription_expired", field="valid_until")
+    awaiting_order.refresh_from_db()
+    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+
+
+def test_a_pharmacist_rejects_an_order_with_a_reason_the_shopper_sees(pharmacist_client, shopper_client,
+                                                                      awaiting_order, pom_pack):
+    reason = "The prescription is not legible; please upload a clearer photo."
+
+    response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/reject/", {"reason": reason},
+                                      format="json")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "rejected"
+    seen = shopper_client.get(f"/api/v1/orders/{awaiting_order.number}/").json()["history"][-1]
+    assert (seen["to_status"], seen["by"], seen["reason"]) == ("rejected", "pharmacist", reason)
+    pom_pack.refresh_from_db()
+    assert pom_pack.stock_quantity == 50
+
+
+@pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "   "}, {"reason": "x" * 1001}, {"reason": 7}])
+def test_a_rejection_needs_a_reason(pharmacist_client, awaiting_order, body):
+    response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/reject/", body, format="json")
+
+    assert_problem(response, 400, field="reason")
+    awaiting_order.refresh_from_db()
+    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+
+
+def test_an_order_no_longer_awaiting_review_is_a_409(pharmacist_client, awaiting_order, pom_pack):
+    pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/reject/", {"reason": "No."}, format="json")
+
+    response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/approve/", record(pom_pack.sku),
+                                      format="json")
+
+    assert_problem(response, 409, code="invalid_order_transition")
+    assert Order.objects.get().status == OrderStatus.REJECTED
+
+
+def test_an_unknown_order_number_is_a_404_for_pharmacists(pharmacist_client):
+    for method, url in review_urls("PH-NOSUCH00")[1:]:
+        assert_problem(getattr(pharmacist_client, method)(url, {"reason": "x"}, format="json"), 404)
+
+
+def test_a_pharmacist_sees_any_order_in_detail(pharmacist_client, user, gsl_pack):
+    order = place_order(user=user, cart=cart_with(user, (PackFactory(), 1)), details=details(), idempotency_key="a")
+
+    response = pharmacist_client.get(f"{QUEUE_URL}{order.number}/")
+
+    assert response.status_code == 200
+    assert response.json()["prescription"] is None
+    assert response.json()["customer"]["email"] == user.email
