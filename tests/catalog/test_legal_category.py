@@ -79,6 +79,4 @@ def test_model_validation_reports_schedule_3_on_a_pharmacy_medicine():
     with pytest.raises(ValidationError) as caught:
         product.full_clean()
 
-    assert caught.value.messages == [
-        "Constraint “controlled_drug_schedule_1_to_4_is_prescription_only” is violated."
-    ]
+    assert caught.value.messages == ["Controlled drugs in Schedules 1 to 4 are prescription-only by law."]
