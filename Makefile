@@ -12,7 +12,7 @@ PYTHON_FOR_VENV ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 REQUIREMENTS := requirements/base.txt requirements/dev.txt
-REQUIREMENTS_HASH := $(shell cat $(REQUIREMENTS) | sha256sum | cut -c1-16)
+REQUIREMENTS_HASH := $(shell cat $(REQUIREMENTS) | cksum | cut -d" " -f1)
 INSTALL_STAMP := $(VENV)/.installed-$(REQUIREMENTS_HASH)
 
 HOST ?= 127.0.0.1
