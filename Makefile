@@ -1,8 +1,8 @@
 # Fresh machine: `make run` serves the site, `make test` runs every test. Both install what they need first.
 #
 # One virtual environment (.venv) holds requirements/dev.txt, which includes requirements/base.txt, so
-# `make run` and `make test` share it. The install step is skipped while the stamp file, named after a hash
-# of the requirements files, is present: change a pin and the next make reinstalls.
+# `make run` and `make test` share it. The install step is skipped while the stamp file, named after a
+# checksum of the requirements files, is present: change a pin and the next make reinstalls.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
