@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -29,7 +30,7 @@ from .models import (
     Product,
     Strength,
 )
-from .services import create_leaflet_draft, publish_leaflet_revision, set_stock
+from .services import create_leaflet_draft, publish_leaflet_revision, set_price, set_stock
 
 # --- Categories and ingredients ----------------------------------------------------------------------
 
@@ -182,7 +183,8 @@ class PackAdmin(admin.ModelAdmin):
 
     @admin.display(description="Price", ordering="price_amount")
     def price(self, pack):
-        return str(pack.price)
+        url = reverse("admin:catalog_pack_set_price", args=[pack.pk])
+        return format_html('{} <a href="{}">Change price</a>', str(pack.price), url)
 
     @admin.display(description="Stock", ordering="stock_quantity")
     def stock(self, pack):
@@ -193,6 +195,8 @@ class PackAdmin(admin.ModelAdmin):
         return [
             path("set-stock/", self.admin_site.admin_view(self.set_stock_view),
                  name="catalog_pack_set_stock"),
+            path("<int:pack_id>/set-price/", self.admin_site.admin_view(self.set_price_view),
+                 name="catalog_pack_set_price"),
             *super().get_urls(),
         ]
 
@@ -213,12 +217,39 @@ class PackAdmin(admin.ModelAdmin):
                 set_stock(pack=pack, quantity=quantity)
             self.message_user(request, f"Stock set for {len(changed)} pack(s).", messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:catalog_pack_changelist"))
-        return TemplateResponse(request, "admin/catalog/pack/set_stock.html", {
+        return TemplateResponse(request, "admin/catalog/pack/pack_action_form.html", {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Set stock",
             "form": form,
         })
+
+    def set_price_view(self, request, pack_id: int):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        pack = get_object_or_404(Pack.objects.with_details(), pk=pack_id)
+        form = SetPriceForm(request.POST or None, initial={"price_amount": pack.price_amount})
+        if request.method == "POST" and form.is_valid():
+            try:
+                set_price(pack=pack, amount=form.cleaned_data["price_amount"])
+            except DomainError as refusal:
+                form.add_error("price_amount", refusal.message)
+            else:
+                self.message_user(request, f"{pack.display_name} now costs {pack.price}.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:catalog_pack_changelist"))
+        return TemplateResponse(request, "admin/catalog/pack/pack_action_form.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Change the price of {pack.display_name}",
+            "form": form,
+            "intro": f"The price applies to orders placed from now on; orders already placed keep theirs. "
+                     f"Currency: {pack.currency}.",
+            "submit_label": "Save price",
+        })
+
+
+class SetPriceForm(forms.Form):
+    price_amount = forms.DecimalField(label="New price", max_digits=12, decimal_places=2, min_value=0)
 
 
 # --- Leaflets ----------------------------------------------------------------------------------------

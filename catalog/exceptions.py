@@ -6,6 +6,11 @@ class InvalidQuantity(DomainError):
     default_message = "Quantity must be a whole number of at least 1."
 
 
+class InvalidPrice(DomainError):
+    code = "invalid_price"
+    default_message = "Enter a price of 0 or more with at most two decimal places."
+
+
 class PackUnavailable(DomainError):
     code = "pack_unavailable"
     default_message = "This item is not available to buy."

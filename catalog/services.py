@@ -3,6 +3,7 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from .exceptions import (
     ControlledDrugNotSoldOnline,
+    InvalidPrice,
     InvalidQuantity,
     LeafletIncomplete,
     LeafletRevisionPublished,
@@ -101,6 +103,20 @@ def set_stock(*, pack: Pack, quantity: int) -> Pack:
     packs_for_update(pack_ids=[pack.pk])
     Pack.objects.filter(pk=pack.pk).update(stock_quantity=quantity)
     pack.refresh_from_db(fields=["stock_quantity"])
+    return pack
+
+
+@transaction.atomic
+def set_price(*, pack: Pack, amount: Decimal) -> Pack:
+    """Reprice a pack. Orders already placed keep the price they were sold at (OrderLine copies it)."""
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount < 0:
+        raise InvalidPrice("A price is an amount of 0 or more, such as 4.99.", field="price_amount")
+    if amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("10000000000"):
+        raise InvalidPrice("A price has at most two decimal places and ten digits before the point.",
+                           field="price_amount")
+    packs_for_update(pack_ids=[pack.pk])
+    Pack.objects.filter(pk=pack.pk).update(price_amount=amount)
+    pack.refresh_from_db(fields=["price_amount"])
     return pack
 
 

@@ -294,3 +294,17 @@ def test_changelists_run_a_constant_number_of_queries(admin_client, model):
         PackFactory(product=product)
 
     assert changelist_queries(admin_client, model) == few
+
+
+def test_admin_changes_a_price_through_the_service_and_refuses_a_bad_one(admin_client):
+    pack = PackFactory(price_amount=Decimal("3.49"))
+    url = reverse("admin:catalog_pack_set_price", args=[pack.pk])
+    assert admin_client.get(url).status_code == 200
+
+    response = admin_client.post(url, {"price_amount": "-1"})
+    assert response.status_code == 200
+    assert Pack.objects.get(pk=pack.pk).price_amount == Decimal("3.49")
+
+    response = admin_client.post(url, {"price_amount": "4.25"})
+    assert response.status_code == 302
+    assert Pack.objects.get(pk=pack.pk).price_amount == Decimal("4.25")

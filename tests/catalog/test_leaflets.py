@@ -160,3 +160,4 @@ def test_a_draft_stays_editable_until_published(product):
     with pytest.raises(LeafletRevisionPublished):
         draft.save()  # the in-memory copy from before publishing is refused too
 
+
