@@ -140,7 +140,7 @@ class Supervisor:
                     del pending[name]
             time.sleep(POLL_SECONDS)
         for name, process in pending.items():
-            log(f"{name} did not stop in time: killing its process group")
+            log(f"{name} is still running (grace period over or second Ctrl-C): killing its process group")
             signal_group(process.pid, signal.SIGKILL)
             process.wait()
 
