@@ -70,13 +70,12 @@ class Command(BaseCommand):
                 f"The demo catalog is priced in {demo_data.CURRENCY}, but PHARMACY_CURRENCY is "
                 f"{settings.PHARMACY_CURRENCY}; carts cannot mix currencies."
             )
-        with transaction.atomic():
-            loaded = load_demo_catalog()
-            reset = options["reset_passwords"]
-            shown_passwords = {
-                login.role: ensure_demo_login(login, password=options[login.option], reset=reset)
-                for login in DEMO_LOGINS
-            }
+        loaded = load_demo_catalog()
+        reset = options["reset_passwords"]
+        shown_passwords = {
+            login.role: ensure_demo_login(login, password=options[login.option], reset=reset)
+            for login in DEMO_LOGINS
+        }
         products = len(demo_data.PRODUCTS)
         packs = sum(len(product.packs) for product in demo_data.PRODUCTS)
         self.stdout.write(self.style.SUCCESS(
@@ -96,6 +95,7 @@ class Command(BaseCommand):
         return "\n".join(lines)
 
 
+@transaction.atomic
 def ensure_demo_login(login: DemoLogin, *, password: str, reset: bool) -> str | None:
     """Create or repair one demo user. Returns the password to print, or None when the user's password is
     not `password` any more: someone changed it, and only --reset-passwords may overwrite that."""
