@@ -1,6 +1,8 @@
 """`python manage.py load_demo_catalog`: the demo catalog and three demo logins, safe to run again.
 
 The catalog data is in catalog/demo_data.py and catalog/demo_leaflets.py; catalog/demo_loader.py writes it.
+The command lives in the project package, not in catalog, because it also sets up users and the
+Pharmacists group of the orders app, and catalog knows nothing of orders.
 """
 
 import os
@@ -11,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
 from catalog import demo_data
 from catalog.demo_loader import load_demo_catalog
@@ -91,7 +94,10 @@ class Command(BaseCommand):
             if password is None:
                 password = "(kept: it is not the one given here; --reset-passwords sets it)"
             lines.append(f"  {login.role:<11} {login.email:<28} password: {password}")
-        lines.append("Staff sign in to the admin at /admin/, and everyone to the shop at /accounts/login/.")
+        lines.append(
+            f"Staff sign in to the admin at {reverse('admin:index')}, and everyone to the shop at "
+            f"{reverse('accounts:login')}."
+        )
         return "\n".join(lines)
 
 
