@@ -10,7 +10,7 @@ import logging
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf_exceptions
-from rest_framework import pagination, status
+from rest_framework import pagination, parsers, status
 from rest_framework.response import Response
 
 from accounts import exceptions as account_errors
@@ -65,7 +65,7 @@ def _flatten_validation_errors(detail, prefix: str = "") -> list[dict]:
     errors: list[dict] = []
     if isinstance(detail, dict):
         for key, value in detail.items():
-            if isinstance(key, int):  # DRF keys a list's item errors by index: items[0].sku, as services name them
+            if isinstance(key, int):  # DRF keys a list's item errors by index: items[0].sku, as services do
                 errors.extend(_flatten_validation_errors(value, f"{prefix}[{key}]"))
                 continue
             name = "" if key in ("non_field_errors", "__all__") else str(key)
@@ -153,6 +153,17 @@ def api_server_error(request):
         detail="Something went wrong on our side. It has been logged.",
     )
     return JsonResponse(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, except that JSON nested too deeply for Python's decoder (`[[[[...`) is a
+    400 like any other malformed body, instead of a RecursionError and a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise drf_exceptions.ParseError("JSON parse error - the document is nested too deeply.") from None
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
