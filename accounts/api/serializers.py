@@ -12,9 +12,11 @@ from pharmacy.api_fields import StrictCharField, StrictEmailField
 class RegisterInputSerializer(serializers.Serializer):
     email = StrictEmailField(max_length=254)
     password = StrictCharField(
-        max_length=128, trim_whitespace=False, write_only=True,
+        max_length=128,
+        trim_whitespace=False,
+        write_only=True,
         help_text="Checked by the password validators: at least 8 characters, not common, not all digits, "
-                  "not like your e-mail or name.",
+        "not like your e-mail or name.",
     )
     full_name = StrictCharField(max_length=200)
 

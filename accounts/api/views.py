@@ -32,13 +32,16 @@ class RegisterApi(APIView):
         operation_id="auth_register",
         summary="Create a shopper account",
         description="Then sign in with `POST /api/v1/auth/token/`. An e-mail address already registered "
-                    "is a 400 on `email`; a password the validators refuse is a 400 on `password`.",
+        "is a 400 on `email`; a password the validators refuse is a 400 on `password`.",
         request=RegisterInputSerializer,
         responses={201: UserOutputSerializer, **problem_responses(400, 401, 403, 415)},
-        examples=[OpenApiExample(
-            "New shopper", request_only=True,
-            value={"email": "ada@example.org", "password": EXAMPLE_PASSWORD, "full_name": "Ada Lovelace"},
-        )],
+        examples=[
+            OpenApiExample(
+                "New shopper",
+                request_only=True,
+                value={"email": "ada@example.org", "password": EXAMPLE_PASSWORD, "full_name": "Ada Lovelace"},
+            )
+        ],
     )
     def post(self, request):
         data = RegisterInputSerializer(data=request.data)
@@ -63,12 +66,16 @@ class AuthTokenApi(APIView):
         operation_id="auth_token_create",
         summary="Sign in: exchange e-mail and password for an API token",
         description="Wrong credentials are a 400 with code `invalid_credentials`. Failed attempts are "
-                    "limited per client (scope `sign_in`); over the limit, a 429 with Retry-After.",
+        "limited per client (scope `sign_in`); over the limit, a 429 with Retry-After.",
         request=SignInInputSerializer,
         responses={200: AuthTokenOutputSerializer, **problem_responses(400, 401, 403, 415)},
-        examples=[OpenApiExample(
-            "Sign in", request_only=True, value={"email": "ada@example.org", "password": EXAMPLE_PASSWORD},
-        )],
+        examples=[
+            OpenApiExample(
+                "Sign in",
+                request_only=True,
+                value={"email": "ada@example.org", "password": EXAMPLE_PASSWORD},
+            )
+        ],
     )
     def post(self, request):
         data = SignInInputSerializer(data=request.data)

@@ -21,7 +21,9 @@ class CartLineUpdateInputSerializer(serializers.Serializer):
 class CartLineOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     sku = serializers.CharField(source="pack.sku")
-    description = serializers.CharField(source="pack.display_name", help_text="e.g. Baclofen 10 mg tablets, 84 tablets")
+    description = serializers.CharField(
+        source="pack.display_name", help_text="e.g. Baclofen 10 mg tablets, 84 tablets"
+    )
     unit_price = MoneyOutputSerializer()
     quantity = serializers.IntegerField()
     line_total = MoneyOutputSerializer()
@@ -33,7 +35,9 @@ class CartLineOutputSerializer(serializers.Serializer):
 class CheckoutBlockerOutputSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable reason, e.g. out_of_stock, pack_unavailable, cart_empty.")
     message = serializers.CharField()
-    line_id = serializers.IntegerField(allow_null=True, help_text="The cart line at fault; null for the whole cart.")
+    line_id = serializers.IntegerField(
+        allow_null=True, help_text="The cart line at fault; null for the whole cart."
+    )
     sku = serializers.CharField(allow_null=True)
 
 
@@ -45,6 +49,7 @@ class CartOutputSerializer(serializers.Serializer):
         help_text="True when some line needs a prescription: send `prescription_id` at checkout."
     )
     blockers = CheckoutBlockerOutputSerializer(
-        many=True, help_text="What would make checkout refuse right now; empty when it can go ahead. "
-                             "A missing prescription is not listed: it is supplied at checkout.",
+        many=True,
+        help_text="What would make checkout refuse right now; empty when it can go ahead. "
+        "A missing prescription is not listed: it is supplied at checkout.",
     )

@@ -23,6 +23,7 @@ from .serializers import (
     CartOutputSerializer,
 )
 
+
 class _WholeBodyPatchSchema(AutoSchema):
     """drf-spectacular documents every PATCH body as partial (all fields optional). This PATCH changes
     the one field it has, which is required, so document the body as it is validated."""
@@ -35,7 +36,9 @@ class _WholeBodyPatchSchema(AutoSchema):
             self.method = method
 
 
-LINE_ID = OpenApiParameter("line_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="A line of your cart.")
+LINE_ID = OpenApiParameter(
+    "line_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="A line of your cart."
+)
 
 
 class CartDetailApi(APIView):
@@ -58,8 +61,8 @@ class CartLineCreateApi(APIView):
         operation_id="cart_lines_create",
         summary="Add packs to your cart",
         description="If the pack is already in the cart the quantities are added up. Refusals by the "
-                    "purchase policy (unavailable, per-order limit, controlled drug) are 422; not enough "
-                    "stock is 409. An unknown SKU is a 400 on `sku`.",
+        "purchase policy (unavailable, per-order limit, controlled drug) are 422; not enough "
+        "stock is 409. An unknown SKU is a 400 on `sku`.",
         request=CartLineCreateInputSerializer,
         responses={201: CartLineOutputSerializer, **problem_responses(400, 401, 403, 409, 415, 422)},
         examples=[OpenApiExample("Two packs", request_only=True, value={"sku": "BAC-10-84", "quantity": 2})],
@@ -69,7 +72,9 @@ class CartLineCreateApi(APIView):
         data.is_valid(raise_exception=True)
         pack = _pack_for_sku(data.validated_data["sku"])
         line = add_to_cart(
-            cart=get_or_create_user_cart(user=request.user), pack=pack, quantity=data.validated_data["quantity"]
+            cart=get_or_create_user_cart(user=request.user),
+            pack=pack,
+            quantity=data.validated_data["quantity"],
         )
         return Response(CartLineOutputSerializer(line).data, status=status.HTTP_201_CREATED)
 
@@ -90,7 +95,8 @@ class CartLineDetailApi(APIView):
         data = CartLineUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         line = set_cart_line_quantity(
-            cart=get_or_create_user_cart(user=request.user), line_id=line_id,
+            cart=get_or_create_user_cart(user=request.user),
+            line_id=line_id,
             quantity=data.validated_data["quantity"],
         )
         return Response(CartLineOutputSerializer(line).data)
@@ -100,7 +106,7 @@ class CartLineDetailApi(APIView):
         summary="Remove a line from your cart",
         parameters=[LINE_ID],
         request=None,
-        responses={204: None, **problem_responses(401, 403, 404)},
+        responses={204: None, **problem_responses(400, 401, 403, 404)},
     )
     def delete(self, request, line_id: int):
         remove_cart_line(cart=get_or_create_user_cart(user=request.user), line_id=line_id)

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from catalog.api.serializers import MoneyOutputSerializer
 from catalog.models import LegalCategory
-from orders.models import Order, OrderEvent, OrderStatus, Prescription, PrescriptionStatus
+from orders.models import OrderEvent, OrderStatus, Prescription, PrescriptionStatus
 from pharmacy.api_fields import StrictCharField, StrictEmailField, StrictIntegerField, StrictRegexField
 
 MAX_ID = 2**63 - 1  # ids are 64-bit; larger numbers are invalid input, not a server error
@@ -20,25 +20,35 @@ def _absolute(request, url: str) -> str:
     return request.build_absolute_uri(url) if request else url
 
 
-# --- Prescriptions -------------------------------------------------------------------------------------
+# --- Prescriptions --------------------------------------------------------------------------------
 
 
 class PrescriptionUploadInputSerializer(serializers.Serializer):
     file = serializers.FileField(
         allow_empty_file=True,  # an empty file is refused by the service, as the wrong kind of file (415)
-        help_text="A PDF, JPEG or PNG scan or photo of the prescription, at most PRESCRIPTION_MAX_UPLOAD_BYTES "
-                  "(5 MB by default). Its content must be what its name and type say.",
+        help_text="A PDF, JPEG or PNG scan or photo of the prescription, at most "
+        "PRESCRIPTION_MAX_UPLOAD_BYTES (5 MB by default). Its content must be what its name and type say.",
     )
 
 
 class PrescriptionOutputSerializer(serializers.ModelSerializer):
-    status = serializers.ChoiceField(choices=PrescriptionStatus.choices,
-                                     help_text="submitted: waiting for a pharmacist; approved; rejected.")
+    status = serializers.ChoiceField(
+        choices=PrescriptionStatus.choices,
+        help_text="submitted: waiting for a pharmacist; approved; rejected.",
+    )
     file_url = serializers.SerializerMethodField(help_text="Download the file (owner and pharmacists only).")
 
     class Meta:
         model = Prescription
-        fields = ["id", "status", "uploaded_at", "original_filename", "content_type", "size_bytes", "file_url"]
+        fields = [
+            "id",
+            "status",
+            "uploaded_at",
+            "original_filename",
+            "content_type",
+            "size_bytes",
+            "file_url",
+        ]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_file_url(self, prescription: Prescription) -> str:
@@ -46,7 +56,7 @@ class PrescriptionOutputSerializer(serializers.ModelSerializer):
         return _absolute(self.context.get("request"), url)
 
 
-# --- Checkout --------------------------------------------------------------------------------------------
+# --- Checkout -------------------------------------------------------------------------------------
 
 
 class ShippingInputSerializer(serializers.Serializer):
@@ -57,20 +67,30 @@ class ShippingInputSerializer(serializers.Serializer):
     address_line2 = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     city = StrictCharField(max_length=100)
     postcode = StrictCharField(max_length=20)
-    country = StrictRegexField(r"^[A-Za-z]{2}$", min_length=2, max_length=2, required=False, default="GB",
-                                     help_text="ISO 3166-1 alpha-2 code; GB if left out.")
+    country = StrictRegexField(
+        r"^[A-Za-z]{2}$",
+        min_length=2,
+        max_length=2,
+        required=False,
+        default="GB",
+        help_text="ISO 3166-1 alpha-2 code; GB if left out.",
+    )
 
 
 class CheckoutInputSerializer(serializers.Serializer):
     shipping = ShippingInputSerializer()
     prescription_id = StrictIntegerField(
-        min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None,
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        default=None,
         help_text="One of your prescriptions (see /api/v1/prescriptions/), needed when the cart holds a "
-                  "prescription-only medicine. Ignored otherwise.",
+        "prescription-only medicine. Ignored otherwise.",
     )
 
 
-# --- Orders ------------------------------------------------------------------------------------------------
+# --- Orders ---------------------------------------------------------------------------------------
 
 
 class LeafletRevisionReferenceOutputSerializer(serializers.Serializer):
@@ -81,7 +101,9 @@ class LeafletRevisionReferenceOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, revision) -> str:
-        return _absolute(self.context.get("request"), reverse("api:leaflet-detail", kwargs={"revision_id": revision.pk}))
+        return _absolute(
+            self.context.get("request"), reverse("api:leaflet-detail", kwargs={"revision_id": revision.pk})
+        )
 
 
 class OrderLineOutputSerializer(serializers.Serializer):
@@ -100,14 +122,15 @@ class OrderLineOutputSerializer(serializers.Serializer):
 
 
 class OrderEventOutputSerializer(serializers.Serializer):
-    from_status = serializers.ChoiceField(choices=OrderStatus.choices, allow_null=True,
-                                          help_text="null for the order being placed.")
+    from_status = serializers.ChoiceField(
+        choices=OrderStatus.choices, allow_null=True, help_text="null for the order being placed."
+    )
     to_status = serializers.ChoiceField(choices=OrderStatus.choices)
     at = serializers.DateTimeField(source="created_at")
     reason = serializers.CharField()
     by = serializers.SerializerMethodField(
         help_text="Who made the change: you (the shopper; `shopper` in the pharmacist's view), "
-                  "pharmacist, staff or system."
+        "pharmacist, staff or system."
     )
 
     def to_representation(self, event: OrderEvent) -> dict:
@@ -123,7 +146,8 @@ class OrderEventOutputSerializer(serializers.Serializer):
         if event.actor_id == event.order.user_id:
             return "shopper" if self.context.get("for_pharmacist") else "you"
         if event.from_status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW and event.to_status in (
-            OrderStatus.APPROVED, OrderStatus.REJECTED
+            OrderStatus.APPROVED,
+            OrderStatus.REJECTED,
         ):
             return "pharmacist"  # orders.services lets only pharmacists make these two moves
         return "staff"
@@ -150,7 +174,9 @@ class OrderOutputSerializer(serializers.Serializer):
     prescription_id = serializers.IntegerField(allow_null=True)
     can_cancel = serializers.BooleanField(source="is_cancellable_by_shopper")
     lines = OrderLineOutputSerializer(many=True)
-    history = OrderEventOutputSerializer(source="events", many=True, help_text="Every status change, oldest first.")
+    history = OrderEventOutputSerializer(
+        source="events", many=True, help_text="Every status change, oldest first."
+    )
     shipping = ShippingOutputSerializer(source="*")
 
 
@@ -158,7 +184,7 @@ class CancelOrderInputSerializer(serializers.Serializer):
     reason = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-# --- Pharmacist review ----------------------------------------------------------------------------------------
+# --- Pharmacist review ----------------------------------------------------------------------------
 
 
 class CustomerOutputSerializer(serializers.Serializer):
@@ -174,8 +200,11 @@ class ReviewOrderOutputSerializer(OrderOutputSerializer):
 
 class AuthorisedItemInputSerializer(serializers.Serializer):
     sku = StrictCharField(max_length=40, help_text="The pack prescribed (medicine, strength and form).")
-    quantity = StrictIntegerField(min_value=1, max_value=100_000,
-                                        help_text="Dosage units authorised (tablets, capsules, mL), not packs.")
+    quantity = StrictIntegerField(
+        min_value=1,
+        max_value=100_000,
+        help_text="Dosage units authorised (tablets, capsules, mL), not packs.",
+    )
     directions = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
 
 
@@ -187,23 +216,32 @@ class ApproveOrderInputSerializer(serializers.Serializer):
     its fields, or none when the prescription was already approved for an earlier order)."""
 
     prescriber_name = StrictCharField(max_length=200, required=False)
-    prescriber_registration = StrictCharField(max_length=50, required=False,
-                                                    help_text="e.g. GMC number (7 digits)")
+    prescriber_registration = StrictCharField(
+        max_length=50, required=False, help_text="e.g. GMC number (7 digits)"
+    )
     issued_on = serializers.DateField(required=False)
     valid_until = serializers.DateField(required=False)
     items = AuthorisedItemInputSerializer(many=True, required=False, min_length=1, max_length=50)
-    note = StrictCharField(max_length=500, required=False, allow_blank=True, default="",
-                                 help_text="Shown in the order's history.")
+    note = StrictCharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Shown in the order's history.",
+    )
 
     def validate(self, data: dict) -> dict:
         given = [name for name in RECORD_FIELDS if name in data]
         if given and len(given) != len(RECORD_FIELDS):
             missing = [name for name in RECORD_FIELDS if name not in data]
             raise serializers.ValidationError(
-                {name: ["Give the whole dispensing record, or none of it."] for name in missing}, code="required"
+                {name: ["Give the whole dispensing record, or none of it."] for name in missing},
+                code="required",
             )
         return data
 
 
 class RejectOrderInputSerializer(serializers.Serializer):
-    reason = StrictCharField(max_length=1000, help_text="Why the order cannot be supplied; the shopper sees it.")
+    reason = StrictCharField(
+        max_length=1000, help_text="Why the order cannot be supplied; the shopper sees it."
+    )

@@ -20,17 +20,34 @@ register_converter(OrderNumberConverter, "order_number")
 # No app_name: these names live in the project's "api" namespace (api:order-detail, ...).
 urlpatterns = [
     path("prescriptions/", views.PrescriptionListCreateApi.as_view(), name="prescription-list"),
-    path("prescriptions/<int:prescription_id>/", views.PrescriptionDetailApi.as_view(), name="prescription-detail"),
-    path("prescriptions/<int:prescription_id>/file/", views.PrescriptionFileApi.as_view(), name="prescription-file"),
+    path(
+        "prescriptions/<int:prescription_id>/",
+        views.PrescriptionDetailApi.as_view(),
+        name="prescription-detail",
+    ),
+    path(
+        "prescriptions/<int:prescription_id>/file/",
+        views.PrescriptionFileApi.as_view(),
+        name="prescription-file",
+    ),
     path("checkout/", views.CheckoutApi.as_view(), name="checkout"),
     path("orders/", views.OrderListApi.as_view(), name="order-list"),
     path("orders/<order_number:number>/", views.OrderDetailApi.as_view(), name="order-detail"),
     path("orders/<order_number:number>/cancel/", views.OrderCancelApi.as_view(), name="order-cancel"),
     path("pharmacist/orders/", views.ReviewOrderListApi.as_view(), name="review-order-list"),
-    path("pharmacist/orders/<order_number:number>/", views.ReviewOrderDetailApi.as_view(),
-         name="review-order-detail"),
-    path("pharmacist/orders/<order_number:number>/approve/", views.ReviewOrderApproveApi.as_view(),
-         name="review-order-approve"),
-    path("pharmacist/orders/<order_number:number>/reject/", views.ReviewOrderRejectApi.as_view(),
-         name="review-order-reject"),
+    path(
+        "pharmacist/orders/<order_number:number>/",
+        views.ReviewOrderDetailApi.as_view(),
+        name="review-order-detail",
+    ),
+    path(
+        "pharmacist/orders/<order_number:number>/approve/",
+        views.ReviewOrderApproveApi.as_view(),
+        name="review-order-approve",
+    ),
+    path(
+        "pharmacist/orders/<order_number:number>/reject/",
+        views.ReviewOrderRejectApi.as_view(),
+        name="review-order-reject",
+    ),
 ]

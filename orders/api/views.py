@@ -62,23 +62,33 @@ from .serializers import (
 
 ORDER_NUMBER_PATTERN = r"[A-Z0-9-]{1,20}"  # also the URL converter's (orders/api/urls.py)
 ORDER_NUMBER = OpenApiParameter(
-    "number", {"type": "string", "pattern": f"^{ORDER_NUMBER_PATTERN}$"}, OpenApiParameter.PATH,
+    "number",
+    {"type": "string", "pattern": f"^{ORDER_NUMBER_PATTERN}$"},
+    OpenApiParameter.PATH,
     description="The order number, e.g. PH-7K3M9QXA.",
 )
 PRESCRIPTION_ID = OpenApiParameter("prescription_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key", {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN}, OpenApiParameter.HEADER,
+    "Idempotency-Key",
+    {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN},
+    OpenApiParameter.HEADER,
     required=True,
     description="A key you make up for this checkout (a UUID is ideal): 1-100 printable ASCII characters. "
-                "Sending it again with the same body returns the same order instead of placing a second one.",
+    "Sending it again with the same body returns the same order instead of placing a second one.",
 )
 _IDEMPOTENCY_KEY_RE = re.compile(IDEMPOTENCY_KEY_PATTERN)
 # Room for the multipart envelope around the file; anything larger cannot hold an acceptable file.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
 SHIPPING_EXAMPLE = {
-    "full_name": "Ada Lovelace", "email": "ada@example.org", "phone": "07700 900123",
-    "address_line1": "1 High Street", "address_line2": "", "city": "Leeds", "postcode": "LS1 1AA", "country": "GB",
+    "full_name": "Ada Lovelace",
+    "email": "ada@example.org",
+    "phone": "07700 900123",
+    "address_line1": "1 High Street",
+    "address_line2": "",
+    "city": "Leeds",
+    "postcode": "LS1 1AA",
+    "country": "GB",
 }
 
 
@@ -99,7 +109,7 @@ class _JSONForErrorsNegotiation(BaseContentNegotiation):
         return JSONRenderer(), JSONRenderer.media_type
 
 
-# --- Prescriptions -------------------------------------------------------------------------------------
+# --- Prescriptions --------------------------------------------------------------------------------
 
 
 class PrescriptionListCreateApi(ListAPIView):
@@ -128,8 +138,8 @@ class PrescriptionListCreateApi(ListAPIView):
         operation_id="prescriptions_create",
         summary="Upload a prescription (multipart/form-data, field `file`)",
         description="A PDF, JPEG or PNG. A file over the size limit is a 413; a file of another type, or "
-                    "whose content is not what its name or type says, is a 415. Nothing is stored on refusal. "
-                    "Use the returned `id` as `prescription_id` at checkout.",
+        "whose content is not what its name or type says, is a 415. Nothing is stored on refusal. "
+        "Use the returned `id` as `prescription_id` at checkout.",
         request={"multipart/form-data": PrescriptionUploadInputSerializer},
         responses={201: PrescriptionOutputSerializer, **problem_responses(400, 401, 403, 413, 415)},
     )
@@ -151,7 +161,7 @@ class PrescriptionDetailApi(APIView):
         operation_id="prescriptions_retrieve",
         summary="One of your prescriptions",
         parameters=[PRESCRIPTION_ID],
-        responses={200: PrescriptionOutputSerializer, **problem_responses(401, 404)},
+        responses={200: PrescriptionOutputSerializer, **problem_responses(400, 401, 404)},
     )
     def get(self, request, prescription_id: int):
         prescription = _own_prescription(user=request.user, prescription_id=prescription_id)
@@ -167,10 +177,12 @@ class PrescriptionFileApi(APIView):
         summary="Download a prescription file (its owner, or a pharmacist)",
         parameters=[PRESCRIPTION_ID],
         responses={
-            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The file as uploaded."),
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file as uploaded."
+            ),
             (200, "image/jpeg"): OpenApiTypes.BINARY,
             (200, "image/png"): OpenApiTypes.BINARY,
-            **problem_responses(401, 404),
+            **problem_responses(400, 401, 404),
         },
     )
     def get(self, request, prescription_id: int):
@@ -182,7 +194,9 @@ class PrescriptionFileApi(APIView):
         else:
             prescription = _own_prescription(user=request.user, prescription_id=prescription_id)
         response = FileResponse(
-            prescription.file.open("rb"), as_attachment=True, filename=prescription.original_filename,
+            prescription.file.open("rb"),
+            as_attachment=True,
+            filename=prescription.original_filename,
             content_type=prescription.content_type,
         )
         response["Cache-Control"] = "private, no-store"  # health data: no shared or disk caches
@@ -204,10 +218,12 @@ def _refuse_oversized_upload(request) -> None:
         length = 0
     limit = settings.PRESCRIPTION_MAX_UPLOAD_BYTES
     if length > limit + MULTIPART_OVERHEAD_BYTES:
-        raise UploadTooLarge(f"The upload is {length:,} bytes; the limit is {limit:,} bytes ({limit // 1048576} MB).")
+        raise UploadTooLarge(
+            f"The upload is {length:,} bytes; the limit is {limit:,} bytes ({limit // 1048576} MB)."
+        )
 
 
-# --- Checkout -----------------------------------------------------------------------------------------------
+# --- Checkout -------------------------------------------------------------------------------------
 
 
 class CheckoutApi(APIView):
@@ -219,9 +235,9 @@ class CheckoutApi(APIView):
         operation_id="checkout_create",
         summary="Place an order from your cart",
         description=(
-            "Requires an `Idempotency-Key` header. The same key with the same body returns the order the first "
-            "request placed (201, same number), so a retry after a timeout never orders twice; the same key "
-            "with a different body is a 422 (`idempotency_key_reused`).\n\n"
+            "Requires an `Idempotency-Key` header. The same key with the same body returns the order the "
+            "first request placed (201, same number), so a retry after a timeout never orders twice; the "
+            "same key with a different body is a 422 (`idempotency_key_reused`).\n\n"
             "A cart with a prescription-only medicine needs `prescription_id`; without it, a 422 with code "
             "`prescription_required`. Other refusals: `cart_empty`, `prescription_not_usable`, "
             "`prescription_not_covering`, `prescription_expired` (422); not enough stock (409)."
@@ -229,9 +245,13 @@ class CheckoutApi(APIView):
         parameters=[IDEMPOTENCY_KEY],
         request=CheckoutInputSerializer,
         responses={201: OrderOutputSerializer, **problem_responses(400, 401, 403, 409, 415, 422)},
-        examples=[OpenApiExample(
-            "With a prescription", request_only=True, value={"shipping": SHIPPING_EXAMPLE, "prescription_id": 1},
-        )],
+        examples=[
+            OpenApiExample(
+                "With a prescription",
+                request_only=True,
+                value={"shipping": SHIPPING_EXAMPLE, "prescription_id": 1},
+            )
+        ],
     )
     def post(self, request):
         idempotency_key = _idempotency_key(request)
@@ -246,17 +266,22 @@ class CheckoutApi(APIView):
             prescription=_checkout_prescription(user=request.user, prescription_id=prescription_id),
         )
         order = get_order_for_user(user=request.user, number=order.number)
-        return Response(OrderOutputSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return Response(
+            OrderOutputSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 def _idempotency_key(request) -> str:
     key = request.headers.get("Idempotency-Key", "")
     if not key:
-        raise ValidationError({"Idempotency-Key": ["This header is required: send a key unique to this checkout."]},
-                              code="required")
+        raise ValidationError(
+            {"Idempotency-Key": ["This header is required: send a key unique to this checkout."]},
+            code="required",
+        )
     if not _IDEMPOTENCY_KEY_RE.fullmatch(key):
-        raise ValidationError({"Idempotency-Key": ["Use 1-100 printable ASCII characters, e.g. a UUID."]},
-                              code="invalid")
+        raise ValidationError(
+            {"Idempotency-Key": ["Use 1-100 printable ASCII characters, e.g. a UUID."]}, code="invalid"
+        )
     return key
 
 
@@ -266,11 +291,12 @@ def _checkout_prescription(*, user, prescription_id: int | None) -> Prescription
     try:
         return get_prescription_for_user(user=user, prescription_id=prescription_id)
     except Prescription.DoesNotExist:
-        raise ValidationError({"prescription_id": ["No prescription with this id in your account."]},
-                              code="not_found") from None
+        raise ValidationError(
+            {"prescription_id": ["No prescription with this id in your account."]}, code="not_found"
+        ) from None
 
 
-# --- Orders -----------------------------------------------------------------------------------------------------
+# --- Orders ---------------------------------------------------------------------------------------
 
 
 class OrderListApi(ListAPIView):
@@ -297,7 +323,7 @@ class OrderDetailApi(APIView):
         operation_id="orders_retrieve",
         summary="One of your orders, with its lines, leaflets and status history",
         parameters=[ORDER_NUMBER],
-        responses={200: OrderOutputSerializer, **problem_responses(401, 404)},
+        responses={200: OrderOutputSerializer, **problem_responses(400, 401, 404)},
     )
     def get(self, request, number: str):
         order = _own_order(user=request.user, number=number)
@@ -310,11 +336,14 @@ class OrderCancelApi(APIView):
     @extend_schema(
         operation_id="orders_cancel",
         summary="Cancel one of your orders before it is dispatched",
-        description="The stock goes back. An order already dispatched, delivered, rejected or cancelled is a 409.",
+        description="The stock goes back. An order already dispatched, delivered, rejected or cancelled "
+        "is a 409.",
         parameters=[ORDER_NUMBER],
         request=CancelOrderInputSerializer,
         responses={200: OrderOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415)},
-        examples=[OpenApiExample("Changed my mind", request_only=True, value={"reason": "Ordered by mistake."})],
+        examples=[
+            OpenApiExample("Changed my mind", request_only=True, value={"reason": "Ordered by mistake."})
+        ],
     )
     def post(self, request, number: str):
         data = CancelOrderInputSerializer(data=request.data)
@@ -332,7 +361,7 @@ def _own_order(*, user, number: str) -> Order:
         raise NotFound("No such order.") from None
 
 
-# --- Pharmacist review ------------------------------------------------------------------------------------------
+# --- Pharmacist review ----------------------------------------------------------------------------
 
 
 class ReviewOrderListApi(ListAPIView):
@@ -362,7 +391,7 @@ class ReviewOrderDetailApi(APIView):
         operation_id="pharmacist_orders_retrieve",
         summary="Any order, with its customer and prescription (pharmacists only)",
         parameters=[ORDER_NUMBER],
-        responses={200: ReviewOrderOutputSerializer, **problem_responses(401, 403, 404)},
+        responses={200: ReviewOrderOutputSerializer, **problem_responses(400, 401, 403, 404)},
     )
     def get(self, request, number: str):
         return _review_response(request, number)
@@ -375,27 +404,41 @@ class ReviewOrderApproveApi(APIView):
         operation_id="pharmacist_orders_approve",
         summary="Approve an order awaiting review, recording the dispensing record (pharmacists only)",
         description=(
-            "The dispensing record (prescriber, dates, items) is needed when the order's prescription has not "
-            "been checked yet; send all of its fields or none. `items[].quantity` is in dosage units (tablets, "
-            "capsules, mL). Refused with 422 when the prescription has expired or authorises less than the "
-            "order holds; 409 when the order is not awaiting review."
+            "The dispensing record (prescriber, dates, items) is needed when the order's prescription has "
+            "not been checked yet; send all of its fields or none. `items[].quantity` is in dosage units "
+            "(tablets, capsules, mL). Refused with 422 when the prescription has expired or authorises "
+            "less than the order holds; 409 when the order is not awaiting review."
         ),
         parameters=[ORDER_NUMBER],
         request=ApproveOrderInputSerializer,
         responses={200: ReviewOrderOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415, 422)},
-        examples=[OpenApiExample("Dispensing record", request_only=True, value={
-            "prescriber_name": "Dr Grace Prescriber", "prescriber_registration": "7123456",
-            "issued_on": "2026-01-05", "valid_until": "2026-07-05",
-            "items": [{"sku": "BAC-10-84", "quantity": 84, "directions": "One tablet three times a day"}],
-            "note": "Checked with the prescriber.",
-        })],
+        examples=[
+            OpenApiExample(
+                "Dispensing record",
+                request_only=True,
+                value={
+                    "prescriber_name": "Dr Grace Prescriber",
+                    "prescriber_registration": "7123456",
+                    "issued_on": "2026-01-05",
+                    "valid_until": "2026-07-05",
+                    "items": [
+                        {"sku": "BAC-10-84", "quantity": 84, "directions": "One tablet three times a day"}
+                    ],
+                    "note": "Checked with the prescriber.",
+                },
+            )
+        ],
     )
     def post(self, request, number: str):
         data = ApproveOrderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         order = _order_for_review(number)
-        approve_order(order=order, pharmacist=request.user, record=_dispensing_record(data.validated_data),
-                      note=data.validated_data["note"])
+        approve_order(
+            order=order,
+            pharmacist=request.user,
+            record=_dispensing_record(data.validated_data),
+            note=data.validated_data["note"],
+        )
         return _review_response(request, number)
 
 
@@ -408,13 +451,20 @@ class ReviewOrderRejectApi(APIView):
         parameters=[ORDER_NUMBER],
         request=RejectOrderInputSerializer,
         responses={200: ReviewOrderOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415)},
-        examples=[OpenApiExample("Unreadable", request_only=True,
-                                 value={"reason": "The prescription is not legible; please upload a clearer photo."})],
+        examples=[
+            OpenApiExample(
+                "Unreadable",
+                request_only=True,
+                value={"reason": "The prescription is not legible; please upload a clearer photo."},
+            )
+        ],
     )
     def post(self, request, number: str):
         data = RejectOrderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        reject_order(order=_order_for_review(number), pharmacist=request.user, reason=data.validated_data["reason"])
+        reject_order(
+            order=_order_for_review(number), pharmacist=request.user, reason=data.validated_data["reason"]
+        )
         return _review_response(request, number)
 
 
@@ -449,6 +499,8 @@ def _dispensing_record(data: dict) -> DispensingRecord | None:
         prescriber_registration=data["prescriber_registration"],
         issued_on=data["issued_on"],
         valid_until=data["valid_until"],
-        items=[AuthorisedItem(pack=pack, quantity=item["quantity"], directions=item["directions"])
-               for pack, item in zip(packs, data["items"], strict=True)],
+        items=[
+            AuthorisedItem(pack=pack, quantity=item["quantity"], directions=item["directions"])
+            for pack, item in zip(packs, data["items"], strict=True)
+        ],
     )

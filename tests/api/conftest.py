@@ -3,7 +3,6 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from orders.models import Prescription
-
 from tests.factories import UserFactory
 
 from .helpers import baclofen_packs

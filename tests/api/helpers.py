@@ -11,8 +11,14 @@ PROBLEM_KEYS = {"type", "title", "status", "detail", "code", "errors"}
 PROBLEM_ERROR_KEYS = {"field", "code", "message"}
 
 SHIPPING = {
-    "full_name": "Ada Lovelace", "email": "ada@example.org", "phone": "07700 900123",
-    "address_line1": "1 High Street", "address_line2": "", "city": "Leeds", "postcode": "LS1 1AA", "country": "GB",
+    "full_name": "Ada Lovelace",
+    "email": "ada@example.org",
+    "phone": "07700 900123",
+    "address_line1": "1 High Street",
+    "address_line2": "",
+    "city": "Leeds",
+    "postcode": "LS1 1AA",
+    "country": "GB",
 }
 
 
@@ -38,17 +44,26 @@ def assert_problem(response, status: int, code: str | None = None, field: str | 
 
 def baclofen_packs() -> dict[int, object]:
     """Baclofen tablets (POM) in 5, 10 and 20 mg packs of 84, each with a published leaflet."""
-    product = ProductFactory(name="Baclofen tablets", slug="baclofen-tablets", legal_category="prescription",
-                             atc_code="M03BX01")
+    product = ProductFactory(
+        name="Baclofen tablets", slug="baclofen-tablets", legal_category="prescription", atc_code="M03BX01"
+    )
     prices = {5: "9.49", 10: "12.99", 20: "18.49"}
     return {
-        mg: PackFactory(product=product, sku=f"BAC-{mg}-84", pack_size=84, price_amount=Decimal(price),
-                        stock_quantity=80, strength=Decimal(mg))
+        mg: PackFactory(
+            product=product,
+            sku=f"BAC-{mg}-84",
+            pack_size=84,
+            price_amount=Decimal(price),
+            stock_quantity=80,
+            strength=Decimal(mg),
+        )
         for mg, price in prices.items()
     }
 
 
-def pdf_file(name: str = "prescription.pdf", data: bytes = MINIMAL_PDF, content_type: str = "application/pdf"):
+def pdf_file(
+    name: str = "prescription.pdf", data: bytes = MINIMAL_PDF, content_type: str = "application/pdf"
+):
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 

@@ -28,7 +28,8 @@ def rates(settings, **scopes):
     """Lower some throttle rates for one test (the test settings make them huge)."""
     framework = settings.REST_FRAMEWORK
     settings.REST_FRAMEWORK = {
-        **framework, "DEFAULT_THROTTLE_RATES": {**framework["DEFAULT_THROTTLE_RATES"], **scopes},
+        **framework,
+        "DEFAULT_THROTTLE_RATES": {**framework["DEFAULT_THROTTLE_RATES"], **scopes},
     }
 
 
@@ -61,20 +62,25 @@ def test_register_refuses_a_password_the_validators_refuse_naming_each_reason(ap
 
 
 def test_register_refuses_a_password_too_like_the_email(api_client):
-    response = register(api_client, email="marmaduke.fotheringay@example.org", password="marmaduke.fotheringay")
+    response = register(
+        api_client, email="marmaduke.fotheringay@example.org", password="marmaduke.fotheringay"
+    )
 
     assert_problem(response, 400, code="password_rejected", field="password")
     assert not User.objects.exists()
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"email": "not-an-address"}, "email"),
-    ({"email": 42}, "email"),
-    ({"password": ""}, "password"),
-    ({"password": None}, "password"),
-    ({"full_name": "x" * 201}, "full_name"),
-    ({"full_name": "Ada\x00"}, "full_name"),
-])
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"email": "not-an-address"}, "email"),
+        ({"email": 42}, "email"),
+        ({"password": ""}, "password"),
+        ({"password": None}, "password"),
+        ({"full_name": "x" * 201}, "full_name"),
+        ({"full_name": "Ada\x00"}, "full_name"),
+    ],
+)
 def test_register_refuses_malformed_fields(api_client, overrides, field):
     assert_problem(register(api_client, **overrides), 400, field=field)
     assert not User.objects.exists()
@@ -85,19 +91,29 @@ def test_sign_in_returns_a_token_that_authenticates_the_client(api_client, user)
 
     assert response.status_code == 200
     token = Token.objects.get(user=user)
-    assert response.json() == {"token": token.key, "user": {"id": user.pk, "email": user.email,
-                                                             "full_name": user.full_name}}
+    assert response.json() == {
+        "token": token.key,
+        "user": {"id": user.pk, "email": user.email, "full_name": user.full_name},
+    }
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     me = client.get(ME_URL)
     assert me.status_code == 200
-    assert me.json() == {"id": user.pk, "email": user.email, "full_name": user.full_name, "is_pharmacist": False}
+    assert me.json() == {
+        "id": user.pk,
+        "email": user.email,
+        "full_name": user.full_name,
+        "is_pharmacist": False,
+    }
 
 
-@pytest.mark.parametrize("email, password", [
-    ("shopper-x@example.org", "wrong-password"),
-    ("nobody@example.org", PASSWORD),
-])
+@pytest.mark.parametrize(
+    "email, password",
+    [
+        ("shopper-x@example.org", "wrong-password"),
+        ("nobody@example.org", PASSWORD),
+    ],
+)
 def test_sign_in_with_wrong_credentials_is_a_400_that_does_not_say_which(api_client, email, password):
     UserFactory(email="shopper-x@example.org")
 

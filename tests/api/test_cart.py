@@ -40,13 +40,20 @@ def test_adding_a_pack_returns_the_line_and_the_cart_shows_totals(shopper_client
     assert response.status_code == 201
     line = CartLine.objects.get()
     assert response.json() == {
-        "id": line.pk, "sku": "PRES-10-84", "description": "Presolol 10 mg tablets, 84 tablets",
-        "unit_price": {"amount": "12.50", "currency": "GBP"}, "quantity": 2,
-        "line_total": {"amount": "25.00", "currency": "GBP"}, "prescription_required": True,
+        "id": line.pk,
+        "sku": "PRES-10-84",
+        "description": "Presolol 10 mg tablets, 84 tablets",
+        "unit_price": {"amount": "12.50", "currency": "GBP"},
+        "quantity": 2,
+        "line_total": {"amount": "25.00", "currency": "GBP"},
+        "prescription_required": True,
     }
     shopper_client.post(LINES_URL, {"sku": gsl_pack.sku, "quantity": 3}, format="json")
     cart = shopper_client.get(CART_URL).json()
-    assert [(line["sku"], line["quantity"]) for line in cart["lines"]] == [("PRES-10-84", 2), (gsl_pack.sku, 3)]
+    assert [(line["sku"], line["quantity"]) for line in cart["lines"]] == [
+        ("PRES-10-84", 2),
+        (gsl_pack.sku, 3),
+    ]
     assert cart["total"] == {"amount": "35.47", "currency": "GBP"}
     assert cart["item_count"] == 5
     assert cart["prescription_required"] is True
@@ -71,22 +78,25 @@ def test_an_unknown_sku_is_a_400_on_sku_and_the_cart_is_unchanged(shopper_client
     assert not CartLine.objects.exists()
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"quantity": 1}, "sku"),
-    ({"sku": "X"}, "quantity"),
-    ({"sku": "X", "quantity": 0}, "quantity"),
-    ({"sku": "X", "quantity": 1001}, "quantity"),
-    ({"sku": "X", "quantity": -1}, "quantity"),
-    ({"sku": "X", "quantity": 10**30}, "quantity"),
-    ({"sku": "X", "quantity": "2"}, "quantity"),
-    ({"sku": "X", "quantity": 2.5}, "quantity"),
-    ({"sku": "X", "quantity": True}, "quantity"),
-    ({"sku": "X", "quantity": None}, "quantity"),
-    ({"sku": 12345, "quantity": 1}, "sku"),
-    ({"sku": "X" * 41, "quantity": 1}, "sku"),
-    ({"sku": "BAC\x00", "quantity": 1}, "sku"),
-    ({"sku": ["X"], "quantity": 1}, "sku"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"quantity": 1}, "sku"),
+        ({"sku": "X"}, "quantity"),
+        ({"sku": "X", "quantity": 0}, "quantity"),
+        ({"sku": "X", "quantity": 1001}, "quantity"),
+        ({"sku": "X", "quantity": -1}, "quantity"),
+        ({"sku": "X", "quantity": 10**30}, "quantity"),
+        ({"sku": "X", "quantity": "2"}, "quantity"),
+        ({"sku": "X", "quantity": 2.5}, "quantity"),
+        ({"sku": "X", "quantity": True}, "quantity"),
+        ({"sku": "X", "quantity": None}, "quantity"),
+        ({"sku": 12345, "quantity": 1}, "sku"),
+        ({"sku": "X" * 41, "quantity": 1}, "sku"),
+        ({"sku": "BAC\x00", "quantity": 1}, "sku"),
+        ({"sku": ["X"], "quantity": 1}, "sku"),
+    ],
+)
 def test_malformed_lines_are_refused_with_a_400_on_the_field(shopper_client, body, field):
     assert_problem(shopper_client.post(LINES_URL, body, format="json"), 400, field=field)
     assert not CartLine.objects.exists()
@@ -157,8 +167,11 @@ def test_removing_a_line(shopper_client, user, gsl_pack):
 
 @pytest.mark.parametrize("line_id", ["999999", "9223372036854775807", "99999999999999999999999999"])
 def test_a_line_id_not_in_the_cart_is_a_404(shopper_client, line_id):
-    assert_problem(shopper_client.patch(line_url(line_id), {"quantity": 1}, format="json"), 404,
-                   code="cart_line_not_found")
+    assert_problem(
+        shopper_client.patch(line_url(line_id), {"quantity": 1}, format="json"),
+        404,
+        code="cart_line_not_found",
+    )
     assert_problem(shopper_client.delete(line_url(line_id)), 404, code="cart_line_not_found")
 
 
@@ -168,10 +181,14 @@ def test_the_cart_lists_lines_that_would_block_checkout(shopper_client, user, gs
 
     blockers = shopper_client.get(CART_URL).json()["blockers"]
 
-    assert blockers == [{
-        "code": "out_of_stock", "message": f"{gsl_pack.display_name}: only 1 left in stock, 3 requested.",
-        "line_id": line.pk, "sku": gsl_pack.sku,
-    }]
+    assert blockers == [
+        {
+            "code": "out_of_stock",
+            "message": f"{gsl_pack.display_name}: only 1 left in stock, 3 requested.",
+            "line_id": line.pk,
+            "sku": gsl_pack.sku,
+        }
+    ]
 
 
 def test_money_is_sent_as_decimal_strings(shopper_client):
@@ -182,8 +199,14 @@ def test_money_is_sent_as_decimal_strings(shopper_client):
     assert line["line_total"] == {"amount": "0.30", "currency": "GBP"}
 
 
-@pytest.mark.parametrize("method, url", [
-    ("get", CART_URL), ("post", LINES_URL), ("patch", line_url(1)), ("delete", line_url(1)),
-])
+@pytest.mark.parametrize(
+    "method, url",
+    [
+        ("get", CART_URL),
+        ("post", LINES_URL),
+        ("patch", line_url(1)),
+        ("delete", line_url(1)),
+    ],
+)
 def test_the_cart_needs_a_signed_in_shopper(api_client, method, url):
     assert_problem(getattr(api_client, method)(url, {}, format="json"), 401, code="not_authenticated")

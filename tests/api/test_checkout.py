@@ -111,8 +111,9 @@ def test_checkout_with_an_uploaded_prescription_awaits_review(shopper_client, us
     assert Order.objects.get().status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
 
 
-def test_another_shoppers_prescription_id_is_a_400_that_does_not_confirm_it(shopper_client, user, other_user,
-                                                                             pom_pack):
+def test_another_shoppers_prescription_id_is_a_400_that_does_not_confirm_it(
+    shopper_client, user, other_user, pom_pack
+):
     cart_with(user, (pom_pack, 1))
     theirs = uploaded_prescription(other_user)
 
@@ -136,17 +137,20 @@ def test_a_sold_out_item_is_a_409(shopper_client, user, gsl_pack):
     assert not Order.objects.exists()
 
 
-@pytest.mark.parametrize("shipping, field", [
-    ({"full_name": ""}, "shipping.full_name"),
-    ({"full_name": "   "}, "shipping.full_name"),
-    ({"email": "not-an-email"}, "shipping.email"),
-    ({"phone": "0" * 31}, "shipping.phone"),
-    ({"postcode": None}, "shipping.postcode"),
-    ({"country": "GBR"}, "shipping.country"),
-    ({"country": "1A"}, "shipping.country"),
-    ({"city": 42}, "shipping.city"),
-    ({"address_line1": "1 High St\x00"}, "shipping.address_line1"),
-])
+@pytest.mark.parametrize(
+    "shipping, field",
+    [
+        ({"full_name": ""}, "shipping.full_name"),
+        ({"full_name": "   "}, "shipping.full_name"),
+        ({"email": "not-an-email"}, "shipping.email"),
+        ({"phone": "0" * 31}, "shipping.phone"),
+        ({"postcode": None}, "shipping.postcode"),
+        ({"country": "GBR"}, "shipping.country"),
+        ({"country": "1A"}, "shipping.country"),
+        ({"city": 42}, "shipping.city"),
+        ({"address_line1": "1 High St\x00"}, "shipping.address_line1"),
+    ],
+)
 def test_invalid_shipping_details_are_a_400_on_the_field(shopper_client, user, gsl_pack, shipping, field):
     cart_with(user, (gsl_pack, 1))
 
@@ -154,13 +158,16 @@ def test_invalid_shipping_details_are_a_400_on_the_field(shopper_client, user, g
     assert not Order.objects.exists()
 
 
-@pytest.mark.parametrize("body, field", [
-    ({}, "shipping"),
-    ({"shipping": "Leeds"}, "shipping"),
-    ({"shipping": SHIPPING, "prescription_id": "1"}, "prescription_id"),
-    ({"shipping": SHIPPING, "prescription_id": 0}, "prescription_id"),
-    ({"shipping": SHIPPING, "prescription_id": 2**63}, "prescription_id"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "shipping"),
+        ({"shipping": "Leeds"}, "shipping"),
+        ({"shipping": SHIPPING, "prescription_id": "1"}, "prescription_id"),
+        ({"shipping": SHIPPING, "prescription_id": 0}, "prescription_id"),
+        ({"shipping": SHIPPING, "prescription_id": 2**63}, "prescription_id"),
+    ],
+)
 def test_a_malformed_checkout_body_is_a_400(shopper_client, user, gsl_pack, body, field):
     cart_with(user, (gsl_pack, 1))
 
@@ -172,8 +179,10 @@ def test_a_malformed_checkout_body_is_a_400(shopper_client, user, gsl_pack, body
 
 def test_checkout_is_throttled(shopper_client, user, gsl_pack, settings):
     framework = settings.REST_FRAMEWORK
-    settings.REST_FRAMEWORK = {**framework, "DEFAULT_THROTTLE_RATES": {
-        **framework["DEFAULT_THROTTLE_RATES"], "checkout": "1/hour"}}
+    settings.REST_FRAMEWORK = {
+        **framework,
+        "DEFAULT_THROTTLE_RATES": {**framework["DEFAULT_THROTTLE_RATES"], "checkout": "1/hour"},
+    }
     cart_with(user, (gsl_pack, 1))
 
     assert checkout(shopper_client, key="a").status_code == 201

@@ -1,4 +1,5 @@
-"""Prescription upload, listing and download: private to the owner (and pharmacists); refusals store nothing."""
+"""Prescription upload, listing and download: private to the owner (and pharmacists); refusals
+store nothing."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -35,15 +36,18 @@ def test_uploading_a_pdf_stores_it_privately_and_returns_its_record(shopper_clie
     assert [path.read_bytes() for path in stored_files(private_files)] == [MINIMAL_PDF]
 
 
-@pytest.mark.parametrize("name, content_type, data, message", [
-    ("notes.txt", "text/plain", b"hello", "Upload a PDF, JPEG or PNG"),
-    ("photo.gif", "image/gif", b"GIF89a" + b"\x00" * 20, "Upload a PDF, JPEG or PNG"),
-    ("script.pdf", "application/pdf", image_bytes("PNG"), "claims to be a PDF but its content is a PNG"),
-    ("photo.png", "image/png", b"MZ\x90\x00 an executable", "not a PDF, JPEG or PNG"),
-    ("photo.jpg", "image/jpeg", MINIMAL_PDF, "claims to be a JPEG image but its content is a PDF"),
-    ("photo.png", "image/png", image_bytes("PNG")[:40], "damaged"),
-    ("empty.pdf", "application/pdf", b"", "empty"),
-])
+@pytest.mark.parametrize(
+    "name, content_type, data, message",
+    [
+        ("notes.txt", "text/plain", b"hello", "Upload a PDF, JPEG or PNG"),
+        ("photo.gif", "image/gif", b"GIF89a" + b"\x00" * 20, "Upload a PDF, JPEG or PNG"),
+        ("script.pdf", "application/pdf", image_bytes("PNG"), "claims to be a PDF but its content is a PNG"),
+        ("photo.png", "image/png", b"MZ\x90\x00 an executable", "not a PDF, JPEG or PNG"),
+        ("photo.jpg", "image/jpeg", MINIMAL_PDF, "claims to be a JPEG image but its content is a PDF"),
+        ("photo.png", "image/png", image_bytes("PNG")[:40], "damaged"),
+        ("empty.pdf", "application/pdf", b"", "empty"),
+    ],
+)
 def test_wrong_or_disguised_files_are_a_415_and_nothing_is_stored(
     shopper_client, private_files, name, content_type, data, message
 ):
@@ -80,7 +84,9 @@ def test_a_body_far_over_the_limit_is_refused_before_it_is_read(shopper_client, 
 def test_form_fields_over_djangos_memory_limit_are_a_413_problem(shopper_client, settings, private_files):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
 
-    response = shopper_client.post(PRESCRIPTIONS_URL, {"file": pdf_file(), "note": "x" * 500}, format="multipart")
+    response = shopper_client.post(
+        PRESCRIPTIONS_URL, {"file": pdf_file(), "note": "x" * 500}, format="multipart"
+    )
 
     assert_problem(response, 413, code="request_too_large")
     assert not Prescription.objects.exists()
@@ -117,7 +123,9 @@ def test_the_list_and_detail_show_only_the_shoppers_own(shopper_client, user, ot
 def test_the_owner_downloads_the_file_as_a_private_attachment(shopper_client, user):
     prescription = uploaded_prescription(user)
 
-    response = shopper_client.get(f"{PRESCRIPTIONS_URL}{prescription.pk}/file/", HTTP_ACCEPT="application/pdf")
+    response = shopper_client.get(
+        f"{PRESCRIPTIONS_URL}{prescription.pk}/file/", HTTP_ACCEPT="application/pdf"
+    )
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == MINIMAL_PDF
@@ -145,7 +153,11 @@ def test_staff_who_are_not_pharmacists_cannot_download_shoppers_files(staff_clie
 def test_prescriptions_need_a_signed_in_shopper(api_client, user):
     prescription = uploaded_prescription(user)
 
-    for url in (PRESCRIPTIONS_URL, f"{PRESCRIPTIONS_URL}{prescription.pk}/", f"{PRESCRIPTIONS_URL}{prescription.pk}/file/"):
+    for url in (
+        PRESCRIPTIONS_URL,
+        f"{PRESCRIPTIONS_URL}{prescription.pk}/",
+        f"{PRESCRIPTIONS_URL}{prescription.pk}/file/",
+    ):
         assert_problem(api_client.get(url), 401, code="not_authenticated")
     assert_problem(upload(api_client, pdf_file()), 401, code="not_authenticated")
     assert Prescription.objects.count() == 1
@@ -153,8 +165,10 @@ def test_prescriptions_need_a_signed_in_shopper(api_client, user):
 
 def test_uploads_are_throttled(shopper_client, settings, private_files):
     framework = settings.REST_FRAMEWORK
-    settings.REST_FRAMEWORK = {**framework, "DEFAULT_THROTTLE_RATES": {
-        **framework["DEFAULT_THROTTLE_RATES"], "upload": "1/hour"}}
+    settings.REST_FRAMEWORK = {
+        **framework,
+        "DEFAULT_THROTTLE_RATES": {**framework["DEFAULT_THROTTLE_RATES"], "upload": "1/hour"},
+    }
 
     assert upload(shopper_client, pdf_file()).status_code == 201
     assert_problem(upload(shopper_client, pdf_file()), 429, code="throttled")

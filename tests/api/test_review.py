@@ -20,15 +20,18 @@ QUEUE_URL = "/api/v1/pharmacist/orders/"
 @pytest.fixture
 def awaiting_order(user, pom_pack):
     cart = cart_with(user, (pom_pack, 2))
-    return place_order(user=user, cart=cart, details=details(), idempotency_key="k",
-                       prescription=uploaded_prescription(user))
+    return place_order(
+        user=user, cart=cart, details=details(), idempotency_key="k", prescription=uploaded_prescription(user)
+    )
 
 
 def record(sku: str, units: int = 168, **overrides) -> dict:
     issued = timezone.localdate() - datetime.timedelta(days=3)
     return {
-        "prescriber_name": "Dr Grace Prescriber", "prescriber_registration": "7123456",
-        "issued_on": issued.isoformat(), "valid_until": (issued + datetime.timedelta(days=180)).isoformat(),
+        "prescriber_name": "Dr Grace Prescriber",
+        "prescriber_registration": "7123456",
+        "issued_on": issued.isoformat(),
+        "valid_until": (issued + datetime.timedelta(days=180)).isoformat(),
         "items": [{"sku": sku, "quantity": units, "directions": "One three times a day"}],
         "note": "Checked with the surgery.",
         **overrides,
@@ -45,8 +48,9 @@ def review_urls(number: str) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("who", ["shopper_client", "staff_client", "superuser_client"])
-def test_everyone_outside_the_pharmacists_group_gets_403_on_every_review_endpoint(request, who, awaiting_order,
-                                                                                  pom_pack):
+def test_everyone_outside_the_pharmacists_group_gets_403_on_every_review_endpoint(
+    request, who, awaiting_order, pom_pack
+):
     client = request.getfixturevalue(who)
     bodies = {"approve": record(pom_pack.sku), "reject": {"reason": "No."}}
 
@@ -67,10 +71,20 @@ def test_anonymous_clients_get_401_on_review_endpoints(api_client, awaiting_orde
 def test_the_queue_lists_orders_awaiting_review_oldest_first_with_the_prescription(
     pharmacist_client, user, other_user, pom_pack, gsl_pack
 ):
-    first = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="a",
-                        prescription=uploaded_prescription(user))
-    second = place_order(user=other_user, cart=cart_with(other_user, (pom_pack, 1)), details=details(),
-                         idempotency_key="b", prescription=uploaded_prescription(other_user))
+    first = place_order(
+        user=user,
+        cart=cart_with(user, (pom_pack, 1)),
+        details=details(),
+        idempotency_key="a",
+        prescription=uploaded_prescription(user),
+    )
+    second = place_order(
+        user=other_user,
+        cart=cart_with(other_user, (pom_pack, 1)),
+        details=details(),
+        idempotency_key="b",
+        prescription=uploaded_prescription(other_user),
+    )
     place_order(user=user, cart=cart_with(user, (gsl_pack, 1)), details=details(), idempotency_key="c")
 
     body = pharmacist_client.get(QUEUE_URL).json()
@@ -88,10 +102,12 @@ def test_the_queue_lists_orders_awaiting_review_oldest_first_with_the_prescripti
     assert pharmacist_client.get(listed["prescription"]["file_url"]).status_code == 200
 
 
-def test_a_pharmacist_approves_an_order_with_the_dispensing_record(pharmacist_client, pharmacist, awaiting_order,
-                                                                   pom_pack):
-    response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/approve/", record(pom_pack.sku),
-                                      format="json")
+def test_a_pharmacist_approves_an_order_with_the_dispensing_record(
+    pharmacist_client, pharmacist, awaiting_order, pom_pack
+):
+    response = pharmacist_client.post(
+        f"{QUEUE_URL}{awaiting_order.number}/approve/", record(pom_pack.sku), format="json"
+    )
 
     assert response.status_code == 200
     assert response.json()["status"] == "approved"
@@ -100,7 +116,10 @@ def test_a_pharmacist_approves_an_order_with_the_dispensing_record(pharmacist_cl
     awaiting_order.refresh_from_db()
     assert awaiting_order.prescription_approved_by == pharmacist
     prescription = awaiting_order.prescription
-    assert (prescription.status, prescription.prescriber_registration) == (PrescriptionStatus.APPROVED, "7123456")
+    assert (prescription.status, prescription.prescriber_registration) == (
+        PrescriptionStatus.APPROVED,
+        "7123456",
+    )
     assert list(PrescriptionItem.objects.values_list("pack__sku", "quantity", "directions")) == [
         ("PRES-10-84", 168, "One three times a day"),
     ]
@@ -109,11 +128,23 @@ def test_a_pharmacist_approves_an_order_with_the_dispensing_record(pharmacist_cl
 def test_an_order_whose_prescription_is_already_approved_is_approved_without_a_record(
     pharmacist_client, user, pom_pack
 ):
-    first = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="a",
-                        prescription=uploaded_prescription(user))
-    pharmacist_client.post(f"{QUEUE_URL}{first.number}/approve/", record(pom_pack.sku, units=168), format="json")
-    second = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="b",
-                         prescription=first.prescription)
+    first = place_order(
+        user=user,
+        cart=cart_with(user, (pom_pack, 1)),
+        details=details(),
+        idempotency_key="a",
+        prescription=uploaded_prescription(user),
+    )
+    pharmacist_client.post(
+        f"{QUEUE_URL}{first.number}/approve/", record(pom_pack.sku, units=168), format="json"
+    )
+    second = place_order(
+        user=user,
+        cart=cart_with(user, (pom_pack, 1)),
+        details=details(),
+        idempotency_key="b",
+        prescription=first.prescription,
+    )
 
     response = pharmacist_client.post(f"{QUEUE_URL}{second.number}/approve/", {}, format="json")
 
@@ -130,28 +161,38 @@ def test_an_unchecked_prescription_cannot_be_approved_without_a_record(pharmacis
 
 
 def test_half_a_dispensing_record_is_a_400_naming_what_is_missing(pharmacist_client, awaiting_order):
-    response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/approve/",
-                                      {"prescriber_name": "Dr Who"}, format="json")
+    response = pharmacist_client.post(
+        f"{QUEUE_URL}{awaiting_order.number}/approve/", {"prescriber_name": "Dr Who"}, format="json"
+    )
 
     body = assert_problem(response, 400)
     assert {error["field"] for error in body["errors"]} == {
-        "prescriber_registration", "issued_on", "valid_until", "items",
+        "prescriber_registration",
+        "issued_on",
+        "valid_until",
+        "items",
     }
     awaiting_order.refresh_from_db()
     assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"items": [{"sku": "NO-SUCH", "quantity": 1}]}, "items[0].sku"),
-    ({"items": []}, "items"),
-    ({"items": [{"sku": "PRES-10-84", "quantity": 0}]}, "items[0].quantity"),
-    ({"issued_on": "yesterday"}, "issued_on"),
-    ({"valid_until": 20260101}, "valid_until"),
-    ({"prescriber_registration": "x" * 51}, "prescriber_registration"),
-])
-def test_a_malformed_dispensing_record_is_a_400_on_the_field(pharmacist_client, awaiting_order, overrides, field):
-    response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/approve/",
-                                      record("PRES-10-84", **overrides), format="json")
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"items": [{"sku": "NO-SUCH", "quantity": 1}]}, "items[0].sku"),
+        ({"items": []}, "items"),
+        ({"items": [{"sku": "PRES-10-84", "quantity": 0}]}, "items[0].quantity"),
+        ({"issued_on": "yesterday"}, "issued_on"),
+        ({"valid_until": 20260101}, "valid_until"),
+        ({"prescriber_registration": "x" * 51}, "prescriber_registration"),
+    ],
+)
+def test_a_malformed_dispensing_record_is_a_400_on_the_field(
+    pharmacist_client, awaiting_order, overrides, field
+):
+    response = pharmacist_client.post(
+        f"{QUEUE_URL}{awaiting_order.number}/approve/", record("PRES-10-84", **overrides), format="json"
+    )
 
     assert_problem(response, 400, field=field)
     awaiting_order.refresh_from_db()
@@ -159,8 +200,9 @@ def test_a_malformed_dispensing_record_is_a_400_on_the_field(pharmacist_client, 
 
 
 def test_a_prescription_authorising_less_than_the_order_is_a_422(pharmacist_client, awaiting_order, pom_pack):
-    response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/approve/",
-                                      record(pom_pack.sku, units=84), format="json")
+    response = pharmacist_client.post(
+        f"{QUEUE_URL}{awaiting_order.number}/approve/", record(pom_pack.sku, units=84), format="json"
+    )
 
     assert_problem(response, 422, code="prescription_not_covering")
     awaiting_order.refresh_from_db()
@@ -170,8 +212,9 @@ def test_a_prescription_authorising_less_than_the_order_is_a_422(pharmacist_clie
 
 def test_an_expired_prescription_is_a_422(pharmacist_client, awaiting_order, pom_pack):
     old = timezone.localdate() - datetime.timedelta(days=200)
-    body = record(pom_pack.sku, issued_on=old.isoformat(),
-                  valid_until=(old + datetime.timedelta(days=30)).isoformat())
+    body = record(
+        pom_pack.sku, issued_on=old.isoformat(), valid_until=(old + datetime.timedelta(days=30)).isoformat()
+    )
 
     response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/approve/", body, format="json")
 
@@ -180,12 +223,14 @@ def test_an_expired_prescription_is_a_422(pharmacist_client, awaiting_order, pom
     assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
 
 
-def test_a_pharmacist_rejects_an_order_with_a_reason_the_shopper_sees(pharmacist_client, shopper_client,
-                                                                      awaiting_order, pom_pack):
+def test_a_pharmacist_rejects_an_order_with_a_reason_the_shopper_sees(
+    pharmacist_client, shopper_client, awaiting_order, pom_pack
+):
     reason = "The prescription is not legible; please upload a clearer photo."
 
-    response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/reject/", {"reason": reason},
-                                      format="json")
+    response = pharmacist_client.post(
+        f"{QUEUE_URL}{awaiting_order.number}/reject/", {"reason": reason}, format="json"
+    )
 
     assert response.status_code == 200
     assert response.json()["status"] == "rejected"
@@ -195,7 +240,9 @@ def test_a_pharmacist_rejects_an_order_with_a_reason_the_shopper_sees(pharmacist
     assert pom_pack.stock_quantity == 50
 
 
-@pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "   "}, {"reason": "x" * 1001}, {"reason": 7}])
+@pytest.mark.parametrize(
+    "body", [{}, {"reason": ""}, {"reason": "   "}, {"reason": "x" * 1001}, {"reason": 7}]
+)
 def test_a_rejection_needs_a_reason(pharmacist_client, awaiting_order, body):
     response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/reject/", body, format="json")
 
@@ -207,8 +254,9 @@ def test_a_rejection_needs_a_reason(pharmacist_client, awaiting_order, body):
 def test_an_order_no_longer_awaiting_review_is_a_409(pharmacist_client, awaiting_order, pom_pack):
     pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/reject/", {"reason": "No."}, format="json")
 
-    response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/approve/", record(pom_pack.sku),
-                                      format="json")
+    response = pharmacist_client.post(
+        f"{QUEUE_URL}{awaiting_order.number}/approve/", record(pom_pack.sku), format="json"
+    )
 
     assert_problem(response, 409, code="invalid_order_transition")
     assert Order.objects.get().status == OrderStatus.REJECTED
@@ -220,7 +268,9 @@ def test_an_unknown_order_number_is_a_404_for_pharmacists(pharmacist_client):
 
 
 def test_a_pharmacist_sees_any_order_in_detail(pharmacist_client, user, gsl_pack):
-    order = place_order(user=user, cart=cart_with(user, (PackFactory(), 1)), details=details(), idempotency_key="a")
+    order = place_order(
+        user=user, cart=cart_with(user, (PackFactory(), 1)), details=details(), idempotency_key="a"
+    )
 
     response = pharmacist_client.get(f"{QUEUE_URL}{order.number}/")
 

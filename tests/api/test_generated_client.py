@@ -1,0 +1,164 @@
+"""The whole shopping flow through a Python client GENERATED from /api/schema/ (openapi-python-client),
+against a live server: if the schema lies about a path, a field, a header or a body, this fails."""
+
+import datetime
+import importlib
+import io
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+from django.utils import timezone
+
+from catalog.models import LeafletRevision
+from tests.factories import PASSWORD, PharmacistFactory
+from tests.orders.helpers import MINIMAL_PDF
+
+from .helpers import SHIPPING, baclofen_packs
+
+# serialized_rollback: restores what migrations made (the Pharmacists group), which a transactional test flushes.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PACKAGE = "pharmacy_api_client"
+GENERATOR = Path(sys.executable).parent / "openapi-python-client"
+
+
+@pytest.fixture
+def generated(live_server, tmp_path, monkeypatch):
+    """Generate the client from the live schema into tmp_path and import it (never committed)."""
+    schema = tmp_path / "schema.json"
+    schema.write_bytes(httpx.get(f"{live_server.url}/api/schema/?format=json", timeout=30).content)
+    config = tmp_path / "config.yaml"
+    config.write_text("post_hooks: []\n")  # no formatter run: the code is imported, not read
+    subprocess.run(
+        [
+            str(GENERATOR),
+            "generate",
+            "--path",
+            str(schema),
+            "--output-path",
+            str(tmp_path / PACKAGE),
+            "--meta",
+            "none",
+            "--config",
+            str(config),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    yield lambda name: importlib.import_module(f"{PACKAGE}.{name}")
+    for module in [name for name in sys.modules if name == PACKAGE or name.startswith(f"{PACKAGE}.")]:
+        del sys.modules[module]
+
+
+def test_a_generated_client_shops_checks_out_with_a_prescription_and_a_pharmacist_approves(
+    live_server, generated
+):
+    client_module, models, types = generated("client"), generated("models"), generated("types")
+    baclofen_packs()
+    pharmacist = PharmacistFactory()
+    anonymous = client_module.Client(base_url=live_server.url)
+
+    # Register and sign in.
+    registered = generated("api.auth.auth_register").sync_detailed(
+        client=anonymous,
+        body=models.RegisterInputRequest(
+            email="ada@example.org", password="violet-kettle-harbour-42", full_name="Ada Lovelace"
+        ),
+    )
+    assert registered.status_code == 201
+    signed_in = generated("api.auth.auth_token_create").sync(
+        client=anonymous,
+        body=models.SignInInputRequest(email="ada@example.org", password="violet-kettle-harbour-42"),
+    )
+    shopper = client_module.AuthenticatedClient(
+        base_url=live_server.url, token=signed_in.token, prefix="Token"
+    )
+    assert generated("api.auth.auth_me_retrieve").sync(client=shopper).email == "ada@example.org"
+
+    # Find Baclofen 10 mg and put it in the cart.
+    found = generated("api.products.products_list").sync(client=shopper, search="baclofen")
+    assert [product.name for product in found.results] == ["Baclofen tablets"]
+    assert found.results[0].prescription_required is True
+    sku = next(pack.sku for pack in found.results[0].packs if pack.strength == "10 mg")
+    line = generated("api.cart.cart_lines_create").sync(
+        client=shopper, body=models.CartLineCreateInputRequest(sku=sku, quantity=1)
+    )
+    assert (line.sku, line.prescription_required, line.unit_price.amount) == ("BAC-10-84", True, "12.99")
+
+    # Checkout is refused without a prescription.
+    shipping = models.ShippingInputRequest.from_dict(SHIPPING)
+    place = generated("api.checkout.checkout_create")
+    refused = place.sync_detailed(
+        client=shopper, body=models.CheckoutInputRequest(shipping=shipping), idempotency_key=str(uuid.uuid4())
+    )
+    assert refused.status_code == 422
+    assert refused.parsed.code == "prescription_required"
+
+    # Upload one, and check out with it.
+    uploaded = generated("api.prescriptions.prescriptions_create").sync(
+        client=shopper,
+        body=models.PrescriptionUploadInputRequest(
+            file=types.File(
+                payload=io.BytesIO(MINIMAL_PDF), file_name="prescription.pdf", mime_type="application/pdf"
+            )
+        ),
+    )
+    assert uploaded.status == models.PrescriptionStatusEnum.SUBMITTED
+    placed = place.sync_detailed(
+        client=shopper,
+        idempotency_key=str(uuid.uuid4()),
+        body=models.CheckoutInputRequest(shipping=shipping, prescription_id=uploaded.id),
+    )
+    assert placed.status_code == 201
+    number = placed.parsed.number
+    order = generated("api.orders.orders_retrieve").sync(client=shopper, number=number)
+    assert order.status == models.OrderStatusEnum.AWAITING_PRESCRIPTION_REVIEW
+
+    # A pharmacist finds it in the queue, reads the prescription and approves it.
+    staff_token = (
+        generated("api.auth.auth_token_create")
+        .sync(client=anonymous, body=models.SignInInputRequest(email=pharmacist.email, password=PASSWORD))
+        .token
+    )
+    reviewer = client_module.AuthenticatedClient(base_url=live_server.url, token=staff_token, prefix="Token")
+    queue = generated("api.pharmacist.pharmacist_orders_list").sync(client=reviewer)
+    assert [queued.number for queued in queue.results] == [number]
+    download = generated("api.prescriptions.prescriptions_file_retrieve").sync_detailed(
+        client=reviewer, prescription_id=queue.results[0].prescription.id
+    )
+    assert (download.status_code, download.content) == (200, MINIMAL_PDF)
+    issued = timezone.localdate() - datetime.timedelta(days=2)
+    approved = generated("api.pharmacist.pharmacist_orders_approve").sync(
+        client=reviewer,
+        number=number,
+        body=models.ApproveOrderInputRequest(
+            prescriber_name="Dr Grace Prescriber",
+            prescriber_registration="7123456",
+            issued_on=issued,
+            valid_until=issued + datetime.timedelta(days=180),
+            items=[
+                models.AuthorisedItemInputRequest(sku=sku, quantity=84, directions="5 mg three times a day")
+            ],
+            note="Checked with the prescriber.",
+        ),
+    )
+    assert approved.status == models.OrderStatusEnum.APPROVED
+
+    # The shopper sees it approved, with the leaflet revision that went with the medicine.
+    mine = generated("api.orders.orders_retrieve").sync(client=shopper, number=number)
+    assert mine.status == models.OrderStatusEnum.APPROVED
+    assert [event.by for event in mine.history] == [models.ByEnum.YOU, models.ByEnum.PHARMACIST]
+    revision = LeafletRevision.objects.published().get(product__name="Baclofen tablets")
+    assert (mine.lines[0].leaflet_revision.id, mine.lines[0].leaflet_revision.number) == (revision.pk, 1)
+    leaflet = generated("api.leaflets.leaflets_retrieve").sync(
+        client=shopper, revision_id=mine.lines[0].leaflet_revision.id
+    )
+    assert leaflet.id == revision.pk

@@ -1,0 +1,82 @@
+"""Schemathesis (v4) against the live schema: every operation, with positive and negative data,
+signed in as a shopper and as a pharmacist. Exit code 0 means no server error and no response that
+breaks the schema (status codes, content types, headers, bodies) on any of them.
+
+Runs everywhere (it needs only the live test server). Set SCHEMATHESIS_SEED to replay a failing run;
+each run prints its seed.
+"""
+
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+from cart.services import add_to_cart, get_or_create_user_cart
+from tests.factories import PackFactory, PharmacistFactory, UserFactory
+from tests.orders.helpers import uploaded_prescription
+
+from .helpers import baclofen_packs
+
+# serialized_rollback: restores what migrations made (the Pharmacists group), which a transactional test flushes.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+SCHEMATHESIS = Path(sys.executable).parent / "st"
+# positive_data_acceptance expects every schema-valid request to succeed; this API rightly refuses some
+# (an e-mail already registered, an unknown SKU, checkout of an empty cart), each with a documented 4xx.
+CHECKS = ["--checks", "all", "--exclude-checks", "positive_data_acceptance"]
+# Signing out would revoke the token the rest of the run uses; it gets a run of its own below.
+SIGN_OUT = "auth_token_destroy"
+
+
+def run_schemathesis(live_server, tmp_path, token: str, *options: str) -> subprocess.CompletedProcess:
+    seed = os.environ.get("SCHEMATHESIS_SEED")
+    command = [
+        str(SCHEMATHESIS), "run", f"{live_server.url}/api/schema/", *CHECKS,
+        "--workers", "1",  # more crash on Python 3.11.7 (CPython gh-106905)
+        "--request-timeout", "30", "--generation-database", "none", "--no-color",
+        "-H", f"Authorization: Token {token}",
+        *(["--seed", seed] if seed else []),
+        *options,
+    ]
+    return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+
+
+def assert_passed(result: subprocess.CompletedProcess) -> None:
+    assert result.returncode == 0, result.stdout[-15_000:] + result.stderr[-3_000:]
+
+
+@pytest.fixture
+def shop(db):
+    """Something to find, buy and review: the Baclofen packs, a general-sale pack in the shopper's
+    cart, and an uploaded prescription; stock high enough for every checkout the run makes."""
+    packs = baclofen_packs()
+    gsl = PackFactory(stock_quantity=100_000, price_amount=Decimal("3.49"))
+    shopper, pharmacist = UserFactory(), PharmacistFactory()
+    add_to_cart(cart=get_or_create_user_cart(user=shopper), pack=gsl, quantity=1)
+    uploaded_prescription(shopper)
+    return {"packs": packs, "shopper": shopper, "pharmacist": pharmacist}
+
+
+def test_schemathesis_finds_no_server_error_or_schema_violation_as_a_shopper(live_server, tmp_path, shop):
+    token = Token.objects.create(user=shop["shopper"]).key
+
+    assert_passed(run_schemathesis(live_server, tmp_path, token, "--max-examples", "10",
+                                   "--exclude-operation-id", SIGN_OUT))
+
+
+def test_schemathesis_finds_no_server_error_or_schema_violation_as_a_pharmacist(live_server, tmp_path, shop):
+    token = Token.objects.create(user=shop["pharmacist"]).key
+
+    assert_passed(run_schemathesis(live_server, tmp_path, token, "--max-examples", "10",
+                                   "--exclude-operation-id", SIGN_OUT))
+
+
+def test_schemathesis_on_sign_out(live_server, tmp_path, shop):
+    token = Token.objects.create(user=shop["shopper"]).key
+
+    assert_passed(run_schemathesis(live_server, tmp_path, token, "--max-examples", "5",
+                                   "--include-operation-id", SIGN_OUT))
