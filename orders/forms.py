@@ -69,7 +69,8 @@ class CheckoutForm(forms.Form):
                                widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
     prescription = PrescriptionChoiceField(
         label="Use a prescription already in your account", queryset=Prescription.objects.none(),
-        required=False, empty_label="No, upload a new prescription file", widget=forms.RadioSelect,
+        required=False, blank=True, empty_label="No, upload a new prescription file",
+        widget=forms.RadioSelect,
     )
     prescription_file = forms.FileField(
         label="Prescription file", required=False,

@@ -23,6 +23,7 @@ from .forms import CancelOrderForm, CheckoutForm, PrescriptionUploadForm
 from .models import Order, OrderStatus, Prescription
 from .selectors import (
     get_order_for_user,
+    get_prescription_for_review,
     get_prescription_for_user,
     list_orders_for_user,
     list_prescriptions_for_user,
@@ -67,6 +68,7 @@ def _checkout_form(request, *, summary, data=None, files=None) -> CheckoutForm:
 def _render_checkout(request, *, summary, form, kept_prescription=None):
     return render(request, "orders/checkout.html", {
         "summary": summary, "form": form, "kept_prescription": kept_prescription,
+        "prescription_lines": [line for line in summary.lines if line.prescription_required],
     })
 
 
@@ -229,11 +231,11 @@ def prescription_file(request, pk: int):
     """The uploaded file, for its owner or a pharmacist; 404 for anyone else, as for a missing one."""
     try:
         if is_pharmacist(request.user):
-            prescription = Prescription.objects.get(pk=pk)
+            prescription = get_prescription_for_review(prescription_id=pk)
         else:
             prescription = get_prescription_for_user(user=request.user, prescription_id=pk)
         handle = prescription.file.open("rb")
-    except (Prescription.DoesNotExist, OverflowError, OSError):
+    except (Prescription.DoesNotExist, OSError):
         raise Http404("No such prescription.") from None
     response = FileResponse(handle, as_attachment=True, filename=prescription.original_filename,
                             content_type=prescription.content_type)

@@ -46,7 +46,8 @@ def test_sign_up_moves_the_guest_cart_into_the_new_account(client, gsl_pack):
     client.post(reverse("accounts:signup"), signup_data())
 
     user = User.objects.get()
-    assert list(CartLine.objects.filter(cart__user=user).values_list("pack_id", "quantity")) == [(gsl_pack.pk, 2)]
+    lines = CartLine.objects.filter(cart__user=user).values_list("pack_id", "quantity")
+    assert list(lines) == [(gsl_pack.pk, 2)]
     assert not Cart.objects.filter(pk=guest_cart.pk).exists()
     assert "cart_token" not in client.session
 
@@ -73,7 +74,9 @@ def test_sign_up_with_a_registered_email_in_other_case_is_refused_next_to_the_fi
 
 
 def test_sign_up_applies_the_password_validators(client):
-    response = client.post(reverse("accounts:signup"), signup_data(password1="12345678", password2="12345678"))
+    data = signup_data(password1="12345678", password2="12345678")
+
+    response = client.post(reverse("accounts:signup"), data)
 
     errors = response.context["form"].errors["password1"]
     assert "This password is too common." in errors
@@ -85,7 +88,8 @@ def test_sign_up_refuses_a_password_like_the_email_address(client):
     response = client.post(reverse("accounts:signup"), signup_data(
         email="rosalind.franklin@example.org", password1="rosalind.franklin", password2="rosalind.franklin"))
 
-    assert "The password is too similar to the e-mail address." in response.context["form"].errors["password1"]
+    errors = response.context["form"].errors["password1"]
+    assert "The password is too similar to the e-mail address." in errors
     assert not User.objects.exists()
 
 

@@ -42,7 +42,8 @@ def test_order_detail_shows_lines_totals_leaflet_revisions_and_history_by_role(
     signed_in, user, pom_pack, gsl_pack, pharmacist
 ):
     order = place(user, (pom_pack, 1), (gsl_pack, 2), prescription=uploaded_prescription(user))
-    approve_order(order=order, pharmacist=pharmacist, record=dispensing_record((pom_pack, 84)), note="Checked.")
+    record = dispensing_record((pom_pack, 84))
+    approve_order(order=order, pharmacist=pharmacist, record=record, note="Checked.")
 
     response = signed_in.get(order.get_absolute_url())
 
@@ -54,7 +55,7 @@ def test_order_detail_shows_lines_totals_leaflet_revisions_and_history_by_role(
         pdf_url = reverse("catalog:leaflet-pdf", kwargs={"revision_id": line.leaflet_revision_id})
         assert f'<a href="{pdf_url}">Leaflet revision {line.leaflet_revision.number} (PDF)' in html
     assert "£19.48" in html  # 12.50 + 2 × 3.49
-    history = [(entry["status"], entry["role"], entry["event"].reason) for entry in response.context["history"]]
+    history = [(row["status"], row["role"], row["event"].reason) for row in response.context["history"]]
     assert history == [
         ("Awaiting pharmacist review", "You", "Awaiting pharmacist review of the prescription."),
         ("Approved", "Pharmacist", "Checked."),
@@ -73,16 +74,17 @@ def test_order_detail_shows_the_rejection_reason_and_no_cancel_button(signed_in,
     assert reverse("orders:order-cancel", args=[order.number]) not in html
 
 
-@pytest.mark.parametrize("page", ["orders:order-detail", "orders:order-confirmation", "orders:order-cancel"])
-def test_another_shoppers_order_is_not_found(signed_in, gsl_pack, page):
+@pytest.mark.parametrize("url_name", ["orders:order-detail", "orders:order-confirmation",
+                                      "orders:order-cancel"])
+def test_another_shoppers_order_is_not_found(signed_in, gsl_pack, url_name):
     order = place(UserFactory(), (gsl_pack, 1))
 
-    assert signed_in.get(reverse(page, args=[order.number])).status_code == 404
-    assert signed_in.post(reverse(page, args=[order.number])).status_code in (404, 405)
+    assert signed_in.get(reverse(url_name, args=[order.number])).status_code == 404
+    assert signed_in.post(reverse(url_name, args=[order.number])).status_code in (404, 405)
     assert Order.objects.get().status == OrderStatus.APPROVED
 
 
-@pytest.mark.parametrize("number", ["PH-NOPE", "x" * 500, "%00", "' OR 1=1 --"])
+@pytest.mark.parametrize("number", ["PH-NOPE", "x" * 500, "' OR 1=1 --", "%E2%80%AE"])
 def test_unknown_order_numbers_are_not_found(signed_in, number):
     assert signed_in.get(f"/orders/{number}/").status_code == 404
 

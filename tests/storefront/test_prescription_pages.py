@@ -25,7 +25,8 @@ def test_prescription_list_shows_status_reason_and_authorised_items(signed_in, u
     rejected = uploaded_prescription(user)
     reject_prescription(prescription=rejected, pharmacist=pharmacist, reason="The scan is unreadable.")
     approved = uploaded_prescription(user)
-    approve_prescription(prescription=approved, pharmacist=pharmacist, record=dispensing_record((pom_pack, 168)))
+    record = dispensing_record((pom_pack, 168))
+    approve_prescription(prescription=approved, pharmacist=pharmacist, record=record)
     uploaded_prescription(UserFactory())
 
     response = signed_in.get(LIST)

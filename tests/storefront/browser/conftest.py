@@ -1,0 +1,82 @@
+"""Browser tests: pytest-playwright driving Debian's Chromium against pytest-django's live_server.
+
+Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread with
+a running loop unless told it is safe. It is safe here (the loop is Playwright's, and idle while the
+test's code runs), so it is allowed for this process, and only from this conftest.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command, get_commands  # noqa: E402
+from django.db import connections  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+
+BROWSER_TESTS_DIR = Path(__file__).parent
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the browser tests last. pytest groups every test parametrised by pytest-playwright's
+    session-scoped `browser_name` (any test with an argument called `page` gets it), which can pull
+    these transactional tests in among ordinary database tests; their flush would then empty the
+    database under the tests that follow."""
+    browser_tests = [item for item in items if BROWSER_TESTS_DIR in Path(item.path).parents]
+    if browser_tests:
+        items[:] = [item for item in items if item not in browser_tests] + browser_tests
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": DESKTOP, "locale": "en-GB", "timezone_id": "Europe/London"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migration_data(django_db_setup, django_db_blocker) -> str:
+    """What the migrations put in the test database (the Pharmacists group and its permissions), as
+    Django serialised it for `serialized_rollback`. Read before Playwright starts: once its event loop
+    runs, Django's connection handler hands this thread a new connection object without it."""
+    return getattr(connections["default"], "_test_serialized_contents", "")
+
+
+@pytest.fixture(autouse=True)
+def keep_migration_data_for_the_next_test(migration_data):
+    """Give the current connection object the serialised data before the test's teardown flushes the
+    database, so that Django skips re-creating permissions then and reloads the migrations' rows
+    (serialized_rollback) when the next browser test starts."""
+    yield
+    if migration_data:
+        connections["default"]._test_serialized_contents = migration_data
+
+
+@pytest.fixture
+def demo_catalog():
+    """The demo catalog (Baclofen and friends) and its demo logins, from the catalog's own command."""
+    if "load_demo_catalog" not in get_commands():
+        pytest.fail("catalog/management/commands/load_demo_catalog.py is missing")
+    call_command("load_demo_catalog", verbosity=0)
+
+
+@pytest.fixture
+def screenshots():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
