@@ -98,6 +98,7 @@ def test_sign_up_refuses_passwords_that_differ_and_keeps_what_was_typed(client):
 
     assert response.context["form"].errors["password2"] == ["The two password fields didn’t match."]
     html = response.content.decode()
+    assert "<title>Error: Create an account · " in html
     assert 'value="New.Shopper@Example.org"' in html
     assert STRONG_PASSWORD not in html  # passwords are never echoed back
     assert 'aria-invalid="true"' in html

@@ -72,6 +72,7 @@ def test_a_bad_quantity_is_shown_on_its_line_and_changes_nothing(client, gsl_pac
 
     assert response.status_code == 200
     html = response.content.decode()
+    assert '<div class="form-errors" role="alert">' in html
     assert f'<p class="field-error" id="quantity-line-{line.pk}-error">{error}</p>' in html
     assert f'aria-describedby="quantity-line-{line.pk}-error"' in html
     assert f'value="{typed[:20]}"' in html  # what was typed stays, cut to a sane length
@@ -179,6 +180,18 @@ def test_cart_page_queries_do_not_grow_with_lines(client, django_assert_num_quer
 
     # session, user, cart, lines (with packs and products), strengths
     with django_assert_num_queries(5):
+        response = client.get(reverse("cart:detail"))
+
+    assert len(response.context["summary"].lines) == line_count
+
+
+@pytest.mark.parametrize("line_count", [1, 6])
+def test_guest_cart_page_queries_do_not_grow_with_lines(client, django_assert_num_queries, line_count):
+    for _ in range(line_count):
+        guest_adds(client, PackFactory())
+
+    # session, cart by token, lines (with packs and products), strengths
+    with django_assert_num_queries(4):
         response = client.get(reverse("cart:detail"))
 
     assert len(response.context["summary"].lines) == line_count
