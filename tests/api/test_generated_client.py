@@ -19,7 +19,7 @@ from tests.orders.helpers import MINIMAL_PDF
 
 from .helpers import SHIPPING, baclofen_packs
 
-# serialized_rollback: restores what migrations made (the Pharmacists group), which a transactional test flushes.
+# serialized_rollback: restores what migrations made (the Pharmacists group); transactional tests flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PACKAGE = "pharmacy_api_client"

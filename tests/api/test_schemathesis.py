@@ -21,7 +21,7 @@ from tests.orders.helpers import uploaded_prescription
 
 from .helpers import baclofen_packs
 
-# serialized_rollback: restores what migrations made (the Pharmacists group), which a transactional test flushes.
+# serialized_rollback: restores what migrations made (the Pharmacists group); transactional tests flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SCHEMATHESIS = Path(sys.executable).parent / "st"
