@@ -5,6 +5,7 @@ Another shopper's order or prescription is a 404, never a 403: its existence is 
 """
 
 import re
+from http import HTTPStatus
 
 from django.conf import settings
 from django.http import FileResponse
@@ -92,6 +93,24 @@ SHIPPING_EXAMPLE = {
 }
 
 
+def _problem_example(status_code: int, code: str, field: str | None, detail: str) -> OpenApiExample:
+    """A response example of a domain refusal, as pharmacy.api renders it."""
+    return OpenApiExample(
+        f"{status_code} {code}",
+        response_only=True,
+        status_codes=[str(status_code)],
+        media_type="application/problem+json",
+        value={
+            "type": f"urn:pharmacy:problem:{code}",
+            "title": HTTPStatus(status_code).phrase,
+            "status": status_code,
+            "detail": detail,
+            "code": code,
+            "errors": [{"field": field, "code": code, "message": detail}],
+        },
+    )
+
+
 class UploadTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "file_too_large"
@@ -142,6 +161,20 @@ class PrescriptionListCreateApi(ListAPIView):
         "Use the returned `id` as `prescription_id` at checkout.",
         request={"multipart/form-data": PrescriptionUploadInputSerializer},
         responses={201: PrescriptionOutputSerializer, **problem_responses(400, 401, 403, 413, 415)},
+        examples=[
+            _problem_example(
+                415,
+                "unsupported_file_type",
+                "file",
+                "The file claims to be a PDF but its content is a PNG image.",
+            ),
+            _problem_example(
+                413,
+                "file_too_large",
+                "file",
+                "The file is 6,291,456 bytes; the limit is 5,242,880 bytes (5 MB).",
+            ),
+        ],
     )
     def post(self, request):
         _refuse_oversized_upload(request)
@@ -250,7 +283,20 @@ class CheckoutApi(APIView):
                 "With a prescription",
                 request_only=True,
                 value={"shipping": SHIPPING_EXAMPLE, "prescription_id": 1},
-            )
+            ),
+            _problem_example(
+                422,
+                "prescription_required",
+                "prescription",
+                "A prescription is needed for: Baclofen 10 mg tablets, 84 tablets. Upload one or choose one "
+                "of your valid prescriptions.",
+            ),
+            _problem_example(
+                422,
+                "idempotency_key_reused",
+                "idempotency_key",
+                "This idempotency key was already used for a different checkout.",
+            ),
         ],
     )
     def post(self, request):
