@@ -1,15 +1,16 @@
-"""Refuse requests that carry NUL characters in the URL.
+"""Refuse requests that carry NUL characters in the URL before they reach a database lookup.
 
-PostgreSQL text cannot hold NUL, so a lookup like /orders/%00/ would raise in the database and
-answer 500; forms and serializers already refuse NUL in fields (ProhibitNullCharactersValidator),
-this covers the path and query string, which reach URL converters and lookups unvalidated.
+PostgreSQL text cannot hold NUL, so a lookup like /orders/%00/ would raise in the database and answer
+500. Forms and serializers already refuse NUL in fields (ProhibitNullCharactersValidator); this covers
+the path, where no resource can exist (404, like any unknown address), and the query string (400).
 """
 
-from urllib.parse import unquote
+from urllib.parse import unquote_plus
 
 from django.http import HttpResponseBadRequest, JsonResponse
 
 from .api import PROBLEM_CONTENT_TYPE, problem
+from .views import not_found
 
 
 class RejectNullCharactersMiddleware:
@@ -17,14 +18,15 @@ class RejectNullCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        query = request.META.get("QUERY_STRING", "")
-        if "\x00" in request.path or "\x00" in unquote(query) or "\x00" in unquote(query.replace("+", " ")):
-            return self.refuse(request)
+        if "\x00" in request.path:
+            return not_found(request)
+        if "\x00" in unquote_plus(request.META.get("QUERY_STRING", "")):
+            return self.bad_query(request)
         return self.get_response(request)
 
     @staticmethod
-    def refuse(request):
-        detail = "The address contains a NUL character, which is never valid here."
+    def bad_query(request):
+        detail = "The query string contains a NUL character, which is never valid here."
         if request.path.startswith("/api/"):
             body = problem(status_code=400, code="invalid_characters", title="Bad Request", detail=detail)
             return JsonResponse(body, status=400, content_type=PROBLEM_CONTENT_TYPE)
