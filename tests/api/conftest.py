@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
@@ -51,3 +54,18 @@ def superuser_client(db):
     client = APIClient()
     client.force_authenticate(UserFactory(is_staff=True, is_superuser=True))
     return client
+
+
+@pytest.fixture
+def pharmacists_group(transactional_db):
+    """The Pharmacists group comes from a data migration, and a transactional test's flush deletes it;
+    put it back (with the migration's own permission list) for tests against a live server."""
+    migration = importlib.import_module("orders.migrations.0002_pharmacists_group")
+    group, _ = Group.objects.get_or_create(name=migration.GROUP)
+    group.permissions.add(
+        *(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in migration.PERMISSIONS
+        )
+    )
+    return group

@@ -19,8 +19,7 @@ from tests.orders.helpers import MINIMAL_PDF
 
 from .helpers import SHIPPING, baclofen_packs
 
-# serialized_rollback: restores what migrations made (the Pharmacists group); transactional tests flush.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PACKAGE = "pharmacy_api_client"
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
@@ -59,7 +58,7 @@ def generated(live_server, tmp_path, monkeypatch):
 
 
 def test_a_generated_client_shops_checks_out_with_a_prescription_and_a_pharmacist_approves(
-    live_server, generated
+    live_server, generated, pharmacists_group
 ):
     client_module, models, types = generated("client"), generated("models"), generated("types")
     baclofen_packs()

@@ -21,13 +21,12 @@ from tests.orders.helpers import uploaded_prescription
 
 from .helpers import baclofen_packs
 
-# serialized_rollback: restores what migrations made (the Pharmacists group); transactional tests flush.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 SCHEMATHESIS = Path(sys.executable).parent / "st"
 # positive_data_acceptance expects every schema-valid request to succeed; this API rightly refuses some
 # (an e-mail already registered, an unknown SKU, checkout of an empty cart), each with a documented 4xx.
-CHECKS = ["--checks", "all", "--exclude-checks", "positive_data_acceptance"]
+CHECKS = ["--checks=all", "--exclude-checks=positive_data_acceptance"]
 # Signing out would revoke the token the rest of the run uses; it gets a run of its own below.
 SIGN_OUT = "auth_token_destroy"
 
@@ -35,11 +34,16 @@ SIGN_OUT = "auth_token_destroy"
 def run_schemathesis(live_server, tmp_path, token: str, *options: str) -> subprocess.CompletedProcess:
     seed = os.environ.get("SCHEMATHESIS_SEED")
     command = [
-        str(SCHEMATHESIS), "run", f"{live_server.url}/api/schema/", *CHECKS,
-        "--workers", "1",  # more crash on Python 3.11.7 (CPython gh-106905)
-        "--request-timeout", "30", "--generation-database", "none", "--no-color",
-        "-H", f"Authorization: Token {token}",
-        *(["--seed", seed] if seed else []),
+        str(SCHEMATHESIS),
+        "run",
+        f"{live_server.url}/api/schema/",
+        *CHECKS,
+        "--workers=1",  # more crash on Python 3.11.7 (CPython gh-106905)
+        "--request-timeout=30",
+        "--generation-database=none",
+        "--no-color",
+        f"--header=Authorization: Token {token}",
+        *([f"--seed={seed}"] if seed else []),
         *options,
     ]
     return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
@@ -50,7 +54,7 @@ def assert_passed(result: subprocess.CompletedProcess) -> None:
 
 
 @pytest.fixture
-def shop(db):
+def shop(pharmacists_group):
     """Something to find, buy and review: the Baclofen packs, a general-sale pack in the shopper's
     cart, and an uploaded prescription; stock high enough for every checkout the run makes."""
     packs = baclofen_packs()
@@ -64,19 +68,28 @@ def shop(db):
 def test_schemathesis_finds_no_server_error_or_schema_violation_as_a_shopper(live_server, tmp_path, shop):
     token = Token.objects.create(user=shop["shopper"]).key
 
-    assert_passed(run_schemathesis(live_server, tmp_path, token, "--max-examples", "10",
-                                   "--exclude-operation-id", SIGN_OUT))
+    assert_passed(
+        run_schemathesis(
+            live_server, tmp_path, token, "--max-examples=10", f"--exclude-operation-id={SIGN_OUT}"
+        )
+    )
 
 
 def test_schemathesis_finds_no_server_error_or_schema_violation_as_a_pharmacist(live_server, tmp_path, shop):
     token = Token.objects.create(user=shop["pharmacist"]).key
 
-    assert_passed(run_schemathesis(live_server, tmp_path, token, "--max-examples", "10",
-                                   "--exclude-operation-id", SIGN_OUT))
+    assert_passed(
+        run_schemathesis(
+            live_server, tmp_path, token, "--max-examples=10", f"--exclude-operation-id={SIGN_OUT}"
+        )
+    )
 
 
 def test_schemathesis_on_sign_out(live_server, tmp_path, shop):
     token = Token.objects.create(user=shop["shopper"]).key
 
-    assert_passed(run_schemathesis(live_server, tmp_path, token, "--max-examples", "5",
-                                   "--include-operation-id", SIGN_OUT))
+    assert_passed(
+        run_schemathesis(
+            live_server, tmp_path, token, "--max-examples=5", f"--include-operation-id={SIGN_OUT}"
+        )
+    )
