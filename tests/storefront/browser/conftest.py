@@ -1,20 +1,31 @@
 """Browser tests: pytest-playwright driving Debian's Chromium against pytest-django's live_server.
 
 Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread with
-a running loop unless told it is safe. It is safe here (the loop is Playwright's, and idle while the
-test's code runs), so it is allowed for this process, and only from this conftest.
+a running loop unless DJANGO_ALLOW_ASYNC_UNSAFE is set. It is safe here (the loop is Playwright's, and
+idle while the test's code runs). It is set by the first fixture below, for the browser tests only and
+never in settings: set at import time it would also reach the subprocesses other tests start (e.g.
+`manage.py check --deploy`, which then fails with async.E001).
 """
 
 import os
+from pathlib import Path
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+import pytest
+from django.conf import settings
+from django.core.management import call_command, get_commands
+from django.db import connections
 
-from pathlib import Path  # noqa: E402
 
-import pytest  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command, get_commands  # noqa: E402
-from django.db import connections  # noqa: E402
+@pytest.fixture(scope="session", autouse=True)
+def allow_django_orm_beside_playwrights_event_loop():
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
