@@ -7,13 +7,14 @@ never in settings: set at import time it would also reach the subprocesses other
 `manage.py check --deploy`, which then fails with async.E001).
 """
 
+import importlib
 import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command, get_commands
-from django.db import connections
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -61,22 +62,19 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": DESKTOP, "locale": "en-GB", "timezone_id": "Europe/London"}
 
 
-@pytest.fixture(scope="session", autouse=True)
-def migration_data(django_db_setup, django_db_blocker) -> str:
-    """What the migrations put in the test database (the Pharmacists group and its permissions), as
-    Django serialised it for `serialized_rollback`. Read before Playwright starts: once its event loop
-    runs, Django's connection handler hands this thread a new connection object without it."""
-    return getattr(connections["default"], "_test_serialized_contents", "")
-
-
 @pytest.fixture(autouse=True)
-def keep_migration_data_for_the_next_test(migration_data):
-    """Give the current connection object the serialised data before the test's teardown flushes the
-    database, so that Django skips re-creating permissions then and reloads the migrations' rows
-    (serialized_rollback) when the next browser test starts."""
-    yield
-    if migration_data:
-        connections["default"]._test_serialized_contents = migration_data
+def pharmacists_group(transactional_db):
+    """The Pharmacists group comes from data migrations, and each transactional test's flush deletes it;
+    put it back with the migrations' own permissions (0003 adds the review queue's). Serialized rollback
+    would do this too, but its reload clashes with the permissions post_migrate re-creates on PostgreSQL."""
+    group_migration = importlib.import_module("orders.migrations.0002_pharmacists_group")
+    group, _ = Group.objects.get_or_create(name=group_migration.GROUP)
+    wanted = [*group_migration.PERMISSIONS, ("orders", "view_orderawaitingreview")]
+    group.permissions.add(*(
+        Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        for app_label, codename in wanted
+    ))
+    return group
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from tests.orders.helpers import pdf_upload
 
 from .conftest import DESKTOP, PHONE
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 BLOCKING_IMPACTS = {"serious", "critical"}

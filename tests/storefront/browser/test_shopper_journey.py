@@ -13,7 +13,7 @@ from orders.models import Order, OrderStatus
 from tests.factories import PASSWORD, UserFactory
 from tests.orders.helpers import MINIMAL_PDF
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BACLOFEN_10 = "Baclofen 10 mg tablets, 84 tablets"
 IBUPROFEN = "Ibuprofen 200 mg tablets, 16 tablets"
