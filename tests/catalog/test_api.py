@@ -197,9 +197,9 @@ def test_product_list_paginates_and_keeps_the_filters_in_next_links(api_client):
     assert second["next"] is None
 
 
-@pytest.mark.parametrize("page", ["2", "0", "last-but-one"])
-def test_product_list_page_outside_the_list_is_404_problem(api_client, baclofen, page):
-    assert_problem(api_client.get(PRODUCTS_URL, {"page": page}), 404, "not_found")
+@pytest.mark.parametrize("page_number", ["2", "0", "last-but-one"])
+def test_product_list_page_outside_the_list_is_404_problem(api_client, baclofen, page_number):
+    assert_problem(api_client.get(PRODUCTS_URL, {"page": page_number}), 404, "not_found")
 
 
 def test_category_list(api_client):

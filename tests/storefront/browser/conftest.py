@@ -7,13 +7,11 @@ never in settings: set at import time it would also reach the subprocesses other
 `manage.py check --deploy`, which then fails with async.E001).
 """
 
-import importlib
 import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command, get_commands
 
 
@@ -62,26 +60,11 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": DESKTOP, "locale": "en-GB", "timezone_id": "Europe/London"}
 
 
-@pytest.fixture(autouse=True)
-def pharmacists_group(transactional_db):
-    """The Pharmacists group comes from data migrations, and each transactional test's flush deletes it;
-    put it back with the migrations' own permissions (0003 adds the review queue's). Serialized rollback
-    would do this too, but its reload clashes with the permissions post_migrate re-creates on PostgreSQL."""
-    group_migration = importlib.import_module("orders.migrations.0002_pharmacists_group")
-    group, _ = Group.objects.get_or_create(name=group_migration.GROUP)
-    wanted = [*group_migration.PERMISSIONS, ("orders", "view_orderawaitingreview")]
-    group.permissions.add(*(
-        Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        for app_label, codename in wanted
-    ))
-    return group
-
-
 @pytest.fixture
 def demo_catalog():
     """The demo catalog (Baclofen and friends) and its demo logins, from the catalog's own command."""
     if "load_demo_catalog" not in get_commands():
-        pytest.fail("catalog/management/commands/load_demo_catalog.py is missing")
+        pytest.fail("the load_demo_catalog management command is missing")
     call_command("load_demo_catalog", verbosity=0)
 
 
