@@ -19,6 +19,7 @@ from pharmacy.exceptions import DomainError
 
 from .forms import ResetPasswordForm, SignInForm, SignUpForm
 from .services import register_user
+from .sign_in_limits import record_failed_sign_in, sign_in_blocked
 
 
 def safe_next_url(request) -> str:
@@ -38,10 +39,22 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        if sign_in_blocked(client_address=request.META.get("REMOTE_ADDR", "")):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, "Too many failed sign-ins from your network. Please wait a minute and try again.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         response = super().form_valid(form)
         messages.success(self.request, f"Signed in as {form.get_user().email}.")
         return response
+
+    def form_invalid(self, form):
+        record_failed_sign_in(client_address=self.request.META.get("REMOTE_ADDR", ""))
+        return super().form_invalid(form)
 
 
 class SignOutView(auth_views.LogoutView):

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.models import User
@@ -211,3 +212,31 @@ def test_password_reset_link_that_was_tampered_with_is_refused(client, user):
     assert response.status_code == 200
     assert response.context["validlink"] is False
     assert "Reset link not valid" in response.content.decode()
+
+
+def test_repeated_failed_sign_ins_are_refused_even_with_the_right_password(client, user, settings):
+    cache.clear()
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+                                                          "sign_in": "3/min"}}
+    for _ in range(3):
+        assert client.post(reverse("accounts:login"), {"username": user.email, "password": "wrong"}).status_code == 200
+
+    response = client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert SESSION_KEY not in client.session
+    cache.clear()
+
+
+def test_a_successful_sign_in_is_not_counted_against_the_limit(client, user, settings):
+    cache.clear()
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+                                                          "sign_in": "1/min"}}
+    for _ in range(3):
+        response = client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD})
+        assert response.status_code == 302
+        client.post(reverse("accounts:logout"))
+    cache.clear()
