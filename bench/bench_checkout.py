@@ -1,0 +1,103 @@
+#!/usr/bin/env python
+"""Checkout throughput under concurrency: `DATABASE_URL=postgres://… python bench/bench_checkout.py`.
+
+Places `--orders` orders from `--threads` threads through `orders.services.place_order`, the path every
+interface uses, in two scenarios: spread (each cart holds two of many packs, so row locks rarely meet)
+and hot (every cart holds the same pack, so every checkout queues on one row lock). Runs in a throwaway
+database (bench_checkout_<pid> on the PostgreSQL of DATABASE_URL) that it drops afterwards. Prints
+orders per second and latency percentiles; nothing asserts a timing, so compare runs side by side.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--orders", type=int, default=400)
+    parser.add_argument("--threads", type=int, default=8)
+    arguments = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pharmacy.settings.test")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        sys.exit("bench_checkout measures row locking: set DATABASE_URL to a PostgreSQL database.")
+
+    from pharmacy.celery import app as celery_app
+
+    # Measure checkout, not e-mail: confirmations are queued on an in-memory broker that nothing consumes,
+    # as a real worker would take them off the web process.
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = "memory://localhost/"
+    connection.settings_dict["TEST"]["NAME"] = f"bench_checkout_{os.getpid()}"
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        from tests.factories import PackFactory, UserFactory
+        from tests.orders.helpers import cart_with, details
+
+        from orders.services import place_order
+
+        def run(label: str, cart_packs) -> None:
+            shoppers = [UserFactory() for _ in range(arguments.orders)]
+            carts = [cart_with(shopper, *cart_packs(index)) for index, shopper in enumerate(shoppers)]
+            latencies: list[float] = []
+            lock = threading.Lock()
+            work = iter(range(arguments.orders))
+
+            def worker() -> None:
+                try:
+                    while True:
+                        with lock:
+                            index = next(work, None)
+                        if index is None:
+                            return
+                        started = time.perf_counter()
+                        place_order(user=shoppers[index], cart=carts[index], details=details(),
+                                    idempotency_key=f"bench-{index}")
+                        with lock:
+                            latencies.append(time.perf_counter() - started)
+                finally:
+                    connections.close_all()
+
+            started = time.perf_counter()
+            threads = [threading.Thread(target=worker) for _ in range(arguments.threads)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            seconds = time.perf_counter() - started
+            print(f"{label:<8} {len(latencies):5d} orders in {seconds:6.2f} s = {len(latencies) / seconds:7.1f} "
+                  f"orders/s   latency ms p50 {statistics.median(latencies) * 1000:6.1f}  "
+                  f"p95 {percentile(latencies, 0.95) * 1000:6.1f}  max {max(latencies) * 1000:6.1f}")
+
+        stock = arguments.orders * 2
+        many = [PackFactory(stock_quantity=stock) for _ in range(50)]
+        run("spread", lambda index: [(many[index % 50], 1), (many[(index * 7 + 3) % 50], 1)])
+        hot = PackFactory(stock_quantity=stock)
+        run("hot", lambda index: [(hot, 1)])
+        print(f"{arguments.threads} threads, PostgreSQL {connection.pg_version // 10000}")
+    finally:
+        connections.close_all()
+        connection.creation.destroy_test_db(f"bench_checkout_{os.getpid()}", verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
