@@ -154,7 +154,8 @@ def test_order_list_is_paginated_newest_first(signed_in, user, gsl_pack):
     assert [order.number for order in first.context["orders"]] == newest_first[:10]
     assert [order.number for order in second.context["orders"]] == newest_first[10:]
     assert beyond.context["page_obj"].number == 2 and junk.context["page_obj"].number == 1
-    assert 'rel="next"' in first.content.decode()
+    assert '<a href="?page=2" rel="next">Older orders</a>' in first.content.decode()
+    assert '<a href="?page=1" rel="prev">Newer orders</a>' in second.content.decode()
 
 
 def test_order_list_shows_only_the_shoppers_orders(signed_in, user, gsl_pack):
