@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import pagination, parsers, status
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from accounts import exceptions as account_errors
@@ -125,7 +127,9 @@ def exception_handler(exc, context):
             code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
             errors = []
         return _problem_response(
-            problem(status_code=exc.status_code, code=code, title=_title(exc.status_code), detail=detail, errors=errors),
+            problem(
+                status_code=exc.status_code, code=code, title=_title(exc.status_code), detail=detail, errors=errors
+            ),
             headers=headers,
         )
     return None  # DRF lets Django handle the rest; handler500 below keeps the shape
@@ -192,3 +196,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
         return parameters
+
+
+class FileOrJSONErrorNegotiation(BaseContentNegotiation):
+    """For endpoints that answer with a file's bytes (leaflet PDFs, prescriptions): only their errors go
+    through a renderer, always as JSON, so `Accept: application/pdf` is not refused with a 406 before
+    the view runs."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return JSONRenderer(), JSONRenderer.media_type

@@ -7,15 +7,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.leaflet_pdf import leaflet_pdf_filename, render_leaflet_pdf
 from catalog.models import LeafletRevision, Product
 from catalog.selectors import get_leaflet_revision, get_product_for_display, list_categories, list_products
+from pharmacy.api import FileOrJSONErrorNegotiation
 from pharmacy.api_schema import problem_responses
 
 from .serializers import (
@@ -109,21 +108,10 @@ class LeafletRevisionDetailApi(APIView):
         return Response(LeafletRevisionOutputSerializer(revision, context={"request": request}).data)
 
 
-class _JSONForErrorsNegotiation(BaseContentNegotiation):
-    """The PDF endpoint answers with bytes; only its errors go through a renderer, always as JSON,
-    so `Accept: application/pdf` is not refused with a 406 before the view runs."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return JSONRenderer(), JSONRenderer.media_type
-
-
 class LeafletRevisionPdfApi(APIView):
     authentication_classes: list = []  # public and anonymous: no credentials to check, nothing personal
     permission_classes = [AllowAny]
-    content_negotiation_class = _JSONForErrorsNegotiation
+    content_negotiation_class = FileOrJSONErrorNegotiation
 
     @extend_schema(
         operation_id="leaflets_pdf_retrieve",

@@ -14,10 +14,8 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.generics import ListAPIView
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -45,6 +43,7 @@ from orders.services import (
     reject_order,
     submit_prescription,
 )
+from pharmacy.api import FileOrJSONErrorNegotiation
 from pharmacy.api_schema import problem_responses
 from pharmacy.throttling import ScopedThrottle, default_throttles_and
 
@@ -115,17 +114,6 @@ class UploadTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "file_too_large"
     default_detail = "The upload is larger than the prescription file limit."
-
-
-class _JSONForErrorsNegotiation(BaseContentNegotiation):
-    """The file endpoint answers with the stored bytes; only its errors go through a renderer, always
-    as JSON, so `Accept: application/pdf` is not refused with a 406 before the view runs."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return JSONRenderer(), JSONRenderer.media_type
 
 
 # --- Prescriptions --------------------------------------------------------------------------------
@@ -203,7 +191,7 @@ class PrescriptionDetailApi(APIView):
 
 class PrescriptionFileApi(APIView):
     permission_classes = [IsAuthenticated]
-    content_negotiation_class = _JSONForErrorsNegotiation
+    content_negotiation_class = FileOrJSONErrorNegotiation
 
     @extend_schema(
         operation_id="prescriptions_file_retrieve",
