@@ -50,10 +50,9 @@ def main() -> None:
     connection.settings_dict["TEST"]["NAME"] = f"bench_checkout_{os.getpid()}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
+        from orders.services import place_order
         from tests.factories import PackFactory, UserFactory
         from tests.orders.helpers import cart_with, details
-
-        from orders.services import place_order
 
         def run(label: str, cart_packs) -> None:
             shoppers = [UserFactory() for _ in range(arguments.orders)]

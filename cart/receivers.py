@@ -1,7 +1,7 @@
 """On sign-in, the guest's cart follows the shopper (a decoupled extra, so a receiver is fine)."""
 
-from django.contrib.auth.signals import user_logged_in
 from django.contrib import messages
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from .selectors import get_guest_cart

@@ -308,6 +308,14 @@ class LeafletRevision(models.Model):
         state = "published" if self.is_published else "draft"
         return f"{self.product} leaflet, revision {self.number} ({state})"
 
+    def save(self, *args, **kwargs):
+        self.refuse_if_published()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.refuse_if_published()
+        return super().delete(*args, **kwargs)
+
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
@@ -320,14 +328,6 @@ class LeafletRevision(models.Model):
                 f"Revision {self.number} of {self.product} is published and cannot change; "
                 "draft a new revision instead."
             )
-
-    def save(self, *args, **kwargs):
-        self.refuse_if_published()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self.refuse_if_published()
-        return super().delete(*args, **kwargs)
 
 
 class LeafletSection(models.Model):

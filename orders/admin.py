@@ -20,7 +20,15 @@ from .models import (
     Prescription,
     PrescriptionItem,
 )
-from .services import approve_order, cancel_order, dispatch_message, dispatch_order, is_pharmacist, mark_order_delivered, reject_order
+from .services import (
+    approve_order,
+    cancel_order,
+    dispatch_message,
+    dispatch_order,
+    is_pharmacist,
+    mark_order_delivered,
+    reject_order,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -204,7 +212,8 @@ class OrderAwaitingReviewAdmin(admin.ModelAdmin):
 
     @admin.display(description="")
     def review_link(self, order):
-        return format_html('<a class="button" href="{}">Review</a>', reverse("admin:orders_order_review", args=[order.pk]))
+        url = reverse("admin:orders_order_review", args=[order.pk])
+        return format_html('<a class="button" href="{}">Review</a>', url)
 
 
 class PrescriptionItemInline(ReadOnlyInline):
@@ -239,7 +248,9 @@ class PrescriptionAdmin(admin.ModelAdmin):
     @admin.display(description="File")
     def file_link(self, prescription):
         url = reverse("admin:orders_prescription_file", args=[prescription.pk])
-        return format_html('<a href="{}" target="_blank" rel="noopener">Open {}</a>', url, prescription.original_filename)
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">Open {}</a>', url, prescription.original_filename
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.file_view)

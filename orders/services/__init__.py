@@ -5,7 +5,14 @@ Views, API, admin and tasks import from here; the modules behind it are an imple
 
 from .coverage import check_prescription_covers
 from .notifications import deliver_outbox_message, dispatch_message, record_message, redispatch_pending_messages
-from .pipeline import ALLOWED_TRANSITIONS, approve_order, cancel_order, dispatch_order, mark_order_delivered, reject_order
+from .pipeline import (
+    ALLOWED_TRANSITIONS,
+    approve_order,
+    cancel_order,
+    dispatch_order,
+    mark_order_delivered,
+    reject_order,
+)
 from .placement import CheckoutDetails, place_order
 from .prescriptions import (
     AuthorisedItem,

@@ -162,7 +162,9 @@ def validate_dispensing_record(record: DispensingRecord) -> None:
         raise InvalidDispensingRecord("Record at least one medicine the prescription authorises.", field="items")
     for index, item in enumerate(record.items):
         if item.quantity < 1:
-            raise InvalidDispensingRecord("Each authorised quantity must be at least 1.", field=f"items[{index}].quantity")
+            raise InvalidDispensingRecord(
+                "Each authorised quantity must be at least 1.", field=f"items[{index}].quantity"
+            )
         if item.pack.product.legal_category != LegalCategory.PRESCRIPTION:
             raise InvalidDispensingRecord(
                 f"{item.pack.display_name} is not a prescription-only medicine.", field=f"items[{index}].sku"

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import DEBUG, DEFAULT_SECRET_KEY, SECRET_KEY, ALLOWED_HOSTS, env
+from .base import ALLOWED_HOSTS, DEBUG, DEFAULT_SECRET_KEY, SECRET_KEY, env
 
 
 def check_production_settings(*, debug: bool, secret_key: str, allowed_hosts: list[str]) -> None:

@@ -37,7 +37,9 @@ def flaky_mail(settings):
     FlakySMTPBackend.failures_left = 0
 
 
-def test_message_is_recorded_with_the_order_but_only_sent_after_commit(user, gsl_pack, django_capture_on_commit_callbacks):
+def test_message_is_recorded_with_the_order_but_only_sent_after_commit(
+    user, gsl_pack, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         order = place_order(user=user, cart=cart_with(user, (gsl_pack, 1)), details=details(), idempotency_key="k")
         assert OutboxMessage.objects.get(order=order).status == OutboxStatus.PENDING

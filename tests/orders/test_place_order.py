@@ -29,7 +29,9 @@ def assert_nothing_changed(*, cart, lines_before, stock_before: dict[int, int]):
     assert {p.pk: p.stock_quantity for p in Pack.objects.filter(pk__in=stock_before)} == stock_before
 
 
-def test_place_order_for_general_sale_items_is_approved_and_takes_stock(user, gsl_pack, django_capture_on_commit_callbacks):
+def test_place_order_for_general_sale_items_is_approved_and_takes_stock(
+    user, gsl_pack, django_capture_on_commit_callbacks
+):
     cart = cart_with(user, (gsl_pack, 3))
 
     with django_capture_on_commit_callbacks(execute=True):
