@@ -90,6 +90,17 @@ class PackFactory(factory.django.DjangoModelFactory):
             Strength.objects.create(pack=obj, ingredient=ingredient, amount=extracted or Decimal("10"), unit="mg")
 
 
+def make_products(count: int, *, packs_each: int = 2) -> None:
+    """`count` products ("Counted000 tablets"...) in the category "counted", with `packs_each` packs each:
+    the catalog's query-count tests build them at two sizes."""
+    category = CategoryFactory(name="Counted", slug="counted")
+    for number in range(count):
+        product = ProductFactory(name=f"Counted{number:03d} tablets", slug=f"counted{number:03d}-tablets")
+        product.categories.add(category)
+        for _ in range(packs_each):
+            PackFactory(product=product)
+
+
 def leaflet_sections(name: str, marker: str = "") -> list[SectionText]:
     return [
         SectionText(key, f"{index}. {label.replace('it', name, 1)}", f"{label} for {name}. {marker}".strip())

@@ -9,7 +9,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from catalog.models import Ingredient, Product, Strength
 from catalog.services import create_leaflet_draft
-from tests.factories import CategoryFactory, PackFactory, ProductFactory, publish_leaflet
+from tests.factories import CategoryFactory, PackFactory, ProductFactory, make_products, publish_leaflet
 
 pytestmark = pytest.mark.django_db
 
@@ -265,15 +265,6 @@ def test_a_bad_token_does_not_lock_anyone_out_of_the_public_catalog(api_client, 
 
 
 # --- Query counts --------------------------------------------------------------------------------
-
-
-def make_products(count: int, *, packs_each: int = 2) -> None:
-    category = CategoryFactory(name="Counted", slug="counted")
-    for number in range(count):
-        product = ProductFactory(name=f"Counted{number:03d} tablets", slug=f"counted{number:03d}-tablets")
-        product.categories.add(category)
-        for _ in range(packs_each):
-            PackFactory(product=product)
 
 
 # count, page of products, their packs, the packs' strengths, categories

@@ -10,7 +10,14 @@ from django.urls import reverse
 from cart.models import Cart, CartLine
 from catalog.models import Ingredient, LeafletSectionKey, Pack, Strength
 from catalog.services import create_leaflet_draft
-from tests.factories import CategoryFactory, PackFactory, ProductFactory, leaflet_sections, publish_leaflet
+from tests.factories import (
+    CategoryFactory,
+    PackFactory,
+    ProductFactory,
+    leaflet_sections,
+    make_products,
+    publish_leaflet,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -305,15 +312,6 @@ def test_prescriptions_page_explains_upload_verification_record_privacy_and_reje
 
 
 # --- Query counts: constant whatever the number of products and packs -----------------------------------
-
-
-def make_products(count: int, *, packs_each: int = 2) -> None:
-    category = CategoryFactory(name="Counted", slug="counted")
-    for number in range(count):
-        product = ProductFactory(name=f"Counted{number:03d} tablets", slug=f"counted{number:03d}-tablets")
-        product.categories.add(category)
-        for _ in range(packs_each):
-            PackFactory(product=product)
 
 
 # session-less anonymous page: categories, count, page of products, their packs, strengths, categories
