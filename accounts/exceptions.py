@@ -1,11 +1,6 @@
 from pharmacy.exceptions import DomainError
 
 
-class EmailAlreadyRegistered(DomainError):
-    code = "email_taken"
-    default_message = "An account with this e-mail address already exists. Sign in instead."
-
-
 class PasswordRejected(DomainError):
     code = "password_rejected"
     default_message = "Choose a stronger password."
@@ -14,3 +9,25 @@ class PasswordRejected(DomainError):
 class InvalidCredentials(DomainError):
     code = "invalid_credentials"
     default_message = "The e-mail address or password is not right."
+
+
+class AccountLocked(DomainError):
+    code = "account_locked"
+    default_message = (
+        "Too many failed sign-ins for this account or from your network: signing in is locked for {minutes} "
+        "minutes. Try again later, or reset your password."
+    )
+
+
+class EmailNotVerified(DomainError):
+    code = "email_not_verified"
+    default_message = (
+        "Confirm your e-mail address before your first order: open the link we e-mailed you when you signed "
+        "up. To get a new link, use \"Send the link again\" at /accounts/verify-email/ (API: POST "
+        "/api/v1/auth/verify-email/resend/)."
+    )
+
+
+class InvalidLink(DomainError):
+    code = "invalid_link"
+    default_message = "This link is invalid or has expired. Ask for a new one."

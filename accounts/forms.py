@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordMixin
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 
 from pharmacy.exceptions import DomainError
 
@@ -27,13 +27,8 @@ class SignUpForm(SetPasswordMixin, forms.Form):
     REFUSAL_FIELDS = {"email": "email", "password": "password1", "full_name": "full_name"}
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this e-mail address already exists. Sign in, or reset your password.",
-                code="duplicate_email",
-            )
-        return email
+        # Whether the address already has an account is never said here (accounts.services.register_user).
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
 
     def clean_full_name(self) -> str:
         return " ".join(self.cleaned_data["full_name"].split())
@@ -65,7 +60,7 @@ class SignInForm(AuthenticationForm):
         field.widget = forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True, "maxlength": 254})
 
 
-class ResetPasswordForm(PasswordResetForm):
+class ResetPasswordForm(forms.Form):
     email = forms.EmailField(
         label="E-mail address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )

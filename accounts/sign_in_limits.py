@@ -1,33 +1,54 @@
-"""Failed sign-ins on the website, counted per client address so a password guesser is slowed down
-while a shopper who signs in at the first try never is. The rate is the API's (THROTTLE_SIGN_IN),
-where DRF's FailedAttemptThrottle applies the same rule to token sign-ins."""
+"""django-axes glue: which account a sign-in attempt names, and what a locked-out client is shown.
 
-from django.core.cache import cache
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+Axes counts failed sign-ins (storefront, API token, admin) per client address and per account
+(AXES_LOCKOUT_PARAMETERS); pharmacy.client_address decides the address. This module only adapts it.
+"""
 
+import math
 
-def _limit() -> tuple[int, int] | tuple[None, None]:
-    rate = api_settings.DEFAULT_THROTTLE_RATES.get("sign_in")
-    return SimpleRateThrottle.parse_rate(None, rate)
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
 
-
-def _key(client_address: str) -> str:
-    return f"sign-in-failures:{client_address}"
+from .exceptions import AccountLocked
 
 
-def sign_in_blocked(*, client_address: str) -> bool:
-    allowed, _ = _limit()
-    return allowed is not None and cache.get(_key(client_address), 0) >= allowed
+def attempted_email(request, credentials) -> str | None:
+    """The account an attempt names, normalised so "Ada@Example.org " and "ada@example.org" count together.
+    The storefront and admin forms send `username`; the API sends `email`."""
+    credentials = credentials or {}
+    value = credentials.get("username") or credentials.get("email")
+    if not value and request is not None:
+        value = request.POST.get("username") or request.POST.get("email")
+    value = str(value or "").strip().lower()
+    return value or None
 
 
-def record_failed_sign_in(*, client_address: str) -> None:
-    allowed, window_seconds = _limit()
-    if allowed is None:
-        return
-    key = _key(client_address)
-    cache.add(key, 0, timeout=window_seconds)  # the window starts at the first failure
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window_seconds)
+def cool_off_minutes() -> int:
+    cool_off = get_cool_off()
+    return max(1, math.ceil(cool_off.total_seconds() / 60)) if cool_off else 0
+
+
+def locked_message() -> str:
+    return AccountLocked.default_message.format(minutes=cool_off_minutes())
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """What AxesMiddleware answers to a locked-out sign-in: a problem document on the API, a page elsewhere
+    (storefront and admin), both 429 with Retry-After."""
+    from pharmacy.api import problem  # the API's one error shape
+
+    minutes = cool_off_minutes()
+    if request.path.startswith("/api/"):
+        body = problem(
+            status_code=429, code=AccountLocked.code, title="Too many failed sign-ins", detail=locked_message()
+        )
+        response = JsonResponse(body, status=429, content_type="application/problem+json")
+    else:
+        response = render(
+            request, "accounts/locked_out.html",
+            {"minutes": minutes, "pharmacy_email": settings.PHARMACY_CONTACT_EMAIL}, status=429,
+        )
+    response["Retry-After"] = str(minutes * 60)
+    return response

@@ -1,25 +1,38 @@
-"""Sign up, sign in, sign out and password reset for shoppers.
+"""Sign up, sign in, sign out, e-mail verification and password reset for shoppers.
 
-Signing in (either way) goes through django.contrib.auth.login, so the `user_logged_in` receiver in
-cart/receivers.py moves the guest's cart into the shopper's account.
+Signing in goes through django.contrib.auth.login, so the `user_logged_in` receiver in cart/receivers.py
+moves the guest's cart into the shopper's account. Failed sign-ins are limited by django-axes (per client
+address and per account; accounts.sign_in_limits). Sign-up and password reset answer the same whether or
+not the address has an account, and are throttled per client address.
 """
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import REDIRECT_FIELD_NAME, login
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+from django.views.generic import FormView
 
 from pharmacy.exceptions import DomainError
+from pharmacy.throttling import throttle_posts
 
 from .forms import ResetPasswordForm, SignInForm, SignUpForm
-from .services import register_user
-from .sign_in_limits import record_failed_sign_in, sign_in_blocked
+from .services import (
+    complete_password_reset,
+    register_user,
+    request_password_reset,
+    send_email_verification,
+    verify_email,
+)
+from .tokens import password_reset_tokens
 
 
 def safe_next_url(request) -> str:
@@ -39,22 +52,10 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        if sign_in_blocked(client_address=request.META.get("REMOTE_ADDR", "")):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, "Too many failed sign-ins from your network. Please wait a minute and try again.")
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
-
     def form_valid(self, form):
         response = super().form_valid(form)
         messages.success(self.request, f"Signed in as {form.get_user().email}.")
         return response
-
-    def form_invalid(self, form):
-        record_failed_sign_in(client_address=self.request.META.get("REMOTE_ADDR", ""))
-        return super().form_invalid(form)
 
 
 class SignOutView(auth_views.LogoutView):
@@ -69,6 +70,7 @@ class SignOutView(auth_views.LogoutView):
 @sensitive_post_parameters("password1", "password2")
 @csrf_protect
 @never_cache
+@throttle_posts("register")
 def sign_up(request):
     next_url = safe_next_url(request)
     if request.user.is_authenticated:
@@ -76,27 +78,52 @@ def sign_up(request):
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = register_user(email=form.cleaned_data["email"], password=form.cleaned_data["password1"],
-                                 full_name=form.cleaned_data["full_name"])
+            register_user(email=form.cleaned_data["email"], password=form.cleaned_data["password1"],
+                          full_name=form.cleaned_data["full_name"])
         except DomainError as refusal:
             form.add_refusal(refusal)
         else:
-            login(request, user)  # fires user_logged_in: the guest cart follows the new shopper
-            messages.success(request, f"Welcome, {user.get_short_name()}. Your account is ready.")
-            return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+            # The same answer whether the address was new (an account and a confirmation link) or already
+            # had an account (an e-mail telling its owner so): nobody learns which addresses are customers.
+            return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"],
+                                                                 "next": next_url})
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
-class ResetPasswordView(auth_views.PasswordResetView):
+def verify_email_link(request, uidb64: str, token: str):
+    """The link in the confirmation e-mail. Opening it confirms the address (no sign-in needed)."""
+    try:
+        verify_email(uidb64=uidb64, token=token)
+    except DomainError as refusal:
+        return render(request, "accounts/verify_email.html", {"refusal": refusal.message}, status=400)
+    messages.success(request, "Thank you: your e-mail address is confirmed, and you can place orders.")
+    return redirect("accounts:verify-email" if request.user.is_authenticated else "accounts:login")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+@throttle_posts("register")
+def verify_email_page(request):
+    """Whether the signed-in shopper's address is confirmed, and a button to send the link again."""
+    if request.method == "POST":
+        if send_email_verification(user=request.user):
+            messages.success(request, f"We have sent a new link to {request.user.email}.")
+        return redirect("accounts:verify-email")
+    return render(request, "accounts/verify_email.html", {})
+
+
+@method_decorator(throttle_posts("password_reset"), name="dispatch")
+class ResetPasswordView(FormView):
+    """Ask for a reset link. The answer is the same whether or not the address has an account; the link
+    goes through the outbox (accounts.services.request_password_reset)."""
+
     form_class = ResetPasswordForm
     template_name = "accounts/password_reset_form.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
 
     def form_valid(self, form):
-        # Read per request so a deployment's name (and tests overriding it) reach the e-mail.
-        self.extra_email_context = {"pharmacy_name": settings.PHARMACY_NAME}
+        request_password_reset(email=form.cleaned_data["email"])
         return super().form_valid(form)
 
 
@@ -105,8 +132,21 @@ class ResetPasswordDoneView(auth_views.PasswordResetDoneView):
 
 
 class ResetPasswordConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view checks the link (password_reset_tokens, without leaving the token in the address bar);
+    the new password is set by accounts.services.complete_password_reset."""
+
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
+    token_generator = password_reset_tokens
+
+    def form_valid(self, form):
+        try:
+            complete_password_reset(user=self.user, new_password=form.cleaned_data["new_password1"])
+        except DomainError as refusal:
+            form.add_error("new_password1", refusal.message)
+            return self.form_invalid(form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.get_success_url())
 
 
 class ResetPasswordCompleteView(auth_views.PasswordResetCompleteView):

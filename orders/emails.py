@@ -30,6 +30,15 @@ def _order_for_email(order_id: int) -> Order:
     )
 
 
+def build_email(*, message: OutboxMessage) -> EmailMessage:
+    """The e-mail for any outbox message: about an order, or about an account (accounts.emails)."""
+    if message.order_id is None:
+        from accounts.emails import build_account_email  # accounts' own content
+
+        return build_account_email(message=message)
+    return build_order_email(message=message)
+
+
 def build_order_email(*, message: OutboxMessage) -> EmailMessage:
     order = _order_for_email(message.order_id)
     last_event = list(order.events.all())[-1] if order.events.all() else None

@@ -13,4 +13,6 @@ def prescription_for_update(*, prescription_id: int) -> Prescription:
 
 
 def outbox_message_for_update(*, message_id: int) -> OutboxMessage | None:
-    return OutboxMessage.objects.select_for_update().select_related("order").filter(pk=message_id).first()
+    # of=("self",): the order and user are optional (outer joins), and only the message is locked.
+    messages = OutboxMessage.objects.select_for_update(of=("self",)).select_related("order", "user")
+    return messages.filter(pk=message_id).first()

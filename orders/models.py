@@ -239,6 +239,10 @@ class MessageKind(models.TextChoices):
     ORDER_REJECTED = "order_rejected", "Order rejected"
     ORDER_DISPATCHED = "order_dispatched", "Order dispatched"
     ORDER_CANCELLED = "order_cancelled", "Order cancelled"
+    # Account messages: about a user, not an order. Their links carry tokens computed at send time.
+    EMAIL_VERIFICATION = "email_verification", "Confirm your e-mail address"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    SIGN_UP_ATTEMPT = "sign_up_attempt", "Sign-up with an address that has an account"
 
 
 class OutboxStatus(models.TextChoices):
@@ -251,7 +255,11 @@ class OutboxMessage(models.Model):
     """A message to send, written in the same transaction as the change it reports, so that it is
     never lost; a Celery task sends it after commit and marks it sent exactly once."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="messages")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="messages", null=True, blank=True)
+    # Account messages (verification, password reset) have a user and no order.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages", null=True, blank=True
+    )
     kind = models.CharField(max_length=30, choices=MessageKind.choices)
     recipient = models.EmailField()
     status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
@@ -265,9 +273,14 @@ class OutboxMessage(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created")]
         constraints = [
-            models.UniqueConstraint(fields=["order", "kind"], name="outbox_one_message_per_order_and_kind"),
+            models.UniqueConstraint(
+                fields=["order", "kind"], condition=Q(order__isnull=False), name="outbox_one_message_per_order_and_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(order__isnull=False) | Q(user__isnull=False), name="outbox_message_has_order_or_user"
+            ),
             models.CheckConstraint(condition=~Q(status="sent") | Q(sent_at__isnull=False), name="outbox_sent_has_time"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.order} ({self.status})"
+        return f"{self.get_kind_display()} for {self.order or self.user} ({self.status})"

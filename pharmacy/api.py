@@ -36,9 +36,11 @@ DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
     order_errors.PrescriptionFileType: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     cart_errors.CartLineNotFound: status.HTTP_404_NOT_FOUND,
     # Sign-up and sign-in refusals are about the fields sent, like any other invalid input.
-    account_errors.EmailAlreadyRegistered: status.HTTP_400_BAD_REQUEST,
     account_errors.PasswordRejected: status.HTTP_400_BAD_REQUEST,
     account_errors.InvalidCredentials: status.HTTP_400_BAD_REQUEST,
+    account_errors.InvalidLink: status.HTTP_400_BAD_REQUEST,
+    account_errors.AccountLocked: status.HTTP_429_TOO_MANY_REQUESTS,
+    # EmailNotVerified stays a 422: a business rule (confirm the address first) refused the checkout.
 }
 
 
@@ -95,11 +97,14 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         status_code = domain_error_status(exc)
         errors = [{"field": exc.field, "code": exc.code, "message": exc.message, **_jsonable(exc.extra)}]
-        return _problem_response(
+        response = _problem_response(
             problem(
                 status_code=status_code, code=exc.code, title=_title(status_code), detail=exc.message, errors=errors
             )
         )
+        if exc.extra.get("retry_after"):  # e.g. AccountLocked: seconds until the cool-off ends
+            response["Retry-After"] = str(int(exc.extra["retry_after"]))
+        return response
     if isinstance(exc, RequestDataTooBig):
         # Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE), raised while DRF parses the body.
         return _problem_response(problem(

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import User
 from catalog.identifiers import make_gtin13
@@ -23,6 +24,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"shopper{n}@example.org")
     full_name = factory.Faker("name", locale="en_GB")
+    email_verified_at = factory.LazyFunction(timezone.now)  # UserFactory(email_verified_at=None): a new sign-up
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

@@ -26,6 +26,23 @@ class SignInInputSerializer(serializers.Serializer):
     password = StrictCharField(max_length=128, trim_whitespace=False, write_only=True)
 
 
+class PasswordResetRequestInputSerializer(serializers.Serializer):
+    email = StrictEmailField(max_length=254)
+
+
+class LinkInputSerializer(serializers.Serializer):
+    uid = StrictCharField(max_length=64, help_text="The `uid` part of the e-mailed link.")
+    token = StrictCharField(max_length=128, help_text="The `token` part of the e-mailed link.")
+
+
+class PasswordResetConfirmInputSerializer(LinkInputSerializer):
+    new_password = StrictCharField(max_length=128, trim_whitespace=False, write_only=True)
+
+
+class AcceptedOutputSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What happens next; the same whether or not the address has an account.")
+
+
 class UserOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
@@ -36,9 +53,12 @@ class MeOutputSerializer(UserOutputSerializer):
     is_pharmacist = serializers.SerializerMethodField(
         help_text="True for members of the Pharmacists group, who may use the review endpoints."
     )
+    email_verified = serializers.BooleanField(
+        read_only=True, help_text="False until the link e-mailed at sign-up is opened; checkout needs it."
+    )
 
     class Meta(UserOutputSerializer.Meta):
-        fields = [*UserOutputSerializer.Meta.fields, "is_pharmacist"]
+        fields = [*UserOutputSerializer.Meta.fields, "is_pharmacist", "email_verified"]
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_is_pharmacist(self, user: User) -> bool:

@@ -7,4 +7,10 @@ urlpatterns = [
     path("auth/register/", views.RegisterApi.as_view(), name="auth-register"),
     path("auth/token/", views.AuthTokenApi.as_view(), name="auth-token"),
     path("auth/me/", views.MeApi.as_view(), name="auth-me"),
+    path("auth/verify-email/", views.EmailVerificationConfirmApi.as_view(), name="auth-verify-email"),
+    path("auth/verify-email/resend/", views.EmailVerificationResendApi.as_view(), name="auth-verify-email-resend"),
+    path("auth/password-reset/", views.PasswordResetRequestApi.as_view(), name="auth-password-reset"),
+    path(
+        "auth/password-reset/confirm/", views.PasswordResetConfirmApi.as_view(), name="auth-password-reset-confirm"
+    ),
 ]

@@ -4,7 +4,13 @@ Views, API, admin and tasks import from here; the modules behind it are an imple
 """
 
 from .coverage import check_prescription_covers
-from .notifications import deliver_outbox_message, dispatch_message, record_message, redispatch_pending_messages
+from .notifications import (
+    deliver_outbox_message,
+    dispatch_message,
+    record_account_message,
+    record_message,
+    redispatch_pending_messages,
+)
 from .pipeline import (
     ALLOWED_TRANSITIONS,
     approve_order,
@@ -40,6 +46,7 @@ __all__ = [
     "is_pharmacist",
     "mark_order_delivered",
     "place_order",
+    "record_account_message",
     "record_message",
     "redispatch_pending_messages",
     "reject_order",

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import KombuError, OperationalError
 
-from ..emails import build_order_email
+from ..emails import build_email
 from ..exceptions import EmailDeliveryFailed
 from ..locks import outbox_message_for_update
 from ..models import Order, OutboxMessage, OutboxStatus
@@ -30,6 +30,14 @@ def record_message(*, order: Order, kind: str) -> OutboxMessage:
     message, created = OutboxMessage.objects.get_or_create(order=order, kind=kind, defaults={"recipient": order.email})
     if created:
         transaction.on_commit(partial(dispatch_message, message_id=message.pk))
+    return message
+
+
+def record_account_message(*, user, kind: str) -> OutboxMessage:
+    """Inside the caller's transaction: a message about an account (e-mail verification, password reset).
+    The row holds only user and kind; the link's token is computed when it is sent."""
+    message = OutboxMessage.objects.create(user=user, kind=kind, recipient=user.email)
+    transaction.on_commit(partial(dispatch_message, message_id=message.pk))
     return message
 
 
@@ -71,7 +79,7 @@ def deliver_outbox_message(*, message_id: int) -> bool:
             return False
         message.attempts += 1
         try:
-            build_order_email(message=message).send(fail_silently=False)
+            build_email(message=message).send(fail_silently=False)
         except (SMTPException, OSError) as error:
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
             if message.attempts >= MAX_ATTEMPTS:

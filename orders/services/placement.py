@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 
 from django.db import transaction
 
+from accounts.exceptions import EmailNotVerified
 from cart.locks import cart_for_update
 from cart.models import Cart
 from cart.selectors import list_cart_lines
@@ -89,6 +90,8 @@ def place_order(
         )
     if cart.user_id != user.pk:
         raise InvalidCheckoutDetails("Sign in to check out this cart.", field="cart")
+    if user.email_verified_at is None and not user.is_staff:  # a new account confirms its address first
+        raise EmailNotVerified()
     details = details.cleaned()
     cart = cart_for_update(cart_id=cart.pk)  # serialises checkouts of this cart, and replays
 

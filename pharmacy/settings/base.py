@@ -201,8 +201,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "pharmacy.api.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "pharmacy.throttling.AnonThrottle",
+        "pharmacy.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="120/min"),
@@ -211,6 +211,7 @@ REST_FRAMEWORK = {
         "register": env.str("THROTTLE_REGISTER", default="10/hour"),
         "upload": env.str("THROTTLE_UPLOAD", default="20/hour"),
         "checkout": env.str("THROTTLE_CHECKOUT", default="30/hour"),
+        "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="5/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -259,3 +260,30 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Client addresses, sign-in limits, password reset and e-mail verification (issue 9.1) -------------
+# How many proxies we run in front of Django: 0 = none, the client is REMOTE_ADDR and X-Forwarded-For is
+# ignored; N = the Nth X-Forwarded-For entry from the right (pharmacy/client_address.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT  # DRF's own get_ident agrees with ours
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # turns a locked-out sign-in into our lockout page
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out sign-ins before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: failed sign-ins (storefront, API, admin) counted per client address and, separately, per
+# account; AXES_FAILURE_LIMIT failures lock that address or account out for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["ip_address"], ["username"]]
+AXES_CLIENT_IP_CALLABLE = "pharmacy.client_address.client_address"
+AXES_USERNAME_CALLABLE = "accounts.sign_in_limits.attempted_email"
+AXES_LOCKOUT_CALLABLE = "accounts.sign_in_limits.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the cool-off runs from the lockout, not the last try
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "new_password1", "new_password2"]
+# E-mail verification and password reset links are valid this long (Django's token generators).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
+# The site's address as shoppers reach it, for the links in e-mails (sent by a worker, with no request).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

@@ -28,5 +28,7 @@ REST_FRAMEWORK = {
         "register": "100000/min",
         "upload": "100000/min",
         "checkout": "100000/min",
+        "password_reset": "100000/min",
     },
 }
+SITE_URL = "http://testserver"

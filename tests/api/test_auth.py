@@ -6,7 +6,9 @@ from django.middleware.csrf import get_token
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.api.views import SIGN_UP_ACCEPTED
 from accounts.models import User
+from orders.models import MessageKind, OutboxMessage
 from tests.factories import PASSWORD, UserFactory
 
 from .helpers import assert_problem
@@ -33,23 +35,36 @@ def rates(settings, **scopes):
     }
 
 
-def test_register_creates_the_account_and_returns_it(api_client):
+def test_register_creates_an_unverified_account_and_sends_the_confirmation_link(api_client):
     response = register(api_client, email="  Ada@Example.ORG ", full_name="  Ada   Lovelace ")
 
-    assert response.status_code == 201
+    assert response.status_code == 202
+    assert response.json() == {"detail": SIGN_UP_ACCEPTED}
     user = User.objects.get()
-    assert response.json() == {"id": user.pk, "email": "ada@example.org", "full_name": "Ada Lovelace"}
+    assert (user.email, user.full_name, user.email_verified_at) == ("ada@example.org", "Ada Lovelace", None)
     assert user.check_password(NEW_PASSWORD)
+    assert list(OutboxMessage.objects.values_list("user", "order", "kind", "recipient")) == [
+        (user.pk, None, MessageKind.EMAIL_VERIFICATION, "ada@example.org")
+    ]
     assert not Token.objects.exists()  # signing in is a separate step
 
 
-def test_register_refuses_an_email_already_registered_on_the_email_field(api_client):
-    UserFactory(email="ada@example.org")
+def test_register_answers_the_same_when_the_email_already_has_an_account(api_client):
+    existing = UserFactory(email="ada@example.org")
+    password_hash = existing.password
+    new = register(api_client, email="grace@example.org")
 
-    response = register(api_client, email="ADA@example.org")
+    response = register(api_client, email="ADA@example.org", password="another-violet-kettle-7", full_name="Eve")
 
-    assert_problem(response, 400, code="email_taken", field="email")
-    assert User.objects.count() == 1
+    assert (response.status_code, response.json()) == (new.status_code, new.json())
+    assert (response.status_code, response.json()) == (202, {"detail": SIGN_UP_ACCEPTED})
+    assert User.objects.count() == 2
+    existing.refresh_from_db()
+    assert (existing.password, existing.email_verified_at is not None) == (password_hash, True)
+    # Only the owner of the address learns that someone tried: an e-mail to it, no verification link.
+    assert list(OutboxMessage.objects.filter(user=existing).values_list("kind", flat=True)) == [
+        MessageKind.SIGN_UP_ATTEMPT
+    ]
 
 
 def test_register_refuses_a_password_the_validators_refuse_naming_each_reason(api_client):
@@ -104,6 +119,7 @@ def test_sign_in_returns_a_token_that_authenticates_the_client(api_client, user)
         "email": user.email,
         "full_name": user.full_name,
         "is_pharmacist": False,
+        "email_verified": True,
     }
 
 
@@ -194,7 +210,7 @@ def test_failed_sign_ins_are_throttled_and_successful_ones_are_not_counted(api_c
 def test_registration_is_throttled(api_client, settings):
     rates(settings, register="2/hour")
 
-    assert register(api_client, email="one@example.org").status_code == 201
-    assert register(api_client, email="two@example.org").status_code == 201
+    assert register(api_client, email="one@example.org").status_code == 202
+    assert register(api_client, email="two@example.org").status_code == 202
     assert_problem(register(api_client, email="three@example.org"), 429, code="throttled")
     assert User.objects.count() == 2
