@@ -59,13 +59,24 @@ def test_guest_buys_baclofen_with_a_prescription_and_a_pharmacist_approves_it(
     page.get_by_role("link", name="Checkout").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
 
-    # … signs up instead, and lands on checkout with the cart that followed them.
+    # … signs up instead, and is asked to check their e-mail.
     page.get_by_role("link", name="Create an account").click()
     page.get_by_label("E-mail address").fill("nia@example.org")
     page.get_by_label("Full name").fill("Nia Shopper")
     page.get_by_label("Password:", exact=True).fill("plum-orchard-lantern-42")
     page.get_by_label("Password again").fill("plum-orchard-lantern-42")
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
+
+    # … opens the link in it to confirm the address, signs in, and lands on checkout with the cart that
+    # followed them.
+    [confirmation] = mail.outbox
+    link = re.search(r"https?://[^/\s]+(/accounts/verify-email/\S+/)", confirmation.body).group(1)
+    mail.outbox.clear()
+    page.goto(live_server.url + link)
+    expect(page.get_by_text("your e-mail address is confirmed")).to_be_visible()
+    sign_in(page, live_server.url, "nia@example.org", "plum-orchard-lantern-42",
+            path="/accounts/sign-in/?next=/checkout/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Checkout")
     expect(page.get_by_label("Full name")).to_have_value("Nia Shopper")
     expect(page.get_by_role("cell", name=re.compile(BACLOFEN_10))).to_be_visible()
