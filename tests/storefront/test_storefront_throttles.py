@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from orders.models import Order, Prescription
 from tests.orders.helpers import cart_with, image_bytes
+from tests.pharmacy.test_cache import _closed_port
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +80,23 @@ def test_throttles_are_per_address_behind_a_trusted_proxy(client, user, rates, s
     assert upload("203.0.113.1").status_code == 302
     assert upload("203.0.113.2").status_code == 302
     assert upload("203.0.113.1").status_code == 429
+
+
+def test_storefront_checkout_succeeds_while_the_throttles_cache_is_down(client, user, gsl_pack, settings):
+    framework = settings.REST_FRAMEWORK
+    settings.REST_FRAMEWORK = {
+        **framework, "DEFAULT_THROTTLE_RATES": {**framework["DEFAULT_THROTTLE_RATES"], "checkout": "1/hour"},
+    }
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "pharmacy.cache.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    client.force_login(user)
+    for _ in range(2):
+        cart_with(user, (gsl_pack, 1))
+        assert client.post(reverse("orders:checkout"), checkout_data()).status_code == 302
+
+    assert Order.objects.count() == 2  # the throttle could not count, so it let both through
