@@ -14,3 +14,23 @@ class PasswordRejected(DomainError):
 class InvalidCredentials(DomainError):
     code = "invalid_credentials"
     default_message = "The e-mail address or password is not right."
+
+
+class SecondFactorRequired(DomainError):
+    code = "otp_required"
+    default_message = "Staff accounts sign in with a code from their authenticator app as well (otp_code)."
+
+
+class InvalidSecondFactor(DomainError):
+    code = "otp_invalid"
+    default_message = "The authenticator code is not right, or was already used. Wait for the next one."
+
+
+class PermissionRefused(DomainError):
+    code = "not_allowed"
+    default_message = "You are not allowed to do that."
+
+
+class SecondFactorEnrolmentRefused(DomainError):
+    code = "otp_enrolment_refused"
+    default_message = "This account cannot be given an authenticator device."

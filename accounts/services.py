@@ -1,13 +1,17 @@
 """Account writes: registration and API tokens. Interfaces (API, storefront) call these."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from .exceptions import EmailAlreadyRegistered, InvalidCredentials, PasswordRejected
-from .models import User
+from .models import ApiTokenSecondFactor, User
+from .second_factor import verify_second_factor
 
 
 @transaction.atomic
@@ -30,15 +34,37 @@ def register_user(*, email: str, password: str, full_name: str = "") -> User:
         raise EmailAlreadyRegistered(field="email") from None
 
 
-def create_auth_token(*, email: str, password: str) -> Token:
-    """The API token of the account with these credentials (one per user, made on first sign-in)."""
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new API token. `key` is shown once, here; the database keeps only its digest."""
+
+    key: str
+    user: User
+    expiry: datetime | None
+    second_factor: bool
+
+
+def create_auth_token(*, email: str, password: str, otp_code: str = "") -> IssuedToken:
+    """A new token for one device of the account with these credentials (knox: hashed, expiring,
+    renewed on use). Staff must also give a current TOTP code; their token records that it was
+    verified, which the pharmacist endpoints require."""
     user = authenticate(email=email.strip(), password=password)
     if user is None:  # wrong e-mail, wrong password and inactive account all look the same
         raise InvalidCredentials()
-    token, _ = Token.objects.get_or_create(user=user)
-    return token
+    device = verify_second_factor(user=user, otp_code=otp_code) if user.is_staff else None
+    with transaction.atomic():
+        token, key = AuthToken.objects.create(user=user)
+        if device is not None:
+            ApiTokenSecondFactor.objects.create(token=token, device=device)
+    return IssuedToken(key=key, user=user, expiry=token.expiry, second_factor=device is not None)
 
 
-def revoke_auth_token(*, user: User) -> None:
-    """Sign the user's API clients out: the token stops working at once."""
-    Token.objects.filter(user=user).delete()
+def revoke_auth_token(*, token: AuthToken) -> None:
+    """Sign one device out: this token stops working at once; the user's other devices stay signed in."""
+    AuthToken.objects.filter(pk=token.pk).delete()
+
+
+def revoke_all_auth_tokens(*, user: User) -> int:
+    """Sign out everywhere: every API token of the user stops working. Returns how many there were."""
+    _, deleted = AuthToken.objects.filter(user=user).delete()
+    return deleted.get(AuthToken._meta.label, 0)

@@ -39,6 +39,9 @@ DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
     account_errors.EmailAlreadyRegistered: status.HTTP_400_BAD_REQUEST,
     account_errors.PasswordRejected: status.HTTP_400_BAD_REQUEST,
     account_errors.InvalidCredentials: status.HTTP_400_BAD_REQUEST,
+    account_errors.SecondFactorRequired: status.HTTP_400_BAD_REQUEST,
+    account_errors.InvalidSecondFactor: status.HTTP_400_BAD_REQUEST,
+    account_errors.PermissionRefused: status.HTTP_403_FORBIDDEN,
 }
 
 

@@ -1,4 +1,4 @@
-"""Account API: register, sign in for a token, sign out, and who am I. Thin: validate, call one
+"""Account API: register, sign in for a token, sign out (one device or all), and who am I. Thin: validate, call one
 service, serialize. Errors become problem documents in pharmacy.api."""
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -7,13 +7,14 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.exceptions import InvalidCredentials
-from accounts.services import create_auth_token, register_user, revoke_auth_token
+from accounts.exceptions import InvalidCredentials, InvalidSecondFactor
+from accounts.services import create_auth_token, register_user, revoke_all_auth_tokens, revoke_auth_token
 from pharmacy.api_schema import problem_responses
 from pharmacy.throttling import FailedAttemptThrottle, ScopedThrottle, default_throttles_and
 
 from .serializers import (
     AuthTokenOutputSerializer,
+    AuthTokenRevokeAllOutputSerializer,
     MeOutputSerializer,
     RegisterInputSerializer,
     SignInInputSerializer,
@@ -51,7 +52,7 @@ class RegisterApi(APIView):
 
 
 class AuthTokenApi(APIView):
-    """POST signs in (a token for e-mail and password); DELETE signs the caller's API clients out."""
+    """POST signs in (a new token for this device); DELETE signs this device out (its token only)."""
 
     throttle_scope = "sign_in"
 
@@ -65,8 +66,11 @@ class AuthTokenApi(APIView):
     @extend_schema(
         operation_id="auth_token_create",
         summary="Sign in: exchange e-mail and password for an API token",
-        description="Wrong credentials are a 400 with code `invalid_credentials`. Failed attempts are "
-        "limited per client (scope `sign_in`); over the limit, a 429 with Retry-After.",
+        description="Each sign-in makes a new token for the device that asked; it expires after "
+        "API_TOKEN_TTL_DAYS without use. Wrong credentials are a 400 with code `invalid_credentials`. "
+        "Staff must also send `otp_code` from their authenticator app (a 400 `otp_required` or "
+        "`otp_invalid` otherwise). Failed attempts are limited per client (scope `sign_in`); over the "
+        "limit, a 429 with Retry-After.",
         request=SignInInputSerializer,
         responses={200: AuthTokenOutputSerializer, **problem_responses(400, 401, 403, 415)},
         examples=[
@@ -82,20 +86,36 @@ class AuthTokenApi(APIView):
         data.is_valid(raise_exception=True)
         try:
             token = create_auth_token(**data.validated_data)
-        except InvalidCredentials:
+        except (InvalidCredentials, InvalidSecondFactor):
             FailedAttemptThrottle().record_failure(request, self)
             raise
-        return Response(AuthTokenOutputSerializer({"token": token.key, "user": token.user}).data)
+        return Response(AuthTokenOutputSerializer(token).data)
 
     @extend_schema(
         operation_id="auth_token_destroy",
-        summary="Sign out: revoke the caller's API token",
+        summary="Sign out this device: revoke the token sent with this request",
+        description="The user's other devices stay signed in; see `auth_token_all_destroy` to sign out everywhere.",
         request=None,
         responses={204: None, **problem_responses(401, 403)},
     )
     def delete(self, request):
-        revoke_auth_token(user=request.user)
+        if request.auth is not None:  # a session client has no token to revoke
+            revoke_auth_token(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AuthTokenAllApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="auth_token_all_destroy",
+        summary="Sign out everywhere: revoke every API token of the signed-in user",
+        request=None,
+        responses={200: AuthTokenRevokeAllOutputSerializer, **problem_responses(401, 403)},
+    )
+    def delete(self, request):
+        revoked = revoke_all_auth_tokens(user=request.user)
+        return Response(AuthTokenRevokeAllOutputSerializer({"revoked": revoked}).data)
 
 
 class MeApi(APIView):
