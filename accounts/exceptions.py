@@ -31,3 +31,21 @@ class EmailNotVerified(DomainError):
 class InvalidLink(DomainError):
     code = "invalid_link"
     default_message = "This link is invalid or has expired. Ask for a new one."
+class SecondFactorRequired(DomainError):
+    code = "otp_required"
+    default_message = "Staff accounts sign in with a code from their authenticator app as well (otp_code)."
+
+
+class InvalidSecondFactor(DomainError):
+    code = "otp_invalid"
+    default_message = "The authenticator code is not right, or was already used. Wait for the next one."
+
+
+class PermissionRefused(DomainError):
+    code = "not_allowed"
+    default_message = "You are not allowed to do that."
+
+
+class SecondFactorEnrolmentRefused(DomainError):
+    code = "otp_enrolment_refused"
+    default_message = "This account cannot be given an authenticator device."

@@ -59,3 +59,41 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class ApiTokenSecondFactor(models.Model):
+    """Marks an API token (knox) that was issued for a password *and* a valid TOTP code. The
+    pharmacist endpoints accept only tokens that have one; removing the device unmarks its tokens."""
+
+    token = models.OneToOneField(
+        "knox.AuthToken", primary_key=True, on_delete=models.CASCADE, related_name="second_factor"
+    )
+    device = models.ForeignKey("otp_totp.TOTPDevice", on_delete=models.CASCADE, related_name="+")
+    verified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "API token second factor"
+
+    def __str__(self) -> str:
+        return f"second factor of a token of user {self.token.user_id}"
+
+
+class PharmacistsMembershipChange(models.Model):
+    """The audit trail of the Pharmacists group: who added or removed whom, and when.
+    Only a superuser or a holder of `accounts.manage_pharmacists` may make such a change."""
+
+    class Action(models.TextChoices):
+        ADDED = "added", "Added to the Pharmacists group"
+        REMOVED = "removed", "Removed from the Pharmacists group"
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="pharmacists_membership_changes")
+    actor = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=8, choices=Action.choices)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [("manage_pharmacists", "Can add users to and remove them from the Pharmacists group")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.action} by {self.actor or 'the system'}"

@@ -6,19 +6,23 @@ answer the same either way, and what differs (an account created or not, which e
 reaches the address's owner, through the outbox.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from axes.utils import reset as reset_sign_in_failures
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from orders.models import MessageKind
 from orders.services import record_account_message
 
 from .exceptions import AccountLocked, InvalidCredentials, InvalidLink, PasswordRejected
-from .models import User
+from .models import ApiTokenSecondFactor, User
+from .second_factor import verify_second_factor
 from .sign_in_limits import cool_off_minutes, locked_message
 from .tokens import decode_uid, email_verification_tokens, password_reset_tokens
 
@@ -113,18 +117,40 @@ def complete_password_reset(*, user: User, new_password: str) -> User:
     return user
 
 
-def create_auth_token(*, request, email: str, password: str) -> Token:
-    """The API token of the account with these credentials (one per user, made on first sign-in).
-    `request` lets django-axes count failures per client address and per account."""
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new API token. `key` is shown once, here; the database keeps only its digest."""
+
+    key: str
+    user: User
+    expiry: datetime | None
+    second_factor: bool
+
+
+def create_auth_token(*, request, email: str, password: str, otp_code: str = "") -> IssuedToken:
+    """A new token for one device of the account with these credentials (knox: hashed, expiring,
+    renewed on use). Staff must also give a current TOTP code; their token records that it was
+    verified, which the pharmacist endpoints require. `request` lets django-axes count failures per
+    client address and per account."""
     user = authenticate(request, username=email.strip(), password=password)
     if user is None:  # wrong e-mail, wrong password and inactive account all look the same
         if getattr(request, "axes_locked_out", False):
             raise AccountLocked(locked_message(), retry_after=cool_off_minutes() * 60)
         raise InvalidCredentials()
-    token, _ = Token.objects.get_or_create(user=user)
-    return token
+    device = verify_second_factor(user=user, otp_code=otp_code) if user.is_staff else None
+    with transaction.atomic():
+        token, key = AuthToken.objects.create(user=user)
+        if device is not None:
+            ApiTokenSecondFactor.objects.create(token=token, device=device)
+    return IssuedToken(key=key, user=user, expiry=token.expiry, second_factor=device is not None)
 
 
-def revoke_auth_token(*, user: User) -> None:
-    """Sign the user's API clients out: the token stops working at once."""
-    Token.objects.filter(user=user).delete()
+def revoke_auth_token(*, token: AuthToken) -> None:
+    """Sign one device out: this token stops working at once; the user's other devices stay signed in."""
+    AuthToken.objects.filter(pk=token.pk).delete()
+
+
+def revoke_all_auth_tokens(*, user: User) -> int:
+    """Sign out everywhere: every API token of the user stops working. Returns how many there were."""
+    _, deleted = AuthToken.objects.filter(user=user).delete()
+    return deleted.get(AuthToken._meta.label, 0)

@@ -23,11 +23,11 @@ from .models import (
 from .services import (
     approve_order,
     cancel_order,
-    dispatch_message,
     dispatch_order,
     is_pharmacist,
     mark_order_delivered,
     reject_order,
+    send_messages_again,
 )
 
 
@@ -99,6 +99,11 @@ class OrderAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # orders come from checkout only
 
+    def has_change_permission(self, request, obj=None):
+        """The change permission gates the actions (dispatch, deliver, cancel); one order's page has no
+        editable field, so it is read-only for everyone: no Save button, and a POST is refused."""
+        return obj is None and super().has_change_permission(request)
+
     def has_delete_permission(self, request, obj=None):
         return False  # an order is a legal record; cancel it instead
 
@@ -116,15 +121,15 @@ class OrderAdmin(admin.ModelAdmin):
         url = reverse("admin:orders_prescription_change", args=[order.prescription_id])
         return format_html('<a href="{}">Prescription {}</a>', url, order.prescription_id)
 
-    @admin.action(description="Dispatch selected orders")
+    @admin.action(description="Dispatch selected orders", permissions=["change"])
     def dispatch_selected(self, request, queryset):
         _run_service(self, request, queryset, dispatch_order, "dispatched")
 
-    @admin.action(description="Mark selected orders delivered")
+    @admin.action(description="Mark selected orders delivered", permissions=["change"])
     def mark_delivered_selected(self, request, queryset):
         _run_service(self, request, queryset, mark_order_delivered, "marked delivered")
 
-    @admin.action(description="Cancel selected orders (stock is returned)")
+    @admin.action(description="Cancel selected orders (stock is returned)", permissions=["change"])
     def cancel_selected(self, request, queryset):
         _run_service(self, request, queryset, cancel_order, "cancelled")
 
@@ -281,11 +286,18 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        """As for orders: the permission gates the action; a message's own page is read-only."""
+        return obj is None and super().has_change_permission(request)
+
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Hand pending messages to the workers now")
+    @admin.action(description="Hand pending messages to the workers now", permissions=["change"])
     def send_again(self, request, queryset):
-        pending = queryset.filter(status="pending").values_list("pk", flat=True)
-        handed = sum(dispatch_message(message_id=pk) for pk in pending)
+        try:
+            handed = send_messages_again(actor=request.user, message_ids=list(queryset.values_list("pk", flat=True)))
+        except DomainError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+            return
         self.message_user(request, f"{handed} message(s) handed to the workers.", messages.SUCCESS)

@@ -41,6 +41,9 @@ DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
     account_errors.InvalidLink: status.HTTP_400_BAD_REQUEST,
     account_errors.AccountLocked: status.HTTP_429_TOO_MANY_REQUESTS,
     # EmailNotVerified stays a 422: a business rule (confirm the address first) refused the checkout.
+    account_errors.SecondFactorRequired: status.HTTP_400_BAD_REQUEST,
+    account_errors.InvalidSecondFactor: status.HTTP_400_BAD_REQUEST,
+    account_errors.PermissionRefused: status.HTTP_403_FORBIDDEN,
 }
 
 

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from pharmacy.celery import app as celery_app
 
 from .factories import PackFactory, PharmacistFactory, ProductFactory, UserFactory
+from .otp import verified_token, verify_session
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -61,6 +62,23 @@ def celery_eager():
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(monkeypatch):
+    """The admin (django-otp's OTPAdminSite) admits staff only with a TOTP-verified session. In tests,
+    `client.force_login(staff)` stands for a whole sign-in, second factor included; the tests of the
+    second factor itself sign in through the login form (tests/accounts/test_second_factor.py)."""
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if user.is_staff:
+            verify_session(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()
@@ -90,8 +108,10 @@ def shopper_client(user):
 
 @pytest.fixture
 def pharmacist_client(pharmacist):
+    """Signed in with a token issued for password and TOTP code, as the pharmacist endpoints require."""
     client = APIClient()
-    client.force_authenticate(pharmacist)
+    token, _ = verified_token(pharmacist)
+    client.force_authenticate(pharmacist, token=token)
     return client
 
 

@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 import factory
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from accounts.models import User
@@ -41,6 +41,22 @@ class PharmacistFactory(UserFactory):
     def pharmacists_group(obj, create, extracted, **kwargs):
         if create:
             obj.groups.add(Group.objects.get(name=PHARMACISTS_GROUP))
+
+
+class StaffFactory(UserFactory):
+    """Pharmacy staff who may change orders: dispatch, record deliveries, cancel (issue 9.4). Pass
+    `permissions=[...]` (orders codenames) for another set, e.g. `["view_order"]` for view-only staff."""
+
+    email = factory.Sequence(lambda n: f"staff{n}@example.org")
+    is_staff = True
+
+    @factory.post_generation
+    def permissions(obj, create, extracted, **kwargs):
+        if create:
+            codenames = ["view_order", "change_order"] if extracted is None else extracted
+            obj.user_permissions.add(
+                *Permission.objects.filter(content_type__app_label="orders", codename__in=codenames)
+            )
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

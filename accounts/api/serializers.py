@@ -24,6 +24,12 @@ class RegisterInputSerializer(serializers.Serializer):
 class SignInInputSerializer(serializers.Serializer):
     email = StrictEmailField(max_length=254)
     password = StrictCharField(max_length=128, trim_whitespace=False, write_only=True)
+    otp_code = StrictCharField(
+        max_length=10,
+        required=False,
+        write_only=True,
+        help_text="Staff only: the current code from the authenticator app (TOTP). Required for staff.",
+    )
 
 
 class PasswordResetRequestInputSerializer(serializers.Serializer):
@@ -66,5 +72,18 @@ class MeOutputSerializer(UserOutputSerializer):
 
 
 class AuthTokenOutputSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+    token = serializers.CharField(
+        source="key", help_text="Send it as `Authorization: Token <token>`. Shown once; the server keeps only a hash."
+    )
+    expiry = serializers.DateTimeField(
+        allow_null=True, help_text="When the token stops working unless used; each use moves it forward."
+    )
+    second_factor = serializers.BooleanField(
+        help_text="True when the token was issued with an authenticator code (staff); the pharmacist "
+        "endpoints need such a token."
+    )
     user = UserOutputSerializer()
+
+
+class AuthTokenRevokeAllOutputSerializer(serializers.Serializer):
+    revoked = serializers.IntegerField(min_value=0, help_text="How many tokens (devices) were signed out.")

@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("auth/register/", views.RegisterApi.as_view(), name="auth-register"),
     path("auth/token/", views.AuthTokenApi.as_view(), name="auth-token"),
+    path("auth/token/all/", views.AuthTokenAllApi.as_view(), name="auth-token-all"),
     path("auth/me/", views.MeApi.as_view(), name="auth-me"),
     path("auth/verify-email/", views.EmailVerificationConfirmApi.as_view(), name="auth-verify-email"),
     path("auth/verify-email/resend/", views.EmailVerificationResendApi.as_view(), name="auth-verify-email-resend"),

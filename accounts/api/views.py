@@ -1,6 +1,6 @@
-"""Account API: register, sign in for a token, sign out, who am I, e-mail verification and password
-reset. Thin: validate, call one service, serialize. Errors become problem documents in pharmacy.api.
-Register and password reset answer the same whether or not the address has an account."""
+"""Account API: register, sign in for a token, sign out (one device or all), who am I, e-mail verification
+and password reset. Thin: validate, call one service, serialize. Errors become problem documents in
+pharmacy.api. Register and password reset answer the same whether or not the address has an account."""
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
@@ -8,12 +8,13 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.exceptions import InvalidCredentials
+from accounts.exceptions import InvalidCredentials, InvalidSecondFactor
 from accounts.services import (
     create_auth_token,
     register_user,
     request_password_reset,
     reset_password,
+    revoke_all_auth_tokens,
     revoke_auth_token,
     send_email_verification,
     verify_email,
@@ -24,6 +25,7 @@ from pharmacy.throttling import FailedAttemptThrottle, ScopedThrottle, default_t
 from .serializers import (
     AcceptedOutputSerializer,
     AuthTokenOutputSerializer,
+    AuthTokenRevokeAllOutputSerializer,
     LinkInputSerializer,
     MeOutputSerializer,
     PasswordResetConfirmInputSerializer,
@@ -73,7 +75,7 @@ class RegisterApi(APIView):
 
 
 class AuthTokenApi(APIView):
-    """POST signs in (a token for e-mail and password); DELETE signs the caller's API clients out."""
+    """POST signs in (a new token for this device); DELETE signs this device out (its token only)."""
 
     throttle_scope = "sign_in"
 
@@ -87,10 +89,12 @@ class AuthTokenApi(APIView):
     @extend_schema(
         operation_id="auth_token_create",
         summary="Sign in: exchange e-mail and password for an API token",
-        description="Wrong credentials are a 400 with code `invalid_credentials`. Failed attempts are "
-        "limited per client (scope `sign_in`); over the limit, a 429 with Retry-After. After "
-        "AXES_FAILURE_LIMIT failures for one account, or from one address, signing in is locked for the "
-        "cool-off: a 429 with code `account_locked`.",
+        description="Each sign-in makes a new token for the device that asked; it expires after "
+        "API_TOKEN_TTL_DAYS without use. Wrong credentials are a 400 with code `invalid_credentials`. "
+        "Staff must also send `otp_code` from their authenticator app (a 400 `otp_required` or "
+        "`otp_invalid` otherwise). Failed attempts are limited per client (scope `sign_in`); over the "
+        "limit, a 429 with Retry-After. After AXES_FAILURE_LIMIT failures for one account, or from one "
+        "address, signing in is locked for the cool-off: a 429 with code `account_locked`.",
         request=SignInInputSerializer,
         responses={200: AuthTokenOutputSerializer, **problem_responses(400, 401, 403, 415)},
         examples=[
@@ -106,20 +110,36 @@ class AuthTokenApi(APIView):
         data.is_valid(raise_exception=True)
         try:
             token = create_auth_token(request=request, **data.validated_data)
-        except InvalidCredentials:
+        except (InvalidCredentials, InvalidSecondFactor):
             FailedAttemptThrottle().record_failure(request, self)
             raise
-        return Response(AuthTokenOutputSerializer({"token": token.key, "user": token.user}).data)
+        return Response(AuthTokenOutputSerializer(token).data)
 
     @extend_schema(
         operation_id="auth_token_destroy",
-        summary="Sign out: revoke the caller's API token",
+        summary="Sign out this device: revoke the token sent with this request",
+        description="The user's other devices stay signed in; see `auth_token_all_destroy` to sign out everywhere.",
         request=None,
         responses={204: None, **problem_responses(401, 403)},
     )
     def delete(self, request):
-        revoke_auth_token(user=request.user)
+        if request.auth is not None:  # a session client has no token to revoke
+            revoke_auth_token(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AuthTokenAllApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="auth_token_all_destroy",
+        summary="Sign out everywhere: revoke every API token of the signed-in user",
+        request=None,
+        responses={200: AuthTokenRevokeAllOutputSerializer, **problem_responses(401, 403)},
+    )
+    def delete(self, request):
+        revoked = revoke_all_auth_tokens(user=request.user)
+        return Response(AuthTokenRevokeAllOutputSerializer({"revoked": revoked}).data)
 
 
 class MeApi(APIView):

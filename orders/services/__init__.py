@@ -29,6 +29,7 @@ from .prescriptions import (
     reject_prescription,
     submit_prescription,
 )
+from .staff import ensure_may_change_orders, may_change_orders, send_messages_again
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
@@ -42,14 +43,17 @@ __all__ = [
     "deliver_outbox_message",
     "dispatch_message",
     "dispatch_order",
+    "ensure_may_change_orders",
     "ensure_pharmacist",
     "is_pharmacist",
     "mark_order_delivered",
+    "may_change_orders",
     "place_order",
     "record_account_message",
     "record_message",
     "redispatch_pending_messages",
     "reject_order",
     "reject_prescription",
+    "send_messages_again",
     "submit_prescription",
 ]

@@ -24,7 +24,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "pharmacy.apps.PharmacyAdminConfig",  # the admin site needs a second factor (django-otp)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -33,7 +33,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -53,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -185,7 +188,7 @@ SESSION_COOKIE_HTTPONLY = True
 # --- REST API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -287,3 +290,15 @@ AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "new_password
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
 # The site's address as shoppers reach it, for the links in e-mails (sent by a worker, with no request).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# --- API tokens and staff second factor (django-rest-knox, django-otp) ------------------------------
+# Tokens are stored as SHA-512 digests, one per sign-in (device); each use slides the expiry forward.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+KNOX_TOKEN_MODEL = "knox.AuthToken"
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTO_REFRESH": True,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# The TOTP issuer shown in authenticator apps; the admin never shows a device's key after creation.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Pharmacy")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

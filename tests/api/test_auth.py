@@ -3,7 +3,7 @@
 import pytest
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.api.views import SIGN_UP_ACCEPTED
@@ -46,7 +46,7 @@ def test_register_creates_an_unverified_account_and_sends_the_confirmation_link(
     assert list(OutboxMessage.objects.values_list("user", "order", "kind", "recipient")) == [
         (user.pk, None, MessageKind.EMAIL_VERIFICATION, "ada@example.org")
     ]
-    assert not Token.objects.exists()  # signing in is a separate step
+    assert not AuthToken.objects.exists()  # signing in is a separate step
 
 
 def test_register_answers_the_same_when_the_email_already_has_an_account(api_client):
@@ -105,13 +105,17 @@ def test_sign_in_returns_a_token_that_authenticates_the_client(api_client, user)
     response = api_client.post(TOKEN_URL, {"email": user.email.upper(), "password": PASSWORD}, format="json")
 
     assert response.status_code == 200
-    token = Token.objects.get(user=user)
-    assert response.json() == {
-        "token": token.key,
+    token = AuthToken.objects.get(user=user)
+    body = response.json()
+    assert body == {
+        "token": body["token"],
+        "expiry": body["expiry"],
+        "second_factor": False,
         "user": {"id": user.pk, "email": user.email, "full_name": user.full_name},
     }
+    assert token.expiry is not None
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
     me = client.get(ME_URL)
     assert me.status_code == 200
     assert me.json() == {
@@ -137,7 +141,7 @@ def test_sign_in_with_wrong_credentials_is_a_400_that_does_not_say_which(api_cli
 
     body = assert_problem(response, 400, code="invalid_credentials")
     assert body["detail"] == "The e-mail address or password is not right."
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_sign_in_refuses_an_inactive_account(api_client):
@@ -153,12 +157,12 @@ def test_me_says_whether_the_user_is_a_pharmacist(pharmacist_client, pharmacist)
 
 
 def test_sign_out_revokes_the_token(api_client, user):
-    token = Token.objects.create(user=user)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = AuthToken.objects.create(user=user)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
 
     assert api_client.delete(TOKEN_URL).status_code == 204
 
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
     response = api_client.get(ME_URL)
     assert_problem(response, 401, code="authentication_failed")
     assert response["WWW-Authenticate"] == "Token"

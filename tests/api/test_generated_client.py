@@ -18,6 +18,7 @@ from django.utils import timezone
 from catalog.models import LeafletRevision
 from tests.factories import PASSWORD, PharmacistFactory
 from tests.orders.helpers import MINIMAL_PDF
+from tests.otp import TEST_TOTP_KEY_HEX, code_for, device_for
 
 from .helpers import SHIPPING, baclofen_packs
 
@@ -129,12 +130,17 @@ def test_a_generated_client_shops_checks_out_with_a_prescription_and_a_pharmacis
     order = generated("api.orders.orders_retrieve").sync(client=shopper, number=number)
     assert order.status == models.OrderStatusEnum.AWAITING_PRESCRIPTION_REVIEW
 
-    # A pharmacist finds it in the queue, reads the prescription and approves it.
-    staff_token = (
-        generated("api.auth.auth_token_create")
-        .sync(client=anonymous, body=models.SignInInputRequest(email=pharmacist.email, password=PASSWORD))
-        .token
+    # A pharmacist signs in with password and authenticator code, finds the order in the queue, reads
+    # the prescription and approves it.
+    device_for(pharmacist)
+    staff_sign_in = generated("api.auth.auth_token_create").sync(
+        client=anonymous,
+        body=models.SignInInputRequest(
+            email=pharmacist.email, password=PASSWORD, otp_code=code_for(TEST_TOTP_KEY_HEX)
+        ),
     )
+    assert staff_sign_in.second_factor is True
+    staff_token = staff_sign_in.token
     reviewer = client_module.AuthenticatedClient(base_url=live_server.url, token=staff_token, prefix="Token")
     queue = generated("api.pharmacist.pharmacist_orders_list").sync(client=reviewer)
     assert [queued.number for queued in queue.results] == [number]

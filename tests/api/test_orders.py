@@ -2,9 +2,9 @@
 
 import pytest
 
-from accounts.models import User
 from orders.models import Order, OrderStatus
 from orders.services import approve_order, dispatch_order, place_order
+from tests.factories import StaffFactory
 from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 
 from .helpers import assert_problem
@@ -177,7 +177,7 @@ def test_an_order_no_longer_cancellable_is_a_409(shopper_client, user, gsl_pack)
     order = place_order(
         user=user, cart=cart_with(user, (gsl_pack, 1)), details=details(), idempotency_key="k"
     )
-    dispatch_order(order=order, actor=User.objects.create_user(email="staff@example.org", is_staff=True))
+    dispatch_order(order=order, actor=StaffFactory())
 
     response = shopper_client.post(f"{ORDERS_URL}{order.number}/cancel/")
 

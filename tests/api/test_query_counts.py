@@ -52,8 +52,8 @@ def test_review_queue_queries_do_not_grow_with_the_page(
 ):
     place_orders(user, 5, with_prescription=True)
 
-    # +1: is_pharmacist's group check for the permission
-    with django_assert_num_queries(REVIEW_QUEUE_QUERIES + 1):
+    # +2: the permission's checks, is_pharmacist's group and the token's second factor
+    with django_assert_num_queries(REVIEW_QUEUE_QUERIES + 2):
         response = pharmacist_client.get("/api/v1/pharmacist/orders/", {"page_size": page_size})
 
     assert len(response.json()["results"]) == page_size

@@ -6,11 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.models import Order, OrderStatus
-from orders.services import place_order
-from tests.factories import UserFactory
+from orders.exceptions import NotAllowed
+from orders.models import Order, OrderStatus, OutboxMessage
+from orders.services import approve_order, cancel_order, dispatch_order, mark_order_delivered, place_order
+from tests.factories import StaffFactory, UserFactory
 
-from .helpers import cart_with, details, image_bytes, uploaded_prescription
+from .helpers import cart_with, details, dispensing_record, image_bytes, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +159,120 @@ def test_order_admin_pages_load(client, awaiting_order):
     ]:
         assert client.get(reverse(name, args=args)).status_code == 200, name
     assert Order.objects.count() == 1
+
+
+# --- Permissions (issue 9.4): the change permission, not is_staff, lets staff act on orders ----------
+
+@pytest.fixture
+def approved_order(awaiting_order, pharmacist, pom_pack):
+    return approve_order(order=awaiting_order, pharmacist=pharmacist, record=dispensing_record((pom_pack, 168)))
+
+
+def run_action(client, action: str, order, model: str = "order"):
+    return client.post(
+        reverse(f"admin:orders_{model}_changelist"), {"action": action, "_selected_action": [order.pk]}, follow=True
+    )
+
+
+@pytest.mark.parametrize("action", ["dispatch_selected", "mark_delivered_selected", "cancel_selected"])
+def test_a_view_only_staff_user_cannot_run_the_order_actions(client, approved_order, action):
+    client.force_login(StaffFactory(permissions=["view_order"]))
+
+    changelist = client.get(reverse("admin:orders_order_changelist"))
+    response = run_action(client, action, approved_order)
+
+    assert changelist.status_code == 200
+    assert action not in changelist.content.decode()  # not offered
+    assert response.status_code == 200  # and ignored when posted anyway
+    approved_order.refresh_from_db()
+    assert approved_order.status == OrderStatus.APPROVED
+
+
+def test_staff_with_the_change_permission_dispatch_from_the_admin(client, approved_order):
+    client.force_login(StaffFactory())
+
+    run_action(client, "dispatch_selected", approved_order)
+
+    approved_order.refresh_from_db()
+    assert approved_order.status == OrderStatus.DISPATCHED
+
+
+@pytest.mark.parametrize(
+    "service", [dispatch_order, mark_order_delivered, cancel_order], ids=["dispatch", "deliver", "cancel"]
+)
+def test_the_services_refuse_a_view_only_staff_user(approved_order, service):
+    viewer = StaffFactory(permissions=["view_order"])
+
+    with pytest.raises(NotAllowed, match="permission to change orders"):
+        service(order=approved_order, actor=viewer)
+
+    approved_order.refresh_from_db()
+    assert approved_order.status == OrderStatus.APPROVED
+    assert approved_order.events.count() == 2  # placed, approved: nothing recorded
+
+
+def test_a_view_only_staff_user_cannot_dispatch(approved_order):
+    with pytest.raises(NotAllowed):
+        dispatch_order(order=approved_order, actor=StaffFactory(permissions=["view_order"]))
+    approved_order.refresh_from_db()
+    assert approved_order.status == OrderStatus.APPROVED
+
+
+def test_the_change_permission_without_staff_status_is_not_enough(approved_order):
+    not_staff = StaffFactory(is_staff=False)
+
+    with pytest.raises(NotAllowed):
+        dispatch_order(order=approved_order, actor=not_staff)
+
+
+def test_the_order_page_is_read_only_even_for_a_superuser(client, awaiting_order):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:orders_order_change", args=[awaiting_order.pk])
+    before = Order.objects.values().get(pk=awaiting_order.pk)
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {"email": "changed@example.org", "full_name": "Changed"})
+
+    assert 'name="_save"' not in page and 'name="_continue"' not in page
+    assert response.status_code == 403
+    assert Order.objects.values().get(pk=awaiting_order.pk) == before  # no write of the whole row
+
+
+def test_the_outbox_message_page_is_read_only(client, awaiting_order):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    message = OutboxMessage.objects.get(order=awaiting_order)
+    url = reverse("admin:orders_outboxmessage_change", args=[message.pk])
+    before = OutboxMessage.objects.values().get(pk=message.pk)
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {"recipient": "attacker@example.org", "status": "pending"})
+
+    assert 'name="_save"' not in page
+    assert response.status_code == 403
+    assert OutboxMessage.objects.values().get(pk=message.pk) == before
+
+
+def test_send_again_needs_the_change_permission_on_outbox_messages(client, awaiting_order, monkeypatch):
+    handed = []
+    monkeypatch.setattr("orders.services.notifications.dispatch_message",
+                        lambda *, message_id: handed.append(message_id) or True)
+    message = OutboxMessage.objects.get(order=awaiting_order)
+    client.force_login(StaffFactory(permissions=["view_order", "view_outboxmessage"]))
+
+    refused = run_action(client, "send_again", message, model="outboxmessage")
+
+    assert "handed to the workers" not in refused.content.decode()
+    assert handed == []
+    client.force_login(StaffFactory(permissions=["view_outboxmessage", "change_outboxmessage"]))
+    accepted = run_action(client, "send_again", message, model="outboxmessage")
+    assert "1 message(s) handed to the workers." in accepted.content.decode()
+    assert handed == [message.pk]
+
+
+def test_send_messages_again_refuses_staff_without_the_change_permission(awaiting_order):
+    from orders.services import send_messages_again
+
+    message = OutboxMessage.objects.get(order=awaiting_order)
+
+    with pytest.raises(NotAllowed, match="permission to change outbox messages"):
+        send_messages_again(actor=StaffFactory(permissions=["view_outboxmessage"]), message_ids=[message.pk])

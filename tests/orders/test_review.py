@@ -22,7 +22,7 @@ from orders.services import (
     place_order,
     reject_order,
 )
-from tests.factories import PackFactory, ProductFactory, UserFactory
+from tests.factories import PackFactory, ProductFactory, StaffFactory, UserFactory
 
 from .helpers import cart_with, details, dispensing_record, uploaded_prescription
 
@@ -154,7 +154,7 @@ def test_database_refuses_release_of_prescription_order_without_pharmacist(await
 
 
 def test_full_pipeline_after_approval(awaiting_order, pharmacist, pom_pack):
-    staff = UserFactory(is_staff=True)
+    staff = StaffFactory()
     approve_order(order=awaiting_order, pharmacist=pharmacist, record=dispensing_record((pom_pack, 168)))
     dispatch_order(order=awaiting_order, actor=staff)
     order = mark_order_delivered(order=awaiting_order, actor=staff)
@@ -189,7 +189,7 @@ def test_shopper_cannot_dispatch(awaiting_order):
 
 def test_dispatched_order_cannot_be_cancelled(user, gsl_pack):
     order = place_order(user=user, cart=cart_with(user, (gsl_pack, 1)), details=details(), idempotency_key="g")
-    dispatch_order(order=order, actor=UserFactory(is_staff=True))
+    dispatch_order(order=order, actor=StaffFactory())
     with pytest.raises(InvalidOrderTransition, match="can no longer be cancelled"):
         cancel_order(order=order, actor=user)
 

@@ -15,10 +15,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.second_factor import enrol_totp_device
 from catalog import demo_data
 from catalog.demo_loader import load_demo_catalog
 from orders.models import PHARMACISTS_GROUP
+
+# The demo staff logins' authenticator secret: published in the README, so demo-only, like the passwords.
+# Base32 (what an authenticator app takes): OBUGC4TNMFRXSLLEMVWW6LJSMZQSCIJB
+DEMO_TOTP_KEY_HEX = "706861726d6163792d64656d6f2d326661212121"
+DEMO_TOTP_SECRET = "OBUGC4TNMFRXSLLEMVWW6LJSMZQSCIJB"
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,7 @@ class Command(BaseCommand):
             if password is None:
                 password = "(kept: it is not the one given here; --reset-passwords sets it)"
             lines.append(f"  {login.role:<11} {login.email:<28} password: {password}")
+        lines.append(f"Staff also enter a code from an authenticator app set up with the secret {DEMO_TOTP_SECRET}.")
         lines.append(
             f"Staff sign in to the admin at {reverse('admin:index')}, and everyone to the shop at "
             f"{reverse('accounts:login')}."
@@ -122,4 +130,6 @@ def ensure_demo_login(login: DemoLogin, *, password: str, reset: bool) -> str | 
     user.save()
     if login.is_pharmacist:
         user.groups.add(Group.objects.get(name=PHARMACISTS_GROUP))
+    if login.is_staff and not TOTPDevice.objects.devices_for_user(user, confirmed=None).exists():
+        enrol_totp_device(user=user, key_hex=DEMO_TOTP_KEY_HEX, name="Demo authenticator")
     return shown

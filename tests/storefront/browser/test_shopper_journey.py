@@ -10,8 +10,10 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from orders.models import Order, OrderStatus
+from pharmacy.management.commands.load_demo_catalog import DEMO_TOTP_KEY_HEX
 from tests.factories import PASSWORD, UserFactory
 from tests.orders.helpers import MINIMAL_PDF
+from tests.otp import code_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -104,13 +106,17 @@ def test_guest_buys_baclofen_with_a_prescription_and_a_pharmacist_approves_it(
     [(filename, _, kind)] = email.attachments
     assert kind == "application/pdf" and filename.startswith("leaflet-baclofen-tablets-rev")
 
-    # A pharmacist signs in to the admin and approves the order from the review queue.
+    # A pharmacist signs in to the admin, with the code their authenticator app shows for the demo secret
+    # (README), and approves the order from the review queue.
     pharmacist_page = browser.new_page()
     pharmacist_page.goto(live_server.url + "/admin/")
     pharmacist_page.get_by_label("Email address").or_(pharmacist_page.get_by_label("E-mail address")).fill(
         "pharmacist@pharmacy.invalid")
     pharmacist_page.get_by_label("Password").fill("demo-pharmacist-password")
+    pharmacist_page.get_by_label("OTP Token").fill(code_for(DEMO_TOTP_KEY_HEX))
     pharmacist_page.get_by_role("button", name="Log in").click()
+    expect(pharmacist_page.get_by_role("link", name="Log out").or_(
+        pharmacist_page.get_by_role("button", name="Log out"))).to_be_visible()
     pharmacist_page.goto(live_server.url + reverse("admin:orders_orderawaitingreview_changelist"))
     queue_row = pharmacist_page.get_by_role("row", name=re.compile(order.number))
     queue_row.get_by_role("link", name="Review").click()
