@@ -12,5 +12,6 @@ def prescription_for_update(*, prescription_id: int) -> Prescription:
     return Prescription.objects.select_for_update().get(pk=prescription_id)
 
 
-def outbox_message_for_update(*, message_id: int) -> OutboxMessage | None:
-    return OutboxMessage.objects.select_for_update().select_related("order").filter(pk=message_id).first()
+def outbox_message_for_update(*, message_id: int, skip_locked: bool = False) -> OutboxMessage | None:
+    """The message, locked; with `skip_locked`, None when another transaction holds it (a duplicate steps aside)."""
+    return OutboxMessage.objects.select_for_update(skip_locked=skip_locked).filter(pk=message_id).first()

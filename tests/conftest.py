@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from pharmacy.celery import app as celery_app
 
 from .factories import PackFactory, PharmacistFactory, ProductFactory, UserFactory
+from .server_fixtures import postgres_cluster, private_redis, smtp_sink  # noqa: F401  (real test servers)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
