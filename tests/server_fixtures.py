@@ -3,6 +3,8 @@ under CI=true (see `require`); each is stopped at the end of its scope."""
 
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +12,7 @@ from .servers import PostgresCluster, RedisServer, SMTPSink, postgres_bin_dir
 
 
 @pytest.fixture(scope="session")
-def postgres_cluster(tmp_path_factory):
+def postgres_cluster():
     """A throwaway PostgreSQL cluster for the whole run (never the shared server): tests may stop and
     start it (`.stop()`, `.start()`), and must leave it running."""
     from .conftest import require
@@ -19,12 +21,17 @@ def postgres_cluster(tmp_path_factory):
     require(bin_dir is not None, "needs PostgreSQL server binaries (initdb, pg_ctl): apt-get install postgresql")
     if os.geteuid() == 0:
         require(shutil.which("runuser") is not None, "needs runuser to run initdb as the postgres user")
-    cluster = PostgresCluster(tmp_path_factory.mktemp("pg"), bin_dir)
-    cluster.init()
-    cluster.start()
-    yield cluster
-    if cluster.is_running():
-        cluster.stop(mode="immediate")
+    # Not under pytest's tmp_path: that is private to root, and the server runs as `postgres`.
+    base_dir = Path(tempfile.mkdtemp(prefix="pharmacy-test-pg-"))
+    cluster = PostgresCluster(base_dir, bin_dir)
+    try:
+        cluster.init()
+        cluster.start()
+        yield cluster
+    finally:
+        if cluster.is_running():
+            cluster.stop(mode="immediate")
+        shutil.rmtree(base_dir, ignore_errors=True)
 
 
 @pytest.fixture

@@ -85,7 +85,10 @@ class PostgresCluster:
         command = [str(self.bin_dir / args[0]), *args[1:]]
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
-        return subprocess.run(command, check=True, capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        if result.returncode != 0:
+            raise RuntimeError(f"{args[0]} failed ({result.returncode}): {result.stderr[-2000:]}")
+        return result
 
     def init(self) -> None:
         self.socket_dir.mkdir(parents=True, exist_ok=True)

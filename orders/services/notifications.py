@@ -41,7 +41,9 @@ def record_message(*, order: Order, kind: str) -> OutboxMessage:
         order=order, kind=kind, defaults={"recipient": order.email, "next_attempt_at": _dispatch_lease_end()}
     )
     if created:
-        transaction.on_commit(partial(dispatch_message, message_id=message.pk))
+        # Robust: the change has committed; a failed hand-over (even the database going away) must not
+        # turn it into an error. The message stays due, and re-dispatch hands it over later.
+        transaction.on_commit(partial(dispatch_message, message_id=message.pk), robust=True)
     return message
 
 
