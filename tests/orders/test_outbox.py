@@ -225,3 +225,38 @@ def test_redispatch_takes_the_soonest_due_first_and_never_failed_messages(
 
     assert list_due_message_ids(now=now + timedelta(minutes=10), limit=1) == [waiting.pk]
     assert list_due_message_ids(now=now + timedelta(minutes=10)) == [waiting.pk, retried.pk]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_duplicate_task_steps_aside_at_once_while_the_row_is_locked(user, gsl_pack):
+    import threading
+
+    from django.db import connections, transaction
+
+    order = place_order(user=user, cart=cart_with(user, (gsl_pack, 1)), details=details(), idempotency_key="k")
+    message = OutboxMessage.objects.get(order=order)
+    OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxStatus.PENDING, sent_at=None, attempts=0)
+    mail.outbox.clear()
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_lock():
+        try:
+            with transaction.atomic():
+                list(OutboxMessage.objects.select_for_update().filter(pk=message.pk))
+                locked.set()
+                release.wait(timeout=10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    try:
+        assert locked.wait(timeout=10)
+        assert deliver_outbox_message(message_id=message.pk) is False  # skip_locked: no wait, no send
+    finally:
+        release.set()
+        holder.join(timeout=10)
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (OutboxStatus.PENDING, 0)
+    assert mail.outbox == []
