@@ -260,3 +260,16 @@ def test_a_duplicate_task_steps_aside_at_once_while_the_row_is_locked(user, gsl_
     message.refresh_from_db()
     assert (message.status, message.attempts) == (OutboxStatus.PENDING, 0)
     assert mail.outbox == []
+
+
+def test_a_failed_message_shows_its_error_in_the_admin(admin_client, user, gsl_pack,
+                                                      django_capture_on_commit_callbacks):
+    message = _placed_message(user, gsl_pack, django_capture_on_commit_callbacks)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxStatus.FAILED, attempts=12, last_error="TemplateSyntaxError: Invalid block tag 'endfor'"
+    )
+
+    page = admin_client.get(f"/admin/orders/outboxmessage/{message.pk}/change/")
+
+    assert page.status_code == 200
+    assert "TemplateSyntaxError: Invalid block tag" in page.content.decode()
