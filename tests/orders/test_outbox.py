@@ -273,3 +273,51 @@ def test_a_failed_message_shows_its_error_in_the_admin(admin_client, user, gsl_p
 
     assert page.status_code == 200
     assert "TemplateSyntaxError: Invalid block tag" in page.content.decode()
+
+
+class LockProbingBackend(LocmemBackend):
+    """While "talking to the mail server", checks from another connection whether the row is locked."""
+
+    message_pk = None
+    row_was_free = None
+
+    def send_messages(self, messages):
+        import threading
+
+        from django.db import DatabaseError, connections, transaction
+
+        def probe():
+            try:
+                with transaction.atomic():
+                    list(OutboxMessage.objects.select_for_update(nowait=True).filter(pk=LockProbingBackend.message_pk))
+                LockProbingBackend.row_was_free = True
+            except DatabaseError:
+                LockProbingBackend.row_was_free = False
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=probe)
+        thread.start()
+        thread.join(timeout=10)
+        return super().send_messages(messages)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_no_row_lock_is_held_while_the_mail_server_is_talked_to(user, gsl_pack, settings):
+    settings.EMAIL_BACKEND = "tests.orders.test_outbox.LockProbingBackend"
+    order = place_order(user=user, cart=cart_with(user, (gsl_pack, 1)), details=details(), idempotency_key="k")
+    message = OutboxMessage.objects.get(order=order)
+    OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxStatus.PENDING, sent_at=None, attempts=0)
+    LockProbingBackend.message_pk, LockProbingBackend.row_was_free = message.pk, None
+
+    assert deliver_outbox_message(message_id=message.pk) is True
+
+    assert LockProbingBackend.row_was_free is True
+
+
+def test_the_delivery_task_has_a_time_limit_and_smtp_a_timeout(settings):
+    assert deliver_outbox_message_task.soft_time_limit == settings.OUTBOX_TASK_TIME_LIMIT_SECONDS
+    assert deliver_outbox_message_task.time_limit > deliver_outbox_message_task.soft_time_limit
+    assert settings.OUTBOX_SENDING_LEASE_SECONDS > deliver_outbox_message_task.time_limit
+    assert settings.EMAIL_TIMEOUT and settings.EMAIL_TIMEOUT < settings.OUTBOX_TASK_TIME_LIMIT_SECONDS
