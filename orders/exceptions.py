@@ -77,4 +77,5 @@ class OrderNotFound(DomainError):
 
 
 class EmailDeliveryFailed(Exception):
-    """The mail server refused or could not be reached; the task retries. Not a DomainError: no client sees it."""
+    """One attempt to send an outbox message failed; re-dispatch tries again when due.
+    Not a DomainError: no client sees it."""

@@ -12,7 +12,8 @@ def prescription_for_update(*, prescription_id: int) -> Prescription:
     return Prescription.objects.select_for_update().get(pk=prescription_id)
 
 
-def outbox_message_for_update(*, message_id: int) -> OutboxMessage | None:
-    # of=("self",): the order and user are optional (outer joins), and only the message is locked.
-    messages = OutboxMessage.objects.select_for_update(of=("self",)).select_related("order", "user")
-    return messages.filter(pk=message_id).first()
+def outbox_message_for_update(*, message_id: int, skip_locked: bool = False) -> OutboxMessage | None:
+    """The message, locked; with `skip_locked`, None when another transaction holds it (a duplicate steps aside).
+    of=("self",): the order and user are optional (outer joins), and only the message is locked."""
+    messages = OutboxMessage.objects.select_for_update(of=("self",), skip_locked=skip_locked)
+    return messages.select_related("order", "user").filter(pk=message_id).first()

@@ -267,11 +267,18 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_dispatched_at = models.DateTimeField(null=True, blank=True)
+    # Beat's re-dispatch owns retries: it hands over pending messages whose next attempt is due.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set while a worker sends, outside any row lock; a duplicate task steps aside until it passes.
+    sending_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="outbox_status_created"),
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_status_next_attempt"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["order", "kind"], condition=Q(order__isnull=False), name="outbox_one_message_per_order_and_kind"

@@ -1,17 +1,28 @@
-"""Tasks take ids, load rows and call one service. Both are safe to run twice."""
+"""Tasks take ids, load rows and call one service. Both are safe to run twice.
+
+The delivery task does not retry itself: beat's re-dispatch owns the retry schedule (see
+orders.services.notifications), so one failed attempt never starts a second chain of retries.
+"""
+
+import logging
 
 from celery import shared_task
+from django.conf import settings
 
 from .exceptions import EmailDeliveryFailed
 from .services import deliver_outbox_message, redispatch_pending_messages
 
+logger = logging.getLogger(__name__)
 
-@shared_task(
-    bind=True, autoretry_for=(EmailDeliveryFailed,), retry_backoff=5, retry_backoff_max=600, retry_jitter=True,
-    max_retries=8,
-)
-def deliver_outbox_message_task(self, message_id: int) -> bool:
-    return deliver_outbox_message(message_id=message_id)
+
+@shared_task(soft_time_limit=settings.OUTBOX_TASK_TIME_LIMIT_SECONDS,
+             time_limit=settings.OUTBOX_TASK_TIME_LIMIT_SECONDS + 5)
+def deliver_outbox_message_task(message_id: int) -> bool:
+    try:
+        return deliver_outbox_message(message_id=message_id)
+    except EmailDeliveryFailed as failure:
+        logger.warning("%s; re-dispatch will try again when it is due", failure)
+        return False
 
 
 @shared_task

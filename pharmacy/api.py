@@ -8,6 +8,7 @@ Domain errors map to HTTP here and only here.
 import logging
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import pagination, parsers, status
@@ -96,7 +97,29 @@ def _problem_response(body: dict, headers: dict | None = None) -> Response:
     return response
 
 
+DATABASE_RETRY_AFTER_SECONDS = 5
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def database_unavailable_problem() -> dict:
+    return problem(
+        status_code=503, code="service_unavailable", title=_title(503),
+        detail="The service is briefly unavailable. Nothing was changed; please try again shortly.",
+    )
+
+
+def database_unavailable_response(request) -> JsonResponse:
+    """The database is unreachable (restarting, failing over): a clean 503 with Retry-After, not a 500.
+    Every write is one transaction, so a request that failed this way changed nothing."""
+    response = JsonResponse(database_unavailable_problem(), status=503, content_type=PROBLEM_CONTENT_TYPE)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, DATABASE_ERRORS):
+        return _problem_response(database_unavailable_problem(),
+                                 headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
     if isinstance(exc, DomainError):
         status_code = domain_error_status(exc)
         errors = [{"field": exc.field, "code": exc.code, "message": exc.message, **_jsonable(exc.extra)}]

@@ -8,8 +8,15 @@ the path, where no resource can exist (404, like any unknown address), and the q
 from urllib.parse import unquote_plus
 
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import render
 
-from .api import PROBLEM_CONTENT_TYPE, problem
+from .api import (
+    DATABASE_ERRORS,
+    DATABASE_RETRY_AFTER_SECONDS,
+    PROBLEM_CONTENT_TYPE,
+    database_unavailable_response,
+    problem,
+)
 from .views import not_found
 
 
@@ -51,3 +58,28 @@ class StorefrontContentSecurityPolicyMiddleware:
         if not request.path.startswith(NOT_STOREFRONT_PREFIXES):
             response.headers.setdefault("Content-Security-Policy", STOREFRONT_CONTENT_SECURITY_POLICY)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that loses the database (a restart, a failover) answers 503 with Retry-After, not 500:
+    a problem document under /api/, a short page elsewhere. Each write is one transaction, so nothing
+    was half-written; the connection is re-checked on the next request (CONN_HEALTH_CHECKS)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            return database_unavailable(request)
+        return None
+
+
+def database_unavailable(request):
+    if request.path.startswith("/api/"):
+        return database_unavailable_response(request)
+    response = render(request, "503.html", status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response

@@ -1,3 +1,5 @@
+import sys
+
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -19,6 +21,10 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    from .middleware import DATABASE_ERRORS, database_unavailable
+
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):  # raised outside a view (a middleware, the session)
+        return database_unavailable(request)
     if request.path.startswith("/api/"):
         return api_server_error(request)
     return render(request, "500.html", status=500)

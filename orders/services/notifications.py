@@ -1,17 +1,27 @@
 """The outbox: a message is written in the same transaction as the change it reports, handed to
-Celery only after commit, and marked sent exactly once under a row lock.
+Celery only after commit, and sent at least once.
 
-If the broker is down at commit time the order still succeeds: the message stays pending and
-`redispatch_pending_messages` (a periodic task) hands it over again once the broker is back.
+One owner schedules retries: the periodic re-dispatch (`redispatch_pending_messages`, run by beat).
+The delivery task never retries itself. Each failed attempt moves the message's `next_attempt_at`
+forward on an exponential schedule (settings OUTBOX_RETRY_*), and after OUTBOX_MAX_ATTEMPTS it is
+FAILED, with its error in the admin. Re-dispatch takes the messages whose attempt is due, oldest due
+first, so a message that keeps failing goes to the back and cannot starve the others.
+
+No row lock is held while talking to the mail server: a worker claims the message in a short
+transaction (`sending_until`, a lease longer than the task's time limit), sends, and records the
+outcome in a second short transaction. A duplicate task steps aside while the claim holds. A worker
+that dies mid-send leaves the claim to expire; re-dispatch then hands the message over again, and
+the resend carries the same Message-ID (`outbox_message_id`). Delivery is therefore at least once;
+a duplicate shares its Message-ID.
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
-from smtplib import SMTPException
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import KombuError, OperationalError
 
@@ -22,14 +32,18 @@ from ..models import Order, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 12
+REDISPATCH_BATCH = 500
 
 
 def record_message(*, order: Order, kind: str) -> OutboxMessage:
     """Inside the caller's transaction: write the message, and queue it once the change commits."""
-    message, created = OutboxMessage.objects.get_or_create(order=order, kind=kind, defaults={"recipient": order.email})
+    message, created = OutboxMessage.objects.get_or_create(
+        order=order, kind=kind, defaults={"recipient": order.email, "next_attempt_at": _dispatch_lease_end()}
+    )
     if created:
-        transaction.on_commit(partial(dispatch_message, message_id=message.pk))
+        # Robust: the change has committed; a failed hand-over (even the database going away) must not
+        # turn it into an error. The message stays due, and re-dispatch hands it over later.
+        transaction.on_commit(partial(dispatch_message, message_id=message.pk), robust=True)
     return message
 
 
@@ -41,56 +55,110 @@ def record_account_message(*, user, kind: str) -> OutboxMessage:
     return message
 
 
+def outbox_message_id(*, message: OutboxMessage) -> str:
+    """A Message-ID that is the same for every send of this row, so duplicates can be recognised."""
+    domain = settings.OUTBOX_MESSAGE_ID_DOMAIN
+    return f"<outbox-{message.pk}.{message.kind}@{domain}>"
+
+
+def retry_delay(*, attempts: int) -> timedelta:
+    """The wait after the `attempts`-th failed attempt: base × 2^(attempts−1), capped."""
+    base = settings.OUTBOX_RETRY_BACKOFF_SECONDS
+    seconds = min(base * 2 ** max(attempts - 1, 0), settings.OUTBOX_RETRY_BACKOFF_MAX_SECONDS)
+    return timedelta(seconds=seconds)
+
+
+def _dispatch_lease_end(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) + timedelta(seconds=settings.OUTBOX_DISPATCH_LEASE_SECONDS)
+
+
 def dispatch_message(*, message_id: int) -> bool:
-    """Hand a message to Celery. Never raises for a broker outage: the outbox row is the record."""
+    """Hand a message to Celery. Never raises for a broker outage: the outbox row is the record.
+
+    Handing over pushes the next re-dispatch back by OUTBOX_DISPATCH_LEASE_SECONDS (time for a worker
+    to pick it up); if the broker refuses, the message is due again at once.
+    """
     from ..tasks import deliver_outbox_message_task  # tasks import services; resolve at call time
 
-    OutboxMessage.objects.filter(pk=message_id).update(last_dispatched_at=timezone.now())
+    now = timezone.now()
+    OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.PENDING).update(
+        last_dispatched_at=now, next_attempt_at=_dispatch_lease_end(now)
+    )
     try:
         deliver_outbox_message_task.delay(message_id)
     except (OperationalError, KombuError, OSError) as error:
         logger.warning("Broker unavailable; outbox message %s stays pending for re-dispatch: %s", message_id, error)
+        OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.PENDING).update(next_attempt_at=now)
         return False
     return True
 
 
-def redispatch_pending_messages(*, older_than: timedelta | None = None) -> int:
-    """Re-queue messages that are still pending after a while (the broker was down, or a worker died)."""
-    older_than = timedelta(seconds=settings.OUTBOX_REDISPATCH_SECONDS) if older_than is None else older_than
-    cutoff = timezone.now() - older_than
-    pending = (
-        OutboxMessage.objects.filter(status=OutboxStatus.PENDING, created_at__lte=cutoff)
-        .exclude(last_dispatched_at__gt=cutoff)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:500]
+def list_due_message_ids(*, now: datetime, limit: int = REDISPATCH_BATCH) -> list[int]:
+    """Pending messages whose attempt is due and that no worker is sending, soonest due first."""
+    return list(
+        OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .filter(Q(sending_until__isnull=True) | Q(sending_until__lte=now))
+        .order_by(F("next_attempt_at").asc(nulls_first=True), "pk")
+        .values_list("pk", flat=True)[:limit]
     )
-    return sum(dispatch_message(message_id=message_id) for message_id in list(pending))
+
+
+def redispatch_pending_messages(*, now: datetime | None = None) -> int:
+    """Re-queue the messages whose next attempt is due (a failed send, a dead worker, a broker outage)."""
+    now = timezone.now() if now is None else now
+    return sum(dispatch_message(message_id=message_id) for message_id in list_due_message_ids(now=now))
+
+
+def _claim(*, message_id: int) -> OutboxMessage | None:
+    """Short transaction: count an attempt and take the sending lease, or step aside (None)."""
+    now = timezone.now()
+    with transaction.atomic():
+        message = outbox_message_for_update(message_id=message_id, skip_locked=True)
+        if message is None or message.status != OutboxStatus.PENDING:
+            return None
+        if message.sending_until is not None and message.sending_until > now:
+            return None  # another worker is sending it right now
+        lease = timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
+        message.attempts += 1
+        message.sending_until = now + lease
+        message.next_attempt_at = now + lease  # re-dispatch waits for the lease if this worker dies
+        message.save(update_fields=["attempts", "sending_until", "next_attempt_at"])
+        return message
 
 
 def deliver_outbox_message(*, message_id: int) -> bool:
-    """Send one message if it has not been sent. Returns True if this call sent it.
+    """Send one message if it is pending and nobody else is sending it. Returns True if this call sent it.
 
-    The row lock makes a duplicate delivery of the task (brokers deliver at least once) wait and then
-    find the message already sent.
+    Raises EmailDeliveryFailed when the attempt failed, for whatever reason (mail server, template,
+    attachment); the message then waits for its next scheduled attempt, or is FAILED after the last.
     """
-    with transaction.atomic():
-        message = outbox_message_for_update(message_id=message_id)
-        if message is None or message.status != OutboxStatus.PENDING:
-            return False
-        message.attempts += 1
-        try:
-            build_email(message=message).send(fail_silently=False)
-        except (SMTPException, OSError) as error:
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if message.attempts >= MAX_ATTEMPTS:
-                message.status = OutboxStatus.FAILED
-                logger.error("Giving up on outbox message %s after %s attempts", message.pk, message.attempts)
-            message.save(update_fields=["attempts", "last_error", "status"])
-            failure = error
-        else:
-            message.status = OutboxStatus.SENT
-            message.sent_at = timezone.now()
-            message.last_error = ""
-            message.save(update_fields=["attempts", "last_error", "status", "sent_at"])
-            return True
-    raise EmailDeliveryFailed(f"Outbox message {message_id}: {failure}") from failure
+    message = _claim(message_id=message_id)
+    if message is None:
+        return False
+    try:
+        email = build_email(message=message)
+        email.extra_headers["Message-ID"] = outbox_message_id(message=message)
+        email.send(fail_silently=False)
+    except Exception as error:  # the task boundary: any failure is one failed attempt, recorded
+        _record_failure(message=message, error=error)
+        raise EmailDeliveryFailed(f"Outbox message {message_id}: {error}") from error
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="", sending_until=None, next_attempt_at=None
+    )
+    return True
+
+
+def _record_failure(*, message: OutboxMessage, error: Exception) -> None:
+    now = timezone.now()
+    failed = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.PENDING).update(
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        sending_until=None,
+        status=OutboxStatus.FAILED if failed else OutboxStatus.PENDING,
+        next_attempt_at=None if failed else now + retry_delay(attempts=message.attempts),
+    )
+    if failed:
+        logger.error("Giving up on outbox message %s after %s attempts: %s", message.pk, message.attempts, error)
+    else:
+        logger.warning("Outbox message %s attempt %s failed: %s", message.pk, message.attempts, error)

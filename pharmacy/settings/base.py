@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pharmacy.middleware.DatabaseUnavailableMiddleware",
     "pharmacy.middleware.RejectNullCharactersMiddleware",
     "pharmacy.middleware.StorefrontContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -121,7 +122,21 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# --- Outbox delivery (issue 9.5) ---------------------------------------------------------------------
+# Beat's re-dispatch owns retries (see orders/services/notifications.py): every OUTBOX_REDISPATCH_SECONDS it
+# hands over pending messages whose next attempt is due. A failed attempt waits BACKOFF × 2^(n−1) seconds,
+# capped at BACKOFF_MAX; after OUTBOX_MAX_ATTEMPTS the message is FAILED. The SMTP timeout bounds each network
+# wait, the task time limit bounds an attempt, and the sending lease (longer than the limit) is how long a
+# claimed message is left alone before a dead worker's message is handed over again.
 OUTBOX_REDISPATCH_SECONDS = env.int("OUTBOX_REDISPATCH_SECONDS", default=60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+OUTBOX_RETRY_BACKOFF_SECONDS = env.int("OUTBOX_RETRY_BACKOFF_SECONDS", default=30)
+OUTBOX_RETRY_BACKOFF_MAX_SECONDS = env.int("OUTBOX_RETRY_BACKOFF_MAX_SECONDS", default=1800)
+OUTBOX_TASK_TIME_LIMIT_SECONDS = env.int("OUTBOX_TASK_TIME_LIMIT_SECONDS", default=60)
+OUTBOX_SENDING_LEASE_SECONDS = env.int("OUTBOX_SENDING_LEASE_SECONDS", default=OUTBOX_TASK_TIME_LIMIT_SECONDS + 30)
+OUTBOX_DISPATCH_LEASE_SECONDS = env.int("OUTBOX_DISPATCH_LEASE_SECONDS", default=300)
+OUTBOX_MESSAGE_ID_DOMAIN = env.str("OUTBOX_MESSAGE_ID_DOMAIN", default="pharmacy.invalid")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 CELERY_BEAT_SCHEDULE = {
     "redispatch-pending-outbox": {
         "task": "orders.tasks.dispatch_pending_outbox_task",

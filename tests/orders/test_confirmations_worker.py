@@ -2,11 +2,7 @@
 and not lost when the broker is down at checkout."""
 
 import contextlib
-import shutil
-import socket
-import subprocess
 import time
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 import kombu.pools
@@ -18,7 +14,7 @@ from orders.models import OutboxMessage, OutboxStatus
 from orders.services import place_order, redispatch_pending_messages
 from orders.tasks import deliver_outbox_message_task
 from pharmacy.celery import app as celery_app
-from tests.conftest import IN_CI, redis_url
+from tests.conftest import redis_url
 from tests.factories import PackFactory, UserFactory
 
 from .helpers import cart_with, details
@@ -99,50 +95,8 @@ def _queue_is_empty() -> bool:
         return connection.default_channel.client.llen("celery") == 0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def stoppable_redis(tmp_path):
-    """A Redis of the test's own that it can stop and start, to play a broker outage."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if IN_CI:
-            pytest.fail("needs redis-server on PATH — CI=true requires it", pytrace=False)
-        pytest.skip("needs redis-server on PATH")
-    port = _free_port()
-    processes = []
-
-    def start():
-        process = subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(tmp_path)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        processes.append(process)
-        assert wait_for(lambda: _port_open(port), timeout=10)
-
-    def stop():
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=10)
-        processes.clear()
-
-    start()
-    yield f"redis://127.0.0.1:{port}/0", start, stop
-    stop()
-
-
-def _port_open(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def test_checkout_succeeds_with_broker_down_and_mail_goes_out_when_it_is_back(stoppable_redis):
-    url, start_redis, stop_redis = stoppable_redis
+def test_checkout_succeeds_with_broker_down_and_mail_goes_out_when_it_is_back(private_redis):
+    url, start_redis, stop_redis = private_redis.url(), private_redis.start, private_redis.stop
     mail.outbox.clear()
     pack = PackFactory(stock_quantity=10)
     shopper = UserFactory()
@@ -162,7 +116,7 @@ def test_checkout_succeeds_with_broker_down_and_mail_goes_out_when_it_is_back(st
             # The periodic re-dispatcher's work, called directly; a stale pooled connection may fail
             # the first hand-over, which the next round repairs, just as beat would.
             assert wait_for(
-                lambda: redispatch_pending_messages(older_than=timedelta(0)) >= 0
+                lambda: redispatch_pending_messages() >= 0
                 and OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.SENT,
                 timeout=30, interval=1.0,
             )
