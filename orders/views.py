@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from cart.selectors import get_cart_summary
 from cart.services import get_or_create_user_cart
 from pharmacy.exceptions import DomainError
+from pharmacy.request_limits import limit_upload_body
 
 from .exceptions import IdempotencyKeyReused
 from .forms import CancelOrderForm, CheckoutForm, PrescriptionUploadForm
@@ -75,6 +76,7 @@ def _render_checkout(request, *, summary, form, kept_prescription=None):
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
+@limit_upload_body
 def checkout(request):
     cart = get_or_create_user_cart(user=request.user)
     if request.method == "POST":
@@ -206,6 +208,7 @@ def order_cancel(request, number: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_upload_body
 def prescription_list(request):
     if request.method == "POST":
         form = PrescriptionUploadForm(request.POST, request.FILES)

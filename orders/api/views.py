@@ -7,12 +7,11 @@ Another shopper's order or prescription is a 404, never a 403: its existence is 
 import re
 from http import HTTPStatus
 
-from django.conf import settings
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -77,8 +76,6 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "Sending it again with the same body returns the same order instead of placing a second one.",
 )
 _IDEMPOTENCY_KEY_RE = re.compile(IDEMPOTENCY_KEY_PATTERN)
-# Room for the multipart envelope around the file; anything larger cannot hold an acceptable file.
-MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
 SHIPPING_EXAMPLE = {
     "full_name": "Ada Lovelace",
@@ -110,12 +107,6 @@ def _problem_example(status_code: int, code: str, field: str | None, detail: str
     )
 
 
-class UploadTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "file_too_large"
-    default_detail = "The upload is larger than the prescription file limit."
-
-
 # --- Prescriptions --------------------------------------------------------------------------------
 
 
@@ -125,6 +116,7 @@ class PrescriptionListCreateApi(ListAPIView):
     serializer_class = PrescriptionOutputSerializer
     filter_backends: list = []
     throttle_scope = "upload"
+    upload_body_limit = True  # pharmacy.request_limits refuses an oversized body before it is read
 
     def get_throttles(self):
         extra = (ScopedThrottle,) if self.request.method == "POST" else ()
@@ -165,7 +157,6 @@ class PrescriptionListCreateApi(ListAPIView):
         ],
     )
     def post(self, request):
-        _refuse_oversized_upload(request)
         data = PrescriptionUploadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         prescription = submit_prescription(owner=request.user, uploaded_file=data.validated_data["file"])
@@ -229,19 +220,6 @@ def _own_prescription(*, user, prescription_id: int) -> Prescription:
         return get_prescription_for_user(user=user, prescription_id=prescription_id)
     except Prescription.DoesNotExist:
         raise NotFound("No such prescription.") from None
-
-
-def _refuse_oversized_upload(request) -> None:
-    """Refuse by the declared length before reading the body, so a huge upload is not spooled to disk."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    limit = settings.PRESCRIPTION_MAX_UPLOAD_BYTES
-    if length > limit + MULTIPART_OVERHEAD_BYTES:
-        raise UploadTooLarge(
-            f"The upload is {length:,} bytes; the limit is {limit:,} bytes ({limit // 1048576} MB)."
-        )
 
 
 # --- Checkout -------------------------------------------------------------------------------------

@@ -51,8 +51,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "pharmacy.request_limits.UploadBodyLimitMiddleware",  # before CSRF, which reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pharmacy.request_limits.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -259,3 +261,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Hardening (issue 9.6-9.8): demo logins, upload body limit ------------------------------------------
+# load_demo_catalog creates the demo logins only where this is true; production.py sets it False.
+DEMO_LOGINS_ALLOWED = True
+# A prescription upload whose Content-Length exceeds PRESCRIPTION_MAX_UPLOAD_BYTES plus this allowance
+# for the multipart framing and the form's other fields is refused (413) before its body is read.
+UPLOAD_REQUEST_OVERHEAD_BYTES = env.int("UPLOAD_REQUEST_OVERHEAD_BYTES", default=64 * 1024)
