@@ -9,7 +9,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -19,18 +19,17 @@ from cart.services import get_or_create_user_cart
 from pharmacy.exceptions import DomainError
 from pharmacy.request_limits import limit_upload_body
 
+from .downloads import serve_prescription_file
 from .exceptions import IdempotencyKeyReused
 from .forms import CancelOrderForm, CheckoutForm, PrescriptionUploadForm
 from .models import Order, OrderStatus, Prescription
 from .selectors import (
     get_order_for_user,
-    get_prescription_for_review,
-    get_prescription_for_user,
     list_orders_for_user,
     list_prescriptions_for_user,
     list_usable_prescriptions,
 )
-from .services import cancel_order, is_pharmacist, place_order, submit_prescription
+from .services import cancel_order, place_order, submit_prescription
 
 ORDERS_PER_PAGE = 10
 PRESCRIPTIONS_PER_PAGE = 10
@@ -233,15 +232,6 @@ def prescription_list(request):
 def prescription_file(request, pk: int):
     """The uploaded file, for its owner or a pharmacist; 404 for anyone else, as for a missing one."""
     try:
-        if is_pharmacist(request.user):
-            prescription = get_prescription_for_review(prescription_id=pk)
-        else:
-            prescription = get_prescription_for_user(user=request.user, prescription_id=pk)
-        handle = prescription.file.open("rb")
-    except (Prescription.DoesNotExist, OSError):
+        return serve_prescription_file(user=request.user, prescription_id=pk)
+    except Prescription.DoesNotExist:
         raise Http404("No such prescription.") from None
-    response = FileResponse(handle, as_attachment=True, filename=prescription.original_filename,
-                            content_type=prescription.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

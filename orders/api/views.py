@@ -7,7 +7,6 @@ Another shopper's order or prescription is a 404, never a 403: its existence is 
 import re
 from http import HTTPStatus
 
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -21,11 +20,11 @@ from rest_framework.views import APIView
 from cart.services import get_or_create_user_cart
 from catalog.models import Pack
 from catalog.selectors import get_pack_by_sku
+from orders.downloads import serve_prescription_file
 from orders.models import Order, Prescription
 from orders.selectors import (
     get_order_for_review,
     get_order_for_user,
-    get_prescription_for_review,
     get_prescription_for_user,
     list_orders_awaiting_review,
     list_orders_for_user,
@@ -37,7 +36,6 @@ from orders.services import (
     DispensingRecord,
     approve_order,
     cancel_order,
-    is_pharmacist,
     place_order,
     reject_order,
     submit_prescription,
@@ -198,21 +196,10 @@ class PrescriptionFileApi(APIView):
         },
     )
     def get(self, request, prescription_id: int):
-        if is_pharmacist(request.user):
-            try:
-                prescription = get_prescription_for_review(prescription_id=prescription_id)
-            except Prescription.DoesNotExist:
-                raise NotFound("No such prescription.") from None
-        else:
-            prescription = _own_prescription(user=request.user, prescription_id=prescription_id)
-        response = FileResponse(
-            prescription.file.open("rb"),
-            as_attachment=True,
-            filename=prescription.original_filename,
-            content_type=prescription.content_type,
-        )
-        response["Cache-Control"] = "private, no-store"  # health data: no shared or disk caches
-        return response
+        try:
+            return serve_prescription_file(user=request.user, prescription_id=prescription_id)
+        except Prescription.DoesNotExist:
+            raise NotFound("No such prescription.") from None
 
 
 def _own_prescription(*, user, prescription_id: int) -> Prescription:
