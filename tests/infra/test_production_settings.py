@@ -2,10 +2,12 @@
 with the values docker-compose.yml gives it. Each case loads the settings in a fresh interpreter, as a
 server process would."""
 
+import os
 import re
 import secrets
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -179,3 +181,25 @@ def test_load_demo_catalog_creates_no_demo_login_under_production_settings(tmp_p
     assert "Demo logins not created: DEMO_LOGINS_ALLOWED is off" in result.stdout
     assert "demo-admin-password" not in result.stdout
     assert users.stdout.splitlines()[-1] == "0", users.stderr
+
+
+def test_web_start_script_refuses_to_serve_while_a_demo_login_has_its_published_password(tmp_path):
+    values = {**GOOD_VALUES, "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
+              "ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION": "true", "LOAD_DEMO_CATALOG": "false",
+              "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+              "BIND": "127.0.0.1:1"}
+    environment = environment_without(*values, *UNSET, **values)
+    create_demo_admin = ("from django.contrib.auth import get_user_model as m; "
+                         "m().objects.create_user(email='admin@pharmacy.invalid', password='demo-admin-password')")
+    for command in (["migrate", "--noinput", "-v0"], ["shell", "-c", create_demo_admin]):
+        prepared = subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=environment,
+                                  capture_output=True, text=True, timeout=300)
+        assert prepared.returncode == 0, prepared.stderr
+
+    result = subprocess.run([str(ROOT / "scripts" / "start-web.sh")], cwd=ROOT, env=environment,
+                            capture_output=True, text=True, timeout=300)
+
+    assert result.returncode == 1
+    assert "(pharmacy.E001) The demo login admin@pharmacy.invalid exists with its published password." \
+        in result.stderr
+    assert "gunicorn" not in (result.stdout + result.stderr).lower()
