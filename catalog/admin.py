@@ -8,6 +8,7 @@ never changes: order lines point at it.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from pharmacy.exceptions import DomainError
+from pharmacy.images import SafeImageField
 
 from .models import (
     LEAFLET_SECTION_ORDER,
@@ -161,6 +163,7 @@ class PackAdmin(admin.ModelAdmin):
     autocomplete_fields = ("product",)
     inlines = [StrengthInline]
     actions = ["set_stock_of_selected"]
+    formfield_overrides = {models.ImageField: {"form_class": SafeImageField}}  # decompression bombs: a clear refusal
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_details()

@@ -2,7 +2,7 @@
 call (review, dispatch, delivery, cancellation), so the admin cannot skip a rule the shop enforces."""
 
 from django.contrib import admin, messages
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from pharmacy.exceptions import DomainError
 
 from .admin_forms import AuthorisedItemFormSet, DispensingRecordForm, RejectForm, dispensing_record_from_forms
+from .downloads import serve_prescription_file
 from .models import (
     Order,
     OrderAwaitingReview,
@@ -263,15 +264,11 @@ class PrescriptionAdmin(admin.ModelAdmin):
 
     def file_view(self, request, prescription_id: int):
         """Shown inline in the browser, to pharmacists only; sandboxed so a crafted PDF cannot run script."""
-        if not is_pharmacist(request.user):
-            raise Http404
-        prescription = get_object_or_404(Prescription, pk=prescription_id)
-        response = FileResponse(prescription.file.open("rb"), content_type=prescription.content_type)
-        response["Content-Disposition"] = "inline"
-        response["Cache-Control"] = "private, no-store"
-        response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
-        response["X-Frame-Options"] = "SAMEORIGIN"
-        return response
+        try:
+            return serve_prescription_file(user=request.user, prescription_id=prescription_id, inline=True,
+                                           pharmacists_only=True)
+        except Prescription.DoesNotExist:
+            raise Http404 from None
 
 
 @admin.register(OutboxMessage)

@@ -61,19 +61,9 @@ class IdempotencyKeyReused(DomainError):
     default_message = "This idempotency key was already used for a different checkout."
 
 
-class IdempotencyKeyInUse(DomainError):
-    code = "idempotency_key_in_use"
-    default_message = "A checkout with this idempotency key is already in progress."
-
-
 class InvalidCheckoutDetails(DomainError):
     code = "invalid_checkout_details"
     default_message = "The shipping or contact details are incomplete."
-
-
-class OrderNotFound(DomainError):
-    code = "order_not_found"
-    default_message = "No such order."
 
 
 class EmailDeliveryFailed(Exception):

@@ -99,6 +99,11 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+# The one list of statuses an order may be cancelled from (by its shopper or by staff); cancel_order,
+# the order pages and the API ask it. Keep it in step with the transition table in services/pipeline.py.
+CANCELLABLE_STATUSES = frozenset({OrderStatus.AWAITING_PRESCRIPTION_REVIEW, OrderStatus.APPROVED})
+
+
 def new_order_number() -> str:
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: numbers are read out on the phone
     return "PH-" + "".join(secrets.choice(alphabet) for _ in range(8))
@@ -162,7 +167,7 @@ class Order(models.Model):
 
     @property
     def is_cancellable_by_shopper(self) -> bool:
-        return self.status in (OrderStatus.AWAITING_PRESCRIPTION_REVIEW, OrderStatus.APPROVED)
+        return self.status in CANCELLABLE_STATUSES
 
 
 class OrderAwaitingReview(Order):

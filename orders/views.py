@@ -9,7 +9,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -17,20 +17,20 @@ from django.views.decorators.http import require_http_methods
 from cart.selectors import get_cart_summary
 from cart.services import get_or_create_user_cart
 from pharmacy.exceptions import DomainError
+from pharmacy.request_limits import limit_upload_body
 from pharmacy.throttling import throttle_posts
 
+from .downloads import serve_prescription_file
 from .exceptions import IdempotencyKeyReused
 from .forms import CancelOrderForm, CheckoutForm, PrescriptionUploadForm
 from .models import Order, OrderStatus, Prescription
 from .selectors import (
     get_order_for_user,
-    get_prescription_for_review,
-    get_prescription_for_user,
     list_orders_for_user,
     list_prescriptions_for_user,
     list_usable_prescriptions,
 )
-from .services import cancel_order, is_pharmacist, place_order, submit_prescription
+from .services import cancel_order, place_order, submit_prescription
 
 ORDERS_PER_PAGE = 10
 PRESCRIPTIONS_PER_PAGE = 10
@@ -77,6 +77,7 @@ def _render_checkout(request, *, summary, form, kept_prescription=None):
 @never_cache
 @require_http_methods(["GET", "POST"])
 @throttle_posts("checkout")
+@limit_upload_body
 def checkout(request):
     cart = get_or_create_user_cart(user=request.user)
     if request.method == "POST":
@@ -209,6 +210,7 @@ def order_cancel(request, number: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 @throttle_posts("upload")
+@limit_upload_body
 def prescription_list(request):
     if request.method == "POST":
         form = PrescriptionUploadForm(request.POST, request.FILES)
@@ -233,15 +235,6 @@ def prescription_list(request):
 def prescription_file(request, pk: int):
     """The uploaded file, for its owner or a pharmacist; 404 for anyone else, as for a missing one."""
     try:
-        if is_pharmacist(request.user):
-            prescription = get_prescription_for_review(prescription_id=pk)
-        else:
-            prescription = get_prescription_for_user(user=request.user, prescription_id=pk)
-        handle = prescription.file.open("rb")
-    except (Prescription.DoesNotExist, OSError):
+        return serve_prescription_file(user=request.user, prescription_id=pk)
+    except Prescription.DoesNotExist:
         raise Http404("No such prescription.") from None
-    response = FileResponse(handle, as_attachment=True, filename=prescription.original_filename,
-                            content_type=prescription.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -21,6 +21,7 @@ from cart import exceptions as cart_errors
 from catalog import exceptions as catalog_errors
 from orders import exceptions as order_errors
 from pharmacy.exceptions import DomainError
+from pharmacy.images import ImageTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +32,10 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
     catalog_errors.OutOfStock: status.HTTP_409_CONFLICT,
     order_errors.InvalidOrderTransition: status.HTTP_409_CONFLICT,
-    order_errors.IdempotencyKeyInUse: status.HTTP_409_CONFLICT,
     order_errors.NotAllowed: status.HTTP_403_FORBIDDEN,
     order_errors.PrescriptionFileTooLarge: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     order_errors.PrescriptionFileType: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    ImageTooLarge: status.HTTP_400_BAD_REQUEST,  # a decompression bomb: refused input, not a business rule
     cart_errors.CartLineNotFound: status.HTTP_404_NOT_FOUND,
     # Sign-up and sign-in refusals are about the fields sent, like any other invalid input.
     account_errors.PasswordRejected: status.HTTP_400_BAD_REQUEST,

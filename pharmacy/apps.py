@@ -6,6 +6,9 @@ class PharmacyConfig(AppConfig):
     name = "pharmacy"
     verbose_name = "Pharmacy"
 
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deploy checks)
+
 
 class PharmacyAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with our site (pharmacy/admin_site.py): staff need a TOTP code too."""

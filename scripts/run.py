@@ -1,11 +1,15 @@
 #!/usr/bin/env python
 """`make run`: prepare the database, then serve the site, and with REDIS_URL set a Celery worker and beat.
 
+The site is served by gunicorn (WEB_CONCURRENCY worker processes, default 2, each with WEB_THREADS
+threads, default 8), as in the web container, not by Django's development server, which resets
+connections under load. WhiteNoise serves the static files. Code changes need a restart.
+
 With nothing set, the site runs on SQLite under var/ and Celery tasks run in-process, so only the web
 server is started. With REDIS_URL set, tasks go to Redis, so a worker and beat must run beside it.
 
 Each child runs in its own process group: one Ctrl-C (SIGINT), SIGTERM or SIGHUP stops every group,
-grandchildren included (runserver's autoreloader, Celery's pool). If any child exits by itself, the
+grandchildren included (gunicorn's workers, Celery's pool). If any child exits by itself, the
 others are stopped too, so nothing is left running half-configured. On Linux, children also receive
 SIGTERM if this supervisor is killed outright (prctl PR_SET_PDEATHSIG).
 """
@@ -33,6 +37,13 @@ def log(message: str) -> None:
 
 def manage(*args: str) -> list[str]:
     return [PYTHON, str(ROOT / "manage.py"), *args]
+
+
+def gunicorn(*, host: str, port: int) -> list[str]:
+    return [PYTHON, "-m", "gunicorn", "pharmacy.wsgi:application", "--bind", f"{host}:{port}",
+            "--workers", os.environ.get("WEB_CONCURRENCY", "2"), "--threads", os.environ.get("WEB_THREADS", "8"),
+            # Shorter than the supervisor's STOP_GRACE_SECONDS, so a stop is graceful, not a kill.
+            "--graceful-timeout", "5", "--access-logfile", "-"]
 
 
 def celery(*args: str) -> list[str]:
@@ -68,7 +79,7 @@ def prepare_site() -> None:
 
 
 def services(*, host: str, port: int, beat_schedule: Path) -> dict[str, list[str]]:
-    wanted = {"web": manage("runserver", f"{host}:{port}")}
+    wanted = {"web": gunicorn(host=host, port=port)}
     if os.environ.get("REDIS_URL"):
         beat_schedule.parent.mkdir(parents=True, exist_ok=True)
         wanted["worker"] = celery("worker", "--loglevel", "INFO")

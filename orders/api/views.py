@@ -7,12 +7,10 @@ Another shopper's order or prescription is a 404, never a 403: its existence is 
 import re
 from http import HTTPStatus
 
-from django.conf import settings
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -22,11 +20,11 @@ from rest_framework.views import APIView
 from cart.services import get_or_create_user_cart
 from catalog.models import Pack
 from catalog.selectors import get_pack_by_sku
+from orders.downloads import serve_prescription_file
 from orders.models import Order, Prescription
 from orders.selectors import (
     get_order_for_review,
     get_order_for_user,
-    get_prescription_for_review,
     get_prescription_for_user,
     list_orders_awaiting_review,
     list_orders_for_user,
@@ -38,7 +36,6 @@ from orders.services import (
     DispensingRecord,
     approve_order,
     cancel_order,
-    is_pharmacist,
     place_order,
     reject_order,
     submit_prescription,
@@ -77,8 +74,6 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "Sending it again with the same body returns the same order instead of placing a second one.",
 )
 _IDEMPOTENCY_KEY_RE = re.compile(IDEMPOTENCY_KEY_PATTERN)
-# Room for the multipart envelope around the file; anything larger cannot hold an acceptable file.
-MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
 SHIPPING_EXAMPLE = {
     "full_name": "Ada Lovelace",
@@ -110,12 +105,6 @@ def _problem_example(status_code: int, code: str, field: str | None, detail: str
     )
 
 
-class UploadTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "file_too_large"
-    default_detail = "The upload is larger than the prescription file limit."
-
-
 # --- Prescriptions --------------------------------------------------------------------------------
 
 
@@ -125,6 +114,7 @@ class PrescriptionListCreateApi(ListAPIView):
     serializer_class = PrescriptionOutputSerializer
     filter_backends: list = []
     throttle_scope = "upload"
+    upload_body_limit = True  # pharmacy.request_limits refuses an oversized body before it is read
 
     def get_throttles(self):
         extra = (ScopedThrottle,) if self.request.method == "POST" else ()
@@ -165,7 +155,6 @@ class PrescriptionListCreateApi(ListAPIView):
         ],
     )
     def post(self, request):
-        _refuse_oversized_upload(request)
         data = PrescriptionUploadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         prescription = submit_prescription(owner=request.user, uploaded_file=data.validated_data["file"])
@@ -207,21 +196,10 @@ class PrescriptionFileApi(APIView):
         },
     )
     def get(self, request, prescription_id: int):
-        if is_pharmacist(request.user):
-            try:
-                prescription = get_prescription_for_review(prescription_id=prescription_id)
-            except Prescription.DoesNotExist:
-                raise NotFound("No such prescription.") from None
-        else:
-            prescription = _own_prescription(user=request.user, prescription_id=prescription_id)
-        response = FileResponse(
-            prescription.file.open("rb"),
-            as_attachment=True,
-            filename=prescription.original_filename,
-            content_type=prescription.content_type,
-        )
-        response["Cache-Control"] = "private, no-store"  # health data: no shared or disk caches
-        return response
+        try:
+            return serve_prescription_file(user=request.user, prescription_id=prescription_id)
+        except Prescription.DoesNotExist:
+            raise NotFound("No such prescription.") from None
 
 
 def _own_prescription(*, user, prescription_id: int) -> Prescription:
@@ -229,19 +207,6 @@ def _own_prescription(*, user, prescription_id: int) -> Prescription:
         return get_prescription_for_user(user=user, prescription_id=prescription_id)
     except Prescription.DoesNotExist:
         raise NotFound("No such prescription.") from None
-
-
-def _refuse_oversized_upload(request) -> None:
-    """Refuse by the declared length before reading the body, so a huge upload is not spooled to disk."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    limit = settings.PRESCRIPTION_MAX_UPLOAD_BYTES
-    if length > limit + MULTIPART_OVERHEAD_BYTES:
-        raise UploadTooLarge(
-            f"The upload is {length:,} bytes; the limit is {limit:,} bytes ({limit // 1048576} MB)."
-        )
 
 
 # --- Checkout -------------------------------------------------------------------------------------

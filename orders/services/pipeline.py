@@ -13,7 +13,7 @@ from catalog.services import release_stock
 
 from ..exceptions import InvalidOrderTransition, NotAllowed
 from ..locks import order_for_update, prescription_for_update
-from ..models import MessageKind, Order, OrderEvent, OrderStatus, PrescriptionStatus
+from ..models import CANCELLABLE_STATUSES, MessageKind, Order, OrderEvent, OrderStatus, PrescriptionStatus
 from .coverage import check_not_expired, check_prescription_covers
 from .notifications import record_message
 from .prescriptions import DispensingRecord, approve_prescription, ensure_pharmacist, reject_prescription
@@ -114,7 +114,7 @@ def cancel_order(*, order: Order, actor, reason: str = "") -> Order:
         if not actor.is_staff:
             raise NotAllowed("You can only cancel your own orders.")
         ensure_may_change_orders(actor, doing="cancel orders")
-    if order.status not in (S.AWAITING_PRESCRIPTION_REVIEW, S.APPROVED):
+    if order.status not in CANCELLABLE_STATUSES:
         raise InvalidOrderTransition(
             f"Order {order.number} is {order.get_status_display().lower()} and can no longer be cancelled.",
             field="status",

@@ -5,7 +5,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accounts.exceptions import EmailNotVerified
 from cart.locks import cart_for_update
@@ -74,7 +74,9 @@ def _fingerprint(details: CheckoutDetails, prescription: Prescription | None) ->
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-@transaction.atomic
+IDEMPOTENCY_CONSTRAINT = "order_idempotency_key_unique"
+
+
 def place_order(
     *, user, cart: Cart, details: CheckoutDetails, idempotency_key: str, prescription: Prescription | None = None
 ) -> Order:
@@ -82,7 +84,36 @@ def place_order(
 
     Idempotent: the same key with the same details returns the order it first created (even when
     ten requests race: they queue on the cart's row lock); the same key with other details is refused.
+    A concurrent request therefore never sees "in progress": it waits, then gets the replay. Should the
+    database's unique constraint on (user, key) still fire, the whole attempt is rolled back and the
+    answer is the replay's.
     """
+    try:
+        return _place_order(user=user, cart=cart, details=details, idempotency_key=idempotency_key,
+                            prescription=prescription)
+    except IntegrityError as error:
+        if IDEMPOTENCY_CONSTRAINT not in str(error):
+            raise
+        existing = _order_with_key(user=user, idempotency_key=idempotency_key)
+        if existing is None:
+            raise
+        return _replay(existing, fingerprint=_fingerprint(details.cleaned(), prescription))
+
+
+def _order_with_key(*, user, idempotency_key: str) -> Order | None:
+    return Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+
+
+def _replay(existing: Order, *, fingerprint: str) -> Order:
+    if existing.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused(field="idempotency_key")
+    return existing
+
+
+@transaction.atomic
+def _place_order(
+    *, user, cart: Cart, details: CheckoutDetails, idempotency_key: str, prescription: Prescription | None
+) -> Order:
     if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise InvalidCheckoutDetails(
             f"An idempotency key of 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters is required.",
@@ -96,11 +127,9 @@ def place_order(
     cart = cart_for_update(cart_id=cart.pk)  # serialises checkouts of this cart, and replays
 
     fingerprint = _fingerprint(details, prescription)
-    existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+    existing = _order_with_key(user=user, idempotency_key=idempotency_key)
     if existing is not None:
-        if existing.request_fingerprint != fingerprint:
-            raise IdempotencyKeyReused(field="idempotency_key")
-        return existing
+        return _replay(existing, fingerprint=fingerprint)
 
     lines = list(list_cart_lines(cart=cart))
     if not lines:

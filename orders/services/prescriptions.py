@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import LegalCategory, Pack
+from pharmacy.images import check_image_dimensions
 
 from ..exceptions import (
     InvalidDispensingRecord,
@@ -73,6 +74,7 @@ def _claimed_type(uploaded: UploadedFile) -> str | None:
 def _check_image(data: bytes) -> None:
     from PIL import Image, UnidentifiedImageError
 
+    check_image_dimensions(data, field="file")  # raises ImageTooLarge: a 400, before any decoding
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()

@@ -54,9 +54,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "pharmacy.request_limits.UploadBodyLimitMiddleware",  # before CSRF, which reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "pharmacy.request_limits.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -89,7 +91,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # SQLite serialises writers; waiting beats "database is locked" when a worker and the web write.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # IMMEDIATE: a transaction takes the write lock when it begins, so concurrent writers (gunicorn's
+    # threads) queue for it instead of failing at once when a read lock cannot be upgraded.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery ------------------------------------------------------------------------------
@@ -317,3 +321,9 @@ REST_KNOX = {
 # The TOTP issuer shown in authenticator apps; the admin never shows a device's key after creation.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Pharmacy")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# --- Hardening (issue 9.6-9.8): demo logins, upload body limit ------------------------------------------
+# load_demo_catalog creates the demo logins only where this is true; production.py sets it False.
+DEMO_LOGINS_ALLOWED = True
+# A prescription upload whose Content-Length exceeds PRESCRIPTION_MAX_UPLOAD_BYTES plus this allowance
+# for the multipart framing and the form's other fields is refused (413) before its body is read.
+UPLOAD_REQUEST_OVERHEAD_BYTES = env.int("UPLOAD_REQUEST_OVERHEAD_BYTES", default=64 * 1024)

@@ -3,7 +3,32 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import ALLOWED_HOSTS, DEBUG, DEFAULT_SECRET_KEY, SECRET_KEY, env
+from .base import (
+    ALLOWED_HOSTS,
+    CACHES,
+    CELERY_TASK_ALWAYS_EAGER,
+    DATABASES,
+    DEBUG,
+    DEFAULT_SECRET_KEY,
+    EMAIL_BACKEND,
+    SECRET_KEY,
+    env,
+)
+
+# The embedded defaults of base.py (SQLite, tasks run in-process, the in-process cache, e-mail written
+# to files) lose data or work only in one process; production refuses them unless this says otherwise.
+ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION = env.bool("ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION", default=False)
+EMBEDDED_EMAIL_BACKENDS = {
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+EMBEDDED_CACHE_BACKENDS = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+OVERRIDE_HINT = " (or set ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION=true)"
 
 
 def check_production_settings(*, debug: bool, secret_key: str, allowed_hosts: list[str]) -> None:
@@ -18,7 +43,33 @@ def check_production_settings(*, debug: bool, secret_key: str, allowed_hosts: li
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
 
 
+def check_production_services(*, database_engine: str, tasks_eager: bool, cache_backend: str,
+                              email_backend: str, allow_embedded: bool) -> None:
+    if allow_embedded:
+        return
+    problems = []
+    if database_engine == "django.db.backends.sqlite3":
+        problems.append("DATABASE_URL must point at PostgreSQL, not SQLite" + OVERRIDE_HINT)
+    if tasks_eager:
+        problems.append("Celery tasks must go to a broker (set REDIS_URL), not run in-process" + OVERRIDE_HINT)
+    if cache_backend in EMBEDDED_CACHE_BACKENDS:
+        problems.append("the cache must be shared (set REDIS_URL), not in-process" + OVERRIDE_HINT)
+    if email_backend in EMBEDDED_EMAIL_BACKENDS:
+        problems.append("EMAIL_URL must name a mail server, not files or the console" + OVERRIDE_HINT)
+    if problems:
+        raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
+
+
 check_production_settings(debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS)
+check_production_services(
+    database_engine=DATABASES["default"]["ENGINE"], tasks_eager=CELERY_TASK_ALWAYS_EAGER,
+    cache_backend=CACHES["default"]["BACKEND"], email_backend=EMAIL_BACKEND,
+    allow_embedded=ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION,
+)
+
+# Production never creates the demo logins (load_demo_catalog loads the catalog only), and the deploy
+# check pharmacy.E001 refuses to pass while one of them still has its published password.
+DEMO_LOGINS_ALLOWED = False
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -3,6 +3,7 @@ only tokens (or sessions) verified by that second factor."""
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -119,7 +120,8 @@ def test_pharmacist_api_accepts_a_token_issued_with_the_code(pharmacist, awaitin
 
 def test_pharmacist_api_refuses_a_session_without_the_second_factor(pharmacist, awaiting_order):
     client = Client()
-    assert client.login(email=pharmacist.email, password=PASSWORD)  # password only, no TOTP
+    signed_in = client.post(reverse("accounts:login"), {"username": pharmacist.email, "password": PASSWORD})
+    assert signed_in.status_code == 302 and "_auth_user_id" in client.session  # password only, no TOTP
 
     assert_problem(client.get(QUEUE_URL), 403, code="second_factor_required")
 

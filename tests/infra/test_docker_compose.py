@@ -133,7 +133,7 @@ def test_web_container_command_serves_with_production_settings(tmp_path):
     environment = environment_without(
         "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL",
         PATH=f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}",
-        DJANGO_SETTINGS_MODULE="pharmacy.settings.production",
+        DJANGO_SETTINGS_MODULE="pharmacy.settings.production", ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION="true",
         SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1", DEBUG="false",
         SECURE_SSL_REDIRECT="false", DATABASE_URL=f"sqlite:///{tmp_path / 'web.sqlite3'}",
         MEDIA_ROOT=str(tmp_path / "media"), PRIVATE_MEDIA_ROOT=str(tmp_path / "private"),
@@ -153,7 +153,9 @@ def test_web_container_command_serves_with_production_settings(tmp_path):
         # start-web.sh ends in exec: gunicorn itself stops on SIGTERM, as `docker stop` sends it.
         os.kill(web.pid, signal.SIGTERM)
         assert web.wait(timeout=30) == 0
-        assert "gunicorn" in log_path.read_text().lower()
+        log = log_path.read_text()
+        assert "gunicorn" in log.lower()
+        assert "Demo logins not created" in log or "load_demo_catalog" not in get_commands()
     finally:
         if web.poll() is None:
             os.killpg(web.pid, signal.SIGKILL)
@@ -167,7 +169,8 @@ def test_web_health_check_passes_when_https_redirect_is_on(tmp_path):
     port = free_port()
     environment = environment_without(
         "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL",
-        DJANGO_SETTINGS_MODULE="pharmacy.settings.production", SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_SETTINGS_MODULE="pharmacy.settings.production", ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION="true",
+        SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="localhost", DEBUG="false", SECURE_SSL_REDIRECT="true",
         DATABASE_URL=f"sqlite:///{tmp_path / 'web.sqlite3'}",
     )

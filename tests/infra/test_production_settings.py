@@ -2,12 +2,16 @@
 with the values docker-compose.yml gives it. Each case loads the settings in a fresh interpreter, as a
 server process would."""
 
+import os
 import re
 import secrets
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
 
 from .support import ROOT, environment_without
 
@@ -16,14 +20,21 @@ GOOD_VALUES = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "pharmacy.example",
     "DEBUG": "false",
+    # Loading the settings connects to none of these.
+    "DATABASE_URL": "postgres://pharmacy@127.0.0.1:5432/pharmacy",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_URL": "smtp://127.0.0.1:1025",
 }
+# Variables of this machine that would change what production settings see.
+UNSET = {"CELERY_BROKER_URL": None, "CELERY_TASK_ALWAYS_EAGER": None,
+         "ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION": None}
 LOAD_SETTINGS = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
 REFUSAL = "django.core.exceptions.ImproperlyConfigured: Refusing to start in production: "
 
 
 def load_production_settings(**changes: str | None) -> subprocess.CompletedProcess:
     """Start Django with GOOD_VALUES, where a change of None removes the variable."""
-    values = {**GOOD_VALUES, **changes}
+    values = {**GOOD_VALUES, **UNSET, **changes}
     present = {name: value for name, value in values.items() if value is not None}
     environment = environment_without(*values, **present)
     return subprocess.run([sys.executable, "-c", LOAD_SETTINGS], cwd=ROOT, env=environment,
@@ -73,11 +84,122 @@ def test_production_settings_report_every_problem_at_once():
 ACCEPTED_DEPLOY_WARNINGS = {"security.W005", "security.W021"}
 
 
+def run_deploy_checks() -> subprocess.CompletedProcess:
+    """`manage.py check --deploy` with production settings, against the test database (committed rows)."""
+    database = connection.settings_dict
+    database_url = (f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST']}:"
+                    f"{database['PORT'] or 5432}/{database['NAME']}")
+    values = {**GOOD_VALUES, "DATABASE_URL": database_url}
+    environment = environment_without(*values, *UNSET, **values)
+    return subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+# The test settings' fast MD5 hasher is unknown to production, which could then check no password.
+PRODUCTION_PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_production_settings_pass_the_deploy_checks():
-    environment = environment_without(*GOOD_VALUES, **GOOD_VALUES)
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=environment,
-                            capture_output=True, text=True, timeout=120)
+    result = run_deploy_checks()
 
     assert result.returncode == 0, result.stderr
     reported = set(re.findall(r"\((\w+\.[EW]\d+)\)", result.stderr + result.stdout))
     assert reported <= ACCEPTED_DEPLOY_WARNINGS, result.stderr
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_deploy_checks_fail_while_a_demo_login_has_its_published_password(settings):
+    settings.PASSWORD_HASHERS = PRODUCTION_PASSWORD_HASHERS
+    get_user_model().objects.create_user(email="pharmacist@pharmacy.invalid", password="demo-pharmacist-password")
+
+    result = run_deploy_checks()
+
+    assert result.returncode == 1
+    assert "(pharmacy.E001) The demo login pharmacist@pharmacy.invalid exists with its published password." \
+        in result.stderr
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_deploy_checks_pass_once_the_demo_login_has_another_password(settings):
+    settings.PASSWORD_HASHERS = PRODUCTION_PASSWORD_HASHERS
+    get_user_model().objects.create_user(email="pharmacist@pharmacy.invalid", password=secrets.token_urlsafe())
+
+    result = run_deploy_checks()
+
+    assert result.returncode == 0, result.stderr
+    assert "pharmacy.E001" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"DATABASE_URL": None}, "DATABASE_URL must point at PostgreSQL, not SQLite"),
+        ({"DATABASE_URL": "sqlite:////tmp/pharmacy.sqlite3"}, "DATABASE_URL must point at PostgreSQL, not SQLite"),
+        ({"REDIS_URL": None},
+         "Celery tasks must go to a broker (set REDIS_URL), not run in-process (or set "
+         "ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION=true); the cache must be shared (set REDIS_URL), not in-process"),
+        ({"CELERY_TASK_ALWAYS_EAGER": "true"},
+         "Celery tasks must go to a broker (set REDIS_URL), not run in-process"),
+        ({"EMAIL_URL": None}, "EMAIL_URL must name a mail server, not files or the console"),
+        ({"EMAIL_URL": "consolemail://"}, "EMAIL_URL must name a mail server, not files or the console"),
+    ],
+    ids=["no-database-url", "sqlite", "no-redis", "eager-celery", "file-email", "console-email"],
+)
+def test_production_settings_refuse_embedded_services(changes, problem):
+    result = load_production_settings(**changes)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert REFUSAL + problem in result.stderr
+    assert result.stderr.rstrip().endswith("(or set ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION=true).")
+
+
+def test_production_settings_start_on_embedded_services_with_the_explicit_override():
+    result = load_production_settings(DATABASE_URL=None, REDIS_URL=None, EMAIL_URL=None,
+                                      ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION="true")
+
+    assert (result.returncode, result.stdout) == (0, "False\n"), result.stderr
+
+
+def test_load_demo_catalog_creates_no_demo_login_under_production_settings(tmp_path):
+    environment = environment_without(
+        *GOOD_VALUES, *UNSET, **{**GOOD_VALUES, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+                                 "ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION": "true"},
+    )
+    for command in (["migrate", "--noinput", "-v0"], ["load_demo_catalog"]):
+        result = subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=environment,
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+    count_users = "from django.contrib.auth import get_user_model as m; print(m().objects.count())"
+    users = subprocess.run([sys.executable, "manage.py", "shell", "-c", count_users], cwd=ROOT, env=environment,
+                           capture_output=True, text=True, timeout=60)
+
+    assert "Demo logins not created: DEMO_LOGINS_ALLOWED is off" in result.stdout
+    assert "demo-admin-password" not in result.stdout
+    assert users.stdout.splitlines()[-1] == "0", users.stderr
+
+
+def test_web_start_script_refuses_to_serve_while_a_demo_login_has_its_published_password(tmp_path):
+    values = {**GOOD_VALUES, "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
+              "ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION": "true", "LOAD_DEMO_CATALOG": "false",
+              "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+              "BIND": "127.0.0.1:1"}
+    environment = environment_without(*values, *UNSET, **values)
+    create_demo_admin = ("from django.contrib.auth import get_user_model as m; "
+                         "m().objects.create_user(email='admin@pharmacy.invalid', password='demo-admin-password')")
+    for command in (["migrate", "--noinput", "-v0"], ["shell", "-c", create_demo_admin]):
+        prepared = subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=environment,
+                                  capture_output=True, text=True, timeout=300)
+        assert prepared.returncode == 0, prepared.stderr
+
+    result = subprocess.run([str(ROOT / "scripts" / "start-web.sh")], cwd=ROOT, env=environment,
+                            capture_output=True, text=True, timeout=300)
+
+    assert result.returncode == 1
+    assert "(pharmacy.E001) The demo login admin@pharmacy.invalid exists with its published password." \
+        in result.stderr
+    assert "gunicorn" not in (result.stdout + result.stderr).lower()

@@ -1,14 +1,19 @@
 """`make run`'s supervisor (scripts/run.py), run for real: it prepares the site, serves it, and one Ctrl-C
 (SIGINT to its process group, as a terminal sends it) stops every process it started."""
 
+import concurrent.futures
+import http.cookiejar
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -86,8 +91,8 @@ def test_run_on_sqlite_serves_the_site_and_stops_on_ctrl_c(tmp_path):
         wait_for_http_ok(f"{base_url}/healthz", process=process, log_path=log_path)
         groups = child_pids(process.pid)
 
-        # Without REDIS_URL, tasks run in-process: the web server is the only child.
-        assert [("runserver" in command_line(pid)) for pid in groups] == [True]
+        # Without REDIS_URL, tasks run in-process: the web server (gunicorn) is the only child.
+        assert [("gunicorn pharmacy.wsgi:application" in command_line(pid)) for pid in groups] == [True]
         assert http_get(f"{base_url}/healthz") == (200, b'{"status": "ok"}')
         assert http_get(f"{base_url}/admin/login/")[0] == 200
         if catalog_api_exists() and "load_demo_catalog" in get_commands():
@@ -96,7 +101,8 @@ def test_run_on_sqlite_serves_the_site_and_stops_on_ctrl_c(tmp_path):
             products = json.loads(body)["results"]
             assert any("baclofen" in json.dumps(product).lower() for product in products), products
         members_before = [pid for pgid in groups for pid in process_group_members(pgid)]
-        assert len(members_before) >= 2  # runserver's autoreloader and the server it restarts
+        assert len(members_before) >= 2  # gunicorn's arbiter and its workers
+        assert http_get(f"{base_url}/static/css/site.css")[0] == 200  # WhiteNoise
 
         assert press_ctrl_c(process, log_path) == 0
         assert [pid for pgid in groups for pid in process_group_members(pgid)] == []
@@ -150,7 +156,7 @@ def test_run_with_postgres_and_redis_starts_worker_and_beat_and_stops_all_on_ctr
         roles = {pid: command_line(pid) for pid in groups}
         worker = next(pid for pid, line in roles.items() if "celery -A pharmacy worker" in line)
         assert len(groups) == 3
-        assert any("runserver" in line for line in roles.values())
+        assert any("gunicorn pharmacy.wsgi:application" in line for line in roles.values())
         assert any("celery -A pharmacy beat" in line for line in roles.values())
 
         deadline = time.monotonic() + 60
@@ -184,3 +190,63 @@ def test_run_stops_everything_when_a_child_dies(tmp_path):
     log = log_path.read_text()
     assert "[run] web exited with status" in log
     assert "[run] all stopped" in log
+
+
+SHOPPERS = 40
+
+
+def first_buyable_pack_page(base_url: str) -> str:
+    """The address of a product page that offers an add-to-cart form."""
+    _, listing = http_get(f"{base_url}/medicines/")
+    for slug in dict.fromkeys(re.findall(r'href="/medicines/([\w-]+)/"', listing.decode())):
+        page = f"{base_url}/medicines/{slug}/"
+        if b'name="pack" value="' in http_get(page)[1]:
+            return page
+    raise AssertionError("no product page offers an add-to-cart form")
+
+
+def shop_once(page: str, base_url: str, start: threading.Barrier) -> list[int]:
+    """One shopper with their own cookies: open the page, then (with the others) add to cart and look."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(page, timeout=60) as response:
+        html = response.read().decode()
+    form = {
+        "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1),
+        "pack": re.search(r'name="pack" value="(\d+)"', html).group(1),
+        "quantity": "1",
+    }
+    start.wait(timeout=60)
+    statuses = []
+    with opener.open(f"{base_url}/cart/add/", data=urllib.parse.urlencode(form).encode(), timeout=60) as response:
+        response.read()
+        statuses.append(response.status)
+    with opener.open(f"{base_url}/cart/", timeout=60) as response:
+        body = response.read()
+        statuses.append(response.status)
+    assert re.search(rb'action="/cart/lines/\d+/remove/"', body), "the added line is not in the cart"
+    return statuses
+
+
+@pytest.mark.skipif("load_demo_catalog" not in get_commands(), reason="needs the demo catalog")
+def test_make_run_server_answers_forty_shoppers_at_the_same_moment(tmp_path):
+    """gunicorn, not runserver: forty shoppers posting at once all get an answer, no reset connection."""
+    port = free_port()
+    process, log_path = start_supervisor(environment=isolated_environment(tmp_path), port=port, tmp_path=tmp_path)
+    groups: list[int] = []
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        wait_for_http_ok(f"{base_url}/healthz", process=process, log_path=log_path)
+        groups = child_pids(process.pid)
+        page = first_buyable_pack_page(base_url)
+        start = threading.Barrier(SHOPPERS)
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=SHOPPERS) as pool:
+            futures = [pool.submit(shop_once, page, base_url, start) for _ in range(SHOPPERS)]
+            results = [future.result(timeout=180) for future in futures]
+
+        assert results == [[200, 200]] * SHOPPERS
+        assert press_ctrl_c(process, log_path) == 0
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        stop_leftovers(groups)

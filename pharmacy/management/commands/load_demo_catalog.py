@@ -86,14 +86,17 @@ class Command(BaseCommand):
         shown_passwords = {
             login.role: ensure_demo_login(login, password=options[login.option], reset=reset)
             for login in DEMO_LOGINS
-        }
+        } if settings.DEMO_LOGINS_ALLOWED else None
         products = len(demo_data.PRODUCTS)
         packs = sum(len(product.packs) for product in demo_data.PRODUCTS)
         self.stdout.write(self.style.SUCCESS(
             f"Demo catalog loaded: {products} products ({loaded.products_created} new), {packs} packs "
             f"({loaded.packs_created} new), {loaded.leaflets_published} leaflet revisions published."
         ))
-        self.stdout.write(self.demo_logins_block(shown_passwords))
+        if shown_passwords is None:
+            self.stdout.write("Demo logins not created: DEMO_LOGINS_ALLOWED is off (production settings).")
+        else:
+            self.stdout.write(self.demo_logins_block(shown_passwords))
 
     def demo_logins_block(self, shown_passwords: dict[str, str | None]) -> str:
         lines = ["", "Demo logins (for trying the demo only; never keep these accounts on a public site):"]
