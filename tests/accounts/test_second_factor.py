@@ -5,9 +5,9 @@ from base64 import b32encode
 from io import StringIO
 
 import pytest
-from django.urls import reverse
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pharmacy.management.commands.load_demo_catalog import DEMO_TOTP_KEY_HEX, DEMO_TOTP_SECRET
