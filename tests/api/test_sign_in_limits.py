@@ -7,7 +7,7 @@ import pytest
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from tests.factories import PASSWORD, UserFactory
 
@@ -39,7 +39,7 @@ def test_a_forged_x_forwarded_for_does_not_reset_the_sign_in_limit(api_client, u
     body = assert_problem(forged, 429, code="account_locked")
     assert "15 minutes" in body["detail"]
     assert forged["Retry-After"] == "900"
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_the_account_is_locked_whatever_address_the_guesses_come_from(api_client, user, limit, settings):
