@@ -289,3 +289,4 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         pending = queryset.filter(status="pending").values_list("pk", flat=True)
         handed = sum(dispatch_message(message_id=pk) for pk in pending)
         self.message_user(request, f"{handed} message(s) handed to the workers.", messages.SUCCESS)
+from . import admin_batches  # noqa: E402,F401  (batches supplied and the Recall screen)

@@ -3,6 +3,7 @@
 Views, API, admin and tasks import from here; the modules behind it are an implementation detail.
 """
 
+from .batches import list_batch_recipients, recall_pack_batches, recall_recipients_csv, supply_order_batches
 from .coverage import check_prescription_covers
 from .notifications import deliver_outbox_message, dispatch_message, record_message, redispatch_pending_messages
 from .pipeline import (
@@ -38,11 +39,15 @@ __all__ = [
     "dispatch_order",
     "ensure_pharmacist",
     "is_pharmacist",
+    "list_batch_recipients",
     "mark_order_delivered",
     "place_order",
+    "recall_pack_batches",
+    "recall_recipients_csv",
     "record_message",
     "redispatch_pending_messages",
     "reject_order",
     "reject_prescription",
     "submit_prescription",
+    "supply_order_batches",
 ]

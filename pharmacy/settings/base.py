@@ -259,3 +259,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Stock batches and expiry (issue 8.6) -------------------------------------------------------------
+# A batch is neither sold nor dispatched once it expires within this many days (FEFO picks the others).
+STOCK_EXPIRY_MARGIN_DAYS = env.int("STOCK_EXPIRY_MARGIN_DAYS", default=30)
