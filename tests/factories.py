@@ -92,8 +92,9 @@ class PackFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def stock_quantity(obj, create, extracted, **kwargs):
-        """Units on hand, in one batch "B-<sku>" expiring in two years: `stock_quantity=5`, 100 by default."""
-        if create:
+        """Units on hand, in one batch "B-<sku>" expiring in two years: `stock_quantity=5`, 100 by default;
+        `stock_quantity=0` gives a pack with no batch (add them with StockBatchFactory)."""
+        if create and extracted != 0:
             StockBatchFactory(pack=obj, batch_number=f"B-{obj.sku}",
                               quantity_on_hand=100 if extracted is None else extracted)
 

@@ -224,7 +224,8 @@ def _count_batches(packs: Sequence[PackValues], pack_ids: dict[str, int], batch_
     """Stock take from the file: each row's `stock` is the units counted in its batch. A row without a
     batch number (files from before batches) counts the pack's only batch, or its LEGACY batch. Allocations
     are never touched. Takes the packs' row locks, like every stock change."""
-    counted = [pack for pack in packs if pack.stock is not None]
+    # Chunks in pack-id order, so the row locks are taken in one global order (as checkouts take them).
+    counted = sorted((pack for pack in packs if pack.stock is not None), key=lambda pack: pack_ids[pack.sku])
     for chunk in _chunks(counted, batch_size):
         ids = [pack_ids[pack.sku] for pack in chunk]
         packs_for_update(pack_ids=ids)
