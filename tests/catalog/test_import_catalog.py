@@ -28,7 +28,7 @@ def pack_row(**values) -> dict[str, str]:
         "controlled_drug_schedule": "", "dosage_form": "tablet", "route": "oral", "atc_code": "M03BX01",
         "categories": "Muscle and joint", "sku": "BAC-10-84", "gtin": "", "pack_size": "84", "pack_unit": "",
         "price": "12.99", "currency": "GBP", "stock": "80", "max_per_order": "", "is_active": "true",
-        "ingredients": "baclofen 10 mg",
+        "ingredients": "baclofen 10 mg", "batch_number": "", "expiry_date": "",
     }
     assert set(values) <= set(row), set(values) - set(row)
     return row | values
