@@ -291,3 +291,14 @@ def test_demo_loader_refuses_a_shop_in_another_currency(settings):
 
     assert not Product.objects.exists()
     assert not get_user_model().objects.exists()
+
+
+def test_demo_packs_come_in_batches_and_larger_ones_in_two_expiries():
+    load_demo()
+
+    baclofen = Pack.objects.get(sku="BAC-5-84")
+    expiries = list(baclofen.batches.order_by("expiry_date").values_list("expiry_date", "quantity_on_hand"))
+    assert len(expiries) == 2 and expiries[0][0] < expiries[1][0]
+    assert sum(units for _, units in expiries) == 60
+    assert all(pack.batches.exists() for pack in Pack.objects.all())
+    assert not StockBatch.objects.filter(batch_number="LEGACY").exists()
