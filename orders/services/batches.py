@@ -86,12 +86,18 @@ RECALL_CSV_COLUMNS = ("order_number", "dispatched_at", "patient_name", "email", 
                       "batch_number", "expiry_date", "quantity")
 
 
+def _cell(value) -> str:
+    """Shoppers type names and phones: a leading =, +, - or @ would run as a formula in a spreadsheet."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def recall_recipients_csv(recipients: Sequence[RecallRecipient]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(RECALL_CSV_COLUMNS)
     for r in recipients:
         writer.writerow([r.order_number, timezone.localtime(r.dispatched_at).isoformat(timespec="minutes"),
-                         r.patient_name, r.email, r.phone, r.sku, r.description, r.batch_number,
-                         r.expiry_date.isoformat(), r.quantity])
+                         _cell(r.patient_name), _cell(r.email), _cell(r.phone), r.sku, r.description,
+                         r.batch_number, r.expiry_date.isoformat(), r.quantity])
     return out.getvalue()

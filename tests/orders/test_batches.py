@@ -13,7 +13,14 @@ from catalog.exceptions import BatchesUnavailable
 from catalog.models import Pack, StockBatch
 from catalog.services import recall_batches
 from orders.models import OrderLineBatch, OrderStatus
-from orders.services import cancel_order, dispatch_order, list_batch_recipients, place_order, recall_pack_batches
+from orders.services import (
+    cancel_order,
+    dispatch_order,
+    list_batch_recipients,
+    place_order,
+    recall_pack_batches,
+    recall_recipients_csv,
+)
 from tests.factories import PackFactory, StockBatchFactory, UserFactory
 
 from .helpers import cart_with, details
@@ -175,3 +182,24 @@ def test_admin_lists_batches_supplied(admin_client, user, staff, fefo_pack):
     assert response.status_code == 200
     assert order.number in response.content.decode()
     assert list_batch_recipients(pack=fefo_pack, batch_numbers=["SOON"])[0].order_number == order.number
+
+
+def test_recall_csv_defuses_spreadsheet_formulas_typed_by_shoppers(staff):
+    pack = PackFactory(stock_quantity=5)
+    order = order_for(UserFactory(), pack, 1, full_name="=HYPERLINK(\"x\")", phone="+44 7700 900000")
+    dispatch_order(order=order, actor=staff)
+
+    text = recall_recipients_csv(list_batch_recipients(pack=pack, batch_numbers=[f"B-{pack.sku}"]))
+
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    assert (row["patient_name"], row["phone"]) == ("'=HYPERLINK(\"x\")", "'+44 7700 900000")
+
+
+def test_admin_lists_batches_with_their_state_and_packs_with_available_and_allocated(admin_client, user, fefo_pack):
+    order_for(user, fefo_pack, 2)
+
+    batches = admin_client.get(reverse("admin:catalog_stockbatch_changelist")).content.decode()
+    packs = admin_client.get(reverse("admin:catalog_pack_changelist")).content.decode()
+
+    assert "SOON" in batches and "EXPIRED" in batches
+    assert "15 (2)" in packs  # 17 usable units (SOON, MID, LATE) less 2 allocated
