@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
-from catalog.models import Strength
+from catalog.models import Strength, available_quantity_expression
 from catalog.services import check_pack_purchasable
 from pharmacy.exceptions import DomainError
 from pharmacy.money import Money
@@ -19,6 +19,7 @@ def list_cart_lines(*, cart: Cart) -> QuerySet[CartLine]:
         .prefetch_related(
             Prefetch("pack__strengths", queryset=Strength.objects.select_related("ingredient").order_by("position"))
         )
+        .annotate(pack_stock_available=available_quantity_expression("pack_id", "pack__allocated_quantity"))
         .order_by("created_at", "pk")
     )
 
@@ -60,6 +61,7 @@ def get_cart_summary(*, cart: Cart) -> CartSummary:
     total = Money.zero(cart.currency)
     blockers: list[CheckoutBlocker] = []
     for line in lines:
+        line.pack.__dict__["stock_available"] = line.pack_stock_available  # read in the same query
         total += line.line_total
         try:
             check_pack_purchasable(pack=line.pack, quantity=line.quantity)

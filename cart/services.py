@@ -35,7 +35,7 @@ def get_or_create_guest_cart(*, token: str | uuid.UUID | None) -> Cart:
 
 def _get_pack(pack: Pack | int) -> Pack:
     pack_id = pack.pk if isinstance(pack, Pack) else pack
-    return Pack.objects.with_details().get(pk=pack_id)
+    return Pack.objects.with_details().with_availability().get(pk=pack_id)
 
 
 @transaction.atomic
@@ -125,7 +125,7 @@ def _largest_buyable_quantity(*, pack: Pack, wanted: int, notes: list[str]) -> i
         check_pack_purchasable(pack=pack, quantity=wanted)
         return wanted
     except (QuantityLimitExceeded, OutOfStock) as refusal:
-        limit = min(pack.max_per_order or wanted, pack.stock_quantity, wanted)
+        limit = min(pack.max_per_order or wanted, pack.available_quantity, wanted)
         if limit >= 1:
             notes.append(f"{refusal.message} Your cart now holds {limit}.")
             return limit

@@ -8,7 +8,7 @@ never changes: order lines point at it.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -30,9 +30,10 @@ from .models import (
     LegalCategory,
     Pack,
     Product,
+    StockBatch,
     Strength,
 )
-from .services import create_leaflet_draft, publish_leaflet_revision, set_price, set_stock
+from .services import create_leaflet_draft, publish_leaflet_revision, record_stock_take, set_price
 
 # --- Categories and ingredients ----------------------------------------------------------------------
 
@@ -84,14 +85,18 @@ class PackInline(admin.TabularInline):
 
     model = Pack
     verbose_name_plural = "packs (add and edit them under Catalog › Packs)"
-    fields = ("sku", "display_name", "gtin", "price", "stock_quantity", "max_per_order", "is_active")
+    fields = ("sku", "display_name", "gtin", "price", "available", "max_per_order", "is_active")
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_details()
+        return super().get_queryset(request).with_details().with_availability()
+
+    @admin.display(description="Available")
+    def available(self, pack):
+        return pack.available_quantity
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -137,21 +142,73 @@ class StrengthInline(admin.TabularInline):
 
 
 class SetStockForm(forms.Form):
-    """One field per pack: the units counted. Only counts the user changed are written, so a sale made
-    while the form was open is not overwritten by the figure it showed."""
+    """A stock take per batch: one field per batch with the units counted on the shelf, and per pack one
+    optional new batch (number, expiry, units). Only counts the user changed are written. Allocations
+    are never entered here: units allocated to undispatched orders are on the shelf and counted."""
 
     def __init__(self, *args, packs, **kwargs):
         super().__init__(*args, **kwargs)
         self.packs = list(packs)
+        self.batches = {pack.pk: list(pack.batches.order_by("expiry_date", "pk")) for pack in self.packs}
         for pack in self.packs:
-            self.fields[f"stock_{pack.pk}"] = forms.IntegerField(
-                label=f"{pack.sku}: {pack.display_name}", min_value=0, max_value=10_000_000,
-                initial=pack.stock_quantity, show_hidden_initial=True,
-            )
+            for batch in self.batches[pack.pk]:
+                state = " RECALLED" if batch.recalled else ""
+                self.fields[f"batch_{batch.pk}"] = forms.IntegerField(
+                    label=f"{pack.sku} batch {batch.batch_number} (exp. {batch.expiry_date:%Y-%m-%d}){state}",
+                    min_value=0, max_value=10_000_000, initial=batch.quantity_on_hand, show_hidden_initial=True,
+                )
+            self.fields[f"new_number_{pack.pk}"] = forms.CharField(
+                label=f"{pack.sku}: {pack.display_name} — new batch number", required=False, max_length=40)
+            self.fields[f"new_expiry_{pack.pk}"] = forms.DateField(
+                label="expiry date (YYYY-MM-DD)", required=False)
+            self.fields[f"new_count_{pack.pk}"] = forms.IntegerField(
+                label="units", required=False, min_value=0, max_value=10_000_000)
 
-    def changed_counts(self) -> list[tuple[Pack, int]]:
-        return [(pack, self.cleaned_data[f"stock_{pack.pk}"]) for pack in self.packs
-                if f"stock_{pack.pk}" in self.changed_data]
+    def clean(self):
+        cleaned = super().clean()
+        for pack in self.packs:
+            names = [f"new_number_{pack.pk}", f"new_expiry_{pack.pk}", f"new_count_{pack.pk}"]
+            given = [cleaned.get(name) not in (None, "") for name in names]
+            if any(given) and not all(given):
+                for name, present in zip(names, given, strict=True):
+                    if not present and name not in self.errors:
+                        self.add_error(name, "A new batch needs its number, expiry date and units.")
+        return cleaned
+
+    def changed_counts(self) -> list[tuple[Pack, str, int, object]]:
+        """(pack, batch number, units, expiry date or None) for each count to record."""
+        counts = []
+        for pack in self.packs:
+            for batch in self.batches[pack.pk]:
+                if f"batch_{batch.pk}" in self.changed_data:
+                    counts.append((pack, batch.batch_number, self.cleaned_data[f"batch_{batch.pk}"], None))
+            if self.cleaned_data.get(f"new_number_{pack.pk}"):
+                counts.append((pack, self.cleaned_data[f"new_number_{pack.pk}"],
+                               self.cleaned_data[f"new_count_{pack.pk}"], self.cleaned_data[f"new_expiry_{pack.pk}"]))
+        return counts
+
+
+class PackAddForm(forms.ModelForm):
+    """A new pack with its opening stock: the first batch's number, expiry and units (optional)."""
+
+    opening_batch_number = forms.CharField(required=False, max_length=40)
+    opening_expiry_date = forms.DateField(required=False, help_text="YYYY-MM-DD")
+    opening_quantity = forms.IntegerField(required=False, min_value=0, max_value=10_000_000)
+
+    class Meta:
+        model = Pack
+        fields = ["product", "sku", "gtin", "pack_size", "pack_unit", "price_amount", "currency",
+                  "max_per_order", "is_active", "image"]
+
+    def clean(self):
+        cleaned = super().clean()
+        names = ["opening_batch_number", "opening_expiry_date", "opening_quantity"]
+        given = [cleaned.get(name) not in (None, "") for name in names]
+        if any(given) and not all(given):
+            for name, present in zip(names, given, strict=True):
+                if not present:
+                    self.add_error(name, "Opening stock needs the batch number, expiry date and units.")
+        return cleaned
 
 
 @admin.register(Pack)
@@ -166,12 +223,25 @@ class PackAdmin(admin.ModelAdmin):
     formfield_overrides = {models.ImageField: {"form_class": SafeImageField}}  # decompression bombs: a clear refusal
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_details()
+        return super().get_queryset(request).with_details().with_availability()
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = PackAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and form.cleaned_data.get("opening_batch_number"):
+            record_stock_take(pack=obj, batch_number=form.cleaned_data["opening_batch_number"],
+                              expiry_date=form.cleaned_data["opening_expiry_date"],
+                              quantity=form.cleaned_data["opening_quantity"])
 
     def get_fields(self, request, obj=None):
-        if obj is None:  # a new pack starts with its price and opening stock
+        if obj is None:  # a new pack starts with its price and opening stock (its first batch)
             return ("product", "sku", "gtin", "pack_size", "pack_unit", "price_amount", "currency",
-                    "stock_quantity", "max_per_order", "is_active", "image")
+                    "opening_batch_number", "opening_expiry_date", "opening_quantity",
+                    "max_per_order", "is_active", "image")
         return ("product", "sku", "gtin", "pack_size", "pack_unit", "price_amount", "currency", "stock",
                 "max_per_order", "is_active", "image", "created_at", "updated_at")
 
@@ -189,10 +259,12 @@ class PackAdmin(admin.ModelAdmin):
         url = reverse("admin:catalog_pack_set_price", args=[pack.pk])
         return format_html('{} <a href="{}">Change price</a>', str(pack.price), url)
 
-    @admin.display(description="Stock", ordering="stock_quantity")
+    @admin.display(description="Stock available (allocated)", ordering="stock_available")
     def stock(self, pack):
         url = reverse("admin:catalog_pack_set_stock") + f"?ids={pack.pk}"
-        return format_html('{} <a href="{}">Set stock</a>', pack.stock_quantity, url)
+        batches = reverse("admin:catalog_stockbatch_changelist") + f"?pack__id__exact={pack.pk}"
+        return format_html('{} ({}) <a href="{}">Set stock</a> · <a href="{}">Batches</a>',
+                           pack.available_quantity, pack.allocated_quantity, url, batches)
 
     def get_urls(self):
         return [
@@ -216,10 +288,16 @@ class PackAdmin(admin.ModelAdmin):
         form = SetStockForm(request.POST or None, packs=packs)
         if request.method == "POST" and form.is_valid():
             changed = form.changed_counts()
-            for pack, quantity in changed:
-                set_stock(pack=pack, quantity=quantity)
-            self.message_user(request, f"Stock set for {len(changed)} pack(s).", messages.SUCCESS)
-            return HttpResponseRedirect(reverse("admin:catalog_pack_changelist"))
+            try:
+                with transaction.atomic():
+                    for pack, batch_number, quantity, expiry_date in changed:
+                        record_stock_take(pack=pack, batch_number=batch_number, quantity=quantity,
+                                          expiry_date=expiry_date)
+            except DomainError as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                self.message_user(request, f"Stock counted for {len(changed)} batch(es).", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:catalog_pack_changelist"))
         return TemplateResponse(request, "admin/catalog/pack/pack_action_form.html", {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -253,6 +331,29 @@ class PackAdmin(admin.ModelAdmin):
 
 class SetPriceForm(forms.Form):
     price_amount = forms.DecimalField(label="New price", max_digits=12, decimal_places=2, min_value=0)
+
+
+@admin.register(StockBatch)
+class StockBatchAdmin(admin.ModelAdmin):
+    """Batches are read here; units change by stock take (Packs › Set stock), dispatch and recall
+    (Orders › Batches supplied › Recall)."""
+
+    list_display = ("pack", "batch_number", "expiry_date", "quantity_on_hand", "usable", "recalled", "recalled_at")
+    list_filter = ("recalled", "expiry_date")
+    list_select_related = ("pack__product",)
+    search_fields = ("batch_number", "pack__sku", "pack__product__name")
+    readonly_fields = ("pack", "batch_number", "expiry_date", "quantity_on_hand", "recalled", "recalled_at",
+                       "recall_reason", "created_at", "updated_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(boolean=True, description="Sellable")
+    def usable(self, batch):
+        return batch.is_usable
 
 
 # --- Leaflets ----------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ Data only; `python manage.py load_demo_catalog` writes it (catalog/demo_loader.p
 restricted prefix 20-29, so they can never collide with a real pack's barcode.
 """
 
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -42,6 +43,16 @@ class DemoPack:
     strengths: tuple[DemoStrength, ...]
     pack_unit: str = "tablets"
     max_per_order: int | None = None
+
+    def batches(self) -> tuple[tuple[str, int, int], ...]:
+        """(batch number, days until expiry, units): packs with 40 or more units come in two batches, a
+        third of them expiring in about four months and the rest in about twenty, so dispatch shows
+        first-expiry-first-out. Expiry is relative to the day the demo is loaded."""
+        lot = f"{zlib.crc32(self.sku.encode()) % 90000 + 10000}"
+        if self.stock < 40:
+            return ((f"{lot}A", 540, self.stock),)
+        first = self.stock // 3
+        return ((f"{lot}A", 120, first), (f"{lot}B", 600, self.stock - first))
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,14 @@ never piles up identical revisions (published revisions are immutable and order 
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from . import demo_data
 from .demo_leaflets import LEAFLETS_REVISED_ON
-from .models import Category, Ingredient, Pack, Product, Strength
+from .models import Category, Ingredient, Pack, Product, StockBatch, Strength
 from .selectors import get_current_leaflet_revision
 from .services import SectionText, publish_new_leaflet_revision
 
@@ -60,9 +62,13 @@ def _upsert_pack(product: Product, data: demo_data.DemoPack) -> bool:
         "price_amount": data.price, "currency": demo_data.CURRENCY, "max_per_order": data.max_per_order,
         "is_active": True,
     }
-    pack, created = Pack.objects.update_or_create(
-        sku=data.sku, defaults=defaults, create_defaults={**defaults, "stock_quantity": data.stock}
-    )
+    pack, created = Pack.objects.update_or_create(sku=data.sku, defaults=defaults)
+    if created:
+        today = timezone.localdate()
+        StockBatch.objects.bulk_create(
+            StockBatch(pack=pack, batch_number=number, expiry_date=today + timedelta(days=days), quantity_on_hand=units)
+            for number, days, units in data.batches()
+        )
     ingredient_ids = []
     for position, strength in enumerate(data.strengths):
         ingredient, _ = Ingredient.objects.get_or_create(name=strength.ingredient)

@@ -44,3 +44,23 @@ class LeafletRevisionPublished(DomainError):
 class LeafletIncomplete(DomainError):
     code = "leaflet_incomplete"
     default_message = "A leaflet needs all six standard sections before it can be published."
+
+
+class BatchesUnavailable(DomainError):
+    code = "batches_unavailable"
+    default_message = "There are not enough units in usable batches (in date, not recalled) to dispatch this."
+
+
+class UnknownBatch(DomainError):
+    code = "unknown_batch"
+    default_message = "No such batch of this pack."
+
+
+class InvalidBatch(DomainError):
+    code = "invalid_batch"
+    default_message = "A batch needs a batch number and an expiry date."
+
+
+class AllocationMismatch(DomainError):
+    code = "allocation_mismatch"
+    default_message = "The pack's allocated units do not cover this order; count the stock and try again."

@@ -1,10 +1,13 @@
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
+from django.utils import timezone
 
 from pharmacy.money import Money
 
@@ -148,8 +151,13 @@ class PackQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True, product__is_active=True)
 
+    def with_availability(self):
+        """Annotate `stock_available`: units that can be sold now (see Pack.available_quantity), in the
+        same query, so lists read it without a query per pack."""
+        return self.annotate(stock_available=available_quantity_expression())
+
     def in_stock(self):
-        return self.filter(stock_quantity__gt=0)
+        return self.with_availability().filter(stock_available__gt=0)
 
     def with_details(self):
         return self.select_related("product").prefetch_related(
@@ -169,7 +177,10 @@ class Pack(models.Model):
     pack_unit = models.CharField(max_length=20, default="tablets", help_text="e.g. tablets, capsules, mL")
     price_amount = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
     currency = models.CharField(max_length=3, default=settings.PHARMACY_CURRENCY)
-    stock_quantity = models.PositiveIntegerField(default=0)
+    # Units that live orders have allocated (placed, not yet dispatched, cancelled or refused). Changed
+    # only by catalog.services under the pack's row lock; the units themselves stay in their batches
+    # until dispatch picks them.
+    allocated_quantity = models.PositiveIntegerField(default=0, editable=False)
     max_per_order = models.PositiveIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1)],
         help_text="Largest number of this pack one order may hold; empty for no limit.",
@@ -184,8 +195,8 @@ class Pack(models.Model):
     class Meta:
         ordering = ["product__name", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(stock_quantity__gte=0), name="pack_stock_not_negative",
-                                   violation_error_message="Stock on hand cannot be negative."),
+            models.CheckConstraint(condition=Q(allocated_quantity__gte=0), name="pack_allocated_not_negative",
+                                   violation_error_message="Allocated stock cannot be negative."),
             models.CheckConstraint(condition=Q(price_amount__gte=0), name="pack_price_not_negative"),
             models.CheckConstraint(condition=Q(pack_size__gte=1), name="pack_size_positive"),
             models.CheckConstraint(
@@ -215,9 +226,108 @@ class Pack(models.Model):
         middle = f"{base} {strength} {form}" if strength else product_name
         return f"{middle}, {self.pack_size} {self.pack_unit}"
 
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("stock_available", None)  # a reloaded pack reads its availability afresh
+        super().refresh_from_db(*args, **kwargs)
+
+    @property
+    def available_quantity(self) -> int:
+        """Units that can be sold now: on hand in batches that are in date (beyond the expiry margin) and
+        not recalled, less what live orders have allocated. Read from the `stock_available` annotation
+        (PackQuerySet.with_availability) when present, else queried."""
+        if "stock_available" not in self.__dict__:
+            self.__dict__["stock_available"] = (
+                Pack.objects.filter(pk=self.pk).with_availability().values_list("stock_available", flat=True).get()
+            )
+        return self.__dict__["stock_available"]
+
+    @property
+    def stock_quantity(self) -> int:
+        """Kept for callers of the old single stock count: the units available to sell now."""
+        return self.available_quantity
+
     @property
     def in_stock(self) -> bool:
-        return self.stock_quantity > 0
+        return self.available_quantity > 0
+
+
+# Stock from before batches (migration catalog 0004, old import files) sits in one placeholder batch per
+# pack until a stock take records its real batches. Its expiry is a placeholder too: it never blocks a sale.
+LEGACY_BATCH_NUMBER = "LEGACY"
+LEGACY_BATCH_EXPIRY = date(2099, 12, 31)
+
+
+def usable_expiry_after():
+    """Batches must expire after this date to be sold or dispatched: today plus STOCK_EXPIRY_MARGIN_DAYS,
+    so nothing is supplied that expires during the treatment."""
+    return timezone.localdate() + timedelta(days=settings.STOCK_EXPIRY_MARGIN_DAYS)
+
+
+class StockBatchQuerySet(models.QuerySet):
+    def usable(self):
+        """Batches that may be sold and dispatched: not recalled and expiring after the margin."""
+        return self.filter(recalled=False, expiry_date__gt=usable_expiry_after())
+
+    def first_expiry_first_out(self):
+        return self.order_by("expiry_date", "pk")
+
+
+def sellable_on_hand_expression(pack_ref: str = "pk"):
+    """Units on hand in the usable batches of the pack at OuterRef(pack_ref), as a subquery (0 if none)."""
+    usable = (
+        StockBatch.objects.usable().filter(pack_id=OuterRef(pack_ref)).order_by()
+        .values("pack_id").annotate(total=Sum("quantity_on_hand")).values("total")
+    )
+    return Coalesce(Subquery(usable, output_field=models.IntegerField()), Value(0))
+
+
+def available_quantity_expression(pack_ref: str = "pk", allocated: str = "allocated_quantity"):
+    """Sellable on hand less allocated, never below 0 (a recall or the margin can leave allocations
+    uncovered: such orders wait for stock at dispatch)."""
+    return Greatest(sellable_on_hand_expression(pack_ref) - F(allocated), Value(0),
+                    output_field=models.IntegerField())
+
+
+class StockBatch(models.Model):
+    """Units of one pack from one manufacturer's batch (lot): what is on the shelf, counted per batch.
+
+    Checkout allocates units of the pack without choosing a batch; dispatch picks batches
+    first-expiry-first-out and records them on the order line, which is how a recall finds the patients.
+    """
+
+    pack = models.ForeignKey(Pack, on_delete=models.PROTECT, related_name="batches")
+    batch_number = models.CharField(max_length=40, help_text="The batch (lot) number printed on the pack.")
+    expiry_date = models.DateField()
+    quantity_on_hand = models.PositiveIntegerField(default=0)
+    recalled = models.BooleanField(default=False, editable=False)
+    recalled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    recall_reason = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StockBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pack", "expiry_date", "pk"]
+        verbose_name_plural = "stock batches"
+        constraints = [
+            models.UniqueConstraint(fields=["pack", "batch_number"], name="stock_batch_number_unique_per_pack"),
+            models.CheckConstraint(condition=Q(quantity_on_hand__gte=0), name="stock_batch_on_hand_not_negative",
+                                   violation_error_message="Stock on hand cannot be negative."),
+            models.CheckConstraint(condition=~Q(batch_number=""), name="stock_batch_number_not_blank"),
+            models.CheckConstraint(
+                condition=(Q(recalled=False) & Q(recalled_at__isnull=True))
+                | (Q(recalled=True) & Q(recalled_at__isnull=False)),
+                name="stock_batch_recalled_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pack.sku} batch {self.batch_number} (exp. {self.expiry_date:%Y-%m-%d})"
+
+    @property
+    def is_usable(self) -> bool:
+        return not self.recalled and self.expiry_date > usable_expiry_after()
 
 
 class Strength(models.Model):

@@ -10,7 +10,7 @@ from .services import check_pack_purchasable
 
 
 def _packs_prefetch(*, active_only: bool = True) -> Prefetch:
-    packs = Pack.objects.with_details().order_by("pk")
+    packs = Pack.objects.with_details().with_availability().order_by("pk")
     if active_only:
         packs = packs.filter(is_active=True)
     return Prefetch("packs", queryset=packs)
@@ -27,7 +27,7 @@ def list_products(
     if legal_category:
         products = products.filter(legal_category=legal_category)
     if in_stock is not None:
-        has_stock = Exists(Pack.objects.filter(product=OuterRef("pk"), is_active=True, stock_quantity__gt=0))
+        has_stock = Exists(Pack.objects.filter(product=OuterRef("pk"), is_active=True).in_stock())
         products = products.filter(has_stock) if in_stock else products.exclude(has_stock)
     return products.prefetch_related(_packs_prefetch(), "categories").order_by("name")
 

@@ -7,11 +7,15 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Sum, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from .exceptions import (
+    AllocationMismatch,
+    BatchesUnavailable,
     ControlledDrugNotSoldOnline,
+    InvalidBatch,
     InvalidPrice,
     InvalidQuantity,
     LeafletIncomplete,
@@ -19,9 +23,10 @@ from .exceptions import (
     OutOfStock,
     PackUnavailable,
     QuantityLimitExceeded,
+    UnknownBatch,
 )
-from .locks import packs_for_update
-from .models import LeafletRevision, LeafletSection, LeafletSectionKey, Pack, Product
+from .locks import batches_for_update, packs_for_update
+from .models import LeafletRevision, LeafletSection, LeafletSectionKey, Pack, Product, StockBatch
 
 # --- Purchase policy ----------------------------------------------------------------------------------
 
@@ -55,55 +60,221 @@ def check_pack_purchasable(*, pack: Pack, quantity: int, check_stock: bool = Tru
             f"{name}: at most {pack.max_per_order} per order.",
             field="quantity", sku=pack.sku, max_per_order=pack.max_per_order,
         )
-    if check_stock and quantity > pack.stock_quantity:
+    if check_stock and quantity > pack.available_quantity:
         raise OutOfStock(_out_of_stock_message(pack, quantity), field="quantity", sku=pack.sku,
-                         available=pack.stock_quantity)
+                         available=pack.available_quantity)
 
 
 def _out_of_stock_message(pack: Pack, wanted: int) -> str:
-    if pack.stock_quantity == 0:
+    if pack.available_quantity == 0:
         return f"{pack.display_name} is out of stock."
-    return f"{pack.display_name}: only {pack.stock_quantity} left in stock, {wanted} requested."
+    return f"{pack.display_name}: only {pack.available_quantity} left in stock, {wanted} requested."
 
 
-# --- Stock -----------------------------------------------------------------------------------------------
+# --- Stock ---------------------------------------------------------------------------------------------
+#
+# Units on hand live in StockBatch rows; the pack keeps `allocated_quantity`, the units live orders hold.
+# Available = on hand in usable batches (in date beyond the margin, not recalled) - allocated. Every
+# change takes the pack row locks first (catalog.locks, primary-key order), then the batches'.
+
+
+def _sellable_on_hand(pack_ids) -> dict[int, int]:
+    rows = (
+        StockBatch.objects.usable().filter(pack_id__in=set(pack_ids)).order_by()
+        .values("pack_id").annotate(total=Sum("quantity_on_hand")).values_list("pack_id", "total")
+    )
+    return dict(rows)
 
 
 def reserve_stock(*, quantities: Mapping[int, int]) -> dict[int, Pack]:
-    """Take `quantities` ({pack_id: units}) out of stock, all or nothing. Must run inside the caller's
-    transaction: the rows stay locked until it commits, so concurrent checkouts never oversell."""
+    """Allocate `quantities` ({pack_id: units}) to an order, all or nothing, without choosing a batch
+    (dispatch does). Must run inside the caller's transaction: the pack rows stay locked until it
+    commits, so concurrent checkouts never oversell."""
     packs = packs_for_update(pack_ids=quantities)
+    on_hand = _sellable_on_hand(quantities)
     for pack_id, quantity in sorted(quantities.items()):
         pack = packs[pack_id]
-        if quantity > pack.stock_quantity:
+        pack.__dict__["stock_available"] = max(on_hand.get(pack_id, 0) - pack.allocated_quantity, 0)
+        if quantity > pack.available_quantity:
             raise OutOfStock(_out_of_stock_message(pack, quantity), field="quantity", sku=pack.sku,
-                             available=pack.stock_quantity)
+                             available=pack.available_quantity)
     for pack_id, quantity in sorted(quantities.items()):
-        # Conditional update: the database refuses to go below zero even if a lock were ever missed.
-        updated = Pack.objects.filter(pk=pack_id, stock_quantity__gte=quantity).update(
-            stock_quantity=F("stock_quantity") - quantity
-        )
+        # Conditional update: the database refuses to allocate beyond what was counted under the lock.
+        updated = Pack.objects.filter(
+            pk=pack_id, allocated_quantity__lte=on_hand.get(pack_id, 0) - quantity
+        ).update(allocated_quantity=F("allocated_quantity") + quantity)
         if updated != 1:
             raise OutOfStock(f"{packs[pack_id].display_name} is out of stock.", sku=packs[pack_id].sku)
+        packs[pack_id].allocated_quantity += quantity
+        packs[pack_id].__dict__["stock_available"] -= quantity
     return packs
 
 
 def release_stock(*, quantities: Mapping[int, int]) -> None:
-    """Put units back (a rejected or cancelled order). Runs inside the caller's transaction."""
+    """Give an allocation back (a cancelled or refused order, or a refused line). Runs inside the
+    caller's transaction. The units never left their batches, so only the allocation changes."""
     packs_for_update(pack_ids=quantities)
     for pack_id, quantity in sorted(quantities.items()):
-        Pack.objects.filter(pk=pack_id).update(stock_quantity=F("stock_quantity") + quantity)
+        Pack.objects.filter(pk=pack_id).update(
+            allocated_quantity=Greatest(F("allocated_quantity") - quantity, Value(0))
+        )
+
+
+@dataclass(frozen=True)
+class BatchPick:
+    """Units of one batch picked for one dispatched line."""
+
+    batch: StockBatch
+    quantity: int
+
+    @property
+    def batch_number(self) -> str:
+        return self.batch.batch_number
+
+    @property
+    def expiry_date(self) -> date:
+        return self.batch.expiry_date
+
+
+def pick_batches_for_dispatch(*, lines: Sequence[tuple[int, int]]) -> list[list[BatchPick]]:
+    """Pick the batches to send for each (pack_id, units) line, first-expiry-first-out, from usable
+    batches only (never expired, never expiring within STOCK_EXPIRY_MARGIN_DAYS, never recalled).
+
+    Takes the units out of the batches and out of the packs' allocations, and returns the picks per
+    line, in the order given. Refuses with BatchesUnavailable, changing nothing, if usable batches
+    cannot cover every line. Must run inside the caller's transaction.
+    """
+    pack_ids = {pack_id for pack_id, _ in lines}
+    packs = packs_for_update(pack_ids=pack_ids)
+    batches = [batch for batch in batches_for_update(pack_ids=pack_ids) if batch.is_usable]
+    batches.sort(key=lambda batch: (batch.expiry_date, batch.pk))
+    left = {batch.pk: batch.quantity_on_hand for batch in batches}
+    picks: list[list[BatchPick]] = []
+    for pack_id, quantity in lines:
+        check_quantity(quantity)
+        wanted, line_picks = quantity, []
+        for batch in batches:
+            if batch.pack_id != pack_id or not left[batch.pk]:
+                continue
+            taken = min(wanted, left[batch.pk])
+            left[batch.pk] -= taken
+            wanted -= taken
+            line_picks.append(BatchPick(batch=batch, quantity=taken))
+            if not wanted:
+                break
+        if wanted:
+            pack = packs[pack_id]
+            usable = sum(batch.quantity_on_hand for batch in batches if batch.pack_id == pack_id)
+            raise BatchesUnavailable(
+                f"{pack.sku} {pack.display_name}: {quantity} needed but only {usable} in batches that are in "
+                f"date for more than {settings.STOCK_EXPIRY_MARGIN_DAYS} days and not recalled. "
+                "Dispatch refused; count the stock or receive a new batch.",
+                sku=pack.sku, needed=quantity, usable=usable,
+            )
+        picks.append(line_picks)
+
+    totals: dict[int, int] = {}
+    for pack_id, quantity in lines:
+        totals[pack_id] = totals.get(pack_id, 0) + quantity
+    for pack_id, quantity in sorted(totals.items()):
+        if packs[pack_id].allocated_quantity < quantity:
+            raise AllocationMismatch(
+                f"{packs[pack_id].sku}: only {packs[pack_id].allocated_quantity} units are allocated to orders, "
+                f"{quantity} are being dispatched.", sku=packs[pack_id].sku,
+            )
+    for pack_id, quantity in sorted(totals.items()):
+        Pack.objects.filter(pk=pack_id, allocated_quantity__gte=quantity).update(
+            allocated_quantity=F("allocated_quantity") - quantity
+        )
+    taken: dict[int, int] = {}
+    for line_picks in picks:
+        for pick in line_picks:
+            taken[pick.batch.pk] = taken.get(pick.batch.pk, 0) + pick.quantity
+    for batch_id, quantity in sorted(taken.items()):
+        updated = StockBatch.objects.filter(pk=batch_id, quantity_on_hand__gte=quantity).update(
+            quantity_on_hand=F("quantity_on_hand") - quantity, updated_at=timezone.now()
+        )
+        if updated != 1:  # unreachable under the locks; the database refuses it anyway
+            raise BatchesUnavailable()
+    return picks
+
+
+def _check_count(quantity) -> int:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
+        raise InvalidQuantity("Stock on hand must be a whole number of 0 or more.", field="quantity_on_hand")
+    return quantity
+
+
+@transaction.atomic
+def record_stock_take(
+    *, pack: Pack, batch_number: str, quantity: int, expiry_date: date | None = None
+) -> StockBatch:
+    """Stock take of one batch: record the units counted on the shelf. A new batch number needs its
+    expiry date (it is received into stock). Allocations are never touched: units allocated to orders
+    not yet dispatched are still on the shelf and are counted with the rest, so a count of 10 with 3
+    allocated leaves 7 to sell."""
+    _check_count(quantity)
+    batch_number = (batch_number or "").strip()
+    if not batch_number or len(batch_number) > StockBatch._meta.get_field("batch_number").max_length:
+        raise InvalidBatch("Enter the batch number printed on the pack (at most 40 characters).",
+                           field="batch_number")
+    packs_for_update(pack_ids=[pack.pk])
+    batch = StockBatch.objects.select_for_update().filter(pack=pack, batch_number=batch_number).first()
+    if batch is None:
+        if expiry_date is None:
+            raise InvalidBatch(f"Batch {batch_number} of {pack.sku} is new: enter its expiry date.",
+                               field="expiry_date")
+        batch = StockBatch.objects.create(pack=pack, batch_number=batch_number, expiry_date=expiry_date,
+                                          quantity_on_hand=quantity)
+    else:
+        fields = {"quantity_on_hand": quantity, "updated_at": timezone.now()}
+        if expiry_date is not None:
+            fields["expiry_date"] = expiry_date
+        StockBatch.objects.filter(pk=batch.pk).update(**fields)
+        batch.refresh_from_db()
+    pack.__dict__.pop("stock_available", None)
+    return batch
 
 
 @transaction.atomic
 def set_stock(*, pack: Pack, quantity: int) -> Pack:
-    """Stock take: record the counted units on hand."""
-    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
-        raise InvalidQuantity("Stock on hand must be a whole number of 0 or more.", field="stock_quantity")
+    """Stock take of a pack held in one batch (kept for the single-count callers). A pack with several
+    batches is counted per batch, with record_stock_take."""
+    _check_count(quantity)
     packs_for_update(pack_ids=[pack.pk])
-    Pack.objects.filter(pk=pack.pk).update(stock_quantity=quantity)
-    pack.refresh_from_db(fields=["stock_quantity"])
+    batches = list(StockBatch.objects.filter(pack=pack).order_by("pk").select_for_update())
+    if len(batches) != 1:
+        raise InvalidBatch(
+            f"{pack.sku} is held in {len(batches)} batches: count each batch, with its batch number.",
+            field="batch_number",
+        )
+    record_stock_take(pack=pack, batch_number=batches[0].batch_number, quantity=quantity)
     return pack
+
+
+@transaction.atomic
+def recall_batches(*, pack: Pack, batch_numbers: Sequence[str], reason: str) -> list[StockBatch]:
+    """Mark batches of a pack recalled: they are no longer sold or dispatched. Refuses, changing
+    nothing, if any batch number is not a batch of this pack. Recalling twice keeps the first time."""
+    numbers = sorted({number.strip() for number in batch_numbers if number and number.strip()})
+    if not numbers:
+        raise InvalidBatch("Enter at least one batch number to recall.", field="batch_numbers")
+    if not reason or not reason.strip():
+        raise InvalidBatch("Give the reason for the recall, e.g. the MHRA drug alert reference.", field="reason")
+    packs_for_update(pack_ids=[pack.pk])
+    batches = list(
+        StockBatch.objects.filter(pack=pack, batch_number__in=numbers).order_by("pk").select_for_update()
+    )
+    unknown = sorted(set(numbers) - {batch.batch_number for batch in batches})
+    if unknown:
+        raise UnknownBatch(f"{pack.sku} has no batch {', '.join(unknown)}.", field="batch_numbers", unknown=unknown)
+    StockBatch.objects.filter(pk__in=[b.pk for b in batches], recalled=False).update(
+        recalled=True, recalled_at=timezone.now(), recall_reason=reason.strip(), updated_at=timezone.now()
+    )
+    for batch in batches:
+        batch.refresh_from_db()
+    pack.__dict__.pop("stock_available", None)
+    return batches
 
 
 @transaction.atomic

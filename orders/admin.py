@@ -298,3 +298,4 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             self.message_user(request, refusal.message, messages.ERROR)
             return
         self.message_user(request, f"{handed} message(s) handed to the workers.", messages.SUCCESS)
+from . import admin_batches  # noqa: E402,F401  (batches supplied and the Recall screen)

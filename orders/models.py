@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from catalog.models import LeafletRevision, LegalCategory, Pack
+from catalog.models import LeafletRevision, LegalCategory, Pack, StockBatch
 from pharmacy.money import Money
 
 PHARMACISTS_GROUP = "Pharmacists"
@@ -218,6 +218,28 @@ class OrderLine(models.Model):
     @property
     def units(self) -> int:
         return self.quantity * self.pack_size
+
+
+class OrderLineBatch(models.Model):
+    """The batches a dispatched line was supplied from (batch number and expiry copied, as printed on
+    the packs sent): how a recall finds the patients who received a batch."""
+
+    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="batches")
+    batch = models.ForeignKey(StockBatch, on_delete=models.PROTECT, related_name="order_line_batches")
+    batch_number = models.CharField(max_length=40)
+    expiry_date = models.DateField()
+    quantity = models.PositiveIntegerField()
+    dispatched_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["order_line", "expiry_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["order_line", "batch"], name="order_line_batch_unique"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_batch_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × batch {self.batch_number} (exp. {self.expiry_date:%Y-%m-%d})"
 
 
 class OrderEvent(models.Model):

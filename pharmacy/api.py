@@ -31,6 +31,8 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 # understood and well-formed, and a business rule refused it.
 DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
     catalog_errors.OutOfStock: status.HTTP_409_CONFLICT,
+    catalog_errors.BatchesUnavailable: status.HTTP_409_CONFLICT,  # stock on the shelf, not the request
+    catalog_errors.AllocationMismatch: status.HTTP_409_CONFLICT,
     order_errors.InvalidOrderTransition: status.HTTP_409_CONFLICT,
     order_errors.NotAllowed: status.HTTP_403_FORBIDDEN,
     order_errors.PrescriptionFileTooLarge: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,

@@ -10,7 +10,16 @@ from django.utils import timezone
 
 from accounts.models import User
 from catalog.identifiers import make_gtin13
-from catalog.models import Category, Ingredient, LeafletRevision, LeafletSectionKey, Pack, Product, Strength
+from catalog.models import (
+    Category,
+    Ingredient,
+    LeafletRevision,
+    LeafletSectionKey,
+    Pack,
+    Product,
+    StockBatch,
+    Strength,
+)
 from catalog.services import SectionText, publish_new_leaflet_revision
 from orders.models import PHARMACISTS_GROUP
 
@@ -98,7 +107,14 @@ class PackFactory(factory.django.DjangoModelFactory):
     pack_unit = "tablets"
     price_amount = Decimal("3.49")
     currency = "GBP"
-    stock_quantity = 100
+
+    @factory.post_generation
+    def stock_quantity(obj, create, extracted, **kwargs):
+        """Units on hand, in one batch "B-<sku>" expiring in two years: `stock_quantity=5`, 100 by default;
+        `stock_quantity=0` gives a pack with no batch (add them with StockBatchFactory)."""
+        if create and extracted != 0:
+            StockBatchFactory(pack=obj, batch_number=f"B-{obj.sku}",
+                              quantity_on_hand=100 if extracted is None else extracted)
 
     @factory.post_generation
     def strength(obj, create, extracted, **kwargs):
@@ -106,6 +122,29 @@ class PackFactory(factory.django.DjangoModelFactory):
         if create:
             ingredient, _ = Ingredient.objects.get_or_create(name=obj.product.name.split(" ")[0].lower())
             Strength.objects.create(pack=obj, ingredient=ingredient, amount=extracted or Decimal("10"), unit="mg")
+
+
+class StockBatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StockBatch
+
+    pack = factory.SubFactory(PackFactory, stock_quantity=0)
+    batch_number = factory.Sequence(lambda n: f"LOT{n:05d}")
+    expiry_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=730))
+    quantity_on_hand = 100
+
+
+def set_available_stock(pack: Pack, units: int) -> None:
+    """Make `units` available to sell (e.g. "sold out meanwhile"): the pack's first batch holds them
+    plus what orders have allocated, its other batches none."""
+    allocated = Pack.objects.values_list("allocated_quantity", flat=True).get(pk=pack.pk)
+    batches = list(StockBatch.objects.filter(pack=pack).order_by("pk"))
+    StockBatch.objects.filter(pk__in=[b.pk for b in batches[1:]]).update(quantity_on_hand=0)
+    if batches:
+        StockBatch.objects.filter(pk=batches[0].pk).update(quantity_on_hand=units + allocated)
+    else:
+        StockBatchFactory(pack=pack, quantity_on_hand=units + allocated)
+    pack.__dict__.pop("stock_available", None)
 
 
 def make_products(count: int, *, packs_each: int = 2) -> None:

@@ -22,8 +22,12 @@ Pack columns
   pack_unit                 optional. e.g. tablets, capsules, mL; blank takes the dosage form's usual unit.
   price                     required. Decimal with at most 2 places and a point, e.g. 12.99.
   currency                  optional. Blank or the shop's currency (PHARMACY_CURRENCY, e.g. GBP).
-  stock                     optional. Whole number of 0 or more. Blank keeps an existing pack's stock
-                            (a new pack starts at 0); a number replaces it, as a stock take would.
+  stock                     optional. Whole number of 0 or more: units counted in the batch below (a
+                            stock take; allocations to orders are never changed). Blank keeps the stock.
+  batch_number              optional column. The batch (lot) the stock is in; with expiry_date and stock.
+                            Without it (or in files without the column) stock counts the pack's only
+                            batch, or a LEGACY batch when it has none.
+  expiry_date               optional column. The batch's expiry date, YYYY-MM-DD.
   max_per_order             optional. Blank for no limit, or a whole number of at least 1.
   is_active                 optional. true (default) | false; also yes/no, 1/0.
   ingredients               required. Active ingredients and strengths separated by ";":

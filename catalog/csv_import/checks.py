@@ -8,7 +8,7 @@ from typing import TextIO
 
 from catalog.models import Ingredient, Pack, Product
 
-from .rows import COLUMNS, PRODUCT_COLUMNS, REQUIRED_COLUMNS, PackValues, ProductValues, read_row
+from .rows import COLUMNS, OPTIONAL_COLUMNS, PRODUCT_COLUMNS, REQUIRED_COLUMNS, PackValues, ProductValues, read_row
 
 HEADER_ROW = 1
 LOOKUP_CHUNK = 5000  # keys per `IN (...)` lookup, well under SQLite's and PostgreSQL's parameter limits
@@ -107,7 +107,9 @@ class _Checker:
                 continue
             if not self.check_text(row, record, self.header):
                 continue
-            self.check_row(row, {name: cell.strip() for name, cell in zip(self.header, record, strict=True)})
+            cells = dict.fromkeys(OPTIONAL_COLUMNS, "")  # files from before batches lack these columns
+            cells.update((name, cell.strip()) for name, cell in zip(self.header, record, strict=True))
+            self.check_row(row, cells)
 
     def check_text(self, row: int, record: Sequence[str], columns: Sequence[str]) -> bool:
         """Bytes that are not UTF-8 arrive as lone surrogates (errors="surrogateescape"); report them."""
@@ -132,7 +134,7 @@ class _Checker:
                 self.error(HEADER_ROW, name, "appears twice in the header")
             seen.add(name)
         for name in COLUMNS:
-            if name not in seen:
+            if name not in seen and name not in OPTIONAL_COLUMNS:
                 needed = "required" if name in REQUIRED_COLUMNS else "values are optional, the column is not"
                 self.error(HEADER_ROW, name, f"column is missing from the header ({needed})")
         self.header_ok = not self.catalog.errors

@@ -21,6 +21,7 @@ from catalog.models import (
     Pack,
     Product,
     Route,
+    StockBatch,
     Strength,
     StrengthUnit,
 )
@@ -31,9 +32,10 @@ PRODUCT_COLUMNS = (
 )
 PACK_COLUMNS = (
     "sku", "gtin", "pack_size", "pack_unit", "price", "currency", "stock", "max_per_order", "is_active",
-    "ingredients",
+    "ingredients", "batch_number", "expiry_date",
 )
 COLUMNS = PRODUCT_COLUMNS + PACK_COLUMNS
+OPTIONAL_COLUMNS = frozenset({"batch_number", "expiry_date"})  # files from before batches may leave them out
 REQUIRED_COLUMNS = frozenset(
     {"product_name", "legal_category", "dosage_form", "sku", "pack_size", "price", "ingredients"}
 )
@@ -63,7 +65,9 @@ _field = {
     "pack_size": Pack._meta.get_field("pack_size"),
     "pack_unit": Pack._meta.get_field("pack_unit"),
     "price": Pack._meta.get_field("price_amount"),
-    "stock": Pack._meta.get_field("stock_quantity"),
+    "stock": StockBatch._meta.get_field("quantity_on_hand"),
+    "batch_number": StockBatch._meta.get_field("batch_number"),
+    "expiry_date": StockBatch._meta.get_field("expiry_date"),
     "max_per_order": Pack._meta.get_field("max_per_order"),
 }
 slugify = functools.lru_cache(maxsize=16384)(django_slugify)  # rows of one product repeat its names
@@ -104,7 +108,9 @@ class PackValues:
     pack_unit: str
     price: Decimal
     currency: str
-    stock: int | None  # None: keep an existing pack's stock
+    stock: int | None  # units counted in the batch; None: keep the stock as it is
+    batch_number: str  # "": old files; the count goes to the pack's only (or LEGACY) batch
+    expiry_date: object  # datetime.date | None
     max_per_order: int | None
     is_active: bool
     strengths: tuple[StrengthValues, ...]
@@ -218,8 +224,22 @@ def _read_pack(read: _RowReader, *, row: int, product: ProductValues) -> PackVal
         gtin=read.model_value("gtin"), pack_size=read.model_value("pack_size", required=True),
         pack_unit=pack_unit, price=read.model_value("price", required=True), currency=currency,
         stock=read.model_value("stock"), max_per_order=read.model_value("max_per_order"),
+        **_read_batch(read),
         is_active=bool(is_active), strengths=_read_strengths(read),
     )
+
+
+def _read_batch(read: _RowReader) -> dict:
+    batch_number = read.model_value("batch_number") or ""
+    expiry_date = read.model_value("expiry_date")
+    if batch_number or read.cells["expiry_date"]:
+        if not batch_number:
+            read.problem("batch_number", "is required with expiry_date")
+        if not read.cells["expiry_date"]:
+            read.problem("expiry_date", "is required with batch_number (YYYY-MM-DD)")
+        if not read.cells["stock"]:
+            read.problem("stock", "is required with batch_number: the units counted in that batch")
+    return {"batch_number": batch_number, "expiry_date": expiry_date}
 
 
 def _read_strengths(read: _RowReader) -> tuple[StrengthValues, ...]:

@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.text import slugify
 
-from catalog.models import Category, Ingredient, Pack, Product, Strength
+from catalog.exceptions import InvalidBatch
+from catalog.locks import packs_for_update
+from catalog.models import (
+    LEGACY_BATCH_EXPIRY,
+    LEGACY_BATCH_NUMBER,
+    Category,
+    Ingredient,
+    Pack,
+    Product,
+    StockBatch,
+    Strength,
+)
 
 from .checks import LOOKUP_CHUNK, CheckedCatalog
 from .rows import PackValues, ProductValues
@@ -63,6 +74,7 @@ def import_catalog(
         catalog.packs, product_ids, batch_size, on_packs_written
     )
     packs_changed |= _replace_strengths(catalog.packs, pack_ids, ingredient_ids, batch_size) - packs_new
+    _count_batches(catalog.packs, pack_ids, batch_size)
     return CatalogImported(
         rows=catalog.rows, products_total=len(products), products_created=len(products_new),
         products_updated=len(products_changed - products_new), packs_total=len(catalog.packs),
@@ -161,36 +173,89 @@ def _upsert_packs(
     packs: Sequence[PackValues], product_ids: dict[str, int], batch_size: int,
     on_packs_written: Callable[[int], None] | None,
 ) -> tuple[dict[str, int], set, set]:
-    """Upsert on SKU; returns ({sku: id}, new SKUs, changed SKUs). A blank stock cell keeps the stock, so
-    such packs go in a statement that does not update stock_quantity (and start at 0 when new)."""
-    rows = Pack.objects.values_list("id", "sku", "stock_quantity", *PACK_FIELDS)
+    """Upsert on SKU; returns ({sku: id}, new SKUs, changed SKUs). Stock is written per batch afterwards
+    (_count_batches); a pack whose only change is its count is reported as changed."""
+    rows = Pack.objects.values_list("id", "sku", *PACK_FIELDS)
     skus = [pack.sku for pack in packs]
-    existing = {sku: (pk, values, stock) for pk, sku, stock, *values in _rows_where(rows, "sku", skus)}
+    existing = {sku: (pk, values) for pk, sku, *values in _rows_where(rows, "sku", skus)}
+    counted = _current_counts([pack for pack in packs if pack.stock is not None and pack.sku in existing],
+                              {sku: pk for sku, (pk, _) in existing.items()})
     changed: list[tuple[PackValues, list]] = []
     for pack in packs:
         values = _pack_values(pack, product_ids)
         if pack.sku not in existing:
             changed.append((pack, values))
         else:
-            _, old_values, old_stock = existing[pack.sku]
-            if old_values != values or (pack.stock is not None and pack.stock != old_stock):
+            _, old_values = existing[pack.sku]
+            if old_values != values or (pack.stock is not None and counted.get(pack.sku) != pack.stock):
                 changed.append((pack, values))
     if on_packs_written:
         on_packs_written(len(packs) - len(changed))  # unchanged: nothing to write
     for chunk in _chunks(changed, batch_size):
-        for with_stock in (True, False):
-            Pack.objects.bulk_create(
-                [Pack(sku=pack.sku, stock_quantity=pack.stock or 0, **_fields(PACK_FIELDS, values))
-                 for pack, values in chunk if (pack.stock is not None) == with_stock],
-                update_conflicts=True, unique_fields=["sku"],
-                update_fields=[*PACK_FIELDS, "updated_at", *(["stock_quantity"] if with_stock else [])],
-            )
+        Pack.objects.bulk_create(
+            [Pack(sku=pack.sku, **_fields(PACK_FIELDS, values)) for pack, values in chunk],
+            update_conflicts=True, unique_fields=["sku"], update_fields=[*PACK_FIELDS, "updated_at"],
+        )
         if on_packs_written:
             on_packs_written(len(chunk))
     new = {pack.sku for pack, _ in changed if pack.sku not in existing}
-    ids = {sku: pk for sku, (pk, _, _) in existing.items()}
+    ids = {sku: pk for sku, (pk, _) in existing.items()}
     ids.update(_rows_where(Pack.objects.values_list("sku", "id"), "sku", list(new)))
     return ids, new, {pack.sku for pack, _ in changed}
+
+
+def _current_counts(packs: Sequence[PackValues], pack_ids: dict[str, int]) -> dict[str, int | None]:
+    """{sku: units in the batch the row counts}, to tell whether a row changes the stock."""
+    if not packs:
+        return {}
+    rows = StockBatch.objects.values_list("pack_id", "batch_number", "quantity_on_hand")
+    batches: dict[int, dict[str, int]] = {}
+    for pack_id, number, units in _rows_where(rows, "pack_id", [pack_ids[pack.sku] for pack in packs]):
+        batches.setdefault(pack_id, {})[number] = units
+    counts = {}
+    for pack in packs:
+        held = batches.get(pack_ids[pack.sku], {})
+        number = pack.batch_number or (next(iter(held)) if len(held) == 1 else LEGACY_BATCH_NUMBER)
+        counts[pack.sku] = held.get(number)
+    return counts
+
+
+def _count_batches(packs: Sequence[PackValues], pack_ids: dict[str, int], batch_size: int) -> None:
+    """Stock take from the file: each row's `stock` is the units counted in its batch. A row without a
+    batch number (files from before batches) counts the pack's only batch, or its LEGACY batch. Allocations
+    are never touched. Takes the packs' row locks, like every stock change."""
+    # Chunks in pack-id order, so the row locks are taken in one global order (as checkouts take them).
+    counted = sorted((pack for pack in packs if pack.stock is not None), key=lambda pack: pack_ids[pack.sku])
+    for chunk in _chunks(counted, batch_size):
+        ids = [pack_ids[pack.sku] for pack in chunk]
+        packs_for_update(pack_ids=ids)
+        held: dict[int, list[str]] = {}
+        for pack_id, number in StockBatch.objects.filter(pack_id__in=ids).values_list("pack_id", "batch_number"):
+            held.setdefault(pack_id, []).append(number)
+        ambiguous = []
+        batches = []
+        for pack in chunk:
+            pack_id = pack_ids[pack.sku]
+            numbers = held.get(pack_id, [])
+            if pack.batch_number:
+                number, expiry = pack.batch_number, pack.expiry_date
+            elif len(numbers) == 1 or not numbers or LEGACY_BATCH_NUMBER in numbers:
+                number = numbers[0] if len(numbers) == 1 else LEGACY_BATCH_NUMBER
+                expiry = None if number in numbers else LEGACY_BATCH_EXPIRY
+            else:
+                ambiguous.append(f"{pack.sku} (row {pack.row})")
+                continue
+            batches.append((StockBatch(pack_id=pack_id, batch_number=number, quantity_on_hand=pack.stock,
+                                       expiry_date=expiry or LEGACY_BATCH_EXPIRY), expiry is not None))
+        if ambiguous:
+            raise InvalidBatch("These packs are held in several batches; add batch_number and expiry_date "
+                               "columns to count each: " + ", ".join(ambiguous) + ".", field="batch_number")
+        for with_expiry in (True, False):
+            StockBatch.objects.bulk_create(
+                [batch for batch, expiry_given in batches if expiry_given == with_expiry],
+                update_conflicts=True, unique_fields=["pack", "batch_number"],
+                update_fields=["quantity_on_hand", "updated_at", *(["expiry_date"] if with_expiry else [])],
+            )
 
 
 def _pack_values(pack: PackValues, product_ids: dict[str, int]) -> list:

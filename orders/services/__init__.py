@@ -3,6 +3,7 @@
 Views, API, admin and tasks import from here; the modules behind it are an implementation detail.
 """
 
+from .batches import list_batch_recipients, recall_pack_batches, recall_recipients_csv, supply_order_batches
 from .coverage import check_prescription_covers
 from .notifications import (
     deliver_outbox_message,
@@ -46,9 +47,12 @@ __all__ = [
     "ensure_may_change_orders",
     "ensure_pharmacist",
     "is_pharmacist",
+    "list_batch_recipients",
     "mark_order_delivered",
     "may_change_orders",
     "place_order",
+    "recall_pack_batches",
+    "recall_recipients_csv",
     "record_account_message",
     "record_message",
     "redispatch_pending_messages",
@@ -56,4 +60,5 @@ __all__ = [
     "reject_prescription",
     "send_messages_again",
     "submit_prescription",
+    "supply_order_batches",
 ]

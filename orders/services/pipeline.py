@@ -14,6 +14,7 @@ from catalog.services import release_stock
 from ..exceptions import InvalidOrderTransition, NotAllowed
 from ..locks import order_for_update, prescription_for_update
 from ..models import CANCELLABLE_STATUSES, MessageKind, Order, OrderEvent, OrderStatus, PrescriptionStatus
+from .batches import supply_order_batches
 from .coverage import check_not_expired, check_prescription_covers
 from .notifications import record_message
 from .prescriptions import DispensingRecord, approve_prescription, ensure_pharmacist, reject_prescription
@@ -134,6 +135,7 @@ def dispatch_order(*, order: Order, actor, note: str = "") -> Order:
         # Unreachable through the table above; kept because dispatching unchecked medicine is the worst failure.
         raise InvalidOrderTransition("A pharmacist has not approved this order's prescription.", field="status")
     _transition(order=order, to_status=S.DISPATCHED, actor=actor, reason=note or "Dispatched.")
+    supply_order_batches(order=order)  # first-expiry-first-out; a shortfall refuses and rolls all back
     record_message(order=order, kind=MessageKind.ORDER_DISPATCHED)
     return order
 

@@ -327,3 +327,6 @@ DEMO_LOGINS_ALLOWED = True
 # A prescription upload whose Content-Length exceeds PRESCRIPTION_MAX_UPLOAD_BYTES plus this allowance
 # for the multipart framing and the form's other fields is refused (413) before its body is read.
 UPLOAD_REQUEST_OVERHEAD_BYTES = env.int("UPLOAD_REQUEST_OVERHEAD_BYTES", default=64 * 1024)
+# --- Stock batches and expiry (issue 8.6) -------------------------------------------------------------
+# A batch is neither sold nor dispatched once it expires within this many days (FEFO picks the others).
+STOCK_EXPIRY_MARGIN_DAYS = env.int("STOCK_EXPIRY_MARGIN_DAYS", default=30)

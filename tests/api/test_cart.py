@@ -6,8 +6,7 @@ import pytest
 
 from cart.models import CartLine
 from cart.services import add_to_cart, get_or_create_user_cart
-from catalog.models import Pack
-from tests.factories import PackFactory, ProductFactory
+from tests.factories import PackFactory, ProductFactory, set_available_stock
 
 from .helpers import assert_problem
 
@@ -107,7 +106,7 @@ def test_a_body_that_is_not_an_object_is_a_400(shopper_client):
 
 
 def test_more_than_in_stock_is_a_409(shopper_client, gsl_pack):
-    Pack.objects.filter(pk=gsl_pack.pk).update(stock_quantity=2)
+    set_available_stock(gsl_pack, 2)
 
     response = shopper_client.post(LINES_URL, {"sku": gsl_pack.sku, "quantity": 3}, format="json")
 
@@ -177,7 +176,7 @@ def test_a_line_id_not_in_the_cart_is_a_404(shopper_client, line_id):
 
 def test_the_cart_lists_lines_that_would_block_checkout(shopper_client, user, gsl_pack):
     line = add_to_cart(cart=get_or_create_user_cart(user=user), pack=gsl_pack, quantity=3)
-    Pack.objects.filter(pk=gsl_pack.pk).update(stock_quantity=1)
+    set_available_stock(gsl_pack, 1)
 
     blockers = shopper_client.get(CART_URL).json()["blockers"]
 

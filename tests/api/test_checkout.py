@@ -7,9 +7,8 @@ from django.db import connections
 from rest_framework.test import APIClient
 
 from cart.models import CartLine
-from catalog.models import Pack
 from orders.models import Order, OrderStatus
-from tests.factories import PackFactory, UserFactory
+from tests.factories import PackFactory, UserFactory, set_available_stock
 from tests.orders.helpers import cart_with, uploaded_prescription
 
 from .helpers import SHIPPING, assert_problem, checkout
@@ -131,7 +130,7 @@ def test_an_empty_cart_is_a_422(shopper_client):
 
 def test_a_sold_out_item_is_a_409(shopper_client, user, gsl_pack):
     cart_with(user, (gsl_pack, 2))
-    Pack.objects.filter(pk=gsl_pack.pk).update(stock_quantity=1)
+    set_available_stock(gsl_pack, 1)
 
     assert_problem(checkout(shopper_client), 409, code="out_of_stock")
     assert not Order.objects.exists()

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
 from cart.models import CartLine
-from catalog.models import Pack
 from orders.models import Order, Prescription
 from pharmacy.views import server_error
+from tests.factories import set_available_stock
 from tests.orders.helpers import cart_with
 
 from .helpers import PROBLEM_KEYS, assert_problem, checkout, pdf_file
@@ -31,7 +31,7 @@ def representative_errors(api_client, shopper_client, user, gsl_pack, pom_pack, 
 
     def conflict():
         cart_with(user, (gsl_pack, 2))
-        Pack.objects.filter(pk=gsl_pack.pk).update(stock_quantity=1)
+        set_available_stock(gsl_pack, 1)
         return checkout(shopper_client)
 
     def too_large():

@@ -21,7 +21,7 @@ from catalog.exceptions import (
     QuantityLimitExceeded,
 )
 from catalog.models import Pack
-from tests.factories import PackFactory, ProductFactory
+from tests.factories import PackFactory, ProductFactory, set_available_stock
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_add_to_cart_refuses_more_than_stock(user):
     cart = get_or_create_user_cart(user=user)
     with pytest.raises(OutOfStock, match="only 3 left in stock, 4 requested"):
         add_to_cart(cart=cart, pack=pack, quantity=4)
-    Pack.objects.filter(pk=pack.pk).update(stock_quantity=0)
+    set_available_stock(pack, 0)
     with pytest.raises(OutOfStock, match="is out of stock"):
         add_to_cart(cart=cart, pack=pack, quantity=1)
     assert not cart.lines.exists()
@@ -102,7 +102,7 @@ def test_cart_summary_totals_in_decimal_and_lists_what_blocks_checkout(user, gsl
     cart = get_or_create_user_cart(user=user)
     add_to_cart(cart=cart, pack=gsl_pack, quantity=3)
     add_to_cart(cart=cart, pack=pom_pack, quantity=1)
-    Pack.objects.filter(pk=gsl_pack.pk).update(stock_quantity=2)
+    set_available_stock(gsl_pack, 2)
 
     summary = get_cart_summary(cart=cart)
 

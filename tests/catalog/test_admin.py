@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.identifiers import make_gtin13
-from catalog.models import Category, Ingredient, LeafletRevision, LeafletSection, Pack, Product
+from catalog.models import Category, Ingredient, LeafletRevision, LeafletSection, Pack, Product, StockBatch
 from catalog.services import SectionText, create_leaflet_draft
 from tests.factories import CategoryFactory, PackFactory, ProductFactory, leaflet_sections
 
@@ -90,7 +90,8 @@ def test_pack_add_form_takes_price_and_opening_stock(admin_client):
     html = admin_client.get(admin_url(Pack, "add")).content.decode()
 
     assert 'name="price_amount"' in html
-    assert 'name="stock_quantity"' in html
+    assert 'name="opening_batch_number"' in html and 'name="opening_expiry_date"' in html
+    assert 'name="opening_quantity"' in html
 
 
 def test_posting_stock_or_price_to_the_pack_change_form_changes_neither(admin_client, gsl_pack):
@@ -120,31 +121,68 @@ def test_set_stock_action_leads_to_a_stock_take_form_for_the_selected_packs(admi
     form_page = admin_client.get(response["Location"])
     assert form_page.status_code == 200
     fields = {field.name for field in form_page.context["form"]}
-    assert fields == {f"stock_{gsl_pack.pk}", f"stock_{pom_pack.pk}"}
+    gsl_batch, pom_batch = gsl_pack.batches.get(), pom_pack.batches.get()
+    assert fields == {f"batch_{gsl_batch.pk}", f"batch_{pom_batch.pk}"} | {
+        f"new_{part}_{pack.pk}" for part in ("number", "expiry", "count") for pack in (gsl_pack, pom_pack)
+    }
 
 
 def test_stock_take_writes_only_the_counts_changed(admin_client, gsl_pack, pom_pack):
     url = reverse("admin:catalog_pack_set_stock") + f"?ids={gsl_pack.pk},{pom_pack.pk}"
-    # a sale while the form was open: pom_pack went from the 50 shown to 48
-    Pack.objects.filter(pk=pom_pack.pk).update(stock_quantity=48)
+    gsl_batch, pom_batch = gsl_pack.batches.get(), pom_pack.batches.get()
+    # a delivery counted elsewhere while the form was open: pom_pack's batch went from the 50 shown to 48
+    StockBatch.objects.filter(pk=pom_batch.pk).update(quantity_on_hand=48)
 
     response = admin_client.post(url, {
-        f"stock_{gsl_pack.pk}": "70", f"initial-stock_{gsl_pack.pk}": "100",
-        f"stock_{pom_pack.pk}": "50", f"initial-stock_{pom_pack.pk}": "50",
+        f"batch_{gsl_batch.pk}": "70", f"initial-batch_{gsl_batch.pk}": "100",
+        f"batch_{pom_batch.pk}": "50", f"initial-batch_{pom_batch.pk}": "50",
     })
 
     assert response.status_code == 302
-    assert dict(Pack.objects.values_list("pk", "stock_quantity")) == {gsl_pack.pk: 70, pom_pack.pk: 48}
+    assert dict(StockBatch.objects.values_list("pk", "quantity_on_hand")) == {gsl_batch.pk: 70, pom_batch.pk: 48}
+
+
+def test_stock_take_adds_a_new_batch_with_its_expiry(admin_client, gsl_pack):
+    url = reverse("admin:catalog_pack_set_stock") + f"?ids={gsl_pack.pk}"
+
+    batch = gsl_pack.batches.get()
+
+    response = admin_client.post(url, {
+        f"batch_{batch.pk}": "100", f"initial-batch_{batch.pk}": "100",
+        f"new_number_{gsl_pack.pk}": "NEW123", f"new_expiry_{gsl_pack.pk}": "2030-01-31",
+        f"new_count_{gsl_pack.pk}": "12",
+    })
+
+    assert response.status_code == 302
+    batch = gsl_pack.batches.get(batch_number="NEW123")
+    assert (batch.expiry_date, batch.quantity_on_hand) == (datetime.date(2030, 1, 31), 12)
+    assert gsl_pack.stock_quantity == 112
+
+
+def test_stock_take_refuses_a_new_batch_without_expiry_and_changes_nothing(admin_client, gsl_pack):
+    url = reverse("admin:catalog_pack_set_stock") + f"?ids={gsl_pack.pk}"
+
+    batch = gsl_pack.batches.get()
+
+    response = admin_client.post(url, {f"batch_{batch.pk}": "100", f"initial-batch_{batch.pk}": "100",
+                                       f"new_number_{gsl_pack.pk}": "NEW123", f"new_count_{gsl_pack.pk}": "12"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        f"new_expiry_{gsl_pack.pk}": ["A new batch needs its number, expiry date and units."]
+    }
+    assert gsl_pack.batches.count() == 1
 
 
 def test_stock_take_refuses_a_negative_count_and_changes_nothing(admin_client, gsl_pack):
     url = reverse("admin:catalog_pack_set_stock") + f"?ids={gsl_pack.pk}"
+    batch = gsl_pack.batches.get()
 
-    response = admin_client.post(url, {f"stock_{gsl_pack.pk}": "-1", f"initial-stock_{gsl_pack.pk}": "100"})
+    response = admin_client.post(url, {f"batch_{batch.pk}": "-1", f"initial-batch_{batch.pk}": "100"})
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        f"stock_{gsl_pack.pk}": ["Ensure this value is greater than or equal to 0."]
+        f"batch_{batch.pk}": ["Ensure this value is greater than or equal to 0."]
     }
     gsl_pack.refresh_from_db()
     assert gsl_pack.stock_quantity == 100

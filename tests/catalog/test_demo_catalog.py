@@ -16,11 +16,12 @@ from catalog.models import (
     LeafletSectionKey,
     Pack,
     Product,
+    StockBatch,
     Strength,
 )
 from catalog.selectors import get_current_leaflet_revision, get_pack_by_sku
 from orders.models import PHARMACISTS_GROUP
-from tests.factories import publish_leaflet
+from tests.factories import publish_leaflet, set_available_stock
 
 pytestmark = pytest.mark.django_db
 
@@ -53,9 +54,12 @@ def catalog_snapshot() -> dict:
         ),
         "packs": list(Pack.objects.order_by("pk").values(
             "pk", "product_id", "sku", "gtin", "pack_size", "pack_unit", "price_amount", "currency",
-            "stock_quantity", "max_per_order", "is_active", "created_at",
+            "allocated_quantity", "max_per_order", "is_active", "created_at",
         )),
         "strengths": list(Strength.objects.order_by("pk").values()),
+        "batches": list(StockBatch.objects.order_by("pk").values(
+            "pk", "pack_id", "batch_number", "expiry_date", "quantity_on_hand", "recalled",
+        )),
         "leaflet_revisions": list(LeafletRevision.objects.order_by("pk").values()),
         "leaflet_sections": list(LeafletSection.objects.order_by("pk").values()),
     }
@@ -220,7 +224,7 @@ def test_demo_loader_republishes_a_leaflet_only_when_its_text_differs():
 
 def test_demo_loader_leaves_stock_of_existing_packs_alone():
     load_demo()
-    Pack.objects.filter(sku="BAC-10-84").update(stock_quantity=3)
+    set_available_stock(Pack.objects.get(sku="BAC-10-84"), 3)
 
     load_demo()
 
@@ -287,3 +291,14 @@ def test_demo_loader_refuses_a_shop_in_another_currency(settings):
 
     assert not Product.objects.exists()
     assert not get_user_model().objects.exists()
+
+
+def test_demo_packs_come_in_batches_and_larger_ones_in_two_expiries():
+    load_demo()
+
+    baclofen = Pack.objects.get(sku="BAC-5-84")
+    expiries = list(baclofen.batches.order_by("expiry_date").values_list("expiry_date", "quantity_on_hand"))
+    assert len(expiries) == 2 and expiries[0][0] < expiries[1][0]
+    assert sum(units for _, units in expiries) == 60
+    assert all(pack.batches.exists() for pack in Pack.objects.all())
+    assert not StockBatch.objects.filter(batch_number="LEGACY").exists()

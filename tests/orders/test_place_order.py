@@ -15,7 +15,7 @@ from orders.exceptions import (
 )
 from orders.models import Order, OrderEvent, OrderStatus, OutboxMessage, OutboxStatus
 from orders.services import approve_order, place_order
-from tests.factories import PackFactory, ProductFactory, UserFactory
+from tests.factories import PackFactory, ProductFactory, UserFactory, set_available_stock
 
 from .helpers import cart_with, details, dispensing_record, uploaded_prescription
 
@@ -152,7 +152,7 @@ def test_place_order_refuses_pack_deactivated_after_it_was_added(user, gsl_pack)
 def test_place_order_refuses_more_than_stock_and_changes_nothing(user, gsl_pack):
     other = PackFactory(stock_quantity=10)
     cart = cart_with(user, (other, 1), (gsl_pack, 5))
-    Pack.objects.filter(pk=gsl_pack.pk).update(stock_quantity=4)
+    set_available_stock(gsl_pack, 4)
     with pytest.raises(OutOfStock, match="only 4 left"):
         place_order(user=user, cart=cart, details=details(), idempotency_key="k1")
     assert_nothing_changed(cart=cart, lines_before=[(other.pk, 1), (gsl_pack.pk, 5)],

@@ -6,11 +6,10 @@ from collections import Counter
 import pytest
 from django.db import connection, connections
 
-from catalog.models import Pack
 from orders.models import Order
 from orders.services import place_order
 from pharmacy.exceptions import DomainError
-from tests.factories import PackFactory, UserFactory
+from tests.factories import PackFactory, UserFactory, set_available_stock
 
 from .helpers import cart_with, details
 
@@ -47,7 +46,7 @@ def test_thirty_concurrent_checkouts_for_five_units_sell_exactly_five():
     pack = PackFactory(stock_quantity=100)
     shoppers = [UserFactory() for _ in range(30)]
     carts = [cart_with(shopper, (pack, 1)) for shopper in shoppers]
-    Pack.objects.filter(pk=pack.pk).update(stock_quantity=5)
+    set_available_stock(pack, 5)
 
     results = race([
         (lambda s=shopper, c=cart: place_order(user=s, cart=c, details=details(), idempotency_key="race"))

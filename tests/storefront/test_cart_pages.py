@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cart.models import Cart, CartLine
-from catalog.models import Pack
-from tests.factories import PackFactory, ProductFactory, UserFactory
+from tests.factories import PackFactory, ProductFactory, UserFactory, set_available_stock
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +153,7 @@ def test_cart_pages_refuse_get_for_changes(client, gsl_pack):
 
 def test_blockers_replace_the_checkout_button(client, gsl_pack):
     cart = guest_adds(client, gsl_pack, 2)
-    Pack.objects.filter(pk=gsl_pack.pk).update(stock_quantity=1)
+    set_available_stock(gsl_pack, 1)
 
     html = client.get(reverse("cart:detail")).content.decode()
 

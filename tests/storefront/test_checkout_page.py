@@ -13,7 +13,7 @@ from cart.models import Cart, CartLine
 from catalog.models import Pack
 from orders.models import Order, OrderStatus, Prescription
 from orders.services import reject_prescription
-from tests.factories import PackFactory, ProductFactory, UserFactory
+from tests.factories import PackFactory, ProductFactory, UserFactory, set_available_stock
 from tests.orders.helpers import MINIMAL_PDF, cart_with, image_bytes, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
@@ -241,7 +241,7 @@ def test_checkout_shows_a_too_large_file_at_the_file_field(signed_in, user, pom_
 
 def test_a_refused_order_keeps_the_uploaded_prescription_and_offers_it_selected(signed_in, user, pom_pack):
     cart_with(user, (pom_pack, 2))
-    Pack.objects.filter(pk=pom_pack.pk).update(stock_quantity=1)  # sold out meanwhile
+    set_available_stock(pom_pack, 1)  # sold out meanwhile
 
     response = signed_in.post(CHECKOUT, {**checkout_data(), "prescription_file": pdf_file("kept.pdf")})
 

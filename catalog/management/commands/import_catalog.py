@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from catalog import csv_import
 from catalog.csv_import import CheckedCatalog, check_catalog_csv, import_catalog
+from pharmacy.exceptions import DomainError
 
 
 class _HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
@@ -82,6 +83,8 @@ class Command(BaseCommand):
                     f"The catalog changed while the file was being imported ({error}); nothing was imported. "
                     "Run the import again."
                 ) from error
+            except DomainError as refusal:
+                raise CommandError(f"{refusal.message.rstrip('.')}; nothing was imported.") from refusal
         self.stdout.write(self.style.SUCCESS(
             f"Imported {imported.rows:,} rows from {path}. Products: {imported.products_created:,} created, "
             f"{imported.products_updated:,} updated, {imported.products_unchanged:,} unchanged. Packs: "

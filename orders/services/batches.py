@@ -1,0 +1,103 @@
+"""Batches on orders: which batches a dispatched line was supplied from, and who received a recalled
+batch. The picking itself (first-expiry-first-out, margin, recalls) is catalog.services'."""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from catalog.models import Pack, StockBatch
+from catalog.services import pick_batches_for_dispatch, recall_batches
+
+from ..models import Order, OrderLine, OrderLineBatch
+
+
+def supply_order_batches(*, order: Order, lines: Iterable[OrderLine] | None = None) -> list[OrderLineBatch]:
+    """Pick and record the batches for the lines being dispatched (all of the order's by default).
+    Runs inside dispatch_order's transaction, after the order's lock (orders before packs); refuses
+    with catalog's BatchesUnavailable, changing nothing, if usable batches cannot cover a line."""
+    lines = list(order.lines.order_by("pk") if lines is None else lines)
+    picks = pick_batches_for_dispatch(lines=[(line.pack_id, line.quantity) for line in lines])
+    now = timezone.now()
+    return OrderLineBatch.objects.bulk_create(
+        OrderLineBatch(order_line=line, batch=pick.batch, batch_number=pick.batch_number,
+                       expiry_date=pick.expiry_date, quantity=pick.quantity, dispatched_at=now)
+        for line, line_picks in zip(lines, picks, strict=True)
+        for pick in line_picks
+    )
+
+
+@dataclass(frozen=True)
+class RecallRecipient:
+    """One supply of a recalled batch: whom to contact."""
+
+    order_number: str
+    dispatched_at: datetime
+    patient_name: str
+    email: str
+    phone: str
+    batch_number: str
+    expiry_date: object
+    quantity: int
+    sku: str
+    description: str
+
+
+def list_batch_recipients(*, pack: Pack, batch_numbers: Sequence[str]) -> list[RecallRecipient]:
+    """Every supply of these batches of `pack`, oldest dispatch first. The patient is the order's
+    addressee (order.full_name) until orders name their patient."""
+    rows: QuerySet[OrderLineBatch] = (
+        OrderLineBatch.objects.filter(batch__pack=pack, batch_number__in=list(batch_numbers))
+        .select_related("order_line__order")
+        .order_by("dispatched_at", "order_line__order__number", "batch_number", "pk")
+    )
+    return [
+        RecallRecipient(
+            order_number=row.order_line.order.number, dispatched_at=row.dispatched_at,
+            patient_name=row.order_line.order.full_name, email=row.order_line.order.email,
+            phone=row.order_line.order.phone, batch_number=row.batch_number, expiry_date=row.expiry_date,
+            quantity=row.quantity, sku=row.order_line.sku, description=row.order_line.description,
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class RecallResult:
+    batches: list[StockBatch]
+    recipients: list[RecallRecipient]
+
+
+@transaction.atomic
+def recall_pack_batches(*, pack: Pack, batch_numbers: Sequence[str], reason: str) -> RecallResult:
+    """Recall batches of a pack: block them from sale and dispatch, and list every patient who
+    received them. Refuses (changing nothing) an unknown batch number."""
+    batches = recall_batches(pack=pack, batch_numbers=batch_numbers, reason=reason)
+    numbers = [batch.batch_number for batch in batches]
+    return RecallResult(batches=batches, recipients=list_batch_recipients(pack=pack, batch_numbers=numbers))
+
+
+RECALL_CSV_COLUMNS = ("order_number", "dispatched_at", "patient_name", "email", "phone", "sku", "description",
+                      "batch_number", "expiry_date", "quantity")
+
+
+def _cell(value) -> str:
+    """Shoppers type names and phones: a leading =, +, - or @ would run as a formula in a spreadsheet."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def recall_recipients_csv(recipients: Sequence[RecallRecipient]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(RECALL_CSV_COLUMNS)
+    for r in recipients:
+        writer.writerow([r.order_number, timezone.localtime(r.dispatched_at).isoformat(timespec="minutes"),
+                         _cell(r.patient_name), _cell(r.email), _cell(r.phone), r.sku, r.description,
+                         r.batch_number, r.expiry_date.isoformat(), r.quantity])
+    return out.getvalue()
