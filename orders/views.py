@@ -33,7 +33,7 @@ from .services import cancel_order, is_pharmacist, place_order, submit_prescript
 
 ORDERS_PER_PAGE = 10
 PRESCRIPTIONS_PER_PAGE = 10
-AWAITING_REVIEW = OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+AWAITING_REVIEW = OrderStatus.AWAITING_REVIEW
 PHARMACIST_DECISIONS = {OrderStatus.APPROVED, OrderStatus.REJECTED}
 
 

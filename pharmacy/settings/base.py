@@ -259,3 +259,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Order review deadline (issue 8.7: orders do not hold stock for ever) ---------------------------
+# Days an order waiting for a pharmacist keeps its stock; at its deadline beat cancels it.
+ORDER_REVIEW_DEADLINE_DAYS = env.int("ORDER_REVIEW_DEADLINE_DAYS", default=14)
+ORDER_EXPIRY_CHECK_SECONDS = env.int("ORDER_EXPIRY_CHECK_SECONDS", default=900)
+CELERY_BEAT_SCHEDULE["expire-overdue-orders"] = {
+    "task": "orders.tasks.expire_overdue_orders_task",
+    "schedule": timedelta(seconds=ORDER_EXPIRY_CHECK_SECONDS),
+}

@@ -119,7 +119,7 @@ def test_a_generated_client_shops_checks_out_with_a_prescription_and_a_pharmacis
     assert placed.status_code == 201
     number = placed.parsed.number
     order = generated("api.orders.orders_retrieve").sync(client=shopper, number=number)
-    assert order.status == models.OrderStatusEnum.AWAITING_PRESCRIPTION_REVIEW
+    assert order.status == models.OrderStatusEnum.AWAITING_REVIEW
 
     # A pharmacist finds it in the queue, reads the prescription and approves it.
     staff_token = (

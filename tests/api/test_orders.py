@@ -67,8 +67,8 @@ def test_order_detail_shows_lines_with_their_leaflet_revision_history_and_shippi
         (event["from_status"], event["to_status"], event["by"], event["reason"]) for event in body["history"]
     ]
     assert history == [
-        (None, "awaiting_prescription_review", "you", "Awaiting pharmacist review of the prescription."),
-        ("awaiting_prescription_review", "approved", "pharmacist", "Checked with the surgery."),
+        (None, "awaiting_review", "you", "Awaiting pharmacist review of the prescription."),
+        ("awaiting_review", "approved", "pharmacist", "Checked with the surgery."),
     ]
     assert pharmacist.email not in response.content.decode()  # a role, never the staff member
     assert body["shipping"] == {
@@ -193,7 +193,7 @@ def test_a_cancel_reason_too_long_is_a_400(shopper_client, awaiting_order):
 
     assert_problem(response, 400, field="reason")
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
 
 @pytest.mark.parametrize("number", ["PH-NOSUCH00", "ph-lowercase", "PH%0AX", "%E2%98%83", "X" * 21])
