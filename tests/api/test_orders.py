@@ -22,6 +22,10 @@ def awaiting_order(user, pom_pack):
     )
 
 
+def user_full_name(order) -> str:
+    return order.user.full_name
+
+
 def test_order_detail_shows_lines_with_their_leaflet_revision_history_and_shipping(
     shopper_client, awaiting_order, pharmacist, pom_pack
 ):
@@ -44,8 +48,12 @@ def test_order_detail_shows_lines_with_their_leaflet_revision_history_and_shippi
     assert body["prescription_required"] is True
     assert body["prescription_id"] == awaiting_order.prescription_id
     assert body["can_cancel"] is True
+    assert body["waiting_reason"] == ""
+    assert body["patient"] == {"name": user_full_name(awaiting_order), "date_of_birth": None,
+                               "is_account_holder": True}
     assert body["lines"] == [
         {
+            "id": line.pk,
             "sku": "PRES-10-84",
             "description": "Presolol 10 mg tablets, 84 tablets",
             "strength": "10 mg",
@@ -61,8 +69,13 @@ def test_order_detail_shows_lines_with_their_leaflet_revision_history_and_shippi
                 "revised_on": "2026-01-01",
                 "url": f"http://testserver/api/v1/leaflets/{line.leaflet_revision_id}/",
             },
+            "decision": "approved",
+            "decision_reason": "Checked with the surgery.",
+            "decided_at": body["lines"][0]["decided_at"],
+            "consultation_answers": [],
         }
     ]
+    assert body["lines"][0]["decided_at"] is not None
     history = [
         (event["from_status"], event["to_status"], event["by"], event["reason"]) for event in body["history"]
     ]
