@@ -28,6 +28,7 @@ from .selectors import (
     list_orders_for_user,
     list_prescriptions_for_user,
     list_usable_prescriptions,
+    questions_for_lines,
 )
 from .services import cancel_order, is_pharmacist, place_order, submit_prescription
 
@@ -61,14 +62,17 @@ def _checkout_form(request, *, summary, data=None, files=None) -> CheckoutForm:
                 "address_line1": last_order.address_line1, "address_line2": last_order.address_line2,
                 "city": last_order.city, "postcode": last_order.postcode,
             }
+    questions = questions_for_lines(lines=summary.lines)
+    consultation_lines = [(line, questions[line.pack_id]) for line in summary.lines if line.pack_id in questions]
     return CheckoutForm(data, files, initial=initial, usable_prescriptions=usable,
-                        prescription_required=summary.prescription_required)
+                        prescription_required=summary.prescription_required, consultation_lines=consultation_lines)
 
 
 def _render_checkout(request, *, summary, form, kept_prescription=None):
     return render(request, "orders/checkout.html", {
         "summary": summary, "form": form, "kept_prescription": kept_prescription,
         "prescription_lines": [line for line in summary.lines if line.prescription_required],
+        "consultations": form.consultation_fields(),
     })
 
 
@@ -108,6 +112,7 @@ def checkout(request):
             user=request.user, cart=cart, details=form.checkout_details(),
             idempotency_key=str(form.cleaned_data["idempotency_key"]),
             prescription=prescription if summary.prescription_required else None,
+            patient=form.patient(), consultation_answers=form.consultation_answers(),
         )
     except IdempotencyKeyReused as refusal:
         key = form.cleaned_data["idempotency_key"]
