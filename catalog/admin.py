@@ -23,6 +23,8 @@ from pharmacy.images import SafeImageField
 from .models import (
     LEAFLET_SECTION_ORDER,
     Category,
+    ConsultationQuestion,
+    ConsultationQuestionnaire,
     Ingredient,
     LeafletRevision,
     LeafletSection,
@@ -65,7 +67,7 @@ class ProductAdminForm(forms.ModelForm):
     class Meta:
         model = Product
         fields = ["name", "slug", "description", "categories", "is_active", "legal_category",
-                  "controlled_drug_schedule", "atc_code", "dosage_form", "route"]
+                  "controlled_drug_schedule", "atc_code", "dosage_form", "route", "minimum_age"]
 
     def clean(self):
         cleaned = super().clean()
@@ -123,7 +125,7 @@ class ProductAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "slug", "description", "categories", "is_active")}),
         ("Regulation", {"fields": ("legal_category", "prescription_required", "controlled_drug_schedule",
-                                   "atc_code")}),
+                                   "atc_code", "minimum_age")}),
         ("Form", {"fields": ("dosage_form", "route")}),
         ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
@@ -485,3 +487,31 @@ class LeafletRevisionAdmin(admin.ModelAdmin):
                 'Drafted <a href="{}">revision {} of {}</a> from revision {}; edit it, then publish it.',
                 url, draft.number, revision.product, revision.number,
             ), messages.SUCCESS)
+
+
+# --- Consultation questions (pharmacy-only medicines) ------------------------------------------------
+
+
+class ConsultationQuestionInline(admin.TabularInline):
+    model = ConsultationQuestion
+    fields = ("position", "text", "help_text", "answer_type", "choices", "required")
+    extra = 1
+
+
+@admin.register(ConsultationQuestionnaire)
+class ConsultationQuestionnaireAdmin(admin.ModelAdmin):
+    """The questions checkout asks for a pharmacy-only (P) medicine: attach a questionnaire to products, or
+    to categories to cover a group of products. Order lines keep the text as asked, so editing is safe."""
+
+    list_display = ("name", "is_active", "question_count")
+    list_filter = ("is_active",)
+    search_fields = ("name", "products__name", "questions__text")
+    filter_horizontal = ("products", "categories")
+    inlines = [ConsultationQuestionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(question_total=Count("questions"))
+
+    @admin.display(description="Questions", ordering="question_total")
+    def question_count(self, questionnaire):
+        return questionnaire.question_total

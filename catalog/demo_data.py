@@ -68,6 +68,7 @@ class DemoProduct:
     leaflet: tuple[SectionText, ...]
     controlled_drug_schedule: int | None = None
     route: str = Route.ORAL
+    minimum_age: int | None = None
 
 
 def demo_gtin(number: int) -> str:
@@ -149,7 +150,7 @@ PRODUCTS = (
     DemoProduct(
         name="Co-codamol tablets", slug="co-codamol-tablets", legal_category=P,
         controlled_drug_schedule=5, dosage_form=DosageForm.TABLET, atc_code="N02AJ06",
-        categories=("pain-relief",), leaflet=leaflets.CO_CODAMOL,
+        categories=("pain-relief",), leaflet=leaflets.CO_CODAMOL, minimum_age=12,
         description="Codeine and paracetamol for moderate pain, for up to 3 days. Can cause addiction.",
         packs=(
             DemoPack("COCO-8-500-32", demo_gtin(221), 32, Decimal("4.49"), 60,
@@ -211,5 +212,74 @@ PRODUCTS = (
         description="A benzodiazepine for short-term relief of severe anxiety and muscle spasm. Schedule 4 "
                     "controlled drug.",
         packs=(DemoPack("DIAZ-5-28", demo_gtin(711), 28, Decimal("7.49"), 20, mg("diazepam", "5")),),
+    ),
+)
+
+
+# --- Consultation questions for the pharmacy-only (P) medicines (WWHAM: who, what symptoms, how long,
+# action already taken, other medicines), asked at checkout and read by the pharmacist. ---------------
+
+
+@dataclass(frozen=True)
+class DemoQuestion:
+    text: str
+    answer_type: str = "yes_no"  # catalog.models.AnswerType
+    choices: tuple[str, ...] = ()
+    required: bool = True
+    help_text: str = ""
+
+
+@dataclass(frozen=True)
+class DemoQuestionnaire:
+    name: str
+    products: tuple[str, ...]  # product slugs
+    questions: tuple[DemoQuestion, ...]
+    categories: tuple[str, ...] = ()  # category slugs
+
+
+_WHO_AND_OTHER_MEDICINES = (
+    DemoQuestion("Who is the medicine for, and how old are they?", "text"),
+    DemoQuestion("What other medicines (including from a shop or herbal) does the patient take?", "text",
+                 help_text="Write 'none' if none."),
+    DemoQuestion("Is the patient pregnant or breastfeeding?"),
+)
+
+CONSULTATIONS = (
+    DemoQuestionnaire(
+        name="Co-codamol (codeine) consultation",
+        products=("co-codamol-tablets",),
+        questions=(
+            *_WHO_AND_OTHER_MEDICINES,
+            DemoQuestion("What is the pain, and how long has the patient had it?", "text"),
+            DemoQuestion("Do you understand that co-codamol must be used for no more than 3 days in a row?"),
+            DemoQuestion("Has the patient taken a codeine painkiller for more than 3 days in a row in the last "
+                         "month, or felt they needed more of it?",
+                         help_text="Codeine can cause addiction."),
+            DemoQuestion("Is the patient under 12, or under 18 and recovering from an operation to remove "
+                         "tonsils or adenoids?"),
+            DemoQuestion("Does the patient take any other medicine that contains paracetamol?"),
+        ),
+    ),
+    DemoQuestionnaire(
+        name="Omeprazole (heartburn) consultation",
+        products=("omeprazole-capsules",),
+        questions=(
+            *_WHO_AND_OTHER_MEDICINES,
+            DemoQuestion("How long has the patient had heartburn or reflux?", "choice",
+                         choices=("Less than 2 weeks", "2 to 4 weeks", "More than 4 weeks")),
+            DemoQuestion("Is the patient over 55 with new or recently changed symptoms?"),
+            DemoQuestion("Has the patient had difficulty or pain swallowing, vomiting, black stools or "
+                         "unexplained weight loss?"),
+        ),
+    ),
+    DemoQuestionnaire(
+        name="Paracetamol 32-tablet pack consultation",
+        products=("paracetamol-pharmacy-pack-tablets",),
+        questions=(
+            *_WHO_AND_OTHER_MEDICINES,
+            DemoQuestion("What is the paracetamol for?", "text"),
+            DemoQuestion("Does the patient take any other medicine that contains paracetamol?"),
+            DemoQuestion("Does the patient have liver problems or drink more than 14 units of alcohol a week?"),
+        ),
     ),
 )

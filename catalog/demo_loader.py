@@ -14,7 +14,16 @@ from django.utils import timezone
 
 from . import demo_data
 from .demo_leaflets import LEAFLETS_REVISED_ON
-from .models import Category, Ingredient, Pack, Product, StockBatch, Strength
+from .models import (
+    Category,
+    ConsultationQuestion,
+    ConsultationQuestionnaire,
+    Ingredient,
+    Pack,
+    Product,
+    StockBatch,
+    Strength,
+)
 from .selectors import get_current_leaflet_revision
 from .services import SectionText, publish_new_leaflet_revision
 
@@ -41,7 +50,7 @@ def load_demo_catalog() -> DemoCatalogLoaded:
             defaults={
                 "name": data.name, "description": data.description, "legal_category": data.legal_category,
                 "controlled_drug_schedule": data.controlled_drug_schedule, "dosage_form": data.dosage_form,
-                "route": data.route, "atc_code": data.atc_code, "is_active": True,
+                "route": data.route, "atc_code": data.atc_code, "is_active": True, "minimum_age": data.minimum_age,
             },
         )
         products_created += created
@@ -53,7 +62,31 @@ def load_demo_catalog() -> DemoCatalogLoaded:
                 product=product, revised_on=LEAFLETS_REVISED_ON, sections=data.leaflet
             )
             leaflets_published += 1
+    _load_consultations(categories)
     return DemoCatalogLoaded(products_created, packs_created, leaflets_published)
+
+
+def _load_consultations(categories: dict[str, Category]) -> None:
+    """Questionnaires by name; their questions are rewritten to match the demo data exactly."""
+    for data in demo_data.CONSULTATIONS:
+        questionnaire, _ = ConsultationQuestionnaire.objects.update_or_create(
+            name=data.name, defaults={"is_active": True}
+        )
+        questionnaire.products.set(Product.objects.filter(slug__in=data.products))
+        questionnaire.categories.set([categories[slug] for slug in data.categories])
+        wanted = [
+            {"position": position, "text": q.text, "help_text": q.help_text, "answer_type": q.answer_type,
+             "choices": "\n".join(q.choices), "required": q.required}
+            for position, q in enumerate(data.questions)
+        ]
+        current = list(questionnaire.questions.order_by("position", "pk").values(
+            "position", "text", "help_text", "answer_type", "choices", "required"
+        ))
+        if current != wanted:  # unchanged questions keep their ids (answers snapshot the text anyway)
+            questionnaire.questions.all().delete()
+            ConsultationQuestion.objects.bulk_create(
+                ConsultationQuestion(questionnaire=questionnaire, **values) for values in wanted
+            )
 
 
 def _upsert_pack(product: Product, data: demo_data.DemoPack) -> bool:

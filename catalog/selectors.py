@@ -1,11 +1,11 @@
 """Catalog reads, shaped for their pages and endpoints so that none of them runs a query per row."""
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from pharmacy.exceptions import DomainError
 
 from .exceptions import ControlledDrugNotSoldOnline
-from .models import Category, LeafletRevision, Pack, Product
+from .models import Category, ConsultationQuestion, LeafletRevision, Pack, Product
 from .services import check_pack_purchasable
 
 
@@ -91,3 +91,26 @@ def list_categories() -> QuerySet[Category]:
 
 def get_pack_by_sku(*, sku: str) -> Pack:
     return Pack.objects.with_details().get(sku=sku)
+
+
+def consultation_questions_for(*, product_ids) -> dict[int, list[ConsultationQuestion]]:
+    """Each product's consultation questions, in order: from questionnaires attached to the product and to
+    its categories (each question once). Two queries whatever the number of products."""
+    product_ids = list(product_ids)
+    questions = list(
+        ConsultationQuestion.objects.filter(questionnaire__is_active=True)
+        .filter(Q(questionnaire__products__in=product_ids) | Q(questionnaire__categories__products__in=product_ids))
+        .select_related("questionnaire")
+        .order_by("questionnaire__name", "position", "pk")
+        .distinct()
+    )
+    links = Product.objects.filter(pk__in=product_ids).values_list(
+        "pk", "questionnaires", "categories__questionnaires"
+    )
+    by_product: dict[int, set[int]] = {pk: set() for pk in product_ids}
+    for product_id, direct, via_category in links:
+        by_product[product_id].update(q for q in (direct, via_category) if q is not None)
+    return {
+        product_id: [question for question in questions if question.questionnaire_id in questionnaire_ids]
+        for product_id, questionnaire_ids in by_product.items()
+    }

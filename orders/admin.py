@@ -1,16 +1,26 @@
 """Staff and pharmacists' admin. Orders are never edited field by field: every change is a service
 call (review, dispatch, delivery, cancellation), so the admin cannot skip a rule the shop enforces."""
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from pharmacy.exceptions import DomainError
 
-from .admin_forms import AuthorisedItemFormSet, DispensingRecordForm, RejectForm, dispensing_record_from_forms
+from .admin_forms import (
+    ApproveWithoutPrescriptionForm,
+    AuthorisedItemFormSet,
+    DispensingRecordForm,
+    LineDecisionForm,
+    RejectForm,
+    dispensing_record_from_forms,
+)
 from .downloads import serve_prescription_file
 from .models import (
     Order,
@@ -23,13 +33,18 @@ from .models import (
 )
 from .services import (
     approve_order,
+    approve_order_line,
     cancel_order,
     dispatch_order,
+    extend_review_deadline,
     is_pharmacist,
     mark_order_delivered,
+    refuse_order_line,
     reject_order,
     send_messages_again,
 )
+
+EXTEND_DEADLINE_BY = timedelta(days=7)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -45,7 +60,8 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ("description", "sku", "legal_category", "quantity", "unit_price_amount", "leaflet_revision")
+    fields = ("description", "sku", "legal_category", "quantity", "unit_price_amount", "leaflet_revision",
+              "decision", "decision_reason", "decided_by", "decided_at")
     readonly_fields = fields
 
 
@@ -87,9 +103,13 @@ class OrderAdmin(admin.ModelAdmin):
         "number", "user", "status", "review_link", "prescription_link", "prescription_approved_by",
         "prescription_approved_at", "email", "full_name", "phone", "address_line1", "address_line2", "city",
         "postcode", "country", "currency", "total_amount", "requires_prescription", "created_at", "updated_at",
+        "requires_pharmacist", "released_by", "review_deadline", "patient_name", "patient_date_of_birth",
+        "patient_is_account_holder",
     ]
     fieldsets = (
-        (None, {"fields": ("number", "status", "review_link", "user", "created_at", "updated_at")}),
+        (None, {"fields": ("number", "status", "review_link", "user", "created_at", "updated_at",
+                           "requires_pharmacist", "released_by", "review_deadline")}),
+        ("Patient", {"fields": ("patient_name", "patient_date_of_birth", "patient_is_account_holder")}),
         ("Prescription", {"fields": ("requires_prescription", "prescription_link", "prescription_approved_by",
                                      "prescription_approved_at")}),
         ("Delivery and contact", {"fields": ("full_name", "email", "phone", "address_line1", "address_line2",
@@ -110,10 +130,10 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="Review")
     def review_link(self, order):
-        if order.status != "awaiting_prescription_review":
+        if order.status != "awaiting_review":
             return "-"
         url = reverse("admin:orders_order_review", args=[order.pk])
-        return format_html('<a class="button" href="{}">Review prescription</a>', url)
+        return format_html('<a class="button" href="{}">Review</a>', url)
 
     @admin.display(description="Prescription")
     def prescription_link(self, order):
@@ -143,6 +163,8 @@ class OrderAdmin(admin.ModelAdmin):
         order = get_object_or_404(
             Order.objects.select_related("prescription", "user").prefetch_related("lines"), pk=order_id
         )
+        if request.method == "POST" and ("_approve_line" in request.POST or "_refuse_line" in request.POST):
+            return self._decide_line(request, order)
         if not self.has_view_permission(request, order):
             raise Http404
         pharmacist = is_pharmacist(request.user)
@@ -157,7 +179,13 @@ class OrderAdmin(admin.ModelAdmin):
                                   messages.ERROR)
                 return HttpResponseRedirect(request.path)
             try:
-                if "_approve" in request.POST:
+                if "_approve" in request.POST and not order.requires_prescription:
+                    approve_form = ApproveWithoutPrescriptionForm(request.POST, prefix="approve")
+                    if approve_form.is_valid():
+                        approve_order(order=order, pharmacist=request.user, note=approve_form.cleaned_data["note"])
+                        self.message_user(request, f"Order {order.number} approved.", messages.SUCCESS)
+                        return HttpResponseRedirect(reverse("admin:orders_orderawaitingreview_changelist"))
+                elif "_approve" in request.POST:
                     record_form = DispensingRecordForm(request.POST, prefix="record")
                     items = AuthorisedItemFormSet(request.POST, prefix="items")
                     if record_form.is_valid() and items.is_valid():
@@ -184,24 +212,69 @@ class OrderAdmin(admin.ModelAdmin):
             "record_form": record_form,
             "items": items,
             "reject_form": reject_form,
+            "approve_form": ApproveWithoutPrescriptionForm(prefix="approve"),
+            "line_forms": [(line, LineDecisionForm(initial={"line": line.pk}, prefix=f"line-{line.pk}"))
+                           for line in order.lines.all() if line.legal_category == "pharmacy"],
             "file_url": reverse("admin:orders_prescription_file", args=[order.prescription_id])
             if order.prescription_id else None,
         }
         return TemplateResponse(request, "admin/orders/order/review.html", context)
+
+    def _decide_line(self, request, order):
+        """Approve or refuse one P line (through the services), then back to the review page."""
+        if not is_pharmacist(request.user):
+            self.message_user(request, "Only a pharmacist in the Pharmacists group can decide on medicines.",
+                              messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        line = next((line for line in order.lines.all() if str(line.pk) == request.POST.get("line_id")), None)
+        if line is None:
+            raise Http404
+        form = LineDecisionForm(request.POST, prefix=f"line-{line.pk}")
+        if not form.is_valid():
+            self.message_user(request, "Give a reason of at most 1,000 characters.", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        reason = form.cleaned_data["reason"]
+        try:
+            if "_approve_line" in request.POST:
+                approve_order_line(line=line, pharmacist=request.user, reason=reason)
+                self.message_user(request, f"{line.description} approved.", messages.SUCCESS)
+            else:
+                refuse_order_line(line=line, pharmacist=request.user, reason=reason)
+                self.message_user(request, f"{line.description} refused; its stock was returned and the shopper "
+                                  "told why.", messages.SUCCESS)
+        except DomainError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+        return HttpResponseRedirect(request.path)
 
 
 @admin.register(OrderAwaitingReview)
 class OrderAwaitingReviewAdmin(admin.ModelAdmin):
     """The pharmacist's queue: orders awaiting review, oldest first."""
 
-    list_display = ("number", "created_at", "full_name", "email", "prescription_status", "review_link")
+    list_display = ("number", "created_at", "full_name", "email", "prescription_status", "review_deadline",
+                    "review_link")
     search_fields = ("number", "email", "full_name")
     list_select_related = ("prescription",)
     ordering = ("created_at", "pk")
     list_per_page = 50
+    actions = ["extend_deadline_selected"]
+
+    @admin.action(description="Extend the review deadline of the selected orders by 7 days")
+    def extend_deadline_selected(self, request, queryset):
+        succeeded = 0
+        for order in queryset:
+            until = max(order.review_deadline or timezone.now(), timezone.now()) + EXTEND_DEADLINE_BY
+            try:
+                extend_review_deadline(order=order, pharmacist=request.user, until=until,
+                                       reason="Extended in the admin.")
+                succeeded += 1
+            except DomainError as refusal:
+                self.message_user(request, f"{order.number}: {refusal.message}", messages.ERROR)
+        if succeeded:
+            self.message_user(request, f"{succeeded} deadline(s) extended by 7 days.", messages.SUCCESS)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(status="awaiting_prescription_review")
+        return super().get_queryset(request).filter(status="awaiting_review")
 
     def has_add_permission(self, request):
         return False

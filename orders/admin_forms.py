@@ -55,3 +55,16 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label="Reason (the shopper will read this)", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class LineDecisionForm(forms.Form):
+    """The pharmacist's decision on one pharmacy-only (P) line; the reason is required to refuse (service)."""
+
+    line = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="Reason (the shopper is told it when the item is refused)", required=False,
+                             max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ApproveWithoutPrescriptionForm(forms.Form):
+    note = forms.CharField(required=False, label="Note for the record", max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}))

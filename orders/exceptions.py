@@ -56,6 +56,31 @@ class InvalidOrderTransition(DomainError):
     default_message = "The order cannot move to that status now."
 
 
+class LineDecisionNotAllowed(DomainError):
+    code = "line_decision_not_allowed"
+    default_message = "This item cannot be decided on now."
+
+
+class ConsultationIncomplete(DomainError):
+    code = "consultation_incomplete"
+    default_message = "Answer the pharmacist's questions for every pharmacy medicine."
+
+
+class PatientDetailsRequired(DomainError):
+    code = "patient_details_required"
+    default_message = "Tell us who the medicines are for: their name and date of birth."
+
+
+class PatientTooYoung(DomainError):
+    code = "patient_too_young"
+    default_message = "This medicine is not sold for someone of the patient's age."
+
+
+class InvalidReviewDeadline(DomainError):
+    code = "invalid_review_deadline"
+    default_message = "The new deadline must be later than the current one."
+
+
 class IdempotencyKeyReused(DomainError):
     code = "idempotency_key_reused"
     default_message = "This idempotency key was already used for a different checkout."

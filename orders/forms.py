@@ -10,7 +10,7 @@ from django.utils import timezone
 from pharmacy.exceptions import DomainError
 
 from .models import Prescription
-from .services import CheckoutDetails
+from .services import CheckoutDetails, Patient
 
 ACCEPTED_FILE_TYPES = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 PHONE_VALIDATOR = RegexValidator(
@@ -39,6 +39,16 @@ class PrescriptionChoiceField(forms.ModelChoiceField):
         if prescription.valid_until:
             label += f", valid until {prescription.valid_until:%d %b %Y}"
         return label
+
+
+def _question_field(question) -> forms.Field:
+    """One consultation question as a form field: yes/no and lists as radio buttons, text as a text box."""
+    options = {"label": question.text, "required": question.required, "help_text": question.help_text}
+    if question.answer_type == "text":
+        return forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), **options)
+    choices = [(choice, choice.capitalize() if question.answer_type == "yes_no" else choice)
+               for choice in question.choice_list]
+    return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **options)
 
 
 class CheckoutForm(forms.Form):
@@ -77,12 +87,33 @@ class CheckoutForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": ACCEPTED_FILE_TYPES}),
     )
 
+    patient_for = forms.ChoiceField(
+        label="Who are the medicines for?", choices=[("me", "Me"), ("other", "Someone I care for (e.g. my child)")],
+        initial="me", widget=forms.RadioSelect, required=False,
+    )
+    patient_name = forms.CharField(label="Patient's full name", max_length=200, required=False,
+                                   help_text="Leave empty if the medicines are for you.")
+    patient_date_of_birth = forms.DateField(
+        label="Patient's date of birth", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Some medicines have a minimum age; our pharmacist checks it against the patient's age.",
+    )
+
     # Fields refusals from place_order/submit_prescription may name, and where the form shows them.
     REFUSAL_FIELDS = {"file": "prescription_file"}
 
-    def __init__(self, *args, usable_prescriptions=None, prescription_required: bool = False, **kwargs):
+    def __init__(self, *args, usable_prescriptions=None, prescription_required: bool = False,
+                 consultation_lines=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.prescription_required = prescription_required
+        # [(cart line, [(field name, question), ...]), ...]: the questions of each pharmacy-only (P) line.
+        self.consultations = []
+        for line, questions in consultation_lines:
+            named = []
+            for question in questions:
+                name = f"consult_{line.pack.sku}_{question.pk}"
+                self.fields[name] = _question_field(question)
+                named.append((name, question))
+            self.consultations.append((line, named))
         # A missing or altered key cannot be trusted to dedupe; give the re-rendered form a fresh one.
         self.stale_key = self.is_bound and not _is_uuid(self.data.get("idempotency_key"))
         if self.stale_key:
@@ -122,9 +153,27 @@ class CheckoutForm(forms.Form):
             city=data["city"], postcode=data["postcode"],
         )
 
+    def patient(self) -> Patient:
+        data = self.cleaned_data
+        return Patient(name=data.get("patient_name", ""), date_of_birth=data.get("patient_date_of_birth"),
+                       is_account_holder=data.get("patient_for") != "other")
+
+    def consultation_answers(self) -> dict:
+        return {
+            line.pack.sku: {question.pk: self.cleaned_data.get(name) or "" for name, question in named}
+            for line, named in self.consultations
+        }
+
+    def consultation_fields(self):
+        """For the template: [(cart line, [bound field, ...]), ...]."""
+        return [(line, [self[name] for name, _ in named]) for line, named in self.consultations]
+
     def add_refusal(self, refusal: DomainError) -> None:
         """Show a service's refusal next to the field it concerns, or at the top of the form."""
         field = self.REFUSAL_FIELDS.get(refusal.field, refusal.field)
+        if field and field.startswith("consultations."):
+            _, sku, question_id = field.split(".", 2)
+            field = f"consult_{sku}_{question_id}"
         if field == "prescription" and not self.has_prescription_choices:
             field = "prescription_file"
         self.add_error(field if field in self.fields else None, refusal.message)

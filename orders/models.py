@@ -91,7 +91,8 @@ class PrescriptionItem(models.Model):
 
 
 class OrderStatus(models.TextChoices):
-    AWAITING_PRESCRIPTION_REVIEW = "awaiting_prescription_review", "Awaiting pharmacist review"
+    # P (pharmacy-only) and POM (prescription-only) lines both wait here for a pharmacist.
+    AWAITING_REVIEW = "awaiting_review", "Awaiting pharmacist review"
     APPROVED = "approved", "Approved"
     DISPATCHED = "dispatched", "Dispatched"
     DELIVERED = "delivered", "Delivered"
@@ -99,9 +100,10 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-# The one list of statuses an order may be cancelled from (by its shopper or by staff); cancel_order,
-# the order pages and the API ask it. Keep it in step with the transition table in services/pipeline.py.
-CANCELLABLE_STATUSES = frozenset({OrderStatus.AWAITING_PRESCRIPTION_REVIEW, OrderStatus.APPROVED})
+# The state's name before P medicines waited too (value "awaiting_prescription_review", migrated by
+# orders 0007): kept so that code written against the old name keeps working. New code: AWAITING_REVIEW.
+OrderStatus.AWAITING_PRESCRIPTION_REVIEW = OrderStatus.AWAITING_REVIEW
+
 
 
 def new_order_number() -> str:
@@ -131,6 +133,18 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     prescription_approved_at = models.DateTimeField(null=True, blank=True)
+    # Any P or POM line: a pharmacist releases the order (`released_by`), with or without a prescription.
+    requires_pharmacist = models.BooleanField(default=False, editable=False)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The pharmacist whose decision released the order for supply.",
+    )
+    # The patient the medicines are for: the account holder or someone they care for.
+    patient_name = models.CharField(max_length=200, blank=True)
+    patient_date_of_birth = models.DateField(null=True, blank=True)
+    patient_is_account_holder = models.BooleanField(default=True)
+    # The one deadline of a waiting order (orders.services.deadlines): at it, the order is cancelled.
+    review_deadline = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=100)
     request_fingerprint = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -153,6 +167,15 @@ class Order(models.Model):
                 condition=Q(requires_prescription=False) | Q(prescription__isnull=False),
                 name="order_prescription_attached_when_required",
             ),
+            # Any P or POM line: released only by a pharmacist's decision (a P-only order has no prescription).
+            models.CheckConstraint(
+                condition=Q(requires_pharmacist=False)
+                | ~Q(status__in=["approved", "dispatched", "delivered"])
+                | Q(released_by__isnull=False),
+                name="order_pharmacist_decision_before_release",
+            ),
+            models.CheckConstraint(condition=Q(requires_prescription=False) | Q(requires_pharmacist=True),
+                                   name="order_prescription_implies_pharmacist"),
         ]
 
     def __str__(self) -> str:
@@ -167,7 +190,29 @@ class Order(models.Model):
 
     @property
     def is_cancellable_by_shopper(self) -> bool:
-        return self.status in CANCELLABLE_STATUSES
+        from .state_machine import CANCELLABLE_STATES  # the one list, derived from the transition table
+
+        return self.status in CANCELLABLE_STATES
+
+    @property
+    def patient_display_name(self) -> str:
+        """Who the medicines are for: the named patient, or the account holder the order is addressed to."""
+        return self.patient_name or self.full_name
+
+    @property
+    def waiting_reason(self) -> str:
+        """Why the order waits, in the shopper's words; empty when it does not wait."""
+        if self.status != OrderStatus.AWAITING_REVIEW:
+            return ""
+        categories = {line.legal_category for line in self.lines.all() if line.decision == LineDecision.PENDING}
+        reasons = []
+        if LegalCategory.PRESCRIPTION in categories:
+            reasons.append("a pharmacist must check your prescription")
+        if LegalCategory.PHARMACY in categories:
+            reasons.append("a pharmacist must review your answers for the pharmacy-only medicines")
+        if not reasons:
+            return ""
+        return "Waiting because " + " and ".join(reasons) + "."
 
 
 class OrderAwaitingReview(Order):
@@ -177,6 +222,13 @@ class OrderAwaitingReview(Order):
         proxy = True
         verbose_name = "order awaiting prescription review"
         verbose_name_plural = "prescription review queue"
+
+
+class LineDecision(models.TextChoices):
+    NOT_NEEDED = "", "No pharmacist needed (general sale)"
+    PENDING = "pending", "Awaiting pharmacist"
+    APPROVED = "approved", "Approved by pharmacist"
+    REFUSED = "refused", "Refused by pharmacist"
 
 
 class OrderLine(models.Model):
@@ -195,10 +247,28 @@ class OrderLine(models.Model):
     unit_price_amount = models.DecimalField(max_digits=12, decimal_places=2)
     quantity = models.PositiveIntegerField()
     leaflet_revision = models.ForeignKey(LeafletRevision, on_delete=models.PROTECT, related_name="order_lines")
+    # The shopper's consultation answers, as asked: [{"question", "answer_type", "answer"}, ...].
+    consultation_answers = models.JSONField(default=list, blank=True)
+    # The pharmacist's decision on a P or POM line (blank for general sale).
+    decision = models.CharField(max_length=10, choices=LineDecision.choices, blank=True, default="")
+    decision_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(decision__in=["", "pending"])
+                | (Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),
+                name="order_line_decision_has_pharmacist",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="refused") | ~Q(decision_reason=""), name="order_line_refusal_has_reason"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.description}"
@@ -206,6 +276,14 @@ class OrderLine(models.Model):
     @property
     def prescription_required(self) -> bool:
         return self.legal_category == LegalCategory.PRESCRIPTION
+
+    @property
+    def needs_pharmacist(self) -> bool:
+        return self.legal_category in (LegalCategory.PHARMACY, LegalCategory.PRESCRIPTION)
+
+    @property
+    def is_refused(self) -> bool:
+        return self.decision == LineDecision.REFUSED
 
     @property
     def unit_price(self) -> Money:
@@ -270,6 +348,8 @@ class MessageKind(models.TextChoices):
     EMAIL_VERIFICATION = "email_verification", "Confirm your e-mail address"
     PASSWORD_RESET = "password_reset", "Password reset"
     SIGN_UP_ATTEMPT = "sign_up_attempt", "Sign-up with an address that has an account"
+    ORDER_LINES_REFUSED = "order_lines_refused", "Items refused by the pharmacist"
+    ORDER_EXPIRED = "order_expired", "Order cancelled: not reviewed in time"
 
 
 class OutboxStatus(models.TextChoices):

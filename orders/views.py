@@ -29,12 +29,13 @@ from .selectors import (
     list_orders_for_user,
     list_prescriptions_for_user,
     list_usable_prescriptions,
+    questions_for_lines,
 )
 from .services import cancel_order, place_order, submit_prescription
 
 ORDERS_PER_PAGE = 10
 PRESCRIPTIONS_PER_PAGE = 10
-AWAITING_REVIEW = OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+AWAITING_REVIEW = OrderStatus.AWAITING_REVIEW
 PHARMACIST_DECISIONS = {OrderStatus.APPROVED, OrderStatus.REJECTED}
 
 
@@ -62,14 +63,17 @@ def _checkout_form(request, *, summary, data=None, files=None) -> CheckoutForm:
                 "address_line1": last_order.address_line1, "address_line2": last_order.address_line2,
                 "city": last_order.city, "postcode": last_order.postcode,
             }
+    questions = questions_for_lines(lines=summary.lines)
+    consultation_lines = [(line, questions[line.pack_id]) for line in summary.lines if line.pack_id in questions]
     return CheckoutForm(data, files, initial=initial, usable_prescriptions=usable,
-                        prescription_required=summary.prescription_required)
+                        prescription_required=summary.prescription_required, consultation_lines=consultation_lines)
 
 
 def _render_checkout(request, *, summary, form, kept_prescription=None):
     return render(request, "orders/checkout.html", {
         "summary": summary, "form": form, "kept_prescription": kept_prescription,
         "prescription_lines": [line for line in summary.lines if line.prescription_required],
+        "consultations": form.consultation_fields(),
     })
 
 
@@ -111,6 +115,7 @@ def checkout(request):
             user=request.user, cart=cart, details=form.checkout_details(),
             idempotency_key=str(form.cleaned_data["idempotency_key"]),
             prescription=prescription if summary.prescription_required else None,
+            patient=form.patient(), consultation_answers=form.consultation_answers(),
         )
     except IdempotencyKeyReused as refusal:
         key = form.cleaned_data["idempotency_key"]

@@ -39,6 +39,12 @@ DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
     order_errors.PrescriptionFileType: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     ImageTooLarge: status.HTTP_400_BAD_REQUEST,  # a decompression bomb: refused input, not a business rule
     cart_errors.CartLineNotFound: status.HTTP_404_NOT_FOUND,
+    # Pharmacist review, consultations, the patient and the review deadline (issue 8.1, 8.5, 8.7).
+    order_errors.LineDecisionNotAllowed: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    order_errors.ConsultationIncomplete: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    order_errors.PatientDetailsRequired: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    order_errors.PatientTooYoung: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    order_errors.InvalidReviewDeadline: status.HTTP_422_UNPROCESSABLE_ENTITY,
     # Sign-up and sign-in refusals are about the fields sent, like any other invalid input.
     account_errors.PasswordRejected: status.HTTP_400_BAD_REQUEST,
     account_errors.InvalidCredentials: status.HTTP_400_BAD_REQUEST,

@@ -8,8 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.api.serializers import MoneyOutputSerializer
-from catalog.models import LegalCategory
-from orders.models import OrderEvent, OrderStatus, Prescription, PrescriptionStatus
+from catalog.models import AnswerType, LegalCategory
+from orders.models import LineDecision, OrderEvent, OrderStatus, Prescription, PrescriptionStatus
 from pharmacy.api_fields import StrictCharField, StrictEmailField, StrictIntegerField, StrictRegexField
 
 MAX_ID = 2**63 - 1  # ids are 64-bit; larger numbers are invalid input, not a server error
@@ -77,8 +77,42 @@ class ShippingInputSerializer(serializers.Serializer):
     )
 
 
+class PatientInputSerializer(serializers.Serializer):
+    is_account_holder = serializers.BooleanField(
+        required=False, default=True,
+        help_text="true: the medicines are for you; false: for someone you care for (name and date of birth "
+        "needed).",
+    )
+    name = StrictCharField(max_length=200, required=False, allow_blank=True, default="",
+                           help_text="The patient's full name; defaults to yours when they are you.")
+    date_of_birth = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text="Needed when the patient is not you, and for medicines with a minimum age.",
+    )
+
+
+class ConsultationAnswerInputSerializer(serializers.Serializer):
+    question_id = StrictIntegerField(min_value=1, max_value=MAX_ID)
+    answer = StrictCharField(max_length=1000, allow_blank=True,
+                             help_text="yes/no, one of the question's choices, or free text.")
+
+
+class ConsultationInputSerializer(serializers.Serializer):
+    sku = StrictCharField(max_length=40, help_text="A pharmacy-only (P) item in your cart.")
+    answers = ConsultationAnswerInputSerializer(many=True, max_length=50)
+
+
 class CheckoutInputSerializer(serializers.Serializer):
     shipping = ShippingInputSerializer()
+    patient = PatientInputSerializer(
+        required=False, default=None, allow_null=True,
+        help_text="Who the medicines are for; you, if left out. Age limits use the patient's date of birth.",
+    )
+    consultations = ConsultationInputSerializer(
+        many=True, required=False, default=list, max_length=50,
+        help_text="Your answers to the pharmacist's questions for each pharmacy-only (P) item; see "
+        "GET /api/v1/checkout/questions/.",
+    )
     prescription_id = StrictIntegerField(
         min_value=1,
         max_value=MAX_ID,
@@ -106,7 +140,15 @@ class LeafletRevisionReferenceOutputSerializer(serializers.Serializer):
         )
 
 
+class ConsultationAnswerOutputSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField()
+    question = serializers.CharField(help_text="The question's text as it was asked.")
+    answer_type = serializers.ChoiceField(choices=AnswerType.choices)
+    answer = serializers.CharField()
+
+
 class OrderLineOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
     sku = serializers.CharField()
     description = serializers.CharField(help_text="e.g. Baclofen 10 mg tablets, 84 tablets")
     strength = serializers.CharField()
@@ -118,6 +160,16 @@ class OrderLineOutputSerializer(serializers.Serializer):
     prescription_required = serializers.BooleanField()
     leaflet_revision = LeafletRevisionReferenceOutputSerializer(
         help_text="The patient information leaflet revision in force when the order was placed."
+    )
+    decision = serializers.ChoiceField(
+        choices=LineDecision.choices,
+        help_text="The pharmacist's decision on a P or POM line: pending, approved or refused; empty for "
+        "general sale.",
+    )
+    decision_reason = serializers.CharField(help_text="Why the pharmacist refused (or approved) this item.")
+    decided_at = serializers.DateTimeField(allow_null=True)
+    consultation_answers = ConsultationAnswerOutputSerializer(
+        many=True, help_text="Your answers to the pharmacist's questions, as asked."
     )
 
 
@@ -145,7 +197,7 @@ class OrderEventOutputSerializer(serializers.Serializer):
             return "system"
         if event.actor_id == event.order.user_id:
             return "shopper" if self.context.get("for_pharmacist") else "you"
-        if event.from_status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW and event.to_status in (
+        if event.from_status == OrderStatus.AWAITING_REVIEW and event.to_status in (
             OrderStatus.APPROVED,
             OrderStatus.REJECTED,
         ):
@@ -164,6 +216,12 @@ class ShippingOutputSerializer(serializers.Serializer):
     country = serializers.CharField()
 
 
+class PatientOutputSerializer(serializers.Serializer):
+    name = serializers.CharField(source="patient_name")
+    date_of_birth = serializers.DateField(source="patient_date_of_birth", allow_null=True)
+    is_account_holder = serializers.BooleanField(source="patient_is_account_holder")
+
+
 class OrderOutputSerializer(serializers.Serializer):
     number = serializers.CharField(help_text="e.g. PH-7K3M9QXA")
     status = serializers.ChoiceField(choices=OrderStatus.choices)
@@ -173,6 +231,11 @@ class OrderOutputSerializer(serializers.Serializer):
     prescription_required = serializers.BooleanField(source="requires_prescription")
     prescription_id = serializers.IntegerField(allow_null=True)
     can_cancel = serializers.BooleanField(source="is_cancellable_by_shopper")
+    waiting_reason = serializers.CharField(help_text="Why the order waits for a pharmacist; empty when it does not.")
+    review_deadline = serializers.DateTimeField(
+        allow_null=True, help_text="A waiting order not reviewed by then is cancelled and its stock released."
+    )
+    patient = PatientOutputSerializer(source="*")
     lines = OrderLineOutputSerializer(many=True)
     history = OrderEventOutputSerializer(
         source="events", many=True, help_text="Every status change, oldest first."
@@ -245,3 +308,36 @@ class RejectOrderInputSerializer(serializers.Serializer):
     reason = StrictCharField(
         max_length=1000, help_text="Why the order cannot be supplied; the shopper sees it."
     )
+
+
+class LineDecisionInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "refuse"])
+    reason = StrictCharField(
+        max_length=1000, required=False, allow_blank=True, default="",
+        help_text="Needed to refuse: the shopper sees it.",
+    )
+
+
+class ExtendDeadlineInputSerializer(serializers.Serializer):
+    until = serializers.DateTimeField(help_text="The new deadline; later than the current one.")
+    reason = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+# --- Consultation questions -------------------------------------------------------------------------
+
+
+class ConsultationQuestionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    help_text = serializers.CharField()
+    answer_type = serializers.ChoiceField(choices=AnswerType.choices)
+    choices = serializers.ListField(child=serializers.CharField(), source="choice_list",
+                                    help_text="The accepted answers (yes/no, or the list); empty for free text.")
+    required = serializers.BooleanField()
+
+
+class CheckoutQuestionsOutputSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    description = serializers.CharField()
+    minimum_age = serializers.IntegerField(allow_null=True)
+    questions = ConsultationQuestionOutputSerializer(many=True)

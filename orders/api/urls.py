@@ -31,6 +31,7 @@ urlpatterns = [
         name="prescription-file",
     ),
     path("checkout/", views.CheckoutApi.as_view(), name="checkout"),
+    path("checkout/questions/", views.CheckoutQuestionsApi.as_view(), name="checkout-questions"),
     path("orders/", views.OrderListApi.as_view(), name="order-list"),
     path("orders/<order_number:number>/", views.OrderDetailApi.as_view(), name="order-detail"),
     path("orders/<order_number:number>/cancel/", views.OrderCancelApi.as_view(), name="order-cancel"),
@@ -44,6 +45,16 @@ urlpatterns = [
         "pharmacist/orders/<order_number:number>/approve/",
         views.ReviewOrderApproveApi.as_view(),
         name="review-order-approve",
+    ),
+    path(
+        "pharmacist/orders/<order_number:number>/lines/<int:line_id>/decision/",
+        views.ReviewOrderLineDecisionApi.as_view(),
+        name="review-order-line-decision",
+    ),
+    path(
+        "pharmacist/orders/<order_number:number>/deadline/",
+        views.ReviewOrderDeadlineApi.as_view(),
+        name="review-order-deadline",
     ),
     path(
         "pharmacist/orders/<order_number:number>/reject/",

@@ -26,6 +26,7 @@ from orders.selectors import (
     get_order_for_review,
     get_order_for_user,
     get_prescription_for_user,
+    list_checkout_questions,
     list_orders_awaiting_review,
     list_orders_for_user,
     list_prescriptions_for_user,
@@ -34,9 +35,13 @@ from orders.services import (
     AuthorisedItem,
     CheckoutDetails,
     DispensingRecord,
+    Patient,
     approve_order,
+    approve_order_line,
     cancel_order,
+    extend_review_deadline,
     place_order,
+    refuse_order_line,
     reject_order,
     submit_prescription,
 )
@@ -50,6 +55,9 @@ from .serializers import (
     ApproveOrderInputSerializer,
     CancelOrderInputSerializer,
     CheckoutInputSerializer,
+    CheckoutQuestionsOutputSerializer,
+    ExtendDeadlineInputSerializer,
+    LineDecisionInputSerializer,
     OrderOutputSerializer,
     PrescriptionOutputSerializer,
     PrescriptionUploadInputSerializer,
@@ -226,7 +234,13 @@ class CheckoutApi(APIView):
             "same key with a different body is a 422 (`idempotency_key_reused`).\n\n"
             "A cart with a prescription-only medicine needs `prescription_id`; without it, a 422 with code "
             "`prescription_required`. Other refusals: `cart_empty`, `prescription_not_usable`, "
-            "`prescription_not_covering`, `prescription_expired` (422); not enough stock (409)."
+            "`prescription_not_covering`, `prescription_expired` (422); not enough stock (409).\n\n"
+            "A pharmacy-only (P) item needs `consultations`: the answers to its questions (list them with "
+            "`GET /api/v1/checkout/questions/`); missing or invalid answers are a 422 "
+            "`consultation_incomplete`. `patient` names who the medicines are for (you, if left out); "
+            "age limits use their date of birth (`patient_details_required`, `patient_too_young`). "
+            "An order with a P or POM item waits for a pharmacist (`awaiting_review`, see `waiting_reason` "
+            "and `review_deadline`); one of general-sale items alone is `approved` at once."
         ),
         parameters=[IDEMPOTENCY_KEY],
         request=CheckoutInputSerializer,
@@ -236,6 +250,37 @@ class CheckoutApi(APIView):
                 "With a prescription",
                 request_only=True,
                 value={"shipping": SHIPPING_EXAMPLE, "prescription_id": 1},
+            ),
+            OpenApiExample(
+                "A pharmacy medicine for a child, with the consultation answers",
+                request_only=True,
+                value={
+                    "shipping": SHIPPING_EXAMPLE,
+                    "patient": {"is_account_holder": False, "name": "Sam Lovelace", "date_of_birth": "2012-04-01"},
+                    "consultations": [
+                        {
+                            "sku": "COC-8-500-32",
+                            "answers": [
+                                {"question_id": 1, "answer": "yes"},
+                                {"question_id": 2, "answer": "no"},
+                                {"question_id": 3, "answer": "Paracetamol only"},
+                            ],
+                        }
+                    ],
+                },
+            ),
+            _problem_example(
+                422,
+                "consultation_incomplete",
+                "consultations.COC-8-500-32.2",
+                "Co-codamol 8 mg/500 mg tablets, 32 tablets: please answer “Have you taken a codeine "
+                "painkiller for more than 3 days in a row?”",
+            ),
+            _problem_example(
+                422,
+                "patient_too_young",
+                "patient_date_of_birth",
+                "Co-codamol 8 mg/500 mg tablets, 32 tablets is not sold for patients under 12; Sam is 9.",
             ),
             _problem_example(
                 422,
@@ -257,17 +302,38 @@ class CheckoutApi(APIView):
         data = CheckoutInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         prescription_id = data.validated_data["prescription_id"]
+        patient = data.validated_data["patient"]
         order = place_order(
             user=request.user,
             cart=get_or_create_user_cart(user=request.user),
             details=CheckoutDetails(**data.validated_data["shipping"]),
             idempotency_key=idempotency_key,
             prescription=_checkout_prescription(user=request.user, prescription_id=prescription_id),
+            patient=Patient(**patient) if patient else None,
+            consultation_answers={
+                item["sku"]: {answer["question_id"]: answer["answer"] for answer in item["answers"]}
+                for item in data.validated_data["consultations"]
+            },
         )
         order = get_order_for_user(user=request.user, number=order.number)
         return Response(
             OrderOutputSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
+
+
+class CheckoutQuestionsApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="checkout_questions_list",
+        summary="The pharmacist's questions for the pharmacy-only (P) items in your cart",
+        description="Answer them in `consultations` at checkout. `minimum_age` (if set) is checked against "
+        "the patient's date of birth.",
+        responses={200: CheckoutQuestionsOutputSerializer(many=True), **problem_responses(400, 401)},
+    )
+    def get(self, request):
+        questions = list_checkout_questions(cart=get_or_create_user_cart(user=request.user))
+        return Response(CheckoutQuestionsOutputSerializer(questions, many=True).data)
 
 
 def _idempotency_key(request) -> str:
@@ -464,6 +530,59 @@ class ReviewOrderRejectApi(APIView):
         reject_order(
             order=_order_for_review(number), pharmacist=request.user, reason=data.validated_data["reason"]
         )
+        return _review_response(request, number)
+
+
+class ReviewOrderLineDecisionApi(APIView):
+    permission_classes = [IsPharmacist]
+
+    @extend_schema(
+        operation_id="pharmacist_orders_lines_decide",
+        summary="Approve or refuse one pharmacy-only (P) item of an order awaiting review (pharmacists only)",
+        description="Refusing needs a `reason` (the shopper is told it); the item's stock goes back at once. "
+        "When no item is left pending the order is approved, or rejected if every item was refused. "
+        "Prescription-only items are decided with the prescription (approve/reject). 409 when the order is "
+        "not awaiting review; 422 `line_decision_not_allowed` for a non-P or already decided item.",
+        parameters=[ORDER_NUMBER, OpenApiParameter("line_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        request=LineDecisionInputSerializer,
+        responses={200: ReviewOrderOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415, 422)},
+        examples=[
+            OpenApiExample(
+                "Refuse",
+                request_only=True,
+                value={"decision": "refuse", "reason": "Codeine for more than 3 days needs a GP review."},
+            )
+        ],
+    )
+    def post(self, request, number: str, line_id: int):
+        data = LineDecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = _order_for_review(number)
+        line = next((line for line in order.lines.all() if line.pk == line_id), None)
+        if line is None:
+            raise NotFound("No such line in this order.")
+        if data.validated_data["decision"] == "approve":
+            approve_order_line(line=line, pharmacist=request.user, reason=data.validated_data["reason"])
+        else:
+            refuse_order_line(line=line, pharmacist=request.user, reason=data.validated_data["reason"])
+        return _review_response(request, number)
+
+
+class ReviewOrderDeadlineApi(APIView):
+    permission_classes = [IsPharmacist]
+
+    @extend_schema(
+        operation_id="pharmacist_orders_extend_deadline",
+        summary="Give an order awaiting review more time before it is cancelled (pharmacists only)",
+        parameters=[ORDER_NUMBER],
+        request=ExtendDeadlineInputSerializer,
+        responses={200: ReviewOrderOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415, 422)},
+    )
+    def post(self, request, number: str):
+        data = ExtendDeadlineInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        extend_review_deadline(order=_order_for_review(number), pharmacist=request.user,
+                               until=data.validated_data["until"], reason=data.validated_data["reason"])
         return _review_response(request, number)
 
 

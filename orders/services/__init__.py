@@ -3,8 +3,19 @@
 Views, API, admin and tasks import from here; the modules behind it are an implementation detail.
 """
 
+from ..selectors import questions_for_lines
 from .batches import list_batch_recipients, recall_pack_batches, recall_recipients_csv, supply_order_batches
+from .consultations import Patient, age_on, check_patient, consultation_snapshots
 from .coverage import check_prescription_covers
+from .deadlines import (
+    expire_order,
+    expire_overdue_orders,
+    expiry_condition,
+    extend_review_deadline,
+    list_orders_due_for_expiry,
+    set_review_deadline,
+)
+from .decisions import approve_order_line, refuse_order_line
 from .notifications import (
     deliver_outbox_message,
     dispatch_message,
@@ -34,6 +45,19 @@ from .staff import ensure_may_change_orders, may_change_orders, send_messages_ag
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "Patient",
+    "age_on",
+    "approve_order_line",
+    "check_patient",
+    "consultation_snapshots",
+    "expire_order",
+    "expire_overdue_orders",
+    "expiry_condition",
+    "extend_review_deadline",
+    "list_orders_due_for_expiry",
+    "questions_for_lines",
+    "refuse_order_line",
+    "set_review_deadline",
     "AuthorisedItem",
     "CheckoutDetails",
     "DispensingRecord",

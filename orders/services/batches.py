@@ -14,14 +14,16 @@ from django.utils import timezone
 from catalog.models import Pack, StockBatch
 from catalog.services import pick_batches_for_dispatch, recall_batches
 
-from ..models import Order, OrderLine, OrderLineBatch
+from ..models import LineDecision, Order, OrderLine, OrderLineBatch
 
 
 def supply_order_batches(*, order: Order, lines: Iterable[OrderLine] | None = None) -> list[OrderLineBatch]:
-    """Pick and record the batches for the lines being dispatched (all of the order's by default).
+    """Pick and record the batches for the lines being dispatched (all not refused, by default).
     Runs inside dispatch_order's transaction, after the order's lock (orders before packs); refuses
     with catalog's BatchesUnavailable, changing nothing, if usable batches cannot cover a line."""
-    lines = list(order.lines.order_by("pk") if lines is None else lines)
+    if lines is None:  # every line being supplied: a line the pharmacist refused is not
+        lines = order.lines.exclude(decision=LineDecision.REFUSED).order_by("pk")
+    lines = list(lines)
     picks = pick_batches_for_dispatch(lines=[(line.pack_id, line.quantity) for line in lines])
     now = timezone.now()
     return OrderLineBatch.objects.bulk_create(
@@ -49,8 +51,7 @@ class RecallRecipient:
 
 
 def list_batch_recipients(*, pack: Pack, batch_numbers: Sequence[str]) -> list[RecallRecipient]:
-    """Every supply of these batches of `pack`, oldest dispatch first. The patient is the order's
-    addressee (order.full_name) until orders name their patient."""
+    """Every supply of these batches of `pack`, oldest dispatch first, with the patient each was for."""
     rows: QuerySet[OrderLineBatch] = (
         OrderLineBatch.objects.filter(batch__pack=pack, batch_number__in=list(batch_numbers))
         .select_related("order_line__order")
@@ -59,7 +60,7 @@ def list_batch_recipients(*, pack: Pack, batch_numbers: Sequence[str]) -> list[R
     return [
         RecallRecipient(
             order_number=row.order_line.order.number, dispatched_at=row.dispatched_at,
-            patient_name=row.order_line.order.full_name, email=row.order_line.order.email,
+            patient_name=row.order_line.order.patient_display_name, email=row.order_line.order.email,
             phone=row.order_line.order.phone, batch_number=row.batch_number, expiry_date=row.expiry_date,
             quantity=row.quantity, sku=row.order_line.sku, description=row.order_line.description,
         )

@@ -1,9 +1,6 @@
-"""The order's status pipeline. Every change goes through `_transition`, which checks the table
-below and writes the audit event; the prescription gate is also a database constraint.
-
-    awaiting_prescription_review -> approved -> dispatched -> delivered
-            |                         |
-            +-> rejected              +-> cancelled   (and awaiting -> cancelled)
+"""The order's status pipeline: the services that move an order, with their side effects. The table of
+allowed moves, and the one function applying it, are in orders.state_machine; the prescription gate and
+the pharmacist's release are also database constraints.
 """
 
 from django.db import transaction
@@ -13,7 +10,8 @@ from catalog.services import release_stock
 
 from ..exceptions import InvalidOrderTransition, NotAllowed
 from ..locks import order_for_update, prescription_for_update
-from ..models import CANCELLABLE_STATUSES, MessageKind, Order, OrderEvent, OrderStatus, PrescriptionStatus
+from ..models import LineDecision, MessageKind, Order, OrderStatus, PrescriptionStatus
+from ..state_machine import ALLOWED_TRANSITIONS, CANCELLABLE_STATES, apply_transition
 from .batches import supply_order_batches
 from .coverage import check_not_expired, check_prescription_covers
 from .notifications import record_message
@@ -21,51 +19,59 @@ from .prescriptions import DispensingRecord, approve_prescription, ensure_pharma
 from .staff import ensure_may_change_orders
 
 S = OrderStatus
-ALLOWED_TRANSITIONS: dict[str, set[str]] = {
-    S.AWAITING_PRESCRIPTION_REVIEW: {S.APPROVED, S.REJECTED, S.CANCELLED},
-    S.APPROVED: {S.DISPATCHED, S.CANCELLED},
-    S.DISPATCHED: {S.DELIVERED},
-    S.DELIVERED: set(),
-    S.REJECTED: set(),
-    S.CANCELLED: set(),
-}
+__all__ = ["ALLOWED_TRANSITIONS", "approve_order", "cancel_order", "dispatch_order", "mark_order_delivered",
+           "reject_order"]
 
-
-def _transition(*, order: Order, to_status: str, actor, reason: str = "") -> Order:
-    if to_status not in ALLOWED_TRANSITIONS[order.status]:
-        raise InvalidOrderTransition(
-            f"Order {order.number} is {order.get_status_display().lower()} and cannot become "
-            f"{S(to_status).label.lower()}.",
-            field="status", current_status=order.status,
-        )
-    from_status = order.status
-    order.status = to_status
-    order.save(update_fields=["status", "prescription_approved_by", "prescription_approved_at", "updated_at"])
-    OrderEvent.objects.create(order=order, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
-    return order
+_transition = apply_transition  # the one function that applies the table (kept for callers of the old name)
 
 
 def _return_stock(order: Order) -> None:
+    """Put back the units the order still holds (a refused line gave its units back when it was refused)."""
     quantities: dict[int, int] = {}
-    for pack_id, quantity in order.lines.values_list("pack_id", "quantity"):
+    for pack_id, quantity in order.lines.exclude(decision=LineDecision.REFUSED).values_list("pack_id", "quantity"):
         quantities[pack_id] = quantities.get(pack_id, 0) + quantity
     release_stock(quantities=quantities)
 
 
-@transaction.atomic
-def approve_order(*, order: Order, pharmacist, record: DispensingRecord | None = None, note: str = "") -> Order:
-    """The pharmacist's release of an order that holds prescription-only medicines.
-
-    If the order's prescription is still only submitted, `record` (the dispensing record) approves
-    it in the same transaction. Refused if the prescription has expired or authorises less than the
-    order holds.
-    """
-    ensure_pharmacist(pharmacist)
-    order = order_for_update(order_id=order.pk)
-    if order.status != S.AWAITING_PRESCRIPTION_REVIEW:
+def _check_awaiting_review(order: Order) -> None:
+    if order.status != S.AWAITING_REVIEW:
         raise InvalidOrderTransition(
             f"Order {order.number} is {order.get_status_display().lower()}, not awaiting review.", field="status"
         )
+
+
+def _decide_pending_lines(*, order: Order, pharmacist, decision: str, reason: str, categories=None) -> None:
+    lines = order.lines.filter(decision=LineDecision.PENDING)
+    if categories is not None:
+        lines = lines.filter(legal_category__in=categories)
+    lines.update(decision=decision, decision_reason=reason, decided_by=pharmacist, decided_at=timezone.now())
+
+
+@transaction.atomic
+def approve_order(*, order: Order, pharmacist, record: DispensingRecord | None = None, note: str = "") -> Order:
+    """The pharmacist's release of an order awaiting review: every line still pending is approved.
+
+    For an order with prescription-only lines: if its prescription is still only submitted, `record` (the
+    dispensing record) approves it in the same transaction. Refused if the prescription has expired or
+    authorises less than the order holds. An order of pharmacy-only (P) lines has no prescription: the
+    pharmacist's decision alone releases it (to refuse single P lines, see `refuse_order_line`).
+    """
+    ensure_pharmacist(pharmacist)
+    order = order_for_update(order_id=order.pk)
+    _check_awaiting_review(order)
+    reason = note.strip() or ("Prescription approved." if order.requires_prescription else "Approved by pharmacist.")
+    if order.requires_prescription:
+        _approve_prescription_of(order=order, pharmacist=pharmacist, record=record)
+        order.prescription_approved_by = pharmacist
+        order.prescription_approved_at = timezone.now()
+    _decide_pending_lines(order=order, pharmacist=pharmacist, decision=LineDecision.APPROVED, reason=reason)
+    order.released_by = pharmacist
+    apply_transition(order=order, to_status=S.APPROVED, actor=pharmacist, reason=reason)
+    record_message(order=order, kind=MessageKind.ORDER_APPROVED)
+    return order
+
+
+def _approve_prescription_of(*, order: Order, pharmacist, record: DispensingRecord | None) -> None:
     prescription = prescription_for_update(prescription_id=order.prescription_id)
     if prescription.status == PrescriptionStatus.SUBMITTED:
         if record is None:
@@ -78,11 +84,6 @@ def approve_order(*, order: Order, pharmacist, record: DispensingRecord | None =
     check_not_expired(prescription)
     lines = order.lines.select_related("pack__product").prefetch_related("pack__strengths__ingredient")
     check_prescription_covers(prescription=prescription, lines=lines, exclude_order_id=order.pk)
-    order.prescription_approved_by = pharmacist
-    order.prescription_approved_at = timezone.now()
-    _transition(order=order, to_status=S.APPROVED, actor=pharmacist, reason=note or "Prescription approved.")
-    record_message(order=order, kind=MessageKind.ORDER_APPROVED)
-    return order
 
 
 @transaction.atomic
@@ -93,16 +94,14 @@ def reject_order(*, order: Order, pharmacist, reason: str) -> Order:
         raise InvalidOrderTransition("Give the reason for rejecting the order; the shopper will see it.",
                                      field="reason")
     order = order_for_update(order_id=order.pk)
-    if order.status != S.AWAITING_PRESCRIPTION_REVIEW:
-        raise InvalidOrderTransition(
-            f"Order {order.number} is {order.get_status_display().lower()}, not awaiting review.", field="status"
-        )
+    _check_awaiting_review(order)
     if order.prescription_id:
         prescription = prescription_for_update(prescription_id=order.prescription_id)
         if prescription.status == PrescriptionStatus.SUBMITTED:
             reject_prescription(prescription=prescription, pharmacist=pharmacist, reason=reason)
-    _transition(order=order, to_status=S.REJECTED, actor=pharmacist, reason=reason.strip())
     _return_stock(order)
+    _decide_pending_lines(order=order, pharmacist=pharmacist, decision=LineDecision.REFUSED, reason=reason.strip())
+    apply_transition(order=order, to_status=S.REJECTED, actor=pharmacist, reason=reason.strip())
     record_message(order=order, kind=MessageKind.ORDER_REJECTED)
     return order
 
@@ -115,12 +114,12 @@ def cancel_order(*, order: Order, actor, reason: str = "") -> Order:
         if not actor.is_staff:
             raise NotAllowed("You can only cancel your own orders.")
         ensure_may_change_orders(actor, doing="cancel orders")
-    if order.status not in CANCELLABLE_STATUSES:
+    if order.status not in CANCELLABLE_STATES:
         raise InvalidOrderTransition(
             f"Order {order.number} is {order.get_status_display().lower()} and can no longer be cancelled.",
             field="status",
         )
-    _transition(order=order, to_status=S.CANCELLED, actor=actor,
+    apply_transition(order=order, to_status=S.CANCELLED, actor=actor,
                 reason=reason.strip() or ("Cancelled by staff." if actor.pk != order.user_id else "Cancelled by you."))
     _return_stock(order)
     record_message(order=order, kind=MessageKind.ORDER_CANCELLED)

@@ -4,8 +4,11 @@ movements, or changes nothing."""
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.exceptions import EmailNotVerified
 from cart.locks import cart_for_update
@@ -13,6 +16,7 @@ from cart.models import Cart
 from cart.selectors import list_cart_lines
 from cart.services import empty_cart
 from catalog.exceptions import LeafletMissing
+from catalog.models import LegalCategory
 from catalog.selectors import current_leaflet_revision_ids
 from catalog.services import check_pack_purchasable, reserve_stock
 from pharmacy.money import Money
@@ -25,7 +29,17 @@ from ..exceptions import (
     PrescriptionRequired,
 )
 from ..locks import prescription_for_update
-from ..models import MessageKind, Order, OrderEvent, OrderLine, OrderStatus, Prescription, PrescriptionStatus
+from ..models import (
+    LineDecision,
+    MessageKind,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    Prescription,
+    PrescriptionStatus,
+)
+from .consultations import ConsultationAnswers, Patient, check_patient, consultation_snapshots
 from .coverage import check_not_expired, check_prescription_covers
 from .notifications import record_message
 
@@ -69,8 +83,12 @@ def _check_details(details: CheckoutDetails) -> None:
         raise InvalidCheckoutDetails("Use a two-letter country code such as GB.", field="country")
 
 
-def _fingerprint(details: CheckoutDetails, prescription: Prescription | None) -> str:
+def _fingerprint(details: CheckoutDetails, prescription: Prescription | None, patient: Patient,
+                 answers: ConsultationAnswers) -> str:
     payload = {**asdict(details), "prescription": prescription.pk if prescription else None}
+    if patient != Patient() or answers:  # absent: the same fingerprint as before patients and consultations
+        payload["patient"] = [patient.name, str(patient.date_of_birth or ""), patient.is_account_holder]
+        payload["consultations"] = {sku: {str(k): str(v) for k, v in a.items()} for sku, a in answers.items()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -78,9 +96,15 @@ IDEMPOTENCY_CONSTRAINT = "order_idempotency_key_unique"
 
 
 def place_order(
-    *, user, cart: Cart, details: CheckoutDetails, idempotency_key: str, prescription: Prescription | None = None
+    *, user, cart: Cart, details: CheckoutDetails, idempotency_key: str, prescription: Prescription | None = None,
+    patient: Patient | None = None, consultation_answers: ConsultationAnswers | None = None,
 ) -> Order:
     """Turn the shopper's cart into an order.
+
+    `patient` is who the medicines are for (default: the account holder); age limits use their date of
+    birth. `consultation_answers` ({sku: {question id: answer}}) answers the questions of each
+    pharmacy-only (P) line. An order with a P or POM line waits for a pharmacist (`awaiting_review`,
+    until its `review_deadline`); one of general-sale items alone is approved at once.
 
     Idempotent: the same key with the same details returns the order it first created (even when
     ten requests race: they queue on the cart's row lock); the same key with other details is refused.
@@ -90,14 +114,15 @@ def place_order(
     """
     try:
         return _place_order(user=user, cart=cart, details=details, idempotency_key=idempotency_key,
-                            prescription=prescription)
+                            prescription=prescription, patient=patient, consultation_answers=consultation_answers)
     except IntegrityError as error:
         if IDEMPOTENCY_CONSTRAINT not in str(error):
             raise
         existing = _order_with_key(user=user, idempotency_key=idempotency_key)
         if existing is None:
             raise
-        return _replay(existing, fingerprint=_fingerprint(details.cleaned(), prescription))
+        fingerprint = _fingerprint(details.cleaned(), prescription, patient or Patient(), consultation_answers or {})
+        return _replay(existing, fingerprint=fingerprint)
 
 
 def _order_with_key(*, user, idempotency_key: str) -> Order | None:
@@ -112,7 +137,8 @@ def _replay(existing: Order, *, fingerprint: str) -> Order:
 
 @transaction.atomic
 def _place_order(
-    *, user, cart: Cart, details: CheckoutDetails, idempotency_key: str, prescription: Prescription | None
+    *, user, cart: Cart, details: CheckoutDetails, idempotency_key: str, prescription: Prescription | None,
+    patient: Patient | None, consultation_answers: ConsultationAnswers | None,
 ) -> Order:
     if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise InvalidCheckoutDetails(
@@ -126,7 +152,9 @@ def _place_order(
     details = details.cleaned()
     cart = cart_for_update(cart_id=cart.pk)  # serialises checkouts of this cart, and replays
 
-    fingerprint = _fingerprint(details, prescription)
+    patient = patient or Patient()
+    consultation_answers = consultation_answers or {}
+    fingerprint = _fingerprint(details, prescription, patient, consultation_answers)
     existing = _order_with_key(user=user, idempotency_key=idempotency_key)
     if existing is not None:
         return _replay(existing, fingerprint=fingerprint)
@@ -137,6 +165,8 @@ def _place_order(
     _check_details(details)
     for line in lines:
         check_pack_purchasable(pack=line.pack, quantity=line.quantity, check_stock=False)
+    patient = check_patient(user=user, patient=patient, lines=lines)
+    answers_by_pack = consultation_snapshots(lines=lines, answers=consultation_answers)
 
     prescription_lines = [line for line in lines if line.pack.product.prescription_required]
     if prescription_lines and prescription is not None:
@@ -159,23 +189,31 @@ def _place_order(
     reserve_stock(quantities={line.pack_id: line.quantity for line in lines})
 
     total = sum((line.line_total for line in lines), Money.zero(cart.currency)).rounded()
-    status = OrderStatus.AWAITING_PRESCRIPTION_REVIEW if prescription_lines else OrderStatus.APPROVED
+    pharmacist_lines = [line for line in lines if line.pack.product.legal_category != LegalCategory.GENERAL_SALE]
+    status = OrderStatus.AWAITING_REVIEW if pharmacist_lines else OrderStatus.APPROVED
+    review_deadline = timezone.now() + timedelta(days=settings.ORDER_REVIEW_DEADLINE_DAYS) if pharmacist_lines else None
     order = Order.objects.create(
         user=user,
         status=status,
         currency=cart.currency,
         total_amount=total.amount,
         requires_prescription=bool(prescription_lines),
+        requires_pharmacist=bool(pharmacist_lines),
         prescription=prescription,
+        patient_name=patient.name,
+        patient_date_of_birth=patient.date_of_birth,
+        patient_is_account_holder=patient.is_account_holder,
+        review_deadline=review_deadline,
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint,
         **asdict(details),
     )
     OrderLine.objects.bulk_create(
-        _snapshot_line(order=order, cart_line=line, leaflet_revision_id=leaflets[line.pack.product_id])
+        _snapshot_line(order=order, cart_line=line, leaflet_revision_id=leaflets[line.pack.product_id],
+                       answers=answers_by_pack.get(line.pack_id, []))
         for line in lines
     )
-    reason = "Awaiting pharmacist review of the prescription." if prescription_lines else "No prescription needed."
+    reason = _placement_reason(prescription_lines=prescription_lines, pharmacist_lines=pharmacist_lines)
     OrderEvent.objects.create(order=order, from_status="", to_status=status, actor=user, reason=reason)
     empty_cart(cart=cart)
     record_message(order=order, kind=MessageKind.ORDER_PLACED)
@@ -202,7 +240,17 @@ def _check_prescription_for_checkout(*, user, prescription: Prescription | None,
     # A submitted prescription is evidence still to be checked: the order waits for the pharmacist.
 
 
-def _snapshot_line(*, order: Order, cart_line, leaflet_revision_id: int) -> OrderLine:
+def _placement_reason(*, prescription_lines: list, pharmacist_lines: list) -> str:
+    if not pharmacist_lines:
+        return "General-sale medicines only: no pharmacist review needed."
+    if len(prescription_lines) == len(pharmacist_lines):
+        return "Awaiting pharmacist review of the prescription."
+    if prescription_lines:
+        return "Awaiting pharmacist review of the prescription and of the pharmacy-medicine consultation."
+    return "Awaiting pharmacist review of the pharmacy-medicine consultation."
+
+
+def _snapshot_line(*, order: Order, cart_line, leaflet_revision_id: int, answers: list[dict]) -> OrderLine:
     pack = cart_line.pack
     product = pack.product
     return OrderLine(
@@ -219,4 +267,7 @@ def _snapshot_line(*, order: Order, cart_line, leaflet_revision_id: int) -> Orde
         unit_price_amount=pack.price_amount,
         quantity=cart_line.quantity,
         leaflet_revision_id=leaflet_revision_id,
+        consultation_answers=answers,
+        decision=LineDecision.NOT_NEEDED if product.legal_category == LegalCategory.GENERAL_SALE
+        else LineDecision.PENDING,
     )

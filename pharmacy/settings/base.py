@@ -330,3 +330,11 @@ UPLOAD_REQUEST_OVERHEAD_BYTES = env.int("UPLOAD_REQUEST_OVERHEAD_BYTES", default
 # --- Stock batches and expiry (issue 8.6) -------------------------------------------------------------
 # A batch is neither sold nor dispatched once it expires within this many days (FEFO picks the others).
 STOCK_EXPIRY_MARGIN_DAYS = env.int("STOCK_EXPIRY_MARGIN_DAYS", default=30)
+# --- Order review deadline (issue 8.7: orders do not hold stock for ever) ---------------------------
+# Days an order waiting for a pharmacist keeps its stock; at its deadline beat cancels it.
+ORDER_REVIEW_DEADLINE_DAYS = env.int("ORDER_REVIEW_DEADLINE_DAYS", default=14)
+ORDER_EXPIRY_CHECK_SECONDS = env.int("ORDER_EXPIRY_CHECK_SECONDS", default=900)
+CELERY_BEAT_SCHEDULE["expire-overdue-orders"] = {
+    "task": "orders.tasks.expire_overdue_orders_task",
+    "schedule": timedelta(seconds=ORDER_EXPIRY_CHECK_SECONDS),
+}

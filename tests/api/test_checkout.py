@@ -105,9 +105,9 @@ def test_checkout_with_an_uploaded_prescription_awaits_review(shopper_client, us
     response = checkout(shopper_client, prescription_id=prescription.pk)
 
     assert response.status_code == 201
-    assert response.json()["status"] == "awaiting_prescription_review"
+    assert response.json()["status"] == "awaiting_review"
     assert response.json()["prescription_id"] == prescription.pk
-    assert Order.objects.get().status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert Order.objects.get().status == OrderStatus.AWAITING_REVIEW
 
 
 def test_another_shoppers_prescription_id_is_a_400_that_does_not_confirm_it(

@@ -128,7 +128,7 @@ def test_a_generated_client_shops_checks_out_with_a_prescription_and_a_pharmacis
     assert placed.status_code == 201
     number = placed.parsed.number
     order = generated("api.orders.orders_retrieve").sync(client=shopper, number=number)
-    assert order.status == models.OrderStatusEnum.AWAITING_PRESCRIPTION_REVIEW
+    assert order.status == models.OrderStatusEnum.AWAITING_REVIEW
 
     # A pharmacist signs in with password and authenticator code, finds the order in the queue, reads
     # the prescription and approves it.
@@ -175,3 +175,60 @@ def test_a_generated_client_shops_checks_out_with_a_prescription_and_a_pharmacis
         client=shopper, revision_id=mine.lines[0].leaflet_revision.id
     )
     assert leaflet.id == revision.pk
+
+
+@pytest.mark.postgres
+def test_a_generated_client_answers_the_p_medicine_questions_and_a_pharmacist_refuses_the_line(
+    live_server, generated, pharmacists_group
+):
+    from decimal import Decimal
+
+    from catalog.models import ConsultationQuestion, ConsultationQuestionnaire
+    from tests.factories import PackFactory, ProductFactory, UserFactory
+
+    client_module, models = generated("client"), generated("models")
+    product = ProductFactory(name="Codamol tablets", slug="codamol-tablets", legal_category="pharmacy",
+                             minimum_age=12)
+    questionnaire = ConsultationQuestionnaire.objects.create(name="Codeine")
+    questionnaire.products.add(product)
+    ConsultationQuestion.objects.create(questionnaire=questionnaire, text="At most 3 days?")
+    PackFactory(product=product, sku="COD-32", price_amount=Decimal("4.00"), stock_quantity=10)
+    shopper_user, pharmacist = UserFactory(), PharmacistFactory()
+    anonymous = client_module.Client(base_url=live_server.url)
+
+    def signed_in(email):
+        token = generated("api.auth.auth_token_create").sync(
+            client=anonymous, body=models.SignInInputRequest(email=email, password=PASSWORD)
+        ).token
+        return client_module.AuthenticatedClient(base_url=live_server.url, token=token, prefix="Token")
+
+    shopper, reviewer = signed_in(shopper_user.email), signed_in(pharmacist.email)
+    generated("api.cart.cart_lines_create").sync(
+        client=shopper, body=models.CartLineCreateInputRequest(sku="COD-32", quantity=1)
+    )
+    asked = generated("api.checkout.checkout_questions_list").sync(client=shopper)
+    assert [(item.sku, item.minimum_age) for item in asked] == [("COD-32", 12)]
+    question = asked[0].questions[0]
+
+    placed = generated("api.checkout.checkout_create").sync_detailed(
+        client=shopper,
+        idempotency_key=str(uuid.uuid4()),
+        body=models.CheckoutInputRequest.from_dict({
+            "shipping": SHIPPING,
+            "patient": {"is_account_holder": False, "name": "Sam Lovelace", "date_of_birth": "2010-04-01"},
+            "consultations": [{"sku": "COD-32", "answers": [{"question_id": question.id, "answer": "yes"}]}],
+        }),
+    )
+    assert placed.status_code == 201, placed.content
+    order = placed.parsed
+    assert order.status == models.OrderStatusEnum.AWAITING_REVIEW
+    assert "pharmacist" in order.waiting_reason
+    assert order.lines[0].consultation_answers[0].answer == "yes"
+
+    decided = generated("api.pharmacist.pharmacist_orders_lines_decide").sync(
+        client=reviewer, number=order.number, line_id=order.lines[0].id,
+        body=models.LineDecisionInputRequest.from_dict({"decision": "refuse", "reason": "See your GP."}),
+    )
+    assert decided.status == models.OrderStatusEnum.REJECTED
+    mine = generated("api.orders.orders_retrieve").sync(client=shopper, number=order.number)
+    assert (mine.lines[0].decision_reason, mine.status) == ("See your GP.", models.OrderStatusEnum.REJECTED)

@@ -22,6 +22,10 @@ def awaiting_order(user, pom_pack):
     )
 
 
+def user_full_name(order) -> str:
+    return order.user.full_name
+
+
 def test_order_detail_shows_lines_with_their_leaflet_revision_history_and_shipping(
     shopper_client, awaiting_order, pharmacist, pom_pack
 ):
@@ -44,8 +48,12 @@ def test_order_detail_shows_lines_with_their_leaflet_revision_history_and_shippi
     assert body["prescription_required"] is True
     assert body["prescription_id"] == awaiting_order.prescription_id
     assert body["can_cancel"] is True
+    assert body["waiting_reason"] == ""
+    assert body["patient"] == {"name": user_full_name(awaiting_order), "date_of_birth": None,
+                               "is_account_holder": True}
     assert body["lines"] == [
         {
+            "id": line.pk,
             "sku": "PRES-10-84",
             "description": "Presolol 10 mg tablets, 84 tablets",
             "strength": "10 mg",
@@ -61,14 +69,19 @@ def test_order_detail_shows_lines_with_their_leaflet_revision_history_and_shippi
                 "revised_on": "2026-01-01",
                 "url": f"http://testserver/api/v1/leaflets/{line.leaflet_revision_id}/",
             },
+            "decision": "approved",
+            "decision_reason": "Checked with the surgery.",
+            "decided_at": body["lines"][0]["decided_at"],
+            "consultation_answers": [],
         }
     ]
+    assert body["lines"][0]["decided_at"] is not None
     history = [
         (event["from_status"], event["to_status"], event["by"], event["reason"]) for event in body["history"]
     ]
     assert history == [
-        (None, "awaiting_prescription_review", "you", "Awaiting pharmacist review of the prescription."),
-        ("awaiting_prescription_review", "approved", "pharmacist", "Checked with the surgery."),
+        (None, "awaiting_review", "you", "Awaiting pharmacist review of the prescription."),
+        ("awaiting_review", "approved", "pharmacist", "Checked with the surgery."),
     ]
     assert pharmacist.email not in response.content.decode()  # a role, never the staff member
     assert body["shipping"] == {
@@ -193,7 +206,7 @@ def test_a_cancel_reason_too_long_is_a_400(shopper_client, awaiting_order):
 
     assert_problem(response, 400, field="reason")
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
 
 @pytest.mark.parametrize("number", ["PH-NOSUCH00", "ph-lowercase", "PH%0AX", "%E2%98%83", "X" * 21])

@@ -60,7 +60,7 @@ def test_everyone_outside_the_pharmacists_group_gets_403_on_every_review_endpoin
         assert_problem(response, 403, code="permission_denied")
 
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
 
 def test_anonymous_clients_get_401_on_review_endpoints(api_client, awaiting_order):
@@ -157,7 +157,7 @@ def test_an_unchecked_prescription_cannot_be_approved_without_a_record(pharmacis
 
     assert_problem(response, 409, code="invalid_order_transition", field="prescription")
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
 
 def test_half_a_dispensing_record_is_a_400_naming_what_is_missing(pharmacist_client, awaiting_order):
@@ -173,7 +173,7 @@ def test_half_a_dispensing_record_is_a_400_naming_what_is_missing(pharmacist_cli
         "items",
     }
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
 
 @pytest.mark.parametrize(
@@ -196,7 +196,7 @@ def test_a_malformed_dispensing_record_is_a_400_on_the_field(
 
     assert_problem(response, 400, field=field)
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
 
 def test_a_prescription_authorising_less_than_the_order_is_a_422(pharmacist_client, awaiting_order, pom_pack):
@@ -206,7 +206,7 @@ def test_a_prescription_authorising_less_than_the_order_is_a_422(pharmacist_clie
 
     assert_problem(response, 422, code="prescription_not_covering")
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
     assert awaiting_order.prescription.status == PrescriptionStatus.SUBMITTED
 
 
@@ -220,7 +220,7 @@ def test_an_expired_prescription_is_a_422(pharmacist_client, awaiting_order, pom
 
     assert_problem(response, 422, code="prescription_expired", field="valid_until")
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
 
 def test_a_pharmacist_rejects_an_order_with_a_reason_the_shopper_sees(
@@ -248,7 +248,7 @@ def test_a_rejection_needs_a_reason(pharmacist_client, awaiting_order, body):
 
     assert_problem(response, 400, field="reason")
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
 
 def test_an_order_no_longer_awaiting_review_is_a_409(pharmacist_client, awaiting_order, pom_pack):

@@ -53,7 +53,7 @@ def test_every_object_route_hides_another_shoppers_objects(shopper_client, other
 
     order, line = others["order"], others["line"]
     order.refresh_from_db()
-    assert order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert order.status == OrderStatus.AWAITING_REVIEW
     assert CartLine.objects.get(pk=line.pk).quantity == 2
 
 

@@ -79,7 +79,7 @@ def test_admin_approval_authorising_too_little_is_refused_with_the_reason(client
                            follow=True)
     assert "this order needs 84" in response.content.decode()
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
 
 @pytest.mark.parametrize("who", ["staff", "superuser"])
@@ -96,7 +96,7 @@ def test_staff_who_are_not_pharmacists_cannot_approve_in_the_admin(client, await
     client.post(review_url(awaiting_order), approve_post(pom_pack))
 
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
 
 def test_admin_dispatch_action_cannot_skip_review(client, awaiting_order):
@@ -107,7 +107,7 @@ def test_admin_dispatch_action_cannot_skip_review(client, awaiting_order):
     )
     assert "A pharmacist has not approved this order" in response.content.decode()
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
 
 def test_admin_order_status_is_not_editable(client, awaiting_order):
@@ -115,7 +115,7 @@ def test_admin_order_status_is_not_editable(client, awaiting_order):
     url = reverse("admin:orders_order_change", args=[awaiting_order.pk])
     client.post(url, {"status": "dispatched"})
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
     assert client.get(url).status_code == 200
 
 

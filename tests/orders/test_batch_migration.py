@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 BEFORE = [("catalog", "0003_protect_published_leaflets_in_postgresql"), ("orders", "0003_order_awaiting_review_proxy")]
-AFTER = [("catalog", "0004_stock_batches"), ("orders", "0004_order_line_batches")]
+AFTER = [("catalog", "0004_stock_batches"), ("orders", "0006_order_line_batches")]
 
 
 def migrate(targets):

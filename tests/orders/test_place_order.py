@@ -74,7 +74,7 @@ def test_place_order_with_uploaded_prescription_awaits_pharmacist(user, pom_pack
 
     order = place_order(user=user, cart=cart, details=details(), idempotency_key="k1", prescription=prescription)
 
-    assert order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert order.status == OrderStatus.AWAITING_REVIEW
     assert order.requires_prescription and order.prescription == prescription
     pom_pack.refresh_from_db()
     assert pom_pack.stock_quantity == 49
@@ -116,7 +116,7 @@ def test_place_order_reuses_approved_prescription_only_within_what_it_authorises
 
     second = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="k2",
                          prescription=prescription)
-    assert second.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert second.status == OrderStatus.AWAITING_REVIEW
 
     from orders.exceptions import PrescriptionNotCovering
 
@@ -173,7 +173,7 @@ def test_place_order_refuses_controlled_drug_unless_allowed(user, settings):
     settings.ALLOW_CONTROLLED_DRUGS_ONLINE = True
     order = place_order(user=user, cart=cart, details=details(), idempotency_key="k1",
                         prescription=uploaded_prescription(user))
-    assert order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert order.status == OrderStatus.AWAITING_REVIEW
 
 
 def test_place_order_refuses_medicine_without_published_leaflet(user):

@@ -47,7 +47,7 @@ def test_pharmacist_approves_order_and_records_the_dispensing_record(awaiting_or
     assert (prescription.prescriber_registration, prescription.reviewed_by) == ("7123456", pharmacist)
     assert list(prescription.items.values_list("pack_id", "quantity")) == [(pom_pack.pk, 168)]
     event = order.events.last()
-    assert (event.from_status, event.to_status, event.actor) == ("awaiting_prescription_review", "approved", pharmacist)
+    assert (event.from_status, event.to_status, event.actor) == ("awaiting_review", "approved", pharmacist)
     assert OutboxMessage.objects.filter(order=order, kind="order_approved").exists()
 
 
@@ -61,7 +61,7 @@ def test_only_a_pharmacist_can_approve(awaiting_order, pom_pack, who):
     with pytest.raises(NotAPharmacist):
         approve_order(order=awaiting_order, pharmacist=person, record=dispensing_record((pom_pack, 168)))
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
     assert awaiting_order.prescription.status == PrescriptionStatus.SUBMITTED
 
 
@@ -69,7 +69,7 @@ def test_only_a_pharmacist_can_reject(awaiting_order):
     with pytest.raises(NotAPharmacist):
         reject_order(order=awaiting_order, pharmacist=UserFactory(is_staff=True, is_superuser=True), reason="No")
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
 
 def test_expired_prescription_cannot_be_approved(awaiting_order, pharmacist, pom_pack):
@@ -77,7 +77,7 @@ def test_expired_prescription_cannot_be_approved(awaiting_order, pharmacist, pom
     with pytest.raises(PrescriptionExpired):
         approve_order(order=awaiting_order, pharmacist=pharmacist, record=record)
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
     assert not awaiting_order.prescription.items.exists()
 
 
@@ -85,7 +85,7 @@ def test_prescription_authorising_less_than_the_order_cannot_be_approved(awaitin
     with pytest.raises(PrescriptionNotCovering, match="this order needs 168"):
         approve_order(order=awaiting_order, pharmacist=pharmacist, record=dispensing_record((pom_pack, 84)))
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
     assert awaiting_order.prescription.status == PrescriptionStatus.SUBMITTED
 
 
@@ -144,7 +144,7 @@ def test_no_service_path_takes_an_unreviewed_order_past_review(awaiting_order, p
             cancel_order(order=awaiting_order, actor=staff)
             dispatch_order(order=awaiting_order, actor=staff)
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status in (OrderStatus.AWAITING_PRESCRIPTION_REVIEW, OrderStatus.CANCELLED)
+    assert awaiting_order.status in (OrderStatus.AWAITING_REVIEW, OrderStatus.CANCELLED)
 
 
 @pytest.mark.parametrize("status", ["approved", "dispatched", "delivered"])
@@ -159,7 +159,7 @@ def test_full_pipeline_after_approval(awaiting_order, pharmacist, pom_pack):
     dispatch_order(order=awaiting_order, actor=staff)
     order = mark_order_delivered(order=awaiting_order, actor=staff)
     assert list(order.events.values_list("to_status", flat=True)) == [
-        "awaiting_prescription_review", "approved", "dispatched", "delivered"
+        "awaiting_review", "approved", "dispatched", "delivered"
     ]
     assert set(OutboxMessage.objects.filter(order=order).values_list("kind", flat=True)) == {
         "order_placed", "order_approved", "order_dispatched"
@@ -195,7 +195,7 @@ def test_dispatched_order_cannot_be_cancelled(user, gsl_pack):
 
 
 def test_transition_table_has_no_way_back_to_review_and_terminal_states_are_final():
-    assert all("awaiting_prescription_review" not in targets for targets in ALLOWED_TRANSITIONS.values())
+    assert all("awaiting_review" not in targets for targets in ALLOWED_TRANSITIONS.values())
     for terminal in ("delivered", "rejected", "cancelled"):
         assert ALLOWED_TRANSITIONS[terminal] == set()
     assert set(ALLOWED_TRANSITIONS) == set(OrderStatus.values)

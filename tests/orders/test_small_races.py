@@ -6,9 +6,9 @@ from cart.models import Cart
 from cart.services import get_or_create_user_cart
 from catalog.models import Pack
 from orders.exceptions import IdempotencyKeyReused
-from orders.models import CANCELLABLE_STATUSES, Order, OrderStatus
+from orders.models import Order, OrderStatus
 from orders.services import place_order, placement
-from orders.services.pipeline import ALLOWED_TRANSITIONS
+from orders.state_machine import CANCELLABLE_STATES
 from tests.factories import PackFactory, UserFactory
 
 from .helpers import cart_with, details
@@ -87,7 +87,7 @@ def test_two_same_key_checkouts_at_once_get_the_same_order_not_an_error():
     assert Pack.objects.get(pk=pack.pk).stock_quantity == 8
 
 
-def test_the_cancellable_statuses_are_the_ones_the_transition_table_lets_cancel():
-    assert CANCELLABLE_STATUSES == {
-        status for status, targets in ALLOWED_TRANSITIONS.items() if OrderStatus.CANCELLED in targets
-    }
+def test_an_order_is_cancellable_only_before_dispatch_as_the_transition_table_says():
+    expected = {OrderStatus.AWAITING_REVIEW, OrderStatus.APPROVED}
+    assert {status for status in OrderStatus if Order(status=status).is_cancellable_by_shopper} == expected
+    assert CANCELLABLE_STATES == expected

@@ -157,7 +157,7 @@ def test_checkout_with_an_uploaded_prescription_waits_for_the_pharmacist(signed_
 
     order = Order.objects.get()
     assert response["Location"] == reverse("orders:order-confirmation", args=[order.number])
-    assert order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert order.status == OrderStatus.AWAITING_REVIEW
     prescription = Prescription.objects.get()
     assert (order.prescription, prescription.owner, prescription.original_filename) == (
         prescription, user, "my script.pdf")

@@ -98,7 +98,7 @@ def test_guest_buys_baclofen_with_a_prescription_and_a_pharmacist_approves_it(
     expect(page.get_by_role("heading", level=1)).to_contain_text("is received")
     expect(page.locator(".status-line")).to_contain_text("Awaiting pharmacist review")
     order = Order.objects.get()
-    assert order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert order.status == OrderStatus.AWAITING_REVIEW
 
     # The confirmation e-mail went out, with the leaflet the shopper received attached.
     [email] = mail.outbox

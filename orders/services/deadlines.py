@@ -1,0 +1,97 @@
+"""Orders do not hold stock for ever. A waiting order has one deadline, `Order.review_deadline`: set at
+placement (ORDER_REVIEW_DEADLINE_DAYS), extendable by a pharmacist, and settable by other services (the
+payments issue brings it forward to the card authorisation's expiry) through `set_review_deadline`. At
+its deadline a periodic task cancels the order, returns its stock and tells the shopper why.
+"""
+
+import logging
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from ..exceptions import InvalidReviewDeadline
+from ..locks import order_for_update
+from ..models import MessageKind, Order, OrderEvent, OrderStatus
+from ..state_machine import apply_transition
+from .notifications import record_message
+from .pipeline import _return_stock
+from .prescriptions import ensure_pharmacist
+
+logger = logging.getLogger(__name__)
+
+S = OrderStatus
+EXPIRY_BATCH = 200
+
+
+def expiry_condition(*, now: datetime) -> Q:
+    """Which orders are due to be cancelled at `now`: one Q per waiting situation, OR-ed. Add a situation
+    here (e.g. "approved but still waiting for the original prescription") and the task covers it."""
+    still_awaiting_review = Q(status=S.AWAITING_REVIEW)
+    return still_awaiting_review & Q(review_deadline__isnull=False, review_deadline__lte=now)
+
+
+def list_orders_due_for_expiry(*, now: datetime | None = None) -> QuerySet[Order]:
+    return Order.objects.filter(expiry_condition(now=now or timezone.now())).order_by("review_deadline", "pk")
+
+
+@transaction.atomic
+def expire_order(*, order: Order, now: datetime | None = None) -> bool:
+    """Cancel one order whose deadline has passed (re-checked under its lock). Returns True if it did."""
+    now = now or timezone.now()
+    locked = order_for_update(order_id=order.pk)
+    if not Order.objects.filter(expiry_condition(now=now), pk=locked.pk).exists():
+        return False
+    deadline = timezone.localtime(locked.review_deadline).strftime("%d %B %Y")
+    apply_transition(
+        order=locked, to_status=S.CANCELLED, actor=None,
+        reason=f"Not reviewed by its deadline ({deadline}); the order was cancelled and nothing was charged.",
+    )
+    _return_stock(locked)
+    record_message(order=locked, kind=MessageKind.ORDER_EXPIRED)
+    return True
+
+
+def expire_overdue_orders(*, now: datetime | None = None) -> int:
+    """The periodic job: cancel every order past its deadline, one transaction each. Returns how many."""
+    now = now or timezone.now()
+    expired = 0
+    for order in list(list_orders_due_for_expiry(now=now)[:EXPIRY_BATCH]):
+        expired += expire_order(order=order, now=now)
+    if expired:
+        logger.info("Cancelled %s orders past their review deadline", expired)
+    return expired
+
+
+@transaction.atomic
+def set_review_deadline(*, order: Order, deadline: datetime, actor=None, reason: str = "") -> Order:
+    """Set a waiting order's deadline (other services may bring it forward), recorded in its history."""
+    order = order_for_update(order_id=order.pk)
+    if order.status not in (S.AWAITING_REVIEW,):
+        raise InvalidReviewDeadline(
+            f"Order {order.number} is {order.get_status_display().lower()}: it has no deadline to set.",
+            field="review_deadline",
+        )
+    order.review_deadline = deadline
+    order.save(update_fields=["review_deadline", "updated_at"])
+    when = timezone.localtime(deadline).strftime("%d %B %Y %H:%M")
+    OrderEvent.objects.create(order=order, from_status=order.status, to_status=order.status, actor=actor,
+                              reason=f"Deadline set to {when}. {reason}".strip())
+    return order
+
+
+@transaction.atomic
+def extend_review_deadline(*, order: Order, pharmacist, until: datetime, reason: str = "") -> Order:
+    """A pharmacist gives a waiting order more time (e.g. a prescription in the post)."""
+    ensure_pharmacist(pharmacist)
+    order = order_for_update(order_id=order.pk)
+    if order.review_deadline is not None and until <= order.review_deadline:
+        raise InvalidReviewDeadline(
+            "The new deadline must be later than the current one "
+            f"({timezone.localtime(order.review_deadline):%d %B %Y %H:%M}).", field="review_deadline",
+        )
+    if until <= timezone.now():
+        raise InvalidReviewDeadline("The new deadline must be in the future.", field="review_deadline")
+    return set_review_deadline(order=order, deadline=until, actor=pharmacist,
+                               reason=reason.strip() or "Extended by the pharmacist.")

@@ -1,0 +1,95 @@
+"""The pharmacist's decision on a single pharmacy-only (P) line, from the shopper's consultation answers.
+
+Prescription-only (POM) lines are decided with their prescription (`approve_order` / `reject_order`).
+Once no line is pending the order moves on: approved when something is left to supply, rejected when
+every line was refused. A refused line gives its stock back at once, and the shopper is told why.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.models import LegalCategory
+from catalog.services import release_stock
+from pharmacy.money import Money
+
+from ..exceptions import InvalidOrderTransition, LineDecisionNotAllowed
+from ..locks import order_for_update
+from ..models import LineDecision, MessageKind, Order, OrderLine, OrderStatus
+from ..state_machine import apply_transition
+from .notifications import record_message
+from .prescriptions import ensure_pharmacist
+
+S = OrderStatus
+
+
+def _locked_pending_p_line(*, line: OrderLine, pharmacist) -> tuple[Order, OrderLine]:
+    ensure_pharmacist(pharmacist)
+    order = order_for_update(order_id=line.order_id)
+    line = OrderLine.objects.get(pk=line.pk)
+    if order.status != S.AWAITING_REVIEW:
+        raise InvalidOrderTransition(
+            f"Order {order.number} is {order.get_status_display().lower()}, not awaiting review.", field="status"
+        )
+    if line.legal_category != LegalCategory.PHARMACY:
+        raise LineDecisionNotAllowed(
+            f"{line.description} is not a pharmacy-only medicine: "
+            + ("decide it with the prescription (approve or reject the order)."
+               if line.legal_category == LegalCategory.PRESCRIPTION else "it needs no pharmacist's decision."),
+            field="line", line_id=line.pk,
+        )
+    if line.decision != LineDecision.PENDING:
+        raise LineDecisionNotAllowed(
+            f"{line.description} was already {line.get_decision_display().lower()}.", field="line", line_id=line.pk
+        )
+    return order, line
+
+
+def _settle(*, order: Order, pharmacist) -> None:
+    """After a decision: move the order on once no line is pending."""
+    decisions = list(order.lines.values_list("decision", flat=True))
+    if LineDecision.PENDING in decisions:
+        return
+    if all(decision == LineDecision.REFUSED for decision in decisions):
+        apply_transition(order=order, to_status=S.REJECTED, actor=pharmacist,
+                         reason="The pharmacist refused every item in the order.")
+        record_message(order=order, kind=MessageKind.ORDER_REJECTED)
+        return
+    order.released_by = pharmacist
+    apply_transition(order=order, to_status=S.APPROVED, actor=pharmacist, reason="Approved by pharmacist.")
+    record_message(order=order, kind=MessageKind.ORDER_APPROVED)
+
+
+@transaction.atomic
+def approve_order_line(*, line: OrderLine, pharmacist, reason: str = "") -> OrderLine:
+    """The pharmacist approves a P line after reading the consultation answers."""
+    order, line = _locked_pending_p_line(line=line, pharmacist=pharmacist)
+    line.decision = LineDecision.APPROVED
+    line.decision_reason = reason.strip() or "Consultation answers reviewed."
+    line.decided_by = pharmacist
+    line.decided_at = timezone.now()
+    line.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
+    _settle(order=order, pharmacist=pharmacist)
+    return line
+
+
+@transaction.atomic
+def refuse_order_line(*, line: OrderLine, pharmacist, reason: str) -> OrderLine:
+    """The pharmacist refuses a P line, with the reason the shopper is told. Its stock goes back at once;
+    the rest of the order goes on (a partial refusal), or the order is rejected when nothing is left."""
+    if not reason or not reason.strip():
+        raise LineDecisionNotAllowed("Give the reason for refusing this item; the shopper will see it.",
+                                     field="reason")
+    order, line = _locked_pending_p_line(line=line, pharmacist=pharmacist)
+    line.decision = LineDecision.REFUSED
+    line.decision_reason = reason.strip()
+    line.decided_by = pharmacist
+    line.decided_at = timezone.now()
+    line.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
+    release_stock(quantities={line.pack_id: line.quantity})
+    remaining = sum((item.line_total for item in order.lines.exclude(decision=LineDecision.REFUSED)),
+                    Money.zero(order.currency))
+    order.total_amount = remaining.rounded().amount
+    order.save(update_fields=["total_amount", "updated_at"])
+    record_message(order=order, kind=MessageKind.ORDER_LINES_REFUSED)
+    _settle(order=order, pharmacist=pharmacist)
+    return line

@@ -1,0 +1,59 @@
+"""The order's state machine: one table, one function that applies it. Every other module asks here.
+
+    awaiting_review -> approved -> dispatched -> delivered
+          |               |
+          +-> rejected    +-> cancelled            (and awaiting_review -> cancelled)
+
+`awaiting_review` covers every order with a P (pharmacy-only) or POM (prescription-only) line: a
+pharmacist decides each such line (OrderLine.decision). An order of general-sale items alone is placed
+straight into `approved`. The database refuses what the table refuses where it can: an order with a P or
+POM line is never approved, dispatched or delivered without a pharmacist's decision (`released_by`), and
+one with a POM line never without an approved prescription (see Order.Meta.constraints).
+
+Side effects (stock, messages) belong to the services that call `apply_transition`
+(orders.services.pipeline, .decisions, .deadlines).
+"""
+
+from .exceptions import InvalidOrderTransition
+from .models import Order, OrderEvent, OrderStatus
+
+S = OrderStatus
+
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.AWAITING_REVIEW: frozenset({S.APPROVED, S.REJECTED, S.CANCELLED}),
+    S.APPROVED: frozenset({S.DISPATCHED, S.CANCELLED}),
+    S.DISPATCHED: frozenset({S.DELIVERED}),
+    S.DELIVERED: frozenset(),
+    S.REJECTED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+
+# The states an order still holds stock in and may be cancelled from, and the ones it waits in.
+CANCELLABLE_STATES = frozenset(state for state, targets in ALLOWED_TRANSITIONS.items() if S.CANCELLED in targets)
+WAITING_STATES = frozenset({S.AWAITING_REVIEW})
+FINAL_STATES = frozenset(state for state, targets in ALLOWED_TRANSITIONS.items() if not targets)
+
+
+def can_transition(*, from_status: str, to_status: str) -> bool:
+    return to_status in ALLOWED_TRANSITIONS.get(from_status, frozenset())
+
+
+def check_transition(*, order: Order, to_status: str) -> None:
+    """Raises InvalidOrderTransition unless the table allows `order` to move to `to_status`."""
+    if not can_transition(from_status=order.status, to_status=to_status):
+        raise InvalidOrderTransition(
+            f"Order {order.number} is {order.get_status_display().lower()} and cannot become "
+            f"{S(to_status).label.lower()}.",
+            field="status", current_status=order.status, requested_status=str(to_status),
+        )
+
+
+def apply_transition(*, order: Order, to_status: str, actor, reason: str = "") -> Order:
+    """Move a locked `order` to `to_status` and record who, when and why. Runs inside the caller's
+    transaction (the caller holds the order's row lock and owns the side effects)."""
+    check_transition(order=order, to_status=to_status)
+    from_status = order.status
+    order.status = to_status
+    order.save()
+    OrderEvent.objects.create(order=order, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
+    return order

@@ -1,0 +1,96 @@
+"""The order state machine: every allowed and every refused transition of the one table, and the
+database refusing to release a P or POM order without a pharmacist's decision."""
+
+import itertools
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from orders.exceptions import InvalidOrderTransition
+from orders.models import Order, OrderEvent, OrderStatus
+from orders.services import ALLOWED_TRANSITIONS as REEXPORTED_TABLE
+from orders.services import place_order
+from orders.state_machine import ALLOWED_TRANSITIONS, FINAL_STATES, apply_transition, can_transition
+
+from .helpers import cart_with, details, uploaded_prescription
+
+pytestmark = pytest.mark.django_db
+
+S = OrderStatus
+EXPECTED = {
+    (S.AWAITING_REVIEW, S.APPROVED), (S.AWAITING_REVIEW, S.REJECTED), (S.AWAITING_REVIEW, S.CANCELLED),
+    (S.APPROVED, S.DISPATCHED), (S.APPROVED, S.CANCELLED),
+    (S.DISPATCHED, S.DELIVERED),
+}
+ALL_PAIRS = list(itertools.product(S.values, S.values))
+
+
+def test_the_table_is_exactly_the_documented_pipeline_and_has_every_state():
+    assert set(ALLOWED_TRANSITIONS) == set(S.values)
+    assert {(a, b) for a, targets in ALLOWED_TRANSITIONS.items() for b in targets} == EXPECTED
+    assert REEXPORTED_TABLE is ALLOWED_TRANSITIONS
+    assert FINAL_STATES == {S.DELIVERED, S.REJECTED, S.CANCELLED}
+
+
+@pytest.fixture
+def order_in(user, gsl_pack, pharmacist):
+    """An order put straight into a state (a general-sale order: no pharmacist constraint applies)."""
+    def build(status: str) -> Order:
+        order = place_order(user=user, cart=cart_with(user, (gsl_pack, 1)), details=details(),
+                            idempotency_key=f"k-{status}-{Order.objects.count()}")
+        Order.objects.filter(pk=order.pk).update(status=status)
+        return Order.objects.get(pk=order.pk)
+    return build
+
+
+@pytest.mark.parametrize(("from_status", "to_status"), ALL_PAIRS)
+def test_apply_transition_allows_exactly_the_table(order_in, pharmacist, from_status, to_status):
+    order = order_in(from_status)
+    events_before = OrderEvent.objects.filter(order=order).count()
+    if (from_status, to_status) in EXPECTED:
+        assert can_transition(from_status=from_status, to_status=to_status)
+        apply_transition(order=order, to_status=to_status, actor=pharmacist, reason="why")
+        order.refresh_from_db()
+        assert order.status == to_status
+        event = OrderEvent.objects.filter(order=order).latest("pk")
+        assert (event.from_status, event.to_status, event.actor, event.reason) == (
+            from_status, to_status, pharmacist, "why")
+    else:
+        assert not can_transition(from_status=from_status, to_status=to_status)
+        with pytest.raises(InvalidOrderTransition) as refusal:
+            apply_transition(order=order, to_status=to_status, actor=pharmacist, reason="why")
+        assert refusal.value.code == "invalid_order_transition"
+        assert S(from_status).label.lower() in refusal.value.message
+        order.refresh_from_db()
+        assert order.status == from_status
+        assert OrderEvent.objects.filter(order=order).count() == events_before
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("released", [S.APPROVED, S.DISPATCHED, S.DELIVERED])
+def test_database_refuses_to_release_an_order_needing_a_pharmacist_without_one(user, gsl_pack, released):
+    order = place_order(user=user, cart=cart_with(user, (gsl_pack, 1)), details=details(), idempotency_key="k")
+    Order.objects.filter(pk=order.pk).update(status=S.AWAITING_REVIEW, requires_pharmacist=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Order.objects.filter(pk=order.pk).update(status=released)
+    assert Order.objects.get(pk=order.pk).status == S.AWAITING_REVIEW
+
+
+@pytest.mark.postgres
+def test_database_lets_a_pharmacist_release_a_p_order_without_a_prescription(user, gsl_pack, pharmacist):
+    order = place_order(user=user, cart=cart_with(user, (gsl_pack, 1)), details=details(), idempotency_key="k")
+    Order.objects.filter(pk=order.pk).update(status=S.AWAITING_REVIEW, requires_pharmacist=True)
+    Order.objects.filter(pk=order.pk).update(status=S.APPROVED, released_by=pharmacist)
+    assert Order.objects.get(pk=order.pk).prescription_id is None
+
+
+@pytest.mark.postgres
+def test_database_still_refuses_a_pom_order_released_by_a_pharmacist_without_prescription_approval(
+    user, pom_pack, pharmacist
+):
+    order = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="k",
+                        prescription=uploaded_prescription(user))
+    assert (order.status, order.requires_pharmacist, order.requires_prescription) == (S.AWAITING_REVIEW, True, True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Order.objects.filter(pk=order.pk).update(status=S.APPROVED, released_by=pharmacist)
+    assert Order.objects.get(pk=order.pk).status == S.AWAITING_REVIEW
