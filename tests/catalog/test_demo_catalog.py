@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from catalog.identifiers import is_valid_gtin
 from catalog.models import (
@@ -30,6 +31,11 @@ DEFAULT_PASSWORDS = {
     "pharmacist@pharmacy.invalid": "demo-pharmacist-password",
     "shopper@pharmacy.invalid": "demo-shopper-password",
 }
+
+
+def sign_in(email: str, password: str):
+    """The user these credentials sign in, through the same backends as a sign-in form (axes needs a request)."""
+    return authenticate(RequestFactory().post("/accounts/sign-in/"), username=email, password=password)
 
 
 def load_demo(*args, **options) -> str:
@@ -238,7 +244,7 @@ def test_demo_loader_prints_the_logins_and_they_can_sign_in():
     assert "Demo logins" in output
     for email, password in DEFAULT_PASSWORDS.items():
         assert f"{email}  " in output and f"password: {password}" in output
-        assert authenticate(email=email, password=password).email == email
+        assert sign_in(email, password=password).email == email
     admin, pharmacist, shopper = (get_user_model().objects.get(email=email) for email in DEFAULT_PASSWORDS)
     assert (admin.is_staff, admin.is_superuser) == (True, True)
     assert (pharmacist.is_staff, pharmacist.is_superuser) == (True, False)
@@ -254,8 +260,8 @@ def test_demo_loader_keeps_a_password_the_operator_changed():
 
     output = load_demo()
 
-    assert authenticate(email="shopper@pharmacy.invalid", password="operator-chose-this") is not None
-    assert authenticate(email="shopper@pharmacy.invalid", password="demo-shopper-password") is None
+    assert sign_in("shopper@pharmacy.invalid", password="operator-chose-this") is not None
+    assert sign_in("shopper@pharmacy.invalid", password="demo-shopper-password") is None
     assert "demo-shopper-password" not in output
     assert "(kept: it is not the one given here; --reset-passwords sets it)" in output
     assert get_user_model().objects.count() == 3
@@ -270,7 +276,7 @@ def test_reset_passwords_sets_the_demo_password_again():
     output = load_demo("--reset-passwords")
 
     assert "password: demo-shopper-password" in output
-    assert authenticate(email="shopper@pharmacy.invalid", password="demo-shopper-password") is not None
+    assert sign_in("shopper@pharmacy.invalid", password="demo-shopper-password") is not None
 
 
 def test_demo_passwords_can_come_from_the_environment_or_options(monkeypatch):
@@ -279,8 +285,8 @@ def test_demo_passwords_can_come_from_the_environment_or_options(monkeypatch):
     output = load_demo("--pharmacist-password", "from-an-option")
 
     assert "password: from-the-environment" in output and "password: from-an-option" in output
-    assert authenticate(email="admin@pharmacy.invalid", password="from-the-environment") is not None
-    assert authenticate(email="pharmacist@pharmacy.invalid", password="from-an-option") is not None
+    assert sign_in("admin@pharmacy.invalid", password="from-the-environment") is not None
+    assert sign_in("pharmacist@pharmacy.invalid", password="from-an-option") is not None
 
 
 def test_demo_loader_refuses_a_shop_in_another_currency(settings):

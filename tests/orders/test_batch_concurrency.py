@@ -9,7 +9,7 @@ from catalog.models import Pack, StockBatch
 from catalog.services import record_stock_take
 from orders.models import Order, OrderLineBatch
 from orders.services import dispatch_order, place_order
-from tests.factories import PackFactory, UserFactory
+from tests.factories import PackFactory, StaffFactory, UserFactory
 
 from .helpers import cart_with, details
 from .test_place_order_concurrency import race
@@ -47,7 +47,7 @@ def test_concurrent_dispatches_share_out_the_batches_without_overdrawing():
     shoppers = [UserFactory() for _ in range(4)]
     orders = [place_order(user=s, cart=cart_with(s, (pack, 2)), details=details(), idempotency_key="d")
               for s in shoppers]
-    staff = UserFactory(is_staff=True)
+    staff = StaffFactory()
 
     results = race([(lambda o=order: dispatch_order(order=o, actor=staff)) for order in orders])
 

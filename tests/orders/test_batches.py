@@ -21,7 +21,7 @@ from orders.services import (
     recall_pack_batches,
     recall_recipients_csv,
 )
-from tests.factories import PackFactory, StockBatchFactory, UserFactory
+from tests.factories import PackFactory, StaffFactory, StockBatchFactory, UserFactory
 
 from .helpers import cart_with, details
 
@@ -34,7 +34,7 @@ def days(n: int) -> datetime.date:
 
 @pytest.fixture
 def staff(db):
-    return UserFactory(is_staff=True)
+    return StaffFactory()
 
 
 @pytest.fixture
@@ -47,7 +47,11 @@ def fefo_pack(db):
     return pack
 
 
-def order_for(user, pack, quantity, **detail_overrides):
+def order_for(user, pack, quantity, *, patient: str = "", **detail_overrides):
+    """`patient`: who the medicines are for (the account holder, by that name); the recall must name them."""
+    if patient:
+        user.full_name = patient
+        user.save(update_fields=["full_name"])
     return place_order(user=user, cart=cart_with(user, (pack, quantity)), details=details(**detail_overrides),
                        idempotency_key=f"k-{user.pk}-{pack.pk}-{quantity}")
 
@@ -114,7 +118,7 @@ def test_a_recall_lists_exactly_the_patients_who_received_the_batch(staff):
     other_pack = PackFactory(stock_quantity=0)
     StockBatchFactory(pack=other_pack, batch_number="BAD1", expiry_date=days(100), quantity_on_hand=10)
     alice, bob, carol, dan = (UserFactory() for _ in range(4))
-    split = order_for(alice, pack, 3, full_name="Alice Patient", email="alice@example.org")  # BAD1 ×2 + GOOD2 ×1
+    split = order_for(alice, pack, 3, patient="Alice Patient", email="alice@example.org")  # BAD1 ×2 + GOOD2 ×1
     only_good = order_for(bob, pack, 2, full_name="Bob Patient")  # BAD1 is used up: GOOD2
     other = order_for(carol, other_pack, 1, full_name="Carol Patient")  # same number, other pack
     order_for(dan, pack, 1, full_name="Dan Undispatched")  # allocated, not dispatched: received nothing
@@ -138,7 +142,7 @@ def test_admin_recall_screen_blocks_the_batch_and_lists_recipients_with_a_csv(ad
     pack = PackFactory(stock_quantity=0, sku="REC-1")
     StockBatchFactory(pack=pack, batch_number="LOT9", expiry_date=days(100), quantity_on_hand=5)
     user = UserFactory()
-    order = order_for(user, pack, 2, full_name="Eve Patient", email="eve@example.org", phone="07700 900999")
+    order = order_for(user, pack, 2, patient="Eve Patient", email="eve@example.org", phone="07700 900999")
     dispatch_order(order=order, actor=staff)
 
     assert admin_client.get(recall_url()).status_code == 200
@@ -186,7 +190,7 @@ def test_admin_lists_batches_supplied(admin_client, user, staff, fefo_pack):
 
 def test_recall_csv_defuses_spreadsheet_formulas_typed_by_shoppers(staff):
     pack = PackFactory(stock_quantity=5)
-    order = order_for(UserFactory(), pack, 1, full_name="=HYPERLINK(\"x\")", phone="+44 7700 900000")
+    order = order_for(UserFactory(), pack, 1, patient="=HYPERLINK(\"x\")", phone="+44 7700 900000")
     dispatch_order(order=order, actor=staff)
 
     text = recall_recipients_csv(list_batch_recipients(pack=pack, batch_numbers=[f"B-{pack.sku}"]))
