@@ -44,3 +44,13 @@ class LeafletRevisionPublished(DomainError):
 class LeafletIncomplete(DomainError):
     code = "leaflet_incomplete"
     default_message = "A leaflet needs all six standard sections before it can be published."
+
+
+class ReclassificationNotAllowed(DomainError):
+    code = "reclassification_not_allowed"
+    default_message = "You may not change a product's legal category or controlled-drug schedule."
+
+
+class InvalidReclassification(DomainError):
+    code = "invalid_reclassification"
+    default_message = "This reclassification is incomplete or not allowed by law."

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from accounts import exceptions as account_errors
 from cart import exceptions as cart_errors
 from catalog import exceptions as catalog_errors
+from dispensing import exceptions as dispensing_errors
 from orders import exceptions as order_errors
 from pharmacy.exceptions import DomainError
 
@@ -35,6 +36,10 @@ DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
     order_errors.PrescriptionFileTooLarge: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     order_errors.PrescriptionFileType: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     cart_errors.CartLineNotFound: status.HTTP_404_NOT_FOUND,
+    catalog_errors.ReclassificationNotAllowed: status.HTTP_403_FORBIDDEN,
+    dispensing_errors.NoResponsiblePharmacist: status.HTTP_409_CONFLICT,
+    dispensing_errors.ResponsiblePharmacistConflict: status.HTTP_409_CONFLICT,
+    dispensing_errors.OriginalPrescriptionAwaited: status.HTTP_409_CONFLICT,
     # Sign-up and sign-in refusals are about the fields sent, like any other invalid input.
     account_errors.EmailAlreadyRegistered: status.HTTP_400_BAD_REQUEST,
     account_errors.PasswordRejected: status.HTTP_400_BAD_REQUEST,

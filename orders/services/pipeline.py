@@ -17,6 +17,7 @@ from ..models import MessageKind, Order, OrderEvent, OrderStatus, PrescriptionSt
 from .coverage import check_not_expired, check_prescription_covers
 from .notifications import record_message
 from .prescriptions import DispensingRecord, approve_prescription, ensure_pharmacist, reject_prescription
+from .release_checks import check_may_approve, check_may_dispatch, record_approver_registration, record_supply
 
 S = OrderStatus
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
@@ -59,6 +60,7 @@ def approve_order(*, order: Order, pharmacist, record: DispensingRecord | None =
     order holds.
     """
     ensure_pharmacist(pharmacist)
+    profile = check_may_approve(order=order, pharmacist=pharmacist)  # registration, own order, RP (issue 8.3, 8.5)
     order = order_for_update(order_id=order.pk)
     if order.status != S.AWAITING_PRESCRIPTION_REVIEW:
         raise InvalidOrderTransition(
@@ -79,6 +81,7 @@ def approve_order(*, order: Order, pharmacist, record: DispensingRecord | None =
     order.prescription_approved_by = pharmacist
     order.prescription_approved_at = timezone.now()
     _transition(order=order, to_status=S.APPROVED, actor=pharmacist, reason=note or "Prescription approved.")
+    record_approver_registration(order=order, profile=profile)
     record_message(order=order, kind=MessageKind.ORDER_APPROVED)
     return order
 
@@ -128,10 +131,12 @@ def dispatch_order(*, order: Order, actor, note: str = "") -> Order:
     if not actor.is_staff:
         raise NotAllowed("Only pharmacy staff can dispatch orders.")
     order = order_for_update(order_id=order.pk)
+    check_may_dispatch(order=order, actor=actor)  # expiry, coverage by snapshots, original in hand, RP (issue 8)
     if order.requires_prescription and order.prescription_approved_by_id is None:
         # Unreachable through the table above; kept because dispatching unchecked medicine is the worst failure.
         raise InvalidOrderTransition("A pharmacist has not approved this order's prescription.", field="status")
     _transition(order=order, to_status=S.DISPATCHED, actor=actor, reason=note or "Dispatched.")
+    record_supply(order=order, actor=actor)  # the prescription register (issue 8.5)
     record_message(order=order, kind=MessageKind.ORDER_DISPATCHED)
     return order
 
