@@ -6,6 +6,7 @@ next to the field they concern. Another shopper's order or prescription is a 404
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -30,6 +31,7 @@ from .selectors import (
     list_usable_prescriptions,
 )
 from .services import cancel_order, is_pharmacist, place_order, submit_prescription
+from .services.originals import is_waiting_for_original
 
 ORDERS_PER_PAGE = 10
 PRESCRIPTIONS_PER_PAGE = 10
@@ -177,7 +179,11 @@ def order_list(request):
 @login_required
 def order_detail(request, number: str):
     order = _get_own_order(request, number)
-    return render(request, "orders/order_detail.html", {"order": order, "history": _status_history(order)})
+    return render(request, "orders/order_detail.html", {
+        "order": order, "history": _status_history(order),
+        "waiting_for_original": is_waiting_for_original(order),
+        "pharmacy_name": settings.PHARMACY_NAME, "pharmacy_address": settings.PHARMACY_ADDRESS,
+    })
 
 
 @login_required
