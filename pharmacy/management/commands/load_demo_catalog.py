@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from catalog import demo_data
 from catalog.demo_loader import load_demo_catalog
+from dispensing.models import PharmacistProfile
 from orders.models import PHARMACISTS_GROUP
 
 
@@ -35,6 +36,8 @@ class DemoLogin:
     def option(self) -> str:
         return f"{self.role}_password"
 
+
+DEMO_REGISTRATION = "2099999"  # not a real GPhC number
 
 DEMO_LOGINS = (
     DemoLogin("admin", "admin@pharmacy.invalid", "Demo Admin", "DEMO_ADMIN_PASSWORD", "demo-admin-password",
@@ -120,4 +123,7 @@ def ensure_demo_login(login: DemoLogin, *, password: str, reset: bool) -> str | 
     user.save()
     if login.is_pharmacist:
         user.groups.add(Group.objects.get(name=PHARMACISTS_GROUP))
+        # A pharmacist approves only with a registration number (issue 8.3); a made-up demo one. They still
+        # sign in as responsible pharmacist for the day (admin, or manage.py sign_in_responsible_pharmacist).
+        PharmacistProfile.objects.get_or_create(user=user, defaults={"registration_number": DEMO_REGISTRATION})
     return shown
