@@ -241,3 +241,17 @@ def test_register_entries_are_immutable_in_the_model_and_the_database(user, pom_
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM dispensing_registerentry")
     assert RegisterEntry.objects.get().patient_name == "Ada Shopper"
+
+
+def test_an_order_placed_before_a_pom_to_gsl_reclassification_still_needs_its_original(approved_order, staff,
+                                                                                        pom_pack):
+    superintendent = PharmacistFactory()
+    superintendent.groups.add(Group.objects.get(name=SUPERINTENDENTS_GROUP))
+    reclassify_product(product=pom_pack.product, legal_category="general_sale", schedule=None,
+                       actor=superintendent, reason="Switched to general sale (test).")
+
+    with pytest.raises(OriginalPrescriptionAwaited):
+        dispatch_order(order=approved_order, actor=staff)
+    approved_order.refresh_from_db()
+    assert approved_order.status == OrderStatus.APPROVED
+    assert approved_order.lines.get().legal_category == "prescription"
