@@ -58,6 +58,14 @@ class PrescriptionOutputSerializer(serializers.ModelSerializer):
         return _absolute(self.context.get("request"), url)
 
 
+class PharmacistPrescriptionOutputSerializer(PrescriptionOutputSerializer):
+    class Meta(PrescriptionOutputSerializer.Meta):
+        fields = [
+            *PrescriptionOutputSerializer.Meta.fields,
+            "source", "original_received_at", "original_received_by", "original_matches", "original_checked_note",
+        ]
+
+
 # --- Checkout -------------------------------------------------------------------------------------
 
 
@@ -213,7 +221,10 @@ class CustomerOutputSerializer(serializers.Serializer):
 
 class ReviewOrderOutputSerializer(OrderOutputSerializer):
     customer = CustomerOutputSerializer(source="user")
-    prescription = PrescriptionOutputSerializer(allow_null=True)
+    prescription = PharmacistPrescriptionOutputSerializer(allow_null=True)
+    approved_by_registration = serializers.CharField(
+        help_text="The approving pharmacist's GPhC registration number; blank until approved."
+    )
 
 
 class AuthorisedItemInputSerializer(serializers.Serializer):
@@ -276,11 +287,3 @@ class OriginalReceivedInputSerializer(serializers.Serializer):
 
 class ElectronicVerifiedInputSerializer(serializers.Serializer):
     note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
-
-
-class PharmacistPrescriptionOutputSerializer(PrescriptionOutputSerializer):
-    class Meta(PrescriptionOutputSerializer.Meta):
-        fields = [
-            *PrescriptionOutputSerializer.Meta.fields,
-            "source", "original_received_at", "original_received_by", "original_matches", "original_checked_note",
-        ]

@@ -85,3 +85,10 @@ def test_own_order_approval_is_a_403_problem(api_client, pom_pack, pharmacist):
     assert_problem(response, 403, "own_order_approval")
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+
+
+def test_review_api_shows_the_approvers_registration_and_the_original(pharmacist_client, approved_order, pharmacist):
+    body = pharmacist_client.get(f"/api/v1/pharmacist/orders/{approved_order.number}/").json()
+    assert body["approved_by_registration"] == pharmacist.pharmacist_profile.registration_number
+    assert (body["prescription"]["source"], body["prescription"]["original_received_at"]) == ("upload", None)
+    assert body["waiting_for_original"] is True
