@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,6 +25,7 @@ from .models import (
     Category,
     ConsultationQuestion,
     ConsultationQuestionnaire,
+    ControlledDrugSchedule,
     Ingredient,
     LeafletRevision,
     LeafletSection,
@@ -32,9 +33,11 @@ from .models import (
     LegalCategory,
     Pack,
     Product,
+    ProductReclassification,
     StockBatch,
     Strength,
 )
+from .reclassification import may_reclassify, reclassify_product
 from .services import create_leaflet_draft, publish_leaflet_revision, record_stock_take, set_price
 
 # --- Categories and ingredients ----------------------------------------------------------------------
@@ -112,6 +115,34 @@ class PackInline(admin.TabularInline):
         return str(pack.price)
 
 
+class ReclassifyForm(forms.Form):
+    legal_category = forms.ChoiceField(choices=LegalCategory.choices)
+    controlled_drug_schedule = forms.TypedChoiceField(
+        choices=[("", "Not a controlled drug"), *ControlledDrugSchedule.choices], coerce=int,
+        empty_value=None, required=False,
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                             help_text="Why, with the source (e.g. MHRA reclassification notice).")
+
+
+class ProductReclassificationInline(admin.TabularInline):
+    """The product's reclassification history: read-only, never deleted."""
+
+    model = ProductReclassification
+    fields = ("created_at", "actor", "source", "old_legal_category", "new_legal_category",
+              "old_controlled_drug_schedule", "new_controlled_drug_schedule", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "reclassification history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     form = ProductAdminForm
@@ -125,15 +156,70 @@ class ProductAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "slug", "description", "categories", "is_active")}),
         ("Regulation", {"fields": ("legal_category", "prescription_required", "controlled_drug_schedule",
-                                   "atc_code", "minimum_age")}),
+                                   "reclassify_link", "atc_code", "minimum_age")}),
         ("Form", {"fields": ("dosage_form", "route")}),
         ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
-    inlines = [PackInline]
+    inlines = [PackInline, ProductReclassificationInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Legal category and schedule are set when a product is added; after that they change only
+        # through the audited reclassification (catalog.reclassification), never by editing the form.
+        if obj is None:
+            return self.readonly_fields
+        return (*self.readonly_fields, "legal_category", "controlled_drug_schedule", "reclassify_link")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return [(name, {**opts, "fields": [f for f in opts["fields"] if f != "reclassify_link"]})
+                    for name, opts in fieldsets]
+        return fieldsets
 
     @admin.display(boolean=True, description="Prescription required")
     def prescription_required(self, product):
         return product.prescription_required
+
+    @admin.display(description="Reclassify")
+    def reclassify_link(self, product):
+        if product.pk is None:
+            return "-"
+        url = reverse("admin:catalog_product_reclassify", args=[product.pk])
+        return format_html('<a class="button" href="{}">Change legal category or schedule…</a>', url)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.reclassify_view)
+        return [path("<int:product_id>/reclassify/", view, name="catalog_product_reclassify")] + super().get_urls()
+
+    def reclassify_view(self, request, product_id: int):
+        """The audited change of legal category and controlled-drug schedule (superintendents only)."""
+        product = get_object_or_404(Product, pk=product_id)
+        if not self.has_view_permission(request, product):
+            raise Http404
+        form = ReclassifyForm(request.POST or None, initial={
+            "legal_category": product.legal_category, "controlled_drug_schedule": product.controlled_drug_schedule,
+        })
+        if request.method == "POST" and form.is_valid():
+            try:
+                reclassify_product(
+                    product=product, legal_category=form.cleaned_data["legal_category"],
+                    schedule=form.cleaned_data["controlled_drug_schedule"], actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as refusal:
+                self.message_user(request, refusal.message, messages.ERROR)
+            else:
+                self.message_user(request, f"{product.name} reclassified; the change is recorded.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:catalog_product_change", args=[product.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Reclassify {product.name}",
+            "opts": self.model._meta,
+            "product": product,
+            "form": form,
+            "may_reclassify": may_reclassify(request.user),
+        }
+        return TemplateResponse(request, "admin/catalog/product/reclassify.html", context)
 
 
 class StrengthInline(admin.TabularInline):

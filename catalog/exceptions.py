@@ -64,3 +64,13 @@ class InvalidBatch(DomainError):
 class AllocationMismatch(DomainError):
     code = "allocation_mismatch"
     default_message = "The pack's allocated units do not cover this order; count the stock and try again."
+
+
+class ReclassificationNotAllowed(DomainError):
+    code = "reclassification_not_allowed"
+    default_message = "You may not change a product's legal category or controlled-drug schedule."
+
+
+class InvalidReclassification(DomainError):
+    code = "invalid_reclassification"
+    default_message = "This reclassification is incomplete or not allowed by law."

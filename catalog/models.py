@@ -513,3 +513,36 @@ class ConsultationQuestion(models.Model):
         if self.answer_type == AnswerType.YES_NO:
             return ["yes", "no"]
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class ProductReclassification(models.Model):
+    """The audit trail of a product's legal category and controlled-drug schedule: who changed them,
+    when, why, from what and to what. Written only by catalog.reclassification; never edited."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="reclassifications")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", help_text="Empty for a change made by a catalog import.")
+    source = models.CharField(max_length=20, default="admin", help_text="admin, api or import")
+    reason = models.TextField()
+    old_legal_category = models.CharField(max_length=20, choices=LegalCategory.choices)
+    new_legal_category = models.CharField(max_length=20, choices=LegalCategory.choices)
+    old_controlled_drug_schedule = models.PositiveSmallIntegerField(
+        choices=ControlledDrugSchedule.choices, null=True, blank=True
+    )
+    new_controlled_drug_schedule = models.PositiveSmallIntegerField(
+        choices=ControlledDrugSchedule.choices, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [("reclassify_product", "Can change a product's legal category or controlled-drug schedule")]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="reclassification_has_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.product}: {self.old_legal_category} → {self.new_legal_category}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A reclassification record is never changed.")
+        super().save(*args, **kwargs)

@@ -17,7 +17,9 @@ from .admin_forms import (
     ApproveWithoutPrescriptionForm,
     AuthorisedItemFormSet,
     DispensingRecordForm,
+    ElectronicVerifiedForm,
     LineDecisionForm,
+    OriginalReceivedForm,
     RejectForm,
     dispensing_record_from_forms,
 )
@@ -43,6 +45,7 @@ from .services import (
     reject_order,
     send_messages_again,
 )
+from .services.originals import is_waiting_for_original, record_electronic_verified, record_original_received
 
 EXTEND_DEADLINE_BY = timedelta(days=7)
 
@@ -101,7 +104,8 @@ class OrderAdmin(admin.ModelAdmin):
     actions = ["dispatch_selected", "mark_delivered_selected", "cancel_selected"]
     readonly_fields = [
         "number", "user", "status", "review_link", "prescription_link", "prescription_approved_by",
-        "prescription_approved_at", "email", "full_name", "phone", "address_line1", "address_line2", "city",
+        "prescription_approved_at", "approved_by_registration", "original_status",
+        "email", "full_name", "phone", "address_line1", "address_line2", "city",
         "postcode", "country", "currency", "total_amount", "requires_prescription", "created_at", "updated_at",
         "requires_pharmacist", "released_by", "review_deadline", "patient_name", "patient_date_of_birth",
         "patient_is_account_holder",
@@ -111,7 +115,7 @@ class OrderAdmin(admin.ModelAdmin):
                            "requires_pharmacist", "released_by", "review_deadline")}),
         ("Patient", {"fields": ("patient_name", "patient_date_of_birth", "patient_is_account_holder")}),
         ("Prescription", {"fields": ("requires_prescription", "prescription_link", "prescription_approved_by",
-                                     "prescription_approved_at")}),
+                                     "prescription_approved_at", "approved_by_registration", "original_status")}),
         ("Delivery and contact", {"fields": ("full_name", "email", "phone", "address_line1", "address_line2",
                                              "city", "postcode", "country")}),
         ("Totals", {"fields": ("total_amount", "currency")}),
@@ -141,6 +145,16 @@ class OrderAdmin(admin.ModelAdmin):
             return "-"
         url = reverse("admin:orders_prescription_change", args=[order.prescription_id])
         return format_html('<a href="{}">Prescription {}</a>', url, order.prescription_id)
+
+    @admin.display(description="Original prescription")
+    def original_status(self, order):
+        if not order.prescription_id:
+            return "-"
+        if is_waiting_for_original(order):
+            url = reverse("admin:orders_prescription_original", args=[order.prescription_id])
+            return format_html('Waiting for the original: cannot be dispatched. <a class="button" href="{}">'
+                               'Record original received</a>', url)
+        return order.prescription.get_source_display()
 
     @admin.action(description="Dispatch selected orders", permissions=["change"])
     def dispatch_selected(self, request, queryset):
@@ -310,8 +324,9 @@ class PrescriptionAdmin(admin.ModelAdmin):
     inlines = [PrescriptionItemInline]
     readonly_fields = [
         "owner", "file_link", "original_filename", "content_type", "size_bytes", "sha256", "status", "uploaded_at",
-        "prescriber_name", "prescriber_registration", "issued_on", "valid_until", "reviewed_by", "reviewed_at",
-        "rejection_reason",
+        "prescriber_name", "prescriber_registration", "prescriber_address", "issued_on", "valid_until",
+        "reviewed_by", "reviewed_at", "rejection_reason", "source", "original_received_at", "original_received_by",
+        "original_matches", "original_checked_note", "original_link",
     ]
     exclude = ("file",)
 
@@ -331,9 +346,56 @@ class PrescriptionAdmin(admin.ModelAdmin):
             '<a href="{}" target="_blank" rel="noopener">Open {}</a>', url, prescription.original_filename
         )
 
+    @admin.display(description="Original")
+    def original_link(self, prescription):
+        url = reverse("admin:orders_prescription_original", args=[prescription.pk])
+        return format_html('<a class="button" href="{}">Record original received / electronic verified</a>', url)
+
     def get_urls(self):
         view = self.admin_site.admin_view(self.file_view)
-        return [path("<int:prescription_id>/file/", view, name="orders_prescription_file")] + super().get_urls()
+        original = self.admin_site.admin_view(self.original_view)
+        return [
+            path("<int:prescription_id>/file/", view, name="orders_prescription_file"),
+            path("<int:prescription_id>/original/", original, name="orders_prescription_original"),
+        ] + super().get_urls()
+
+    def original_view(self, request, prescription_id: int):
+        """The pharmacist records the paper original as received and checked, or the e-prescription verified."""
+        prescription = get_object_or_404(Prescription.objects.select_related("owner"), pk=prescription_id)
+        if not self.has_view_permission(request, prescription):
+            raise Http404
+        received_form = OriginalReceivedForm(prefix="original")
+        electronic_form = ElectronicVerifiedForm(prefix="electronic")
+        if request.method == "POST":
+            try:
+                if "_original" in request.POST:
+                    received_form = OriginalReceivedForm(request.POST, prefix="original")
+                    if received_form.is_valid():
+                        record_original_received(prescription=prescription, pharmacist=request.user,
+                                                 matches=received_form.cleaned_data["matches"],
+                                                 note=received_form.cleaned_data["note"])
+                        self.message_user(request, "Original prescription recorded.", messages.SUCCESS)
+                        return HttpResponseRedirect(reverse("admin:orders_prescription_change",
+                                                            args=[prescription.pk]))
+                elif "_electronic" in request.POST:
+                    electronic_form = ElectronicVerifiedForm(request.POST, prefix="electronic")
+                    if electronic_form.is_valid():
+                        record_electronic_verified(prescription=prescription, pharmacist=request.user,
+                                                   note=electronic_form.cleaned_data["note"])
+                        self.message_user(request, "Electronic prescription recorded as verified.", messages.SUCCESS)
+                        return HttpResponseRedirect(reverse("admin:orders_prescription_change",
+                                                            args=[prescription.pk]))
+            except DomainError as refusal:
+                self.message_user(request, refusal.message, messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Original of prescription {prescription.pk}",
+            "opts": self.model._meta,
+            "prescription": prescription,
+            "received_form": received_form,
+            "electronic_form": electronic_form,
+        }
+        return TemplateResponse(request, "admin/orders/prescription/original.html", context)
 
     def file_view(self, request, prescription_id: int):
         """Shown inline in the browser, to pharmacists only; sandboxed so a crafted PDF cannot run script."""

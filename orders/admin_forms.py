@@ -12,6 +12,7 @@ class DispensingRecordForm(forms.Form):
     prescriber_registration = forms.CharField(
         max_length=50, label="Prescriber's registration number", help_text="e.g. GMC number (7 digits)"
     )
+    prescriber_address = forms.CharField(max_length=300, required=False, label="Prescriber's address")
     issued_on = forms.DateField(label="Date of issue", widget=forms.DateInput(attrs={"type": "date"}))
     valid_until = forms.DateField(label="Valid until", widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(required=False, label="Note for the record", widget=forms.Textarea(attrs={"rows": 2}))
@@ -43,6 +44,7 @@ def dispensing_record_from_forms(record_form: DispensingRecordForm, items: forms
         prescriber_registration=data["prescriber_registration"],
         issued_on=data["issued_on"],
         valid_until=data["valid_until"],
+        prescriber_address=data.get("prescriber_address", ""),
         items=[
             AuthorisedItem(pack=item["pack"], quantity=item["quantity"], directions=item.get("directions", ""))
             for item in items.cleaned_data
@@ -68,3 +70,19 @@ class LineDecisionForm(forms.Form):
 class ApproveWithoutPrescriptionForm(forms.Form):
     note = forms.CharField(required=False, label="Note for the record", max_length=500,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OriginalReceivedForm(forms.Form):
+    matches = forms.TypedChoiceField(
+        label="Does the original match what was approved?", coerce=lambda value: value == "yes",
+        choices=[("yes", "Yes: same prescriber, patient, medicines, strengths and quantities"),
+                 ("no", "No: reopen the review")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                           label="Note", help_text="Required when it does not match: say what differs.")
+
+
+class ElectronicVerifiedForm(forms.Form):
+    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                           label="How it was retrieved and verified")

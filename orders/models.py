@@ -27,6 +27,12 @@ class PrescriptionStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+class PrescriptionSource(models.TextChoices):
+    UPLOAD = "upload", "Uploaded copy (not the legal original)"
+    PAPER = "paper", "Paper original, received by post"
+    ELECTRONIC = "electronic", "Electronic prescription, retrieved and verified (advanced electronic signature)"
+
+
 class Prescription(models.Model):
     """An uploaded prescription: evidence for a pharmacist, who verifies it and records the dispensing
     details. Until approved it authorises nothing."""
@@ -50,6 +56,18 @@ class Prescription(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
+    prescriber_address = models.CharField(max_length=300, blank=True)
+    # The legal original (orders/services/originals.py): an upload lets a pharmacist approve, but only a
+    # received paper original, or a verified electronic prescription, lets a POM order be dispatched.
+    source = models.CharField(max_length=20, choices=PrescriptionSource.choices, default=PrescriptionSource.UPLOAD)
+    original_received_at = models.DateTimeField(null=True, blank=True)
+    original_received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    original_matches = models.BooleanField(
+        null=True, blank=True, help_text="Did the original match what was approved? Empty until checked."
+    )
+    original_checked_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
@@ -145,6 +163,9 @@ class Order(models.Model):
     patient_is_account_holder = models.BooleanField(default=True)
     # The one deadline of a waiting order (orders.services.deadlines): at it, the order is cancelled.
     review_deadline = models.DateTimeField(null=True, blank=True)
+    approved_by_registration = models.CharField(
+        max_length=20, blank=True, help_text="The approving pharmacist's professional registration number."
+    )
     idempotency_key = models.CharField(max_length=100)
     request_fingerprint = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)

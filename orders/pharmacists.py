@@ -19,6 +19,10 @@ PHARMACIST_PERMISSIONS = [
     ("catalog", "view_product"),
     ("catalog", "view_pack"),
     ("catalog", "view_leafletrevision"),
+    # Issue 8: the prescription register, the RP log and the reclassification history (dispensing 0001).
+    ("dispensing", "view_registerentry"),
+    ("dispensing", "view_responsiblepharmacistlog"),
+    ("catalog", "view_productreclassification"),
 ]
 
 

@@ -6,6 +6,7 @@ next to the field they concern. Another shopper's order or prescription is a 404
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -32,6 +33,7 @@ from .selectors import (
     questions_for_lines,
 )
 from .services import cancel_order, place_order, submit_prescription
+from .services.originals import is_waiting_for_original
 
 ORDERS_PER_PAGE = 10
 PRESCRIPTIONS_PER_PAGE = 10
@@ -185,7 +187,11 @@ def order_list(request):
 @login_required
 def order_detail(request, number: str):
     order = _get_own_order(request, number)
-    return render(request, "orders/order_detail.html", {"order": order, "history": _status_history(order)})
+    return render(request, "orders/order_detail.html", {
+        "order": order, "history": _status_history(order),
+        "waiting_for_original": is_waiting_for_original(order),
+        "pharmacy_name": settings.PHARMACY_NAME, "pharmacy_address": settings.PHARMACY_ADDRESS,
+    })
 
 
 @login_required

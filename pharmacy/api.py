@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from accounts import exceptions as account_errors
 from cart import exceptions as cart_errors
 from catalog import exceptions as catalog_errors
+from dispensing import exceptions as dispensing_errors
 from orders import exceptions as order_errors
 from pharmacy.exceptions import DomainError
 from pharmacy.images import ImageTooLarge
@@ -45,6 +46,10 @@ DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
     order_errors.PatientDetailsRequired: status.HTTP_422_UNPROCESSABLE_ENTITY,
     order_errors.PatientTooYoung: status.HTTP_422_UNPROCESSABLE_ENTITY,
     order_errors.InvalidReviewDeadline: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    catalog_errors.ReclassificationNotAllowed: status.HTTP_403_FORBIDDEN,
+    dispensing_errors.NoResponsiblePharmacist: status.HTTP_409_CONFLICT,
+    dispensing_errors.ResponsiblePharmacistConflict: status.HTTP_409_CONFLICT,
+    dispensing_errors.OriginalPrescriptionAwaited: status.HTTP_409_CONFLICT,
     # Sign-up and sign-in refusals are about the fields sent, like any other invalid input.
     account_errors.PasswordRejected: status.HTTP_400_BAD_REQUEST,
     account_errors.InvalidCredentials: status.HTTP_400_BAD_REQUEST,

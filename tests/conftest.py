@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from pharmacy.celery import app as celery_app
 
-from .factories import PackFactory, PharmacistFactory, ProductFactory, UserFactory
+from .factories import PackFactory, PharmacistFactory, ProductFactory, UserFactory, sign_in_responsible_pharmacist
 from .otp import verified_token, verify_session
 from .server_fixtures import postgres_cluster, private_redis, smtp_sink  # noqa: F401  (real test servers)
 
@@ -92,7 +92,10 @@ def other_user(db):
 
 @pytest.fixture
 def pharmacist(db):
-    return PharmacistFactory()
+    """A registered pharmacist (profile with a GPhC number), signed in as today's responsible pharmacist."""
+    pharmacist = PharmacistFactory()
+    sign_in_responsible_pharmacist(pharmacist)
+    return pharmacist
 
 
 @pytest.fixture

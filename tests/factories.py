@@ -21,6 +21,8 @@ from catalog.models import (
     Strength,
 )
 from catalog.services import SectionText, publish_new_leaflet_revision
+from dispensing.models import PharmacistProfile
+from dispensing.services import sign_in_as_responsible_pharmacist
 from orders.models import PHARMACISTS_GROUP
 
 PASSWORD = "correct-horse-battery-staple"
@@ -50,6 +52,17 @@ class PharmacistFactory(UserFactory):
     def pharmacists_group(obj, create, extracted, **kwargs):
         if create:
             obj.groups.add(Group.objects.get(name=PHARMACISTS_GROUP))
+
+    @factory.post_generation
+    def profile(obj, create, extracted, **kwargs):
+        """A pharmacist profile with a GPhC number, as an administrator creates; `profile=False` for none."""
+        if create and extracted is not False:
+            PharmacistProfile.objects.create(user=obj, registration_number=f"{2000000 + obj.pk:07d}")
+
+
+def sign_in_responsible_pharmacist(pharmacist=None):
+    """The responsible pharmacist for today (a registered pharmacist, created if not given)."""
+    return sign_in_as_responsible_pharmacist(pharmacist=pharmacist or PharmacistFactory())
 
 
 class StaffFactory(UserFactory):

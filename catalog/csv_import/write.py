@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.text import slugify
 
-from catalog.exceptions import InvalidBatch
+from catalog.exceptions import InvalidBatch, ReclassificationNotAllowed
 from catalog.locks import packs_for_update
 from catalog.models import (
     LEGACY_BATCH_EXPIRY,
@@ -24,6 +24,7 @@ from catalog.models import (
     StockBatch,
     Strength,
 )
+from catalog.reclassification import ImportedReclassification, record_imported_reclassifications
 
 from .checks import LOOKUP_CHUNK, CheckedCatalog
 from .rows import PackValues, ProductValues
@@ -47,6 +48,7 @@ class CatalogImported:
     packs_updated: int  # its fields or its strengths changed
     categories_created: int
     ingredients_created: int
+    reclassified: int = 0  # products whose legal category or schedule changed (recorded in the audit trail)
 
     @property
     def products_unchanged(self) -> int:
@@ -60,15 +62,30 @@ class CatalogImported:
 @transaction.atomic
 def import_catalog(
     *, catalog: CheckedCatalog, batch_size: int = BATCH_SIZE,
-    on_packs_written: Callable[[int], None] | None = None,
+    on_packs_written: Callable[[int], None] | None = None, reclassification_reason: str | None = None,
 ) -> CatalogImported:
-    """Write every product and pack of a checked file, or nothing. `on_packs_written(n)` reports progress."""
+    """Write every product and pack of a checked file, or nothing. `on_packs_written(n)` reports progress.
+
+    A row that changes an existing product's legal category or controlled-drug schedule is refused
+    (ReclassificationNotAllowed, nothing written) unless `reclassification_reason` is given; then each
+    change is recorded in the reclassification audit trail with that reason."""
     if catalog.errors:
         raise ValueError("A catalog file with errors is never imported; report catalog.errors instead.")
     products = list(catalog.products.values())
     category_ids, categories_created = _ensure_categories(products)
     ingredient_ids, ingredients_created = _ensure_ingredients(catalog.packs)
+    reclassifications = _reclassifications(products)
+    if reclassifications and not (reclassification_reason or "").strip():
+        names = ", ".join(sorted(slug for slug, _ in reclassifications)[:10])
+        raise ReclassificationNotAllowed(
+            f"The file changes the legal category or controlled-drug schedule of {len(reclassifications)} "
+            f"product(s): {names}. Run the import with --allow-reclassification and --reason to record the change.",
+            products=[slug for slug, _ in reclassifications],
+        )
     product_ids, products_new, products_changed = _upsert_products(products, batch_size)
+    if reclassifications:
+        record_imported_reclassifications(changes=[change for _, change in reclassifications],
+                                          reason=reclassification_reason.strip())
     products_changed |= _link_categories(products, product_ids, category_ids, batch_size)
     pack_ids, packs_new, packs_changed = _upsert_packs(
         catalog.packs, product_ids, batch_size, on_packs_written
@@ -80,7 +97,20 @@ def import_catalog(
         products_updated=len(products_changed - products_new), packs_total=len(catalog.packs),
         packs_created=len(packs_new), packs_updated=len(packs_changed - packs_new),
         categories_created=categories_created, ingredients_created=ingredients_created,
+        reclassified=len(reclassifications),
     )
+
+
+def _reclassifications(products: Sequence[ProductValues]) -> list[tuple[str, ImportedReclassification]]:
+    """Existing products whose legal category or schedule the file changes: (slug, change)."""
+    rows = Product.objects.values_list("slug", "id", "legal_category", "controlled_drug_schedule")
+    wanted = {p.slug: (p.legal_category, p.controlled_drug_schedule) for p in products}
+    changes = []
+    for slug, pk, category, schedule in _rows_where(rows, "slug", list(wanted)):
+        if (category, schedule) != wanted[slug]:
+            changes.append((slug, ImportedReclassification(product_id=pk, old=(category, schedule),
+                                                           new=wanted[slug])))
+    return changes
 
 
 def _chunks(items: Sequence, size: int) -> Iterable[Sequence]:

@@ -2,6 +2,7 @@
 only (the rules are in orders.services); output serializers read rows the selectors have shaped, so
 none of them queries per row."""
 
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -10,6 +11,7 @@ from rest_framework import serializers
 from catalog.api.serializers import MoneyOutputSerializer
 from catalog.models import AnswerType, LegalCategory
 from orders.models import LineDecision, OrderEvent, OrderStatus, Prescription, PrescriptionStatus
+from orders.services.originals import is_waiting_for_original
 from pharmacy.api_fields import StrictCharField, StrictEmailField, StrictIntegerField, StrictRegexField
 
 MAX_ID = 2**63 - 1  # ids are 64-bit; larger numbers are invalid input, not a server error
@@ -54,6 +56,14 @@ class PrescriptionOutputSerializer(serializers.ModelSerializer):
     def get_file_url(self, prescription: Prescription) -> str:
         url = reverse("api:prescription-file", kwargs={"prescription_id": prescription.pk})
         return _absolute(self.context.get("request"), url)
+
+
+class PharmacistPrescriptionOutputSerializer(PrescriptionOutputSerializer):
+    class Meta(PrescriptionOutputSerializer.Meta):
+        fields = [
+            *PrescriptionOutputSerializer.Meta.fields,
+            "source", "original_received_at", "original_received_by", "original_matches", "original_checked_note",
+        ]
 
 
 # --- Checkout -------------------------------------------------------------------------------------
@@ -241,6 +251,22 @@ class OrderOutputSerializer(serializers.Serializer):
         source="events", many=True, help_text="Every status change, oldest first."
     )
     shipping = ShippingOutputSerializer(source="*")
+    waiting_for_original = serializers.SerializerMethodField(
+        help_text="True while an approved order waits for your paper prescription to reach the pharmacy."
+    )
+    original_prescription_postal_address = serializers.SerializerMethodField(
+        help_text="Where to post the paper prescription, while waiting_for_original is true."
+    )
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_waiting_for_original(self, order) -> bool:
+        return is_waiting_for_original(order)
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_original_prescription_postal_address(self, order) -> str | None:
+        if not is_waiting_for_original(order):
+            return None
+        return f"{settings.PHARMACY_NAME}, {settings.PHARMACY_ADDRESS}"
 
 
 class CancelOrderInputSerializer(serializers.Serializer):
@@ -258,7 +284,10 @@ class CustomerOutputSerializer(serializers.Serializer):
 
 class ReviewOrderOutputSerializer(OrderOutputSerializer):
     customer = CustomerOutputSerializer(source="user")
-    prescription = PrescriptionOutputSerializer(allow_null=True)
+    prescription = PharmacistPrescriptionOutputSerializer(allow_null=True)
+    approved_by_registration = serializers.CharField(
+        help_text="The approving pharmacist's GPhC registration number; blank until approved."
+    )
 
 
 class AuthorisedItemInputSerializer(serializers.Serializer):
@@ -284,6 +313,7 @@ class ApproveOrderInputSerializer(serializers.Serializer):
     )
     issued_on = serializers.DateField(required=False)
     valid_until = serializers.DateField(required=False)
+    prescriber_address = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
     items = AuthorisedItemInputSerializer(many=True, required=False, min_length=1, max_length=50)
     note = StrictCharField(
         max_length=500,
@@ -341,3 +371,15 @@ class CheckoutQuestionsOutputSerializer(serializers.Serializer):
     description = serializers.CharField()
     minimum_age = serializers.IntegerField(allow_null=True)
     questions = ConsultationQuestionOutputSerializer(many=True)
+
+
+class OriginalReceivedInputSerializer(serializers.Serializer):
+    matches = serializers.BooleanField(
+        help_text="Does the paper original match what was approved? false reopens the review."
+    )
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="",
+                           help_text="Required when matches is false: what differs.")
+
+
+class ElectronicVerifiedInputSerializer(serializers.Serializer):
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")

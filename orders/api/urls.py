@@ -57,6 +57,16 @@ urlpatterns = [
         name="review-order-deadline",
     ),
     path(
+        "pharmacist/prescriptions/<int:prescription_id>/original-received/",
+        views.PrescriptionOriginalReceivedApi.as_view(),
+        name="prescription-original-received",
+    ),
+    path(
+        "pharmacist/prescriptions/<int:prescription_id>/electronic-verified/",
+        views.PrescriptionElectronicVerifiedApi.as_view(),
+        name="prescription-electronic-verified",
+    ),
+    path(
         "pharmacist/orders/<order_number:number>/reject/",
         views.ReviewOrderRejectApi.as_view(),
         name="review-order-reject",

@@ -25,6 +25,7 @@ from orders.models import Order, Prescription
 from orders.selectors import (
     get_order_for_review,
     get_order_for_user,
+    get_prescription_for_review,
     get_prescription_for_user,
     list_checkout_questions,
     list_orders_awaiting_review,
@@ -45,6 +46,7 @@ from orders.services import (
     reject_order,
     submit_prescription,
 )
+from orders.services.originals import record_electronic_verified, record_original_received
 from pharmacy.api import FileOrJSONErrorNegotiation
 from pharmacy.api_schema import problem_responses
 from pharmacy.throttling import ScopedThrottle, default_throttles_and
@@ -56,9 +58,12 @@ from .serializers import (
     CancelOrderInputSerializer,
     CheckoutInputSerializer,
     CheckoutQuestionsOutputSerializer,
+    ElectronicVerifiedInputSerializer,
     ExtendDeadlineInputSerializer,
     LineDecisionInputSerializer,
     OrderOutputSerializer,
+    OriginalReceivedInputSerializer,
+    PharmacistPrescriptionOutputSerializer,
     PrescriptionOutputSerializer,
     PrescriptionUploadInputSerializer,
     RejectOrderInputSerializer,
@@ -586,6 +591,54 @@ class ReviewOrderDeadlineApi(APIView):
         return _review_response(request, number)
 
 
+class PrescriptionOriginalReceivedApi(APIView):
+    permission_classes = [IsPharmacist]
+
+    @extend_schema(
+        operation_id="pharmacist_prescriptions_original_received",
+        summary="Record the paper original as received and checked against what was approved (pharmacists only)",
+        description="`matches: false` (with a note) withdraws the approval: the prescription and its approved "
+        "orders go back to review. An order with prescription-only lines is dispatched only once the original "
+        "is received and matches, or the prescription is a verified electronic one.",
+        request=OriginalReceivedInputSerializer,
+        responses={200: PharmacistPrescriptionOutputSerializer, **problem_responses(400, 401, 403, 404, 415, 422)},
+    )
+    def post(self, request, prescription_id: int):
+        data = OriginalReceivedInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        prescription = record_original_received(
+            prescription=_prescription_for_pharmacist(prescription_id), pharmacist=request.user,
+            matches=data.validated_data["matches"], note=data.validated_data["note"],
+        )
+        return Response(PharmacistPrescriptionOutputSerializer(prescription, context={"request": request}).data)
+
+
+class PrescriptionElectronicVerifiedApi(APIView):
+    permission_classes = [IsPharmacist]
+
+    @extend_schema(
+        operation_id="pharmacist_prescriptions_electronic_verified",
+        summary="Record that the electronic prescription itself was retrieved and its signature verified",
+        request=ElectronicVerifiedInputSerializer,
+        responses={200: PharmacistPrescriptionOutputSerializer, **problem_responses(400, 401, 403, 404, 415, 422)},
+    )
+    def post(self, request, prescription_id: int):
+        data = ElectronicVerifiedInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        prescription = record_electronic_verified(
+            prescription=_prescription_for_pharmacist(prescription_id), pharmacist=request.user,
+            note=data.validated_data["note"],
+        )
+        return Response(PharmacistPrescriptionOutputSerializer(prescription, context={"request": request}).data)
+
+
+def _prescription_for_pharmacist(prescription_id: int) -> Prescription:
+    try:
+        return get_prescription_for_review(prescription_id=prescription_id)
+    except Prescription.DoesNotExist:
+        raise NotFound("No such prescription.") from None
+
+
 def _order_for_review(number: str) -> Order:
     try:
         return get_order_for_review(number=number)
@@ -617,6 +670,7 @@ def _dispensing_record(data: dict) -> DispensingRecord | None:
         prescriber_registration=data["prescriber_registration"],
         issued_on=data["issued_on"],
         valid_until=data["valid_until"],
+        prescriber_address=data.get("prescriber_address", ""),
         items=[
             AuthorisedItem(pack=pack, quantity=item["quantity"], directions=item["directions"])
             for pack, item in zip(packs, data["items"], strict=True)

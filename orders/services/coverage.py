@@ -1,11 +1,19 @@
 """Does a prescription authorise what an order holds? Prescriptions authorise dosage units of a
 medicine at a strength ("Baclofen 10 mg tablets, 84 tablets"); any pack of that medicine and strength
-draws on the same allowance, across every live order that used the prescription."""
+draws on the same allowance, across every live order that used the prescription.
+
+Order lines are judged by their own snapshots (legal category, strength, pack size taken at placement),
+never by the live catalog, so a later reclassification or pack edit cannot change how an order placed
+before it is judged. Cart lines, at checkout, are the live catalog by nature.
+"""
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.utils import timezone
+
+from catalog.models import LegalCategory
 
 from ..exceptions import PrescriptionExpired, PrescriptionNotCovering
 from ..models import OrderLine, OrderStatus, Prescription
@@ -13,8 +21,31 @@ from ..models import OrderLine, OrderStatus, Prescription
 DEAD_STATUSES = (OrderStatus.REJECTED, OrderStatus.CANCELLED)
 
 
-def _medicine_key(pack) -> tuple[int, str]:
-    return (pack.product_id, pack.strength_label)
+@dataclass(frozen=True)
+class _Facts:
+    key: tuple[int, str]  # (medicine, strength)
+    prescription_only: bool
+    units: int
+    unit_name: str
+    medicine: str
+    description: str
+    sku: str
+
+
+def _line_facts(line) -> _Facts:
+    if isinstance(line, OrderLine):
+        return _Facts(
+            key=(line.pack.product_id, line.strength),
+            prescription_only=line.legal_category == LegalCategory.PRESCRIPTION,
+            units=line.quantity * line.pack_size, unit_name=line.pack_unit, medicine=line.product_name,
+            description=line.description, sku=line.sku,
+        )
+    pack = line.pack
+    return _Facts(
+        key=(pack.product_id, pack.strength_label), prescription_only=pack.product.prescription_required,
+        units=line.quantity * pack.pack_size, unit_name=pack.pack_unit, medicine=pack.product.name,
+        description=pack.display_name, sku=pack.sku,
+    )
 
 
 def check_not_expired(prescription: Prescription) -> None:
@@ -27,39 +58,38 @@ def check_not_expired(prescription: Prescription) -> None:
 def check_prescription_covers(
     *, prescription: Prescription, lines: Iterable, exclude_order_id: int | None = None
 ) -> None:
-    """`lines` are cart or order lines (with `.pack` prefetched with strengths, and `.quantity`).
+    """`lines` are cart lines (`.pack` with product and strengths) or order lines (their snapshots).
     Raises PrescriptionNotCovering naming the first line the prescription does not authorise."""
     authorised: dict[tuple[int, str], int] = defaultdict(int)
     items = prescription.items.select_related("pack__product").prefetch_related("pack__strengths__ingredient")
     for item in items:
-        authorised[_medicine_key(item.pack)] += item.quantity
+        authorised[(item.pack.product_id, item.pack.strength_label)] += item.quantity
 
     already_used: dict[tuple[int, str], int] = defaultdict(int)
     earlier_lines = (
-        OrderLine.objects.filter(order__prescription=prescription, legal_category="prescription")
+        OrderLine.objects.filter(order__prescription=prescription, legal_category=LegalCategory.PRESCRIPTION)
         .exclude(order__status__in=DEAD_STATUSES)
-        .select_related("pack__product")
-        .prefetch_related("pack__strengths__ingredient")
+        .select_related("pack")
     )
     if exclude_order_id is not None:
         earlier_lines = earlier_lines.exclude(order_id=exclude_order_id)
     for line in earlier_lines:
-        already_used[_medicine_key(line.pack)] += line.quantity * line.pack_size
+        facts = _line_facts(line)
+        already_used[facts.key] += facts.units
 
     wanted: dict[tuple[int, str], int] = defaultdict(int)
     for line in lines:
-        if not line.pack.product.prescription_required:
+        facts = _line_facts(line)
+        if not facts.prescription_only:
             continue
-        key = _medicine_key(line.pack)
-        wanted[key] += line.quantity * line.pack.pack_size
-        remaining = authorised[key] - already_used[key]
-        if wanted[key] > remaining:
-            name = line.pack.display_name
-            if authorised[key] == 0:
-                message = f"The prescription does not authorise {name}."
+        wanted[facts.key] += facts.units
+        remaining = authorised[facts.key] - already_used[facts.key]
+        if wanted[facts.key] > remaining:
+            if authorised[facts.key] == 0:
+                message = f"The prescription does not authorise {facts.description}."
             else:
                 message = (
-                    f"The prescription authorises {max(remaining, 0)} more {line.pack.pack_unit} of "
-                    f"{line.pack.product.name} {line.pack.strength_label}; this order needs {wanted[key]}."
+                    f"The prescription authorises {max(remaining, 0)} more {facts.unit_name} of "
+                    f"{facts.medicine} {facts.key[1]}; this order needs {wanted[facts.key]}."
                 )
-            raise PrescriptionNotCovering(message, field="prescription", sku=line.pack.sku)
+            raise PrescriptionNotCovering(message, field="prescription", sku=facts.sku)

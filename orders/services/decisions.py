@@ -18,12 +18,14 @@ from ..models import LineDecision, MessageKind, Order, OrderLine, OrderStatus
 from ..state_machine import apply_transition
 from .notifications import record_message
 from .prescriptions import ensure_pharmacist
+from .release_checks import check_may_approve, ensure_registered_pharmacist, record_approver_registration
 
 S = OrderStatus
 
 
 def _locked_pending_p_line(*, line: OrderLine, pharmacist) -> tuple[Order, OrderLine]:
     ensure_pharmacist(pharmacist)
+    check_may_approve(order=line.order, pharmacist=pharmacist)  # registration, own order, RP (issue 8.3, 8.5)
     order = order_for_update(order_id=line.order_id)
     line = OrderLine.objects.get(pk=line.pk)
     if order.status != S.AWAITING_REVIEW:
@@ -56,6 +58,7 @@ def _settle(*, order: Order, pharmacist) -> None:
         return
     order.released_by = pharmacist
     apply_transition(order=order, to_status=S.APPROVED, actor=pharmacist, reason="Approved by pharmacist.")
+    record_approver_registration(order=order, profile=ensure_registered_pharmacist(pharmacist))
     record_message(order=order, kind=MessageKind.ORDER_APPROVED)
 
 

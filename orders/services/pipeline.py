@@ -16,6 +16,7 @@ from .batches import supply_order_batches
 from .coverage import check_not_expired, check_prescription_covers
 from .notifications import record_message
 from .prescriptions import DispensingRecord, approve_prescription, ensure_pharmacist, reject_prescription
+from .release_checks import check_may_approve, check_may_dispatch, record_approver_registration, record_supply
 from .staff import ensure_may_change_orders
 
 S = OrderStatus
@@ -57,6 +58,7 @@ def approve_order(*, order: Order, pharmacist, record: DispensingRecord | None =
     pharmacist's decision alone releases it (to refuse single P lines, see `refuse_order_line`).
     """
     ensure_pharmacist(pharmacist)
+    profile = check_may_approve(order=order, pharmacist=pharmacist)  # registration, own order, RP (issue 8.3, 8.5)
     order = order_for_update(order_id=order.pk)
     _check_awaiting_review(order)
     reason = note.strip() or ("Prescription approved." if order.requires_prescription else "Approved by pharmacist.")
@@ -67,6 +69,7 @@ def approve_order(*, order: Order, pharmacist, record: DispensingRecord | None =
     _decide_pending_lines(order=order, pharmacist=pharmacist, decision=LineDecision.APPROVED, reason=reason)
     order.released_by = pharmacist
     apply_transition(order=order, to_status=S.APPROVED, actor=pharmacist, reason=reason)
+    record_approver_registration(order=order, profile=profile)
     record_message(order=order, kind=MessageKind.ORDER_APPROVED)
     return order
 
@@ -130,11 +133,13 @@ def cancel_order(*, order: Order, actor, reason: str = "") -> Order:
 def dispatch_order(*, order: Order, actor, note: str = "") -> Order:
     ensure_may_change_orders(actor, doing="dispatch orders")
     order = order_for_update(order_id=order.pk)
+    check_may_dispatch(order=order, actor=actor)  # expiry, coverage by snapshots, original in hand, RP (issue 8)
     if order.requires_prescription and order.prescription_approved_by_id is None:
         # Unreachable through the table above; kept because dispatching unchecked medicine is the worst failure.
         raise InvalidOrderTransition("A pharmacist has not approved this order's prescription.", field="status")
     _transition(order=order, to_status=S.DISPATCHED, actor=actor, reason=note or "Dispatched.")
     supply_order_batches(order=order)  # first-expiry-first-out; a shortfall refuses and rolls all back
+    record_supply(order=order, actor=actor)  # the prescription register (issue 8.5)
     record_message(order=order, kind=MessageKind.ORDER_DISPATCHED)
     return order
 

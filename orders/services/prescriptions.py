@@ -141,6 +141,7 @@ class DispensingRecord:
     issued_on: date
     valid_until: date
     items: list[AuthorisedItem] = field(default_factory=list)
+    prescriber_address: str = ""
 
 
 def _validity_days(record: DispensingRecord) -> int:
@@ -194,6 +195,7 @@ def approve_prescription(*, prescription: Prescription, pharmacist, record: Disp
     prescription.status = PrescriptionStatus.APPROVED
     prescription.prescriber_name = record.prescriber_name.strip()
     prescription.prescriber_registration = record.prescriber_registration.strip()
+    prescription.prescriber_address = record.prescriber_address.strip()
     prescription.issued_on = record.issued_on
     prescription.valid_until = record.valid_until
     prescription.reviewed_by = pharmacist

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "catalog",
     "cart",
     "orders",
+    "dispensing",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,10 @@ PRESCRIPTION_MAX_UPLOAD_BYTES = env.int("PRESCRIPTION_MAX_UPLOAD_BYTES", default
 PRESCRIPTION_VALIDITY_DAYS = env.int("PRESCRIPTION_VALIDITY_DAYS", default=183)  # UK: six months
 CONTROLLED_PRESCRIPTION_VALIDITY_DAYS = env.int("CONTROLLED_PRESCRIPTION_VALIDITY_DAYS", default=28)
 GUEST_CART_MAX_AGE_DAYS = env.int("GUEST_CART_MAX_AGE_DAYS", default=30)
+
+# --- Dispensing: original prescriptions, RP log, prescription register (issue 8.2-8.5) -------------------
+# Register entries are never deleted by the application; this documents the minimum the law asks for.
+PRESCRIPTION_REGISTER_RETENTION_YEARS = env.int("PRESCRIPTION_REGISTER_RETENTION_YEARS", default=2)
 
 LOGGING = {
     "version": 1,

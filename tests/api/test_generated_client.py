@@ -16,7 +16,7 @@ from django.core import mail
 from django.utils import timezone
 
 from catalog.models import LeafletRevision
-from tests.factories import PASSWORD, PharmacistFactory
+from tests.factories import PASSWORD, PharmacistFactory, sign_in_responsible_pharmacist
 from tests.orders.helpers import MINIMAL_PDF
 from tests.otp import TEST_TOTP_KEY_HEX, code_for, device_for
 
@@ -66,6 +66,7 @@ def test_a_generated_client_shops_checks_out_with_a_prescription_and_a_pharmacis
     client_module, models, types = generated("client"), generated("models"), generated("types")
     baclofen_packs()
     pharmacist = PharmacistFactory()
+    sign_in_responsible_pharmacist(pharmacist)
     anonymous = client_module.Client(base_url=live_server.url)
 
     # Register and sign in.

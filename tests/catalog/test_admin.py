@@ -57,15 +57,15 @@ def test_product_search_finds_by_name_ingredient_sku_or_gtin(admin_client, term)
     assert [product.name for product in response.context["cl"].result_list] == ["Brandname tablets"]
 
 
-def test_product_form_explains_that_schedule_3_must_be_prescription_only(admin_client, gsl_pack):
-    product = gsl_pack.product
+def test_product_add_form_explains_that_schedule_3_must_be_prescription_only(admin_client):
+    # Legal category and schedule are set on the add form only; later changes are reclassifications.
     data = {
-        "name": product.name, "slug": product.slug, "description": "", "is_active": "on",
+        "name": "Newdrug tablets", "slug": "newdrug-tablets", "description": "", "is_active": "on",
         "legal_category": "general_sale", "controlled_drug_schedule": "3", "atc_code": "",
         "dosage_form": "tablet", "route": "oral",
     }
 
-    response = admin_client.post(admin_url(Product, "change", product.pk), data)
+    response = admin_client.post(admin_url(Product, "add"), data)
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
@@ -73,8 +73,7 @@ def test_product_form_explains_that_schedule_3_must_be_prescription_only(admin_c
         "Schedule 3 controlled drugs are prescription-only: choose “Prescription only (POM)” as the legal "
         "category, or clear the schedule."
     ]
-    product.refresh_from_db()
-    assert (product.legal_category, product.controlled_drug_schedule) == ("general_sale", None)
+    assert not Product.objects.filter(slug="newdrug-tablets").exists()
 
 
 def test_pack_change_form_shows_price_and_stock_read_only(admin_client, gsl_pack):

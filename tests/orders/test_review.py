@@ -22,6 +22,7 @@ from orders.services import (
     place_order,
     reject_order,
 )
+from orders.services.originals import record_original_received
 from tests.factories import PackFactory, ProductFactory, StaffFactory, UserFactory
 
 from .helpers import cart_with, details, dispensing_record, uploaded_prescription
@@ -156,6 +157,7 @@ def test_database_refuses_release_of_prescription_order_without_pharmacist(await
 def test_full_pipeline_after_approval(awaiting_order, pharmacist, pom_pack):
     staff = StaffFactory()
     approve_order(order=awaiting_order, pharmacist=pharmacist, record=dispensing_record((pom_pack, 168)))
+    record_original_received(prescription=awaiting_order.prescription, pharmacist=pharmacist, matches=True)
     dispatch_order(order=awaiting_order, actor=staff)
     order = mark_order_delivered(order=awaiting_order, actor=staff)
     assert list(order.events.values_list("to_status", flat=True)) == [

@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from catalog import csv_import
 from catalog.csv_import import CheckedCatalog, check_catalog_csv, import_catalog
+from catalog.exceptions import ReclassificationNotAllowed
 from pharmacy.exceptions import DomainError
 
 
@@ -56,8 +57,15 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check the file and report; write nothing")
         parser.add_argument("--errors-csv", metavar="PATH", help="also write the problems to this CSV file")
         parser.add_argument("--no-progress", action="store_true", help="no progress bars, even on a terminal")
+        parser.add_argument("--allow-reclassification", action="store_true",
+                            help="allow rows that change a product's legal category or controlled-drug schedule; "
+                                 "each change is recorded in the reclassification audit trail (needs --reason)")
+        parser.add_argument("--reason", default="", help="why the file reclassifies products (kept in the trail)")
 
-    def handle(self, *args, path, dry_run, errors_csv, no_progress, **options):
+    def handle(self, *args, path, dry_run, errors_csv, no_progress, allow_reclassification=False, reason="",
+               **options):
+        if allow_reclassification and not reason.strip():
+            raise CommandError("--allow-reclassification needs --reason: it is kept in the audit trail.")
         show_progress = not no_progress and sys.stderr.isatty()
         catalog = self.check_file(path, show_progress=show_progress)
         if catalog.errors:
@@ -77,7 +85,12 @@ class Command(BaseCommand):
         with tqdm(total=len(catalog.packs), desc="Writing packs", unit=" packs", file=sys.stderr,
                   disable=not show_progress) as bar:
             try:
-                imported = import_catalog(catalog=catalog, on_packs_written=bar.update)
+                imported = import_catalog(
+                    catalog=catalog, on_packs_written=bar.update,
+                    reclassification_reason=reason if allow_reclassification else None,
+                )
+            except ReclassificationNotAllowed as refusal:
+                raise CommandError(f"{refusal.message} Nothing was imported.") from refusal
             except IntegrityError as error:
                 raise CommandError(
                     f"The catalog changed while the file was being imported ({error}); nothing was imported. "
@@ -92,6 +105,8 @@ class Command(BaseCommand):
             f"{imported.packs_unchanged:,} unchanged. New categories: {imported.categories_created:,}; new "
             f"ingredients: {imported.ingredients_created:,}."
         ))
+        if imported.reclassified:
+            self.stdout.write(f"Reclassified {imported.reclassified:,} product(s); each change is recorded.")
         if imported.products_created:
             self.stdout.write("New products have no leaflet yet: publish one in the admin to sell them.")
 

@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.second_factor import enrol_totp_device
 from catalog import demo_data
 from catalog.demo_loader import load_demo_catalog
+from dispensing.models import PharmacistProfile
 from orders.models import PHARMACISTS_GROUP
 
 # The demo staff logins' authenticator secret: published in the README, so demo-only, like the passwords.
@@ -43,6 +44,8 @@ class DemoLogin:
     def option(self) -> str:
         return f"{self.role}_password"
 
+
+DEMO_REGISTRATION = "2099999"  # not a real GPhC number
 
 DEMO_LOGINS = (
     DemoLogin("admin", "admin@pharmacy.invalid", "Demo Admin", "DEMO_ADMIN_PASSWORD", "demo-admin-password",
@@ -133,6 +136,9 @@ def ensure_demo_login(login: DemoLogin, *, password: str, reset: bool) -> str | 
     user.save()
     if login.is_pharmacist:
         user.groups.add(Group.objects.get(name=PHARMACISTS_GROUP))
+        # A pharmacist approves only with a registration number (issue 8.3); a made-up demo one. They still
+        # sign in as responsible pharmacist for the day (admin, or manage.py sign_in_responsible_pharmacist).
+        PharmacistProfile.objects.get_or_create(user=user, defaults={"registration_number": DEMO_REGISTRATION})
     if login.is_staff and not TOTPDevice.objects.devices_for_user(user, confirmed=None).exists():
         enrol_totp_device(user=user, key_hex=DEMO_TOTP_KEY_HEX, name="Demo authenticator")
     return shown

@@ -117,6 +117,11 @@ def test_guest_buys_baclofen_with_a_prescription_and_a_pharmacist_approves_it(
     pharmacist_page.get_by_role("button", name="Log in").click()
     expect(pharmacist_page.get_by_role("link", name="Log out").or_(
         pharmacist_page.get_by_role("button", name="Log out"))).to_be_visible()
+
+    # No P or POM medicine is approved unless a responsible pharmacist is signed in for the day.
+    pharmacist_page.goto(live_server.url + reverse("admin:dispensing_responsiblepharmacistlog_changelist"))
+    pharmacist_page.get_by_role("button", name="Sign in as responsible pharmacist").click()
+    expect(pharmacist_page.get_by_text("You are the responsible pharmacist.")).to_be_visible()
     pharmacist_page.goto(live_server.url + reverse("admin:orders_orderawaitingreview_changelist"))
     queue_row = pharmacist_page.get_by_role("row", name=re.compile(order.number))
     queue_row.get_by_role("link", name="Review").click()

@@ -1,0 +1,27 @@
+from orders.exceptions import NotAllowed
+from pharmacy.exceptions import DomainError
+
+
+class PharmacistNotRegistered(NotAllowed):
+    code = "pharmacist_not_registered"
+    default_message = "Only a pharmacist with a professional registration number on their profile can do this."
+
+
+class OwnOrderApproval(NotAllowed):
+    code = "own_order_approval"
+    default_message = "A pharmacist cannot approve an order they placed themselves."
+
+
+class NoResponsiblePharmacist(DomainError):
+    code = "no_responsible_pharmacist"
+    default_message = "No responsible pharmacist is signed in."
+
+
+class ResponsiblePharmacistConflict(DomainError):
+    code = "responsible_pharmacist_conflict"
+    default_message = "Another pharmacist is signed in as the responsible pharmacist."
+
+
+class OriginalPrescriptionAwaited(DomainError):
+    code = "original_prescription_awaited"
+    default_message = "The original prescription has not been received and checked."

@@ -1,0 +1,112 @@
+"""The legal original of a prescription. A pharmacist may approve against an uploaded copy, but a
+prescription-only medicine is supplied only when the paper original has been received and checked
+against what was approved, or the prescription is an electronic one the pharmacist has retrieved and
+verified (advanced electronic signature). An upload alone, or an EPS token, is never enough."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from dispensing.services import ensure_registered_pharmacist
+
+from ..exceptions import InvalidDispensingRecord, PrescriptionNotUsable
+from ..locks import order_for_update, prescription_for_update
+from ..models import Order, OrderEvent, OrderStatus, Prescription, PrescriptionSource, PrescriptionStatus
+from .prescriptions import ensure_pharmacist
+
+
+def original_in_hand(prescription: Prescription | None) -> bool:
+    """May this prescription authorise a supply? Only a checked paper original or a verified e-prescription."""
+    return bool(
+        prescription is not None
+        and prescription.source in (PrescriptionSource.PAPER, PrescriptionSource.ELECTRONIC)
+        and prescription.original_received_at is not None
+        and prescription.original_matches is True
+    )
+
+
+def is_waiting_for_original(order: Order) -> bool:
+    """An approved order with prescription-only lines that cannot go out until the original arrives."""
+    return bool(
+        order.requires_prescription
+        and order.status == OrderStatus.APPROVED
+        and not original_in_hand(order.prescription)
+    )
+
+
+def _ensure_approved(prescription: Prescription) -> None:
+    if prescription.status != PrescriptionStatus.APPROVED:
+        raise PrescriptionNotUsable(
+            "Record the original against an approved prescription: approve the order's prescription first.",
+            field="prescription",
+        )
+
+
+@transaction.atomic
+def record_original_received(*, prescription: Prescription, pharmacist, matches: bool, note: str = "") -> Prescription:
+    """The paper original has arrived and the pharmacist has checked it against what was approved.
+    A mismatch reopens the review: the approval is withdrawn, approved orders on it go back to the queue."""
+    ensure_pharmacist(pharmacist)
+    ensure_registered_pharmacist(pharmacist)
+    note = (note or "").strip()
+    if not matches and not note:
+        raise InvalidDispensingRecord("Say how the original differs from what was approved.", field="note")
+    # Locks in the global order: orders before their prescription (orders/locks.py).
+    reopened = [] if matches else _lock_approved_orders(prescription)
+    prescription = prescription_for_update(prescription_id=prescription.pk)
+    _ensure_approved(prescription)
+    if prescription.source == PrescriptionSource.ELECTRONIC:
+        raise PrescriptionNotUsable("This prescription is electronic and verified; there is no paper original.",
+                                    field="prescription")
+    prescription.source = PrescriptionSource.PAPER
+    prescription.original_received_at = timezone.now()
+    prescription.original_received_by = pharmacist
+    prescription.original_matches = matches
+    prescription.original_checked_note = note
+    if matches:
+        prescription.save()
+        return prescription
+    # What was approved is not what the prescriber wrote: the approval no longer stands.
+    prescription.status = PrescriptionStatus.SUBMITTED
+    prescription.save()
+    prescription.items.all().delete()
+    _reopen_orders(orders=reopened, pharmacist=pharmacist,
+                   reason=f"The original prescription does not match what was approved: {note}")
+    return prescription
+
+
+@transaction.atomic
+def record_electronic_verified(*, prescription: Prescription, pharmacist, note: str = "") -> Prescription:
+    """The pharmacist retrieved the electronic prescription itself and verified its advanced electronic
+    signature; it is the legal original."""
+    ensure_pharmacist(pharmacist)
+    ensure_registered_pharmacist(pharmacist)
+    prescription = prescription_for_update(prescription_id=prescription.pk)
+    _ensure_approved(prescription)
+    prescription.source = PrescriptionSource.ELECTRONIC
+    prescription.original_received_at = timezone.now()
+    prescription.original_received_by = pharmacist
+    prescription.original_matches = True
+    prescription.original_checked_note = (note or "").strip()
+    prescription.save()
+    return prescription
+
+
+def _lock_approved_orders(prescription: Prescription) -> list[Order]:
+    ids = prescription.orders.filter(status=OrderStatus.APPROVED).order_by("pk").values_list("pk", flat=True)
+    return [order_for_update(order_id=order_id) for order_id in list(ids)]
+
+
+def _reopen_orders(*, orders: list[Order], pharmacist, reason: str) -> None:
+    # Approved -> awaiting review: a reopened review (issue 8.2). The state machine (issue 8.8) owns this
+    # transition once it lands; until then it is written here with its audit event.
+    for order in orders:
+        if order.status != OrderStatus.APPROVED:
+            continue
+        order.status = OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+        order.prescription_approved_by = None
+        order.prescription_approved_at = None
+        order.approved_by_registration = ""
+        order.save(update_fields=["status", "prescription_approved_by", "prescription_approved_at",
+                                  "approved_by_registration", "updated_at"])
+        OrderEvent.objects.create(order=order, from_status=OrderStatus.APPROVED,
+                                  to_status=OrderStatus.AWAITING_PRESCRIPTION_REVIEW, actor=pharmacist, reason=reason)
