@@ -17,7 +17,7 @@ SUBJECTS = {
     MessageKind.ORDER_DISPATCHED: "Your order {number} is on its way",
     MessageKind.ORDER_CANCELLED: "Your order {number} has been cancelled",
     MessageKind.ORDER_LINES_REFUSED: "Some items in your order {number} could not be supplied",
-    MessageKind.ORDER_EXPIRED: "Your order {number} has been cancelled: it was not reviewed in time",
+    MessageKind.ORDER_EXPIRED: "Your order {number} has been cancelled: it passed its deadline",
 }
 
 

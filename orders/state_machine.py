@@ -1,7 +1,8 @@
 """The order's state machine: one table, one function that applies it. Every other module asks here.
 
     awaiting_review -> approved -> dispatched -> delivered
-          |               |
+          |     ^         |
+          |     +---------+  reopened: the paper original does not match what was approved
           +-> rejected    +-> cancelled            (and awaiting_review -> cancelled)
 
 `awaiting_review` covers every order with a P (pharmacy-only) or POM (prescription-only) line: a
@@ -21,7 +22,7 @@ S = OrderStatus
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.AWAITING_REVIEW: frozenset({S.APPROVED, S.REJECTED, S.CANCELLED}),
-    S.APPROVED: frozenset({S.DISPATCHED, S.CANCELLED}),
+    S.APPROVED: frozenset({S.DISPATCHED, S.CANCELLED, S.AWAITING_REVIEW}),
     S.DISPATCHED: frozenset({S.DELIVERED}),
     S.DELIVERED: frozenset(),
     S.REJECTED: frozenset(),

@@ -29,7 +29,12 @@ def expiry_condition(*, now: datetime) -> Q:
     """Which orders are due to be cancelled at `now`: one Q per waiting situation, OR-ed. Add a situation
     here (e.g. "approved but still waiting for the original prescription") and the task covers it."""
     still_awaiting_review = Q(status=S.AWAITING_REVIEW)
-    return still_awaiting_review & Q(review_deadline__isnull=False, review_deadline__lte=now)
+    # Approved against an uploaded copy, but the paper original never arrived (issue 8.2): nothing can be
+    # dispatched, so the allocation goes back at the same deadline. A verified electronic prescription
+    # records its receipt too, so it never waits here.
+    waiting_for_original = Q(status=S.APPROVED, prescription__isnull=False,
+                             prescription__original_received_at__isnull=True)
+    return (still_awaiting_review | waiting_for_original) & Q(review_deadline__isnull=False, review_deadline__lte=now)
 
 
 def list_orders_due_for_expiry(*, now: datetime | None = None) -> QuerySet[Order]:
@@ -44,9 +49,11 @@ def expire_order(*, order: Order, now: datetime | None = None) -> bool:
     if not Order.objects.filter(expiry_condition(now=now), pk=locked.pk).exists():
         return False
     deadline = timezone.localtime(locked.review_deadline).strftime("%d %B %Y")
+    what = ("Not reviewed by its deadline" if locked.status == S.AWAITING_REVIEW
+            else "The original prescription did not reach us by the deadline")
     apply_transition(
         order=locked, to_status=S.CANCELLED, actor=None,
-        reason=f"Not reviewed by its deadline ({deadline}); the order was cancelled and nothing was charged.",
+        reason=f"{what} ({deadline}); the order was cancelled and nothing was charged.",
     )
     _return_stock(locked)
     record_message(order=locked, kind=MessageKind.ORDER_EXPIRED)
@@ -68,7 +75,7 @@ def expire_overdue_orders(*, now: datetime | None = None) -> int:
 def set_review_deadline(*, order: Order, deadline: datetime, actor=None, reason: str = "") -> Order:
     """Set a waiting order's deadline (other services may bring it forward), recorded in its history."""
     order = order_for_update(order_id=order.pk)
-    if order.status not in (S.AWAITING_REVIEW,):
+    if order.status not in (S.AWAITING_REVIEW, S.APPROVED):
         raise InvalidReviewDeadline(
             f"Order {order.number} is {order.get_status_display().lower()}: it has no deadline to set.",
             field="review_deadline",

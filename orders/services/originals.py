@@ -6,11 +6,13 @@ verified (advanced electronic signature). An upload alone, or an EPS token, is n
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.models import LegalCategory
 from dispensing.services import ensure_registered_pharmacist
 
 from ..exceptions import InvalidDispensingRecord, PrescriptionNotUsable
 from ..locks import order_for_update, prescription_for_update
-from ..models import Order, OrderEvent, OrderStatus, Prescription, PrescriptionSource, PrescriptionStatus
+from ..models import LineDecision, Order, OrderStatus, Prescription, PrescriptionSource, PrescriptionStatus
+from ..state_machine import apply_transition
 from .prescriptions import ensure_pharmacist
 
 
@@ -97,16 +99,16 @@ def _lock_approved_orders(prescription: Prescription) -> list[Order]:
 
 
 def _reopen_orders(*, orders: list[Order], pharmacist, reason: str) -> None:
-    # Approved -> awaiting review: a reopened review (issue 8.2). The state machine (issue 8.8) owns this
-    # transition once it lands; until then it is written here with its audit event.
+    """Approved -> awaiting review (the state machine's reopening): the prescription-only lines wait for a
+    pharmacist's decision again, and nothing that released the order stands."""
     for order in orders:
         if order.status != OrderStatus.APPROVED:
             continue
-        order.status = OrderStatus.AWAITING_PRESCRIPTION_REVIEW
         order.prescription_approved_by = None
         order.prescription_approved_at = None
         order.approved_by_registration = ""
-        order.save(update_fields=["status", "prescription_approved_by", "prescription_approved_at",
-                                  "approved_by_registration", "updated_at"])
-        OrderEvent.objects.create(order=order, from_status=OrderStatus.APPROVED,
-                                  to_status=OrderStatus.AWAITING_PRESCRIPTION_REVIEW, actor=pharmacist, reason=reason)
+        order.released_by = None
+        order.lines.filter(legal_category=LegalCategory.PRESCRIPTION).update(
+            decision=LineDecision.PENDING, decision_reason="", decided_by=None, decided_at=None
+        )
+        apply_transition(order=order, to_status=OrderStatus.AWAITING_REVIEW, actor=pharmacist, reason=reason)

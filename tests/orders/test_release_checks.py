@@ -93,7 +93,7 @@ def test_original_that_does_not_match_reopens_the_review(approved_order, pharmac
     assert not prescription.items.exists()
     assert prescription.original_matches is False
     last = approved_order.events.last()
-    assert (last.from_status, last.to_status) == ("approved", "awaiting_prescription_review")
+    assert (last.from_status, last.to_status) == ("approved", "awaiting_review")
     assert "28 tablets" in last.reason
 
 
