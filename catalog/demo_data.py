@@ -148,7 +148,10 @@ PRODUCTS = (
                         max_per_order=1),),
     ),
     DemoProduct(
-        name="Co-codamol tablets", also_known_as=("codeine and paracetamol", "codeine and acetaminophen", "Solpadeine", "Tylenol with Codeine", "Tylenol 3"),
+        name="Co-codamol tablets", also_known_as=(
+            "codeine and paracetamol", "codeine and acetaminophen", "Solpadeine", "Tylenol with Codeine",
+            "Tylenol 3",
+        ),
         indications="moderate pain; headache; migraine; toothache",
         slug="co-codamol-tablets", legal_category=P,
         controlled_drug_schedule=5, dosage_form=DosageForm.TABLET, atc_code="N02AJ06",
@@ -163,7 +166,8 @@ PRODUCTS = (
     ),
     DemoProduct(
         name="Cetirizine tablets", also_known_as=("Zirtek", "Piriteze", "Zyrtec", "Benadryl One a Day"),
-        indications="hay fever; allergies; allergic rhinitis; hives; itchy skin; sneezing; runny nose; itchy eyes",
+        indications="hay fever; allergy; allergies; allergic rhinitis; hives; itchy skin; sneezing; runny nose; "
+                    "itchy eyes",
         slug="cetirizine-tablets", legal_category=GSL,
         dosage_form=DosageForm.TABLET, atc_code="R06AE07",
         categories=("allergy-and-hay-fever",), leaflet=leaflets.CETIRIZINE,

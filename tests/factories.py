@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from accounts.models import User
 from catalog.identifiers import make_gtin13
 from catalog.models import Category, Ingredient, LeafletRevision, LeafletSectionKey, Pack, Product, Strength
-from catalog.services import SectionText, publish_new_leaflet_revision
+from catalog.services import SectionText, publish_new_leaflet_revision, refresh_search_documents
 from orders.models import PHARMACISTS_GROUP
 
 PASSWORD = "correct-horse-battery-staple"
@@ -67,6 +67,12 @@ class ProductFactory(factory.django.DjangoModelFactory):
         if create and extracted is not False:
             publish_leaflet(obj)
 
+    @factory.post_generation
+    def search_document(obj, create, extracted, **kwargs):
+        """Index it for search, as the catalog services do on every write path."""
+        if create:
+            refresh_search_documents(product_ids=[obj.pk])
+
 
 class PackFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -88,6 +94,7 @@ class PackFactory(factory.django.DjangoModelFactory):
         if create:
             ingredient, _ = Ingredient.objects.get_or_create(name=obj.product.name.split(" ")[0].lower())
             Strength.objects.create(pack=obj, ingredient=ingredient, amount=extracted or Decimal("10"), unit="mg")
+            refresh_search_documents(product_ids=[obj.product_id])  # its ingredient is searched
 
 
 def make_products(count: int, *, packs_each: int = 2) -> None:

@@ -2,7 +2,8 @@
 
 One row per pack. Rows that share a product (same product_slug, or the same product_name when the slug is
 blank) must agree on every product column. The first row names the columns, in any order; every column
-below must be present, and values may be blank where marked optional. Files are UTF-8 (a BOM is fine).
+below must be present (except those marked "optional column"), and values may be blank where marked
+optional. Files are UTF-8 (a BOM is fine).
 
 Product columns
   product_name              required. Shown to shoppers, e.g. "Baclofen tablets". Unique.
@@ -14,6 +15,9 @@ Product columns
   atc_code                  optional. WHO ATC code, e.g. M03BX01.
   categories                optional. Category names separated by ";", e.g. "Pain relief; Muscle and joint".
                             Replaces the product's categories; new names create categories.
+  also_known_as             optional column (may be left out). Brand and other names search finds the
+                            product by, separated by ";": "Lioresal; Lyflex". Replaces the product's
+                            names; when the column is absent, the product keeps the names it has.
 
 Pack columns
   sku                       required. Unique pack key: capitals, digits and dashes, e.g. BAC-10-84.

@@ -8,7 +8,15 @@ from typing import TextIO
 
 from catalog.models import Ingredient, Pack, Product
 
-from .rows import COLUMNS, PRODUCT_COLUMNS, REQUIRED_COLUMNS, PackValues, ProductValues, read_row
+from .rows import (
+    COLUMNS,
+    OPTIONAL_COLUMNS,
+    PRODUCT_COLUMNS,
+    REQUIRED_COLUMNS,
+    PackValues,
+    ProductValues,
+    read_row,
+)
 
 HEADER_ROW = 1
 LOOKUP_CHUNK = 5000  # keys per `IN (...)` lookup, well under SQLite's and PostgreSQL's parameter limits
@@ -18,7 +26,7 @@ VALUE_SHOWN_MAX = 60
 PRODUCT_FIELD_COLUMNS = {
     "name": "product_name", "legal_category": "legal_category",
     "controlled_drug_schedule": "controlled_drug_schedule", "dosage_form": "dosage_form", "route": "route",
-    "atc_code": "atc_code", "categories": "categories",
+    "atc_code": "atc_code", "categories": "categories", "also_known_as": "also_known_as",
 }
 
 
@@ -132,7 +140,7 @@ class _Checker:
                 self.error(HEADER_ROW, name, "appears twice in the header")
             seen.add(name)
         for name in COLUMNS:
-            if name not in seen:
+            if name not in seen and name not in OPTIONAL_COLUMNS:
                 needed = "required" if name in REQUIRED_COLUMNS else "values are optional, the column is not"
                 self.error(HEADER_ROW, name, f"column is missing from the header ({needed})")
         self.header_ok = not self.catalog.errors
@@ -145,7 +153,7 @@ class _Checker:
         self.check_unique(row, "sku", pack.sku, self.sku_rows)
         if pack.gtin and self.check_unique(row, "gtin", pack.gtin, self.gtin_rows):
             self.gtin_skus[pack.gtin] = pack.sku
-        if any(column in PRODUCT_COLUMNS for column, _ in problems):
+        if any(column in PRODUCT_COLUMNS or column in OPTIONAL_COLUMNS for column, _ in problems):
             return
         self.check_same_product(row, product, cells)
         if not problems:
@@ -169,7 +177,7 @@ class _Checker:
             first = self.catalog.products[product.slug]
             for name, column in PRODUCT_FIELD_COLUMNS.items():
                 mine, theirs = getattr(product, name), getattr(first, name)
-                if name == "categories":
+                if name in ("categories", "also_known_as") and mine is not None and theirs is not None:
                     mine, theirs = {c.lower() for c in mine}, {c.lower() for c in theirs}
                 if mine != theirs:
                     self.error(row, column, f"differs from row {first_row}, which describes the same product "

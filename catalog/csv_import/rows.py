@@ -20,6 +20,7 @@ from catalog.models import (
     LegalCategory,
     Pack,
     Product,
+    ProductSynonym,
     Route,
     Strength,
     StrengthUnit,
@@ -33,7 +34,9 @@ PACK_COLUMNS = (
     "sku", "gtin", "pack_size", "pack_unit", "price", "currency", "stock", "max_per_order", "is_active",
     "ingredients",
 )
-COLUMNS = PRODUCT_COLUMNS + PACK_COLUMNS
+# Optional columns may be left out of the file altogether; then the products keep what they have.
+OPTIONAL_COLUMNS = ("also_known_as",)
+COLUMNS = PRODUCT_COLUMNS + PACK_COLUMNS + OPTIONAL_COLUMNS
 REQUIRED_COLUMNS = frozenset(
     {"product_name", "legal_category", "dosage_form", "sku", "pack_size", "price", "ingredients"}
 )
@@ -70,6 +73,7 @@ slugify = functools.lru_cache(maxsize=16384)(django_slugify)  # rows of one prod
 _CHOICE_VALUES = {choices: tuple(choices.values) for choices in (LegalCategory, DosageForm, Route)}
 _CATEGORY_NAME_MAX = Category._meta.get_field("name").max_length
 _INGREDIENT_NAME_MAX = Ingredient._meta.get_field("name").max_length
+_SYNONYM_NAME_MAX = ProductSynonym._meta.get_field("name").max_length
 _STRENGTH_AMOUNT = Strength._meta.get_field("amount")
 
 
@@ -83,6 +87,7 @@ class ProductValues:
     route: str
     atc_code: str
     categories: tuple[str, ...]
+    also_known_as: tuple[str, ...] | None = None  # None: the column is absent, keep the product's names
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,8 +191,23 @@ def _read_product(read: _RowReader) -> ProductValues:
         name=name, slug=slug, legal_category=legal_category, controlled_drug_schedule=schedule,
         dosage_form=read.choice("dosage_form", DosageForm),
         route=read.choice("route", Route, default=Route.ORAL), atc_code=atc_code,
-        categories=_read_categories(read),
+        categories=_read_categories(read), also_known_as=_read_also_known_as(read),
     )
+
+
+def _read_also_known_as(read: _RowReader) -> tuple[str, ...] | None:
+    """'Lioresal; Lyflex' -> ("Lioresal", "Lyflex"); None when the file has no also_known_as column."""
+    raw = read.cells.get("also_known_as")
+    if raw is None:
+        return None
+    names: dict[str, str] = {}
+    for part in raw.split(";"):
+        name = " ".join(part.split())
+        if len(name) > _SYNONYM_NAME_MAX:
+            read.problem("also_known_as", f"name '{name[:40]}...' is longer than {_SYNONYM_NAME_MAX}")
+        elif name:
+            names.setdefault(name.lower(), name)
+    return tuple(names.values())
 
 
 def _read_categories(read: _RowReader) -> tuple[str, ...]:

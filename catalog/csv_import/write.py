@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.text import slugify
 
-from catalog.models import Category, Ingredient, Pack, Product, Strength
+from catalog.models import Category, Ingredient, Pack, Product, ProductSynonym, Strength
+from catalog.services import refresh_search_documents
 
 from .checks import LOOKUP_CHUNK, CheckedCatalog
 from .rows import PackValues, ProductValues
@@ -59,10 +60,13 @@ def import_catalog(
     ingredient_ids, ingredients_created = _ensure_ingredients(catalog.packs)
     product_ids, products_new, products_changed = _upsert_products(products, batch_size)
     products_changed |= _link_categories(products, product_ids, category_ids, batch_size)
+    products_changed |= _replace_synonyms(products, product_ids, batch_size)
     pack_ids, packs_new, packs_changed = _upsert_packs(
         catalog.packs, product_ids, batch_size, on_packs_written
     )
     packs_changed |= _replace_strengths(catalog.packs, pack_ids, ingredient_ids, batch_size) - packs_new
+    # bulk writes send no signals: the search documents of every product in the file are rebuilt here
+    refresh_search_documents(product_ids=product_ids.values())
     return CatalogImported(
         rows=catalog.rows, products_total=len(products), products_created=len(products_new),
         products_updated=len(products_changed - products_new), packs_total=len(catalog.packs),
@@ -151,6 +155,29 @@ def _link_categories(
         link.objects.filter(pk__in=[pk for pk, _ in chunk]).delete()
     link.objects.bulk_create(
         (link(product_id=product, category_id=category) for product, category in wanted - present),
+        batch_size=batch_size,
+    )
+    changed_ids = {product_id for _, product_id in stale} | {product_id for product_id, _ in wanted - present}
+    return {slug for slug, pk in product_ids.items() if pk in changed_ids}
+
+
+def _replace_synonyms(products: Iterable[ProductValues], product_ids: dict[str, int], batch_size: int) -> set[str]:
+    """Make each product's also-known-as names the file's, where the file has the column; returns the
+    slugs of products whose names changed."""
+    wanted = {(product_ids[p.slug], name) for p in products if p.also_known_as is not None
+              for name in p.also_known_as}
+    covered = [product_ids[p.slug] for p in products if p.also_known_as is not None]
+    stale, present = [], set()
+    rows = ProductSynonym.objects.values_list("id", "product_id", "name")
+    for pk, product_id, name in _rows_where(rows, "product_id", covered):
+        if (product_id, name) in wanted:
+            present.add((product_id, name))
+        else:
+            stale.append((pk, product_id))
+    for chunk in _chunks(stale, LOOKUP_CHUNK):
+        ProductSynonym.objects.filter(pk__in=[pk for pk, _ in chunk]).delete()
+    ProductSynonym.objects.bulk_create(
+        (ProductSynonym(product_id=product_id, name=name) for product_id, name in wanted - present),
         batch_size=batch_size,
     )
     changed_ids = {product_id for _, product_id in stale} | {product_id for product_id, _ in wanted - present}
