@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import (
@@ -38,9 +39,7 @@ from django.db.models.functions import Greatest
 from .identifiers import PZN_LENGTH, is_valid_gtin, is_valid_pzn
 from .models import DosageForm, LegalCategory, Pack, Product, ProductSearchDocument, Strength, StrengthUnit
 
-SUGGEST_LIMIT = 10
 MIN_FUZZY_TERM_LENGTH = 4  # shorter words have too few trigrams to tell a typo from another word
-SUGGESTION_CUTOFF = 0.75  # difflib ratio a correction needs ("baclofn" -> "baclofen" is 0.93)
 STRONG_MATCH = 20  # a term scoring this much matched a word exactly or by prefix, not as a near miss
 
 UNITS = {
@@ -311,20 +310,22 @@ def correct_query(query: ParsedQuery, *, candidates: int = 50) -> str | None:
     for term in terms:
         if term in words or any(word.startswith(term) for word in words):
             continue
-        close = difflib.get_close_matches(term, sorted(words), n=1, cutoff=SUGGESTION_CUTOFF)
+        # settings.SEARCH_SUGGESTION_CUTOFF: difflib ratio a correction needs ("baclofn" -> "baclofen": 0.93)
+        close = difflib.get_close_matches(term, sorted(words), n=1, cutoff=settings.SEARCH_SUGGESTION_CUTOFF)
         if close:
             corrected = re.sub(rf"\b{re.escape(term)}\b", close[0], corrected)
             changed = True
     return " ".join(corrected.split()) if changed else None
 
 
-def suggest_products(text: str, *, limit: int = SUGGEST_LIMIT) -> list[dict]:
+def suggest_products(text: str, *, limit: int | None = None) -> list[dict]:
     """Up to `limit` active products whose names (or ingredients, or other names) start with the words
     typed, best first: [{"id", "name", "slug"}]. One query; no typo matching and no uses, so it stays
     fast and only ever completes names."""
     query = parse_query(text)
     if not query.terms:
         return []
+    limit = settings.SEARCH_SUGGEST_LIMIT if limit is None else limit
     products = rank_products(Product.objects.active(), query, fuzzy=False, uses=False)
     return list(products.order_by("-search_score", "name").values("id", "name", "slug")[:limit])
 

@@ -10,7 +10,6 @@ from pharmacy.exceptions import DomainError
 from .exceptions import ControlledDrugNotSoldOnline
 from .models import Category, LeafletRevision, Pack, Product
 from .search import (
-    SUGGEST_LIMIT,
     ParsedQuery,
     correct_query,
     find_pack_by_identifier,
@@ -90,8 +89,9 @@ def list_products(
                            in_stock=in_stock).products
 
 
-def suggest_product_names(*, text: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
-    """Up to `limit` products for a search box as the shopper types: [{"id", "name", "slug"}]."""
+def suggest_product_names(*, text: str, limit: int | None = None) -> list[dict]:
+    """Up to `limit` (default settings.SEARCH_SUGGEST_LIMIT) products for a search box as the shopper types:
+    [{"id", "name", "slug"}]."""
     return suggest_products(text, limit=limit)
 
 

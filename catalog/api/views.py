@@ -113,9 +113,9 @@ class ProductSuggestApi(APIView):
     @extend_schema(
         operation_id="products_suggest",
         summary="Medicine names for a search box, as the shopper types",
-        description="Up to 10 medicines whose name, ingredient or brand starts with the words typed, best "
-                    "first. It never matches on what a medicine is for, and forgives no typos (use the list's "
-                    "`search` and its `suggestion` for that).",
+        description="Up to 10 (`SEARCH_SUGGEST_LIMIT`) medicines whose name, ingredient or brand starts with "
+                    "the words typed, best first. It never matches on what a medicine is for, and forgives "
+                    "no typos (use the list's `search` and its `suggestion` for that).",
         parameters=[ProductSuggestInputSerializer,
                     OpenApiParameter("q", OpenApiTypes.STR, examples=[
                         OpenApiExample("Start of a name", value="bac", parameter_only=("q", "query")),

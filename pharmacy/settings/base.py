@@ -259,3 +259,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Medicine search (catalog/search.py, issue 13.1) ---------------------------------------------------
+# Most names GET /api/v1/products/suggest/ and the header search box offer as the shopper types.
+SEARCH_SUGGEST_LIMIT = env.int("SEARCH_SUGGEST_LIMIT", default=10)
+# How close (0-1, difflib ratio) a catalog word must be to an unknown word to be offered as "Did you mean".
+SEARCH_SUGGESTION_CUTOFF = env.float("SEARCH_SUGGESTION_CUTOFF", default=0.75)
