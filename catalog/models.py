@@ -79,12 +79,11 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def search(self, text: str):
-        text = text.strip()
-        if not text:
-            return self
-        return self.filter(
-            Q(name__icontains=text) | Q(packs__strengths__ingredient__name__icontains=text)
-        ).distinct()
+        """Products matching `text`, annotated with `search_score`; see catalog.search (unordered)."""
+        from .search import parse_query, rank_products  # catalog.search reads these models
+
+        query = parse_query(text)
+        return self if query.is_empty else rank_products(self, query)
 
 
 class Product(models.Model):

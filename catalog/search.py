@@ -126,9 +126,11 @@ def _decimal(raw: str) -> Decimal:
 def identifier_lookup(text: str) -> Q | None:
     """A filter on Pack for an exact GTIN (leading zeros optional), PZN or SKU, or None when `text` cannot
     be one. Only single tokens with a digit or a dash are tried, so ordinary words cost no query."""
-    compact = re.sub(r"[\s]", "", text.strip())
+    compact = re.sub(r"\s", "", text.strip())
     if not compact or not _IDENTIFIER.fullmatch(compact) or not re.search(r"[\d-]", compact):
         return None
+    if compact != text.strip() and not compact.isdigit():
+        return None  # words with spaces are a search; only a barcode may be typed with spaces
     lookup = Q(sku=compact.upper())
     digits = compact[3:] if compact[:3].lower() == "pzn" else compact
     digits = digits.replace("-", "")

@@ -18,7 +18,7 @@ from catalog.models import Ingredient, Pack, Product, ProductSearchDocument, Pro
 from catalog.search import parse_query
 from catalog.selectors import search_products
 from catalog.services import refresh_search_documents, set_product_indications, set_product_synonyms
-from tests.factories import PackFactory, ProductFactory
+from tests.factories import PackFactory, ProductFactory, make_products
 
 PRODUCTS_URL = "/api/v1/products/"
 SUGGEST_URL = "/api/v1/products/suggest/"
@@ -423,3 +423,29 @@ def test_search_reads_only_the_document_so_a_stale_one_is_what_it_finds(db):
     refresh_search_documents(product_ids=[pack.product_id])
 
     assert names("fexofenadine") == ["Loratadine tablets"]
+
+
+# --- Query counts ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_a_search_with_a_strength_runs_a_constant_number_of_queries(
+    db, api_client, django_assert_num_queries, count
+):
+    make_products(count)
+
+    # count, page of products, their packs (strength-ordered), strengths, categories: as without search
+    with django_assert_num_queries(5):
+        response = api_client.get(PRODUCTS_URL, {"search": "counted 10mg tablets", "page_size": 20})
+
+    assert len(response.json()["results"]) == count
+
+
+def test_suggest_runs_one_query(demo, api_client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        api_client.get(SUGGEST_URL, {"q": "para"})
+
+
+def test_a_barcode_search_adds_one_query_for_the_pack(demo, api_client, django_assert_num_queries):
+    with django_assert_num_queries(6):
+        api_client.get(PRODUCTS_URL, {"search": BACLOFEN_10_GTIN})
