@@ -24,6 +24,7 @@ from pharmacy.api import FileOrJSONErrorNegotiation, PageNumberPagination
 from pharmacy.api_schema import problem_responses
 
 from .serializers import (
+    SEARCH_HELP,
     CategoryOutputSerializer,
     LeafletRevisionOutputSerializer,
     ProductDetailOutputSerializer,
@@ -79,7 +80,8 @@ class ProductListApi(ListAPIView):
                     "for over-the-counter medicines, what they are for; see the parameter. The page also "
                     "carries `suggestion` and `matched_pack`.",
         parameters=[ProductListFilterInputSerializer,
-                    OpenApiParameter("search", OpenApiTypes.STR, examples=SEARCH_EXAMPLES)],
+                    OpenApiParameter("search", {"type": "string", "maxLength": 100}, description=SEARCH_HELP,
+                                     examples=SEARCH_EXAMPLES)],
         responses={200: ProductListOutputSerializer(many=True), **problem_responses(400, 404)},
     )
     def get(self, request, *args, **kwargs):
@@ -117,7 +119,8 @@ class ProductSuggestApi(APIView):
                     "the words typed, best first. It never matches on what a medicine is for, and forgives "
                     "no typos (use the list's `search` and its `suggestion` for that).",
         parameters=[ProductSuggestInputSerializer,
-                    OpenApiParameter("q", OpenApiTypes.STR, examples=[
+                    OpenApiParameter("q", {"type": "string", "maxLength": 100}, required=True,
+                                     description=ProductSuggestInputSerializer().fields["q"].help_text, examples=[
                         OpenApiExample("Start of a name", value="bac", parameter_only=("q", "query")),
                         OpenApiExample("Brand", value="nuro", parameter_only=("q", "query")),
                     ])],
