@@ -55,6 +55,7 @@ def search_products(
     """The one product search of the storefront and the API (see catalog.search for how it ranks).
     `ordering` is a field name ("name", "-created_at"); None sorts by relevance when searching, else by name."""
     products = Product.objects.active()
+    search = search.strip()
     query = parse_query(search) if search else None
     pack = find_pack_by_identifier(search) if search else None
     pack_ordering: list = ["pk"]
@@ -62,7 +63,9 @@ def search_products(
         products = products.filter(pk=pack.product_id).annotate(search_score=Value(1000.0),
                                                                   search_strong=Value(True))
         pack_ordering = pack_order(None, matched_pack_id=pack.pk)
-    elif query is not None and not query.is_empty:
+    elif query is not None and query.is_empty:
+        products = products.none()  # only punctuation or units: nothing to look for
+    elif query is not None:
         products = rank_products(products, query)
         pack_ordering = pack_order(query)
     if category:
