@@ -449,3 +449,10 @@ def test_suggest_runs_one_query(demo, api_client, django_assert_num_queries):
 def test_a_barcode_search_adds_one_query_for_the_pack(demo, api_client, django_assert_num_queries):
     with django_assert_num_queries(6):
         api_client.get(PRODUCTS_URL, {"search": BACLOFEN_10_GTIN})
+
+
+def test_an_empty_page_number_is_refused_as_the_schema_says(db, api_client):
+    response = api_client.get(PRODUCTS_URL, {"search": "x", "page": ""})
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "page"
