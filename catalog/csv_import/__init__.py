@@ -18,6 +18,9 @@ Product columns
   also_known_as             optional column (may be left out). Brand and other names search finds the
                             product by, separated by ";": "Lioresal; Lyflex". Replaces the product's
                             names; when the column is absent, the product keeps the names it has.
+  used_for                  optional column (may be left out). What the medicine is for, separated by
+                            ";": "hay fever; hives". Searchable for general sale and pharmacy medicines
+                            only. When the column is absent, the product keeps what it has.
 
 Pack columns
   sku                       required. Unique pack key: capitals, digits and dashes, e.g. BAC-10-84.

@@ -27,6 +27,7 @@ PRODUCT_FIELD_COLUMNS = {
     "name": "product_name", "legal_category": "legal_category",
     "controlled_drug_schedule": "controlled_drug_schedule", "dosage_form": "dosage_form", "route": "route",
     "atc_code": "atc_code", "categories": "categories", "also_known_as": "also_known_as",
+    "used_for": "used_for",
 }
 
 

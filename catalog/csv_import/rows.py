@@ -35,7 +35,7 @@ PACK_COLUMNS = (
     "ingredients",
 )
 # Optional columns may be left out of the file altogether; then the products keep what they have.
-OPTIONAL_COLUMNS = ("also_known_as",)
+OPTIONAL_COLUMNS = ("also_known_as", "used_for")
 COLUMNS = PRODUCT_COLUMNS + PACK_COLUMNS + OPTIONAL_COLUMNS
 REQUIRED_COLUMNS = frozenset(
     {"product_name", "legal_category", "dosage_form", "sku", "pack_size", "price", "ingredients"}
@@ -88,6 +88,7 @@ class ProductValues:
     atc_code: str
     categories: tuple[str, ...]
     also_known_as: tuple[str, ...] | None = None  # None: the column is absent, keep the product's names
+    used_for: str | None = None  # None: the column is absent, keep what the product has
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +193,13 @@ def _read_product(read: _RowReader) -> ProductValues:
         dosage_form=read.choice("dosage_form", DosageForm),
         route=read.choice("route", Route, default=Route.ORAL), atc_code=atc_code,
         categories=_read_categories(read), also_known_as=_read_also_known_as(read),
+        used_for=_read_used_for(read),
     )
+
+
+def _read_used_for(read: _RowReader) -> str | None:
+    raw = read.cells.get("used_for")
+    return None if raw is None else "; ".join(" ".join(part.split()) for part in raw.split(";") if part.strip())
 
 
 def _read_also_known_as(read: _RowReader) -> tuple[str, ...] | None:

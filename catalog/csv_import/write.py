@@ -61,6 +61,7 @@ def import_catalog(
     product_ids, products_new, products_changed = _upsert_products(products, batch_size)
     products_changed |= _link_categories(products, product_ids, category_ids, batch_size)
     products_changed |= _replace_synonyms(products, product_ids, batch_size)
+    products_changed |= _set_used_for(products, product_ids, batch_size)
     pack_ids, packs_new, packs_changed = _upsert_packs(
         catalog.packs, product_ids, batch_size, on_packs_written
     )
@@ -181,6 +182,17 @@ def _replace_synonyms(products: Iterable[ProductValues], product_ids: dict[str, 
         batch_size=batch_size,
     )
     changed_ids = {product_id for _, product_id in stale} | {product_id for product_id, _ in wanted - present}
+    return {slug for slug, pk in product_ids.items() if pk in changed_ids}
+
+
+def _set_used_for(products: Sequence[ProductValues], product_ids: dict[str, int], batch_size: int) -> set[str]:
+    """Set what each product is used for, where the file has the column; returns the slugs it changed."""
+    wanted = {product_ids[p.slug]: p.used_for for p in products if p.used_for is not None}
+    rows = Product.objects.values_list("id", "indications")
+    changed = [Product(pk=pk, indications=wanted[pk])
+               for pk, indications in _rows_where(rows, "id", list(wanted)) if indications != wanted[pk]]
+    Product.objects.bulk_update(changed, ["indications"], batch_size=batch_size)
+    changed_ids = {product.pk for product in changed}
     return {slug for slug, pk in product_ids.items() if pk in changed_ids}
 
 

@@ -396,22 +396,26 @@ LORATADINE_ROW = {"product_name": "Loratadine tablets", "product_slug": "loratad
 
 def test_import_indexes_products_with_their_also_known_as_names(db, tmp_path):
     call_command("import_catalog", str(write_catalog(tmp_path, [
-        LORATADINE_ROW | {"also_known_as": "Clarityn; Claritin; clarityn"}])))
+        LORATADINE_ROW | {"also_known_as": "Clarityn; Claritin; clarityn", "used_for": "hay fever;  hives"}])))
 
     product = Product.objects.get(slug="loratadine-tablets")
     assert sorted(product.synonyms.values_list("name", flat=True)) == ["Claritin", "Clarityn"]
+    assert product.indications == "hay fever; hives"
     assert names("claritin") == ["Loratadine tablets"]
     assert names("loratadine 10mg") == ["Loratadine tablets"]
+    assert names("hives") == ["Loratadine tablets"]
 
 
-def test_import_without_the_also_known_as_column_keeps_the_names(db, tmp_path):
-    call_command("import_catalog", str(write_catalog(tmp_path, [LORATADINE_ROW | {"also_known_as": "Clarityn"}])))
-    columns = [column for column in COLUMNS if column != "also_known_as"]
+def test_import_without_the_optional_columns_keeps_names_and_uses(db, tmp_path):
+    call_command("import_catalog", str(write_catalog(tmp_path, [
+        LORATADINE_ROW | {"also_known_as": "Clarityn", "used_for": "hives"}])))
+    columns = [column for column in COLUMNS if column not in ("also_known_as", "used_for")]
 
     call_command("import_catalog", str(write_catalog(tmp_path, [
         LORATADINE_ROW | {"product_name": "Loratadine 10 mg tablets"}], columns)))
 
     assert names("clarityn") == ["Loratadine 10 mg tablets"]
+    assert names("hives") == ["Loratadine 10 mg tablets"]
 
 
 def test_search_reads_only_the_document_so_a_stale_one_is_what_it_finds(db):
