@@ -33,6 +33,8 @@ Pack columns
                             (a new pack starts at 0); a number replaces it, as a stock take would.
   max_per_order             optional. Blank for no limit, or a whole number of at least 1.
   is_active                 optional. true (default) | false; also yes/no, 1/0.
+  pzn                       optional column (may be left out). German PZN, 8 digits with a valid mod-11
+                            check digit; unique across packs. Blank clears it; an absent column keeps it.
   ingredients               required. Active ingredients and strengths separated by ";":
                             "baclofen 10 mg", "codeine phosphate 8 mg; paracetamol 500 mg",
                             "baclofen 5 mg/5 mL". Units: mg, g, microgram (mcg), mL, unit.

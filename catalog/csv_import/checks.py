@@ -92,6 +92,8 @@ class _Checker:
         self.sku_rows: dict[str, int] = {}
         self.gtin_rows: dict[str, int] = {}
         self.gtin_skus: dict[str, str | None] = {}  # GTIN -> SKU of the row that first gives it
+        self.pzn_rows: dict[str, int] = {}
+        self.pzn_skus: dict[str, str | None] = {}
 
     def error(self, row: int, column: str, reason: str, value: str = "") -> None:
         if len(value) > VALUE_SHOWN_MAX:
@@ -154,6 +156,8 @@ class _Checker:
         self.check_unique(row, "sku", pack.sku, self.sku_rows)
         if pack.gtin and self.check_unique(row, "gtin", pack.gtin, self.gtin_rows):
             self.gtin_skus[pack.gtin] = pack.sku
+        if pack.pzn and self.check_unique(row, "pzn", pack.pzn, self.pzn_rows):
+            self.pzn_skus[pack.pzn] = pack.sku
         if any(column in PRODUCT_COLUMNS or column in OPTIONAL_COLUMNS for column, _ in problems):
             return
         self.check_same_product(row, product, cells)
@@ -203,6 +207,9 @@ class _Checker:
         for gtin, owner in _lookup(Pack.objects.values_list("gtin", "sku"), "gtin", list(self.gtin_skus)):
             if owner != self.gtin_skus[gtin]:
                 self.error(self.gtin_rows[gtin], "gtin", f"already belongs to pack {owner}", gtin)
+        for pzn, owner in _lookup(Pack.objects.values_list("pzn", "sku"), "pzn", list(self.pzn_skus)):
+            if owner != self.pzn_skus[pzn]:
+                self.error(self.pzn_rows[pzn], "pzn", f"already belongs to pack {owner}", pzn)
         ingredients = {strength.ingredient for pack in catalog.packs for strength in pack.strengths}
         known = set(_lookup(Ingredient.objects.values_list("name", flat=True), "name", list(ingredients)))
         catalog.new_ingredients = ingredients - known

@@ -35,7 +35,7 @@ PACK_COLUMNS = (
     "ingredients",
 )
 # Optional columns may be left out of the file altogether; then the products keep what they have.
-OPTIONAL_COLUMNS = ("also_known_as", "used_for")
+OPTIONAL_COLUMNS = ("also_known_as", "used_for", "pzn")
 COLUMNS = PRODUCT_COLUMNS + PACK_COLUMNS + OPTIONAL_COLUMNS
 REQUIRED_COLUMNS = frozenset(
     {"product_name", "legal_category", "dosage_form", "sku", "pack_size", "price", "ingredients"}
@@ -63,6 +63,7 @@ _field = {
     "atc_code": Product._meta.get_field("atc_code"),
     "sku": Pack._meta.get_field("sku"),
     "gtin": Pack._meta.get_field("gtin"),
+    "pzn": Pack._meta.get_field("pzn"),
     "pack_size": Pack._meta.get_field("pack_size"),
     "pack_unit": Pack._meta.get_field("pack_unit"),
     "price": Pack._meta.get_field("price_amount"),
@@ -114,6 +115,8 @@ class PackValues:
     max_per_order: int | None
     is_active: bool
     strengths: tuple[StrengthValues, ...]
+    has_pzn: bool = False  # the file has a pzn column: `pzn` (None when blank) replaces the pack's
+    pzn: str | None = None
 
 
 class _RowReader:
@@ -246,6 +249,7 @@ def _read_pack(read: _RowReader, *, row: int, product: ProductValues) -> PackVal
         pack_unit=pack_unit, price=read.model_value("price", required=True), currency=currency,
         stock=read.model_value("stock"), max_per_order=read.model_value("max_per_order"),
         is_active=bool(is_active), strengths=_read_strengths(read),
+        has_pzn="pzn" in read.cells, pzn=read.model_value("pzn") if "pzn" in read.cells else None,
     )
 
 

@@ -66,6 +66,7 @@ def import_catalog(
         catalog.packs, product_ids, batch_size, on_packs_written
     )
     packs_changed |= _replace_strengths(catalog.packs, pack_ids, ingredient_ids, batch_size) - packs_new
+    packs_changed |= _set_pzns(catalog.packs, pack_ids, batch_size)
     # bulk writes send no signals: the search documents of every product in the file are rebuilt here
     refresh_search_documents(product_ids=product_ids.values())
     return CatalogImported(
@@ -230,6 +231,16 @@ def _upsert_packs(
     ids = {sku: pk for sku, (pk, _, _) in existing.items()}
     ids.update(_rows_where(Pack.objects.values_list("sku", "id"), "sku", list(new)))
     return ids, new, {pack.sku for pack, _ in changed}
+
+
+def _set_pzns(packs: Sequence[PackValues], pack_ids: dict[str, int], batch_size: int) -> set[str]:
+    """Set each pack's PZN where the file has the column (blank clears it); returns the SKUs it changed."""
+    wanted = {pack_ids[pack.sku]: pack.pzn for pack in packs if pack.has_pzn}
+    rows = Pack.objects.values_list("id", "sku", "pzn")
+    changed = {sku: Pack(pk=pk, pzn=wanted[pk]) for pk, sku, pzn in _rows_where(rows, "id", list(wanted))
+               if pzn != wanted[pk]}
+    Pack.objects.bulk_update(changed.values(), ["pzn"], batch_size=batch_size)
+    return set(changed)
 
 
 def _pack_values(pack: PackValues, product_ids: dict[str, int]) -> list:

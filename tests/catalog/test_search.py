@@ -460,3 +460,27 @@ def test_an_empty_page_number_is_refused_as_the_schema_says(db, api_client):
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "page"
+
+
+def test_import_sets_a_pzn_that_search_then_finds(db, tmp_path):
+    pzn = make_pzn("0123456")
+
+    call_command("import_catalog", str(write_catalog(tmp_path, [LORATADINE_ROW | {"pzn": pzn}])))
+
+    assert Pack.objects.get(sku="LORA-10-30").pzn == pzn
+    assert search_products(search=pzn).pack.sku == "LORA-10-30"
+
+
+def test_import_refuses_a_pzn_with_a_wrong_check_digit_or_of_another_pack(db, tmp_path):
+    from catalog.csv_import import check_catalog_csv
+
+    PackFactory(sku="OTHER-1", pzn=make_pzn("0123456"))
+    path = write_catalog(tmp_path, [LORATADINE_ROW | {"pzn": "01234563"},
+                                    LORATADINE_ROW | {"sku": "LORA-10-60", "pzn": make_pzn("0123456")}])
+
+    with open(path, newline="", encoding="utf-8") as stream:
+        errors = [(e.row, e.column, e.reason) for e in check_catalog_csv(stream=stream).errors]
+
+    assert errors == [(2, "pzn", "PZN check digit is wrong: expected 2."),
+                      (3, "pzn", "already belongs to pack OTHER-1")]
+    assert not Pack.objects.filter(sku__startswith="LORA").exists()
