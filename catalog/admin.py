@@ -34,11 +34,18 @@ from .models import (
     Pack,
     Product,
     ProductReclassification,
+    ProductSynonym,
     StockBatch,
     Strength,
 )
 from .reclassification import may_reclassify, reclassify_product
-from .services import create_leaflet_draft, publish_leaflet_revision, record_stock_take, set_price
+from .services import (
+    create_leaflet_draft,
+    publish_leaflet_revision,
+    record_stock_take,
+    refresh_search_documents,
+    set_price,
+)
 
 # --- Categories and ingredients ----------------------------------------------------------------------
 
@@ -62,6 +69,12 @@ class IngredientAdmin(admin.ModelAdmin):
     list_display = ("name",)
     search_fields = ("name",)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # a renamed ingredient changes what search finds
+            refresh_search_documents(product_ids=Product.objects.filter(packs__strengths__ingredient=obj)
+                                     .values_list("pk", flat=True).distinct())
+
 
 # --- Products and packs ------------------------------------------------------------------------------
 
@@ -69,7 +82,7 @@ class IngredientAdmin(admin.ModelAdmin):
 class ProductAdminForm(forms.ModelForm):
     class Meta:
         model = Product
-        fields = ["name", "slug", "description", "categories", "is_active", "legal_category",
+        fields = ["name", "slug", "description", "indications", "categories", "is_active", "legal_category",
                   "controlled_drug_schedule", "atc_code", "dosage_form", "route", "minimum_age"]
 
     def clean(self):
@@ -143,24 +156,33 @@ class ProductReclassificationInline(admin.TabularInline):
         return False
 
 
+class ProductSynonymInline(admin.TabularInline):
+    """Brands and other names search finds the product by: Lioresal, acetaminophen."""
+
+    model = ProductSynonym
+    fields = ("name",)
+    extra = 1
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     form = ProductAdminForm
     list_display = ("name", "legal_category", "prescription_required", "controlled_drug_schedule",
                     "dosage_form", "is_active")
     list_filter = ("legal_category", "categories", "dosage_form", "is_active")
-    search_fields = ("name", "packs__strengths__ingredient__name", "packs__sku", "packs__gtin")
+    search_fields = ("name", "synonyms__name", "packs__strengths__ingredient__name", "packs__sku", "packs__gtin",
+                     "packs__pzn")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("categories",)
     readonly_fields = ("prescription_required", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("name", "slug", "description", "categories", "is_active")}),
+        (None, {"fields": ("name", "slug", "description", "indications", "categories", "is_active")}),
         ("Regulation", {"fields": ("legal_category", "prescription_required", "controlled_drug_schedule",
                                    "reclassify_link", "atc_code", "minimum_age")}),
         ("Form", {"fields": ("dosage_form", "route")}),
         ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
-    inlines = [PackInline, ProductReclassificationInline]
+    inlines = [ProductSynonymInline, PackInline, ProductReclassificationInline]
 
     def get_readonly_fields(self, request, obj=None):
         # Legal category and schedule are set when a product is added; after that they change only
@@ -220,6 +242,10 @@ class ProductAdmin(admin.ModelAdmin):
             "may_reclassify": may_reclassify(request.user),
         }
         return TemplateResponse(request, "admin/catalog/product/reclassify.html", context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        refresh_search_documents(product_ids=[form.instance.pk])  # name, uses, also-known-as names
 
 
 class StrengthInline(admin.TabularInline):
@@ -304,7 +330,7 @@ class PackAdmin(admin.ModelAdmin):
     list_display = ("sku", "display_name", "gtin", "price", "stock", "max_per_order", "is_active")
     list_filter = ("is_active", "product__legal_category", "product__dosage_form")
     list_select_related = ("product",)
-    search_fields = ("sku", "gtin", "product__name")
+    search_fields = ("sku", "gtin", "pzn", "product__name")
     autocomplete_fields = ("product",)
     inlines = [StrengthInline]
     actions = ["set_stock_of_selected"]
@@ -327,10 +353,10 @@ class PackAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:  # a new pack starts with its price and opening stock (its first batch)
-            return ("product", "sku", "gtin", "pack_size", "pack_unit", "price_amount", "currency",
+            return ("product", "sku", "gtin", "pzn", "pack_size", "pack_unit", "price_amount", "currency",
                     "opening_batch_number", "opening_expiry_date", "opening_quantity",
                     "max_per_order", "is_active", "image")
-        return ("product", "sku", "gtin", "pack_size", "pack_unit", "price_amount", "currency", "stock",
+        return ("product", "sku", "gtin", "pzn", "pack_size", "pack_unit", "price_amount", "currency", "stock",
                 "max_per_order", "is_active", "image", "created_at", "updated_at")
 
     def get_readonly_fields(self, request, obj=None):
@@ -341,6 +367,20 @@ class PackAdmin(admin.ModelAdmin):
     @admin.display(description="Pack")
     def display_name(self, pack):
         return pack.display_name
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        refresh_search_documents(product_ids=[form.instance.product_id])  # its ingredients are searched
+
+    def delete_model(self, request, obj):
+        product_id = obj.product_id
+        super().delete_model(request, obj)
+        refresh_search_documents(product_ids=[product_id])
+
+    def delete_queryset(self, request, queryset):
+        product_ids = list(queryset.values_list("product_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        refresh_search_documents(product_ids=product_ids)
 
     @admin.display(description="Price", ordering="price_amount")
     def price(self, pack):

@@ -69,6 +69,8 @@ class DemoProduct:
     controlled_drug_schedule: int | None = None
     route: str = Route.ORAL
     minimum_age: int | None = None
+    also_known_as: tuple[str, ...] = ()  # UK and US brand names and other names (INN/USAN), for search
+    indications: str = ""  # what it is used for, as shoppers say it; searched for GSL and P medicines only
 
 
 def demo_gtin(number: int) -> str:
@@ -100,7 +102,9 @@ POM, P, GSL = LegalCategory.PRESCRIPTION, LegalCategory.PHARMACY, LegalCategory.
 
 PRODUCTS = (
     DemoProduct(
-        name="Baclofen tablets", slug="baclofen-tablets", legal_category=POM, dosage_form=DosageForm.TABLET,
+        name="Baclofen tablets", also_known_as=("Lioresal", "Lyflex", "Ozobax", "Fleqsuvy", "Lyvispah", "Kemstro"),
+        indications="spasticity; muscle stiffness from multiple sclerosis or spinal cord injury",
+        slug="baclofen-tablets", legal_category=POM, dosage_form=DosageForm.TABLET,
         atc_code="M03BX01", categories=("muscle-and-joint",), leaflet=leaflets.BACLOFEN_TABLETS,
         description="A muscle relaxant for spasticity caused by multiple sclerosis or spinal cord injury or "
                     "disease. Prescription only.",
@@ -111,7 +115,9 @@ PRODUCTS = (
         ),
     ),
     DemoProduct(
-        name="Baclofen oral solution", slug="baclofen-oral-solution", legal_category=POM,
+        name="Baclofen oral solution", also_known_as=("Lioresal", "Lyflex", "Ozobax", "Fleqsuvy"),
+        indications="spasticity; muscle stiffness from multiple sclerosis or spinal cord injury",
+        slug="baclofen-oral-solution", legal_category=POM,
         dosage_form=DosageForm.ORAL_SOLUTION, atc_code="M03BX01", categories=("muscle-and-joint",),
         leaflet=leaflets.BACLOFEN_ORAL_SOLUTION,
         description="Baclofen as a liquid, 5 mg in each 5 mL, for people who find tablets hard to swallow. "
@@ -122,7 +128,9 @@ PRODUCTS = (
         ),
     ),
     DemoProduct(
-        name="Ibuprofen tablets", slug="ibuprofen-tablets", legal_category=GSL, dosage_form=DosageForm.TABLET,
+        name="Ibuprofen tablets", also_known_as=("Nurofen", "Brufen", "Advil", "Motrin", "Anadin Ibuprofen"),
+        indications="headache; period pain; muscle pain; back pain; toothache; fever; cold and flu",
+        slug="ibuprofen-tablets", legal_category=GSL, dosage_form=DosageForm.TABLET,
         atc_code="M01AE01", categories=("pain-relief", "muscle-and-joint"), leaflet=leaflets.IBUPROFEN,
         description="An anti-inflammatory painkiller for headache, period pain, muscle pain and fever.",
         packs=(DemoPack("IBU-200-16", demo_gtin(201), 16, Decimal("1.99"), 250, mg("ibuprofen", "200"),
@@ -132,7 +140,9 @@ PRODUCTS = (
     # general sale, 17-32 pharmacy only. The per-order limits keep every paracetamol-containing pack in one
     # order (2 x 16 + 32 + co-codamol's 32) within the 100-tablets-per-sale rule.
     DemoProduct(
-        name="Paracetamol tablets", slug="paracetamol-tablets", legal_category=GSL,
+        name="Paracetamol tablets", also_known_as=("acetaminophen", "Panadol", "Calpol", "Tylenol", "APAP"),
+        indications="headache; pain; fever; high temperature; cold and flu; toothache",
+        slug="paracetamol-tablets", legal_category=GSL,
         dosage_form=DosageForm.TABLET, atc_code="N02BE01",
         categories=("pain-relief",), leaflet=leaflets.paracetamol_leaflet(pack_size=16),
         description="An everyday painkiller that also brings down a temperature.",
@@ -140,7 +150,9 @@ PRODUCTS = (
                         max_per_order=2),),
     ),
     DemoProduct(
-        name="Paracetamol (pharmacy pack) tablets", slug="paracetamol-pharmacy-pack-tablets",
+        name="Paracetamol (pharmacy pack) tablets", also_known_as=("acetaminophen", "Panadol", "Tylenol", "APAP"),
+        indications="headache; pain; fever; high temperature; cold and flu; toothache",
+        slug="paracetamol-pharmacy-pack-tablets",
         legal_category=P, dosage_form=DosageForm.TABLET, atc_code="N02BE01", categories=("pain-relief",),
         leaflet=leaflets.paracetamol_leaflet(pack_size=32),
         description="Paracetamol in a pack of 32, sold by a pharmacy after the pharmacist's checks.",
@@ -148,7 +160,12 @@ PRODUCTS = (
                         max_per_order=1),),
     ),
     DemoProduct(
-        name="Co-codamol tablets", slug="co-codamol-tablets", legal_category=P,
+        name="Co-codamol tablets", also_known_as=(
+            "codeine and paracetamol", "codeine and acetaminophen", "Solpadeine", "Tylenol with Codeine",
+            "Tylenol 3",
+        ),
+        indications="moderate pain; headache; migraine; toothache",
+        slug="co-codamol-tablets", legal_category=P,
         controlled_drug_schedule=5, dosage_form=DosageForm.TABLET, atc_code="N02AJ06",
         categories=("pain-relief",), leaflet=leaflets.CO_CODAMOL, minimum_age=12,
         description="Codeine and paracetamol for moderate pain, for up to 3 days. Can cause addiction.",
@@ -160,7 +177,10 @@ PRODUCTS = (
         ),
     ),
     DemoProduct(
-        name="Cetirizine tablets", slug="cetirizine-tablets", legal_category=GSL,
+        name="Cetirizine tablets", also_known_as=("Zirtek", "Piriteze", "Zyrtec", "Benadryl One a Day"),
+        indications="hay fever; allergy; allergies; allergic rhinitis; hives; itchy skin; sneezing; runny nose; "
+                    "itchy eyes",
+        slug="cetirizine-tablets", legal_category=GSL,
         dosage_form=DosageForm.TABLET, atc_code="R06AE07",
         categories=("allergy-and-hay-fever",), leaflet=leaflets.CETIRIZINE,
         description="A once-a-day antihistamine for hay fever, allergies and hives.",
@@ -168,7 +188,9 @@ PRODUCTS = (
                         mg("cetirizine hydrochloride", "10")),),
     ),
     DemoProduct(
-        name="Omeprazole capsules", slug="omeprazole-capsules", legal_category=P,
+        name="Omeprazole capsules", also_known_as=("Losec", "Prilosec", "Zanprza"),
+        indications="heartburn; acid reflux; indigestion; GORD",
+        slug="omeprazole-capsules", legal_category=P,
         dosage_form=DosageForm.CAPSULE, atc_code="A02BC01",
         categories=("stomach-and-digestion",), leaflet=leaflets.OMEPRAZOLE,
         description="Reduces stomach acid: a 14-day course for frequent heartburn and reflux in adults.",
@@ -176,7 +198,9 @@ PRODUCTS = (
                         pack_unit="capsules", max_per_order=2),),
     ),
     DemoProduct(
-        name="Amoxicillin capsules", slug="amoxicillin-capsules", legal_category=POM,
+        name="Amoxicillin capsules", also_known_as=("Amoxil", "amoxycillin", "Moxatag"),
+        indications="bacterial infections; chest infection; ear infection",
+        slug="amoxicillin-capsules", legal_category=POM,
         dosage_form=DosageForm.CAPSULE, atc_code="J01CA04", categories=("infections",),
         leaflet=leaflets.AMOXICILLIN,
         description="A penicillin antibiotic for bacterial infections. Prescription only.",
@@ -184,21 +208,27 @@ PRODUCTS = (
                         pack_unit="capsules"),),
     ),
     DemoProduct(
-        name="Amlodipine tablets", slug="amlodipine-tablets", legal_category=POM,
+        name="Amlodipine tablets", also_known_as=("Istin", "Norvasc", "amlodipine besylate"),
+        indications="high blood pressure; hypertension; angina",
+        slug="amlodipine-tablets", legal_category=POM,
         dosage_form=DosageForm.TABLET, atc_code="C08CA01",
         categories=("heart-and-blood-pressure",), leaflet=leaflets.AMLODIPINE,
         description="A calcium channel blocker for high blood pressure and angina. Prescription only.",
         packs=(DemoPack("AMLO-5-28", demo_gtin(601), 28, Decimal("4.99"), 70, mg("amlodipine", "5")),),
     ),
     DemoProduct(
-        name="Sertraline tablets", slug="sertraline-tablets", legal_category=POM,
+        name="Sertraline tablets", also_known_as=("Lustral", "Zoloft"),
+        indications="depression; anxiety; OCD; panic disorder; PTSD",
+        slug="sertraline-tablets", legal_category=POM,
         dosage_form=DosageForm.TABLET, atc_code="N06AB06",
         categories=("mental-health",), leaflet=leaflets.SERTRALINE,
         description="An SSRI antidepressant for depression, OCD and anxiety disorders. Prescription only.",
         packs=(DemoPack("SERT-50-28", demo_gtin(701), 28, Decimal("6.49"), 45, mg("sertraline", "50")),),
     ),
     DemoProduct(
-        name="Tramadol capsules", slug="tramadol-capsules", legal_category=POM, controlled_drug_schedule=3,
+        name="Tramadol capsules", also_known_as=("Zydol", "Tramal", "Ultram", "ConZip"),
+        indications="moderate to severe pain",
+        slug="tramadol-capsules", legal_category=POM, controlled_drug_schedule=3,
         dosage_form=DosageForm.CAPSULE, atc_code="N02AX02", categories=("pain-relief",),
         leaflet=leaflets.TRAMADOL,
         description="An opioid painkiller for moderate to severe pain. Schedule 3 controlled drug.",
@@ -206,7 +236,9 @@ PRODUCTS = (
                         mg("tramadol hydrochloride", "50"), pack_unit="capsules"),),
     ),
     DemoProduct(
-        name="Diazepam tablets", slug="diazepam-tablets", legal_category=POM, controlled_drug_schedule=4,
+        name="Diazepam tablets", also_known_as=("Valium", "Diazemuls", "Diastat"),
+        indications="anxiety; muscle spasm; alcohol withdrawal",
+        slug="diazepam-tablets", legal_category=POM, controlled_drug_schedule=4,
         dosage_form=DosageForm.TABLET, atc_code="N05BA01", categories=("mental-health", "muscle-and-joint"),
         leaflet=leaflets.DIAZEPAM,
         description="A benzodiazepine for short-term relief of severe anxiety and muscle spasm. Schedule 4 "

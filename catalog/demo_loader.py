@@ -25,7 +25,7 @@ from .models import (
     Strength,
 )
 from .selectors import get_current_leaflet_revision
-from .services import SectionText, publish_new_leaflet_revision
+from .services import SectionText, publish_new_leaflet_revision, refresh_search_documents, set_product_synonyms
 
 
 @dataclass(frozen=True)
@@ -44,17 +44,20 @@ def load_demo_catalog() -> DemoCatalogLoaded:
         for category in demo_data.CATEGORIES
     }
     products_created = packs_created = leaflets_published = 0
+    product_ids: list[int] = []
     for data in demo_data.PRODUCTS:
         product, created = Product.objects.update_or_create(
             slug=data.slug,
             defaults={
                 "name": data.name, "description": data.description, "legal_category": data.legal_category,
                 "controlled_drug_schedule": data.controlled_drug_schedule, "dosage_form": data.dosage_form,
-                "route": data.route, "atc_code": data.atc_code, "is_active": True, "minimum_age": data.minimum_age,
+                "route": data.route, "atc_code": data.atc_code, "indications": data.indications,
+                "is_active": True, "minimum_age": data.minimum_age,
             },
         )
         products_created += created
         product.categories.set([categories[slug] for slug in data.categories])
+        set_product_synonyms(product=product, names=data.also_known_as)
         for pack_data in data.packs:
             packs_created += _upsert_pack(product, pack_data)
         if _published_leaflet_differs(product, data.leaflet):
@@ -62,6 +65,8 @@ def load_demo_catalog() -> DemoCatalogLoaded:
                 product=product, revised_on=LEAFLETS_REVISED_ON, sections=data.leaflet
             )
             leaflets_published += 1
+        product_ids.append(product.pk)
+    refresh_search_documents(product_ids=product_ids)
     _load_consultations(categories)
     return DemoCatalogLoaded(products_created, packs_created, leaflets_published)
 

@@ -6,7 +6,7 @@ from .models import LegalCategory
 class ProductFilterForm(forms.Form):
     """The storefront's search and filters. Invalid values are reported and left out of the search."""
 
-    q = forms.CharField(label="Name or ingredient", required=False, max_length=100,
+    q = forms.CharField(label="Name, ingredient, brand or barcode", required=False, max_length=100,
                         widget=forms.TextInput(attrs={"type": "search"}))
     category = forms.ChoiceField(label="Category", required=False)
     legal_category = forms.ChoiceField(

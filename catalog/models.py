@@ -2,6 +2,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Sum, Value
@@ -12,7 +13,7 @@ from django.utils import timezone
 from pharmacy.money import Money
 
 from .exceptions import LeafletRevisionPublished
-from .identifiers import validate_gtin
+from .identifiers import validate_gtin, validate_pzn
 
 
 class LegalCategory(models.TextChoices):
@@ -81,12 +82,11 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def search(self, text: str):
-        text = text.strip()
-        if not text:
-            return self
-        return self.filter(
-            Q(name__icontains=text) | Q(packs__strengths__ingredient__name__icontains=text)
-        ).distinct()
+        """Products matching `text`, annotated with `search_score`; see catalog.search (unordered)."""
+        from .search import parse_query, rank_products  # catalog.search reads these models
+
+        query = parse_query(text)
+        return self if query.is_empty else rank_products(self, query)
 
 
 class Product(models.Model):
@@ -110,6 +110,11 @@ class Product(models.Model):
                                    "Enter a WHO ATC code such as M03BX01.")],
     )
     categories = models.ManyToManyField(Category, related_name="products", blank=True)
+    indications = models.TextField(
+        "used for", blank=True,
+        help_text="What the medicine is for, as shoppers say it, separated by ';': 'hay fever; hives'. "
+                  "Searchable for general sale and pharmacy medicines only (never for prescription-only ones).",
+    )
     minimum_age = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Youngest patient (in whole years) it may be sold for; empty for no limit.",
     )
@@ -175,6 +180,8 @@ class Pack(models.Model):
     sku = models.CharField("SKU", max_length=40, unique=True,
                            validators=[RegexValidator(r"^[A-Z0-9][A-Z0-9-]*$", "Use capitals, digits and dashes.")])
     gtin = models.CharField("GTIN", max_length=14, unique=True, null=True, blank=True, validators=[validate_gtin])
+    pzn = models.CharField("PZN", max_length=8, unique=True, null=True, blank=True, validators=[validate_pzn],
+                           help_text="German Pharmazentralnummer, 8 digits with its check digit; optional.")
     pack_size = models.PositiveIntegerField(validators=[MinValueValidator(1)],
                                             help_text="Count of tablets/capsules, or volume in the pack unit.")
     pack_unit = models.CharField(max_length=20, default="tablets", help_text="e.g. tablets, capsules, mL")
@@ -368,6 +375,46 @@ class Strength(models.Model):
         if self.per_amount is not None:
             text += f"/{self._number(self.per_amount)} {self.per_unit}"
         return text
+
+
+class ProductSynonym(models.Model):
+    """Another name a product is known by: a brand (Lioresal), or the US name of an ingredient
+    (acetaminophen for paracetamol). Search finds the product by it."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="synonyms")
+    name = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "also known as"
+        verbose_name_plural = "also known as"
+        constraints = [models.UniqueConstraint(fields=["product", "name"], name="product_synonym_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductSearchDocument(models.Model):
+    """What search reads for one product, rebuilt by catalog.services.refresh_search_documents on every write
+    path (admin, import, services, demo loader). Text fields are lower case, punctuation turned into spaces,
+    with a space at each end, so ' baclofen' matches a word that starts with 'baclofen'. On PostgreSQL,
+    `search_vector` (full text, weighted) and trigram GIN indexes make it fast and typo-tolerant."""
+
+    product = models.OneToOneField(Product, on_delete=models.CASCADE, primary_key=True,
+                                   related_name="search_document")
+    name_text = models.TextField()
+    ingredient_text = models.TextField(blank=True)
+    synonym_text = models.TextField(blank=True)
+    indication_text = models.TextField(blank=True, help_text="Empty for prescription-only medicines (UK law).")
+    all_names = models.TextField(blank=True, help_text="Name, ingredients and synonyms, for typo matching.")
+    search_vector = SearchVectorField(null=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Its GIN indexes (full text on search_vector, trigram on each text field) are PostgreSQL-only and are
+    # created by migration 0004 on PostgreSQL alone; SQLite scans this one small table instead.
+
+    def __str__(self) -> str:
+        return f"search document of product {self.product_id}"
 
 
 class LeafletSectionKey(models.TextChoices):

@@ -1,27 +1,73 @@
 """Catalog reads, shaped for their pages and endpoints so that none of them runs a query per row."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 
 from pharmacy.exceptions import DomainError
 
 from .exceptions import ControlledDrugNotSoldOnline
 from .models import Category, ConsultationQuestion, LeafletRevision, Pack, Product
+from .search import (
+    ParsedQuery,
+    correct_query,
+    find_pack_by_identifier,
+    pack_order,
+    parse_query,
+    rank_products,
+    suggest_products,
+)
 from .services import check_pack_purchasable
 
 
-def _packs_prefetch(*, active_only: bool = True) -> Prefetch:
-    packs = Pack.objects.with_details().with_availability().order_by("pk")
+def _packs_prefetch(*, active_only: bool = True, ordering=("pk",)) -> Prefetch:
+    packs = Pack.objects.with_details().with_availability().order_by(*ordering)
     if active_only:
         packs = packs.filter(is_active=True)
     return Prefetch("packs", queryset=packs)
 
 
-def list_products(
-    *, search: str = "", category: str = "", legal_category: str = "", in_stock: bool | None = None
-) -> QuerySet[Product]:
+@dataclass
+class ProductSearch:
+    """What a product list shows: `products` (a shaped queryset, most relevant first when searching),
+    `pack` when the query was an exact GTIN, PZN or SKU, and, asked for once a page is read, a
+    "Did you mean ...?" `suggestion(page)` when nothing on it matched the words well."""
+
+    products: QuerySet[Product]
+    query: ParsedQuery | None = None
+    pack: Pack | None = None
+
+    def suggestion(self, shown: Iterable[Product] = ()) -> str | None:
+        """A corrected query, or None. No query when a product shown matched every word exactly or by
+        prefix; otherwise one (catalog.search.correct_query)."""
+        if self.query is None or not self.query.terms or self.pack is not None:
+            return None
+        if any(getattr(product, "search_strong", False) for product in shown):
+            return None
+        return correct_query(self.query)
+
+
+def search_products(
+    *, search: str = "", category: str = "", legal_category: str = "", in_stock: bool | None = None,
+    ordering: str | None = None,
+) -> ProductSearch:
+    """The one product search of the storefront and the API (see catalog.search for how it ranks).
+    `ordering` is a field name ("name", "-created_at"); None sorts by relevance when searching, else by name."""
     products = Product.objects.active()
-    if search:
-        products = products.search(search)
+    search = search.strip()
+    query = parse_query(search) if search else None
+    pack = find_pack_by_identifier(search) if search else None
+    pack_ordering: list = ["pk"]
+    if pack is not None:
+        products = products.filter(pk=pack.product_id).annotate(search_score=Value(1000.0),
+                                                                  search_strong=Value(True))
+        pack_ordering = pack_order(None, matched_pack_id=pack.pk)
+    elif query is not None and query.is_empty:
+        products = products.none()  # only punctuation or units: nothing to look for
+    elif query is not None:
+        products = rank_products(products, query)
+        pack_ordering = pack_order(query)
     if category:
         products = products.filter(categories__slug=category)
     if legal_category:
@@ -29,7 +75,27 @@ def list_products(
     if in_stock is not None:
         has_stock = Exists(Pack.objects.filter(product=OuterRef("pk"), is_active=True).in_stock())
         products = products.filter(has_stock) if in_stock else products.exclude(has_stock)
-    return products.prefetch_related(_packs_prefetch(), "categories").order_by("name")
+    if ordering:
+        order = [ordering, "pk"]
+    elif "search_score" in products.query.annotations:
+        order = ["-search_score", "name", "pk"]
+    else:
+        order = ["name"]
+    products = products.prefetch_related(_packs_prefetch(ordering=pack_ordering), "categories").order_by(*order)
+    return ProductSearch(products=products, query=query, pack=pack)
+
+
+def list_products(
+    *, search: str = "", category: str = "", legal_category: str = "", in_stock: bool | None = None
+) -> QuerySet[Product]:
+    return search_products(search=search, category=category, legal_category=legal_category,
+                           in_stock=in_stock).products
+
+
+def suggest_product_names(*, text: str, limit: int | None = None) -> list[dict]:
+    """Up to `limit` (default settings.SEARCH_SUGGEST_LIMIT) products for a search box as the shopper types:
+    [{"id", "name", "slug"}]."""
+    return suggest_products(text, limit=limit)
 
 
 def get_product_for_display(*, slug: str | None = None, product_id: int | None = None) -> Product:

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
 from .forms import ProductFilterForm
@@ -15,6 +15,7 @@ from .selectors import (
     get_product_for_display,
     list_categories,
     list_products,
+    search_products,
 )
 
 PRODUCTS_PER_PAGE = 20
@@ -32,8 +33,13 @@ def product_list(request):
     categories = list(list_categories())
     form = ProductFilterForm(request.GET, categories=categories)
     filters = form.selector_filters()
-    page = Paginator(list_products(**filters), PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    result = search_products(**filters)
+    if result.pack is not None and not request.GET.get("page"):  # a barcode or SKU: straight to the pack
+        return redirect(result.pack.product.get_absolute_url() + f"#pack-{result.pack.sku}")
+    page = Paginator(result.products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    suggestion = result.suggestion(page.object_list)
     return render(request, "catalog/product_list.html", {
+        "suggestion": suggestion,
         "form": form,
         "filters": filters,
         "categories": categories,

@@ -242,6 +242,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
             parameter["schema"]["minimum"] = 1
         return parameters
 
+    def get_page_number(self, request, paginator):
+        # DRF reads `page=` (empty) as page 1; the schema says a whole number, so an empty one is a 400.
+        if request.query_params.get(self.page_query_param) == "":
+            raise drf_exceptions.ValidationError(
+                {self.page_query_param: ["Enter a whole number of at least 1."]}, code="invalid"
+            )
+        return super().get_page_number(request, paginator)
+
 
 class FileOrJSONErrorNegotiation(BaseContentNegotiation):
     """For endpoints that answer with a file's bytes (leaflet PDFs, prescriptions): only their errors go

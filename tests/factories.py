@@ -20,7 +20,7 @@ from catalog.models import (
     StockBatch,
     Strength,
 )
-from catalog.services import SectionText, publish_new_leaflet_revision
+from catalog.services import SectionText, publish_new_leaflet_revision, refresh_search_documents
 from dispensing.models import PharmacistProfile
 from dispensing.services import sign_in_as_responsible_pharmacist
 from orders.models import PHARMACISTS_GROUP
@@ -107,6 +107,12 @@ class ProductFactory(factory.django.DjangoModelFactory):
         if create and extracted is not False:
             publish_leaflet(obj)
 
+    @factory.post_generation
+    def search_document(obj, create, extracted, **kwargs):
+        """Index it for search, as the catalog services do on every write path."""
+        if create:
+            refresh_search_documents(product_ids=[obj.pk])
+
 
 class PackFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -135,6 +141,7 @@ class PackFactory(factory.django.DjangoModelFactory):
         if create:
             ingredient, _ = Ingredient.objects.get_or_create(name=obj.product.name.split(" ")[0].lower())
             Strength.objects.create(pack=obj, ingredient=ingredient, amount=extracted or Decimal("10"), unit="mg")
+            refresh_search_documents(product_ids=[obj.product_id])  # its ingredient is searched
 
 
 class StockBatchFactory(factory.django.DjangoModelFactory):

@@ -7,18 +7,45 @@ from rest_framework import serializers
 
 from catalog.models import Category, LeafletRevision, LeafletSection, LegalCategory, Pack, Product
 
-PRODUCT_ORDERINGS = ("name", "-name", "created_at", "-created_at")
+PRODUCT_ORDERINGS = ("relevance", "name", "-name", "created_at", "-created_at")
+
+SEARCH_HELP = (
+    "What the shopper typed. Finds medicines by the start of any word of their name, active ingredient, "
+    "brand or other name (`Lioresal`, `acetaminophen`) and, for general sale and pharmacy medicines only, "
+    "what they are used for (`hay fever`, `heartburn`). A strength or form ranks the medicines and packs "
+    "that have it first (`baclofen 10mg`, `10 mg baclofen`, `baclofen tablets`). An exact GTIN (leading "
+    "zeros optional), SKU or PZN returns only its product, with that pack first (`matched_pack`). On "
+    "PostgreSQL, typos are forgiven (`baclofn`). Results are most relevant first unless `ordering` is given."
+)
 
 
 class ProductListFilterInputSerializer(serializers.Serializer):
-    search = serializers.CharField(required=False, allow_blank=True, max_length=100,
-                                   help_text="Part of the medicine's name or of an active ingredient's name.")
+    search = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text=SEARCH_HELP)
     category = serializers.SlugField(required=False, max_length=100, help_text="A category slug.")
     legal_category = serializers.ChoiceField(choices=LegalCategory.choices, required=False)
     in_stock = serializers.BooleanField(required=False,
                                         help_text="true: some pack is in stock; false: none is.")
-    ordering = serializers.ChoiceField(choices=PRODUCT_ORDERINGS, required=False, default="name",
-                                       help_text="Sort key; a leading '-' sorts descending.")
+    ordering = serializers.ChoiceField(
+        choices=PRODUCT_ORDERINGS, required=False,
+        help_text="Sort key; a leading '-' sorts descending. Default: `relevance` when searching, else `name` "
+                  "(`relevance` without a search sorts by name).",
+    )
+
+
+class ProductSuggestInputSerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=100, allow_blank=True, trim_whitespace=True,
+                              help_text="The start of a medicine's name, ingredient or brand, as typed: `bac`.")
+
+
+class ProductSuggestionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.SlugField()
+
+
+class ProductSuggestOutputSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    results = ProductSuggestionOutputSerializer(many=True, help_text="At most 10, best first.")
 
 
 class MoneyOutputSerializer(serializers.Serializer):
@@ -44,7 +71,7 @@ class PackOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Pack
-        fields = ["id", "sku", "gtin", "display_name", "strength", "pack_size", "pack_unit", "price",
+        fields = ["id", "sku", "gtin", "pzn", "display_name", "strength", "pack_size", "pack_unit", "price",
                   "in_stock", "max_per_order"]
 
 

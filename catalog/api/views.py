@@ -4,7 +4,7 @@ and serializes; errors become problem documents in pharmacy.api."""
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -13,16 +13,25 @@ from rest_framework.views import APIView
 
 from catalog.leaflet_pdf import leaflet_pdf_filename, render_leaflet_pdf
 from catalog.models import LeafletRevision, Product
-from catalog.selectors import get_leaflet_revision, get_product_for_display, list_categories, list_products
-from pharmacy.api import FileOrJSONErrorNegotiation
+from catalog.selectors import (
+    get_leaflet_revision,
+    get_product_for_display,
+    list_categories,
+    search_products,
+    suggest_product_names,
+)
+from pharmacy.api import FileOrJSONErrorNegotiation, PageNumberPagination
 from pharmacy.api_schema import problem_responses
 
 from .serializers import (
+    SEARCH_HELP,
     CategoryOutputSerializer,
     LeafletRevisionOutputSerializer,
     ProductDetailOutputSerializer,
     ProductListFilterInputSerializer,
     ProductListOutputSerializer,
+    ProductSuggestInputSerializer,
+    ProductSuggestOutputSerializer,
 )
 
 PRODUCT_ID = OpenApiParameter("product_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -30,31 +39,103 @@ REVISION_ID = OpenApiParameter("revision_id", OpenApiTypes.INT, OpenApiParameter
                                description="Id of a published leaflet revision.")
 
 
+class ProductSearchPagination(PageNumberPagination):
+    """The product list's page, plus what search found: `suggestion` ("Did you mean ...?") and
+    `matched_pack` (the SKU an exact GTIN, PZN or SKU identified)."""
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["suggestion"] = {
+            "type": "string", "nullable": True, "example": "baclofen 10mg",
+            "description": "A corrected search to offer as \"Did you mean ...?\" when nothing matched the words "
+                           "well (e.g. `baclofn 10mg` -> `baclofen 10mg`); null otherwise.",
+        }
+        response["properties"]["matched_pack"] = {
+            "type": "string", "nullable": True, "example": "BAC-10-84",
+            "description": "SKU of the pack whose GTIN, PZN or SKU the search was, exactly; null otherwise.",
+        }
+        return response
+
+
+SEARCH_EXAMPLES = [
+    OpenApiExample("Name and strength", value="baclofen 10mg", parameter_only=("search", "query")),
+    OpenApiExample("Typo (PostgreSQL)", value="baclofn", parameter_only=("search", "query")),
+    OpenApiExample("Brand or other name", value="Lioresal", parameter_only=("search", "query")),
+    OpenApiExample("What it is for (GSL and P only)", value="hay fever", parameter_only=("search", "query")),
+    OpenApiExample("Barcode (GTIN)", value="2099000001023", parameter_only=("search", "query")),
+]
+
+
 class ProductListApi(ListAPIView):
     authentication_classes: list = []  # public and anonymous: no credentials to check, nothing personal
     permission_classes = [AllowAny]
     serializer_class = ProductListOutputSerializer
+    pagination_class = ProductSearchPagination
     filter_backends: list = []  # the input serializer below validates every parameter instead
 
     @extend_schema(
         operation_id="products_list",
-        summary="List medicines on sale",
-        parameters=[ProductListFilterInputSerializer],
+        summary="List and search medicines on sale",
+        description="Search (`search`) understands names, ingredients, brands, strengths, forms, barcodes and, "
+                    "for over-the-counter medicines, what they are for; see the parameter. The page also "
+                    "carries `suggestion` and `matched_pack`.",
+        parameters=[ProductListFilterInputSerializer,
+                    OpenApiParameter("search", {"type": "string", "maxLength": 100}, description=SEARCH_HELP,
+                                     examples=SEARCH_EXAMPLES)],
         responses={200: ProductListOutputSerializer(many=True), **problem_responses(400, 404)},
     )
     def get(self, request, *args, **kwargs):
-        return self.list(request, *args, **kwargs)
+        result = self.get_search()
+        page = self.paginate_queryset(result.products)
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        response.data["suggestion"] = result.suggestion(page)
+        response.data["matched_pack"] = result.pack.sku if result.pack is not None else None
+        return response
 
-    def get_queryset(self):
+    def get_search(self):
         # .dict(): from a QueryDict, DRF would read a missing boolean as false.
         filters = ProductListFilterInputSerializer(data=self.request.query_params.dict())
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
-        products = list_products(
+        ordering = data.get("ordering")
+        return search_products(
             search=data.get("search", ""), category=data.get("category", ""),
             legal_category=data.get("legal_category", ""), in_stock=data.get("in_stock"),
+            ordering=None if ordering in (None, "relevance") else ordering,
         )
-        return products.order_by(data["ordering"], "pk")
+
+    def get_queryset(self):
+        return self.get_search().products
+
+
+class ProductSuggestApi(APIView):
+    authentication_classes: list = []  # public and anonymous: no credentials to check, nothing personal
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="products_suggest",
+        summary="Medicine names for a search box, as the shopper types",
+        description="Up to 10 (`SEARCH_SUGGEST_LIMIT`) medicines whose name, ingredient or brand starts with "
+                    "the words typed, best first. It never matches on what a medicine is for, and forgives "
+                    "no typos (use the list's `search` and its `suggestion` for that).",
+        parameters=[ProductSuggestInputSerializer,
+                    OpenApiParameter("q", {"type": "string", "maxLength": 100}, required=True,
+                                     description=ProductSuggestInputSerializer().fields["q"].help_text, examples=[
+                        OpenApiExample("Start of a name", value="bac", parameter_only=("q", "query")),
+                        OpenApiExample("Brand", value="nuro", parameter_only=("q", "query")),
+                    ])],
+        responses={200: ProductSuggestOutputSerializer, **problem_responses(400)},
+        examples=[OpenApiExample("Suggestions for 'bac'", response_only=True, value={
+            "query": "bac", "results": [
+                {"id": 2, "name": "Baclofen oral solution", "slug": "baclofen-oral-solution"},
+                {"id": 1, "name": "Baclofen tablets", "slug": "baclofen-tablets"},
+            ]})],
+    )
+    def get(self, request):
+        data = ProductSuggestInputSerializer(data=request.query_params.dict())
+        data.is_valid(raise_exception=True)
+        text = data.validated_data["q"]
+        return Response({"query": text, "results": suggest_product_names(text=text)})
 
 
 class ProductDetailApi(APIView):

@@ -2,7 +2,8 @@
 
 One row per pack. Rows that share a product (same product_slug, or the same product_name when the slug is
 blank) must agree on every product column. The first row names the columns, in any order; every column
-below must be present, and values may be blank where marked optional. Files are UTF-8 (a BOM is fine).
+below must be present (except those marked "optional column"), and values may be blank where marked
+optional. Files are UTF-8 (a BOM is fine).
 
 Product columns
   product_name              required. Shown to shoppers, e.g. "Baclofen tablets". Unique.
@@ -14,6 +15,12 @@ Product columns
   atc_code                  optional. WHO ATC code, e.g. M03BX01.
   categories                optional. Category names separated by ";", e.g. "Pain relief; Muscle and joint".
                             Replaces the product's categories; new names create categories.
+  also_known_as             optional column (may be left out). Brand and other names search finds the
+                            product by, separated by ";": "Lioresal; Lyflex". Replaces the product's
+                            names; when the column is absent, the product keeps the names it has.
+  used_for                  optional column (may be left out). What the medicine is for, separated by
+                            ";": "hay fever; hives". Searchable for general sale and pharmacy medicines
+                            only. When the column is absent, the product keeps what it has.
 
 Pack columns
   sku                       required. Unique pack key: capitals, digits and dashes, e.g. BAC-10-84.
@@ -30,6 +37,8 @@ Pack columns
   expiry_date               optional column. The batch's expiry date, YYYY-MM-DD.
   max_per_order             optional. Blank for no limit, or a whole number of at least 1.
   is_active                 optional. true (default) | false; also yes/no, 1/0.
+  pzn                       optional column (may be left out). German PZN, 8 digits with a valid mod-11
+                            check digit; unique across packs. Blank clears it; an absent column keeps it.
   ingredients               required. Active ingredients and strengths separated by ";":
                             "baclofen 10 mg", "codeine phosphate 8 mg; paracetamol 500 mg",
                             "baclofen 5 mg/5 mL". Units: mg, g, microgram (mcg), mL, unit.

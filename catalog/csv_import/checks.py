@@ -8,7 +8,17 @@ from typing import TextIO
 
 from catalog.models import Ingredient, Pack, Product
 
-from .rows import COLUMNS, OPTIONAL_COLUMNS, PRODUCT_COLUMNS, REQUIRED_COLUMNS, PackValues, ProductValues, read_row
+from .rows import (
+    BATCH_COLUMNS,
+    COLUMNS,
+    KEEP_WHEN_ABSENT_COLUMNS,
+    OPTIONAL_COLUMNS,
+    PRODUCT_COLUMNS,
+    REQUIRED_COLUMNS,
+    PackValues,
+    ProductValues,
+    read_row,
+)
 
 HEADER_ROW = 1
 LOOKUP_CHUNK = 5000  # keys per `IN (...)` lookup, well under SQLite's and PostgreSQL's parameter limits
@@ -18,7 +28,8 @@ VALUE_SHOWN_MAX = 60
 PRODUCT_FIELD_COLUMNS = {
     "name": "product_name", "legal_category": "legal_category",
     "controlled_drug_schedule": "controlled_drug_schedule", "dosage_form": "dosage_form", "route": "route",
-    "atc_code": "atc_code", "categories": "categories",
+    "atc_code": "atc_code", "categories": "categories", "also_known_as": "also_known_as",
+    "used_for": "used_for",
 }
 
 
@@ -83,6 +94,8 @@ class _Checker:
         self.sku_rows: dict[str, int] = {}
         self.gtin_rows: dict[str, int] = {}
         self.gtin_skus: dict[str, str | None] = {}  # GTIN -> SKU of the row that first gives it
+        self.pzn_rows: dict[str, int] = {}
+        self.pzn_skus: dict[str, str | None] = {}
 
     def error(self, row: int, column: str, reason: str, value: str = "") -> None:
         if len(value) > VALUE_SHOWN_MAX:
@@ -107,7 +120,7 @@ class _Checker:
                 continue
             if not self.check_text(row, record, self.header):
                 continue
-            cells = dict.fromkeys(OPTIONAL_COLUMNS, "")  # files from before batches lack these columns
+            cells = dict.fromkeys(BATCH_COLUMNS, "")  # files from before batches lack these columns
             cells.update((name, cell.strip()) for name, cell in zip(self.header, record, strict=True))
             self.check_row(row, cells)
 
@@ -147,7 +160,9 @@ class _Checker:
         self.check_unique(row, "sku", pack.sku, self.sku_rows)
         if pack.gtin and self.check_unique(row, "gtin", pack.gtin, self.gtin_rows):
             self.gtin_skus[pack.gtin] = pack.sku
-        if any(column in PRODUCT_COLUMNS for column, _ in problems):
+        if pack.pzn and self.check_unique(row, "pzn", pack.pzn, self.pzn_rows):
+            self.pzn_skus[pack.pzn] = pack.sku
+        if any(column in PRODUCT_COLUMNS or column in KEEP_WHEN_ABSENT_COLUMNS for column, _ in problems):
             return
         self.check_same_product(row, product, cells)
         if not problems:
@@ -171,7 +186,7 @@ class _Checker:
             first = self.catalog.products[product.slug]
             for name, column in PRODUCT_FIELD_COLUMNS.items():
                 mine, theirs = getattr(product, name), getattr(first, name)
-                if name == "categories":
+                if name in ("categories", "also_known_as") and mine is not None and theirs is not None:
                     mine, theirs = {c.lower() for c in mine}, {c.lower() for c in theirs}
                 if mine != theirs:
                     self.error(row, column, f"differs from row {first_row}, which describes the same product "
@@ -196,6 +211,9 @@ class _Checker:
         for gtin, owner in _lookup(Pack.objects.values_list("gtin", "sku"), "gtin", list(self.gtin_skus)):
             if owner != self.gtin_skus[gtin]:
                 self.error(self.gtin_rows[gtin], "gtin", f"already belongs to pack {owner}", gtin)
+        for pzn, owner in _lookup(Pack.objects.values_list("pzn", "sku"), "pzn", list(self.pzn_skus)):
+            if owner != self.pzn_skus[pzn]:
+                self.error(self.pzn_rows[pzn], "pzn", f"already belongs to pack {owner}", pzn)
         ingredients = {strength.ingredient for pack in catalog.packs for strength in pack.strengths}
         known = set(_lookup(Ingredient.objects.values_list("name", flat=True), "name", list(ingredients)))
         catalog.new_ingredients = ingredients - known

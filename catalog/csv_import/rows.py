@@ -20,6 +20,7 @@ from catalog.models import (
     LegalCategory,
     Pack,
     Product,
+    ProductSynonym,
     Route,
     StockBatch,
     Strength,
@@ -34,8 +35,12 @@ PACK_COLUMNS = (
     "sku", "gtin", "pack_size", "pack_unit", "price", "currency", "stock", "max_per_order", "is_active",
     "ingredients", "batch_number", "expiry_date",
 )
-COLUMNS = PRODUCT_COLUMNS + PACK_COLUMNS
-OPTIONAL_COLUMNS = frozenset({"batch_number", "expiry_date"})  # files from before batches may leave them out
+# Columns that files from before batches leave out: read as blank (the pack's only batch, or LEGACY).
+BATCH_COLUMNS = frozenset({"batch_number", "expiry_date"})
+# Columns that may be left out of the file altogether; then the products and packs keep what they have.
+KEEP_WHEN_ABSENT_COLUMNS = ("also_known_as", "used_for", "pzn")
+OPTIONAL_COLUMNS = BATCH_COLUMNS | frozenset(KEEP_WHEN_ABSENT_COLUMNS)
+COLUMNS = PRODUCT_COLUMNS + PACK_COLUMNS + KEEP_WHEN_ABSENT_COLUMNS
 REQUIRED_COLUMNS = frozenset(
     {"product_name", "legal_category", "dosage_form", "sku", "pack_size", "price", "ingredients"}
 )
@@ -62,6 +67,7 @@ _field = {
     "atc_code": Product._meta.get_field("atc_code"),
     "sku": Pack._meta.get_field("sku"),
     "gtin": Pack._meta.get_field("gtin"),
+    "pzn": Pack._meta.get_field("pzn"),
     "pack_size": Pack._meta.get_field("pack_size"),
     "pack_unit": Pack._meta.get_field("pack_unit"),
     "price": Pack._meta.get_field("price_amount"),
@@ -74,6 +80,7 @@ slugify = functools.lru_cache(maxsize=16384)(django_slugify)  # rows of one prod
 _CHOICE_VALUES = {choices: tuple(choices.values) for choices in (LegalCategory, DosageForm, Route)}
 _CATEGORY_NAME_MAX = Category._meta.get_field("name").max_length
 _INGREDIENT_NAME_MAX = Ingredient._meta.get_field("name").max_length
+_SYNONYM_NAME_MAX = ProductSynonym._meta.get_field("name").max_length
 _STRENGTH_AMOUNT = Strength._meta.get_field("amount")
 
 
@@ -87,6 +94,8 @@ class ProductValues:
     route: str
     atc_code: str
     categories: tuple[str, ...]
+    also_known_as: tuple[str, ...] | None = None  # None: the column is absent, keep the product's names
+    used_for: str | None = None  # None: the column is absent, keep what the product has
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +123,8 @@ class PackValues:
     max_per_order: int | None
     is_active: bool
     strengths: tuple[StrengthValues, ...]
+    has_pzn: bool = False  # the file has a pzn column: `pzn` (None when blank) replaces the pack's
+    pzn: str | None = None
 
 
 class _RowReader:
@@ -192,8 +203,29 @@ def _read_product(read: _RowReader) -> ProductValues:
         name=name, slug=slug, legal_category=legal_category, controlled_drug_schedule=schedule,
         dosage_form=read.choice("dosage_form", DosageForm),
         route=read.choice("route", Route, default=Route.ORAL), atc_code=atc_code,
-        categories=_read_categories(read),
+        categories=_read_categories(read), also_known_as=_read_also_known_as(read),
+        used_for=_read_used_for(read),
     )
+
+
+def _read_used_for(read: _RowReader) -> str | None:
+    raw = read.cells.get("used_for")
+    return None if raw is None else "; ".join(" ".join(part.split()) for part in raw.split(";") if part.strip())
+
+
+def _read_also_known_as(read: _RowReader) -> tuple[str, ...] | None:
+    """'Lioresal; Lyflex' -> ("Lioresal", "Lyflex"); None when the file has no also_known_as column."""
+    raw = read.cells.get("also_known_as")
+    if raw is None:
+        return None
+    names: dict[str, str] = {}
+    for part in raw.split(";"):
+        name = " ".join(part.split())
+        if len(name) > _SYNONYM_NAME_MAX:
+            read.problem("also_known_as", f"name '{name[:40]}...' is longer than {_SYNONYM_NAME_MAX}")
+        elif name:
+            names.setdefault(name.lower(), name)
+    return tuple(names.values())
 
 
 def _read_categories(read: _RowReader) -> tuple[str, ...]:
@@ -226,6 +258,7 @@ def _read_pack(read: _RowReader, *, row: int, product: ProductValues) -> PackVal
         stock=read.model_value("stock"), max_per_order=read.model_value("max_per_order"),
         **_read_batch(read),
         is_active=bool(is_active), strengths=_read_strengths(read),
+        has_pzn="pzn" in read.cells, pzn=read.model_value("pzn") if "pzn" in read.cells else None,
     )
 
 

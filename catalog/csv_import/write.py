@@ -21,10 +21,12 @@ from catalog.models import (
     Ingredient,
     Pack,
     Product,
+    ProductSynonym,
     StockBatch,
     Strength,
 )
 from catalog.reclassification import ImportedReclassification, record_imported_reclassifications
+from catalog.services import refresh_search_documents
 
 from .checks import LOOKUP_CHUNK, CheckedCatalog
 from .rows import PackValues, ProductValues
@@ -87,11 +89,16 @@ def import_catalog(
         record_imported_reclassifications(changes=[change for _, change in reclassifications],
                                           reason=reclassification_reason.strip())
     products_changed |= _link_categories(products, product_ids, category_ids, batch_size)
+    products_changed |= _replace_synonyms(products, product_ids, batch_size)
+    products_changed |= _set_used_for(products, product_ids, batch_size)
     pack_ids, packs_new, packs_changed = _upsert_packs(
         catalog.packs, product_ids, batch_size, on_packs_written
     )
     packs_changed |= _replace_strengths(catalog.packs, pack_ids, ingredient_ids, batch_size) - packs_new
     _count_batches(catalog.packs, pack_ids, batch_size)
+    packs_changed |= _set_pzns(catalog.packs, pack_ids, batch_size)
+    # bulk writes send no signals: the search documents of every product in the file are rebuilt here
+    refresh_search_documents(product_ids=product_ids.values())
     return CatalogImported(
         rows=catalog.rows, products_total=len(products), products_created=len(products_new),
         products_updated=len(products_changed - products_new), packs_total=len(catalog.packs),
@@ -199,6 +206,40 @@ def _link_categories(
     return {slug for slug, pk in product_ids.items() if pk in changed_ids}
 
 
+def _replace_synonyms(products: Iterable[ProductValues], product_ids: dict[str, int], batch_size: int) -> set[str]:
+    """Make each product's also-known-as names the file's, where the file has the column; returns the
+    slugs of products whose names changed."""
+    wanted = {(product_ids[p.slug], name) for p in products if p.also_known_as is not None
+              for name in p.also_known_as}
+    covered = [product_ids[p.slug] for p in products if p.also_known_as is not None]
+    stale, present = [], set()
+    rows = ProductSynonym.objects.values_list("id", "product_id", "name")
+    for pk, product_id, name in _rows_where(rows, "product_id", covered):
+        if (product_id, name) in wanted:
+            present.add((product_id, name))
+        else:
+            stale.append((pk, product_id))
+    for chunk in _chunks(stale, LOOKUP_CHUNK):
+        ProductSynonym.objects.filter(pk__in=[pk for pk, _ in chunk]).delete()
+    ProductSynonym.objects.bulk_create(
+        (ProductSynonym(product_id=product_id, name=name) for product_id, name in wanted - present),
+        batch_size=batch_size,
+    )
+    changed_ids = {product_id for _, product_id in stale} | {product_id for product_id, _ in wanted - present}
+    return {slug for slug, pk in product_ids.items() if pk in changed_ids}
+
+
+def _set_used_for(products: Sequence[ProductValues], product_ids: dict[str, int], batch_size: int) -> set[str]:
+    """Set what each product is used for, where the file has the column; returns the slugs it changed."""
+    wanted = {product_ids[p.slug]: p.used_for for p in products if p.used_for is not None}
+    rows = Product.objects.values_list("id", "indications")
+    changed = [Product(pk=pk, indications=wanted[pk])
+               for pk, indications in _rows_where(rows, "id", list(wanted)) if indications != wanted[pk]]
+    Product.objects.bulk_update(changed, ["indications"], batch_size=batch_size)
+    changed_ids = {product.pk for product in changed}
+    return {slug for slug, pk in product_ids.items() if pk in changed_ids}
+
+
 def _upsert_packs(
     packs: Sequence[PackValues], product_ids: dict[str, int], batch_size: int,
     on_packs_written: Callable[[int], None] | None,
@@ -286,6 +327,16 @@ def _count_batches(packs: Sequence[PackValues], pack_ids: dict[str, int], batch_
                 update_conflicts=True, unique_fields=["pack", "batch_number"],
                 update_fields=["quantity_on_hand", "updated_at", *(["expiry_date"] if with_expiry else [])],
             )
+
+
+def _set_pzns(packs: Sequence[PackValues], pack_ids: dict[str, int], batch_size: int) -> set[str]:
+    """Set each pack's PZN where the file has the column (blank clears it); returns the SKUs it changed."""
+    wanted = {pack_ids[pack.sku]: pack.pzn for pack in packs if pack.has_pzn}
+    rows = Pack.objects.values_list("id", "sku", "pzn")
+    changed = {sku: Pack(pk=pk, pzn=wanted[pk]) for pk, sku, pzn in _rows_where(rows, "id", list(wanted))
+               if pzn != wanted[pk]}
+    Pack.objects.bulk_update(changed.values(), ["pzn"], batch_size=batch_size)
+    return set(changed)
 
 
 def _pack_values(pack: PackValues, product_ids: dict[str, int]) -> list:

@@ -343,3 +343,8 @@ CELERY_BEAT_SCHEDULE["expire-overdue-orders"] = {
     "task": "orders.tasks.expire_overdue_orders_task",
     "schedule": timedelta(seconds=ORDER_EXPIRY_CHECK_SECONDS),
 }
+# --- Medicine search (catalog/search.py, issue 13.1) ---------------------------------------------------
+# Most names GET /api/v1/products/suggest/ and the header search box offer as the shopper types.
+SEARCH_SUGGEST_LIMIT = env.int("SEARCH_SUGGEST_LIMIT", default=10)
+# How close (0-1, difflib ratio) a catalog word must be to an unknown word to be offered as "Did you mean".
+SEARCH_SUGGESTION_CUTOFF = env.float("SEARCH_SUGGESTION_CUTOFF", default=0.75)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from catalog.models import Ingredient, Product, Strength
-from catalog.services import create_leaflet_draft
+from catalog.services import create_leaflet_draft, refresh_search_documents
 from tests.factories import CategoryFactory, PackFactory, ProductFactory, make_products, publish_leaflet
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,7 @@ def three_products(baclofen):
     pack = PackFactory(product=cocodamol, sku="COCO-32", stock_quantity=0)
     Strength.objects.create(pack=pack, ingredient=Ingredient.objects.create(name="paracetamol"),
                             amount=Decimal("500"), unit="mg", position=1)
+    refresh_search_documents(product_ids=[cocodamol.pk])  # a strength written past the services
     PackFactory(product=ProductFactory(name="Cetirizine tablets", slug="cetirizine-tablets"), sku="CETI-30")
     return baclofen
 
@@ -74,12 +75,13 @@ def test_product_list_shape(api_client, baclofen):
             "dosage_form": "tablet", "route": "oral", "atc_code": "M03BX01",
             "categories": ["muscle-and-joint"],
             "packs": [{
-                "id": pack.pk, "sku": "BACL-10-84", "gtin": "2900000000018",
+                "id": pack.pk, "sku": "BACL-10-84", "gtin": "2900000000018", "pzn": None,
                 "display_name": "Baclofen 10 mg tablets, 84 tablets", "strength": "10 mg",
                 "pack_size": 84, "pack_unit": "tablets", "price": {"amount": "4.99", "currency": "GBP"},
                 "in_stock": True, "max_per_order": 3,
             }],
         }],
+        "suggestion": None, "matched_pack": None,
     }
 
 
@@ -102,7 +104,7 @@ def test_product_detail_shape_with_current_leaflet(api_client, baclofen):
         "categories": [{"id": category.pk, "name": "Muscle and joint", "slug": "muscle-and-joint",
                         "description": "Spasticity and cramp."}],
         "packs": [{
-            "id": pack.pk, "sku": "BACL-10-84", "gtin": "2900000000018",
+            "id": pack.pk, "sku": "BACL-10-84", "gtin": "2900000000018", "pzn": None,
             "display_name": "Baclofen 10 mg tablets, 84 tablets", "strength": "10 mg",
             "pack_size": 84, "pack_unit": "tablets", "price": {"amount": "4.99", "currency": "GBP"},
             "in_stock": True, "max_per_order": 3,

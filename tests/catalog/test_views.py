@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cart.models import Cart, CartLine
 from catalog.models import Ingredient, LeafletSectionKey, Pack, Strength
-from catalog.services import create_leaflet_draft
+from catalog.services import create_leaflet_draft, refresh_search_documents
 from tests.factories import (
     CategoryFactory,
     PackFactory,
@@ -34,6 +34,7 @@ def product_names(response) -> list[str]:
 def add_ingredient(pack, name: str, amount: str = "500") -> None:
     ingredient, _ = Ingredient.objects.get_or_create(name=name)
     Strength.objects.create(pack=pack, ingredient=ingredient, amount=Decimal(amount), unit="mg", position=1)
+    refresh_search_documents(product_ids=[pack.product_id])  # a strength written past the services
 
 
 @pytest.fixture
