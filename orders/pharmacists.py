@@ -13,6 +13,7 @@ PHARMACIST_PERMISSIONS = [
     ("orders", "view_prescription"),
     ("orders", "view_prescriptionitem"),
     ("orders", "view_order"),
+    ("orders", "change_order"),  # dispatch, record deliveries, cancel: the order actions (services check it)
     ("orders", "view_orderawaitingreview"),
     ("orders", "view_orderline"),
     ("orders", "view_orderevent"),

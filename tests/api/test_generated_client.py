@@ -195,15 +195,18 @@ def test_a_generated_client_answers_the_p_medicine_questions_and_a_pharmacist_re
     ConsultationQuestion.objects.create(questionnaire=questionnaire, text="At most 3 days?")
     PackFactory(product=product, sku="COD-32", price_amount=Decimal("4.00"), stock_quantity=10)
     shopper_user, pharmacist = UserFactory(), PharmacistFactory()
+    sign_in_responsible_pharmacist(pharmacist)
     anonymous = client_module.Client(base_url=live_server.url)
 
-    def signed_in(email):
+    def signed_in(email, **second_factor):
         token = generated("api.auth.auth_token_create").sync(
-            client=anonymous, body=models.SignInInputRequest(email=email, password=PASSWORD)
+            client=anonymous, body=models.SignInInputRequest(email=email, password=PASSWORD, **second_factor)
         ).token
         return client_module.AuthenticatedClient(base_url=live_server.url, token=token, prefix="Token")
 
-    shopper, reviewer = signed_in(shopper_user.email), signed_in(pharmacist.email)
+    device_for(pharmacist)  # staff sign in with password and authenticator code
+    shopper = signed_in(shopper_user.email)
+    reviewer = signed_in(pharmacist.email, otp_code=code_for(TEST_TOTP_KEY_HEX))
     generated("api.cart.cart_lines_create").sync(
         client=shopper, body=models.CartLineCreateInputRequest(sku="COD-32", quantity=1)
     )

@@ -337,7 +337,9 @@ def test_admin_product_save_reindexes_name_uses_and_also_known_as(admin_client, 
         "synonyms-MAX_NUM_FORMS": "1000", "synonyms-0-name": "Clarityn", "synonyms-0-id": "",
         "synonyms-0-product": str(product.pk),
         "packs-TOTAL_FORMS": "0", "packs-INITIAL_FORMS": "0", "packs-MIN_NUM_FORMS": "0",
-        "packs-MAX_NUM_FORMS": "1000",
+        "packs-MAX_NUM_FORMS": "1000", "minimum_age": "",
+        "reclassifications-TOTAL_FORMS": "0", "reclassifications-INITIAL_FORMS": "0",
+        "reclassifications-MIN_NUM_FORMS": "0", "reclassifications-MAX_NUM_FORMS": "1000",
     }
 
     response = admin_client.post(reverse("admin:catalog_product_change", args=[product.pk]), data)
@@ -350,7 +352,7 @@ def test_admin_product_save_reindexes_name_uses_and_also_known_as(admin_client, 
 
 def test_admin_pack_save_and_delete_reindex_ingredients(admin_client, db):
     pack = PackFactory(product=ProductFactory(name="Loratadine tablets", slug="loratadine-tablets"),
-                       sku="LORA-10-30")
+                       sku="LORA-10-30", stock_quantity=0)  # no batch: a pack with stock batches is kept
     strength = pack.strengths.get()
     fexofenadine = Ingredient.objects.create(name="fexofenadine")
     data = {

@@ -14,7 +14,7 @@ from dispensing.services import current_responsible_pharmacist, sign_out_as_resp
 from orders.models import OrderStatus, PrescriptionSource
 from orders.services import approve_order, dispatch_order, place_order
 from orders.services.originals import record_electronic_verified
-from tests.factories import PackFactory, PharmacistFactory, ProductFactory, UserFactory
+from tests.factories import PackFactory, PharmacistFactory, ProductFactory, StaffFactory, UserFactory
 
 from .helpers import cart_with, details, dispensing_record, uploaded_prescription
 
@@ -33,7 +33,7 @@ def supply(user, pack, pharmacist, *, key: str, units: int):
                         prescription=uploaded_prescription(user))
     approve_order(order=order, pharmacist=pharmacist, record=dispensing_record((pack, units)))
     record_electronic_verified(prescription=order.prescription, pharmacist=pharmacist)
-    return dispatch_order(order=order, actor=UserFactory(is_staff=True))
+    return dispatch_order(order=order, actor=StaffFactory())
 
 
 def test_pharmacist_records_the_original_received_in_the_admin(client, pharmacist, approved_order):
