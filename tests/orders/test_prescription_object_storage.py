@@ -139,3 +139,13 @@ def test_storage_url_names_bucket_endpoint_region_and_keys():
     assert parsed == {"bucket": "shop-media", "private_bucket": "shop-prescriptions",
                       "endpoint_url": "http://minio:9000", "region": "eu-west-2",
                       "access_key": "AKIA", "secret_key": "se/cret"}
+
+
+def test_media_go_to_the_bucket_under_media(s3_server, object_store):
+    from django.core.files.base import ContentFile
+
+    name = storages["default"].save("products/photo.png", ContentFile(b"\x89PNG not really"))
+
+    stored = s3_server.client().get_object(Bucket=object_store, Key=f"media/{name}")["Body"].read()
+    assert stored == b"\x89PNG not really"  # media are public files: stored as they are
+    assert storages["default"].url(name).startswith(f"{s3_server.endpoint_url}/{object_store}/media/{name}")
