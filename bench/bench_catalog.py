@@ -12,6 +12,7 @@ compare runs taken side by side on the same machine.
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import ipaddress
 import itertools
@@ -151,6 +152,8 @@ def bench_environment() -> dict[str, str]:
     environment.update({
         "DJANGO_SETTINGS_MODULE": "pharmacy.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),  # a fresh key per run: nothing signed outlives it
+        # Production refuses to start without a prescription key; the bench stores no prescription.
+        "PRESCRIPTION_ENCRYPTION_KEYS": "bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "DEBUG": "false",
         "SECURE_SSL_REDIRECT": "false",

@@ -1,4 +1,18 @@
+"""Storage backends. Prescriptions (health data) never have a URL and are encrypted by the application
+before they reach the disk or the bucket (pharmacy/encryption.py); media uses Django's default storage.
+
+Without STORAGE_URL (or S3_BUCKET) both stay on local folders; with it both go to an S3-compatible object
+store through django-storages (pharmacy/storage_s3.py): media under `media/`, prescriptions under
+`private/` of a private bucket, so every web node reads what any other stored.
+"""
+
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+
+from .encryption import decrypt, encrypt, get_key_ring, is_encrypted
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -6,3 +20,71 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
     def url(self, name):
         raise ValueError("Private files have no URL; serve them through a permission-checked view.")
+
+
+class EncryptedStorageMixin:
+    """Encrypts on save and decrypts on open, so every reader (storefront, API, admin) goes through the
+    one download view unchanged. `read_raw`/`save_raw` see the stored bytes (re-encryption, tests)."""
+
+    def _save(self, name, content):
+        content.seek(0)
+        blob = encrypt(content.read(), ring=get_key_ring())
+        return super()._save(name, ContentFile(blob))
+
+    def _open(self, name, mode="rb"):
+        blob = self.read_raw(name)
+        # A file stored before encryption opens as it is, until reencrypt_prescriptions has run.
+        plaintext = decrypt(blob, ring=get_key_ring()) if is_encrypted(blob) else blob
+        return ContentFile(plaintext, name=name)
+
+    def read_raw(self, name) -> bytes:
+        with super()._open(name, "rb") as handle:
+            return handle.read()
+
+    def save_raw(self, name, blob: bytes) -> str:
+        name = self.get_available_name(self.generate_filename(name))
+        return super()._save(name, ContentFile(blob))
+
+
+class EncryptedPrivateFileSystemStorage(EncryptedStorageMixin, PrivateFileSystemStorage):
+    pass
+
+
+def parse_storage_url(url: str) -> dict[str, str]:
+    """STORAGE_URL=s3://ACCESS_KEY:SECRET_KEY@BUCKET?endpoint_url=http://minio:9000&region=eu-west-2
+    &private_bucket=NAME into the S3 settings (keys percent-encoded; empty keys use boto3's own chain)."""
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.hostname:
+        raise ImproperlyConfigured("STORAGE_URL must look like s3://ACCESS_KEY:SECRET_KEY@BUCKET?endpoint_url=…")
+    query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
+    unknown = set(query) - {"endpoint_url", "region", "private_bucket"}
+    if unknown:
+        raise ImproperlyConfigured(f"STORAGE_URL: unknown parameters {sorted(unknown)}")
+    bucket = parts.netloc.rpartition("@")[2]
+    return {
+        "bucket": bucket,
+        "private_bucket": query.get("private_bucket", bucket),
+        "endpoint_url": query.get("endpoint_url", ""),
+        "region": query.get("region", ""),
+        "access_key": unquote(parts.username or ""),
+        "secret_key": unquote(parts.password or ""),
+    }
+
+
+def s3_storages(*, bucket: str, private_bucket: str, endpoint_url: str, region: str, access_key: str,
+                secret_key: str) -> dict[str, dict]:
+    """The "default" (media) and "private" (prescriptions) entries of STORAGES for an S3-compatible store."""
+    common = {
+        "endpoint_url": endpoint_url or None,
+        "region_name": region or None,
+        "access_key": access_key or None,
+        "secret_key": secret_key or None,
+        "file_overwrite": False,
+    }
+    return {
+        "default": {"BACKEND": "storages.backends.s3.S3Storage",
+                    "OPTIONS": {**common, "bucket_name": bucket, "location": "media"}},
+        "private": {"BACKEND": "pharmacy.storage_s3.EncryptedPrivateS3Storage",
+                    "OPTIONS": {**common, "bucket_name": private_bucket, "location": "private",
+                                "default_acl": "private", "querystring_auth": True}},
+    }

@@ -13,7 +13,7 @@ from pharmacy.celery import app as celery_app
 
 from .factories import PackFactory, PharmacistFactory, ProductFactory, UserFactory, sign_in_responsible_pharmacist
 from .otp import verified_token, verify_session
-from .server_fixtures import postgres_cluster, private_redis, smtp_sink  # noqa: F401  (real test servers)
+from .server_fixtures import postgres_cluster, private_redis, s3_server, smtp_sink  # noqa: F401  (real test servers)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

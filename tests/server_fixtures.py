@@ -1,14 +1,16 @@
 """pytest fixtures for the real servers in tests/servers.py. Each skips without its binary and fails
 under CI=true (see `require`); each is stopped at the end of its scope."""
 
+import importlib.util
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from .servers import PostgresCluster, RedisServer, SMTPSink, postgres_bin_dir
+from .servers import PostgresCluster, RedisServer, S3Server, SMTPSink, postgres_bin_dir
 
 
 @pytest.fixture(scope="session")
@@ -54,3 +56,16 @@ def smtp_sink():
     sink.start()
     yield sink
     sink.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server for the whole run; tests take their own bucket with `s3_server.create_bucket()`."""
+    from .conftest import require
+
+    require(importlib.util.find_spec("moto") is not None and importlib.util.find_spec("flask") is not None,
+            "needs moto's S3 server: pip install 'moto[server]' (requirements/dev.txt)")
+    server = S3Server(sys.executable)
+    server.start()
+    yield server
+    server.stop()

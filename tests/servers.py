@@ -149,6 +149,63 @@ class RedisServer:
         redis.Redis.from_url(self.url(), socket_connect_timeout=2).flushall()
 
 
+# --- S3-compatible object store -----------------------------------------------------------------
+
+class S3Server:
+    """moto's standalone S3 server (`python -m moto.server`, PyPI moto[server]) on a free port: a real
+    HTTP endpoint that boto3 and django-storages talk to as to any S3 service. State lives in memory, so
+    `stop()` then `start()` loses the buckets."""
+
+    access_key = "pharmacy-test"
+    secret_key = "pharmacy-test-secret"
+    region = "eu-west-2"
+
+    def __init__(self, python: str):
+        self.python = python
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+        self._buckets = 0
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30) -> None:
+        self.process = subprocess.Popen(
+            [self.python, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        if not wait_for(lambda: port_open(self.port), timeout=timeout):
+            self.stop()
+            raise RuntimeError(f"moto_server did not listen on {self.port} within {timeout} s")
+
+    def stop(self, timeout: float = 10) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=timeout)
+            self.process = None
+
+    def client(self):
+        import boto3
+
+        return boto3.client("s3", endpoint_url=self.endpoint_url, region_name=self.region,
+                            aws_access_key_id=self.access_key, aws_secret_access_key=self.secret_key)
+
+    def create_bucket(self, prefix: str = "pharmacy") -> str:
+        """A new, empty bucket, so tests sharing the server never see each other's objects."""
+        self._buckets += 1
+        name = f"{prefix}-{os.getpid()}-{self._buckets}"
+        self.client().create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": self.region})
+        return name
+
+    def storage_url(self, bucket: str) -> str:
+        return f"s3://{self.access_key}:{self.secret_key}@{bucket}?endpoint_url={self.endpoint_url}&region={self.region}"
+
+    def storage_settings(self, bucket: str) -> dict[str, str]:
+        return {"bucket": bucket, "private_bucket": bucket, "endpoint_url": self.endpoint_url,
+                "region": self.region, "access_key": self.access_key, "secret_key": self.secret_key}
+
+
 # --- SMTP sink ------------------------------------------------------------------------------------
 
 @dataclass

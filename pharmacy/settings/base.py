@@ -348,3 +348,29 @@ CELERY_BEAT_SCHEDULE["expire-overdue-orders"] = {
 SEARCH_SUGGEST_LIMIT = env.int("SEARCH_SUGGEST_LIMIT", default=10)
 # How close (0-1, difflib ratio) a catalog word must be to an unknown word to be offered as "Did you mean".
 SEARCH_SUGGESTION_CUTOFF = env.float("SEARCH_SUGGESTION_CUTOFF", default=0.75)
+# --- Object storage and prescriptions encrypted at rest (issue 12.1, 12.2; pharmacy/storage.py) --------
+# Without STORAGE_URL or S3_BUCKET, media and prescriptions stay in MEDIA_ROOT and PRIVATE_MEDIA_ROOT.
+# With either, both go to an S3-compatible store: STORAGE_URL=s3://KEY:SECRET@BUCKET?endpoint_url=…&region=…
+STORAGE_URL = env.str("STORAGE_URL", default="")
+S3_SETTINGS = {
+    "bucket": env.str("S3_BUCKET", default=""),
+    "private_bucket": env.str("S3_PRIVATE_BUCKET", default=""),
+    "endpoint_url": env.str("S3_ENDPOINT_URL", default=""),
+    "region": env.str("S3_REGION", default=""),
+    "access_key": env.str("S3_ACCESS_KEY_ID", default=""),
+    "secret_key": env.str("S3_SECRET_ACCESS_KEY", default=""),
+}
+if STORAGE_URL or S3_SETTINGS["bucket"]:
+    from pharmacy.storage import parse_storage_url, s3_storages
+
+    if STORAGE_URL:
+        S3_SETTINGS = parse_storage_url(STORAGE_URL)
+    S3_SETTINGS["private_bucket"] = S3_SETTINGS["private_bucket"] or S3_SETTINGS["bucket"]
+    STORAGES = {**STORAGES, **s3_storages(**S3_SETTINGS)}
+else:
+    STORAGES["private"]["BACKEND"] = "pharmacy.storage.EncryptedPrivateFileSystemStorage"
+# "keyid:base64key,…" (32-byte keys), the first encrypts new files and all decrypt; make a key with
+# `manage.py reencrypt_prescriptions --new-key ID`. Unset: a development key generated in the file below
+# (production refuses to start without the variable).
+PRESCRIPTION_ENCRYPTION_KEYS = env.str("PRESCRIPTION_ENCRYPTION_KEYS", default="")
+PRESCRIPTION_DEVELOPMENT_KEY_FILE = VAR_DIR / "prescription-encryption-keys"

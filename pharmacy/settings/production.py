@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from pharmacy.encryption import parse_keys
+
 from .base import *  # noqa: F401,F403
 from .base import (
     ALLOWED_HOSTS,
@@ -11,6 +13,7 @@ from .base import (
     DEBUG,
     DEFAULT_SECRET_KEY,
     EMAIL_BACKEND,
+    PRESCRIPTION_ENCRYPTION_KEYS,
     SECRET_KEY,
     env,
 )
@@ -31,7 +34,8 @@ EMBEDDED_CACHE_BACKENDS = {
 OVERRIDE_HINT = " (or set ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION=true)"
 
 
-def check_production_settings(*, debug: bool, secret_key: str, allowed_hosts: list[str]) -> None:
+def check_production_settings(*, debug: bool, secret_key: str, allowed_hosts: list[str],
+                              prescription_keys: str = "") -> None:
     problems = []
     if debug:
         problems.append("DEBUG must be off")
@@ -39,6 +43,14 @@ def check_production_settings(*, debug: bool, secret_key: str, allowed_hosts: li
         problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
     if not allowed_hosts:
         problems.append("ALLOWED_HOSTS must name the hosts this site is served on")
+    # Prescriptions are encrypted at rest (pharmacy/encryption.py); never with the development key file.
+    if not prescription_keys:
+        problems.append("PRESCRIPTION_ENCRYPTION_KEYS must hold the key that encrypts prescriptions")
+    else:
+        try:
+            parse_keys(prescription_keys)
+        except ImproperlyConfigured as error:
+            problems.append(str(error))
     if problems:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
 
@@ -60,7 +72,8 @@ def check_production_services(*, database_engine: str, tasks_eager: bool, cache_
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
 
 
-check_production_settings(debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS)
+check_production_settings(debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS,
+                          prescription_keys=PRESCRIPTION_ENCRYPTION_KEYS)
 check_production_services(
     database_engine=DATABASES["default"]["ENGINE"], tasks_eager=CELERY_TASK_ALWAYS_EAGER,
     cache_backend=CACHES["default"]["BACKEND"], email_backend=EMAIL_BACKEND,

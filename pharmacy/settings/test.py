@@ -2,6 +2,7 @@
 
 from .base import *  # noqa: F401,F403
 from .base import REST_FRAMEWORK, VAR_DIR
+from .base import STORAGES as CONFIGURED_STORAGES
 
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
@@ -13,11 +14,14 @@ PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(MEDIA_ROOT)}},
     "private": {
-        "BACKEND": "pharmacy.storage.PrivateFileSystemStorage",
+        "BACKEND": "pharmacy.storage.EncryptedPrivateFileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if CONFIGURED_STORAGES["private"]["BACKEND"] != "pharmacy.storage.EncryptedPrivateFileSystemStorage":
+    # STORAGE_URL or S3_BUCKET is set: an object-store test (or a test process it starts) wants it.
+    STORAGES.update(default=CONFIGURED_STORAGES["default"], private=CONFIGURED_STORAGES["private"])
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {

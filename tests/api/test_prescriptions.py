@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from orders.models import Prescription
+from pharmacy.encryption import decrypt, get_key_ring
 from tests.orders.helpers import MINIMAL_PDF, image_bytes, uploaded_prescription
 
 from .helpers import assert_problem, pdf_file, stored_files
@@ -33,7 +34,10 @@ def test_uploading_a_pdf_stores_it_privately_and_returns_its_record(shopper_clie
         "size_bytes": len(MINIMAL_PDF),
         "file_url": f"http://testserver/api/v1/prescriptions/{prescription.pk}/file/",
     }
-    assert [path.read_bytes() for path in stored_files(private_files)] == [MINIMAL_PDF]
+    # Encrypted at rest (pharmacy/encryption.py): the stored bytes are not the upload's.
+    [stored] = [path.read_bytes() for path in stored_files(private_files)]
+    assert stored != MINIMAL_PDF and b"%PDF" not in stored
+    assert decrypt(stored, ring=get_key_ring()) == MINIMAL_PDF
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,8 @@ import pytest
 import yaml
 from django.core.management import get_commands
 
+from pharmacy.encryption import generate_key_entry
+
 from .support import (
     ROOT,
     VENV_BIN,
@@ -29,6 +31,7 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 DJANGO_SERVICES = {"web", "worker", "beat"}
 # Read by scripts/start-web.sh and gunicorn rather than by the settings.
 CONTAINER_ONLY_VARIABLES = {"DJANGO_SETTINGS_MODULE", "WEB_CONCURRENCY", "LOAD_DEMO_CATALOG"}
+TEST_PRESCRIPTION_KEYS = generate_key_entry("compose-test")
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +49,7 @@ def test_compose_file_matches_the_compose_specification():
 
 
 def test_compose_has_the_services_of_the_stack(compose):
-    assert set(compose["services"]) == {"db", "redis", "mailpit", "web", "worker", "beat"}
+    assert set(compose["services"]) == {"db", "redis", "mailpit", "minio", "minio-setup", "web", "worker", "beat"}
     assert compose["services"]["db"]["image"] == "postgres:16"
     assert compose["services"]["redis"]["image"] == "redis:7"
 
@@ -97,15 +100,47 @@ def test_compose_sets_only_variables_that_something_reads(compose):
         assert set(compose["services"][name]["environment"]) <= known, name
 
 
-def test_compose_keeps_uploads_and_database_on_named_volumes(compose):
+def test_compose_keeps_objects_and_database_on_named_volumes(compose):
     services = compose["services"]
     declared = set(compose["volumes"])
-    private_root = services["web"]["environment"]["PRIVATE_MEDIA_ROOT"]
-    for name in ("web", "worker"):
-        assert f"private-media:{private_root}" in services[name]["volumes"], name
+    assert "objects:/data" in services["minio"]["volumes"]
     assert "pgdata:/var/lib/postgresql/data" in services["db"]["volumes"]
     used = {mount.split(":")[0] for service in services.values() for mount in service.get("volumes", [])}
     assert used <= declared
+    # No web node keeps files of its own: every upload goes to the object store.
+    for name in DJANGO_SERVICES:
+        assert not services[name].get("volumes"), name
+
+
+def with_defaults(value: str) -> str:
+    """A compose value as compose interpolates it when the variables are unset: ${NAME:-default}."""
+    return re.sub(r"\$\{[A-Z_][A-Z0-9_]*:-([^}]*)\}", r"\1", value)
+
+
+def test_compose_stores_media_and_prescriptions_in_the_object_store(compose):
+    from pharmacy.storage import parse_storage_url
+
+    services = compose["services"]
+    minio, setup = services["minio"], services["minio-setup"]
+    for name in DJANGO_SERVICES:
+        environment = services[name]["environment"]
+        parsed = parse_storage_url(with_defaults(environment["STORAGE_URL"]))
+        assert parsed["endpoint_url"] == "http://minio:9000" and parsed["bucket"] == "pharmacy", name
+        assert parsed["access_key"] == with_defaults(minio["environment"]["MINIO_ROOT_USER"]) == "pharmacy"
+        assert parsed["secret_key"] == with_defaults(minio["environment"]["MINIO_ROOT_PASSWORD"])
+        assert re.fullmatch(r"\$\{PRESCRIPTION_ENCRYPTION_KEYS:\?[^}]+\}", environment["PRESCRIPTION_ENCRYPTION_KEYS"])
+        assert "MEDIA_ROOT" not in environment and "PRIVATE_MEDIA_ROOT" not in environment, name
+    for name in ("web", "worker"):
+        assert services[name]["depends_on"]["minio-setup"] == {"condition": "service_completed_successfully"}
+    assert setup["depends_on"]["minio"] == {"condition": "service_healthy"}
+    assert setup["environment"] == minio["environment"]
+    # The bucket is private (no anonymous access) and versioned (backups, README "Backups").
+    script = setup["command"][0]
+    assert "mc mb --ignore-existing store/pharmacy" in script
+    assert "mc anonymous set none store/pharmacy" in script
+    assert "mc version enable store/pharmacy" in script
+    # Only the console is published, on loopback; the S3 API stays inside the compose network.
+    assert minio["ports"] == ["127.0.0.1:9001:9001"]
 
 
 def test_compose_runs_the_web_command_from_the_image(compose):
@@ -135,6 +170,7 @@ def test_web_container_command_serves_with_production_settings(tmp_path):
         PATH=f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}",
         DJANGO_SETTINGS_MODULE="pharmacy.settings.production", ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION="true",
         SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1", DEBUG="false",
+        PRESCRIPTION_ENCRYPTION_KEYS=TEST_PRESCRIPTION_KEYS,
         SECURE_SSL_REDIRECT="false", DATABASE_URL=f"sqlite:///{tmp_path / 'web.sqlite3'}",
         MEDIA_ROOT=str(tmp_path / "media"), PRIVATE_MEDIA_ROOT=str(tmp_path / "private"),
         BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1",
@@ -170,7 +206,7 @@ def test_web_health_check_passes_when_https_redirect_is_on(tmp_path):
     environment = environment_without(
         "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL",
         DJANGO_SETTINGS_MODULE="pharmacy.settings.production", ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION="true",
-        SECRET_KEY=secrets.token_urlsafe(50),
+        SECRET_KEY=secrets.token_urlsafe(50), PRESCRIPTION_ENCRYPTION_KEYS=TEST_PRESCRIPTION_KEYS,
         ALLOWED_HOSTS="localhost", DEBUG="false", SECURE_SSL_REDIRECT="true",
         DATABASE_URL=f"sqlite:///{tmp_path / 'web.sqlite3'}",
     )

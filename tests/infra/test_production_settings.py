@@ -2,6 +2,7 @@
 with the values docker-compose.yml gives it. Each case loads the settings in a fresh interpreter, as a
 server process would."""
 
+import base64
 import os
 import re
 import secrets
@@ -24,6 +25,7 @@ GOOD_VALUES = {
     "DATABASE_URL": "postgres://pharmacy@127.0.0.1:5432/pharmacy",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp://127.0.0.1:1025",
+    "PRESCRIPTION_ENCRYPTION_KEYS": "prod1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
 }
 # Variables of this machine that would change what production settings see.
 UNSET = {"CELERY_BROKER_URL": None, "CELERY_TASK_ALWAYS_EAGER": None,
@@ -57,9 +59,13 @@ def test_production_settings_start_with_good_values():
         ({"SECRET_KEY": "x" * 31}, "SECRET_KEY must be set to a random value of at least 32 characters."),
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS must name the hosts this site is served on."),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must name the hosts this site is served on."),
+        ({"PRESCRIPTION_ENCRYPTION_KEYS": None},
+         "PRESCRIPTION_ENCRYPTION_KEYS must hold the key that encrypts prescriptions."),
+        ({"PRESCRIPTION_ENCRYPTION_KEYS": "prod1:c2hvcnQ="},
+         "PRESCRIPTION_ENCRYPTION_KEYS: key 'prod1' must be 32 bytes (AES-256)."),
     ],
     ids=["debug-on", "no-secret-key", "development-secret-key", "short-secret-key", "no-allowed-hosts",
-         "empty-allowed-hosts"],
+         "empty-allowed-hosts", "no-prescription-key", "short-prescription-key"],
 )
 def test_production_settings_refuse_to_start(changes, problem):
     result = load_production_settings(**changes)
