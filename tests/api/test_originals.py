@@ -9,6 +9,7 @@ from orders.models import OrderStatus, PrescriptionSource
 from orders.services import approve_order, place_order
 from tests.factories import PharmacistFactory
 from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
+from tests.otp import verified_token
 
 from .helpers import assert_problem
 from .test_review import record
@@ -59,7 +60,8 @@ def test_a_shopper_cannot_record_an_original(shopper_client, approved_order):
 
 
 def test_an_unregistered_pharmacist_cannot_record_an_original(api_client, approved_order):
-    api_client.force_authenticate(PharmacistFactory(profile=False))
+    unregistered = PharmacistFactory(profile=False)
+    api_client.force_authenticate(unregistered, token=verified_token(unregistered)[0])
     response = api_client.post(original_url(approved_order), {"matches": True}, format="json")
     assert_problem(response, 403, "pharmacist_not_registered")
     approved_order.prescription.refresh_from_db()
@@ -79,7 +81,7 @@ def test_approval_without_a_responsible_pharmacist_is_a_409_problem(pharmacist_c
 def test_own_order_approval_is_a_403_problem(api_client, pom_pack, pharmacist):
     order = place_order(user=pharmacist, cart=cart_with(pharmacist, (pom_pack, 1)), details=details(),
                         idempotency_key="own", prescription=uploaded_prescription(pharmacist))
-    api_client.force_authenticate(pharmacist)
+    api_client.force_authenticate(pharmacist, token=verified_token(pharmacist)[0])
     response = api_client.post(f"/api/v1/pharmacist/orders/{order.number}/approve/", record(pom_pack.sku, 84),
                                format="json")
     assert_problem(response, 403, "own_order_approval")

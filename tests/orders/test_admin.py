@@ -9,6 +9,7 @@ from django.utils import timezone
 from orders.exceptions import NotAllowed
 from orders.models import Order, OrderStatus, OutboxMessage
 from orders.services import approve_order, cancel_order, dispatch_order, mark_order_delivered, place_order
+from orders.services.originals import record_original_received
 from tests.factories import StaffFactory, UserFactory
 
 from .helpers import cart_with, details, dispensing_record, image_bytes, uploaded_prescription
@@ -188,7 +189,8 @@ def test_a_view_only_staff_user_cannot_run_the_order_actions(client, approved_or
     assert approved_order.status == OrderStatus.APPROVED
 
 
-def test_staff_with_the_change_permission_dispatch_from_the_admin(client, approved_order):
+def test_staff_with_the_change_permission_dispatch_from_the_admin(client, approved_order, pharmacist):
+    record_original_received(prescription=approved_order.prescription, pharmacist=pharmacist, matches=True)
     client.force_login(StaffFactory())
 
     run_action(client, "dispatch_selected", approved_order)
