@@ -32,7 +32,9 @@ COLUMNS = [
 
 
 def _patient_name(order) -> str:
-    return getattr(order, "patient_name", "") or order.full_name
+    """The patient the medicines were for (someone the account holder cares for, or the account holder),
+    never simply the account: the register records the patient's name and address."""
+    return order.patient_display_name
 
 
 def _address(order) -> str:
@@ -41,13 +43,15 @@ def _address(order) -> str:
 
 
 def _batches(line) -> str:
-    """Batch numbers dispatched on the line, when stock is held in batches (issue 8.6): read, never required."""
-    numbers = getattr(line, "batch_numbers", None)
-    if numbers is None:
-        return ""
-    if isinstance(numbers, str):
-        return numbers
-    return ", ".join(str(number) for number in numbers)
+    """The batches the line was supplied from, as dispatch recorded them (`orders.OrderLineBatch`, picked
+    first-expiry-first-out just before the register is written): "LOT1 (exp. 2027-03-31)", and the packs
+    from each when a line took more than one batch."""
+    supplied = sorted(line.batches.all(), key=lambda batch: (batch.expiry_date, batch.batch_number))
+    if len(supplied) == 1:
+        return f"{supplied[0].batch_number} (exp. {supplied[0].expiry_date:%Y-%m-%d})"
+    text = ", ".join(f"{batch.batch_number} (exp. {batch.expiry_date:%Y-%m-%d}) × {batch.quantity}"
+                     for batch in supplied)
+    return text[: RegisterEntry._meta.get_field("batch").max_length]
 
 
 def record_supply(*, order, actor) -> list[RegisterEntry]:
@@ -55,7 +59,8 @@ def record_supply(*, order, actor) -> list[RegisterEntry]:
     if order.prescription_id is None:
         return []
     prescription = order.prescription
-    lines = [line for line in order.lines.all() if line.legal_category == LegalCategory.PRESCRIPTION]
+    # Dispatch records the batches first (orders.services.batches.supply_order_batches), then calls this.
+    lines = list(order.lines.filter(legal_category=LegalCategory.PRESCRIPTION).prefetch_related("batches"))
     supplied_at = timezone.now()
     entries = [
         RegisterEntry(

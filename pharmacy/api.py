@@ -47,6 +47,16 @@ DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
     order_errors.PatientTooYoung: status.HTTP_422_UNPROCESSABLE_ENTITY,
     order_errors.InvalidReviewDeadline: status.HTTP_422_UNPROCESSABLE_ENTITY,
     catalog_errors.ReclassificationNotAllowed: status.HTTP_403_FORBIDDEN,
+    catalog_errors.InvalidReclassification: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    catalog_errors.UnknownBatch: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    catalog_errors.InvalidBatch: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    # The prescription and its original before supply (issue 8.2, 8.3): the record sent is refused (422);
+    # the order's or the shop's state refuses it for now (409); who is asking is refused (403, NotAllowed's
+    # subclasses PharmacistNotRegistered and OwnOrderApproval).
+    order_errors.PrescriptionExpired: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    order_errors.PrescriptionNotCovering: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    order_errors.PrescriptionNotUsable: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    order_errors.InvalidDispensingRecord: status.HTTP_422_UNPROCESSABLE_ENTITY,
     dispensing_errors.NoResponsiblePharmacist: status.HTTP_409_CONFLICT,
     dispensing_errors.ResponsiblePharmacistConflict: status.HTTP_409_CONFLICT,
     dispensing_errors.OriginalPrescriptionAwaited: status.HTTP_409_CONFLICT,

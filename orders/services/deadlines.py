@@ -16,6 +16,7 @@ from ..locks import order_for_update
 from ..models import MessageKind, Order, OrderEvent, OrderStatus
 from ..state_machine import apply_transition
 from .notifications import record_message
+from .originals import original_in_hand_condition
 from .pipeline import _return_stock
 from .prescriptions import ensure_pharmacist
 
@@ -29,11 +30,12 @@ def expiry_condition(*, now: datetime) -> Q:
     """Which orders are due to be cancelled at `now`: one Q per waiting situation, OR-ed. Add a situation
     here (e.g. "approved but still waiting for the original prescription") and the task covers it."""
     still_awaiting_review = Q(status=S.AWAITING_REVIEW)
-    # Approved against an uploaded copy, but the paper original never arrived (issue 8.2): nothing can be
-    # dispatched, so the allocation goes back at the same deadline. A verified electronic prescription
-    # records its receipt too, so it never waits here.
-    waiting_for_original = Q(status=S.APPROVED, prescription__isnull=False,
-                             prescription__original_received_at__isnull=True)
+    # Approved against an uploaded copy, but the checked paper original never arrived (issue 8.2): nothing
+    # can be dispatched, so the allocation goes back at the same deadline. The same test as
+    # originals.is_waiting_for_original: a verified electronic prescription, or a paper original recorded
+    # as matching, is in hand and never waits here.
+    waiting_for_original = Q(status=S.APPROVED, requires_prescription=True) & ~original_in_hand_condition(
+        prefix="prescription__")
     return (still_awaiting_review | waiting_for_original) & Q(review_deadline__isnull=False, review_deadline__lte=now)
 
 

@@ -4,6 +4,7 @@ against what was approved, or the prescription is an electronic one the pharmaci
 verified (advanced electronic signature). An upload alone, or an EPS token, is never enough."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from catalog.models import LegalCategory
@@ -24,6 +25,12 @@ def original_in_hand(prescription: Prescription | None) -> bool:
         and prescription.original_received_at is not None
         and prescription.original_matches is True
     )
+
+
+def original_in_hand_condition(*, prefix: str = "") -> Q:
+    """`original_in_hand` as a query condition (prefix "prescription__" to ask it of orders)."""
+    return Q(**{f"{prefix}source__in": [PrescriptionSource.PAPER, PrescriptionSource.ELECTRONIC],
+                f"{prefix}original_received_at__isnull": False, f"{prefix}original_matches": True})
 
 
 def is_waiting_for_original(order: Order) -> bool:

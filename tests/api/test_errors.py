@@ -162,3 +162,34 @@ def test_junk_headers_and_files_are_4xx_problems(shopper_client, user, gsl_pack,
     assert_problem(bad_charset, 400, code="parse_error")
     assert not Order.objects.exists()
     assert not Prescription.objects.exists()
+
+
+def test_every_dispensing_refusal_is_in_the_error_table_with_a_client_error_status():
+    """Issue 8: each refusal of the dispensing code (orders, dispensing, catalog's batches and
+    reclassification) is a DomainError listed in pharmacy.api's one table, as 403, 409 or 422."""
+    import inspect
+
+    from catalog import exceptions as catalog_errors
+    from dispensing import exceptions as dispensing_errors
+    from orders import exceptions as order_errors
+    from pharmacy.api import DOMAIN_ERROR_STATUS, domain_error_status
+    from pharmacy.exceptions import DomainError
+
+    dispensing = [
+        order_errors.NotAllowed, order_errors.NotAPharmacist, order_errors.InvalidOrderTransition,
+        order_errors.LineDecisionNotAllowed, order_errors.ConsultationIncomplete,
+        order_errors.PatientDetailsRequired, order_errors.PatientTooYoung, order_errors.InvalidReviewDeadline,
+        order_errors.PrescriptionExpired, order_errors.PrescriptionNotCovering, order_errors.PrescriptionNotUsable,
+        order_errors.InvalidDispensingRecord, catalog_errors.BatchesUnavailable, catalog_errors.UnknownBatch,
+        catalog_errors.InvalidBatch, catalog_errors.AllocationMismatch, catalog_errors.ReclassificationNotAllowed,
+        catalog_errors.InvalidReclassification,
+        *(error for _, error in inspect.getmembers(dispensing_errors, inspect.isclass)
+          if issubclass(error, DomainError) and error.__module__ == dispensing_errors.__name__),
+    ]
+    for error in dispensing:
+        assert any(cls in DOMAIN_ERROR_STATUS for cls in error.__mro__), f"{error.__name__} is not in the table"
+        assert domain_error_status(error("refused")) in (403, 409, 422), error.__name__
+    assert domain_error_status(dispensing_errors.OwnOrderApproval("x")) == 403
+    assert domain_error_status(dispensing_errors.PharmacistNotRegistered("x")) == 403
+    assert domain_error_status(dispensing_errors.OriginalPrescriptionAwaited("x")) == 409
+    assert domain_error_status(dispensing_errors.NoResponsiblePharmacist("x")) == 409

@@ -60,8 +60,8 @@ def test_a_shopper_cannot_record_an_original(shopper_client, approved_order):
 
 
 def test_an_unregistered_pharmacist_cannot_record_an_original(api_client, approved_order):
-    _, key = verified_token(PharmacistFactory(profile=False))  # password and TOTP: only the registration lacks
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    unregistered = PharmacistFactory(profile=False)
+    api_client.force_authenticate(unregistered, token=verified_token(unregistered)[0])
     response = api_client.post(original_url(approved_order), {"matches": True}, format="json")
     assert_problem(response, 403, "pharmacist_not_registered")
     approved_order.prescription.refresh_from_db()
@@ -81,8 +81,7 @@ def test_approval_without_a_responsible_pharmacist_is_a_409_problem(pharmacist_c
 def test_own_order_approval_is_a_403_problem(api_client, pom_pack, pharmacist):
     order = place_order(user=pharmacist, cart=cart_with(pharmacist, (pom_pack, 1)), details=details(),
                         idempotency_key="own", prescription=uploaded_prescription(pharmacist))
-    _, key = verified_token(pharmacist)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    api_client.force_authenticate(pharmacist, token=verified_token(pharmacist)[0])
     response = api_client.post(f"/api/v1/pharmacist/orders/{order.number}/approve/", record(pom_pack.sku, 84),
                                format="json")
     assert_problem(response, 403, "own_order_approval")

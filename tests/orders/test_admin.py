@@ -190,7 +190,6 @@ def test_a_view_only_staff_user_cannot_run_the_order_actions(client, approved_or
 
 
 def test_staff_with_the_change_permission_dispatch_from_the_admin(client, approved_order, pharmacist):
-    # the paper original is in hand: only then may a prescription-only order go out (issue 8.2)
     record_original_received(prescription=approved_order.prescription, pharmacist=pharmacist, matches=True)
     client.force_login(StaffFactory())
 

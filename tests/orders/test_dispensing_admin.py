@@ -48,7 +48,7 @@ def test_pharmacist_records_the_original_received_in_the_admin(client, pharmacis
     prescription.refresh_from_db()
     assert (prescription.source, prescription.original_matches, prescription.original_received_by) == (
         PrescriptionSource.PAPER, True, pharmacist)
-    assert dispatch_order(order=approved_order, actor=pharmacist).status == OrderStatus.DISPATCHED
+    assert dispatch_order(order=approved_order, actor=StaffFactory()).status == OrderStatus.DISPATCHED
 
 
 def test_admin_original_mismatch_reopens_the_review(client, pharmacist, approved_order):
@@ -112,7 +112,7 @@ def test_register_view_lists_supplies_and_filters_by_medicine_and_date(client, u
 
 
 def test_register_csv_export_has_one_row_per_supplied_line(client, user, pom_pack, pharmacist):
-    supply(user, pom_pack, pharmacist, key="a", units=84)
+    order = supply(user, pom_pack, pharmacist, key="a", units=84)
     client.force_login(pharmacist)
 
     response = client.get(reverse("admin:dispensing_registerentry_csv"), {"medicine": "presolol"})
@@ -123,7 +123,8 @@ def test_register_csv_export_has_one_row_per_supplied_line(client, user, pom_pac
     assert len(rows) == 1
     row = rows[0]
     assert (row["Patient"], row["Prescriber"], row["Medicine"], row["Quantity"], row["Batch"]) == (
-        "Ada Shopper", "Dr Grace Prescriber", "Presolol tablets", "84", "")
+        order.patient_display_name, "Dr Grace Prescriber", "Presolol tablets", "84",
+        f"B-PRES-10-84 (exp. {order.lines.get().batches.get().expiry_date:%Y-%m-%d})")
     assert row["Pharmacist registration"] == pharmacist.pharmacist_profile.registration_number
 
 

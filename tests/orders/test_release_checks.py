@@ -28,7 +28,7 @@ from orders.models import OrderStatus, PrescriptionSource, PrescriptionStatus
 from orders.services import approve_order, dispatch_order, place_order
 from orders.services.coverage import check_prescription_covers
 from orders.services.originals import is_waiting_for_original, record_electronic_verified, record_original_received
-from tests.factories import PharmacistFactory, UserFactory
+from tests.factories import PharmacistFactory, StaffFactory
 
 from .helpers import cart_with, details, dispensing_record, uploaded_prescription
 
@@ -43,7 +43,7 @@ def awaiting_order(user, pom_pack):
 
 @pytest.fixture
 def staff(db):
-    return UserFactory(is_staff=True)
+    return StaffFactory()
 
 
 @pytest.fixture
@@ -216,7 +216,7 @@ def test_dispatch_writes_one_register_entry_per_prescription_line(user, pom_pack
     entry = RegisterEntry.objects.get()
     assert entry.order == order
     assert (entry.patient_name, entry.medicine, entry.quantity, entry.quantity_unit) == (
-        "Ada Shopper", "Presolol tablets", 168, "tablets")
+        user.full_name, "Presolol tablets", 168, "tablets")  # the patient: here the account holder
     assert entry.patient_address.startswith("1 High Street, Leeds")
     assert (entry.prescriber_name, entry.pharmacist) == ("Dr Grace Prescriber", pharmacist)
     assert entry.pharmacist_registration == pharmacist.pharmacist_profile.registration_number
@@ -240,7 +240,7 @@ def test_register_entries_are_immutable_in_the_model_and_the_database(user, pom_
         RegisterEntry.objects.filter(pk=entry.pk).update(patient_name="Someone else")
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM dispensing_registerentry")
-    assert RegisterEntry.objects.get().patient_name == "Ada Shopper"
+    assert RegisterEntry.objects.get().patient_name == user.full_name
 
 
 def test_an_order_placed_before_a_pom_to_gsl_reclassification_still_needs_its_original(approved_order, staff,

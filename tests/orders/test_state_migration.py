@@ -19,6 +19,15 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture(autouse=True)
+def back_to_the_latest_migrations(transactional_db):
+    """Leave the test database fully migrated (later apps' migrations included): tests that run after this
+    one, such as the browser tests, need every column."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def test_existing_waiting_and_released_orders_are_migrated():
     old = migrate(BEFORE)
     try:
