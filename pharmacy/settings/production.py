@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from pharmacy.log_context import logging_config
+
 from .base import *  # noqa: F401,F403
 from .base import (
     ALLOWED_HOSTS,
@@ -11,6 +13,7 @@ from .base import (
     DEBUG,
     DEFAULT_SECRET_KEY,
     EMAIL_BACKEND,
+    LOG_LEVEL,
     SECRET_KEY,
     env,
 )
@@ -76,3 +79,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 30)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# One JSON object per log line, for the log collector (LOG_FORMAT=text for people).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
