@@ -43,13 +43,22 @@ class RequestIdMiddleware:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = incoming if VALID_REQUEST_ID.match(incoming) else new_request_id()
         request.request_id = request_id
-        token = request_id_var.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        # Not reset on the way out: Django logs the response (django.request) after the middleware has
+        # returned. `request_finished` clears it once the response is closed (see forget_request_id).
+        request_id_var.set(request_id)
+        response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         return response
+
+
+def forget_request_id(**kwargs) -> None:
+    request_id_var.set(NO_REQUEST_ID)
+
+
+def connect_request_signals() -> None:
+    from django.core.signals import request_finished
+
+    request_finished.connect(forget_request_id, dispatch_uid="pharmacy-request-id-finished")
 
 
 class RequestIdFilter(logging.Filter):
