@@ -8,6 +8,9 @@ class PharmacyConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deploy checks)
+        from .log_context import connect_request_signals
+
+        connect_request_signals()  # a request's id is cleared once its response is closed
 
 
 class PharmacyAdminConfig(admin_apps.AdminConfig):

@@ -9,10 +9,17 @@ import logging
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from django_prometheus.cache.metrics import (
+    django_cache_get_fail_total,
+    django_cache_get_total,
+    django_cache_hits_total,
+    django_cache_misses_total,
+)
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
+_MISSING = object()
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 
 
@@ -21,11 +28,19 @@ class FailOpenRedisCache(RedisCache):
         logger.warning("Cache unavailable during %s; carrying on without it: %s", operation, error)
 
     def get(self, key, default=None, version=None):
+        # django-prometheus's cache counters (its own Redis backend needs django-redis, which we do not use).
+        django_cache_get_total.labels(backend="redis").inc()
         try:
-            return super().get(key, default, version)
+            value = super().get(key, _MISSING, version)
         except UNREACHABLE as error:
+            django_cache_get_fail_total.labels(backend="redis").inc()
             self._unreachable("get", error)
             return default
+        if value is _MISSING:
+            django_cache_misses_total.labels(backend="redis").inc()
+            return default
+        django_cache_hits_total.labels(backend="redis").inc()
+        return value
 
     def get_many(self, keys, version=None):
         try:

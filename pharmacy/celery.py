@@ -10,3 +10,8 @@ app = Celery("pharmacy")
 app.set_default()
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The web request's id travels with each task it queues, into the worker's log lines (pharmacy/log_context.py).
+from pharmacy.log_context import connect_celery_signals  # noqa: E402
+
+connect_celery_signals()

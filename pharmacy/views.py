@@ -14,6 +14,17 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
+def ready(request):
+    """For load balancers: 503 when this node cannot serve (primary database down); 200 "ok" or
+    "degraded" naming each dependency otherwise (see pharmacy/readiness.py)."""
+    from .readiness import check_readiness
+
+    readiness = check_readiness()
+    response = JsonResponse(readiness.as_dict(), status=200 if readiness.ready else 503)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return api_not_found(request, exception)

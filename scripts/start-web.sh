@@ -1,16 +1,24 @@
 #!/bin/sh
-# The web container's command (docker-compose.yml): prepare the database, then serve with gunicorn.
-# migrate and collectstatic are safe to repeat on every start. LOAD_DEMO_CATALOG=true (default false)
-# loads the demo catalog; under production settings it never creates the demo logins, and the deploy
-# check refuses to serve while a demo login with its published password exists.
+# The web container's command (docker-compose.yml): prepare, then serve with gunicorn.
+# RUN_MIGRATIONS=true (the default, for a single container) runs scripts/migrate.sh first: migrate and,
+# with LOAD_DEMO_CATALOG=true, the demo catalog. At scale the compose `migrate` service does that once
+# and web runs with RUN_MIGRATIONS=false, so three web replicas never migrate at the same time.
+# Under production settings the demo logins are never created, and the deploy check refuses to serve
+# while a demo login with its published password exists.
 set -eu
 
-python manage.py migrate --noinput
-if [ "${LOAD_DEMO_CATALOG:-false}" = "true" ]; then
-    python manage.py load_demo_catalog
+if [ "${RUN_MIGRATIONS:-true}" = "true" ]; then
+    "$(dirname "$0")/migrate.sh"
 fi
 python manage.py collectstatic --noinput --verbosity 0
 python manage.py check --deploy
+
+# prometheus_client's multi-process mode: every gunicorn worker writes its figures into this directory,
+# which must start empty (stale files of dead workers would be added up again).
+if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
+    rm -rf "$PROMETHEUS_MULTIPROC_DIR"
+    mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+fi
 
 # gunicorn reads WEB_CONCURRENCY for its number of workers.
 exec gunicorn pharmacy.wsgi:application \

@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from pharmacy.log_context import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -279,14 +281,11 @@ GUEST_CART_MAX_AGE_DAYS = env.int("GUEST_CART_MAX_AGE_DAYS", default=30)
 # Register entries are never deleted by the application; this documents the minimum the law asks for.
 PRESCRIPTION_REGISTER_RETENTION_YEARS = env.int("PRESCRIPTION_REGISTER_RETENTION_YEARS", default=2)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Text for people, JSON (one object per line) in production; every line carries the request id
+# (pharmacy/log_context.py). production.py defaults LOG_FORMAT to json.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
 
 # --- Client addresses, sign-in limits, password reset and e-mail verification (issue 9.1) -------------
 # How many proxies we run in front of Django: 0 = none, the client is REMOTE_ADDR and X-Forwarded-For is
@@ -374,3 +373,48 @@ else:
 # (production refuses to start without the variable).
 PRESCRIPTION_ENCRYPTION_KEYS = env.str("PRESCRIPTION_ENCRYPTION_KEYS", default="")
 PRESCRIPTION_DEVELOPMENT_KEY_FILE = VAR_DIR / "prescription-encryption-keys"
+# --- Operations: readiness, read replicas, metrics, structured logs (issue 12.3-12.7) -----------------
+# /readyz runs these checks (pharmacy/readiness.py), each in its own thread, each bounded by the timeout.
+# Append a dotted path to add a dependency (e.g. the object store).
+READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
+READINESS_CHECKS = [
+    "pharmacy.readiness.check_database",
+    "pharmacy.readiness.check_redis",
+    "pharmacy.readiness.check_broker",
+    "pharmacy.readiness.check_replicas",
+]
+# Every request (and the Celery tasks it queues) carries an id: X-Request-ID in, X-Request-ID out.
+MIDDLEWARE.insert(0, "pharmacy.log_context.RequestIdMiddleware")
+# Workers log through LOGGING above (request ids, JSON), not through Celery's own root-logger setup.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Read replicas (pharmacy/db_router.py): catalog pages and the products API read the catalog from a
+# replica; writes, locks, carts, checkout, orders, prescriptions, accounts and the admin use the primary.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+DATABASE_REPLICAS = []
+for _index, _url in enumerate(DATABASE_REPLICA_URLS):
+    _alias = f"replica_{_index}"
+    DATABASES[_alias] = {
+        **env.db_url_config(_url),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},  # tests see the primary's rows through the replica alias
+    }
+    if DATABASES[_alias]["ENGINE"].endswith("postgresql"):
+        DATABASES[_alias].setdefault("OPTIONS", {})["connect_timeout"] = 2  # a dead replica is skipped fast
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["pharmacy.db_router.ReplicaRouter"]
+# A replica that did not answer is left out for this long, then tried again.
+REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=30)
+MIDDLEWARE += ["pharmacy.db_router.ReplicaReadsMiddleware"]
+# Metrics (pharmacy/metrics.py): django-prometheus counts requests, latencies, database queries and cache
+# hits; /metrics also shows the pharmacy gauges. It answers only `Authorization: Bearer METRICS_TOKEN`
+# (no token set: 404). With several gunicorn workers set PROMETHEUS_MULTIPROC_DIR (read by prometheus_client).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+INSTALLED_APPS += ["django_prometheus"]
+MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+MIDDLEWARE += ["django_prometheus.middleware.PrometheusAfterMiddleware"]
+# Query counts and latencies per database alias: django-prometheus's wrapper of the PostgreSQL backend
+# (same driver and vendor; SQLite keeps Django's engine, so the production check still recognises it).
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database["ENGINE"] = "django_prometheus.db.backends.postgresql"

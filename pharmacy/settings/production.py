@@ -3,6 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from pharmacy.encryption import parse_keys
+from pharmacy.log_context import logging_config
 
 from .base import *  # noqa: F401,F403
 from .base import (
@@ -13,6 +14,7 @@ from .base import (
     DEBUG,
     DEFAULT_SECRET_KEY,
     EMAIL_BACKEND,
+    LOG_LEVEL,
     PRESCRIPTION_ENCRYPTION_KEYS,
     SECRET_KEY,
     env,
@@ -89,3 +91,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 30)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# One JSON object per log line, for the log collector (LOG_FORMAT=text for people).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)

@@ -30,7 +30,8 @@ from .support import (
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DJANGO_SERVICES = {"web", "worker", "beat"}
 # Read by scripts/start-web.sh and gunicorn rather than by the settings.
-CONTAINER_ONLY_VARIABLES = {"DJANGO_SETTINGS_MODULE", "WEB_CONCURRENCY", "LOAD_DEMO_CATALOG"}
+CONTAINER_ONLY_VARIABLES = {"DJANGO_SETTINGS_MODULE", "WEB_CONCURRENCY", "LOAD_DEMO_CATALOG", "RUN_MIGRATIONS",
+                            "PROMETHEUS_MULTIPROC_DIR"}  # the last one is read by prometheus_client
 TEST_PRESCRIPTION_KEYS = generate_key_entry("compose-test")
 
 
@@ -49,7 +50,8 @@ def test_compose_file_matches_the_compose_specification():
 
 
 def test_compose_has_the_services_of_the_stack(compose):
-    assert set(compose["services"]) == {"db", "redis", "mailpit", "minio", "minio-setup", "web", "worker", "beat"}
+    assert set(compose["services"]) == {"db", "redis", "mailpit", "minio", "minio-setup", "migrate", "proxy", "web",
+                                        "worker", "beat", "prometheus", "grafana"}
     assert compose["services"]["db"]["image"] == "postgres:16"
     assert compose["services"]["redis"]["image"] == "redis:7"
 
@@ -79,7 +81,7 @@ def test_compose_ports_are_strings(compose):
     for name, service in compose["services"].items():
         for port in service.get("ports", []):
             assert isinstance(port, str), f"{name}: port {port!r} must be quoted"
-    assert compose["services"]["web"]["ports"] == ["127.0.0.1:8000:8000"]
+    assert compose["services"]["proxy"]["ports"] == ["127.0.0.1:8000:80"]
 
 
 def test_compose_gives_every_django_service_the_production_settings(compose):
@@ -106,7 +108,10 @@ def test_compose_keeps_objects_and_database_on_named_volumes(compose):
     assert "objects:/data" in services["minio"]["volumes"]
     assert "pgdata:/var/lib/postgresql/data" in services["db"]["volumes"]
     used = {mount.split(":")[0] for service in services.values() for mount in service.get("volumes", [])}
-    assert used <= declared
+    bind_mounts = {source for source in used if source.startswith("./")}
+    assert used - bind_mounts <= declared
+    for source in bind_mounts:  # read-only configuration files of the repository
+        assert (ROOT / source).exists(), source
     # No web node keeps files of its own: every upload goes to the object store.
     for name in DJANGO_SERVICES:
         assert not services[name].get("volumes"), name
@@ -230,3 +235,99 @@ def test_web_health_check_passes_when_https_redirect_is_on(tmp_path):
     finally:
         os.killpg(web.pid, signal.SIGKILL)
         web.wait()
+
+
+# --- At scale: docker compose up --scale web=3 --scale worker=2 ---------------------------------------------
+
+def test_compose_scales_web_and_worker_behind_the_proxy(compose):
+    services = compose["services"]
+    for name in ("web", "worker", "beat", "migrate"):
+        assert "ports" not in services[name], f"{name} publishes a port: a second replica could not bind it"
+        assert "container_name" not in services[name], f"{name} has a fixed name: it could not be scaled"
+    assert services["web"]["expose"] == ["8000"]
+    assert services["proxy"]["depends_on"]["web"] == {"condition": "service_healthy"}
+    published = [port for service in services.values() if "profiles" not in service
+                 for port in service.get("ports", [])]
+    assert sorted(published) == ["127.0.0.1:8000:80", "127.0.0.1:8025:8025"]  # the proxy and mailpit
+
+
+def test_compose_migrates_once_before_web_worker_and_beat(compose):
+    services = compose["services"]
+    assert services["migrate"]["command"] == ["scripts/migrate.sh"]
+    assert services["migrate"]["restart"] == "no"
+    assert services["migrate"]["depends_on"]["db"] == {"condition": "service_healthy"}
+    for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}, name
+    assert services["web"]["environment"]["RUN_MIGRATIONS"] == "false"
+    assert "RUN_MIGRATIONS" not in services["migrate"]["environment"]
+    assert os.access(ROOT / "scripts" / "migrate.sh", os.X_OK)
+    start_web = (ROOT / "scripts" / "start-web.sh").read_text()
+    assert 'if [ "${RUN_MIGRATIONS:-true}" = "true" ]; then' in start_web
+    assert "manage.py migrate" not in start_web  # only through migrate.sh
+
+
+def test_compose_keeps_beat_single(compose):
+    beat = compose["services"]["beat"]
+    assert beat["deploy"]["replicas"] == 1
+    assert beat["command"][:4] == ["celery", "-A", "pharmacy", "beat"]
+    worker_command = compose["services"]["worker"]["command"]
+    assert "beat" not in worker_command and "-B" not in worker_command  # no embedded beat per worker
+
+
+def test_proxy_configuration_reaches_every_web_replica_and_hides_metrics():
+    config = (ROOT / "ops" / "nginx" / "default.conf").read_text()
+    mount = "./ops/nginx/default.conf:/etc/nginx/conf.d/default.conf:ro"
+    assert mount in yaml.safe_load(COMPOSE_FILE.read_text())["services"]["proxy"]["volumes"]
+
+    assert "resolver 127.0.0.11 valid=10s" in config  # Docker's DNS, re-read as replicas come and go
+    assert "set $pharmacy_web http://web:8000;" in config and "proxy_pass $pharmacy_web;" in config
+    assert "location /metrics {\n        return 404;" in config
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in config
+    assert "proxy_set_header X-Request-ID $pharmacy_request_id;" in config
+    assert config.count("{") == config.count("}")
+
+
+def test_compose_shares_the_settings_that_scaling_needs(compose):
+    environment = compose["services"]["web"]["environment"]
+    assert environment["TRUSTED_PROXY_COUNT"] == "1"  # exactly the proxy service
+    assert environment["LOG_FORMAT"] == "json"
+    assert environment["METRICS_TOKEN"] == "${METRICS_TOKEN:-}"
+    assert environment["PROMETHEUS_MULTIPROC_DIR"].startswith("/tmp/")
+    for name in ("worker", "beat", "migrate"):
+        assert compose["services"][name]["environment"]["DATABASE_URL"] == environment["DATABASE_URL"], name
+
+
+def test_monitoring_services_are_optional_and_read_the_repository_files(compose):
+    services = compose["services"]
+    for name in ("prometheus", "grafana"):
+        assert services[name]["profiles"] == ["monitoring"], name
+    assert "./ops/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro" in services["prometheus"]["volumes"]
+    assert services["prometheus"]["configs"] == [{"source": "metrics-token",
+                                                   "target": "/etc/prometheus/metrics-token"}]
+    assert compose["configs"]["metrics-token"] == {"content": "${METRICS_TOKEN:-}"}
+    assert "./ops/grafana/pharmacy.json:/var/lib/grafana/dashboards/pharmacy.json:ro" in services["grafana"]["volumes"]
+
+    prometheus = yaml.safe_load((ROOT / "ops" / "prometheus" / "prometheus.yml").read_text())
+    jobs = {job["job_name"]: job for job in prometheus["scrape_configs"]}
+    assert jobs["pharmacy-web"]["metrics_path"] == "/metrics"
+    assert jobs["pharmacy-web"]["dns_sd_configs"] == [{"names": ["web"], "type": "A", "port": 8000}]
+    assert jobs["pharmacy-gauges"]["metrics_path"] == "/metrics/pharmacy"
+    assert jobs["pharmacy-gauges"]["static_configs"] == [{"targets": ["web:8000"]}]  # one target: once per scrape
+    for job in jobs.values():
+        assert job["authorization"]["credentials_file"] == "/etc/prometheus/metrics-token"
+
+
+def test_grafana_dashboard_charts_the_django_and_pharmacy_metrics():
+    import json
+
+    dashboard = json.loads((ROOT / "ops" / "grafana" / "pharmacy.json").read_text())
+    expressions = " ".join(target["expr"] for panel in dashboard["panels"] for target in panel["targets"])
+
+    assert dashboard["uid"] == "pharmacy"
+    for metric in ("django_http_requests_total_by_view_transport_method_total",
+                   "django_http_requests_latency_seconds_by_view_method_bucket", "django_db_execute_total",
+                   "django_cache_get_hits_total", "pharmacy_orders", "pharmacy_review_queue_length",
+                   "pharmacy_review_queue_oldest_age_seconds", "pharmacy_outbox_messages"):
+        assert metric in expressions, metric
+    ids = [panel["id"] for panel in dashboard["panels"]]
+    assert len(ids) == len(set(ids))

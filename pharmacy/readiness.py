@@ -1,0 +1,152 @@
+"""Readiness: may a load balancer send this node traffic? (`/readyz`; `/healthz` stays liveness.)
+
+Each dependency is probed by one *check*: a function named in `settings.READINESS_CHECKS` that takes the
+time it may spend and returns `Probe`s (none when its dependency is not configured). A check that cannot
+reach its dependency raises; the runner turns that into a "down" probe. Every check runs in its own
+thread and is abandoned after `READINESS_TIMEOUT_SECONDS`, so a hanging server cannot hang the probe.
+
+Only a *critical* dependency that is down (the primary database: nothing works without it) makes the
+node not ready (503). Redis, the broker, the replicas and the object store are shared by every node:
+their outage answers 200 "degraded" and names them, because draining every node for a shared outage
+would turn a degradation into downtime. To add a dependency (the object store, say), write a check here
+or in its own module and append its dotted path to `READINESS_CHECKS` in the settings.
+"""
+
+import logging
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeoutError
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connections
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+OK, DOWN = "ok", "down"
+
+
+@dataclass(frozen=True)
+class Probe:
+    name: str
+    status: str  # OK or DOWN
+    critical: bool = False
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Readiness:
+    probes: tuple[Probe, ...]
+
+    @property
+    def ready(self) -> bool:
+        return not any(probe.critical and probe.status != OK for probe in self.probes)
+
+    @property
+    def status(self) -> str:
+        if not self.ready:
+            return "unavailable"
+        return "ok" if all(probe.status == OK for probe in self.probes) else "degraded"
+
+    def as_dict(self) -> dict:
+        return {
+            "status": self.status,
+            "dependencies": {
+                probe.name: {"status": probe.status, "critical": probe.critical,
+                             **({"detail": probe.detail} if probe.detail else {})}
+                for probe in self.probes
+            },
+        }
+
+
+def _describe(error: BaseException) -> str:
+    # The class name only: an error's text may carry a connection string with its password.
+    return type(error).__name__
+
+
+def probe_database_alias(alias: str, *, timeout: float) -> None:
+    """Open a fresh connection to `alias` (not the request's: that may be mid-transaction) and run SELECT 1."""
+    wrapper = connections.create_connection(alias)
+    params = wrapper.get_connection_params()
+    if wrapper.vendor == "postgresql":
+        params["connect_timeout"] = max(1, int(timeout))
+    elif wrapper.vendor == "sqlite":
+        params["timeout"] = timeout
+    connection = wrapper.get_new_connection(params)
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+    finally:
+        connection.close()
+
+
+def check_database(*, timeout: float) -> Iterable[Probe]:
+    probe_database_alias("default", timeout=timeout)
+    return [Probe("database", OK, critical=True)]
+
+
+def check_replicas(*, timeout: float) -> Iterable[Probe]:
+    probes = []
+    for alias in getattr(settings, "DATABASE_REPLICAS", []):
+        try:
+            probe_database_alias(alias, timeout=timeout)
+            probes.append(Probe(f"replica:{alias}", OK))
+        except Exception as error:  # noqa: BLE001 - any failure of the probe means "down"
+            probes.append(Probe(f"replica:{alias}", DOWN, detail=_describe(error)))
+    return probes
+
+
+def check_redis(*, timeout: float) -> Iterable[Probe]:
+    """The shared Redis cache. FailOpenRedisCache swallows outages, so ask its client directly."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        return []  # the in-process cache cannot be down
+    cache._cache.get_client(write=True).ping()
+    return [Probe("redis", OK)]
+
+
+def check_broker(*, timeout: float) -> Iterable[Probe]:
+    from pharmacy.celery import app
+
+    if app.conf.task_always_eager or app.conf.broker_url.startswith("memory://"):
+        return []  # tasks run in-process: no broker
+    with app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
+    return [Probe("broker", OK)]
+
+
+CRITICAL_CHECK_NAMES = {check_database: "database"}
+
+
+def _run_check(check, *, timeout: float) -> list[Probe]:
+    return list(check(timeout=timeout))
+
+
+def check_readiness() -> Readiness:
+    timeout = settings.READINESS_TIMEOUT_SECONDS
+    checks = [(path, import_string(path)) for path in settings.READINESS_CHECKS]
+    probes: list[Probe] = []
+    pool = ThreadPoolExecutor(max_workers=len(checks) or 1, thread_name_prefix="readyz")
+    try:
+        futures = [(path, check, pool.submit(_run_check, check, timeout=timeout)) for path, check in checks]
+        for path, check, future in futures:
+            name = CRITICAL_CHECK_NAMES.get(check, path.rsplit(".", 1)[-1].removeprefix("check_"))
+            critical = check in CRITICAL_CHECK_NAMES
+            try:
+                probes.extend(future.result(timeout=timeout + 0.5))
+            except FutureTimeoutError:
+                probes.append(Probe(name, DOWN, critical=critical, detail="timeout"))
+            except Exception as error:  # noqa: BLE001 - a failing check is a "down" dependency, not a 500
+                probes.append(Probe(name, DOWN, critical=critical, detail=_describe(error)))
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    readiness = Readiness(tuple(probes))
+    if readiness.status != "ok":
+        logger.warning("Readiness %s: %s", readiness.status,
+                       ", ".join(f"{p.name}={p.status}" for p in probes if p.status != OK))
+    return readiness

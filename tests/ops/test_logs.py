@@ -1,0 +1,154 @@
+"""Structured logs: a request id on every line of a request's work (web and its tasks), JSON in production,
+and no personal or health data in the logs of a checkout."""
+
+import io
+import json
+import logging
+from contextlib import contextmanager
+
+import pytest
+from django.test import Client
+
+from pharmacy.log_context import (
+    TASK_HEADER,
+    JsonFormatter,
+    RequestIdFilter,
+    add_request_id_to_task_headers,
+    forget_request_id_after_task,
+    logging_config,
+    request_id_var,
+    restore_request_id_for_task,
+)
+from tests.api.helpers import checkout
+from tests.orders.helpers import MINIMAL_PDF, cart_with
+
+pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def capturing_logs():
+    """Every record at DEBUG and above, through the real filter and the JSON formatter."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+
+
+@pytest.fixture
+def captured_logs():
+    with capturing_logs() as stream:
+        yield stream
+
+
+def lines(stream) -> list[dict]:
+    return [json.loads(line) for line in stream.getvalue().splitlines() if line.strip()]
+
+
+def test_an_incoming_request_id_is_honoured_and_returned(captured_logs):
+    response = Client().get("/healthz", HTTP_X_REQUEST_ID="lb-abc-123")
+
+    assert response["X-Request-ID"] == "lb-abc-123"
+
+
+def test_a_request_without_an_id_gets_a_new_one_and_a_forged_one_is_replaced():
+    first = Client().get("/healthz")["X-Request-ID"]
+    second = Client().get("/healthz")["X-Request-ID"]
+    forged = Client().get("/healthz", HTTP_X_REQUEST_ID="bad id\nINFO fake line")["X-Request-ID"]
+
+    assert len(first) == 32 and first != second
+    assert len(forged) == 32 and "\n" not in forged
+
+
+def test_every_log_line_of_a_request_carries_its_id(captured_logs, settings):
+    settings.METRICS_TOKEN = ""
+    Client().get("/api/v1/no-such-thing/", HTTP_X_REQUEST_ID="req-42")  # django.request logs the 404
+
+    records = [line for line in lines(captured_logs) if line["logger"] == "django.request"]
+    assert records and {line["request_id"] for line in records} == {"req-42"}
+    assert request_id_var.get() == "-"  # nothing leaks into the next request
+
+
+def test_the_request_id_travels_to_a_task_in_its_headers():
+    headers = {}
+    token = request_id_var.set("req-from-web")
+    try:
+        add_request_id_to_task_headers(headers=headers)
+    finally:
+        request_id_var.reset(token)
+    assert headers == {TASK_HEADER: "req-from-web"}
+
+    class FakeRequest:  # what a worker's task.request holds: custom message headers become attributes
+        pharmacy_request_id = "req-from-web"
+        headers = None
+
+    class FakeTask:
+        request = FakeRequest()
+
+    task = FakeTask()
+    restore_request_id_for_task(task=task)
+    assert request_id_var.get() == "req-from-web"
+    forget_request_id_after_task(task=task)
+    assert request_id_var.get() == "-"
+
+
+def test_json_format_writes_one_object_per_line_with_the_request_id():
+    config = logging_config(log_format="json", level="INFO")
+    formatter = JsonFormatter()
+    record = logging.LogRecord("orders", logging.WARNING, __file__, 1, "Outbox message %s failed", (7,), None)
+    RequestIdFilter().filter(record)
+
+    entry = json.loads(formatter.format(record))
+
+    assert config["handlers"]["console"]["formatter"] == "json"
+    assert entry["message"] == "Outbox message 7 failed"
+    assert entry["level"] == "WARNING" and entry["logger"] == "orders" and entry["request_id"] == "-"
+    with pytest.raises(ValueError):
+        logging_config(log_format="xml", level="INFO")
+
+
+DISTINCTIVE = {
+    "full_name": "Zebedee Quuxworth-Plimsoll",
+    "email": "zebedee.quuxworth@example.org",
+    "phone": "07700 911911",
+    "address_line1": "77 Xylophone Crescent",
+    "city": "Quuxbridge",
+    "postcode": "QX9 9ZZ",
+}
+
+
+def test_a_checkout_logs_no_name_address_or_prescription_contents(
+        shopper_client, user, gsl_pack, pom_pack, django_capture_on_commit_callbacks):
+    # given: a prescription whose file name and bytes are distinctive, and a checkout with distinctive details
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    secret_bytes = MINIMAL_PDF.replace(b"%%EOF", b"% Methotrexate-Zebedee-Secret\n%%EOF")
+    with capturing_logs() as captured_logs:  # from the shopper's first request on (not the factories' setup)
+        with django_capture_on_commit_callbacks(execute=True):
+            upload = shopper_client.post(
+                "/api/v1/prescriptions/",
+                {"file": SimpleUploadedFile("zebedee-methotrexate.pdf", secret_bytes, "application/pdf")},
+                format="multipart")
+        assert upload.status_code == 201, upload.content
+        cart_with(user, (gsl_pack, 1), (pom_pack, 1))
+
+        # when: the checkout runs, with its after-commit work (the confirmation e-mail) executed
+        with django_capture_on_commit_callbacks(execute=True):
+            response = checkout(shopper_client, key="pii-1", prescription_id=upload.json()["id"], **DISTINCTIVE)
+        assert response.status_code == 201, response.content
+        logging.getLogger("pharmacy.test").info("checkout done")  # proves the capture works
+
+    # then
+    text = captured_logs.getvalue()
+    assert "checkout done" in text
+    for value in [*DISTINCTIVE.values(), user.full_name, user.email, "zebedee-methotrexate", "Methotrexate-Zebedee"]:
+        assert value not in text, f"{value!r} appeared in the logs"
+        assert value.lower() not in text.lower()

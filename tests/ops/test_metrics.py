@@ -1,0 +1,98 @@
+"""/metrics and /metrics/pharmacy: behind METRICS_TOKEN, and the pharmacy gauges show the database's true values."""
+
+import pytest
+from django.test import Client
+from prometheus_client.parser import text_string_to_metric_families
+
+from orders.models import OutboxMessage, OutboxStatus
+from tests.api.helpers import checkout
+from tests.api.test_review import QUEUE_URL, record
+from tests.orders.helpers import cart_with, uploaded_prescription
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "s3cret-metrics-token-for-tests"
+
+
+@pytest.fixture
+def metrics_token(settings):
+    settings.METRICS_TOKEN = TOKEN
+    return TOKEN
+
+
+def scrape(path: str = "/metrics/pharmacy") -> dict[tuple[str, tuple], float]:
+    response = Client().get(path, HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.content.decode())
+        for sample in family.samples
+    }
+
+
+def test_metrics_do_not_exist_without_a_configured_token(settings):
+    settings.METRICS_TOKEN = ""
+
+    assert Client().get("/metrics").status_code == 404
+    assert Client().get("/metrics/pharmacy", HTTP_AUTHORIZATION="Bearer ").status_code == 404
+
+
+@pytest.mark.parametrize("header", [None, "Bearer wrong", f"Token {TOKEN}", TOKEN])
+def test_metrics_refuse_a_missing_or_wrong_token(metrics_token, header):
+    extra = {"HTTP_AUTHORIZATION": header} if header else {}
+
+    assert Client().get("/metrics", **extra).status_code == 403
+    assert Client().get("/metrics/pharmacy", **extra).status_code == 403
+
+
+def test_node_metrics_count_requests_latencies_and_database_queries(metrics_token, gsl_pack):
+    Client().get("/api/v1/products/")
+    Client().get("/healthz")
+
+    samples = scrape("/metrics")
+
+    names = {name for name, _ in samples}
+    assert "django_http_requests_total_by_view_transport_method_total" in names
+    assert "django_http_requests_latency_seconds_by_view_method_bucket" in names
+    assert samples[("django_http_requests_total_by_view_transport_method_total",
+                    (("method", "GET"), ("transport", "http"), ("view", "health")))] >= 1
+    assert not any(name.startswith("pharmacy_") for name in names)  # those are computed once, elsewhere
+
+
+def test_pharmacy_gauges_show_the_true_values_after_a_checkout_and_a_review(
+        metrics_token, shopper_client, user, pharmacist_client, gsl_pack, pom_pack):
+    # given: a general-sale checkout (approved at once) and two prescription orders, one of them reviewed
+    cart_with(user, (gsl_pack, 1))
+    assert checkout(shopper_client, key="gsl").status_code == 201
+    waiting = []
+    for key in ("pom-1", "pom-2"):
+        cart_with(user, (pom_pack, 1))
+        response = checkout(shopper_client, key=key, prescription_id=uploaded_prescription(user).pk)
+        assert response.status_code == 201
+        waiting.append(response.json()["number"])
+    approved = pharmacist_client.post(f"{QUEUE_URL}{waiting[0]}/approve/", record(pom_pack.sku, units=84),
+                                      format="json")
+    assert approved.status_code == 200, approved.content
+
+    # when
+    samples = scrape()
+
+    # then
+    orders = {dict(labels)["status"]: value for (name, labels), value in samples.items() if name == "pharmacy_orders"}
+    assert orders == {"awaiting_review": 1, "approved": 2, "dispatched": 0, "delivered": 0, "rejected": 0,
+                      "cancelled": 0}
+    assert samples[("pharmacy_review_queue_length", ())] == 1
+    assert 0 < samples[("pharmacy_review_queue_oldest_age_seconds", ())] < 120
+    outbox = {dict(labels)["status"]: value for (name, labels), value in samples.items()
+              if name == "pharmacy_outbox_messages"}
+    assert outbox == {status: OutboxMessage.objects.filter(status=status).count() for status in OutboxStatus.values}
+    assert outbox["pending"] >= 4  # three confirmations and an approval, not sent in this test's transaction
+
+
+def test_pharmacy_gauges_read_zero_on_an_empty_shop(metrics_token):
+    samples = scrape()
+
+    assert samples[("pharmacy_review_queue_length", ())] == 0
+    assert samples[("pharmacy_review_queue_oldest_age_seconds", ())] == 0
+    assert samples[("pharmacy_orders", (("status", "approved"),))] == 0

@@ -1,0 +1,142 @@
+"""Read replicas with two real databases (a streaming replica is not started here): the app (gunicorn, in a
+subprocess) has DATABASE_URL at one database and DATABASE_REPLICA_URLS at a copy of it, on the throwaway
+cluster. The copy's product is renamed, so each answer shows where its rows came from:
+
+    primary  (DATABASE_URL):           product name "Primary Testamol"
+    replica  (DATABASE_REPLICA_URLS):  product name "Replica Testamol"
+
+Catalog pages and the products API read the replica; the cart (a write, then the shopper's own read)
+stays on the primary; with the replica refusing connections, catalog reads fall back to the primary.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+from pharmacy.db_router import ReplicaRouter, replica_reads
+from tests.drills.test_postgres_restart import Client
+from tests.infra.support import ROOT, free_port, wait_for_http_ok
+
+PRIMARY_NAME, REPLICA_NAME = "Primary Testamol", "Replica Testamol"
+
+
+def psql(cluster, database: str, sql: str) -> None:
+    cluster._run("psql", "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres", "-d", database,
+                 "-v", "ON_ERROR_STOP=1", "-c", sql)
+
+
+@pytest.fixture
+def two_databases(postgres_cluster):
+    primary, replica = f"primary_{uuid.uuid4().hex[:8]}", f"replica_{uuid.uuid4().hex[:8]}"
+    postgres_cluster.create_database(primary)
+    result = subprocess.run([sys.executable, "-m", "tests.drills.pg_seed", "1"], cwd=ROOT,
+                            env={**os.environ, "DATABASE_URL": postgres_cluster.database_url(primary)},
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    seed = json.loads(result.stdout.strip().splitlines()[-1])
+    psql(postgres_cluster, "postgres", f'CREATE DATABASE "{replica}" TEMPLATE "{primary}"')
+    psql(postgres_cluster, primary, f"UPDATE catalog_product SET name = '{PRIMARY_NAME}'")
+    psql(postgres_cluster, replica, f"UPDATE catalog_product SET name = '{REPLICA_NAME}'")
+    return primary, replica, seed
+
+
+@pytest.fixture
+def replica_server(postgres_cluster, two_databases, tmp_path):
+    primary, replica, seed = two_databases
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": postgres_cluster.database_url(primary),
+           "DATABASE_REPLICA_URLS": postgres_cluster.database_url(replica), "REPLICA_RETRY_SECONDS": "1",
+           "REDIS_URL": "", "CELERY_BROKER_URL": "memory://", "DJANGO_SETTINGS_MODULE": "pharmacy.settings.test"}
+    log_path = tmp_path / "gunicorn.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "pharmacy.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", "1", "--threads", "2", "--timeout", "30"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_http_ok(f"http://127.0.0.1:{port}/healthz", process=process, log_path=log_path, timeout=60)
+        yield port, primary, replica, seed
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def product_names(client) -> list[str]:
+    status, _, body = client.request("GET", "/api/v1/products/")
+    assert status == 200, body[:500]
+    return [product["name"] for product in json.loads(body)["results"]]
+
+
+def test_catalog_reads_go_to_the_replica_and_the_cart_stays_on_the_primary(replica_server):
+    port, primary, replica, seed = replica_server
+    client = Client(port)
+
+    # the products API and the storefront list read the replica
+    assert product_names(client) == [REPLICA_NAME]
+    status, _, page = client.request("GET", "/medicines/")
+    assert status == 200 and REPLICA_NAME.encode() in page and PRIMARY_NAME.encode() not in page
+
+    # a shopper's write and the read right after it use the primary
+    status, _, body = client.request("POST", "/api/v1/auth/token/", {"email": seed["emails"][0],
+                                                                      "password": seed["password"]})
+    assert status == 200, body[:500]
+    client.token = json.loads(body)["token"]
+    status, _, body = client.request("POST", "/api/v1/cart/lines/", {"sku": seed["sku"], "quantity": 1})
+    assert status == 201, body[:500]
+    status, _, body = client.request("GET", "/api/v1/cart/")
+    assert status == 200
+    assert PRIMARY_NAME in json.loads(body)["lines"][0]["description"]
+
+
+def test_catalog_reads_fall_back_to_the_primary_while_the_replica_refuses_and_return_after(
+        replica_server, postgres_cluster):
+    port, primary, replica, seed = replica_server
+    client = Client(port)
+    assert product_names(client) == [REPLICA_NAME]
+
+    psql(postgres_cluster, "postgres", f'ALTER DATABASE "{replica}" ALLOW_CONNECTIONS false')
+    psql(postgres_cluster, "postgres",
+         f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{replica}'")
+    try:
+        started = time.monotonic()
+        assert product_names(client) == [PRIMARY_NAME]
+        assert time.monotonic() - started < 10
+        status, _, body = client.request("GET", "/readyz")
+        assert status == 200
+        assert json.loads(body)["status"] == "degraded"
+        assert json.loads(body)["dependencies"]["replica:replica_0"]["status"] == "down"
+    finally:
+        psql(postgres_cluster, "postgres", f'ALTER DATABASE "{replica}" ALLOW_CONNECTIONS true')
+
+    time.sleep(1.5)  # REPLICA_RETRY_SECONDS
+    assert product_names(client) == [REPLICA_NAME]
+
+
+@pytest.mark.parametrize("app_label", ["cart", "orders", "accounts", "dispensing", "auth", "sessions"])
+def test_the_router_keeps_everything_but_the_catalog_on_the_primary_even_in_a_catalog_view(settings, app_label):
+    from django.apps import apps
+
+    settings.DATABASE_REPLICAS = ["replica_0"]
+    model = next(iter(apps.get_app_config(app_label).get_models()))
+    with replica_reads():
+        assert ReplicaRouter().db_for_read(model) == "default"
+    assert ReplicaRouter().db_for_write(model) == "default"
+
+
+def test_the_router_reads_the_catalog_from_the_primary_outside_catalog_views(settings):
+    from catalog.models import Pack
+
+    settings.DATABASE_REPLICAS = ["replica_0"]
+
+    assert ReplicaRouter().db_for_read(Pack) == "default"  # checkout's locks, tasks, the admin
+    assert ReplicaRouter().allow_migrate("replica_0", "catalog") is False
+    assert ReplicaRouter().allow_migrate("default", "catalog") is True
