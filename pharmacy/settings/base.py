@@ -348,3 +348,8 @@ CELERY_BEAT_SCHEDULE["expire-overdue-orders"] = {
 SEARCH_SUGGEST_LIMIT = env.int("SEARCH_SUGGEST_LIMIT", default=10)
 # How close (0-1, difflib ratio) a catalog word must be to an unknown word to be offered as "Did you mean".
 SEARCH_SUGGESTION_CUTOFF = env.float("SEARCH_SUGGESTION_CUTOFF", default=0.75)
+# --- Catalog cache and conditional GET (catalog/cache.py, issue 13.3) ---------------------------------
+# What anonymous shoppers see (lists, product pages, leaflets, categories) is cached under a catalog
+# version that every catalog write bumps; entries also expire after this many seconds (safety net).
+CATALOG_CACHE_ENABLED = env.bool("CATALOG_CACHE_ENABLED", default=True)
+CATALOG_CACHE_TIMEOUT = env.int("CATALOG_CACHE_TIMEOUT", default=60)
