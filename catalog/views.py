@@ -6,7 +6,9 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 
 from .cache import cached
 from .forms import ProductFilterForm
@@ -35,6 +37,7 @@ class ProductListPage:
     count: int
     suggestion: str | None
     redirect_url: str | None = None
+    product_grid: str = ""  # the rendered cards: pure catalog data, no CSRF token, so cached with it
 
 
 def _categories() -> list:
@@ -55,7 +58,8 @@ def _product_list_page(filters: dict, page_number: str | None) -> ProductListPag
     page = Paginator(result.products, PRODUCTS_PER_PAGE).get_page(page_number)
     products = list(page.object_list)
     return ProductListPage(products=products, number=page.number, count=page.paginator.count,
-                           suggestion=result.suggestion(products))
+                           suggestion=result.suggestion(products),
+                           product_grid=render_to_string("catalog/_product_grid.html", {"products": products}))
 
 
 @conditional_page
@@ -77,6 +81,7 @@ def product_list(request):
         "selected_category": next((c for c in categories if c.slug == filters["category"]), None),
         "page_obj": page,
         "products": listing.products,
+        "product_grid": mark_safe(listing.product_grid),  # rendered by our own template, escaped there
     })
 
 
