@@ -29,6 +29,16 @@ FEATURED_PRODUCT_COUNT = 6
 
 
 @dataclass(frozen=True)
+class ProductSummary:
+    """What the list keeps of a product once its card is rendered: unpickling 20 products with their
+    packs, strengths and ingredients cost more than rendering the page."""
+
+    pk: int
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
 class ProductListPage:
     """One page of the storefront list as plain data, cacheable under the catalog version."""
 
@@ -57,7 +67,8 @@ def _product_list_page(filters: dict, page_number: str | None) -> ProductListPag
         return ProductListPage(products=[], number=1, count=0, suggestion=None, redirect_url=url)
     page = Paginator(result.products, PRODUCTS_PER_PAGE).get_page(page_number)
     products = list(page.object_list)
-    return ProductListPage(products=products, number=page.number, count=page.paginator.count,
+    return ProductListPage(products=[ProductSummary(p.pk, p.name, p.slug) for p in products],
+                           number=page.number, count=page.paginator.count,
                            suggestion=result.suggestion(products),
                            product_grid=render_to_string("catalog/_product_grid.html", {"products": products}))
 
