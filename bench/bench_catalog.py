@@ -67,7 +67,7 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 
 
 def measure_with_threads(url: str, *, duration: float, connections: int,
-                         max_requests: int = MAX_REQUESTS_PER_TARGET) -> Result:
+                         max_requests: int = MAX_REQUESTS_PER_TARGET, headers: dict | None = None) -> Result:
     """`connections` threads, each with one keep-alive connection, request `url` until the time or
     the request budget runs out. A response other than 200, or a failed connection, is an error."""
     require_loopback(url)
@@ -87,7 +87,7 @@ def measure_with_threads(url: str, *, duration: float, connections: int,
         while time.monotonic() < deadline and next(tickets) < max_requests:
             started = time.perf_counter()
             try:
-                connection.request("GET", target)
+                connection.request("GET", target, headers=headers or {})
                 response = connection.getresponse()
                 response.read()
                 if response.status != 200:
@@ -123,12 +123,13 @@ def _wrk_milliseconds(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
-def measure_with_wrk(url: str, *, duration: float, connections: int) -> Result:
+def measure_with_wrk(url: str, *, duration: float, connections: int, headers: dict | None = None) -> Result:
     require_loopback(url)
     seconds = max(1, int(min(duration, MAX_DURATION_SECONDS)))
+    header_args = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
     output = subprocess.run(
         ["wrk", "--threads", "2", "--connections", str(connections), "--duration", f"{seconds}s", "--latency",
-         url],
+         *header_args, url],
         capture_output=True, text=True, check=True,
     ).stdout
     latency = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)$", output, re.MULTILINE))
@@ -150,7 +151,7 @@ def measure_with_wrk(url: str, *, duration: float, connections: int) -> Result:
 def bench_environment() -> dict[str, str]:
     environment = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     environment.update({
-        "DJANGO_SETTINGS_MODULE": "pharmacy.settings.production",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",  # production settings plus the floor endpoint
         "SECRET_KEY": secrets.token_urlsafe(50),  # a fresh key per run: nothing signed outlives it
         # Production refuses to start without a prescription key; the bench stores no prescription.
         "PRESCRIPTION_ENCRYPTION_KEYS": "bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
@@ -162,6 +163,8 @@ def bench_environment() -> dict[str, str]:
         "PYTHONUNBUFFERED": "1",
     })
     environment.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
+    # One machine, no mail server: the production settings' refusal of embedded services is lifted here.
+    environment.setdefault("ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION", "true")
     return environment
 
 
@@ -209,14 +212,102 @@ def status_of(url: str) -> int:
     return connection.getresponse().status
 
 
+def get_json(url: str):
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
+    return json.loads(connection.getresponse().read())
+
+
+def guest_cart_cookie(base_url: str, pack_ids: list[int], product_path: str) -> str:
+    """Put one unit of each pack in a guest cart through the storefront, as a shopper would; returns the
+    Cookie header that shows that cart."""
+    parts = urllib.parse.urlsplit(base_url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    cookies: dict[str, str] = {}
+
+    def remember(response) -> None:
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                cookies[name] = rest.split(";", 1)[0]
+
+    connection.request("GET", product_path)
+    response = connection.getresponse()
+    page = response.read().decode()
+    remember(response)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    for pack_id in pack_ids:
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "pack": pack_id, "quantity": 1})
+        connection.request("POST", "/cart/add/", body=body, headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Referer": base_url + product_path,
+            "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+        })
+        response = connection.getresponse()
+        response.read()
+        remember(response)
+    header = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    connection.request("GET", "/cart/", headers={"Cookie": header})  # takes the flash messages
+    connection.getresponse().read()
+    return header
+
+
+SEARCH_QUERIES = ["baclofen", "baclofn", "baclofen 10mg", "baclofen 10 mg", "Lioresal", "acetaminophen",
+                  "ibuprofn", "cetirizine 10mg", "hay fever", "paracetamol 500mg"]
+
+
+def search_latencies(base_url: str, queries: list[str], *, repeats: int) -> dict:
+    """Single client, one request at a time: p50 and p99 per query and over the whole mix."""
+    parts = urllib.parse.urlsplit(base_url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    per_query, everything = {}, []
+    for query in queries:
+        path = (f"/api/v1/products/suggest/?q={urllib.parse.quote(query[1:])}" if query.startswith(">")
+                else f"/api/v1/products/?search={urllib.parse.quote(query)}")
+        timings = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        everything.extend(timings)
+        per_query[query] = {"p50": round(percentile(timings, 0.5), 2), "p99": round(percentile(timings, 0.99), 2)}
+    everything.sort()
+    return {"queries": per_query, "p50": round(percentile(everything, 0.5), 2),
+            "p99": round(percentile(everything, 0.99), 2)}
+
+
+def serve(environment: dict[str, str], workers: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "pharmacy.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--log-level", "warning"],
+        cwd=ROOT, env=environment, start_new_session=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    wait_until_serving(f"{base_url}/healthz", server)
+    return server, base_url
+
+
+def stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=10,
+    parser.add_argument("--duration", type=float, default=5,
                         help=f"seconds per target (at most {MAX_DURATION_SECONDS})")
     parser.add_argument("--connections", type=int, default=8, help="concurrent keep-alive connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
-    parser.add_argument("paths", nargs="*", default=DEFAULT_TARGETS, help="paths to load, in order")
+    parser.add_argument("--search-repeats", type=int, default=30, help="requests per search query")
+    parser.add_argument("--generated-packs", type=int, default=0,
+                        help="also load manage.py generate_catalog --packs N first (PostgreSQL; e.g. 100000)")
+    parser.add_argument("--checkout-orders", type=int, default=200,
+                        help="orders for bench/bench_checkout.py (PostgreSQL only; 0 skips it)")
     arguments = parser.parse_args()
     client = arguments.client if arguments.client != "auto" else ("wrk" if shutil.which("wrk") else "python")
 
@@ -224,50 +315,89 @@ def main() -> int:
     database = environment["DATABASE_URL"].split("@")[-1]  # never print a password
     print(f"preparing the site on {database} …", flush=True)
     prepare_site(environment)
+    if arguments.generated_packs:
+        generated = subprocess.run([sys.executable, str(ROOT / "manage.py"), "generate_catalog", "--packs",
+                                    str(arguments.generated_packs)], cwd=ROOT, env=environment,
+                                   capture_output=True, text=True)
+        print(generated.stdout.strip() or generated.stderr.strip().splitlines()[-1], flush=True)
 
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "pharmacy.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(arguments.workers), "--log-level", "warning"],
-        cwd=ROOT, env=environment, start_new_session=True,
-    )
-    results: list[Result] = []
-    try:
-        wait_until_serving(f"{base_url}/healthz", server)
-        for path in arguments.paths:
-            url = base_url + path
-            status = status_of(url)
-            if status != 200:
-                print(f"skipping {path}: it answers {status}")
-                continue
-            measure_with_threads(url, duration=1, connections=2)  # warm up connections and caches
-            if client == "wrk":
-                result = measure_with_wrk(url, duration=arguments.duration, connections=arguments.connections)
-            else:
-                result = measure_with_threads(url, duration=arguments.duration,
-                                              connections=arguments.connections)
-            results.append(result)
-            print(f"{result.path:40} {result.requests_per_second:9.1f} req/s"
-                  f"   p50 {result.latency_ms_p50:7.2f} ms   p90 {result.latency_ms_p90:7.2f} ms"
-                  f"   p99 {result.latency_ms_p99:7.2f} ms"
-                  f"   {result.requests} requests, {result.errors} errors",
-                  flush=True)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    report: dict = {"taken_at": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
+                    "database": environment["DATABASE_URL"].split(":")[0], "gunicorn_workers": arguments.workers,
+                    "cpu_count": os.cpu_count(), "client": client, "runs": {}}
+    targets: list[tuple[str, str, dict | None]] = []
+    for mode, enabled in (("warm", "true"), ("uncached", "false")):
+        server, base_url = serve({**environment, "CATALOG_CACHE_ENABLED": enabled}, arguments.workers)
+        try:
+            if not targets:
+                listing = get_json(f"{base_url}/api/v1/products/?legal_category=general_sale&in_stock=true")
+                products = listing["results"]
+                packs = [pack["id"] for product in products for pack in product["packs"] if pack["in_stock"]][:3]
+                product_path = f"/medicines/{products[0]['slug']}/"
+                cookie = guest_cart_cookie(base_url, packs, product_path)
+                gtin = next(pack["gtin"] for product in products for pack in product["packs"] if pack["gtin"])
+                targets = [("floor", "/bench/floor/", None), ("api", "/api/v1/products/", None),
+                           ("healthz", "/healthz", None), ("list", "/medicines/", None),
+                           ("product", product_path, None), ("cart", "/cart/", {"Cookie": cookie})]
+            results = {}
+            for name, path, headers in targets:
+                url = base_url + path
+                measure_with_threads(url, duration=1, connections=2, headers=headers)  # warm up
+                if client == "wrk":
+                    result = measure_with_wrk(url, duration=arguments.duration, connections=arguments.connections,
+                                              headers=headers)
+                else:
+                    result = measure_with_threads(url, duration=arguments.duration,
+                                                  connections=arguments.connections, headers=headers)
+                results[name] = asdict(result)
+                print(f"{mode:9} {path:40} {result.requests_per_second:9.1f} req/s   p50 {result.latency_ms_p50:7.2f}"
+                      f" ms   p99 {result.latency_ms_p99:7.2f} ms   {result.errors} errors", flush=True)
+            search = search_latencies(base_url, [*SEARCH_QUERIES, gtin, ">bac", ">nuro"],
+                                      repeats=arguments.search_repeats)
+            report["runs"][mode] = {"targets": results, "search": search}
+        finally:
+            stop(server)
 
+    if arguments.checkout_orders and environment["DATABASE_URL"].startswith("postgres"):
+        checkout = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_checkout.py"), "--orders",
+                                   str(arguments.checkout_orders), "--threads", "4"], cwd=ROOT,
+                                  env={**environment, "DJANGO_SETTINGS_MODULE": "pharmacy.settings.test"},
+                                  capture_output=True, text=True)
+        report["checkout"] = [line for line in checkout.stdout.splitlines() if "orders" in line]
+
+    print_table(report)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    report = {
-        "taken_at": stamp, "database": environment["DATABASE_URL"].split(":")[0],
-        "gunicorn_workers": arguments.workers, "cpu_count": os.cpu_count(), "client": client,
-        "results": [asdict(result) for result in results],
-    }
-    path = RESULTS_DIR / f"catalog-{stamp}.json"
+    path = RESULTS_DIR / f"catalog-{report['taken_at']}.json"
     path.write_text(json.dumps(report, indent=2) + "\n")
     print(f"written to {path.relative_to(ROOT)}")
-    return 0 if results else 1
+    return 0
+
+
+def print_table(report: dict) -> None:
+    rows = [("/api/v1/products/ vs bare 20-row DRF list", "api", "floor", 0.80),
+            ("/medicines/ vs /healthz", "list", "healthz", 0.40),
+            ("product page vs /healthz", "product", "healthz", 0.40),
+            ("cart page (3 lines) vs /healthz", "cart", "healthz", None)]
+    print("\n| comparison | warm req/s | uncached req/s | reference req/s (warm / uncached) | warm ratio | "
+          "uncached ratio | target |")
+    print("|---|---|---|---|---|---|---|")
+    for label, name, reference, target in rows:
+        cells = []
+        for mode in ("warm", "uncached"):
+            targets = report["runs"][mode]["targets"]
+            cells.append((targets[name]["requests_per_second"], targets[reference]["requests_per_second"]))
+        ratios = [value / ref if ref else 0.0 for value, ref in cells]
+        verdict = ("" if target is None else
+                   f"≥ {target:.0%}: {'met' if ratios[0] >= target else 'missed'} warm, "
+                   f"{'met' if ratios[1] >= target else 'missed'} uncached")
+        print(f"| {label} | {cells[0][0]:.0f} | {cells[1][0]:.0f} | {cells[0][1]:.0f} / {cells[1][1]:.0f} | "
+              f"{ratios[0]:.0%} | {ratios[1]:.0%} | {verdict} |")
+    for mode in ("warm", "uncached"):
+        search = report["runs"][mode]["search"]
+        worst = max(search["queries"].items(), key=lambda item: item[1]["p99"])
+        print(f"| search mix ({mode}), single client | p50 {search['p50']} ms | p99 {search['p99']} ms | "
+              f"worst p99: {worst[0]!r} {worst[1]['p99']} ms | | | p99 ≤ 50 ms per query (suggest ≤ 20) |")
+    for line in report.get("checkout", []):
+        print(f"| checkout: {line.strip()} | | | | | | |")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from pharmacy.exceptions import DomainError
 from pharmacy.images import SafeImageField
 
+from .cache import bump_catalog_version
 from .models import (
     LEAFLET_SECTION_ORDER,
     Category,
@@ -50,8 +51,31 @@ from .services import (
 # --- Categories and ingredients ----------------------------------------------------------------------
 
 
+class BumpsCatalogVersion:
+    """Admin saves and deletes change what shoppers see: each one bumps the catalog cache version
+    (catalog/cache.py) next to the write. The admin's own transaction makes the after-commit bump fire
+    once the change is visible."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        bump_catalog_version()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        bump_catalog_version()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump_catalog_version()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        bump_catalog_version()
+
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(BumpsCatalogVersion, admin.ModelAdmin):
     list_display = ("name", "slug", "product_count")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -65,7 +89,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ingredient)
-class IngredientAdmin(admin.ModelAdmin):
+class IngredientAdmin(BumpsCatalogVersion, admin.ModelAdmin):
     list_display = ("name",)
     search_fields = ("name",)
 
@@ -165,7 +189,7 @@ class ProductSynonymInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(BumpsCatalogVersion, admin.ModelAdmin):
     form = ProductAdminForm
     list_display = ("name", "legal_category", "prescription_required", "controlled_drug_schedule",
                     "dosage_form", "is_active")
@@ -326,7 +350,7 @@ class PackAddForm(forms.ModelForm):
 
 
 @admin.register(Pack)
-class PackAdmin(admin.ModelAdmin):
+class PackAdmin(BumpsCatalogVersion, admin.ModelAdmin):
     list_display = ("sku", "display_name", "gtin", "price", "stock", "max_per_order", "is_active")
     list_filter = ("is_active", "product__legal_category", "product__dosage_form")
     list_select_related = ("product",)
@@ -462,7 +486,7 @@ class SetPriceForm(forms.Form):
 
 
 @admin.register(StockBatch)
-class StockBatchAdmin(admin.ModelAdmin):
+class StockBatchAdmin(BumpsCatalogVersion, admin.ModelAdmin):
     """Batches are read here; units change by stock take (Packs › Set stock), dispatch and recall
     (Orders › Batches supplied › Recall)."""
 
@@ -525,7 +549,7 @@ class LeafletSectionInline(admin.StackedInline):
 
 
 @admin.register(LeafletRevision)
-class LeafletRevisionAdmin(admin.ModelAdmin):
+class LeafletRevisionAdmin(BumpsCatalogVersion, admin.ModelAdmin):
     list_display = ("product", "number", "revised_on", "is_published", "published_at")
     list_select_related = ("product",)
     list_filter = (LeafletStatusFilter,)

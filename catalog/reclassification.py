@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from .cache import bump_catalog_version
 from .exceptions import InvalidReclassification, ReclassificationNotAllowed
 from .models import ControlledDrugSchedule, LegalCategory, Product, ProductReclassification
 
@@ -58,6 +59,7 @@ def _apply(*, product: Product, legal_category: str, schedule: int | None, actor
     product.legal_category = legal_category
     product.controlled_drug_schedule = schedule
     product.save(update_fields=["legal_category", "controlled_drug_schedule", "updated_at"])
+    bump_catalog_version()  # the legal category decides what the product page lets a shopper buy
     return ProductReclassification.objects.create(
         product=product, actor=actor, source=source, reason=reason,
         old_legal_category=old_category, new_legal_category=legal_category,
@@ -75,6 +77,7 @@ class ImportedReclassification:
 def record_imported_reclassifications(*, changes: list[ImportedReclassification], reason: str) -> int:
     """The catalog import has written the new values (in its own transaction); record each change in the
     same trail. Called only when the import was told `--allow-reclassification` with a reason."""
+    bump_catalog_version()
     ProductReclassification.objects.bulk_create(
         ProductReclassification(
             product_id=change.product_id, actor=None, source="import", reason=reason,

@@ -11,6 +11,7 @@ from django.db.models import F, Max, Sum, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from .cache import bump_catalog_version
 from .exceptions import (
     AllocationMismatch,
     BatchesUnavailable,
@@ -118,17 +119,23 @@ def reserve_stock(*, quantities: Mapping[int, int]) -> dict[int, Pack]:
             raise OutOfStock(f"{packs[pack_id].display_name} is out of stock.", sku=packs[pack_id].sku)
         packs[pack_id].allocated_quantity += quantity
         packs[pack_id].__dict__["stock_available"] -= quantity
+    if any(pack.available_quantity == 0 for pack in packs.values()):
+        bump_catalog_version()  # the last units went: a pack now reads "out of stock" (not on every checkout)
     return packs
 
 
 def release_stock(*, quantities: Mapping[int, int]) -> None:
     """Give an allocation back (a cancelled or refused order, or a refused line). Runs inside the
     caller's transaction. The units never left their batches, so only the allocation changes."""
-    packs_for_update(pack_ids=quantities)
+    packs = packs_for_update(pack_ids=quantities)
+    on_hand = _sellable_on_hand(quantities)
+    was_out = any(on_hand.get(pack_id, 0) <= pack.allocated_quantity for pack_id, pack in packs.items())
     for pack_id, quantity in sorted(quantities.items()):
         Pack.objects.filter(pk=pack_id).update(
             allocated_quantity=Greatest(F("allocated_quantity") - quantity, Value(0))
         )
+    if was_out:
+        bump_catalog_version()  # a pack that read "out of stock" is back in stock
 
 
 @dataclass(frozen=True)
@@ -155,6 +162,8 @@ def pick_batches_for_dispatch(*, lines: Sequence[tuple[int, int]]) -> list[list[
     line, in the order given. Refuses with BatchesUnavailable, changing nothing, if usable batches
     cannot cover every line. Must run inside the caller's transaction.
     """
+    # No cache bump here: units leave their batches and the allocation together, so what a pack can
+    # sell (usable on hand less allocated) and its in-stock flag stay the same.
     pack_ids = {pack_id for pack_id, _ in lines}
     packs = packs_for_update(pack_ids=pack_ids)
     batches = [batch for batch in batches_for_update(pack_ids=pack_ids) if batch.is_usable]
@@ -244,6 +253,7 @@ def record_stock_take(
         StockBatch.objects.filter(pk=batch.pk).update(**fields)
         batch.refresh_from_db()
     pack.__dict__.pop("stock_available", None)
+    bump_catalog_version()  # a count is a staff action, rare enough to bump without checking for a flip
     return batch
 
 
@@ -285,6 +295,7 @@ def recall_batches(*, pack: Pack, batch_numbers: Sequence[str], reason: str) -> 
     for batch in batches:
         batch.refresh_from_db()
     pack.__dict__.pop("stock_available", None)
+    bump_catalog_version()
     return batches
 
 
@@ -298,6 +309,7 @@ def set_price(*, pack: Pack, amount: Decimal) -> Pack:
                            field="price_amount")
     packs_for_update(pack_ids=[pack.pk])
     Pack.objects.filter(pk=pack.pk).update(price_amount=amount)
+    bump_catalog_version()
     pack.refresh_from_db(fields=["price_amount"])
     return pack
 
@@ -355,6 +367,7 @@ def publish_leaflet_revision(*, revision: LeafletRevision) -> LeafletRevision:
     if empty:
         raise LeafletIncomplete("These leaflet sections are empty: " + "; ".join(empty) + ".")
     LeafletRevision.objects.filter(pk=revision.pk).update(published_at=timezone.now())
+    bump_catalog_version()
     revision.refresh_from_db()
     return revision
 
@@ -378,6 +391,8 @@ def refresh_search_documents(*, product_ids: Iterable[int]) -> int:
     names and uses. Every write path that changes one of them calls this (admin, import, demo loader and
     the services here); bulk writes send no signals, so nothing else would. A few queries per 1,000."""
     ids = sorted(set(product_ids))
+    # Every write to what the catalog shows (admin, import, synonyms, uses) ends here: one bump covers them.
+    bump_catalog_version()
     for start in range(0, len(ids), SEARCH_DOCUMENT_BATCH):
         chunk = ids[start:start + SEARCH_DOCUMENT_BATCH]
         ingredients: dict[int, set[str]] = {pk: set() for pk in chunk}

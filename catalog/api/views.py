@@ -11,6 +11,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog.cache import cached
+from catalog.http import api_not_modified, finish_api_response
 from catalog.leaflet_pdf import leaflet_pdf_filename, render_leaflet_pdf
 from catalog.models import LeafletRevision, Product
 from catalog.selectors import (
@@ -85,12 +87,20 @@ class ProductListApi(ListAPIView):
         responses={200: ProductListOutputSerializer(many=True), **problem_responses(400, 404)},
     )
     def get(self, request, *args, **kwargs):
+        not_modified, etag = api_not_modified(request)
+        if not_modified is not None:
+            return not_modified
+        data = cached("api-products", request.build_absolute_uri(), fill=self.list_data)
+        return finish_api_response(Response(data), etag)
+
+    def list_data(self) -> dict:
+        """The page as plain data (cached under the catalog version by get)."""
         result = self.get_search()
         page = self.paginate_queryset(result.products)
-        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
-        response.data["suggestion"] = result.suggestion(page)
-        response.data["matched_pack"] = result.pack.sku if result.pack is not None else None
-        return response
+        data = self.get_paginated_response(self.get_serializer(page, many=True).data).data
+        data["suggestion"] = result.suggestion(page)
+        data["matched_pack"] = result.pack.sku if result.pack is not None else None
+        return data
 
     def get_search(self):
         # .dict(): from a QueryDict, DRF would read a missing boolean as false.
@@ -135,7 +145,8 @@ class ProductSuggestApi(APIView):
         data = ProductSuggestInputSerializer(data=request.query_params.dict())
         data.is_valid(raise_exception=True)
         text = data.validated_data["q"]
-        return Response({"query": text, "results": suggest_product_names(text=text)})
+        results = cached("api-suggest", text, fill=lambda: suggest_product_names(text=text))
+        return Response({"query": text, "results": results})
 
 
 class ProductDetailApi(APIView):
@@ -149,11 +160,19 @@ class ProductDetailApi(APIView):
         responses={200: ProductDetailOutputSerializer, **problem_responses(404)},
     )
     def get(self, request, product_id: int):
-        try:
-            product = get_product_for_display(product_id=product_id)
-        except Product.DoesNotExist:
-            raise NotFound("No such medicine.") from None
-        return Response(ProductDetailOutputSerializer(product, context={"request": request}).data)
+        not_modified, etag = api_not_modified(request)
+        if not_modified is not None:
+            return not_modified
+
+        def fill() -> dict:
+            try:
+                product = get_product_for_display(product_id=product_id)
+            except Product.DoesNotExist:
+                raise NotFound("No such medicine.") from None
+            return ProductDetailOutputSerializer(product, context={"request": request}).data
+
+        data = cached("api-product", request.build_absolute_uri(), fill=fill)
+        return finish_api_response(Response(data), etag)
 
 
 class CategoryListApi(ListAPIView):
@@ -168,7 +187,12 @@ class CategoryListApi(ListAPIView):
         responses={200: CategoryOutputSerializer(many=True), **problem_responses(400, 404)},
     )
     def get(self, request, *args, **kwargs):
-        return self.list(request, *args, **kwargs)
+        not_modified, etag = api_not_modified(request)
+        if not_modified is not None:
+            return not_modified
+        data = cached("api-categories", request.build_absolute_uri(),
+                      fill=lambda: self.list(request, *args, **kwargs).data)
+        return finish_api_response(Response(data), etag)
 
     def get_queryset(self):
         return list_categories()
@@ -185,8 +209,12 @@ class LeafletRevisionDetailApi(APIView):
         responses={200: LeafletRevisionOutputSerializer, **problem_responses(404)},
     )
     def get(self, request, revision_id: int):
-        revision = _published_revision(revision_id)
-        return Response(LeafletRevisionOutputSerializer(revision, context={"request": request}).data)
+        not_modified, etag = api_not_modified(request)
+        if not_modified is not None:
+            return not_modified
+        data = cached("api-leaflet", request.build_absolute_uri(), fill=lambda: LeafletRevisionOutputSerializer(
+            _published_revision(revision_id), context={"request": request}).data)
+        return finish_api_response(Response(data), etag)
 
 
 class LeafletRevisionPdfApi(APIView):

@@ -418,3 +418,8 @@ MIDDLEWARE += ["django_prometheus.middleware.PrometheusAfterMiddleware"]
 for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         _database["ENGINE"] = "django_prometheus.db.backends.postgresql"
+# --- Catalog cache and conditional GET (catalog/cache.py, issue 13.3) ---------------------------------
+# What anonymous shoppers see (lists, product pages, leaflets, categories) is cached under a catalog
+# version that every catalog write bumps; entries also expire after this many seconds (safety net).
+CATALOG_CACHE_ENABLED = env.bool("CATALOG_CACHE_ENABLED", default=True)
+CATALOG_CACHE_TIMEOUT = env.int("CATALOG_CACHE_TIMEOUT", default=60)

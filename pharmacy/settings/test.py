@@ -36,3 +36,6 @@ REST_FRAMEWORK = {
     },
 }
 SITE_URL = "http://testserver"
+# Factories write rows without the catalog services that bump the cache version, so the suite reads
+# uncached; tests/catalog/test_catalog_cache.py turns the cache on to prove each write path bumps it.
+CATALOG_CACHE_ENABLED = False
