@@ -25,6 +25,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from pharmacy.db_router import primary_reads
+
 VERSION_KEY = "catalog:version"
 _MISSING = object()
 
@@ -65,8 +67,9 @@ def cached(kind: str, *parts: Any, fill: Callable[[], Any]) -> Any:
     key = cache_key(kind, *parts)
     value = cache.get(key, _MISSING)
     if value is _MISSING:
-        value = fill()
-        cache.set(key, value, timeout=settings.CATALOG_CACHE_TIMEOUT)
+        with primary_reads():  # a replica may lag behind the write that bumped the version
+            value = fill()
+            cache.set(key, value, timeout=settings.CATALOG_CACHE_TIMEOUT)  # pickling evaluates lazy values here
     return value
 
 

@@ -43,6 +43,17 @@ def replica_reads():
         _replica_reads.reset(token)
 
 
+@contextmanager
+def primary_reads():
+    """Read from the primary inside this block even in a catalog view: what is read here is kept (e.g. the
+    catalog cache), so it must not be a lagging replica's copy from before the latest write."""
+    token = _replica_reads.set(False)
+    try:
+        yield
+    finally:
+        _replica_reads.reset(token)
+
+
 def replica_aliases() -> list[str]:
     return list(getattr(settings, "DATABASE_REPLICAS", []))
 
