@@ -67,12 +67,17 @@ def replica_is_usable(alias: str) -> bool:
     """True when `alias` answers; a failure takes it out of rotation for REPLICA_RETRY_SECONDS."""
     if _down_until.get(alias, 0.0) > time.monotonic():
         return False
+    connection = connections[alias]
     try:
-        connections[alias].ensure_connection()  # with CONN_HEALTH_CHECKS this notices a dead connection
+        # A kept connection (CONN_MAX_AGE) may have died since the last request: ensure_connection() alone
+        # would hand it back and the query would fail. The health check (once per request, with
+        # CONN_HEALTH_CHECKS) closes it, and the reconnect below then tells whether the replica answers.
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
     except OperationalError:
         logger.warning("Read replica %s unreachable; reading from the primary for %ss", alias,
                        settings.REPLICA_RETRY_SECONDS)
-        connections[alias].close()
+        connection.close()
         mark_replica_down(alias)
         return False
     return True

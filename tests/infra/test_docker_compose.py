@@ -248,7 +248,8 @@ def test_compose_scales_web_and_worker_behind_the_proxy(compose):
     assert services["proxy"]["depends_on"]["web"] == {"condition": "service_healthy"}
     published = [port for service in services.values() if "profiles" not in service
                  for port in service.get("ports", [])]
-    assert sorted(published) == ["127.0.0.1:8000:80", "127.0.0.1:8025:8025"]  # the proxy and mailpit
+    # The proxy, mailpit and the object store's console: each on loopback, each a single instance.
+    assert sorted(published) == ["127.0.0.1:8000:80", "127.0.0.1:8025:8025", "127.0.0.1:9001:9001"]
 
 
 def test_compose_migrates_once_before_web_worker_and_beat(compose):
