@@ -8,8 +8,8 @@ thread and is abandoned after `READINESS_TIMEOUT_SECONDS`, so a hanging server c
 Only a *critical* dependency that is down (the primary database: nothing works without it) makes the
 node not ready (503). Redis, the broker, the replicas and the object store are shared by every node:
 their outage answers 200 "degraded" and names them, because draining every node for a shared outage
-would turn a degradation into downtime. To add a dependency (the object store, say), write a check here
-or in its own module and append its dotted path to `READINESS_CHECKS` in the settings.
+would turn a degradation into downtime. To add a dependency, write a check here or in its own module and
+append its dotted path to `READINESS_CHECKS` in the settings.
 """
 
 import logging
@@ -118,6 +118,34 @@ def check_broker(*, timeout: float) -> Iterable[Probe]:
     with app.connection_for_write() as connection:
         connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
     return [Probe("broker", OK)]
+
+
+def check_object_store(*, timeout: float) -> Iterable[Probe]:
+    """The S3-compatible store behind STORAGES (media, prescriptions): HEAD each distinct bucket with a
+    client of its own, bounded by `timeout` and never retried (the storage's client retries for minutes)."""
+    import boto3
+    from botocore.config import Config
+    from storages.backends.s3 import S3Storage
+
+    buckets = {}
+    for alias, entry in settings.STORAGES.items():
+        backend = import_string(entry["BACKEND"])
+        if isinstance(backend, type) and issubclass(backend, S3Storage):
+            options = entry.get("OPTIONS", {})
+            buckets.setdefault((options.get("endpoint_url"), options["bucket_name"]), (alias, options))
+    probes = []
+    config = Config(connect_timeout=timeout, read_timeout=timeout, retries={"max_attempts": 1})
+    for (endpoint_url, bucket), (alias, options) in buckets.items():
+        name = "object_store" if len(buckets) == 1 else f"object_store:{alias}"
+        client = boto3.client("s3", endpoint_url=endpoint_url, region_name=options.get("region_name"),
+                              aws_access_key_id=options.get("access_key"),
+                              aws_secret_access_key=options.get("secret_key"), config=config)
+        try:
+            client.head_bucket(Bucket=bucket)
+            probes.append(Probe(name, OK))
+        except Exception as error:  # noqa: BLE001 - unreachable, refused or missing: all "down"
+            probes.append(Probe(name, DOWN, detail=_describe(error)))
+    return probes
 
 
 CRITICAL_CHECK_NAMES = {check_database: "database"}

@@ -382,6 +382,7 @@ READINESS_CHECKS = [
     "pharmacy.readiness.check_redis",
     "pharmacy.readiness.check_broker",
     "pharmacy.readiness.check_replicas",
+    "pharmacy.readiness.check_object_store",
 ]
 # Every request (and the Celery tasks it queues) carries an id: X-Request-ID in, X-Request-ID out.
 MIDDLEWARE.insert(0, "pharmacy.log_context.RequestIdMiddleware")

@@ -6,18 +6,21 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 import pytest
 
 from tests.infra.support import ROOT, free_port, http_get, wait_for_http_ok
+from tests.servers import S3Server
 
 
-@pytest.fixture
-def ready_server(postgres_cluster, private_redis, tmp_path):
+@contextmanager
+def serving(postgres_cluster, private_redis, tmp_path, **extra_env):
+    """gunicorn on the throwaway servers; yields the /readyz URL."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": postgres_cluster.url, "REDIS_URL": private_redis.url(0),
            "CELERY_BROKER_URL": private_redis.url(1), "CELERY_TASK_ALWAYS_EAGER": "false",
-           "DJANGO_SETTINGS_MODULE": "pharmacy.settings.local", "READINESS_TIMEOUT_SECONDS": "1"}
+           "DJANGO_SETTINGS_MODULE": "pharmacy.settings.local", "READINESS_TIMEOUT_SECONDS": "1", **extra_env}
     log_path = tmp_path / "gunicorn.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
@@ -34,6 +37,23 @@ def ready_server(postgres_cluster, private_redis, tmp_path):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def ready_server(postgres_cluster, private_redis, tmp_path):
+    with serving(postgres_cluster, private_redis, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def object_store_server(tmp_path):
+    """A moto S3 server of this test's own (the session's is shared): the test stops and restarts it."""
+    server = S3Server(sys.executable)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def get_ready(url):
@@ -93,3 +113,31 @@ def test_readyz_answers_503_while_the_primary_database_is_unreachable_and_200_af
     status, body, _ = get_ready(ready_server)
     assert status == 200
     assert body["status"] == "ok"
+
+
+def test_readyz_is_degraded_naming_the_object_store_while_it_is_stopped_and_ok_after_it_returns(
+        postgres_cluster, private_redis, object_store_server, tmp_path):
+    bucket = object_store_server.create_bucket()
+    with serving(postgres_cluster, private_redis, tmp_path,
+                 STORAGE_URL=object_store_server.storage_url(bucket), S3_BUCKET="",
+                 PRESCRIPTION_ENCRYPTION_KEYS="1:" + "A" * 43 + "=") as url:
+        status, body, _ = get_ready(url)
+        assert status == 200 and body["status"] == "ok"
+        assert statuses(body)["object_store"] == "ok"
+
+        object_store_server.stop()
+        try:
+            status, body, elapsed = get_ready(url)
+        finally:
+            object_store_server.start()
+        assert status == 200
+        assert body["status"] == "degraded"
+        assert statuses(body) == {"database": "ok", "redis": "ok", "broker": "ok", "object_store": "down"}
+        assert elapsed < 5
+
+        # moto keeps its buckets in memory: the restarted server has to be given the bucket back.
+        object_store_server.client().create_bucket(
+            Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": object_store_server.region})
+        status, body, _ = get_ready(url)
+        assert status == 200 and body["status"] == "ok"
+        assert statuses(body)["object_store"] == "ok"
