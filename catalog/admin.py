@@ -27,6 +27,7 @@ from .models import (
     ConsultationQuestion,
     ConsultationQuestionnaire,
     ControlledDrugSchedule,
+    ImportRun,
     Ingredient,
     LeafletRevision,
     LeafletSection,
@@ -665,3 +666,26 @@ class ConsultationQuestionnaireAdmin(admin.ModelAdmin):
     @admin.display(description="Questions", ordering="question_total")
     def question_count(self, questionnaire):
         return questionnaire.question_total
+
+
+# --- Import runs ---------------------------------------------------------------------------------------
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """What `import_catalog` did and when: read-only, written by the command."""
+
+    list_display = ("finished_at", "file_name", "outcome", "rows", "problems", "products_created",
+                    "products_updated", "packs_created", "packs_updated")
+    list_filter = ("outcome", "finished_at")
+    search_fields = ("file_name",)
+    date_hierarchy = "finished_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -593,3 +593,34 @@ class ProductReclassification(models.Model):
         if self.pk is not None:
             raise ValueError("A reclassification record is never changed.")
         super().save(*args, **kwargs)
+
+
+class ImportOutcome(models.TextChoices):
+    IMPORTED = "imported", "Imported"
+    DRY_RUN = "dry_run", "Checked (dry run)"
+    INVALID = "invalid", "Invalid file: nothing imported"
+    REFUSED = "refused", "Refused: nothing imported"
+
+
+class ImportRun(models.Model):
+    """One run of `import_catalog`, whatever its outcome: what operations staff and the metrics see of
+    imports (when the catalog last changed, and whether imports fail). Written once, at the end."""
+
+    file_name = models.CharField(max_length=255)
+    outcome = models.CharField(max_length=10, choices=ImportOutcome.choices)
+    rows = models.PositiveIntegerField(default=0)
+    problems = models.PositiveIntegerField(default=0, help_text="Rows or cells the check refused.")
+    products_created = models.PositiveIntegerField(default=0)
+    products_updated = models.PositiveIntegerField(default=0)
+    packs_created = models.PositiveIntegerField(default=0)
+    packs_updated = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-finished_at", "-pk"]
+        indexes = [models.Index(fields=["outcome", "finished_at"], name="import_run_outcome_finished")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}: {self.get_outcome_display()}"

@@ -17,7 +17,7 @@ import hmac
 import os
 
 from django.conf import settings
-from django.db.models import Count, Min
+from django.db.models import Count, Max, Min
 from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotFound
 from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
@@ -50,6 +50,25 @@ class PharmacyCollector:
         for status in OutboxStatus.values:
             outbox.add_metric([status], counts.get(status, 0))
         yield outbox
+
+        yield from self.collect_import_runs()
+
+    def collect_import_runs(self):
+        from catalog.models import ImportOutcome, ImportRun
+
+        runs = GaugeMetricFamily("pharmacy_catalog_import_runs", "Catalog import runs by outcome",
+                                 labels=["outcome"])
+        last = GaugeMetricFamily("pharmacy_catalog_import_last_finished_timestamp_seconds",
+                                 "When the last catalog import of each outcome finished (Unix time; 0: never)",
+                                 labels=["outcome"])
+        rows = {outcome: (n, latest) for outcome, n, latest in ImportRun.objects.order_by().values_list(
+            "outcome").annotate(n=Count("pk"), latest=Max("finished_at")).values_list("outcome", "n", "latest")}
+        for outcome in ImportOutcome.values:
+            n, latest = rows.get(outcome, (0, None))
+            runs.add_metric([outcome], n)
+            last.add_metric([outcome], latest.timestamp() if latest else 0)
+        yield runs
+        yield last
 
 
 pharmacy_registry = CollectorRegistry(auto_describe=False)

@@ -96,3 +96,21 @@ def test_pharmacy_gauges_read_zero_on_an_empty_shop(metrics_token):
     assert samples[("pharmacy_review_queue_length", ())] == 0
     assert samples[("pharmacy_review_queue_oldest_age_seconds", ())] == 0
     assert samples[("pharmacy_orders", (("status", "approved"),))] == 0
+
+
+def test_pharmacy_gauges_count_catalog_import_runs_by_outcome(metrics_token, tmp_path):
+    from catalog.models import ImportRun
+    from tests.catalog.test_import_catalog import GOOD_FILE, failed_import, pack_row, run_import, write_csv
+
+    run_import(write_csv(tmp_path, GOOD_FILE))
+    failed_import(write_csv(tmp_path, [pack_row(price="twelve")], name="bad.csv"))
+
+    samples = scrape()
+
+    runs = {dict(labels)["outcome"]: value for (name, labels), value in samples.items()
+            if name == "pharmacy_catalog_import_runs"}
+    assert runs == {"imported": 1, "dry_run": 0, "invalid": 1, "refused": 0}
+    imported_at = ImportRun.objects.get(outcome="imported").finished_at.timestamp()
+    last = "pharmacy_catalog_import_last_finished_timestamp_seconds"
+    assert samples[(last, (("outcome", "imported"),))] == pytest.approx(imported_at)
+    assert samples[(last, (("outcome", "refused"),))] == 0

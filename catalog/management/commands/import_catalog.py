@@ -11,11 +11,14 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 from django.db import IntegrityError
+from django.utils import timezone
 from tqdm import tqdm
 
 from catalog import csv_import
 from catalog.csv_import import CheckedCatalog, check_catalog_csv, import_catalog
+from catalog.csv_import.runs import record_import_run
 from catalog.exceptions import ReclassificationNotAllowed
+from catalog.models import ImportOutcome
 from pharmacy.exceptions import DomainError
 
 
@@ -67,9 +70,12 @@ class Command(BaseCommand):
         if allow_reclassification and not reason.strip():
             raise CommandError("--allow-reclassification needs --reason: it is kept in the audit trail.")
         show_progress = not no_progress and sys.stderr.isatty()
+        started_at = timezone.now()
         catalog = self.check_file(path, show_progress=show_progress)
         if catalog.errors:
             self.report_errors(catalog, path=path, errors_csv=errors_csv)
+            record_import_run(path=path, outcome=ImportOutcome.INVALID, started_at=started_at, rows=catalog.rows,
+                              problems=len(catalog.errors))
             raise CommandError(f"{len(catalog.errors)} problem(s) found in {path}; nothing was imported.")
         if dry_run:
             products_existing = len(catalog.products) - catalog.products_to_create
@@ -81,6 +87,7 @@ class Command(BaseCommand):
                 f"Already in the catalog, to update where the file differs: {products_existing:,} products, "
                 f"{packs_existing:,} packs. Nothing was written."
             )
+            record_import_run(path=path, outcome=ImportOutcome.DRY_RUN, started_at=started_at, rows=catalog.rows)
             return
         with tqdm(total=len(catalog.packs), desc="Writing packs", unit=" packs", file=sys.stderr,
                   disable=not show_progress) as bar:
@@ -90,14 +97,19 @@ class Command(BaseCommand):
                     reclassification_reason=reason if allow_reclassification else None,
                 )
             except ReclassificationNotAllowed as refusal:
+                self.record_refusal(path, started_at, catalog, refusal.message)
                 raise CommandError(f"{refusal.message} Nothing was imported.") from refusal
             except IntegrityError as error:
+                self.record_refusal(path, started_at, catalog, "The catalog changed while the file was imported.")
                 raise CommandError(
                     f"The catalog changed while the file was being imported ({error}); nothing was imported. "
                     "Run the import again."
                 ) from error
             except DomainError as refusal:
+                self.record_refusal(path, started_at, catalog, refusal.message)
                 raise CommandError(f"{refusal.message.rstrip('.')}; nothing was imported.") from refusal
+        record_import_run(path=path, outcome=ImportOutcome.IMPORTED, started_at=started_at, rows=imported.rows,
+                          imported=imported)
         self.stdout.write(self.style.SUCCESS(
             f"Imported {imported.rows:,} rows from {path}. Products: {imported.products_created:,} created, "
             f"{imported.products_updated:,} updated, {imported.products_unchanged:,} unchanged. Packs: "
@@ -109,6 +121,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Reclassified {imported.reclassified:,} product(s); each change is recorded.")
         if imported.products_created:
             self.stdout.write("New products have no leaflet yet: publish one in the admin to sell them.")
+
+    @staticmethod
+    def record_refusal(path: str, started_at, catalog: CheckedCatalog, message: str) -> None:
+        record_import_run(path=path, outcome=ImportOutcome.REFUSED, started_at=started_at, rows=catalog.rows,
+                          message=message)
 
     def check_file(self, path: str, *, show_progress: bool) -> CheckedCatalog:
         try:
