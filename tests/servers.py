@@ -113,6 +113,24 @@ class PostgresCluster:
     def create_database(self, name: str) -> None:
         self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
 
+    def psql(self, database: str, sql: str) -> str:
+        result = self._run("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database,
+                           "-v", "ON_ERROR_STOP=1", "-Atqc", sql)
+        return result.stdout.strip()
+
+    def start_standby(self, base_dir: Path, timeout: float = 60) -> "PostgresCluster":
+        """A hot standby streaming from this cluster: pg_basebackup of the running cluster (with -R, so it
+        starts as a standby that follows this one), started on a port of its own. Read-only; stop it first."""
+        standby = PostgresCluster(base_dir, self.bin_dir)
+        standby.socket_dir.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(standby.base_dir, "postgres")
+            shutil.chown(standby.socket_dir, "postgres")
+        self._run("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                  "-D", str(standby.data_dir), "-R", "--checkpoint=fast", "--wal-method=stream", timeout=timeout)
+        standby.start(timeout=timeout)
+        return standby
+
 
 # --- Redis ----------------------------------------------------------------------------------------
 

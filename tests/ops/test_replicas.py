@@ -1,4 +1,5 @@
-"""Read replicas with two real databases (a streaming replica is not started here): the app (gunicorn, in a
+"""Read replicas with two real databases (tests/ops/test_streaming_replica.py uses a real hot standby; two
+databases let a test make the replica differ at will and refuse connections): the app (gunicorn, in a
 subprocess) has DATABASE_URL at one database and DATABASE_REPLICA_URLS at a copy of it, on the throwaway
 cluster. The copy's product is renamed, so each answer shows where its rows came from:
 
