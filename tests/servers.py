@@ -118,7 +118,7 @@ class PostgresCluster:
                            "-v", "ON_ERROR_STOP=1", "-Atqc", sql)
         return result.stdout.strip()
 
-    def start_standby(self, base_dir: Path, timeout: float = 60) -> "PostgresCluster":
+    def start_standby(self, base_dir: Path, timeout: float = 60) -> PostgresCluster:
         """A hot standby streaming from this cluster: pg_basebackup of the running cluster (with -R, so it
         starts as a standby that follows this one), started on a port of its own. Read-only; stop it first."""
         standby = PostgresCluster(base_dir, self.bin_dir)
