@@ -411,7 +411,7 @@ class ProductSearchDocument(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # Its GIN indexes (full text on search_vector, trigram on each text field) are PostgreSQL-only and are
-    # created by migration 0004 on PostgreSQL alone; SQLite scans this one small table instead.
+    # created by migration 0007 on PostgreSQL alone; SQLite scans this one small table instead.
 
     def __str__(self) -> str:
         return f"search document of product {self.product_id}"
