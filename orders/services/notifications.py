@@ -17,13 +17,11 @@ a duplicate shares its Message-ID.
 
 import logging
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from kombu.exceptions import KombuError, OperationalError
 
 from ..emails import build_email
 from ..exceptions import EmailDeliveryFailed
@@ -41,17 +39,28 @@ def record_message(*, order: Order, kind: str) -> OutboxMessage:
         order=order, kind=kind, defaults={"recipient": order.email, "next_attempt_at": _dispatch_lease_end()}
     )
     if created:
-        # Robust: the change has committed; a failed hand-over (even the database going away) must not
-        # turn it into an error. The message stays due, and re-dispatch hands it over later.
-        transaction.on_commit(partial(dispatch_message, message_id=message.pk), robust=True)
+        _dispatch_after_commit(message)
     return message
+
+
+def _dispatch_after_commit(message: OutboxMessage) -> None:
+    """Hand the message over once the change commits. Robust: the change has committed, so a failed
+    hand-over (even the database going away) must not turn it into an error; the message stays due, and
+    re-dispatch hands it over later. A named function, not a functools.partial: Django logs a robust
+    hook's failure by its __qualname__, which a partial lacks, and would raise from the log call."""
+    message_id = message.pk
+
+    def dispatch_committed_message() -> None:
+        dispatch_message(message_id=message_id)
+
+    transaction.on_commit(dispatch_committed_message, robust=True)
 
 
 def record_account_message(*, user, kind: str) -> OutboxMessage:
     """Inside the caller's transaction: a message about an account (e-mail verification, password reset).
     The row holds only user and kind; the link's token is computed when it is sent."""
     message = OutboxMessage.objects.create(user=user, kind=kind, recipient=user.email)
-    transaction.on_commit(partial(dispatch_message, message_id=message.pk))
+    _dispatch_after_commit(message)
     return message
 
 
@@ -86,8 +95,10 @@ def dispatch_message(*, message_id: int) -> bool:
     )
     try:
         deliver_outbox_message_task.delay(message_id)
-    except (OperationalError, KombuError, OSError) as error:
-        logger.warning("Broker unavailable; outbox message %s stays pending for re-dispatch: %s", message_id, error)
+    except Exception as error:  # noqa: BLE001 - whatever the broker client raises, the outbox row is the record
+        # Outages raise kombu's and the socket's errors; a connection torn down mid-use can also surface
+        # as a ValueError from the Redis client. None of them may fail the request that wrote the message.
+        logger.warning("Broker unavailable; outbox message %s stays pending for re-dispatch: %r", message_id, error)
         OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.PENDING).update(next_attempt_at=now)
         return False
     return True

@@ -321,3 +321,30 @@ def test_the_delivery_task_has_a_time_limit_and_smtp_a_timeout(settings):
     assert deliver_outbox_message_task.time_limit > deliver_outbox_message_task.soft_time_limit
     assert settings.OUTBOX_SENDING_LEASE_SECONDS > deliver_outbox_message_task.time_limit
     assert settings.EMAIL_TIMEOUT and settings.EMAIL_TIMEOUT < settings.OUTBOX_TASK_TIME_LIMIT_SECONDS
+
+
+class TornBrokerConnection(ValueError):
+    """What the Redis client raised when its connection was torn down mid-use: not a kombu error."""
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("failure", ["broker raises an unexpected error", "hand-over itself fails"])
+def test_a_failed_hand_over_after_commit_never_fails_the_checkout(shopper_client, user, gsl_pack, monkeypatch,
+                                                                    failure):
+    from tests.api.helpers import checkout
+
+    def torn(*args, **kwargs):
+        raise TornBrokerConnection("I/O operation on closed file.")
+
+    if failure == "broker raises an unexpected error":
+        monkeypatch.setattr(deliver_outbox_message_task, "delay", torn)
+    else:  # the robust on_commit hook itself must be loggable: Django logs it by its __qualname__
+        monkeypatch.setattr("orders.services.notifications.dispatch_message", torn)
+    cart_with(user, (gsl_pack, 1))
+
+    response = checkout(shopper_client, key=f"torn-{len(failure)}")
+
+    assert response.status_code == 201, response.content
+    message = OutboxMessage.objects.get(order__number=response.json()["number"])
+    assert message.status == OutboxStatus.PENDING  # still due: re-dispatch hands it over later
+    assert message.pk in list_due_message_ids(now=timezone.now() + timedelta(minutes=10))
