@@ -103,3 +103,21 @@ def test_a_refused_checkout_through_the_api_is_a_problem_naming_the_cart(user, s
     body = assert_problem(response, 422, code="purchase_limit_exceeded", field="cart")
     assert "at most 100 tablets or capsules in one order" in body["detail"]
     assert not Order.objects.exists()
+
+
+def test_a_refused_checkout_in_the_shop_shows_the_limit_at_the_top_of_the_form(client, user, para32):
+    cart_with(user, (para32, 4))
+    client.force_login(user)
+
+    response = client.post(reverse("orders:checkout"), {
+        "idempotency_key": "8d0c7c9e-2f0b-4a43-9d55-0d6f1c1f9a01", "full_name": "Ada Shopper",
+        "email": "ada@example.org", "phone": "07700 900123", "address_line1": "1 High Street", "address_line2": "",
+        "city": "Leeds", "postcode": "ls1 1aa",
+    })
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Paracetamol: at most 100 tablets or capsules in one order, across all packs; this order has 128. "
+        "Remove some packs to continue."
+    ]
+    assert not Order.objects.exists()
