@@ -15,6 +15,25 @@ def create_warning_sign_rules(apps, schema_editor):
         WarningSignRule.objects.get_or_create(kind=kind, defaults={"window_days": 90, "accounts": 2})
 
 
+def record_contacts_of_existing_orders(apps, schema_editor):
+    """Orders placed before safeguards count towards per-address limits and warning signs too."""
+    from safeguards.normalise import address_key, normalise_phone
+
+    Order = apps.get_model("orders", "Order")
+    OrderContact = apps.get_model("safeguards", "OrderContact")
+    batch = []
+    rows = Order.objects.order_by("pk").values_list("pk", "user_id", "postcode", "address_line1", "phone",
+                                                    "created_at")
+    for pk, user_id, postcode, first_line, phone, created_at in rows.iterator(chunk_size=2000):
+        batch.append(OrderContact(order_id=pk, user_id=user_id, created_at=created_at,
+                                  address_key=address_key(postcode=postcode, first_line=first_line),
+                                  phone_key=normalise_phone(phone)))
+        if len(batch) >= 2000:
+            OrderContact.objects.bulk_create(batch)
+            batch = []
+    OrderContact.objects.bulk_create(batch)
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -93,4 +112,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(create_warning_sign_rules, migrations.RunPython.noop),
+        migrations.RunPython(record_contacts_of_existing_orders, migrations.RunPython.noop),
     ]
