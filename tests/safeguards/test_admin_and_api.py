@@ -2,8 +2,10 @@
 page and "flagged" filter, and the pharmacist API. Shoppers never see flags."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from dispensing.groups import SUPERINTENDENTS_GROUP
 from orders.models import Order
 from safeguards.models import LimitKind, OrderFlag, PurchaseLimit
 from tests.api.helpers import SHIPPING, assert_problem
@@ -73,9 +75,18 @@ def test_pharmacists_see_flags_on_the_order_page_review_page_and_filter(client, 
     assert flag_list.status_code == 200 and flagged_order.number in flag_list.content.decode()
 
 
-def test_staff_without_a_permission_cannot_change_limits(client, flagged_order):
+def test_superintendents_configure_limits_pharmacists_read_them_other_staff_neither(client, pharmacist):
+    superintendent = StaffFactory(permissions=[])
+    superintendent.groups.add(Group.objects.get(name=SUPERINTENDENTS_GROUP))
+    add = reverse("admin:safeguards_purchaselimit_add")
+    changelist = reverse("admin:safeguards_purchaselimit_changelist")
+
+    client.force_login(superintendent)
+    assert client.get(add).status_code == 200
+    client.force_login(pharmacist)
+    assert (client.get(changelist).status_code, client.get(add).status_code) == (200, 403)
     client.force_login(StaffFactory())
-    assert client.get(reverse("admin:safeguards_purchaselimit_add")).status_code == 403
+    assert client.get(changelist).status_code == 403
 
 
 def test_the_pharmacist_api_shows_flags_and_the_shopper_api_does_not(

@@ -13,6 +13,7 @@ from cart.services import get_or_create_user_cart
 from catalog.models import Pack
 from orders.models import Order, OrderStatus
 from orders.services import cancel_order
+from safeguards.demo import load_demo_purchase_limits
 from safeguards.exceptions import PurchaseLimitExceeded
 from safeguards.models import Enforcement, FlagKind, LimitKind, OrderFlag, PurchaseLimit
 from safeguards.services import assess_order
@@ -136,3 +137,8 @@ def test_limit_checks_cost_the_same_queries_whatever_the_lines_limits_and_histor
 
     # Limits, past lines, their packs' ingredients, warning-sign rules, matching contacts.
     assert few == many == 5
+
+
+def test_the_demo_limits_load_once_however_often_the_demo_is_loaded():
+    assert load_demo_purchase_limits() == 0  # the `limits` fixture loaded them already
+    assert PurchaseLimit.objects.count() == 5
