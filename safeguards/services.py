@@ -22,6 +22,7 @@ from catalog.models import DosageForm, LegalCategory, Strength
 from orders.models import LineDecision, Order, OrderLine, OrderStatus
 
 from .exceptions import PurchaseLimitExceeded
+from .locks import address_for_update
 from .models import (
     Enforcement,
     FlagKind,
@@ -91,7 +92,8 @@ def apply_purchase_safeguards(*, order: Order, lines: Sequence) -> list[OrderFla
 
 
 def assess_order(*, order: Order, lines: Sequence) -> Findings:
-    """Reads only: the refusal (raised) or the flags this order would get."""
+    """Writes nothing: the refusal (raised) or the flags this order would get. Takes the address lock when
+    a per-address limit applies, so call it inside the placing transaction."""
     items = [_item_from_cart_line(line) for line in lines]
     needs_pharmacist = any(item.legal_category != LegalCategory.GENERAL_SALE for item in items)
     address = address_key(postcode=order.postcode, first_line=order.address_line1)
@@ -184,6 +186,8 @@ def _limit_breaches(*, order: Order, items: list[Item], address: str) -> list[Br
     ]
     if not window_limits:
         return breaches
+    if any(limit.kind == LimitKind.PACKS_PER_ADDRESS for limit in window_limits):
+        address_for_update(address_key=address)  # before reading what others sent to the address
     now = order.created_at
     past = _past_items(order=order, address=address,
                        since=now - timedelta(days=max(limit.window_days for limit in window_limits)),
