@@ -39,6 +39,7 @@ from .normalise import address_key, normalise_phone
 COUNTED_DOSAGE_FORMS = frozenset({DosageForm.TABLET, DosageForm.CAPSULE})
 NOT_COUNTED_STATUSES = (OrderStatus.CANCELLED, OrderStatus.REJECTED)
 ORDERS_NAMED_IN_A_FLAG = 20
+CONTACTS_READ = 200
 
 
 @dataclass(frozen=True)
@@ -308,10 +309,13 @@ def _warning_signs(*, order: Order, address: str, phone: str) -> list[FlagDraft]
     matching = Q()
     for column, value in wanted.values():
         matching |= Q(**{column: value})
+    # The most recent matches only: enough to pass any sensible threshold and name the orders, and a
+    # busy address (a care home, a bench run) cannot make every checkout read its whole history.
     rows = list(
         OrderContact.objects.filter(matching, created_at__gt=since).exclude(user_id=order.user_id)
-        .order_by("created_at").values("user_id", "address_key", "phone_key", "created_at", "order__number")
-    )
+        .order_by("-created_at").values("user_id", "address_key", "phone_key", "created_at", "order__number")
+        [:CONTACTS_READ]
+    )[::-1]
     drafts = []
     for kind, (column, value) in wanted.items():
         rule = rules[kind]
