@@ -113,6 +113,8 @@ def test_a_refused_checkout_through_the_api_is_a_problem_naming_the_cart(user, s
 
     body = assert_problem(response, 422, code="purchase_limit_exceeded", field="cart")
     assert "at most 100 tablets or capsules in one order" in body["detail"]
+    assert {key: body["errors"][0][key] for key in ("field", "limit", "resets_on")} == {
+        "field": "cart", "limit": "Paracetamol", "resets_on": None}
     assert not Order.objects.exists()
 
 
