@@ -137,8 +137,8 @@ PRODUCTS = (
                         max_per_order=2),),
     ),
     # Two paracetamol products, because the legal category belongs to the product: packs of up to 16 are
-    # general sale, 17-32 pharmacy only. The per-order limits keep every paracetamol-containing pack in one
-    # order (2 x 16 + 32 + co-codamol's 32) within the 100-tablets-per-sale rule.
+    # general sale, 17-32 pharmacy only. The 100-tablets-per-sale rule and the packs per 30 days are
+    # purchase limits on the ingredient (safeguards.demo), counted across every paracetamol-containing pack.
     DemoProduct(
         name="Paracetamol tablets", also_known_as=("acetaminophen", "Panadol", "Calpol", "Tylenol", "APAP"),
         indications="headache; pain; fever; high temperature; cold and flu; toothache",
@@ -146,8 +146,7 @@ PRODUCTS = (
         dosage_form=DosageForm.TABLET, atc_code="N02BE01",
         categories=("pain-relief",), leaflet=leaflets.paracetamol_leaflet(pack_size=16),
         description="An everyday painkiller that also brings down a temperature.",
-        packs=(DemoPack("PARA-500-16", demo_gtin(211), 16, Decimal("0.89"), 300, mg("paracetamol", "500"),
-                        max_per_order=2),),
+        packs=(DemoPack("PARA-500-16", demo_gtin(211), 16, Decimal("0.89"), 300, mg("paracetamol", "500")),),
     ),
     DemoProduct(
         name="Paracetamol (pharmacy pack) tablets", also_known_as=("acetaminophen", "Panadol", "Tylenol", "APAP"),
@@ -156,8 +155,7 @@ PRODUCTS = (
         legal_category=P, dosage_form=DosageForm.TABLET, atc_code="N02BE01", categories=("pain-relief",),
         leaflet=leaflets.paracetamol_leaflet(pack_size=32),
         description="Paracetamol in a pack of 32, sold by a pharmacy after the pharmacist's checks.",
-        packs=(DemoPack("PARA-500-32", demo_gtin(212), 32, Decimal("2.49"), 120, mg("paracetamol", "500"),
-                        max_per_order=1),),
+        packs=(DemoPack("PARA-500-32", demo_gtin(212), 32, Decimal("2.49"), 120, mg("paracetamol", "500")),),
     ),
     DemoProduct(
         name="Co-codamol tablets", also_known_as=(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from pharmacy.exceptions import DomainError
+from safeguards.admin import FlaggedOrderFilter, OrderFlagInline
 
 from .admin_forms import (
     ApproveWithoutPrescriptionForm,
@@ -95,12 +96,12 @@ def _run_service(modeladmin, request, queryset, service, done: str, **kwargs):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ("number", "created_at", "email", "status", "requires_prescription", "total_amount", "currency")
-    list_filter = ("status", "requires_prescription", "created_at")
+    list_filter = ("status", "requires_prescription", FlaggedOrderFilter, "created_at")
     date_hierarchy = "created_at"
     search_fields = ("number", "email", "full_name", "postcode")
     list_select_related = ("user",)
     ordering = ("-created_at",)
-    inlines = [OrderLineInline, OrderEventInline, OutboxMessageInline]
+    inlines = [OrderFlagInline, OrderLineInline, OrderEventInline, OutboxMessageInline]
     actions = ["dispatch_selected", "mark_delivered_selected", "cancel_selected"]
     readonly_fields = [
         "number", "user", "status", "review_link", "prescription_link", "prescription_approved_by",
@@ -175,7 +176,8 @@ class OrderAdmin(admin.ModelAdmin):
     def review_view(self, request, order_id: int):
         """The pharmacist's decision on one order: approve with the dispensing record, or reject with a reason."""
         order = get_object_or_404(
-            Order.objects.select_related("prescription", "user").prefetch_related("lines"), pk=order_id
+            Order.objects.select_related("prescription", "user").prefetch_related("lines", "safeguard_flags"),
+            pk=order_id,
         )
         if request.method == "POST" and ("_approve_line" in request.POST or "_refuse_line" in request.POST):
             return self._decide_line(request, order)
@@ -267,6 +269,7 @@ class OrderAwaitingReviewAdmin(admin.ModelAdmin):
 
     list_display = ("number", "created_at", "full_name", "email", "prescription_status", "review_deadline",
                     "review_link")
+    list_filter = (FlaggedOrderFilter,)
     search_fields = ("number", "email", "full_name")
     list_select_related = ("prescription",)
     ordering = ("created_at", "pk")

@@ -24,6 +24,11 @@ PHARMACIST_PERMISSIONS = [
     ("dispensing", "view_registerentry"),
     ("dispensing", "view_responsiblepharmacistlog"),
     ("catalog", "view_productreclassification"),
+    # Purchase limits, warning-sign rules and the flags they raise (safeguards 0001; safeguards.groups adds
+    # them again after its own migrations, which run after this group's).
+    ("safeguards", "view_orderflag"),
+    ("safeguards", "view_purchaselimit"),
+    ("safeguards", "view_warningsignrule"),
 ]
 
 

@@ -34,12 +34,15 @@ def list_orders_awaiting_review() -> QuerySet[Order]:
     return (
         _with_lines_and_events(Order.objects.filter(status=OrderStatus.AWAITING_REVIEW))
         .select_related("user")
+        .prefetch_related("safeguard_flags")  # warning flags: pharmacists only
         .order_by("created_at", "pk")
     )
 
 
 def get_order_for_review(*, number: str) -> Order:
-    return _with_lines_and_events(Order.objects.select_related("user")).get(number=number)
+    return _with_lines_and_events(Order.objects.select_related("user")).prefetch_related("safeguard_flags").get(
+        number=number
+    )
 
 
 def list_prescriptions_for_user(*, user) -> QuerySet[Prescription]:

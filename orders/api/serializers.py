@@ -13,6 +13,7 @@ from catalog.models import AnswerType, LegalCategory
 from orders.models import LineDecision, OrderEvent, OrderStatus, Prescription, PrescriptionStatus
 from orders.services.originals import is_waiting_for_original
 from pharmacy.api_fields import StrictCharField, StrictEmailField, StrictIntegerField, StrictRegexField
+from safeguards.api.serializers import OrderFlagOutputSerializer
 
 MAX_ID = 2**63 - 1  # ids are 64-bit; larger numbers are invalid input, not a server error
 IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,100}$"  # 1-100 printable ASCII characters, e.g. a UUID
@@ -287,6 +288,10 @@ class ReviewOrderOutputSerializer(OrderOutputSerializer):
     prescription = PharmacistPrescriptionOutputSerializer(allow_null=True)
     approved_by_registration = serializers.CharField(
         help_text="The approving pharmacist's GPhC registration number; blank until approved."
+    )
+    flags = OrderFlagOutputSerializer(
+        source="safeguard_flags", many=True,
+        help_text="Warning flags: purchase limits passed, accounts sharing an address, phone or card.",
     )
 
 

@@ -20,6 +20,7 @@ from catalog.models import LegalCategory
 from catalog.selectors import current_leaflet_revision_ids
 from catalog.services import check_pack_purchasable, reserve_stock
 from pharmacy.money import Money
+from safeguards.services import apply_purchase_safeguards
 
 from ..exceptions import (
     CartEmpty,
@@ -213,6 +214,7 @@ def _place_order(
                        answers=answers_by_pack.get(line.pack_id, []))
         for line in lines
     )
+    apply_purchase_safeguards(order=order, lines=lines)  # refuses past a purchase limit, or flags the order
     reason = _placement_reason(prescription_lines=prescription_lines, pharmacist_lines=pharmacist_lines)
     OrderEvent.objects.create(order=order, from_status="", to_status=status, actor=user, reason=reason)
     empty_cart(cart=cart)

@@ -22,6 +22,7 @@ from catalog.models import (
 )
 from catalog.selectors import get_current_leaflet_revision, get_pack_by_sku
 from orders.models import PHARMACISTS_GROUP
+from safeguards.models import PurchaseLimit
 from tests.factories import publish_leaflet, set_available_stock
 
 pytestmark = pytest.mark.django_db
@@ -167,8 +168,8 @@ def test_demo_legal_categories_schedules_and_limits_follow_the_domain_table():
         "BAC-20-84": ("prescription", None, None),
         "BACOS-5-300": ("prescription", None, None),
         "IBU-200-16": ("general_sale", None, 2),
-        "PARA-500-16": ("general_sale", None, 2),
-        "PARA-500-32": ("pharmacy", None, 1),
+        "PARA-500-16": ("general_sale", None, None),
+        "PARA-500-32": ("pharmacy", None, None),
         "COCO-8-500-32": ("pharmacy", 5, 1),
         "CET-10-30": ("general_sale", None, None),
         "OME-20-14": ("pharmacy", None, 2),
@@ -183,9 +184,12 @@ def test_demo_legal_categories_schedules_and_limits_follow_the_domain_table():
 def test_demo_paracetamol_limits_keep_one_sale_within_100_tablets():
     load_demo()
 
-    paracetamol_packs = Pack.objects.filter(strengths__ingredient__name="paracetamol")
+    limit = PurchaseLimit.objects.get(ingredient__name="paracetamol", kind="units_per_order")
 
-    assert sum(pack.pack_size * pack.max_per_order for pack in paracetamol_packs) <= 100
+    assert (limit.maximum, limit.enforcement, limit.is_active) == (100, "refuse", True)
+    assert {pack.sku for pack in Pack.objects.filter(strengths__ingredient=limit.ingredient)} == {
+        "PARA-500-16", "PARA-500-32", "COCO-8-500-32",
+    }
 
 
 def test_every_demo_gtin_is_a_valid_ean13_in_the_restricted_range():

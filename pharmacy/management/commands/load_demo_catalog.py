@@ -22,6 +22,7 @@ from catalog import demo_data
 from catalog.demo_loader import load_demo_catalog
 from dispensing.models import PharmacistProfile
 from orders.models import PHARMACISTS_GROUP
+from safeguards.demo import load_demo_purchase_limits
 
 # The demo staff logins' authenticator secret: published in the README, so demo-only, like the passwords.
 # Base32 (what an authenticator app takes): OBUGC4TNMFRXSLLEMVWW6LJSMZQSCIJB
@@ -85,6 +86,7 @@ class Command(BaseCommand):
                 f"{settings.PHARMACY_CURRENCY}; carts cannot mix currencies."
             )
         loaded = load_demo_catalog()
+        load_demo_purchase_limits()  # after the catalog: the limits name its ingredients
         reset = options["reset_passwords"]
         shown_passwords = {
             login.role: ensure_demo_login(login, password=options[login.option], reset=reset)

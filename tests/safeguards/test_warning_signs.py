@@ -1,0 +1,68 @@
+"""Warning signs: several accounts ordering to one address, or giving one phone number (or, once paid,
+one card), within the configured window."""
+
+import pytest
+
+from orders.models import OrderStatus
+from safeguards.models import FlagKind, OrderFlag, WarningSignKind, WarningSignRule
+from safeguards.services import record_card_fingerprint
+
+from .conftest import backdate, place
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("warning_rules")]
+
+
+def test_a_second_account_ordering_to_the_same_address_written_differently_is_flagged(user, other_user, para16):
+    first = place(other_user, (para16, 1), address_line1="12 High St", postcode="sw1a1aa", phone="01632 960001")
+
+    second = place(user, (para16, 1), address_line1="12 high street", postcode="SW1A 1AA", phone="01632 960002")
+
+    assert second.status == OrderStatus.APPROVED  # a flag informs the pharmacist; it blocks nothing
+    flag = OrderFlag.objects.get(order=second)
+    assert flag.kind == FlagKind.SHARED_ADDRESS
+    assert flag.message == (f"2 accounts ordered to 12 high street, SW1A 1AA in the last 90 days "
+                            f"(other orders: {first.number}).")
+    assert flag.details == {"accounts": 2, "window_days": 90, "other_orders": [first.number]}
+    assert not OrderFlag.objects.filter(order=first).exists()
+
+
+def test_a_second_account_with_the_same_phone_number_is_flagged(user, other_user, para16):
+    first = place(other_user, (para16, 1), address_line1="1 Mill Lane", postcode="LS1 1AA", phone="07700 900123")
+
+    second = place(user, (para16, 1), address_line1="9 Quay Road", postcode="BS1 4DJ", phone="+44 7700 900123")
+
+    flag = OrderFlag.objects.get(order=second)
+    assert (flag.kind, flag.details["other_orders"]) == (FlagKind.SHARED_PHONE, [first.number])
+    assert "gave the phone number +44 7700 900123" in flag.message
+
+
+def test_one_account_ordering_again_and_accounts_outside_the_window_are_not_flagged(user, other_user, para16):
+    backdate(place(other_user, (para16, 1), key="old"), days=91)
+    place(user, (para16, 1), key="a")
+
+    again = place(user, (para16, 1), key="b")
+
+    assert not OrderFlag.objects.exists()
+    assert again.status == OrderStatus.APPROVED
+
+
+def test_the_admin_threshold_and_switch_decide(user, other_user, para16):
+    WarningSignRule.objects.filter(kind=WarningSignKind.SHARED_ADDRESS).update(accounts=3)
+    WarningSignRule.objects.filter(kind=WarningSignKind.SHARED_PHONE).update(is_active=False)
+    place(other_user, (para16, 1))
+
+    place(user, (para16, 1))
+
+    assert not OrderFlag.objects.exists()
+
+
+def test_a_card_used_by_a_second_account_is_flagged_once(user, other_user, para16):
+    first = place(other_user, (para16, 1), address_line1="1 Mill Lane", postcode="LS1 1AA", phone="01632 960001")
+    second = place(user, (para16, 1), address_line1="9 Quay Road", postcode="BS1 4DJ", phone="01632 960002")
+    assert record_card_fingerprint(order=first, fingerprint="fp_visa_4242") is None
+
+    flag = record_card_fingerprint(order=second, fingerprint="fp_visa_4242")
+
+    assert (flag.kind, flag.details["other_orders"]) == (FlagKind.SHARED_CARD, [first.number])
+    assert record_card_fingerprint(order=second, fingerprint="fp_visa_4242") is None  # a retried payment
+    assert OrderFlag.objects.filter(order=second).count() == 1
