@@ -32,6 +32,7 @@ CHECKS = ["--checks=all", "--exclude-checks=positive_data_acceptance"]
 # runs of their own below.
 SIGN_OUT = "auth_token_destroy"
 SIGN_OUT_EVERYWHERE = "auth_token_all_destroy"
+PHARMACIST_PATHS = "^/api/v1/pharmacist/"
 
 
 def run_schemathesis(live_server, tmp_path, token: str, *options: str) -> subprocess.CompletedProcess:
@@ -80,13 +81,12 @@ def test_schemathesis_finds_no_server_error_or_schema_violation_as_a_shopper(liv
 
 
 def test_schemathesis_finds_no_server_error_or_schema_violation_as_a_pharmacist(live_server, tmp_path, shop):
+    # The pharmacist's own endpoints. The shopper's run above already covers every other operation (a
+    # staff token takes the same code paths there), and the suite must stay under 15 minutes.
     _, token = verified_token(shop["pharmacist"])  # issued with a TOTP code, as the review endpoints need
 
     assert_passed(
-        run_schemathesis(
-            live_server, tmp_path, token, "--max-examples=10", f"--exclude-operation-id={SIGN_OUT}",
-            f"--exclude-operation-id={SIGN_OUT_EVERYWHERE}",
-        )
+        run_schemathesis(live_server, tmp_path, token, "--max-examples=10", f"--include-path-regex={PHARMACIST_PATHS}")
     )
 
 
