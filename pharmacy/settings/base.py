@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cart",
     "orders",
     "dispensing",
+    "delivery",
 ]
 
 MIDDLEWARE = [
@@ -341,6 +342,13 @@ ORDER_EXPIRY_CHECK_SECONDS = env.int("ORDER_EXPIRY_CHECK_SECONDS", default=900)
 CELERY_BEAT_SCHEDULE["expire-overdue-orders"] = {
     "task": "orders.tasks.expire_overdue_orders_task",
     "schedule": timedelta(seconds=ORDER_EXPIRY_CHECK_SECONDS),
+}
+# --- VAT (orders/services/vat.py) --------------------------------------------------------------------------
+# Prices include VAT. Products name a rate (Product.vat_rate); the rates are here, as decimal strings.
+VAT_RATES = {
+    "standard": env.str("VAT_RATE_STANDARD", default="0.20"),
+    "reduced": env.str("VAT_RATE_REDUCED", default="0.05"),
+    "zero": "0",
 }
 # --- Medicine search (catalog/search.py, issue 13.1) ---------------------------------------------------
 # Most names GET /api/v1/products/suggest/ and the header search box offer as the shopper types.
