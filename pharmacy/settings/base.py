@@ -350,6 +350,8 @@ VAT_RATES = {
     "reduced": env.str("VAT_RATE_REDUCED", default="0.05"),
     "zero": "0",
 }
+# Printed on receipts (a VAT receipt names the seller's VAT registration number); blank: not printed.
+PHARMACY_VAT_NUMBER = env.str("PHARMACY_VAT_NUMBER", default="")
 # --- Medicine search (catalog/search.py, issue 13.1) ---------------------------------------------------
 # Most names GET /api/v1/products/suggest/ and the header search box offer as the shopper types.
 SEARCH_SUGGEST_LIMIT = env.int("SEARCH_SUGGEST_LIMIT", default=10)
