@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import DeliveryMethod
+from .services import delete_delivery_method, save_delivery_method
 
 
 @admin.register(DeliveryMethod)
@@ -15,6 +16,16 @@ class DeliveryMethodAdmin(admin.ModelAdmin):
     @admin.display(description="estimated delivery")
     def estimate_display(self, method: DeliveryMethod) -> str:
         return method.estimate_display
+
+    def save_model(self, request, obj, form, change) -> None:
+        save_delivery_method(method=obj)
+
+    def delete_model(self, request, obj) -> None:
+        delete_delivery_method(method=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for method in queryset:
+            delete_delivery_method(method=method)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Placed orders point at their method (PROTECT): retire a method by unticking "active".

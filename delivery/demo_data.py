@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from catalog.cache import bump_catalog_version
+
 from .models import DeliveryMethod
 
 
@@ -37,4 +39,5 @@ def load_demo_delivery_methods() -> int:
             "currency": "GBP", "is_active": True, "position": position,
         })
         created_count += created
+    bump_catalog_version()  # the public list is cached under the catalog's version
     return created_count

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+from django.db import transaction
+
+from catalog.cache import bump_catalog_version
 from pharmacy.money import Money
 
 from .exceptions import DeliveryMethodUnavailable
@@ -39,3 +42,19 @@ def quote_delivery(*, method: DeliveryMethod | None, subtotal: Money) -> Deliver
     if method is None:
         return DeliveryQuote(method=None, charge=Money.zero(subtotal.currency))
     return DeliveryQuote(method=method, charge=method.charge_for(subtotal))
+
+
+@transaction.atomic
+def save_delivery_method(*, method: DeliveryMethod) -> DeliveryMethod:
+    """Save a method (admin): the public list is cached under the catalog's version, so bump it."""
+    method.full_clean()
+    method.save()
+    bump_catalog_version()
+    return method
+
+
+@transaction.atomic
+def delete_delivery_method(*, method: DeliveryMethod) -> None:
+    """Delete a method no order used (orders PROTECT theirs: retire a used one by making it inactive)."""
+    method.delete()
+    bump_catalog_version()
