@@ -62,6 +62,14 @@ class DeliveryMethod(models.Model):
         return Money(self.free_over_amount, self.currency) if self.free_over_amount is not None else None
 
     @property
+    def free_over_display(self) -> str:
+        """ "£30" rather than "£30.00", as shops write a threshold; "£29.50" stays as it is."""
+        if self.free_over is None:
+            return ""
+        whole = self.free_over_amount == self.free_over_amount.to_integral_value()
+        return str(self.free_over).removesuffix(".00") if whole else str(self.free_over)
+
+    @property
     def estimate_display(self) -> str:
         if self.estimated_days_min == self.estimated_days_max:
             days = self.estimated_days_min

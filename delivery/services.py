@@ -9,17 +9,26 @@ from pharmacy.money import Money
 
 from .exceptions import DeliveryMethodUnavailable
 from .models import DeliveryMethod
-from .selectors import default_delivery_method
+from .selectors import default_delivery_method, list_active_delivery_methods
 
 
 @dataclass(frozen=True)
 class DeliveryQuote:
     method: DeliveryMethod | None
     charge: Money
+    subtotal: Money  # the goods it was quoted for
 
     @property
     def name(self) -> str:
         return self.method.name if self.method else ""
+
+    @property
+    def total(self) -> Money:
+        return (self.subtotal + self.charge).rounded()
+
+    @property
+    def is_free_by_threshold(self) -> bool:
+        return self.method is not None and self.method.free_over_amount is not None and self.charge.amount == 0
 
 
 def choose_delivery_method(*, code: str | None) -> DeliveryMethod | None:
@@ -40,8 +49,13 @@ def choose_delivery_method(*, code: str | None) -> DeliveryMethod | None:
 def quote_delivery(*, method: DeliveryMethod | None, subtotal: Money) -> DeliveryQuote:
     """The charge for delivering goods worth `subtotal` (the lines, including VAT)."""
     if method is None:
-        return DeliveryQuote(method=None, charge=Money.zero(subtotal.currency))
-    return DeliveryQuote(method=method, charge=method.charge_for(subtotal))
+        return DeliveryQuote(method=None, charge=Money.zero(subtotal.currency), subtotal=subtotal)
+    return DeliveryQuote(method=method, charge=method.charge_for(subtotal), subtotal=subtotal)
+
+
+def estimate_delivery(*, subtotal: Money) -> list[DeliveryQuote]:
+    """What each active method would cost for these goods (the cart page's estimate), default first."""
+    return [quote_delivery(method=method, subtotal=subtotal) for method in list_active_delivery_methods()]
 
 
 @transaction.atomic
