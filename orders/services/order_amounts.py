@@ -52,3 +52,23 @@ def order_amounts(*, lines: list, delivery_method: DeliveryMethod | None, curren
         subtotal=subtotal, delivery=delivery, delivery_vat=delivery_vat,
         vat=Money(lines_vat, currency) + delivery_vat, line_vat=line_vat,
     )
+
+
+def reprice_without_refused_lines(*, order) -> None:
+    """After a pharmacist refuses a line: the order costs what is still supplied plus its delivery.
+
+    The delivery charge stays as placed (a refusal never makes delivery dearer, even when the rest falls
+    under the free-delivery threshold); its VAT is apportioned again over the lines still supplied.
+    Saves the order's amounts; the caller holds the order's lock.
+    """
+    from ..models import LineDecision, OrderLine
+
+    kept = list(OrderLine.objects.filter(order=order).exclude(decision=LineDecision.REFUSED).order_by("pk"))
+    goods = [RatedAmount(gross=line.unit_price_amount * line.quantity, rate=line.vat_rate) for line in kept]
+    subtotal = Money(sum((item.gross for item in goods), Decimal("0.00")), order.currency).rounded()
+    delivery_vat = apportioned_vat(order.delivery_amount, goods) if kept else Decimal("0.00")
+    order.subtotal_amount = subtotal.amount
+    order.delivery_vat_amount = delivery_vat
+    order.vat_amount = sum((line.vat_amount for line in kept), Decimal("0.00")) + delivery_vat
+    order.total_amount = (subtotal + order.delivery).rounded().amount
+    order.save(update_fields=["subtotal_amount", "delivery_vat_amount", "vat_amount", "total_amount", "updated_at"])
