@@ -21,7 +21,7 @@ def choice_label(method: DeliveryMethod, *, subtotal: Money) -> str:
 
 def delivery_method_field(methods: list[DeliveryMethod], *, subtotal: Money) -> forms.ChoiceField:
     field = forms.ChoiceField(
-        label="Delivery method", widget=forms.RadioSelect, initial=methods[0].code,
+        label="How should we send your order?", widget=forms.RadioSelect, initial=methods[0].code,
         choices=[(method.code, choice_label(method, subtotal=subtotal)) for method in methods],
         help_text="Prices include VAT.",
         error_messages={"required": "Choose a delivery method.",
