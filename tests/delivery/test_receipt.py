@@ -74,3 +74,18 @@ def test_the_receipt_carries_no_health_details(user, express, django_capture_on_
                         consultation_answers={pack.sku: {question.pk: "burning after meals"}})
 
     assert "burning after meals" not in body and "Describe your symptoms" not in body
+
+
+def test_later_e_mails_show_the_delivery_in_their_totals(
+    user, pom_pack, pharmacist, express, django_capture_on_commit_callbacks
+):
+    from orders.services import approve_order
+    from tests.orders.helpers import dispensing_record
+
+    order = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="k",
+                        prescription=uploaded_prescription(user), delivery_method="express")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_order(order=order, pharmacist=pharmacist, record=dispensing_record((pom_pack, 84)))
+
+    approved = [email for email in mail.outbox if "approved" in email.subject][0]
+    assert "Delivery (Express delivery): £6.95" in approved.body and "Total: £19.45" in approved.body
