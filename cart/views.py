@@ -6,6 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from catalog.models import Pack
+from delivery.services import estimate_delivery
 from pharmacy.exceptions import DomainError
 
 from .exceptions import CartLineNotFound
@@ -52,8 +53,11 @@ def _render_cart(request, *, invalid_line_id: int | None = None, typed_quantity:
         line.quantity_error = error if line.pk == invalid_line_id else ""
         line.typed_quantity = typed_quantity if line.pk == invalid_line_id else str(line.quantity)
     blocked_line_ids = {blocker.line_id for blocker in summary.blockers} if summary else set()
+    quotes = estimate_delivery(subtotal=summary.total) if summary and not summary.is_empty else []
     return render(request, "cart/detail.html", {
         "summary": summary,
+        "delivery": quotes[0] if quotes else None,  # the default method; the others are chosen at checkout
+        "other_deliveries": quotes[1:],
         "blocked_line_ids": blocked_line_ids,
         "has_quantity_error": bool(error),
     })

@@ -205,6 +205,7 @@ class ProductAdmin(BumpsCatalogVersion, admin.ModelAdmin):
         ("Regulation", {"fields": ("legal_category", "prescription_required", "controlled_drug_schedule",
                                    "reclassify_link", "atc_code", "minimum_age")}),
         ("Form", {"fields": ("dosage_form", "route")}),
+        ("VAT", {"fields": ("vat_rate",)}),
         ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
     inlines = [ProductSynonymInline, PackInline, ProductReclassificationInline]

@@ -22,6 +22,15 @@ class LegalCategory(models.TextChoices):
     PRESCRIPTION = "prescription", "Prescription only (POM)"
 
 
+class VatRate(models.TextChoices):
+    """The product's VAT rate when sold over the counter; the rates themselves are the VAT_RATES setting.
+    A dispensed prescription-only medicine is zero-rated whatever this says (orders/services/vat.py)."""
+
+    STANDARD = "standard", "Standard rate"
+    REDUCED = "reduced", "Reduced rate"
+    ZERO = "zero", "Zero rate"
+
+
 class ControlledDrugSchedule(models.IntegerChoices):
     SCHEDULE_1 = 1, "Schedule 1"
     SCHEDULE_2 = 2, "Schedule 2"
@@ -117,6 +126,11 @@ class Product(models.Model):
     )
     minimum_age = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Youngest patient (in whole years) it may be sold for; empty for no limit.",
+    )
+    vat_rate = models.CharField(
+        "VAT rate", max_length=10, choices=VatRate.choices, default=VatRate.STANDARD,
+        help_text="For sales over the counter. Prescription-only medicines dispensed on a prescription are "
+                  "zero-rated whatever this says.",
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -64,8 +64,8 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ("description", "sku", "legal_category", "quantity", "unit_price_amount", "leaflet_revision",
-              "decision", "decision_reason", "decided_by", "decided_at")
+    fields = ("description", "sku", "legal_category", "quantity", "unit_price_amount", "vat_rate", "vat_amount",
+              "leaflet_revision", "decision", "decision_reason", "decided_by", "decided_at")
     readonly_fields = fields
 
 
@@ -110,6 +110,8 @@ class OrderAdmin(admin.ModelAdmin):
         "postcode", "country", "currency", "total_amount", "requires_prescription", "created_at", "updated_at",
         "requires_pharmacist", "released_by", "review_deadline", "patient_name", "patient_date_of_birth",
         "patient_is_account_holder",
+        "subtotal_amount", "delivery_method", "delivery_method_name", "delivery_amount", "delivery_vat_amount",
+        "vat_amount",
     ]
     fieldsets = (
         (None, {"fields": ("number", "status", "review_link", "user", "created_at", "updated_at",
@@ -119,7 +121,9 @@ class OrderAdmin(admin.ModelAdmin):
                                      "prescription_approved_at", "approved_by_registration", "original_status")}),
         ("Delivery and contact", {"fields": ("full_name", "email", "phone", "address_line1", "address_line2",
                                              "city", "postcode", "country")}),
-        ("Totals", {"fields": ("total_amount", "currency")}),
+        ("Totals (including VAT)", {"fields": ("subtotal_amount", "delivery_method_name", "delivery_method",
+                                               "delivery_amount", "delivery_vat_amount", "vat_amount",
+                                               "total_amount", "currency")}),
     )
 
     def has_add_permission(self, request):

@@ -7,8 +7,10 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from catalog.models import LeafletRevision, LeafletSection
+from pharmacy.money import Money
 
 from .models import MessageKind, Order, OrderEvent, OutboxMessage
+from .services.vat import percent, vat_by_rate
 
 SUBJECTS = {
     MessageKind.ORDER_PLACED: "Your order {number} has been received",
@@ -54,6 +56,8 @@ def build_order_email(*, message: OutboxMessage) -> EmailMessage:
         "pharmacy_phone": settings.PHARMACY_CONTACT_PHONE,
         "pharmacy_registration": settings.PHARMACY_REGISTRATION,
     }
+    if message.kind == MessageKind.ORDER_PLACED:
+        context.update(receipt_context(order, lines=context["lines"]))
     email = EmailMessage(
         subject=SUBJECTS[message.kind].format(number=order.number),
         body=render_to_string(f"orders/email/{message.kind}.txt", context),
@@ -65,6 +69,27 @@ def build_order_email(*, message: OutboxMessage) -> EmailMessage:
         for filename, content in leaflet_attachments(order):
             email.attach(filename, content, "application/pdf")
     return email
+
+
+def receipt_context(order: Order, *, lines: list) -> dict:
+    """What the order-placed e-mail needs to be a receipt: VAT per rate, the VAT number and the payment's
+    state. Amounts only, never health details (no consultation answers, no patient)."""
+    return {
+        "vat_by_rate": [(percent(rate), Money(vat, order.currency)) for rate, vat in vat_by_rate(lines)],
+        "vat_number": settings.PHARMACY_VAT_NUMBER,
+        "payment_status_text": _payment_status_text(order),
+    }
+
+
+def _payment_status_text(order: Order) -> str:
+    """The payment line of the receipt, from the payments app when it is installed; blank without it."""
+    try:
+        from payments.receipts import payment_status_text
+    except ModuleNotFoundError as missing:
+        if missing.name not in ("payments", "payments.receipts"):
+            raise
+        return ""
+    return payment_status_text(order)
 
 
 def leaflet_attachments(order: Order) -> list[tuple[str, bytes]]:

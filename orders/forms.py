@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
+from delivery.forms import delivery_method_field
 from pharmacy.exceptions import DomainError
 
 from .models import Prescription
@@ -102,8 +103,10 @@ class CheckoutForm(forms.Form):
     REFUSAL_FIELDS = {"file": "prescription_file"}
 
     def __init__(self, *args, usable_prescriptions=None, prescription_required: bool = False,
-                 consultation_lines=(), **kwargs):
+                 consultation_lines=(), delivery_methods=(), subtotal=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if delivery_methods:  # none configured: no choice, and delivery is free
+            self.fields["delivery_method"] = delivery_method_field(list(delivery_methods), subtotal=subtotal)
         self.prescription_required = prescription_required
         # [(cart line, [(field name, question), ...]), ...]: the questions of each pharmacy-only (P) line.
         self.consultations = []
@@ -157,6 +160,9 @@ class CheckoutForm(forms.Form):
         data = self.cleaned_data
         return Patient(name=data.get("patient_name", ""), date_of_birth=data.get("patient_date_of_birth"),
                        is_account_holder=data.get("patient_for") != "other")
+
+    def delivery_method_code(self) -> str | None:
+        return self.cleaned_data.get("delivery_method") or None
 
     def consultation_answers(self) -> dict:
         return {

@@ -142,6 +142,16 @@ class Order(models.Model):
     postcode = models.CharField(max_length=20)
     country = models.CharField(max_length=2, default="GB")
     currency = models.CharField(max_length=3)
+    # Amounts include VAT: total = subtotal (the lines) + delivery; vat_amount is the VAT within total.
+    subtotal_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    delivery_method = models.ForeignKey(
+        "delivery.DeliveryMethod", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+    delivery_method_name = models.CharField(max_length=100, blank=True, help_text="As chosen at checkout.")
+    delivery_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    delivery_vat_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    vat_amount = models.DecimalField("VAT", max_digits=12, decimal_places=2, default=0,
+                                     help_text="The VAT within the total: the lines' and the delivery's.")
     total_amount = models.DecimalField(max_digits=12, decimal_places=2)
     requires_prescription = models.BooleanField(default=False, editable=False)
     prescription = models.ForeignKey(
@@ -177,6 +187,9 @@ class Order(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "idempotency_key"], name="order_idempotency_key_unique"),
             models.CheckConstraint(condition=Q(total_amount__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(condition=Q(delivery_amount__gte=0) & Q(subtotal_amount__gte=0)
+                                   & Q(vat_amount__gte=0) & Q(delivery_vat_amount__gte=0),
+                                   name="order_amounts_not_negative"),
             # The prescription gate, as a fact the database itself refuses to break.
             models.CheckConstraint(
                 condition=Q(requires_prescription=False)
@@ -208,6 +221,22 @@ class Order(models.Model):
     @property
     def total(self) -> Money:
         return Money(self.total_amount, self.currency)
+
+    @property
+    def subtotal(self) -> Money:
+        return Money(self.subtotal_amount, self.currency)
+
+    @property
+    def delivery(self) -> Money:
+        return Money(self.delivery_amount, self.currency)
+
+    @property
+    def delivery_vat(self) -> Money:
+        return Money(self.delivery_vat_amount, self.currency)
+
+    @property
+    def vat(self) -> Money:
+        return Money(self.vat_amount, self.currency)
 
     @property
     def is_cancellable_by_shopper(self) -> bool:
@@ -267,6 +296,10 @@ class OrderLine(models.Model):
     legal_category = models.CharField(max_length=20, choices=LegalCategory.choices)
     unit_price_amount = models.DecimalField(max_digits=12, decimal_places=2)
     quantity = models.PositiveIntegerField()
+    # The rate this supply carried (0 for a dispensed prescription-only medicine) and the VAT within the
+    # line's total, rounded per line (orders/services/vat.py).
+    vat_rate = models.DecimalField("VAT rate", max_digits=5, decimal_places=4, default=0)
+    vat_amount = models.DecimalField("VAT", max_digits=12, decimal_places=2, default=0)
     leaflet_revision = models.ForeignKey(LeafletRevision, on_delete=models.PROTECT, related_name="order_lines")
     # The shopper's consultation answers, as asked: [{"question", "answer_type", "answer"}, ...].
     consultation_answers = models.JSONField(default=list, blank=True)
@@ -313,6 +346,16 @@ class OrderLine(models.Model):
     @property
     def line_total(self) -> Money:
         return self.unit_price * self.quantity
+
+    @property
+    def vat(self) -> Money:
+        return Money(self.vat_amount, self.order.currency)
+
+    @property
+    def vat_rate_display(self) -> str:
+        from .services.vat import percent
+
+        return percent(self.vat_rate)
 
     @property
     def units(self) -> int:

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods
 
 from cart.selectors import get_cart_summary
 from cart.services import get_or_create_user_cart
+from delivery.forms import selected_delivery_quote
+from delivery.selectors import list_active_delivery_methods
 from pharmacy.exceptions import DomainError
 from pharmacy.request_limits import limit_upload_body
 from pharmacy.throttling import throttle_posts
@@ -68,7 +70,8 @@ def _checkout_form(request, *, summary, data=None, files=None) -> CheckoutForm:
     questions = questions_for_lines(lines=summary.lines)
     consultation_lines = [(line, questions[line.pack_id]) for line in summary.lines if line.pack_id in questions]
     return CheckoutForm(data, files, initial=initial, usable_prescriptions=usable,
-                        prescription_required=summary.prescription_required, consultation_lines=consultation_lines)
+                        prescription_required=summary.prescription_required, consultation_lines=consultation_lines,
+                        delivery_methods=list_active_delivery_methods(), subtotal=summary.total)
 
 
 def _render_checkout(request, *, summary, form, kept_prescription=None):
@@ -76,6 +79,7 @@ def _render_checkout(request, *, summary, form, kept_prescription=None):
         "summary": summary, "form": form, "kept_prescription": kept_prescription,
         "prescription_lines": [line for line in summary.lines if line.prescription_required],
         "consultations": form.consultation_fields(),
+        "delivery": selected_delivery_quote(form=form, subtotal=summary.total),
     })
 
 
@@ -118,6 +122,7 @@ def checkout(request):
             idempotency_key=str(form.cleaned_data["idempotency_key"]),
             prescription=prescription if summary.prescription_required else None,
             patient=form.patient(), consultation_answers=form.consultation_answers(),
+            delivery_method=form.delivery_method_code(),
         )
     except IdempotencyKeyReused as refusal:
         key = form.cleaned_data["idempotency_key"]

@@ -133,6 +133,10 @@ class CheckoutInputSerializer(serializers.Serializer):
         help_text="One of your prescriptions (see /api/v1/prescriptions/), needed when the cart holds a "
         "prescription-only medicine. Ignored otherwise.",
     )
+    delivery_method = StrictCharField(
+        max_length=30, required=False, allow_blank=True, default="",
+        help_text="A code from GET /api/v1/delivery-methods/; the default method if left out.",
+    )
 
 
 # --- Orders ---------------------------------------------------------------------------------------
@@ -165,8 +169,13 @@ class OrderLineOutputSerializer(serializers.Serializer):
     strength = serializers.CharField()
     dosage_form = serializers.CharField()
     quantity = serializers.IntegerField(help_text="Number of packs.")
-    unit_price = MoneyOutputSerializer()
-    line_total = MoneyOutputSerializer()
+    unit_price = MoneyOutputSerializer(help_text="Including VAT.")
+    line_total = MoneyOutputSerializer(help_text="Including VAT.")
+    vat_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=4,
+        help_text="e.g. \"0.2000\". 0 for a prescription-only medicine dispensed on a prescription (zero-rated).",
+    )
+    vat = MoneyOutputSerializer(help_text="The VAT within line_total, rounded per line.")
     legal_category = serializers.ChoiceField(choices=LegalCategory.choices)
     prescription_required = serializers.BooleanField()
     leaflet_revision = LeafletRevisionReferenceOutputSerializer(
@@ -233,12 +242,29 @@ class PatientOutputSerializer(serializers.Serializer):
     is_account_holder = serializers.BooleanField(source="patient_is_account_holder")
 
 
+class OrderDeliveryOutputSerializer(serializers.Serializer):
+    method = serializers.SerializerMethodField(
+        help_text="The delivery method's code; null for orders placed before delivery was charged.",
+    )
+    name = serializers.CharField(source="delivery_method_name", help_text="As chosen at checkout.")
+    amount = MoneyOutputSerializer(source="delivery", help_text="Including VAT; 0.00 when free.")
+    vat = MoneyOutputSerializer(source="delivery_vat", help_text="The VAT within the charge (it follows "
+                                "the goods' rates).")
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_method(self, order) -> str | None:
+        return order.delivery_method.code if order.delivery_method_id else None
+
+
 class OrderOutputSerializer(serializers.Serializer):
     number = serializers.CharField(help_text="e.g. PH-7K3M9QXA")
     status = serializers.ChoiceField(choices=OrderStatus.choices)
     status_display = serializers.CharField(source="get_status_display")
     placed_at = serializers.DateTimeField(source="created_at")
-    total = MoneyOutputSerializer()
+    subtotal = MoneyOutputSerializer(help_text="The lines, including VAT.")
+    delivery = OrderDeliveryOutputSerializer(source="*")
+    vat = MoneyOutputSerializer(help_text="The VAT within the total: the lines' and the delivery's.")
+    total = MoneyOutputSerializer(help_text="subtotal + delivery.amount, including VAT.")
     prescription_required = serializers.BooleanField(source="requires_prescription")
     prescription_id = serializers.IntegerField(allow_null=True)
     can_cancel = serializers.BooleanField(source="is_cancellable_by_shopper")

@@ -245,7 +245,11 @@ class CheckoutApi(APIView):
             "`consultation_incomplete`. `patient` names who the medicines are for (you, if left out); "
             "age limits use their date of birth (`patient_details_required`, `patient_too_young`). "
             "An order with a P or POM item waits for a pharmacist (`awaiting_review`, see `waiting_reason` "
-            "and `review_deadline`); one of general-sale items alone is `approved` at once."
+            "and `review_deadline`); one of general-sale items alone is `approved` at once.\n\n"
+            "`delivery_method` is the code of one of `GET /api/v1/delivery-methods/` (the default one if "
+            "left out); an unknown or retired code is a 422 `delivery_method_unavailable`. The order's "
+            "`total` is its `subtotal` plus `delivery.amount`; prices include VAT, and `vat` is the VAT "
+            "within the total (each line shows its own)."
         ),
         parameters=[IDEMPOTENCY_KEY],
         request=CheckoutInputSerializer,
@@ -255,6 +259,11 @@ class CheckoutApi(APIView):
                 "With a prescription",
                 request_only=True,
                 value={"shipping": SHIPPING_EXAMPLE, "prescription_id": 1},
+            ),
+            OpenApiExample(
+                "Express delivery",
+                request_only=True,
+                value={"shipping": SHIPPING_EXAMPLE, "delivery_method": "express"},
             ),
             OpenApiExample(
                 "A pharmacy medicine for a child, with the consultation answers",
@@ -296,6 +305,12 @@ class CheckoutApi(APIView):
             ),
             _problem_example(
                 422,
+                "delivery_method_unavailable",
+                "delivery_method",
+                "Choose one of the delivery methods offered.",
+            ),
+            _problem_example(
+                422,
                 "idempotency_key_reused",
                 "idempotency_key",
                 "This idempotency key was already used for a different checkout.",
@@ -319,6 +334,7 @@ class CheckoutApi(APIView):
                 item["sku"]: {answer["question_id"]: answer["answer"] for answer in item["answers"]}
                 for item in data.validated_data["consultations"]
             },
+            delivery_method=data.validated_data["delivery_method"] or None,
         )
         order = get_order_for_user(user=request.user, number=order.number)
         return Response(

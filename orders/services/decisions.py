@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from catalog.models import LegalCategory
 from catalog.services import release_stock
-from pharmacy.money import Money
 
 from ..exceptions import InvalidOrderTransition, LineDecisionNotAllowed
 from ..locks import order_for_update
 from ..models import LineDecision, MessageKind, Order, OrderLine, OrderStatus
 from ..state_machine import apply_transition
 from .notifications import record_message
+from .order_amounts import reprice_without_refused_lines
 from .prescriptions import ensure_pharmacist
 from .release_checks import check_may_approve, ensure_registered_pharmacist, record_approver_registration
 
@@ -89,10 +89,7 @@ def refuse_order_line(*, line: OrderLine, pharmacist, reason: str) -> OrderLine:
     line.decided_at = timezone.now()
     line.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
     release_stock(quantities={line.pack_id: line.quantity})
-    remaining = sum((item.line_total for item in order.lines.exclude(decision=LineDecision.REFUSED)),
-                    Money.zero(order.currency))
-    order.total_amount = remaining.rounded().amount
-    order.save(update_fields=["total_amount", "updated_at"])
+    reprice_without_refused_lines(order=order)
     record_message(order=order, kind=MessageKind.ORDER_LINES_REFUSED)
     _settle(order=order, pharmacist=pharmacist)
     return line

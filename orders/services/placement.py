@@ -19,7 +19,7 @@ from catalog.exceptions import LeafletMissing
 from catalog.models import LegalCategory
 from catalog.selectors import current_leaflet_revision_ids
 from catalog.services import check_pack_purchasable, reserve_stock
-from pharmacy.money import Money
+from delivery.services import choose_delivery_method
 from safeguards.services import apply_purchase_safeguards
 
 from ..exceptions import (
@@ -43,6 +43,7 @@ from ..models import (
 from .consultations import ConsultationAnswers, Patient, check_patient, consultation_snapshots
 from .coverage import check_not_expired, check_prescription_covers
 from .notifications import record_message
+from .order_amounts import order_amounts
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 100
 
@@ -85,8 +86,10 @@ def _check_details(details: CheckoutDetails) -> None:
 
 
 def _fingerprint(details: CheckoutDetails, prescription: Prescription | None, patient: Patient,
-                 answers: ConsultationAnswers) -> str:
+                 answers: ConsultationAnswers, delivery_method: str | None = None) -> str:
     payload = {**asdict(details), "prescription": prescription.pk if prescription else None}
+    if delivery_method:  # absent: the same fingerprint as before delivery methods
+        payload["delivery_method"] = delivery_method
     if patient != Patient() or answers:  # absent: the same fingerprint as before patients and consultations
         payload["patient"] = [patient.name, str(patient.date_of_birth or ""), patient.is_account_holder]
         payload["consultations"] = {sku: {str(k): str(v) for k, v in a.items()} for sku, a in answers.items()}
@@ -99,8 +102,12 @@ IDEMPOTENCY_CONSTRAINT = "order_idempotency_key_unique"
 def place_order(
     *, user, cart: Cart, details: CheckoutDetails, idempotency_key: str, prescription: Prescription | None = None,
     patient: Patient | None = None, consultation_answers: ConsultationAnswers | None = None,
+    delivery_method: str | None = None,
 ) -> Order:
     """Turn the shopper's cart into an order.
+
+    `delivery_method` is the code of an active delivery method (default: the first active one); the
+    total is the lines plus its charge, and each line records its VAT (orders/services/vat.py).
 
     `patient` is who the medicines are for (default: the account holder); age limits use their date of
     birth. `consultation_answers` ({sku: {question id: answer}}) answers the questions of each
@@ -115,14 +122,16 @@ def place_order(
     """
     try:
         return _place_order(user=user, cart=cart, details=details, idempotency_key=idempotency_key,
-                            prescription=prescription, patient=patient, consultation_answers=consultation_answers)
+                            prescription=prescription, patient=patient, consultation_answers=consultation_answers,
+                            delivery_method=delivery_method)
     except IntegrityError as error:
         if IDEMPOTENCY_CONSTRAINT not in str(error):
             raise
         existing = _order_with_key(user=user, idempotency_key=idempotency_key)
         if existing is None:
             raise
-        fingerprint = _fingerprint(details.cleaned(), prescription, patient or Patient(), consultation_answers or {})
+        fingerprint = _fingerprint(details.cleaned(), prescription, patient or Patient(), consultation_answers or {},
+                                   delivery_method)
         return _replay(existing, fingerprint=fingerprint)
 
 
@@ -139,7 +148,7 @@ def _replay(existing: Order, *, fingerprint: str) -> Order:
 @transaction.atomic
 def _place_order(
     *, user, cart: Cart, details: CheckoutDetails, idempotency_key: str, prescription: Prescription | None,
-    patient: Patient | None, consultation_answers: ConsultationAnswers | None,
+    patient: Patient | None, consultation_answers: ConsultationAnswers | None, delivery_method: str | None,
 ) -> Order:
     if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise InvalidCheckoutDetails(
@@ -155,7 +164,7 @@ def _place_order(
 
     patient = patient or Patient()
     consultation_answers = consultation_answers or {}
-    fingerprint = _fingerprint(details, prescription, patient, consultation_answers)
+    fingerprint = _fingerprint(details, prescription, patient, consultation_answers, delivery_method)
     existing = _order_with_key(user=user, idempotency_key=idempotency_key)
     if existing is not None:
         return _replay(existing, fingerprint=fingerprint)
@@ -164,6 +173,7 @@ def _place_order(
     if not lines:
         raise CartEmpty(field="cart")
     _check_details(details)
+    method = choose_delivery_method(code=delivery_method)
     for line in lines:
         check_pack_purchasable(pack=line.pack, quantity=line.quantity, check_stock=False)
     patient = check_patient(user=user, patient=patient, lines=lines)
@@ -189,7 +199,7 @@ def _place_order(
 
     reserve_stock(quantities={line.pack_id: line.quantity for line in lines})
 
-    total = sum((line.line_total for line in lines), Money.zero(cart.currency)).rounded()
+    amounts = order_amounts(lines=lines, delivery_method=method, currency=cart.currency)
     pharmacist_lines = [line for line in lines if line.pack.product.legal_category != LegalCategory.GENERAL_SALE]
     status = OrderStatus.AWAITING_REVIEW if pharmacist_lines else OrderStatus.APPROVED
     review_deadline = timezone.now() + timedelta(days=settings.ORDER_REVIEW_DEADLINE_DAYS) if pharmacist_lines else None
@@ -197,7 +207,13 @@ def _place_order(
         user=user,
         status=status,
         currency=cart.currency,
-        total_amount=total.amount,
+        subtotal_amount=amounts.subtotal.amount,
+        delivery_method=method,
+        delivery_method_name=amounts.delivery.name,
+        delivery_amount=amounts.delivery.charge.amount,
+        delivery_vat_amount=amounts.delivery_vat.amount,
+        vat_amount=amounts.vat.amount,
+        total_amount=amounts.total.amount,
         requires_prescription=bool(prescription_lines),
         requires_pharmacist=bool(pharmacist_lines),
         prescription=prescription,
@@ -211,7 +227,7 @@ def _place_order(
     )
     OrderLine.objects.bulk_create(
         _snapshot_line(order=order, cart_line=line, leaflet_revision_id=leaflets[line.pack.product_id],
-                       answers=answers_by_pack.get(line.pack_id, []))
+                       answers=answers_by_pack.get(line.pack_id, []), vat=amounts.line_vat[line.pk])
         for line in lines
     )
     apply_purchase_safeguards(order=order, lines=lines)  # refuses past a purchase limit, or flags the order
@@ -252,7 +268,7 @@ def _placement_reason(*, prescription_lines: list, pharmacist_lines: list) -> st
     return "Awaiting pharmacist review of the pharmacy-medicine consultation."
 
 
-def _snapshot_line(*, order: Order, cart_line, leaflet_revision_id: int, answers: list[dict]) -> OrderLine:
+def _snapshot_line(*, order: Order, cart_line, leaflet_revision_id: int, answers: list[dict], vat) -> OrderLine:
     pack = cart_line.pack
     product = pack.product
     return OrderLine(
@@ -268,6 +284,8 @@ def _snapshot_line(*, order: Order, cart_line, leaflet_revision_id: int, answers
         legal_category=product.legal_category,
         unit_price_amount=pack.price_amount,
         quantity=cart_line.quantity,
+        vat_rate=vat.rate,
+        vat_amount=vat.amount,
         leaflet_revision_id=leaflet_revision_id,
         consultation_answers=answers,
         decision=LineDecision.NOT_NEEDED if product.legal_category == LegalCategory.GENERAL_SALE

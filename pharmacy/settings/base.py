@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "orders",
     "dispensing",
     "safeguards",
+    "delivery",
 ]
 
 MIDDLEWARE = [
@@ -343,6 +344,15 @@ CELERY_BEAT_SCHEDULE["expire-overdue-orders"] = {
     "task": "orders.tasks.expire_overdue_orders_task",
     "schedule": timedelta(seconds=ORDER_EXPIRY_CHECK_SECONDS),
 }
+# --- VAT (orders/services/vat.py) --------------------------------------------------------------------------
+# Prices include VAT. Products name a rate (Product.vat_rate); the rates are here, as decimal strings.
+VAT_RATES = {
+    "standard": env.str("VAT_RATE_STANDARD", default="0.20"),
+    "reduced": env.str("VAT_RATE_REDUCED", default="0.05"),
+    "zero": "0",
+}
+# Printed on receipts (a VAT receipt names the seller's VAT registration number); blank: not printed.
+PHARMACY_VAT_NUMBER = env.str("PHARMACY_VAT_NUMBER", default="")
 # --- Medicine search (catalog/search.py, issue 13.1) ---------------------------------------------------
 # Most names GET /api/v1/products/suggest/ and the header search box offer as the shopper types.
 SEARCH_SUGGEST_LIMIT = env.int("SEARCH_SUGGEST_LIMIT", default=10)

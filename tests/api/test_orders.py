@@ -61,6 +61,8 @@ def test_order_detail_shows_lines_with_their_leaflet_revision_history_and_shippi
             "quantity": 2,
             "unit_price": {"amount": "12.50", "currency": "GBP"},
             "line_total": {"amount": "25.00", "currency": "GBP"},
+            "vat_rate": "0.0000",  # dispensed on a prescription: zero-rated
+            "vat": {"amount": "0.00", "currency": "GBP"},
             "legal_category": "prescription",
             "prescription_required": True,
             "leaflet_revision": {

@@ -31,7 +31,7 @@ def test_cart_page_lists_lines_totals_and_a_checkout_button(client, gsl_pack, po
     summary = response.context["summary"]
     assert [(line.pack_id, line.quantity) for line in summary.lines] == [(gsl_pack.pk, 3), (pom_pack.pk, 1)]
     assert str(summary.total) == "£22.97"  # 3 × 3.49 + 12.50
-    assert "Total (4 items)" in html and "£22.97" in html
+    assert "Subtotal (4 items)" in html and "£22.97" in html
     assert html.count("Prescription only") == 1
     assert "You will need a prescription for this item at checkout" in html
     assert f'href="{reverse("orders:checkout")}"' in html
@@ -177,8 +177,8 @@ def test_cart_page_queries_do_not_grow_with_lines(client, django_assert_num_quer
     fill_cart(user, line_count)
     client.force_login(user)
 
-    # session, user, cart, lines (with packs and products), strengths
-    with django_assert_num_queries(5):
+    # session, user, cart, lines (with packs and products), strengths, delivery methods
+    with django_assert_num_queries(6):
         response = client.get(reverse("cart:detail"))
 
     assert len(response.context["summary"].lines) == line_count
@@ -189,8 +189,8 @@ def test_guest_cart_page_queries_do_not_grow_with_lines(client, django_assert_nu
     for _ in range(line_count):
         guest_adds(client, PackFactory())
 
-    # session, cart by token, lines (with packs and products), strengths
-    with django_assert_num_queries(4):
+    # session, cart by token, lines (with packs and products), strengths, delivery methods
+    with django_assert_num_queries(5):
         response = client.get(reverse("cart:detail"))
 
     assert len(response.context["summary"].lines) == line_count

@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.second_factor import enrol_totp_device
 from catalog import demo_data
 from catalog.demo_loader import load_demo_catalog
+from delivery.demo_data import load_demo_delivery_methods
 from dispensing.models import PharmacistProfile
 from orders.models import PHARMACISTS_GROUP
 from safeguards.demo import load_demo_purchase_limits
@@ -87,6 +88,7 @@ class Command(BaseCommand):
             )
         loaded = load_demo_catalog()
         load_demo_purchase_limits()  # after the catalog: the limits name its ingredients
+        load_demo_delivery_methods()
         reset = options["reset_passwords"]
         shown_passwords = {
             login.role: ensure_demo_login(login, password=options[login.option], reset=reset)

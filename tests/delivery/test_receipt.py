@@ -1,0 +1,91 @@
+"""The order-placed e-mail is a receipt: lines with VAT, delivery, VAT total, total, payment state."""
+
+import sys
+import types
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+
+from delivery.models import DeliveryMethod
+from orders.services import place_order
+from tests.factories import PackFactory
+from tests.orders.helpers import cart_with, details, uploaded_prescription
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def express(db):
+    return DeliveryMethod.objects.create(code="express", name="Express delivery", price_amount=Decimal("6.95"))
+
+
+def placed_email(capture, user, *packs, prescription=None, **kwargs):
+    with capture(execute=True):
+        place_order(user=user, cart=cart_with(user, *packs), details=details(), idempotency_key="k",
+                    prescription=prescription, delivery_method="express", **kwargs)
+    [email] = mail.outbox
+    return email.body
+
+
+def test_the_confirmation_lists_each_line_with_its_vat_then_delivery_vat_and_total(
+    user, gsl_pack, pom_pack, express, django_capture_on_commit_callbacks, settings
+):
+    settings.PHARMACY_VAT_NUMBER = "GB 123 4567 89"
+    body = placed_email(django_capture_on_commit_callbacks, user, (gsl_pack, 2), (pom_pack, 1),
+                        prescription=uploaded_prescription(user))
+
+    assert "2 x Testamol" in body and "£3.49 each: £6.98, VAT 20% £1.16" in body
+    assert "£12.50 each: £12.50, VAT 0% £0.00 (prescription-only, dispensed: zero-rated)" in body
+    assert "Items:    £19.48" in body
+    # 6.98 of 19.48 of the £6.95 delivery is standard-rated: 2.49 × 20/120 = 0.415… → £0.42
+    assert "Delivery: £6.95 (Express delivery), VAT £0.42" in body
+    assert "Total:    £26.43" in body
+    assert "VAT included in the total: £1.58" in body
+    assert "on items at 20%: £1.16" in body and "on items at 0%: £0.00" in body
+    assert "VAT registration number GB 123 4567 89" in body
+    assert "Payment:" not in body  # no payments app: the line is left out
+
+
+def test_the_payment_line_comes_from_the_payments_app_when_installed(
+    user, gsl_pack, express, django_capture_on_commit_callbacks, monkeypatch
+):
+    receipts = types.ModuleType("payments.receipts")
+    receipts.payment_status_text = lambda order: f"authorised {order.total}, charged when our pharmacist approves"
+    monkeypatch.setitem(sys.modules, "payments", types.ModuleType("payments"))
+    monkeypatch.setitem(sys.modules, "payments.receipts", receipts)
+
+    body = placed_email(django_capture_on_commit_callbacks, user, (gsl_pack, 1))
+
+    assert "Payment: authorised £10.44, charged when our pharmacist approves" in body
+
+
+def test_the_receipt_carries_no_health_details(user, express, django_capture_on_commit_callbacks):
+    from catalog.models import ConsultationQuestion, ConsultationQuestionnaire
+    from tests.factories import ProductFactory
+
+    product = ProductFactory(legal_category="pharmacy")
+    questionnaire = ConsultationQuestionnaire.objects.create(name="Heartburn")
+    questionnaire.products.add(product)
+    question = ConsultationQuestion.objects.create(questionnaire=questionnaire, position=0, answer_type="text",
+                                                   text="Describe your symptoms")
+    pack = PackFactory(product=product)
+    body = placed_email(django_capture_on_commit_callbacks, user, (pack, 1),
+                        consultation_answers={pack.sku: {question.pk: "burning after meals"}})
+
+    assert "burning after meals" not in body and "Describe your symptoms" not in body
+
+
+def test_later_e_mails_show_the_delivery_in_their_totals(
+    user, pom_pack, pharmacist, express, django_capture_on_commit_callbacks
+):
+    from orders.services import approve_order
+    from tests.orders.helpers import dispensing_record
+
+    order = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="k",
+                        prescription=uploaded_prescription(user), delivery_method="express")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_order(order=order, pharmacist=pharmacist, record=dispensing_record((pom_pack, 84)))
+
+    approved = [email for email in mail.outbox if "approved" in email.subject][0]
+    assert "Delivery (Express delivery): £6.95" in approved.body and "Total: £19.45" in approved.body
