@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Max, Sum, Value
+from django.db.models import Case, F, IntegerField, Max, Q, Sum, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -110,18 +110,30 @@ def reserve_stock(*, quantities: Mapping[int, int]) -> dict[int, Pack]:
         if quantity > pack.available_quantity:
             raise OutOfStock(_out_of_stock_message(pack, quantity), field="quantity", sku=pack.sku,
                              available=pack.available_quantity)
-    for pack_id, quantity in sorted(quantities.items()):
-        # Conditional update: the database refuses to allocate beyond what was counted under the lock.
-        updated = Pack.objects.filter(
-            pk=pack_id, allocated_quantity__lte=on_hand.get(pack_id, 0) - quantity
-        ).update(allocated_quantity=F("allocated_quantity") + quantity)
-        if updated != 1:
-            raise OutOfStock(f"{packs[pack_id].display_name} is out of stock.", sku=packs[pack_id].sku)
+    # One conditional UPDATE for every pack (a checkout costs the same queries whatever its lines): each
+    # row is allocated only while it still has what was counted under the lock, so a row that changed
+    # anyway is left out, the count falls short, and the caller's transaction rolls everything back.
+    still_has_it = Q()
+    for pack_id, quantity in quantities.items():
+        still_has_it |= Q(pk=pack_id, allocated_quantity__lte=on_hand.get(pack_id, 0) - quantity)
+    updated = Pack.objects.filter(still_has_it).update(
+        allocated_quantity=F("allocated_quantity") + _per_pack(quantities)
+    )
+    if updated != len(quantities):  # not expected under the row locks; refuse rather than oversell
+        raise OutOfStock("Stock changed while the order was being placed; nothing was reserved. Please try again.",
+                         field="cart")
+    for pack_id, quantity in quantities.items():
         packs[pack_id].allocated_quantity += quantity
         packs[pack_id].__dict__["stock_available"] -= quantity
     if any(pack.available_quantity == 0 for pack in packs.values()):
         bump_catalog_version()  # the last units went: a pack now reads "out of stock" (not on every checkout)
     return packs
+
+
+def _per_pack(quantities: Mapping[int, int]) -> Case:
+    """`quantities` ({pack_id: units}) as one SQL expression of the row's pk, for a single UPDATE."""
+    return Case(*(When(pk=pack_id, then=Value(quantity)) for pack_id, quantity in quantities.items()),
+                default=Value(0), output_field=IntegerField())
 
 
 def release_stock(*, quantities: Mapping[int, int]) -> None:
@@ -130,10 +142,9 @@ def release_stock(*, quantities: Mapping[int, int]) -> None:
     packs = packs_for_update(pack_ids=quantities)
     on_hand = _sellable_on_hand(quantities)
     was_out = any(on_hand.get(pack_id, 0) <= pack.allocated_quantity for pack_id, pack in packs.items())
-    for pack_id, quantity in sorted(quantities.items()):
-        Pack.objects.filter(pk=pack_id).update(
-            allocated_quantity=Greatest(F("allocated_quantity") - quantity, Value(0))
-        )
+    Pack.objects.filter(pk__in=list(quantities)).update(
+        allocated_quantity=Greatest(F("allocated_quantity") - _per_pack(quantities), Value(0))
+    )
     if was_out:
         bump_catalog_version()  # a pack that read "out of stock" is back in stock
 

@@ -211,3 +211,18 @@ def test_place_order_refuses_reused_key_with_different_details(user, gsl_pack):
         place_order(user=user, cart=cart, details=details(city="York"), idempotency_key="same")
     assert Order.objects.count() == 1
     assert cart.lines.get().quantity == 1
+
+
+@pytest.mark.parametrize("line_count", [1, 4])
+def test_checkout_runs_the_same_queries_whatever_the_number_of_lines(user, line_count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(lines: int, key: str) -> int:
+        cart = cart_with(user, *((PackFactory(), 1) for _ in range(lines)))
+        with CaptureQueriesContext(connection) as captured:
+            place_order(user=user, cart=cart, details=details(), idempotency_key=key)
+        return len(captured)
+
+    baseline = queries_for(1, "one-line")
+    assert queries_for(line_count, f"{line_count}-lines") == baseline
