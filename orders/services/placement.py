@@ -42,6 +42,7 @@ from ..models import (
 from .consultations import ConsultationAnswers, Patient, check_patient, consultation_snapshots
 from .coverage import check_not_expired, check_prescription_covers
 from .notifications import record_message
+from .repeats import check_repeat_available, record_issue
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 100
 
@@ -173,8 +174,9 @@ def _place_order(
         # Read it afresh, locked: the caller's copy may be stale, and two checkouts drawing on one
         # prescription must not both spend the same allowance.
         prescription = prescription_for_update(prescription_id=prescription.pk)
+    issue_number = None
     if prescription_lines:
-        _check_prescription_for_checkout(user=user, prescription=prescription, lines=prescription_lines)
+        issue_number = _check_prescription_for_checkout(user=user, prescription=prescription, lines=prescription_lines)
     else:
         prescription = None
 
@@ -213,6 +215,8 @@ def _place_order(
                        answers=answers_by_pack.get(line.pack_id, []))
         for line in lines
     )
+    if issue_number is not None:  # a repeatable prescription: this order is one of its issues
+        record_issue(prescription=prescription, order=order, number=issue_number)
     reason = _placement_reason(prescription_lines=prescription_lines, pharmacist_lines=pharmacist_lines)
     OrderEvent.objects.create(order=order, from_status="", to_status=status, actor=user, reason=reason)
     empty_cart(cart=cart)
@@ -220,7 +224,8 @@ def _place_order(
     return order
 
 
-def _check_prescription_for_checkout(*, user, prescription: Prescription | None, lines: list) -> None:
+def _check_prescription_for_checkout(*, user, prescription: Prescription | None, lines: list) -> int | None:
+    """Returns the issue number the order takes of an approved repeatable prescription, else None."""
     if prescription is None:
         names = "; ".join(line.pack.display_name for line in lines)
         raise PrescriptionRequired(
@@ -234,10 +239,14 @@ def _check_prescription_for_checkout(*, user, prescription: Prescription | None,
         raise PrescriptionNotUsable(
             "That prescription was rejected by our pharmacist and cannot be used.", field="prescription"
         )
+    issue_number = None
     if prescription.status == PrescriptionStatus.APPROVED:
+        if prescription.repeatable:
+            issue_number = check_repeat_available(prescription=prescription)  # issues left, interval, dates
         check_not_expired(prescription)
         check_prescription_covers(prescription=prescription, lines=lines)
     # A submitted prescription is evidence still to be checked: the order waits for the pharmacist.
+    return issue_number
 
 
 def _placement_reason(*, prescription_lines: list, pharmacist_lines: list) -> str:
