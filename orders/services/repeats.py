@@ -21,18 +21,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
-from cart.models import Cart, CartLine
-from cart.services import add_to_cart
 from catalog.models import Route
 
 from ..exceptions import (
     InvalidDispensingRecord,
     PrescriptionExpired,
     PrescriptionNotRepeatable,
-    PrescriptionNotUsable,
     RepeatsExhausted,
     RepeatTooEarly,
 )
@@ -43,12 +39,12 @@ FREEING_STATUSES = (OrderStatus.REJECTED, OrderStatus.CANCELLED)
 
 __all__ = [
     "RepeatStatus",
-    "add_prescription_to_cart",
     "check_repeat_available",
     "check_repeat_terms",
     "check_supply_in_date",
     "default_issues",
     "ensure_issue_for_order",
+    "get_repeat_history",
     "issues_allowed",
     "record_issue",
     "repeat_status",
@@ -166,7 +162,7 @@ def _next_issue_on(prescription: Prescription, issues: list[PrescriptionIssue]) 
 def repeat_status(prescription: Prescription, *, issues: list[PrescriptionIssue] | None = None) -> RepeatStatus | None:
     """None for a prescription that is not (yet) approved as repeatable. `issues`: every issue of the
     prescription, already fetched (with their orders), to avoid a query per prescription."""
-    if not (prescription.repeatable and prescription.status == PrescriptionStatus.APPROVED):
+    if repeat_status_is_unknown(prescription):
         return None
     if issues is None:
         live = _live_issues(prescription)
@@ -259,32 +255,47 @@ def ensure_issue_for_order(*, prescription: Prescription, order: Order) -> Presc
     return record_issue(prescription=prescription, order=order, number=number)
 
 
-# --- Order again ---------------------------------------------------------------------------------------
+# --- The history, for the pharmacist's review ---------------------------------------------------------------
 
 
-def _packs_for(item) -> int:
-    """Whole packs of the prescribed pack within the item's quantity (a pack is never split)."""
-    return item.quantity // item.pack.pack_size
+@dataclass(frozen=True)
+class IssueEntry:
+    number: int
+    order_number: str
+    order_status: str
+    issued_at: object  # datetime
+    is_live: bool  # False: its order was cancelled or rejected, which freed the issue
+    is_this_order: bool
 
 
-@transaction.atomic
-def add_prescription_to_cart(*, user, prescription: Prescription, cart: Cart) -> list[CartLine]:
-    """Put the prescription's items in the cart, after checking an issue is available now. Packs already
-    in the cart count towards an item, so pressing the button twice does not double the quantity."""
-    if prescription.owner_id != user.pk:
-        raise PrescriptionNotUsable("We could not find that prescription in your account.", field="prescription")
-    check_repeat_available(prescription=prescription)
-    items = list(prescription.items.select_related("pack__product"))
-    in_cart = {line.pack_id: line.quantity for line in cart.lines.all()}
-    lines = []
-    for item in items:
-        wanted = _packs_for(item)
-        if wanted < 1:
-            raise PrescriptionNotUsable(
-                f"{item.pack.display_name} cannot be supplied in whole packs for {item.quantity} "
-                f"{item.pack.pack_unit}; ask our pharmacist.", field="prescription",
-            )
-        missing = wanted - in_cart.get(item.pack_id, 0)
-        if missing > 0:
-            lines.append(add_to_cart(cart=cart, pack=item.pack, quantity=missing))
-    return lines
+@dataclass(frozen=True)
+class RepeatHistory:
+    status: RepeatStatus
+    issue_number: int | None  # the order's own issue; None until the pharmacist approves the first one
+    issues: list[IssueEntry]  # every issue, freed ones too, oldest first
+
+    @property
+    def issues_allowed(self) -> int:
+        return self.status.issues_allowed
+
+
+def get_repeat_history(*, order: Order) -> RepeatHistory | None:
+    """Issue n of m, and every earlier issue with its date, for the review screen (admin and API).
+    None when the order's prescription is not an approved repeatable one. Three queries at most."""
+    prescription = order.prescription
+    if prescription is None or repeat_status_is_unknown(prescription):
+        return None
+    issues = list(PrescriptionIssue.objects.filter(prescription=prescription).select_related("order")
+                  .order_by("issued_at", "pk"))
+    entries = [
+        IssueEntry(number=issue.number, order_number=issue.order.number, order_status=issue.order.status,
+                   issued_at=issue.issued_at, is_live=issue.order.status not in FREEING_STATUSES,
+                   is_this_order=issue.order_id == order.pk)
+        for issue in issues
+    ]
+    own = next((entry.number for entry in entries if entry.is_this_order), None)
+    return RepeatHistory(status=repeat_status(prescription, issues=issues), issue_number=own, issues=entries)
+
+
+def repeat_status_is_unknown(prescription: Prescription) -> bool:
+    return not (prescription.repeatable and prescription.status == PrescriptionStatus.APPROVED)

@@ -15,7 +15,8 @@ from orders.exceptions import (
 )
 from orders.models import OrderStatus, Prescription, PrescriptionIssue
 from orders.services import approve_order, approve_prescription, cancel_order, place_order
-from orders.services.repeats import add_prescription_to_cart, check_repeat_available, repeat_status
+from orders.services.reorders import add_prescription_to_cart
+from orders.services.repeats import check_repeat_available, repeat_status
 from tests.factories import PackFactory, ProductFactory
 
 from .helpers import cart_with, details, dispensing_record, uploaded_prescription
