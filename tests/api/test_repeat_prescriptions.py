@@ -9,6 +9,7 @@ from django.utils import timezone
 from cart.services import get_or_create_user_cart
 from orders.models import Order, Prescription
 from orders.services import place_order
+from tests.factories import PackFactory, ProductFactory
 from tests.orders.helpers import cart_with, details, uploaded_prescription
 from tests.orders.repeat_helpers import days_since_last_issue
 
@@ -89,3 +90,27 @@ def test_another_shoppers_prescription_cannot_be_reordered(other_client, repeata
 
     assert_problem(response, 404)
     assert Order.objects.count() == 1
+
+
+@pytest.mark.parametrize("schedule", [2, 3])
+def test_the_approval_refuses_a_repeatable_schedule_2_or_3_drug_on_the_repeatable_field(
+    user, pom_pack, pharmacist_client, schedule
+):
+    controlled = PackFactory(product=ProductFactory(name=f"Controlled {schedule}", slug=f"cd-{schedule}",
+                                                    legal_category="prescription", controlled_drug_schedule=schedule),
+                             sku=f"CD-{schedule}-30", pack_size=30)
+    order = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="k",
+                        prescription=uploaded_prescription(user))
+    issued = timezone.localdate() - datetime.timedelta(days=1)
+
+    response = pharmacist_client.post(f"/api/v1/pharmacist/orders/{order.number}/approve/", {
+        "prescriber_name": "Dr Grace Prescriber", "prescriber_registration": "7123456",
+        "issued_on": issued.isoformat(), "valid_until": (issued + datetime.timedelta(days=20)).isoformat(),
+        "items": [{"sku": controlled.sku, "quantity": 30}, {"sku": pom_pack.sku, "quantity": 84}],
+        "repeatable": True, "repeat_interval_days": 28,
+    }, format="json")
+
+    assert_problem(response, 422, "invalid_dispensing_record", "repeatable")
+    order.refresh_from_db()
+    assert (order.status, order.prescription.status, order.prescription.repeatable) == (
+        "awaiting_review", "submitted", False)
