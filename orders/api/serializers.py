@@ -41,7 +41,7 @@ class PrescriptionRepeatOutputSerializer(serializers.Serializer):
     issues_left = serializers.IntegerField()
     interval_days = serializers.IntegerField(help_text="The fewest days between one issue and the next.")
     next_issue_on = serializers.DateField(
-        allow_null=True, help_text="The first day it can be ordered again; null when no issue is left."
+        allow_null=True, help_text="The first day it can be ordered again; null when no issue is left, or none in date."
     )
     repeats_end_on = serializers.DateField(help_text="The last day a repeat can be dispensed.")
 

@@ -138,7 +138,7 @@ class RepeatStatus:
     issues_allowed: int
     interval_days: int
     live_issues: list[PrescriptionIssue]
-    next_issue_on: date | None  # None: no issue left
+    next_issue_on: date | None  # None: no issue left, or none in date
     repeats_end_on: date
 
     @property
@@ -171,8 +171,17 @@ def repeat_status(prescription: Prescription, *, issues: list[PrescriptionIssue]
     return RepeatStatus(
         issues_allowed=issues_allowed(prescription), interval_days=prescription.repeat_interval_days,
         live_issues=sorted(live, key=lambda issue: (issue.issued_at, issue.pk)),
-        next_issue_on=_next_issue_on(prescription, live), repeats_end_on=repeats_end_on(prescription),
+        next_issue_on=_next_issue_if_in_date(prescription, live), repeats_end_on=repeats_end_on(prescription),
     )
+
+
+def _next_issue_if_in_date(prescription: Prescription, issues: list[PrescriptionIssue]) -> date | None:
+    """The next issue's first day, or None when no issue is left or the day falls after the repeats' end."""
+    available_on = _next_issue_on(prescription, issues)
+    if available_on is None:
+        return None
+    last_day = _last_day_for(prescription, number=_lowest_free_number(issues))
+    return available_on if max(available_on, timezone.localdate()) <= last_day else None
 
 
 def check_repeat_available(*, prescription: Prescription, exclude_order_id: int | None = None,
@@ -201,6 +210,13 @@ def check_repeat_available(*, prescription: Prescription, exclude_order_id: int 
         )
     number = _lowest_free_number(issues)
     available_on = _next_issue_on(prescription, issues)
+    last_day = _last_day_for(prescription, number=number)
+    if issues and available_on > last_day:
+        raise PrescriptionExpired(
+            f"This prescription cannot be dispensed again: the next issue would be due on {available_on:%d %B %Y}, "
+            f"after repeats end on {last_day:%d %B %Y}. Ask your prescriber for a new prescription.",
+            field="prescription",
+        )
     if issues and available_on > today:
         last = max(issue.issued_at for issue in issues)
         raise RepeatTooEarly(
@@ -210,6 +226,10 @@ def check_repeat_available(*, prescription: Prescription, exclude_order_id: int 
         )
     _check_in_date(prescription, number=number, today=today)
     return number
+
+
+def _last_day_for(prescription: Prescription, *, number: int) -> date:
+    return prescription.valid_until if number <= 1 else repeats_end_on(prescription)
 
 
 def _check_in_date(prescription: Prescription, *, number: int, today: date) -> None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from cart.services import get_or_create_user_cart
 from orders.exceptions import (
     InvalidDispensingRecord,
+    PrescriptionExpired,
     PrescriptionNotRepeatable,
     RepeatsExhausted,
     RepeatTooEarly,
@@ -162,3 +163,17 @@ def test_a_prescription_that_is_not_repeatable_cannot_be_ordered_again(user, pha
         add_prescription_to_cart(user=user, prescription=order.prescription, cart=get_or_create_user_cart(user=user))
 
     assert not PrescriptionIssue.objects.exists()  # issues are kept for repeatable prescriptions only
+
+
+def test_repeats_end_a_year_after_the_date_of_issue(user, pharmacist, pom_pack):
+    prescription = first_issue(user, pharmacist, pom_pack, interval_days=28).prescription
+    prescription.issued_on = timezone.localdate() - datetime.timedelta(days=350)  # repeats end in 15 days
+    prescription.valid_until = prescription.issued_on + datetime.timedelta(days=180)
+    prescription.save(update_fields=["issued_on", "valid_until"])
+    days_since_last_issue(prescription, 10)  # the next issue would be due in 18 days: too late
+
+    with pytest.raises(PrescriptionExpired) as refusal:
+        check_repeat_available(prescription=prescription)
+
+    assert "after repeats end on" in refusal.value.message
+    assert repeat_status(prescription).next_issue_on is None  # no "order again" button is offered
