@@ -180,7 +180,7 @@ def _next_issue_if_in_date(prescription: Prescription, issues: list[Prescription
     available_on = _next_issue_on(prescription, issues)
     if available_on is None:
         return None
-    last_day = _last_day_for(prescription, number=_lowest_free_number(issues))
+    last_day = _last_day_for(prescription, is_first=not issues)
     return available_on if max(available_on, timezone.localdate()) <= last_day else None
 
 
@@ -210,7 +210,7 @@ def check_repeat_available(*, prescription: Prescription, exclude_order_id: int 
         )
     number = _lowest_free_number(issues)
     available_on = _next_issue_on(prescription, issues)
-    last_day = _last_day_for(prescription, number=number)
+    last_day = _last_day_for(prescription, is_first=not issues)
     if issues and available_on > last_day:
         raise PrescriptionExpired(
             f"This prescription cannot be dispensed again: the next issue would be due on {available_on:%d %B %Y}, "
@@ -224,16 +224,17 @@ def check_repeat_available(*, prescription: Prescription, exclude_order_id: int 
             f"{prescription.repeat_interval_days} days after the last issue, on {timezone.localdate(last):%d %B %Y}.",
             field="prescription", available_on=available_on.isoformat(),
         )
-    _check_in_date(prescription, number=number, today=today)
+    _check_in_date(prescription, is_first=not issues, today=today)
     return number
 
 
-def _last_day_for(prescription: Prescription, *, number: int) -> date:
-    return prescription.valid_until if number <= 1 else repeats_end_on(prescription)
+def _last_day_for(prescription: Prescription, *, is_first: bool) -> date:
+    """The first issue (no earlier live one) must be within `valid_until`; later ones within the repeats' end."""
+    return prescription.valid_until if is_first else repeats_end_on(prescription)
 
 
-def _check_in_date(prescription: Prescription, *, number: int, today: date) -> None:
-    if number <= 1:
+def _check_in_date(prescription: Prescription, *, is_first: bool, today: date) -> None:
+    if is_first:
         if prescription.valid_until < today:
             raise PrescriptionExpired(
                 f"The prescription expired on {prescription.valid_until:%d %B %Y}.", field="prescription"
@@ -250,9 +251,13 @@ def _check_in_date(prescription: Prescription, *, number: int, today: date) -> N
 def check_supply_in_date(*, prescription: Prescription, order: Order | None = None) -> None:
     """The expiry check for a repeatable prescription, by issue: the first issue within `valid_until`,
     later ones within the repeats' end. Without an order: the issue the next order would take."""
-    issue = PrescriptionIssue.objects.filter(order=order).first() if order is not None else None
-    number = issue.number if issue is not None else _lowest_free_number(_live_issues(prescription))
-    _check_in_date(prescription, number=number, today=timezone.localdate())
+    issues = _live_issues(prescription)
+    own = next((issue for issue in issues if order is not None and issue.order_id == order.pk), None)
+    if own is None:
+        is_first = not issues
+    else:
+        is_first = not any((issue.issued_at, issue.pk) < (own.issued_at, own.pk) for issue in issues)
+    _check_in_date(prescription, is_first=is_first, today=timezone.localdate())
 
 
 def record_issue(*, prescription: Prescription, order: Order, number: int) -> PrescriptionIssue:

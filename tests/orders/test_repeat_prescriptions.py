@@ -177,3 +177,19 @@ def test_repeats_end_a_year_after_the_date_of_issue(user, pharmacist, pom_pack):
 
     assert "after repeats end on" in refusal.value.message
     assert repeat_status(prescription).next_issue_on is None  # no "order again" button is offered
+
+
+def test_the_six_months_bind_the_earliest_live_issue_not_the_number_a_freed_slot_gives(user, pharmacist, pom_pack):
+    first = first_issue(user, pharmacist, pom_pack, issues=2, interval_days=7)
+    prescription = first.prescription
+    days_since_last_issue(prescription, 7)
+    second = reorder(user, prescription, "second")
+    cancel_order(order=first, actor=user)  # frees issue 1; the second order is now the earliest live issue
+    prescription.valid_until = timezone.localdate() - datetime.timedelta(days=1)
+    prescription.save(update_fields=["valid_until"])
+    days_since_last_issue(prescription, 7)
+
+    again = reorder(user, prescription, "third")
+
+    assert (second.prescription_issue.number, again.prescription_issue.number) == (2, 1)
+    assert again.status == OrderStatus.AWAITING_REVIEW  # a repeat: within the repeats' end, not the six months
