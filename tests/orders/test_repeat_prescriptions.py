@@ -15,10 +15,11 @@ from orders.exceptions import (
     RepeatTooEarly,
 )
 from orders.models import OrderStatus, Prescription, PrescriptionIssue
-from orders.services import approve_order, approve_prescription, cancel_order, place_order
+from orders.services import approve_order, approve_prescription, cancel_order, dispatch_order, place_order
+from orders.services.originals import record_electronic_verified
 from orders.services.reorders import add_prescription_to_cart
 from orders.services.repeats import check_repeat_available, repeat_status
-from tests.factories import PackFactory, ProductFactory
+from tests.factories import PackFactory, ProductFactory, StaffFactory
 
 from .helpers import cart_with, details, dispensing_record, uploaded_prescription
 from .repeat_helpers import days_since_last_issue, first_issue, repeatable_record
@@ -193,3 +194,17 @@ def test_the_six_months_bind_the_earliest_live_issue_not_the_number_a_freed_slot
 
     assert (second.prescription_issue.number, again.prescription_issue.number) == (2, 1)
     assert again.status == OrderStatus.AWAITING_REVIEW  # a repeat: within the repeats' end, not the six months
+
+
+def test_a_repeat_is_dispatched_past_the_six_months_and_the_first_issue_is_not(user, pharmacist, pom_pack):
+    staff = StaffFactory()
+    first = first_issue(user, pharmacist, pom_pack)
+    prescription = record_electronic_verified(prescription=first.prescription, pharmacist=pharmacist, note="AdES ok")
+    days_since_last_issue(prescription, 28)
+    repeat = approve_order(order=reorder(user, prescription, "again"), pharmacist=pharmacist)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Prescription.objects.filter(pk=prescription.pk).update(valid_until=yesterday)
+
+    with pytest.raises(PrescriptionExpired):
+        dispatch_order(order=first, actor=staff)  # the first issue is bound by the six months
+    assert dispatch_order(order=repeat, actor=staff).status == OrderStatus.DISPATCHED
