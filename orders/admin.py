@@ -32,7 +32,9 @@ from .models import (
     OrderLine,
     OutboxMessage,
     Prescription,
+    PrescriptionIssue,
     PrescriptionItem,
+    PrescriptionStatus,
 )
 from .services import (
     approve_order,
@@ -47,6 +49,7 @@ from .services import (
     send_messages_again,
 )
 from .services.originals import is_waiting_for_original, record_electronic_verified, record_original_received
+from .services.repeats import get_repeat_history
 
 EXTEND_DEADLINE_BY = timedelta(days=7)
 
@@ -91,6 +94,10 @@ def _run_service(modeladmin, request, queryset, service, done: str, **kwargs):
             modeladmin.message_user(request, f"{order.number}: {refusal.message}", messages.ERROR)
     if succeeded:
         modeladmin.message_user(request, f"{succeeded} order(s) {done}.", messages.SUCCESS)
+
+
+def _needs_dispensing_record(order) -> bool:
+    return order.requires_prescription and order.prescription.status != PrescriptionStatus.APPROVED
 
 
 @admin.register(Order)
@@ -199,7 +206,8 @@ class OrderAdmin(admin.ModelAdmin):
                                   messages.ERROR)
                 return HttpResponseRedirect(request.path)
             try:
-                if "_approve" in request.POST and not order.requires_prescription:
+                # Nothing to record when there is no prescription, or it was already verified (a repeat).
+                if "_approve" in request.POST and not _needs_dispensing_record(order):
                     approve_form = ApproveWithoutPrescriptionForm(request.POST, prefix="approve")
                     if approve_form.is_valid():
                         approve_order(order=order, pharmacist=request.user, note=approve_form.cleaned_data["note"])
@@ -237,6 +245,8 @@ class OrderAdmin(admin.ModelAdmin):
                            for line in order.lines.all() if line.legal_category == "pharmacy"],
             "file_url": reverse("admin:orders_prescription_file", args=[order.prescription_id])
             if order.prescription_id else None,
+            "needs_dispensing_record": _needs_dispensing_record(order),
+            "repeat": get_repeat_history(order=order),  # issue n of m, and the earlier issues
         }
         return TemplateResponse(request, "admin/orders/order/review.html", context)
 
@@ -322,18 +332,27 @@ class PrescriptionItemInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class PrescriptionIssueInline(ReadOnlyInline):
+    """Each order drawing on a repeatable prescription; a cancelled or rejected order's issue is freed."""
+
+    model = PrescriptionIssue
+    fields = ("number", "order", "issued_at")
+    readonly_fields = fields
+
+
 @admin.register(Prescription)
 class PrescriptionAdmin(admin.ModelAdmin):
     list_display = ("pk", "owner", "status", "uploaded_at", "valid_until", "reviewed_by")
     list_filter = ("status", "uploaded_at")
     search_fields = ("owner__email", "prescriber_name", "prescriber_registration")
     list_select_related = ("owner", "reviewed_by")
-    inlines = [PrescriptionItemInline]
+    inlines = [PrescriptionItemInline, PrescriptionIssueInline]
     readonly_fields = [
         "owner", "file_link", "original_filename", "content_type", "size_bytes", "sha256", "status", "uploaded_at",
         "prescriber_name", "prescriber_registration", "prescriber_address", "issued_on", "valid_until",
         "reviewed_by", "reviewed_at", "rejection_reason", "source", "original_received_at", "original_received_by",
         "original_matches", "original_checked_note", "original_link",
+        "repeatable", "issues_authorised", "repeat_interval_days",
     ]
     exclude = ("file",)
 

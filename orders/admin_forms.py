@@ -14,7 +14,16 @@ class DispensingRecordForm(forms.Form):
     )
     prescriber_address = forms.CharField(max_length=300, required=False, label="Prescriber's address")
     issued_on = forms.DateField(label="Date of issue", widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label="Valid until", widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label="Valid until", widget=forms.DateInput(attrs={"type": "date"}),
+                                  help_text="For a repeatable prescription: the date the first issue must be by.")
+    repeatable = forms.BooleanField(required=False, label="Repeatable",
+                                    help_text="The prescriber marked it repeatable (never for Schedule 2 or 3 drugs).")
+    issues_authorised = forms.IntegerField(
+        required=False, min_value=2, max_value=99, label="Issues authorised in all",
+        help_text="The first included. Leave empty if no number is stated: twice (oral contraceptives six times).",
+    )
+    repeat_interval_days = forms.IntegerField(required=False, min_value=1, max_value=3650,
+                                              label="Fewest days between issues")
     note = forms.CharField(required=False, label="Note for the record", widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_issued_on(self):
@@ -45,6 +54,9 @@ def dispensing_record_from_forms(record_form: DispensingRecordForm, items: forms
         issued_on=data["issued_on"],
         valid_until=data["valid_until"],
         prescriber_address=data.get("prescriber_address", ""),
+        repeatable=data.get("repeatable", False),
+        issues_authorised=data.get("issues_authorised") if data.get("repeatable") else None,
+        repeat_interval_days=data.get("repeat_interval_days") if data.get("repeatable") else None,
         items=[
             AuthorisedItem(pack=item["pack"], quantity=item["quantity"], directions=item.get("directions", ""))
             for item in items.cleaned_data

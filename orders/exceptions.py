@@ -94,3 +94,18 @@ class InvalidCheckoutDetails(DomainError):
 class EmailDeliveryFailed(Exception):
     """One attempt to send an outbox message failed; re-dispatch tries again when due.
     Not a DomainError: no client sees it."""
+
+
+class PrescriptionNotRepeatable(PrescriptionNotUsable):
+    code = "prescription_not_repeatable"
+    default_message = "This prescription cannot be dispensed again."
+
+
+class RepeatTooEarly(DomainError):
+    code = "repeat_too_early"
+    default_message = "It is too soon to dispense this prescription again."
+
+
+class RepeatsExhausted(DomainError):
+    code = "repeats_exhausted"
+    default_message = "Every issue this prescription authorises has been used."

@@ -68,6 +68,17 @@ class Prescription(models.Model):
         null=True, blank=True, help_text="Did the original match what was approved? Empty until checked."
     )
     original_checked_note = models.TextField(blank=True)
+    # Repeats (orders/services/repeats.py), recorded by the pharmacist with the dispensing record. An issue
+    # is one dispensing, the first included; each order drawing on a repeatable prescription is one issue.
+    repeatable = models.BooleanField(default=False)
+    issues_authorised = models.PositiveSmallIntegerField(
+        null=True, blank=True,
+        help_text="How many times it may be dispensed in all, the first included. Empty on a repeatable "
+        "prescription: the UK default (twice; oral contraceptives six times).",
+    )
+    repeat_interval_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The fewest days between one issue and the next."
+    )
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
@@ -82,6 +93,19 @@ class Prescription(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="rejected") | (Q(reviewed_by__isnull=False) & ~Q(rejection_reason="")),
                 name="prescription_rejected_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(repeatable=True)
+                | (Q(issues_authorised__isnull=True) & Q(repeat_interval_days__isnull=True)),
+                name="prescription_repeat_terms_only_when_repeatable",
+            ),
+            models.CheckConstraint(
+                condition=Q(repeatable=False) | Q(repeat_interval_days__gte=1),
+                name="prescription_repeatable_has_interval",
+            ),
+            models.CheckConstraint(
+                condition=Q(issues_authorised__isnull=True) | Q(issues_authorised__gte=2),
+                name="prescription_issues_authorised_at_least_two",
             ),
         ]
 
@@ -106,6 +130,25 @@ class PrescriptionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pack} × {self.quantity} units"
+
+
+class PrescriptionIssue(models.Model):
+    """One dispensing of a repeatable prescription: the order that draws on it. An issue is live while
+    its order is; a cancelled or rejected order frees it (nothing is deleted: the row stays as history).
+    `number` is the issue's place among the live ones, 1 to the number authorised, taken under the
+    prescription's row lock (the lowest free one)."""
+
+    prescription = models.ForeignKey(Prescription, on_delete=models.PROTECT, related_name="issues")
+    order = models.OneToOneField("Order", on_delete=models.PROTECT, related_name="prescription_issue")
+    number = models.PositiveSmallIntegerField()
+    issued_at = models.DateTimeField(help_text="When the order was placed: the interval runs from here.")
+
+    class Meta:
+        ordering = ["issued_at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(number__gte=1), name="prescription_issue_number_positive")]
+
+    def __str__(self) -> str:
+        return f"Issue {self.number} of prescription {self.prescription_id} (order {self.order_id})"
 
 
 class OrderStatus(models.TextChoices):

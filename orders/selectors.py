@@ -2,7 +2,9 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -10,7 +12,7 @@ from cart.selectors import list_cart_lines
 from catalog.models import ConsultationQuestion, LegalCategory
 from catalog.selectors import consultation_questions_for
 
-from .models import Order, OrderEvent, OrderLine, OrderStatus, Prescription, PrescriptionStatus
+from .models import Order, OrderEvent, OrderLine, OrderStatus, Prescription, PrescriptionIssue, PrescriptionStatus
 
 
 def _with_lines_and_events(orders: QuerySet[Order]) -> QuerySet[Order]:
@@ -46,7 +48,10 @@ def get_order_for_review(*, number: str) -> Order:
 
 
 def list_prescriptions_for_user(*, user) -> QuerySet[Prescription]:
-    return Prescription.objects.filter(owner=user).prefetch_related("items__pack__product").order_by("-uploaded_at")
+    # The issues (with their orders) tell a repeatable prescription's issues used and next date.
+    issues = Prefetch("issues", queryset=PrescriptionIssue.objects.select_related("order").order_by("issued_at", "pk"))
+    return (Prescription.objects.filter(owner=user).prefetch_related("items__pack__product", issues)
+            .order_by("-uploaded_at"))
 
 
 def get_prescription_for_user(*, user, prescription_id) -> Prescription:
@@ -56,8 +61,11 @@ def get_prescription_for_user(*, user, prescription_id) -> Prescription:
 def list_usable_prescriptions(*, user) -> QuerySet[Prescription]:
     """The shopper's prescriptions that checkout can accept: awaiting review, or approved and in date."""
     today = timezone.localdate()
+    # A repeatable one stays usable past its first six months, for its later issues (orders.services.repeats).
+    repeats_from = today - timedelta(days=settings.REPEAT_PRESCRIPTION_VALIDITY_DAYS)
     return list_prescriptions_for_user(user=user).filter(
         Q(status=PrescriptionStatus.SUBMITTED) | Q(status=PrescriptionStatus.APPROVED, valid_until__gte=today)
+        | Q(status=PrescriptionStatus.APPROVED, repeatable=True, issued_on__gte=repeats_from)
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import repeat_views, views
 
 app_name = "orders"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("orders/<str:number>/cancel/", views.order_cancel, name="order-cancel"),
     path("prescriptions/", views.prescription_list, name="prescription-list"),
     path("prescriptions/<int:pk>/file/", views.prescription_file, name="prescription-file"),
+    path("prescriptions/<int:pk>/reorder/", repeat_views.prescription_reorder, name="prescription-reorder"),
 ]

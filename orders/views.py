@@ -58,6 +58,8 @@ def _order_placed_with_key(*, user, idempotency_key) -> Order | None:
 def _checkout_form(request, *, summary, data=None, files=None) -> CheckoutForm:
     usable = list_usable_prescriptions(user=request.user).prefetch_related(None)
     initial = {"idempotency_key": CheckoutForm.new_idempotency_key()}
+    if data is None and (chosen := request.GET.get("prescription", "")).isdigit():
+        initial["prescription"] = int(chosen)  # "order again from this prescription" (orders.repeat_views)
     if data is None:
         initial |= {"full_name": request.user.full_name, "email": request.user.email}
         last_order = list_orders_for_user(user=request.user).prefetch_related(None).first()

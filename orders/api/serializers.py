@@ -12,6 +12,7 @@ from catalog.api.serializers import MoneyOutputSerializer
 from catalog.models import AnswerType, LegalCategory
 from orders.models import LineDecision, OrderEvent, OrderStatus, Prescription, PrescriptionStatus
 from orders.services.originals import is_waiting_for_original
+from orders.services.repeats import get_repeat_history, repeat_status, repeat_status_is_unknown
 from pharmacy.api_fields import StrictCharField, StrictEmailField, StrictIntegerField, StrictRegexField
 from safeguards.api.serializers import OrderFlagOutputSerializer
 
@@ -34,6 +35,18 @@ class PrescriptionUploadInputSerializer(serializers.Serializer):
     )
 
 
+class PrescriptionRepeatOutputSerializer(serializers.Serializer):
+    issues_allowed = serializers.IntegerField(help_text="How many times it may be dispensed in all, the first "
+                                              "included (twice when the prescriber stated no number).")
+    issues_used = serializers.IntegerField(help_text="Issues drawn by orders not cancelled or rejected.")
+    issues_left = serializers.IntegerField()
+    interval_days = serializers.IntegerField(help_text="The fewest days between one issue and the next.")
+    next_issue_on = serializers.DateField(
+        allow_null=True, help_text="The first day it can be ordered again; null when no issue is left, or none in date."
+    )
+    repeats_end_on = serializers.DateField(help_text="The last day a repeat can be dispensed.")
+
+
 class PrescriptionOutputSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(
         choices=PrescriptionStatus.choices,
@@ -51,18 +64,32 @@ class PrescriptionOutputSerializer(serializers.ModelSerializer):
             "content_type",
             "size_bytes",
             "file_url",
+            "repeat",
         ]
+
+    repeat = serializers.SerializerMethodField(
+        help_text="For an approved repeatable prescription: its issues, and when it can be ordered again "
+        "(POST .../reorder/); null otherwise."
+    )
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_file_url(self, prescription: Prescription) -> str:
         url = reverse("api:prescription-file", kwargs={"prescription_id": prescription.pk})
         return _absolute(self.context.get("request"), url)
 
+    @extend_schema_field(PrescriptionRepeatOutputSerializer(allow_null=True))
+    def get_repeat(self, prescription: Prescription) -> dict | None:
+        if repeat_status_is_unknown(prescription):
+            return None
+        # The selector prefetches the issues with their orders, and the items with their products.
+        status = repeat_status(prescription, issues=list(prescription.issues.all()))
+        return PrescriptionRepeatOutputSerializer(status).data
+
 
 class PharmacistPrescriptionOutputSerializer(PrescriptionOutputSerializer):
     class Meta(PrescriptionOutputSerializer.Meta):
-        fields = [
-            *PrescriptionOutputSerializer.Meta.fields,
+        fields = [  # the repeat history is the order's (ReviewOrderDetailOutputSerializer.repeat)
+            *(name for name in PrescriptionOutputSerializer.Meta.fields if name != "repeat"),
             "source", "original_received_at", "original_received_by", "original_matches", "original_checked_note",
         ]
 
@@ -296,6 +323,17 @@ class OrderOutputSerializer(serializers.Serializer):
         return f"{settings.PHARMACY_NAME}, {settings.PHARMACY_ADDRESS}"
 
 
+class ReorderInputSerializer(serializers.Serializer):
+    shipping = ShippingInputSerializer()
+    patient = PatientInputSerializer(
+        required=False, default=None, allow_null=True, help_text="Who the medicines are for; you, if left out."
+    )
+    consultations = ConsultationInputSerializer(
+        many=True, required=False, default=list, max_length=50,
+        help_text="Answers for any pharmacy-only (P) item already in your cart (it is checked out too).",
+    )
+
+
 class CancelOrderInputSerializer(serializers.Serializer):
     reason = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -319,6 +357,38 @@ class ReviewOrderOutputSerializer(OrderOutputSerializer):
         source="safeguard_flags", many=True,
         help_text="Warning flags: purchase limits passed, accounts sharing an address, phone or card.",
     )
+
+
+class IssueOutputSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="Its place among the live issues, 1 to issues_allowed.")
+    order_number = serializers.CharField()
+    order_status = serializers.ChoiceField(choices=OrderStatus.choices)
+    issued_at = serializers.DateTimeField(help_text="When the order was placed; the interval runs from here.")
+    is_live = serializers.BooleanField(help_text="false: its order was cancelled or rejected, freeing the issue.")
+    is_this_order = serializers.BooleanField()
+
+
+class RepeatHistoryOutputSerializer(serializers.Serializer):
+    issue_number = serializers.IntegerField(
+        allow_null=True, help_text="This order's issue (n of issues_allowed); null until the pharmacist approves "
+        "the order that brought the prescription in."
+    )
+    issues_allowed = serializers.IntegerField()
+    interval_days = serializers.IntegerField(source="status.interval_days")
+    next_issue_on = serializers.DateField(source="status.next_issue_on", allow_null=True)
+    repeats_end_on = serializers.DateField(source="status.repeats_end_on")
+    issues = IssueOutputSerializer(many=True, help_text="Every issue, oldest first, freed ones included.")
+
+
+class ReviewOrderDetailOutputSerializer(ReviewOrderOutputSerializer):
+    repeat = serializers.SerializerMethodField(
+        help_text="For an order on an approved repeatable prescription: which issue it is, and the earlier ones."
+    )
+
+    @extend_schema_field(RepeatHistoryOutputSerializer(allow_null=True))
+    def get_repeat(self, order) -> dict | None:
+        history = get_repeat_history(order=order)
+        return None if history is None else RepeatHistoryOutputSerializer(history).data
 
 
 class AuthorisedItemInputSerializer(serializers.Serializer):
@@ -346,6 +416,18 @@ class ApproveOrderInputSerializer(serializers.Serializer):
     valid_until = serializers.DateField(required=False)
     prescriber_address = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
     items = AuthorisedItemInputSerializer(many=True, required=False, min_length=1, max_length=50)
+    repeatable = serializers.BooleanField(
+        required=False, default=False, help_text="With the dispensing record: the prescriber marked it repeatable."
+    )
+    issues_authorised = StrictIntegerField(
+        min_value=2, max_value=99, required=False, allow_null=True, default=None,
+        help_text="Times it may be dispensed in all, the first included; null: the UK default (2, or 6 for oral "
+        "contraceptives).",
+    )
+    repeat_interval_days = StrictIntegerField(
+        min_value=1, max_value=3650, required=False, allow_null=True, default=None,
+        help_text="Needed when repeatable: the fewest days between issues.",
+    )
     note = StrictCharField(
         max_length=500,
         required=False,

@@ -26,6 +26,11 @@ urlpatterns = [
         name="prescription-detail",
     ),
     path(
+        "prescriptions/<int:prescription_id>/reorder/",
+        views.PrescriptionReorderApi.as_view(),
+        name="prescription-reorder",
+    ),
+    path(
         "prescriptions/<int:prescription_id>/file/",
         views.PrescriptionFileApi.as_view(),
         name="prescription-file",

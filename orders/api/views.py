@@ -47,6 +47,7 @@ from orders.services import (
     submit_prescription,
 )
 from orders.services.originals import record_electronic_verified, record_original_received
+from orders.services.reorders import reorder_prescription
 from pharmacy.api import FileOrJSONErrorNegotiation
 from pharmacy.api_schema import problem_responses
 from pharmacy.throttling import ScopedThrottle, default_throttles_and
@@ -67,6 +68,8 @@ from .serializers import (
     PrescriptionOutputSerializer,
     PrescriptionUploadInputSerializer,
     RejectOrderInputSerializer,
+    ReorderInputSerializer,
+    ReviewOrderDetailOutputSerializer,
     ReviewOrderOutputSerializer,
 )
 
@@ -213,6 +216,73 @@ class PrescriptionFileApi(APIView):
             return serve_prescription_file(user=request.user, prescription_id=prescription_id)
         except Prescription.DoesNotExist:
             raise NotFound("No such prescription.") from None
+
+
+class PrescriptionReorderApi(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = default_throttles_and(ScopedThrottle)
+    throttle_scope = "checkout"
+
+    @extend_schema(
+        operation_id="prescriptions_reorder",
+        summary="Order again from one of your repeatable prescriptions, without uploading it again",
+        description=(
+            "Puts the prescribed items in your cart and checks the cart out with this prescription (anything "
+            "already in the cart is ordered too, as at `POST /api/v1/checkout/`). Requires an `Idempotency-Key`, "
+            "with the same replay rules as checkout. The order waits for our pharmacist (`awaiting_review`).\n\n"
+            "Refusals (422, nothing changes): `repeat_too_early` with `available_on` (the first day it is "
+            "possible), `repeats_exhausted` when every issue is used, `prescription_not_repeatable`, "
+            "`prescription_expired`; and the checkout's own refusals."
+        ),
+        parameters=[PRESCRIPTION_ID, IDEMPOTENCY_KEY],
+        request=ReorderInputSerializer,
+        responses={201: OrderOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415, 422)},
+        examples=[
+            OpenApiExample("Deliver as before", request_only=True, value={"shipping": SHIPPING_EXAMPLE}),
+            OpenApiExample(
+                "422 repeat_too_early",
+                response_only=True,
+                status_codes=["422"],
+                media_type="application/problem+json",
+                value={
+                    "type": "urn:pharmacy:problem:repeat_too_early",
+                    "title": HTTPStatus(422).phrase,
+                    "status": 422,
+                    "detail": "This prescription can next be dispensed on 02 March 2026: at least 28 days after "
+                    "the last issue, on 02 February 2026.",
+                    "code": "repeat_too_early",
+                    "errors": [{"field": "prescription", "code": "repeat_too_early", "available_on": "2026-03-02",
+                                "message": "This prescription can next be dispensed on 02 March 2026: at least 28 "
+                                "days after the last issue, on 02 February 2026."}],
+                },
+            ),
+            _problem_example(
+                422, "repeats_exhausted", "prescription",
+                "This prescription may be dispensed 2 times, and every issue has been used. Ask your prescriber "
+                "for a new prescription.",
+            ),
+        ],
+    )
+    def post(self, request, prescription_id: int):
+        idempotency_key = _idempotency_key(request)
+        data = ReorderInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        patient = data.validated_data["patient"]
+        order = reorder_prescription(
+            user=request.user,
+            prescription=_own_prescription(user=request.user, prescription_id=prescription_id),
+            details=CheckoutDetails(**data.validated_data["shipping"]),
+            idempotency_key=idempotency_key,
+            patient=Patient(**patient) if patient else None,
+            consultation_answers={
+                item["sku"]: {answer["question_id"]: answer["answer"] for answer in item["answers"]}
+                for item in data.validated_data["consultations"]
+            },
+        )
+        order = get_order_for_user(user=request.user, number=order.number)
+        return Response(
+            OrderOutputSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 def _own_prescription(*, user, prescription_id: int) -> Prescription:
@@ -477,7 +547,7 @@ class ReviewOrderDetailApi(APIView):
         operation_id="pharmacist_orders_retrieve",
         summary="Any order, with its customer and prescription (pharmacists only)",
         parameters=[ORDER_NUMBER],
-        responses={200: ReviewOrderOutputSerializer, **problem_responses(400, 401, 403, 404)},
+        responses={200: ReviewOrderDetailOutputSerializer, **problem_responses(400, 401, 403, 404)},
     )
     def get(self, request, number: str):
         return _review_response(request, number)
@@ -497,7 +567,7 @@ class ReviewOrderApproveApi(APIView):
         ),
         parameters=[ORDER_NUMBER],
         request=ApproveOrderInputSerializer,
-        responses={200: ReviewOrderOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415, 422)},
+        responses={200: ReviewOrderDetailOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415, 422)},
         examples=[
             OpenApiExample(
                 "Dispensing record",
@@ -536,7 +606,7 @@ class ReviewOrderRejectApi(APIView):
         summary="Reject an order awaiting review, with the reason the shopper will see (pharmacists only)",
         parameters=[ORDER_NUMBER],
         request=RejectOrderInputSerializer,
-        responses={200: ReviewOrderOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415)},
+        responses={200: ReviewOrderDetailOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415)},
         examples=[
             OpenApiExample(
                 "Unreadable",
@@ -566,7 +636,7 @@ class ReviewOrderLineDecisionApi(APIView):
         "not awaiting review; 422 `line_decision_not_allowed` for a non-P or already decided item.",
         parameters=[ORDER_NUMBER, OpenApiParameter("line_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
         request=LineDecisionInputSerializer,
-        responses={200: ReviewOrderOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415, 422)},
+        responses={200: ReviewOrderDetailOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415, 422)},
         examples=[
             OpenApiExample(
                 "Refuse",
@@ -597,7 +667,7 @@ class ReviewOrderDeadlineApi(APIView):
         summary="Give an order awaiting review more time before it is cancelled (pharmacists only)",
         parameters=[ORDER_NUMBER],
         request=ExtendDeadlineInputSerializer,
-        responses={200: ReviewOrderOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415, 422)},
+        responses={200: ReviewOrderDetailOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415, 422)},
     )
     def post(self, request, number: str):
         data = ExtendDeadlineInputSerializer(data=request.data)
@@ -665,7 +735,7 @@ def _order_for_review(number: str) -> Order:
 def _review_response(request, number: str) -> Response:
     order = _order_for_review(number)
     context = {"request": request, "for_pharmacist": True}
-    return Response(ReviewOrderOutputSerializer(order, context=context).data)
+    return Response(ReviewOrderDetailOutputSerializer(order, context=context).data)
 
 
 def _dispensing_record(data: dict) -> DispensingRecord | None:
@@ -687,6 +757,9 @@ def _dispensing_record(data: dict) -> DispensingRecord | None:
         issued_on=data["issued_on"],
         valid_until=data["valid_until"],
         prescriber_address=data.get("prescriber_address", ""),
+        repeatable=data.get("repeatable", False),
+        issues_authorised=data.get("issues_authorised"),
+        repeat_interval_days=data.get("repeat_interval_days"),
         items=[
             AuthorisedItem(pack=pack, quantity=item["quantity"], directions=item["directions"])
             for pack, item in zip(packs, data["items"], strict=True)

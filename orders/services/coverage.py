@@ -17,6 +17,7 @@ from catalog.models import LegalCategory
 
 from ..exceptions import PrescriptionExpired, PrescriptionNotCovering
 from ..models import OrderLine, OrderStatus, Prescription
+from .repeats import check_supply_in_date
 
 DEAD_STATUSES = (OrderStatus.REJECTED, OrderStatus.CANCELLED)
 
@@ -48,7 +49,12 @@ def _line_facts(line) -> _Facts:
     )
 
 
-def check_not_expired(prescription: Prescription) -> None:
+def check_not_expired(prescription: Prescription, *, order=None) -> None:
+    """A repeatable prescription is judged by issue (orders.services.repeats): `order` is the order
+    supplied, or None for the next one."""
+    if prescription.repeatable:
+        check_supply_in_date(prescription=prescription, order=order)
+        return
     if prescription.valid_until is not None and prescription.valid_until < timezone.localdate():
         raise PrescriptionExpired(
             f"The prescription expired on {prescription.valid_until:%d %B %Y}.", field="prescription"
@@ -59,7 +65,10 @@ def check_prescription_covers(
     *, prescription: Prescription, lines: Iterable, exclude_order_id: int | None = None
 ) -> None:
     """`lines` are cart lines (`.pack` with product and strengths) or order lines (their snapshots).
-    Raises PrescriptionNotCovering naming the first line the prescription does not authorise."""
+    Raises PrescriptionNotCovering naming the first line the prescription does not authorise.
+
+    A repeatable prescription authorises its quantities once per issue, and each order is one issue
+    (orders.services.repeats): the order is judged on its own, not against the earlier issues."""
     authorised: dict[tuple[int, str], int] = defaultdict(int)
     items = prescription.items.select_related("pack__product").prefetch_related("pack__strengths__ingredient")
     for item in items:
@@ -73,6 +82,8 @@ def check_prescription_covers(
     )
     if exclude_order_id is not None:
         earlier_lines = earlier_lines.exclude(order_id=exclude_order_id)
+    if prescription.repeatable:
+        earlier_lines = earlier_lines.none()
     for line in earlier_lines:
         facts = _line_facts(line)
         already_used[facts.key] += facts.units

@@ -17,6 +17,7 @@ from .coverage import check_not_expired, check_prescription_covers
 from .notifications import record_message
 from .prescriptions import DispensingRecord, approve_prescription, ensure_pharmacist, reject_prescription
 from .release_checks import check_may_approve, check_may_dispatch, record_approver_registration, record_supply
+from .repeats import ensure_issue_for_order
 from .staff import ensure_may_change_orders
 
 S = OrderStatus
@@ -84,7 +85,8 @@ def _approve_prescription_of(*, order: Order, pharmacist, record: DispensingReco
         prescription = approve_prescription(prescription=prescription, pharmacist=pharmacist, record=record)
     elif prescription.status == PrescriptionStatus.REJECTED:
         raise InvalidOrderTransition("The order's prescription was rejected; reject the order.", field="prescription")
-    check_not_expired(prescription)
+    ensure_issue_for_order(prescription=prescription, order=order)  # a repeatable one: this supply is an issue
+    check_not_expired(prescription, order=order)
     lines = order.lines.select_related("pack__product").prefetch_related("pack__strengths__ingredient")
     check_prescription_covers(prescription=prescription, lines=lines, exclude_order_id=order.pk)
 

@@ -44,6 +44,7 @@ from .consultations import ConsultationAnswers, Patient, check_patient, consulta
 from .coverage import check_not_expired, check_prescription_covers
 from .notifications import record_message
 from .order_amounts import order_amounts
+from .repeats import check_repeat_available, record_issue
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 100
 
@@ -184,8 +185,9 @@ def _place_order(
         # Read it afresh, locked: the caller's copy may be stale, and two checkouts drawing on one
         # prescription must not both spend the same allowance.
         prescription = prescription_for_update(prescription_id=prescription.pk)
+    issue_number = None
     if prescription_lines:
-        _check_prescription_for_checkout(user=user, prescription=prescription, lines=prescription_lines)
+        issue_number = _check_prescription_for_checkout(user=user, prescription=prescription, lines=prescription_lines)
     else:
         prescription = None
 
@@ -231,6 +233,8 @@ def _place_order(
         for line in lines
     )
     apply_purchase_safeguards(order=order, lines=lines)  # refuses past a purchase limit, or flags the order
+    if issue_number is not None:  # a repeatable prescription: this order is one of its issues
+        record_issue(prescription=prescription, order=order, number=issue_number)
     reason = _placement_reason(prescription_lines=prescription_lines, pharmacist_lines=pharmacist_lines)
     OrderEvent.objects.create(order=order, from_status="", to_status=status, actor=user, reason=reason)
     empty_cart(cart=cart)
@@ -238,7 +242,8 @@ def _place_order(
     return order
 
 
-def _check_prescription_for_checkout(*, user, prescription: Prescription | None, lines: list) -> None:
+def _check_prescription_for_checkout(*, user, prescription: Prescription | None, lines: list) -> int | None:
+    """Returns the issue number the order takes of an approved repeatable prescription, else None."""
     if prescription is None:
         names = "; ".join(line.pack.display_name for line in lines)
         raise PrescriptionRequired(
@@ -252,10 +257,14 @@ def _check_prescription_for_checkout(*, user, prescription: Prescription | None,
         raise PrescriptionNotUsable(
             "That prescription was rejected by our pharmacist and cannot be used.", field="prescription"
         )
+    issue_number = None
     if prescription.status == PrescriptionStatus.APPROVED:
+        if prescription.repeatable:
+            issue_number = check_repeat_available(prescription=prescription)  # issues left, interval, dates
         check_not_expired(prescription)
         check_prescription_covers(prescription=prescription, lines=lines)
     # A submitted prescription is evidence still to be checked: the order waits for the pharmacist.
+    return issue_number
 
 
 def _placement_reason(*, prescription_lines: list, pharmacist_lines: list) -> str:

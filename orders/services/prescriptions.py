@@ -23,6 +23,7 @@ from ..exceptions import (
 )
 from ..locks import prescription_for_update
 from ..models import PHARMACISTS_GROUP, Prescription, PrescriptionItem, PrescriptionStatus
+from .repeats import check_repeat_terms
 
 # What each accepted type's file starts with, and the names and MIME types a client may claim for it.
 FILE_SIGNATURES = {
@@ -142,6 +143,11 @@ class DispensingRecord:
     valid_until: date
     items: list[AuthorisedItem] = field(default_factory=list)
     prescriber_address: str = ""
+    # Repeats (orders/services/repeats.py): the number of issues in all (None: the UK default) and the
+    # fewest days between issues.
+    repeatable: bool = False
+    issues_authorised: int | None = None
+    repeat_interval_days: int | None = None
 
 
 def _validity_days(record: DispensingRecord) -> int:
@@ -172,6 +178,8 @@ def validate_dispensing_record(record: DispensingRecord) -> None:
             raise InvalidDispensingRecord(
                 f"{item.pack.display_name} is not a prescription-only medicine.", field=f"items[{index}].sku"
             )
+    check_repeat_terms(repeatable=record.repeatable, issues_authorised=record.issues_authorised,
+                       interval_days=record.repeat_interval_days, products=[item.pack.product for item in record.items])
     longest = record.issued_on + timedelta(days=_validity_days(record))
     if record.valid_until > longest:
         raise InvalidDispensingRecord(
@@ -198,6 +206,9 @@ def approve_prescription(*, prescription: Prescription, pharmacist, record: Disp
     prescription.prescriber_address = record.prescriber_address.strip()
     prescription.issued_on = record.issued_on
     prescription.valid_until = record.valid_until
+    prescription.repeatable = record.repeatable
+    prescription.issues_authorised = record.issues_authorised if record.repeatable else None
+    prescription.repeat_interval_days = record.repeat_interval_days if record.repeatable else None
     prescription.reviewed_by = pharmacist
     prescription.reviewed_at = timezone.now()
     prescription.save()

@@ -67,12 +67,13 @@ def check_may_dispatch(*, order: Order, actor) -> None:
     prescription = order.prescription
     if prescription is None:
         raise OriginalPrescriptionAwaited(f"Order {order.number} has no prescription.", field="prescription")
-    if prescription.valid_until is not None and prescription.valid_until < timezone.localdate():
+    if not prescription.repeatable and prescription.valid_until is not None \
+            and prescription.valid_until < timezone.localdate():
         raise PrescriptionExpired(
             f"Order {order.number} cannot be dispatched: its prescription expired on "
             f"{prescription.valid_until:%d %B %Y}. Ask the shopper for a new prescription.", field="prescription",
         )
-    check_not_expired(prescription)
+    check_not_expired(prescription, order=order)  # by issue, for a repeatable prescription
     check_prescription_covers(prescription=prescription, lines=order.lines.all(), exclude_order_id=order.pk)
     if not original_in_hand(prescription):
         raise OriginalPrescriptionAwaited(

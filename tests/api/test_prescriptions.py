@@ -33,6 +33,7 @@ def test_uploading_a_pdf_stores_it_privately_and_returns_its_record(shopper_clie
         "content_type": "application/pdf",
         "size_bytes": len(MINIMAL_PDF),
         "file_url": f"http://testserver/api/v1/prescriptions/{prescription.pk}/file/",
+        "repeat": None,
     }
     # Encrypted at rest (pharmacy/encryption.py): the stored bytes are not the upload's.
     [stored] = [path.read_bytes() for path in stored_files(private_files)]

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 ORDER_LIST_QUERIES = 4
 # count + orders (with customer and prescription) + lines + events + warning flags
 REVIEW_QUEUE_QUERIES = 5
-# count + prescriptions + their items + the items' packs + the packs' products (the selector's prefetch)
-PRESCRIPTION_LIST_QUERIES = 5
+# count + prescriptions + their items + the items' packs + the packs' products + the repeat issues with
+# their orders (the selector's prefetch)
+PRESCRIPTION_LIST_QUERIES = 6
 # the cart + its lines with packs and products + the packs' strengths with ingredients
 CART_QUERIES = 3
 

@@ -134,8 +134,9 @@ def test_prescription_list_queries_do_not_grow_with_prescriptions(
                              record=dispensing_record((pom_pack, 84)))
     client.force_login(user)
 
-    # session, user, count, prescriptions, items, packs, products, strengths (with ingredients)
-    with django_assert_num_queries(8):
+    # session, user, count, prescriptions, items, packs, products, repeat issues (with their orders),
+    # strengths (with ingredients)
+    with django_assert_num_queries(9):
         response = client.get(LIST)
 
     assert len(response.context["prescriptions"]) == count
