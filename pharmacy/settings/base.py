@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cart",
     "orders",
     "dispensing",
+    "patients",
 ]
 
 MIDDLEWARE = [
