@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from cart.selectors import get_cart_summary
 from cart.services import get_or_create_user_cart
+from patients.selectors import health_record_choices
 from pharmacy.exceptions import DomainError
 from pharmacy.request_limits import limit_upload_body
 from pharmacy.throttling import throttle_posts
@@ -68,7 +69,8 @@ def _checkout_form(request, *, summary, data=None, files=None) -> CheckoutForm:
     questions = questions_for_lines(lines=summary.lines)
     consultation_lines = [(line, questions[line.pack_id]) for line in summary.lines if line.pack_id in questions]
     return CheckoutForm(data, files, initial=initial, usable_prescriptions=usable,
-                        prescription_required=summary.prescription_required, consultation_lines=consultation_lines)
+                        prescription_required=summary.prescription_required, consultation_lines=consultation_lines,
+                        health_records=health_record_choices(user=request.user))
 
 
 def _render_checkout(request, *, summary, form, kept_prescription=None):

@@ -50,6 +50,10 @@ class Patient(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def allergy_count(self) -> int:
+        return len(self.allergy_classes) + len(self.allergy_ingredients.all())
+
 
 class AccessChannel(models.TextChoices):
     ADMIN_RECORD = "admin_record", "Admin: the health record page"

@@ -47,3 +47,9 @@ def medication_history(*, patient: Patient, since: datetime | None = None) -> Qu
 
 def known_ingredients() -> QuerySet[Ingredient]:
     return Ingredient.objects.order_by("name")
+
+
+def health_record_choices(*, user) -> list[tuple[int, str]]:
+    """The records of people the shopper cares for, for the checkout's choice."""
+    return list(Patient.objects.filter(owner=user, is_account_holder=False).order_by("name", "pk")
+                .values_list("pk", "name"))

@@ -12,6 +12,7 @@ from catalog.api.serializers import MoneyOutputSerializer
 from catalog.models import AnswerType, LegalCategory
 from orders.models import LineDecision, OrderEvent, OrderStatus, Prescription, PrescriptionStatus
 from orders.services.originals import is_waiting_for_original
+from patients.api.serializers import HealthRecordSummaryOutputSerializer
 from pharmacy.api_fields import StrictCharField, StrictEmailField, StrictIntegerField, StrictRegexField
 
 MAX_ID = 2**63 - 1  # ids are 64-bit; larger numbers are invalid input, not a server error
@@ -98,6 +99,11 @@ class PatientInputSerializer(serializers.Serializer):
     date_of_birth = serializers.DateField(
         required=False, allow_null=True, default=None,
         help_text="Needed when the patient is not you, and for medicines with a minimum age.",
+    )
+    record_id = StrictIntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None,
+        help_text="One of your health records (GET /api/v1/patients/): the order is for that person, with "
+        "the record's name and date of birth. A P or POM medicine needs the patient's date of birth.",
     )
 
 
@@ -288,6 +294,17 @@ class ReviewOrderOutputSerializer(OrderOutputSerializer):
     approved_by_registration = serializers.CharField(
         help_text="The approving pharmacist's GPhC registration number; blank until approved."
     )
+    health_record = serializers.SerializerMethodField(
+        help_text="The patient's health record and medication history (one order's detail only; each view "
+        "is logged). null in lists, for orders placed before records, and for staff who may not see it."
+    )
+
+    @extend_schema_field(HealthRecordSummaryOutputSerializer(allow_null=True))
+    def get_health_record(self, order):
+        summary = self.context.get("health_record")
+        if summary is None or summary.record_id != order.patient_record_id:
+            return None
+        return HealthRecordSummaryOutputSerializer(summary).data
 
 
 class AuthorisedItemInputSerializer(serializers.Serializer):

@@ -47,6 +47,8 @@ from orders.services import (
     submit_prescription,
 )
 from orders.services.originals import record_electronic_verified, record_original_received
+from patients.models import AccessChannel
+from patients.review import review_health_record
 from pharmacy.api import FileOrJSONErrorNegotiation
 from pharmacy.api_schema import problem_responses
 from pharmacy.throttling import ScopedThrottle, default_throttles_and
@@ -648,7 +650,8 @@ def _order_for_review(number: str) -> Order:
 
 def _review_response(request, number: str) -> Response:
     order = _order_for_review(number)
-    context = {"request": request, "for_pharmacist": True}
+    health_record = review_health_record(staff=request.user, order=order, channel=AccessChannel.API_ORDER_REVIEW)
+    context = {"request": request, "for_pharmacist": True, "health_record": health_record}
     return Response(ReviewOrderOutputSerializer(order, context=context).data)
 
 
