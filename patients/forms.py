@@ -12,8 +12,8 @@ from .services import HealthRecordDetails
 
 class HealthRecordForm(forms.Form):
     name = forms.CharField(label="Full name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    date_of_birth = forms.DateField(
-        label="Date of birth", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    date_of_birth = forms.DateField(  # an <input type="date"> reads ISO dates only, never the locale's
+        label="Date of birth", required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text="Needed before ordering a pharmacy or prescription medicine.",
     )
     sex = forms.ChoiceField(label="Sex", choices=[("", "Not recorded"), *Sex.choices], required=False,

@@ -17,7 +17,6 @@ from patients.services import (
     HealthRecordDetails,
     account_holder_record,
     clinical_facts,
-    create_patient,
     delete_patient,
     update_patient,
 )
