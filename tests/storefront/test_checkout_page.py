@@ -368,8 +368,9 @@ def test_checkout_page_queries_do_not_grow_with_lines(client, django_assert_num_
         CartLine.objects.create(cart=cart, pack=pack, quantity=1)
     client.force_login(user)
 
-    # session, user, cart, lines, strengths, last order, any usable prescription?, the radio choices
-    with django_assert_num_queries(8):
+    # session, user, cart, lines, strengths, last order, any usable prescription?, the radio choices,
+    # the saved health records of people the shopper cares for
+    with django_assert_num_queries(9):
         response = client.get(CHECKOUT)
 
     assert len(response.context["summary"].lines) == line_count
