@@ -244,8 +244,9 @@ class CheckoutApi(APIView):
             "`prescription_not_covering`, `prescription_expired` (422); not enough stock (409).\n\n"
             "A pharmacy-only (P) item needs `consultations`: the answers to its questions (list them with "
             "`GET /api/v1/checkout/questions/`); missing or invalid answers are a 422 "
-            "`consultation_incomplete`. `patient` names who the medicines are for (you, if left out); "
-            "age limits use their date of birth (`patient_details_required`, `patient_too_young`). "
+            "`consultation_incomplete`. `patient` names who the medicines are for (you, if left out), or "
+            "`patient.record_id` one of your health records (`GET /api/v1/patients/`); age limits use their "
+            "date of birth, which a P or POM item needs (`patient_details_required`, `patient_too_young`). "
             "An order with a P or POM item waits for a pharmacist (`awaiting_review`, see `waiting_reason` "
             "and `review_deadline`); one of general-sale items alone is `approved` at once."
         ),
@@ -282,6 +283,18 @@ class CheckoutApi(APIView):
                 "consultations.COC-8-500-32.2",
                 "Co-codamol 8 mg/500 mg tablets, 32 tablets: please answer “Have you taken a codeine "
                 "painkiller for more than 3 days in a row?”",
+            ),
+            OpenApiExample(
+                "For a saved health record (GET /api/v1/patients/)",
+                request_only=True,
+                value={"shipping": SHIPPING_EXAMPLE, "patient": {"record_id": 2}},
+            ),
+            _problem_example(
+                422,
+                "patient_details_required",
+                "patient_date_of_birth",
+                "Enter the patient's date of birth: our pharmacist checks Baclofen 10 mg tablets, 84 tablets "
+                "against the patient's age.",
             ),
             _problem_example(
                 422,

@@ -180,3 +180,21 @@ def test_the_log_outlives_the_record_and_is_read_only_in_the_admin(client, pharm
     assert client.post(reverse("admin:patients_healthrecordaccess_change", args=[access.pk]),
                        {"channel": "api_order_review"}).status_code == 403
     assert client.get(reverse("admin:patients_healthrecordaccess_delete", args=[access.pk])).status_code == 403
+
+
+def test_the_review_costs_the_same_queries_however_long_the_history(pharmacist, user, record, order, gsl_pack):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = staff_api(pharmacist)
+
+    def review_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/api/v1/pharmacist/orders/{order.number}/").status_code == 200
+        return len(queries)
+
+    before = review_queries()
+    for index in range(3):
+        place_order(user=user, cart=cart_with(user, (gsl_pack, 1)), details=details(), idempotency_key=f"more{index}",
+                    patient=Patient(record_id=record.pk))
+    assert review_queries() == before
