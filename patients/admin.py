@@ -21,7 +21,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Patient)
 class PatientAdmin(ReadOnlyAdmin):
-    list_display = ("name", "owner", "is_account_holder", "date_of_birth", "updated_at")
+    list_display = ("name", "owner", "is_account_holder", "updated_at")  # health details only on the logged page
     search_fields = ("name", "owner__email")
     list_select_related = ("owner",)
     fields = ("name", "owner", "is_account_holder", "date_of_birth", "sex", "pregnant", "pregnancy_weeks",

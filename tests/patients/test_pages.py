@@ -92,3 +92,21 @@ def test_the_checkout_offers_saved_records_and_orders_for_the_one_chosen(signed_
     assert response.status_code == 302, response.content.decode()[:2000]
     order = Order.objects.get(user=user)
     assert (order.patient_record, order.patient_name, order.patient_is_account_holder) == (child, "Sam Carer", False)
+
+
+def test_the_checkout_asks_for_a_missing_date_of_birth_at_its_field(client):
+    from tests.factories import PackFactory, ProductFactory, UserFactory
+    from tests.orders.helpers import cart_with
+
+    user = UserFactory(health_record=False)
+    client.force_login(user)
+    cart_with(user, (PackFactory(product=ProductFactory(legal_category="pharmacy"), sku="P-ONLY-1"), 1))
+    page = client.get(reverse("orders:checkout"))
+    response = client.post(reverse("orders:checkout"), {
+        "idempotency_key": page.context["form"]["idempotency_key"].value(), "full_name": "Ada",
+        "email": "ada@example.org", "phone": "07700 900123", "address_line1": "1 High Street", "city": "Leeds",
+        "postcode": "LS1 1AA", "patient_for": "me",
+    })
+    assert response.status_code == 200
+    assert response.context["form"].errors["patient_date_of_birth"][0].startswith("Enter the patient's date of birth")
+    assert not Order.objects.exists()
