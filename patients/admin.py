@@ -4,6 +4,8 @@ read-only to everyone."""
 
 from django.contrib import admin
 
+from clinical.vocabulary import AllergyClass, Condition
+
 from .access import log_health_record_view, may_view_health_records
 from .models import AccessChannel, HealthRecordAccess, Patient
 
@@ -25,9 +27,17 @@ class PatientAdmin(ReadOnlyAdmin):
     search_fields = ("name", "owner__email")
     list_select_related = ("owner",)
     fields = ("name", "owner", "is_account_holder", "date_of_birth", "sex", "pregnant", "pregnancy_weeks",
-              "breastfeeding", "conditions", "allergy_classes", "allergy_ingredients", "other_medicines",
+              "breastfeeding", "condition_names", "allergy_class_names", "allergy_ingredients", "other_medicines",
               "other_medicines_text", "created_at", "updated_at")
     readonly_fields = fields
+
+    @admin.display(description="Conditions")
+    def condition_names(self, patient):
+        return "; ".join(Condition(code).label for code in patient.conditions) or "-"
+
+    @admin.display(description="Allergic to these groups")
+    def allergy_class_names(self, patient):
+        return "; ".join(AllergyClass(code).label for code in patient.allergy_classes) or "-"
 
     def has_module_permission(self, request):
         return may_view_health_records(request.user)

@@ -86,7 +86,8 @@ def test_a_pharmacist_opens_a_record_in_the_admin_and_the_view_is_logged(client,
     client.force_login(pharmacist)
     response = client.get(reverse("admin:patients_patient_change", args=[record.pk]))
     assert response.status_code == 200
-    assert "A brown inhaler" in response.content.decode()
+    html = response.content.decode()
+    assert "A brown inhaler" in html and "Asthma" in html and "Penicillins (such as amoxicillin)" in html
     access = HealthRecordAccess.objects.get()
     assert (access.staff, access.patient, access.patient_reference, access.channel) == (
         pharmacist, record, record.pk, AccessChannel.ADMIN_RECORD)
