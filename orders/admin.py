@@ -11,6 +11,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from patients.models import AccessChannel
+from patients.review import review_health_record
 from pharmacy.exceptions import DomainError
 from safeguards.admin import FlaggedOrderFilter, OrderFlagInline
 
@@ -234,6 +236,8 @@ class OrderAdmin(admin.ModelAdmin):
             "title": f"Review order {order.number}",
             "opts": self.model._meta,
             "order": order,
+            "health_record": review_health_record(staff=request.user, order=order,
+                                                  channel=AccessChannel.ADMIN_ORDER_REVIEW),
             "prescription": order.prescription,
             "prescription_lines": prescription_lines,
             "is_pharmacist": pharmacist,

@@ -98,15 +98,25 @@ class CheckoutForm(forms.Form):
         label="Patient's date of birth", required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Some medicines have a minimum age; our pharmacist checks it against the patient's age.",
     )
+    patient_record = forms.TypedChoiceField(
+        label="Or choose the health record of someone you care for", coerce=int, empty_value=None,
+        required=False, widget=forms.RadioSelect,
+        help_text="Their record gives their name and date of birth; manage records under “Health records”.",
+    )
 
     # Fields refusals from place_order/submit_prescription may name, and where the form shows them.
     REFUSAL_FIELDS = {"file": "prescription_file"}
 
     def __init__(self, *args, usable_prescriptions=None, prescription_required: bool = False,
-                 consultation_lines=(), delivery_methods=(), subtotal=None, **kwargs):
+                 consultation_lines=(), delivery_methods=(), subtotal=None, health_records=(), **kwargs):
         super().__init__(*args, **kwargs)
         if delivery_methods:  # none configured: no choice, and delivery is free
             self.fields["delivery_method"] = delivery_method_field(list(delivery_methods), subtotal=subtotal)
+        # [(record id, name), ...]: saved records of people the shopper cares for (patients).
+        if health_records:
+            self.fields["patient_record"].choices = [("", "None: as answered above"), *health_records]
+        else:
+            del self.fields["patient_record"]
         self.prescription_required = prescription_required
         # [(cart line, [(field name, question), ...]), ...]: the questions of each pharmacy-only (P) line.
         self.consultations = []
@@ -159,7 +169,7 @@ class CheckoutForm(forms.Form):
     def patient(self) -> Patient:
         data = self.cleaned_data
         return Patient(name=data.get("patient_name", ""), date_of_birth=data.get("patient_date_of_birth"),
-                       is_account_holder=data.get("patient_for") != "other")
+                       is_account_holder=data.get("patient_for") != "other", record_id=data.get("patient_record"))
 
     def delivery_method_code(self) -> str | None:
         return self.cleaned_data.get("delivery_method") or None

@@ -214,6 +214,10 @@ class Order(models.Model):
     patient_name = models.CharField(max_length=200, blank=True)
     patient_date_of_birth = models.DateField(null=True, blank=True)
     patient_is_account_holder = models.BooleanField(default=True)
+    # The health record the order is for (patients); the fields above stay as the snapshot at placement.
+    patient_record = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
     # The one deadline of a waiting order (orders.services.deadlines): at it, the order is cancelled.
     review_deadline = models.DateTimeField(null=True, blank=True)
     approved_by_registration = models.CharField(

@@ -19,6 +19,7 @@ from cart.selectors import get_cart_summary
 from cart.services import get_or_create_user_cart
 from delivery.forms import selected_delivery_quote
 from delivery.selectors import list_active_delivery_methods
+from patients.selectors import health_record_choices
 from pharmacy.exceptions import DomainError
 from pharmacy.request_limits import limit_upload_body
 from pharmacy.throttling import throttle_posts
@@ -73,7 +74,8 @@ def _checkout_form(request, *, summary, data=None, files=None) -> CheckoutForm:
     consultation_lines = [(line, questions[line.pack_id]) for line in summary.lines if line.pack_id in questions]
     return CheckoutForm(data, files, initial=initial, usable_prescriptions=usable,
                         prescription_required=summary.prescription_required, consultation_lines=consultation_lines,
-                        delivery_methods=list_active_delivery_methods(), subtotal=summary.total)
+                        delivery_methods=list_active_delivery_methods(), subtotal=summary.total,
+                        health_records=health_record_choices(user=request.user))
 
 
 def _render_checkout(request, *, summary, form, kept_prescription=None):

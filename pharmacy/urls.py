@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("cart.api.urls")),
     path("", include("orders.api.urls")),
     path("", include("delivery.api.urls")),
+    path("", include("patients.api.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     path("metrics/pharmacy", pharmacy_metrics_view, name="metrics-pharmacy"),
     path("accounts/", include("accounts.urls")),
     path("cart/", include("cart.urls")),
+    path("health-records/", include("patients.urls")),
     path("", include("orders.urls")),
     path("", include("catalog.urls")),
 ]

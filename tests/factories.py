@@ -24,6 +24,7 @@ from catalog.services import SectionText, publish_new_leaflet_revision, refresh_
 from dispensing.models import PharmacistProfile
 from dispensing.services import sign_in_as_responsible_pharmacist
 from orders.models import PHARMACISTS_GROUP
+from patients.models import Patient
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -42,6 +43,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def health_record(obj, create, extracted, **kwargs):
+        """The account holder's health record with the date of birth P and POM orders need;
+        `health_record=False` for an account that has none yet."""
+        if create and extracted is not False:
+            Patient.objects.create(owner=obj, is_account_holder=True, name=obj.full_name or obj.email,
+                                   date_of_birth=datetime.date(1980, 5, 17))
 
 
 class PharmacistFactory(UserFactory):

@@ -13,6 +13,7 @@ from catalog.models import AnswerType, LegalCategory
 from orders.models import LineDecision, OrderEvent, OrderStatus, Prescription, PrescriptionStatus
 from orders.services.originals import is_waiting_for_original
 from orders.services.repeats import get_repeat_history, repeat_status, repeat_status_is_unknown
+from patients.api.serializers import HealthRecordSummaryOutputSerializer
 from pharmacy.api_fields import StrictCharField, StrictEmailField, StrictIntegerField, StrictRegexField
 from safeguards.api.serializers import OrderFlagOutputSerializer
 
@@ -126,6 +127,11 @@ class PatientInputSerializer(serializers.Serializer):
     date_of_birth = serializers.DateField(
         required=False, allow_null=True, default=None,
         help_text="Needed when the patient is not you, and for medicines with a minimum age.",
+    )
+    record_id = StrictIntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None,
+        help_text="One of your health records (GET /api/v1/patients/): the order is for that person, with "
+        "the record's name and date of birth. A P or POM medicine needs the patient's date of birth.",
     )
 
 
@@ -357,6 +363,18 @@ class ReviewOrderOutputSerializer(OrderOutputSerializer):
         source="safeguard_flags", many=True,
         help_text="Warning flags: purchase limits passed, accounts sharing an address, phone or card.",
     )
+
+    health_record = serializers.SerializerMethodField(
+        help_text="The patient's health record and medication history (one order's detail only; each view "
+        "is logged). null in lists, for orders placed before records, and for staff who may not see it."
+    )
+
+    @extend_schema_field(HealthRecordSummaryOutputSerializer(allow_null=True))
+    def get_health_record(self, order):
+        summary = self.context.get("health_record")
+        if summary is None or summary.record_id != order.patient_record_id:
+            return None
+        return HealthRecordSummaryOutputSerializer(summary).data
 
 
 class IssueOutputSerializer(serializers.Serializer):

@@ -48,6 +48,8 @@ from orders.services import (
 )
 from orders.services.originals import record_electronic_verified, record_original_received
 from orders.services.reorders import reorder_prescription
+from patients.models import AccessChannel
+from patients.review import review_health_record
 from pharmacy.api import FileOrJSONErrorNegotiation
 from pharmacy.api_schema import problem_responses
 from pharmacy.throttling import ScopedThrottle, default_throttles_and
@@ -312,8 +314,9 @@ class CheckoutApi(APIView):
             "`prescription_not_covering`, `prescription_expired` (422); not enough stock (409).\n\n"
             "A pharmacy-only (P) item needs `consultations`: the answers to its questions (list them with "
             "`GET /api/v1/checkout/questions/`); missing or invalid answers are a 422 "
-            "`consultation_incomplete`. `patient` names who the medicines are for (you, if left out); "
-            "age limits use their date of birth (`patient_details_required`, `patient_too_young`). "
+            "`consultation_incomplete`. `patient` names who the medicines are for (you, if left out), or "
+            "`patient.record_id` one of your health records (`GET /api/v1/patients/`); age limits use their "
+            "date of birth, which a P or POM item needs (`patient_details_required`, `patient_too_young`). "
             "An order with a P or POM item waits for a pharmacist (`awaiting_review`, see `waiting_reason` "
             "and `review_deadline`); one of general-sale items alone is `approved` at once.\n\n"
             "`delivery_method` is the code of one of `GET /api/v1/delivery-methods/` (the default one if "
@@ -359,6 +362,18 @@ class CheckoutApi(APIView):
                 "consultations.COC-8-500-32.2",
                 "Co-codamol 8 mg/500 mg tablets, 32 tablets: please answer “Have you taken a codeine "
                 "painkiller for more than 3 days in a row?”",
+            ),
+            OpenApiExample(
+                "For a saved health record (GET /api/v1/patients/)",
+                request_only=True,
+                value={"shipping": SHIPPING_EXAMPLE, "patient": {"record_id": 2}},
+            ),
+            _problem_example(
+                422,
+                "patient_details_required",
+                "patient_date_of_birth",
+                "Enter the patient's date of birth: our pharmacist checks Baclofen 10 mg tablets, 84 tablets "
+                "against the patient's age.",
             ),
             _problem_example(
                 422,
@@ -734,7 +749,8 @@ def _order_for_review(number: str) -> Order:
 
 def _review_response(request, number: str) -> Response:
     order = _order_for_review(number)
-    context = {"request": request, "for_pharmacist": True}
+    health_record = review_health_record(staff=request.user, order=order, channel=AccessChannel.API_ORDER_REVIEW)
+    context = {"request": request, "for_pharmacist": True, "health_record": health_record}
     return Response(ReviewOrderDetailOutputSerializer(order, context=context).data)
 
 

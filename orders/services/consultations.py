@@ -8,6 +8,9 @@ from datetime import date
 from django.utils import timezone
 
 from catalog.models import AnswerType, ConsultationQuestion
+from patients.checkout import owned_record, record_for_order
+from patients.models import Patient as HealthRecord
+from patients.services import account_holder_record
 
 from ..exceptions import ConsultationIncomplete, PatientDetailsRequired, PatientTooYoung
 from ..selectors import questions_for_lines
@@ -25,6 +28,7 @@ class Patient:
     name: str = ""
     date_of_birth: date | None = None
     is_account_holder: bool = True
+    record_id: int | None = None  # a health record of the account (patients); its name and date of birth
 
 
 def age_on(*, date_of_birth: date, today: date) -> int:
@@ -62,7 +66,39 @@ def check_patient(*, user, patient: Patient, lines: Sequence) -> Patient:
                 f"{line.pack.display_name} is not sold for patients under {minimum}; {name or 'the patient'} "
                 f"is {age}.", field="patient_date_of_birth", sku=line.pack.sku, minimum_age=minimum,
             )
-    return Patient(name=name, date_of_birth=patient.date_of_birth, is_account_holder=patient.is_account_holder)
+    return Patient(name=name, date_of_birth=patient.date_of_birth, is_account_holder=patient.is_account_holder,
+                   record_id=patient.record_id)
+
+
+def patient_with_record(*, user, patient: Patient) -> Patient:
+    """Fill in what the patient's health record knows: a named record gives its name and date of birth;
+    the account holder's record (made on demand) its date of birth. A date given at checkout comes first."""
+    if patient.record_id is not None:
+        record = owned_record(user=user, record_id=patient.record_id)
+        name = record.name
+    elif patient.is_account_holder:
+        record = account_holder_record(user=user)
+        name = patient.name
+    else:
+        return patient  # someone by name: check_patient asks for the name and date of birth
+    return Patient(name=name, date_of_birth=patient.date_of_birth or record.date_of_birth,
+                   is_account_holder=record.is_account_holder, record_id=record.pk)
+
+
+def check_date_of_birth_for_pharmacist_lines(*, patient: Patient, pharmacist_lines: Sequence) -> None:
+    """The checkout asks for what is missing: a pharmacist checks P and POM medicines against the
+    patient's age, so those need the date of birth."""
+    if pharmacist_lines and patient.date_of_birth is None:
+        names = "; ".join(line.pack.display_name for line in pharmacist_lines)
+        raise PatientDetailsRequired(
+            f"Enter the patient's date of birth: our pharmacist checks {names} against the patient's age.",
+            field="patient_date_of_birth",
+        )
+
+
+def link_health_record(*, user, patient: Patient) -> HealthRecord:
+    return record_for_order(user=user, record_id=patient.record_id, name=patient.name,
+                            date_of_birth=patient.date_of_birth, is_account_holder=patient.is_account_holder)
 
 
 def _answer(answers: Mapping[int | str, str], question: ConsultationQuestion) -> str:

@@ -40,7 +40,15 @@ from ..models import (
     Prescription,
     PrescriptionStatus,
 )
-from .consultations import ConsultationAnswers, Patient, check_patient, consultation_snapshots
+from .consultations import (
+    ConsultationAnswers,
+    Patient,
+    check_date_of_birth_for_pharmacist_lines,
+    check_patient,
+    consultation_snapshots,
+    link_health_record,
+    patient_with_record,
+)
 from .coverage import check_not_expired, check_prescription_covers
 from .notifications import record_message
 from .order_amounts import order_amounts
@@ -94,6 +102,8 @@ def _fingerprint(details: CheckoutDetails, prescription: Prescription | None, pa
     if patient != Patient() or answers:  # absent: the same fingerprint as before patients and consultations
         payload["patient"] = [patient.name, str(patient.date_of_birth or ""), patient.is_account_holder]
         payload["consultations"] = {sku: {str(k): str(v) for k, v in a.items()} for sku, a in answers.items()}
+        if patient.record_id is not None:
+            payload["patient"].append(patient.record_id)
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -177,7 +187,9 @@ def _place_order(
     method = choose_delivery_method(code=delivery_method)
     for line in lines:
         check_pack_purchasable(pack=line.pack, quantity=line.quantity, check_stock=False)
-    patient = check_patient(user=user, patient=patient, lines=lines)
+    patient = check_patient(user=user, patient=patient_with_record(user=user, patient=patient), lines=lines)
+    pharmacist_lines = [line for line in lines if line.pack.product.legal_category != LegalCategory.GENERAL_SALE]
+    check_date_of_birth_for_pharmacist_lines(patient=patient, pharmacist_lines=pharmacist_lines)
     answers_by_pack = consultation_snapshots(lines=lines, answers=consultation_answers)
 
     prescription_lines = [line for line in lines if line.pack.product.prescription_required]
@@ -202,7 +214,6 @@ def _place_order(
     reserve_stock(quantities={line.pack_id: line.quantity for line in lines})
 
     amounts = order_amounts(lines=lines, delivery_method=method, currency=cart.currency)
-    pharmacist_lines = [line for line in lines if line.pack.product.legal_category != LegalCategory.GENERAL_SALE]
     status = OrderStatus.AWAITING_REVIEW if pharmacist_lines else OrderStatus.APPROVED
     review_deadline = timezone.now() + timedelta(days=settings.ORDER_REVIEW_DEADLINE_DAYS) if pharmacist_lines else None
     order = Order.objects.create(
@@ -222,6 +233,7 @@ def _place_order(
         patient_name=patient.name,
         patient_date_of_birth=patient.date_of_birth,
         patient_is_account_holder=patient.is_account_holder,
+        patient_record=link_health_record(user=user, patient=patient),
         review_deadline=review_deadline,
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint,

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "dispensing",
     "safeguards",
     "delivery",
+    "patients",
 ]
 
 MIDDLEWARE = [

@@ -102,6 +102,16 @@ def test_a_generated_client_shops_checks_out_with_a_prescription_and_a_pharmacis
     )
     assert (line.sku, line.prescription_required, line.unit_price.amount) == ("BAC-10-84", True, "12.99")
 
+    # Record the date of birth a prescription medicine needs, in the shopper's own health record.
+    own = generated("api.patients.patients_list").sync(client=shopper)[0]
+    assert (own.is_account_holder, own.name, own.date_of_birth) == (True, "Ada Lovelace", None)
+    updated = generated("api.patients.patients_update").sync(
+        client=shopper, record_id=own.id,
+        body=models.HealthRecordInputRequest(name=own.name, date_of_birth=datetime.date(1985, 12, 10),
+                                             conditions=[models.ConditionsEnum.ASTHMA]),
+    )
+    assert (updated.date_of_birth, updated.conditions) == (datetime.date(1985, 12, 10), ["asthma"])
+
     # Checkout is refused without a prescription.
     shipping = models.ShippingInputRequest.from_dict(SHIPPING)
     place = generated("api.checkout.checkout_create")

@@ -49,7 +49,9 @@ def test_order_detail_shows_lines_with_their_leaflet_revision_history_and_shippi
     assert body["prescription_id"] == awaiting_order.prescription_id
     assert body["can_cancel"] is True
     assert body["waiting_reason"] == ""
-    assert body["patient"] == {"name": user_full_name(awaiting_order), "date_of_birth": None,
+    # The account holder's date of birth comes from their health record (tests.factories gives one).
+    assert body["patient"] == {"name": user_full_name(awaiting_order),
+                               "date_of_birth": awaiting_order.patient_record.date_of_birth.isoformat(),
                                "is_account_holder": True}
     assert body["lines"] == [
         {

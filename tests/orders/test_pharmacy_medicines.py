@@ -29,7 +29,7 @@ from orders.services import (
     refuse_order_line,
     set_review_deadline,
 )
-from tests.factories import PackFactory, ProductFactory
+from tests.factories import PackFactory, ProductFactory, UserFactory
 
 from .helpers import cart_with, details
 
@@ -137,7 +137,8 @@ def test_someone_cared_for_needs_a_name_and_date_of_birth(user, gsl_pack):
     assert not Order.objects.exists()
 
 
-def test_minimum_age_needs_the_patients_date_of_birth(user, p_pack):
+def test_minimum_age_needs_the_patients_date_of_birth(p_pack):
+    user = UserFactory(health_record=False)  # no date of birth on record, none given at checkout
     with pytest.raises(PatientDetailsRequired) as refusal:
         place(user, (p_pack, 1), answers=answers_for(p_pack), patient=Patient())
     assert refusal.value.extra.get("field", "patient_date_of_birth") == "patient_date_of_birth"

@@ -73,6 +73,8 @@ def test_storefront_pages_have_no_serious_accessibility_violations_at_desktop_an
         "order-detail": order.get_absolute_url(),
         "order-list": "/orders/",
         "prescriptions": "/prescriptions/",
+        "health-records": "/health-records/",
+        "health-record-add": "/health-records/add/",
     }
     problems: dict[str, list[str]] = {}
 
@@ -121,7 +123,7 @@ def test_pages_fit_a_phone_without_sideways_scrolling(
 
     too_wide = {}
     for path in ("/medicines/baclofen-tablets/", "/cart/", "/checkout/", order.get_absolute_url(), "/orders/",
-                 "/prescriptions/"):
+                 "/prescriptions/", "/health-records/", "/health-records/add/"):
         page.goto(live_server.url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:

@@ -83,8 +83,10 @@ def test_guest_buys_baclofen_with_a_prescription_and_a_pharmacist_approves_it(
     expect(page.get_by_label(re.compile(r"^Full name"))).to_have_value("Nia Shopper")
     expect(page.get_by_role("cell", name=re.compile(BACLOFEN_10))).to_be_visible()
 
-    # … is refused for lack of a prescription, keeping what they typed.
+    # … gives the date of birth a prescription medicine needs (their new health record has none), and is
+    # refused for lack of a prescription, keeping what they typed.
     fill_delivery_details(page)
+    page.get_by_label("Patient's date of birth").fill("1985-12-10")
     page.get_by_role("button", name="Place order").click()
     expect(page.get_by_role("alert")).to_contain_text(PRESCRIPTION_NEEDED)
     expect(page.get_by_label("Address line 1")).to_have_value("1 High Street")

@@ -1,0 +1,19 @@
+"""Who among staff may see health records, and the log of every time they do. Pharmacists see them (the
+review needs them); other staff only with the permission patients.view_health_record."""
+
+from orders.services.prescriptions import is_pharmacist
+
+from .models import AccessChannel, HealthRecordAccess, Patient
+
+VIEW_PERMISSION = "patients.view_health_record"
+
+
+def may_view_health_records(user) -> bool:
+    if not (user is not None and user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return is_pharmacist(user) or user.has_perm(VIEW_PERMISSION)
+
+
+def log_health_record_view(*, staff, patient: Patient, channel: AccessChannel, order_number: str = "") -> None:
+    HealthRecordAccess.objects.create(staff=staff, patient=patient, patient_reference=patient.pk,
+                                      channel=channel, order_number=order_number)

@@ -1,0 +1,55 @@
+"""Reads of health records. A shopper sees only their own (anyone else's is a 404, never a 403, so ids
+cannot be probed); staff reads go through patients.access, which logs them."""
+
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from catalog.models import Ingredient, Strength
+from orders.models import LineDecision, OrderLine, OrderStatus
+
+from .models import Patient
+
+# What this pharmacy supplied: an order released by a pharmacist (or needing none) and not refused.
+SUPPLIED_STATUSES = (OrderStatus.APPROVED, OrderStatus.DISPATCHED, OrderStatus.DELIVERED)
+
+
+def patients_with_details() -> QuerySet[Patient]:
+    ingredients = Ingredient.objects.only("pk", "name").order_by("name")
+    return Patient.objects.prefetch_related(
+        Prefetch("allergy_ingredients", queryset=ingredients), Prefetch("other_medicines", queryset=ingredients)
+    )
+
+
+def list_patients_for_user(*, user) -> QuerySet[Patient]:
+    return patients_with_details().filter(owner=user)
+
+
+def get_patient_for_user(*, user, pk) -> Patient:
+    """The shopper's own record; raises Http404 for anyone else's."""
+    return get_object_or_404(list_patients_for_user(user=user), pk=pk)
+
+
+def medication_history(*, patient: Patient, since: datetime | None = None) -> QuerySet[OrderLine]:
+    """The order lines this pharmacy supplied to the patient, newest first, with each pack's ingredients."""
+    lines = (
+        OrderLine.objects.filter(order__patient_record=patient, order__status__in=SUPPLIED_STATUSES)
+        .exclude(decision=LineDecision.REFUSED)
+        .select_related("order")
+        .prefetch_related(Prefetch("pack__strengths", queryset=Strength.objects.select_related("ingredient")))
+        .order_by("-order__created_at", "pk")
+    )
+    if since is not None:
+        lines = lines.filter(order__created_at__gte=since)
+    return lines
+
+
+def known_ingredients() -> QuerySet[Ingredient]:
+    return Ingredient.objects.order_by("name")
+
+
+def health_record_choices(*, user) -> list[tuple[int, str]]:
+    """The records of people the shopper cares for, for the checkout's choice."""
+    return list(Patient.objects.filter(owner=user, is_account_holder=False).order_by("name", "pk")
+                .values_list("pk", "name"))
