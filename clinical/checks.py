@@ -83,6 +83,15 @@ class Alert:
         return self.severity in Severity.NEEDS_OVERRIDE
 
 
+@dataclass(frozen=True)
+class ClinicalOverride:
+    """The pharmacist's reason for supplying past a major or contraindicated alert, and whether the
+    prescriber was contacted (None: not said, which the approval refuses)."""
+
+    reason: str = ""
+    prescriber_contacted: bool | None = None
+
+
 def _ingredient_matches(ingredient: str, name: str) -> bool:
     """`codeine` matches `codeine phosphate`: a salt or ester follows the active moiety's name."""
     return ingredient == name or ingredient.startswith(name + " ")

@@ -290,8 +290,9 @@ def _rule(path: Path, spec, classes: dict) -> Rule:
     )
 
 
-def load_rule_table(directory: Path = RULES_DIR) -> RuleTable:
-    """Read and validate every *.yaml file in `directory`. Raises RuleFileError."""
+def load_rule_table(directory: Path | None = None) -> RuleTable:
+    """Read and validate every *.yaml file in `directory` (default RULES_DIR). Raises RuleFileError."""
+    directory = directory or RULES_DIR
     paths = sorted(Path(directory).glob("*.yaml"))
     if not paths:
         raise RuleFileError(f"no clinical rule files (*.yaml) in {directory}")

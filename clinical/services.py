@@ -19,7 +19,7 @@ from orders.models import LineDecision, Order, OrderLine, OrderStatus, Prescript
 from orders.services.consultations import Patient
 
 from . import context
-from .checks import ActiveIngredient, Alert, Directions, Medicine, Origin, run_checks
+from .checks import ActiveIngredient, Alert, ClinicalOverride, Directions, Medicine, Origin, run_checks
 from .exceptions import ClinicalCheckRefused, ClinicalOverrideRequired
 from .facts import PatientFacts
 from .models import OrderAlert
@@ -30,14 +30,6 @@ OVER_THE_COUNTER = (LegalCategory.GENERAL_SALE, LegalCategory.PHARMACY)
 TALK_TO_PHARMACIST = "Please talk to our pharmacist before buying it."
 MG_PER = {"mg": Decimal(1), "g": Decimal(1000), "microgram": Decimal("0.001")}
 STRENGTHS = Prefetch("pack__strengths", queryset=Strength.objects.select_related("ingredient").order_by("position"))
-
-
-@dataclass(frozen=True)
-class ClinicalOverride:
-    """The pharmacist's reason for supplying past a major or contraindicated alert."""
-
-    reason: str = ""
-    prescriber_contacted: bool | None = None
 
 
 @dataclass

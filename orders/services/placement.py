@@ -19,6 +19,7 @@ from catalog.exceptions import LeafletMissing
 from catalog.models import LegalCategory
 from catalog.selectors import current_leaflet_revision_ids
 from catalog.services import check_pack_purchasable, reserve_stock
+from clinical import services as clinical_checks
 from pharmacy.money import Money
 
 from ..exceptions import (
@@ -167,6 +168,7 @@ def _place_order(
         check_pack_purchasable(pack=line.pack, quantity=line.quantity, check_stock=False)
     patient = check_patient(user=user, patient=patient, lines=lines)
     answers_by_pack = consultation_snapshots(lines=lines, answers=consultation_answers)
+    clinical_advice = clinical_checks.check_checkout(user=user, patient=patient, lines=lines)  # refuses, or advises
 
     prescription_lines = [line for line in lines if line.pack.product.prescription_required]
     if prescription_lines and prescription is not None:
@@ -213,6 +215,7 @@ def _place_order(
                        answers=answers_by_pack.get(line.pack_id, []))
         for line in lines
     )
+    clinical_checks.record_order_alerts(order=order, alerts=clinical_advice)
     reason = _placement_reason(prescription_lines=prescription_lines, pharmacist_lines=pharmacist_lines)
     OrderEvent.objects.create(order=order, from_status="", to_status=status, actor=user, reason=reason)
     empty_cart(cart=cart)
