@@ -188,10 +188,11 @@ def check_approval(*, order: Order, pharmacist, override: ClinicalOverride | Non
     if not blocking:
         return alerts
     override = override or ClinicalOverride()
-    names = "; ".join(f"{alert.get_severity_display()}: {alert.rule_id}" for alert in blocking)
+    names = " ".join(f"{alert.get_severity_display()} ({alert.rule_id}): {alert.message} Source: {alert.source}."
+                     for alert in blocking)
     if not override.reason.strip():
         raise ClinicalOverrideRequired(
-            f"Clinical alerts need an override reason before approval ({names}).", field="override_reason",
+            f"Give an override reason to approve past these clinical alerts. {names}", field="override_reason",
             alerts=[alert.rule_id for alert in blocking],
         )
     if override.prescriber_contacted is None:

@@ -6,11 +6,18 @@ from clinical.facts import PatientFacts
 from .helpers import medicine_pack
 
 
+class Packs(dict):
+    """Created on first use (each costs a product, a leaflet and a search document)."""
+
+    def __missing__(self, sku: str):
+        self[sku] = medicine_pack(sku)
+        return self[sku]
+
+
 @pytest.fixture
 def packs(db):
     """Baclofen 10 mg (POM), ibuprofen and paracetamol (GSL), co-codamol (P), amoxicillin (POM), by SKU."""
-    return {sku: medicine_pack(sku) for sku in ("BAC-10-84", "IBU-200-16", "PARA-500-16", "COCO-8-500-32",
-                                                  "AMOX-500-21")}
+    return Packs()
 
 
 @pytest.fixture
