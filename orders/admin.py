@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from clinical.forms import ClinicalOverrideForm
 from pharmacy.exceptions import DomainError
 
 from .admin_forms import (
@@ -187,6 +188,7 @@ class OrderAdmin(admin.ModelAdmin):
         record_form = DispensingRecordForm(prefix="record")
         items = AuthorisedItemFormSet(prefix="items", initial=initial_items)
         reject_form = RejectForm(prefix="reject")
+        override_form = ClinicalOverrideForm(request.POST or None, prefix="override")
         if request.method == "POST":
             if not pharmacist:
                 self.message_user(request, "Only a pharmacist in the Pharmacists group can review prescriptions.",
@@ -196,7 +198,8 @@ class OrderAdmin(admin.ModelAdmin):
                 if "_approve" in request.POST and not order.requires_prescription:
                     approve_form = ApproveWithoutPrescriptionForm(request.POST, prefix="approve")
                     if approve_form.is_valid():
-                        approve_order(order=order, pharmacist=request.user, note=approve_form.cleaned_data["note"])
+                        approve_order(order=order, pharmacist=request.user, note=approve_form.cleaned_data["note"],
+                                      override=override_form.override())
                         self.message_user(request, f"Order {order.number} approved.", messages.SUCCESS)
                         return HttpResponseRedirect(reverse("admin:orders_orderawaitingreview_changelist"))
                 elif "_approve" in request.POST:
@@ -204,7 +207,8 @@ class OrderAdmin(admin.ModelAdmin):
                     items = AuthorisedItemFormSet(request.POST, prefix="items")
                     if record_form.is_valid() and items.is_valid():
                         approve_order(order=order, pharmacist=request.user, note=record_form.cleaned_data["note"],
-                                      record=dispensing_record_from_forms(record_form, items))
+                                      record=dispensing_record_from_forms(record_form, items),
+                                      override=override_form.override())
                         self.message_user(request, f"Order {order.number} approved.", messages.SUCCESS)
                         return HttpResponseRedirect(reverse("admin:orders_orderawaitingreview_changelist"))
                 elif "_reject" in request.POST:
@@ -227,8 +231,11 @@ class OrderAdmin(admin.ModelAdmin):
             "items": items,
             "reject_form": reject_form,
             "approve_form": ApproveWithoutPrescriptionForm(prefix="approve"),
-            "line_forms": [(line, LineDecisionForm(initial={"line": line.pk}, prefix=f"line-{line.pk}"))
+            "line_forms": [(line, LineDecisionForm(initial={"line": line.pk}, prefix=f"line-{line.pk}"),
+                            ClinicalOverrideForm(prefix=f"override-{line.pk}"))
                            for line in order.lines.all() if line.legal_category == "pharmacy"],
+            "clinical_alerts": order.clinical_alerts.select_related("overridden_by").order_by("pk"),
+            "override_form": override_form,
             "file_url": reverse("admin:orders_prescription_file", args=[order.prescription_id])
             if order.prescription_id else None,
         }
@@ -250,7 +257,8 @@ class OrderAdmin(admin.ModelAdmin):
         reason = form.cleaned_data["reason"]
         try:
             if "_approve_line" in request.POST:
-                approve_order_line(line=line, pharmacist=request.user, reason=reason)
+                override = ClinicalOverrideForm(request.POST, prefix=f"override-{line.pk}").override()
+                approve_order_line(line=line, pharmacist=request.user, reason=reason, override=override)
                 self.message_user(request, f"{line.description} approved.", messages.SUCCESS)
             else:
                 refuse_order_line(line=line, pharmacist=request.user, reason=reason)
