@@ -64,7 +64,8 @@ def test_structured_directions_in_the_admin_raise_the_maximum_dose_alert(client,
     issued = timezone.localdate() - datetime.timedelta(days=2)
     post = {
         "_approve": "1", "record-prescriber_name": "Dr Grace Prescriber", "record-prescriber_registration": "7123456",
-        "record-issued_on": issued.isoformat(), "record-valid_until": (issued + datetime.timedelta(days=150)).isoformat(),
+        "record-issued_on": issued.isoformat(),
+        "record-valid_until": (issued + datetime.timedelta(days=150)).isoformat(),
         "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "1", "items-MAX_NUM_FORMS": "1000",
         "items-0-pack": str(baclofen.pk), "items-0-quantity": "84", "items-0-directions": "40 mg three times a day",
         "items-0-dose": "40", "items-0-dose_unit": "mg", "items-0-times_per_day": "3",
