@@ -73,3 +73,20 @@ def test_the_api_refuses_approval_past_a_major_alert_without_an_override(pharmac
     assert alert.override_reason == "Known combination, counselled." and alert.prescriber_contacted is True
     item = baclofen_order.prescription.items.get()
     assert (item.dose, item.dose_unit, item.times_per_day) == (10, "mg", 3)
+
+
+def test_approving_a_pharmacy_line_past_a_major_alert_needs_the_override(pharmacist_client, user, packs):
+    order = place_order(user=user, cart=cart_with(user, (packs["COCO-8-500-32"], 1), (packs["PARA-500-16"], 1)),
+                        details=details(), idempotency_key="p")
+    line = order.lines.get(sku="COCO-8-500-32")
+    OrderAlert.objects.filter(order=order).update(line=line)
+    url = f"{QUEUE_URL}{order.number}/lines/{line.pk}/decision/"
+
+    assert_problem(pharmacist_client.post(url, {"decision": "approve"}, format="json"), 422,
+                   code="clinical_override_required")
+    response = pharmacist_client.post(url, {"decision": "approve", "override_reason": "Told to stop paracetamol.",
+                                            "prescriber_contacted": False}, format="json")
+
+    assert response.status_code == 200, response.content
+    [alert] = response.json()["clinical_alerts"]
+    assert (alert["override_reason"], alert["prescriber_contacted"]) == ("Told to stop paracetamol.", False)
