@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from clinical.forms import ClinicalOverrideForm
+from clinical.services import review_alerts
 from pharmacy.exceptions import DomainError
 
 from .admin_forms import (
@@ -183,6 +184,8 @@ class OrderAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request, order):
             raise Http404
         pharmacist = is_pharmacist(request.user)
+        if order.status == "awaiting_review":
+            review_alerts(order=order)  # the checks again, now: supplies since checkout, recorded directions
         prescription_lines = [line for line in order.lines.all() if line.prescription_required]
         initial_items = [{"pack": line.pack_id, "quantity": line.units} for line in prescription_lines]
         record_form = DispensingRecordForm(prefix="record")

@@ -86,3 +86,17 @@ def test_structured_directions_in_the_admin_raise_the_maximum_dose_alert(client,
     item = order.prescription.items.get()
     assert (item.dose, item.dose_unit, item.times_per_day) == (40, "mg", 3)
     assert OrderAlert.objects.get(order=order, rule_id="baclofen-max-daily-dose").prescriber_contacted is True
+
+
+def test_the_review_page_runs_the_checks_again(client, pharmacist, user, packs):
+    baclofen_order = place_order(user=user, cart=cart_with(user, (packs["BAC-10-84"], 1)), details=details(),
+                                 idempotency_key="bac", prescription=uploaded_prescription(user))
+    later = place_order(user=user, cart=cart_with(user, (packs["COCO-8-500-32"], 1)), details=details(),
+                        idempotency_key="coco")
+    type(later).objects.filter(pk=later.pk).update(status=OrderStatus.APPROVED, released_by=pharmacist)
+    client.force_login(pharmacist)
+
+    html = client.get(review_url(baclofen_order)).content.decode()
+
+    assert "baclofen-cns-depressants" in html and "supplied by us on" in html
+    assert OrderAlert.objects.get(order=baclofen_order, rule_id="baclofen-cns-depressants").raised_at_review
