@@ -124,8 +124,9 @@ def check_checkout(*, user, patient: Patient, lines: Sequence) -> list[Alert]:
     result = advice_for_cart(user=user, cart_lines=lines, patient=patient)
     if result.refused:
         alert = result.refused[0]
+        field = "patient_date_of_birth" if alert.kind == Kind.AGE else "cart"  # shown next to what refused it
         raise ClinicalCheckRefused(
-            f"{alert.advice} {TALK_TO_PHARMACIST}", field="cart", rule_id=alert.rule_id, severity=alert.severity,
+            f"{alert.advice} {TALK_TO_PHARMACIST}", field=field, rule_id=alert.rule_id, severity=alert.severity,
             source=alert.source, skus=list(alert.line_keys),
         )
     return result.advice

@@ -43,6 +43,7 @@ def test_co_codamol_for_an_11_year_old_is_refused(user, packs):
         place_order(user=user, cart=cart, details=details(), idempotency_key="child", patient=child_aged(11))
 
     assert refused.value.extra["rule_id"] == "codeine-under-12"
+    assert refused.value.field == "patient_date_of_birth"
     assert "children under 12" in refused.value.message and "talk to our pharmacist" in refused.value.message
     assert refused.value.extra["source"].startswith("MHRA")
 
