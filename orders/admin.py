@@ -11,6 +11,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from clinical.forms import ClinicalOverrideForm
+from clinical.services import review_alerts
 from patients.models import AccessChannel
 from patients.review import review_health_record
 from pharmacy.exceptions import DomainError
@@ -197,11 +199,14 @@ class OrderAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request, order):
             raise Http404
         pharmacist = is_pharmacist(request.user)
+        if order.status == "awaiting_review":
+            review_alerts(order=order)  # the checks again, now: supplies since checkout, recorded directions
         prescription_lines = [line for line in order.lines.all() if line.prescription_required]
         initial_items = [{"pack": line.pack_id, "quantity": line.units} for line in prescription_lines]
         record_form = DispensingRecordForm(prefix="record")
         items = AuthorisedItemFormSet(prefix="items", initial=initial_items)
         reject_form = RejectForm(prefix="reject")
+        override_form = ClinicalOverrideForm(request.POST or None, prefix="override")
         if request.method == "POST":
             if not pharmacist:
                 self.message_user(request, "Only a pharmacist in the Pharmacists group can review prescriptions.",
@@ -212,7 +217,8 @@ class OrderAdmin(admin.ModelAdmin):
                 if "_approve" in request.POST and not _needs_dispensing_record(order):
                     approve_form = ApproveWithoutPrescriptionForm(request.POST, prefix="approve")
                     if approve_form.is_valid():
-                        approve_order(order=order, pharmacist=request.user, note=approve_form.cleaned_data["note"])
+                        approve_order(order=order, pharmacist=request.user, note=approve_form.cleaned_data["note"],
+                                      override=override_form.override())
                         self.message_user(request, f"Order {order.number} approved.", messages.SUCCESS)
                         return HttpResponseRedirect(reverse("admin:orders_orderawaitingreview_changelist"))
                 elif "_approve" in request.POST:
@@ -220,7 +226,8 @@ class OrderAdmin(admin.ModelAdmin):
                     items = AuthorisedItemFormSet(request.POST, prefix="items")
                     if record_form.is_valid() and items.is_valid():
                         approve_order(order=order, pharmacist=request.user, note=record_form.cleaned_data["note"],
-                                      record=dispensing_record_from_forms(record_form, items))
+                                      record=dispensing_record_from_forms(record_form, items),
+                                      override=override_form.override())
                         self.message_user(request, f"Order {order.number} approved.", messages.SUCCESS)
                         return HttpResponseRedirect(reverse("admin:orders_orderawaitingreview_changelist"))
                 elif "_reject" in request.POST:
@@ -245,8 +252,11 @@ class OrderAdmin(admin.ModelAdmin):
             "items": items,
             "reject_form": reject_form,
             "approve_form": ApproveWithoutPrescriptionForm(prefix="approve"),
-            "line_forms": [(line, LineDecisionForm(initial={"line": line.pk}, prefix=f"line-{line.pk}"))
+            "line_forms": [(line, LineDecisionForm(initial={"line": line.pk}, prefix=f"line-{line.pk}"),
+                            ClinicalOverrideForm(prefix=f"override-{line.pk}"))
                            for line in order.lines.all() if line.legal_category == "pharmacy"],
+            "clinical_alerts": order.clinical_alerts.select_related("overridden_by").order_by("pk"),
+            "override_form": override_form,
             "file_url": reverse("admin:orders_prescription_file", args=[order.prescription_id])
             if order.prescription_id else None,
             "needs_dispensing_record": _needs_dispensing_record(order),
@@ -270,7 +280,8 @@ class OrderAdmin(admin.ModelAdmin):
         reason = form.cleaned_data["reason"]
         try:
             if "_approve_line" in request.POST:
-                approve_order_line(line=line, pharmacist=request.user, reason=reason)
+                override = ClinicalOverrideForm(request.POST, prefix=f"override-{line.pk}").override()
+                approve_order_line(line=line, pharmacist=request.user, reason=reason, override=override)
                 self.message_user(request, f"{line.description} approved.", messages.SUCCESS)
             else:
                 refuse_order_line(line=line, pharmacist=request.user, reason=reason)

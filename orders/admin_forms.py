@@ -1,9 +1,12 @@
 """Forms of the pharmacist's review page in the admin. They check input only; the services decide."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 
 from catalog.models import Pack
+from orders.models import DoseUnit
 from orders.services import AuthorisedItem, DispensingRecord
 
 
@@ -41,6 +44,11 @@ class AuthorisedItemForm(forms.Form):
     )
     quantity = forms.IntegerField(min_value=1, max_value=100000, label="Quantity authorised (units)")
     directions = forms.CharField(max_length=300, required=False)
+    # Structured directions: the clinical checks compute the daily dose from them.
+    dose = forms.DecimalField(required=False, min_value=Decimal("0.001"), max_digits=10, decimal_places=3)
+    dose_unit = forms.ChoiceField(required=False, choices=[("", "-"), *DoseUnit.choices], label="Dose unit")
+    times_per_day = forms.IntegerField(required=False, min_value=1, max_value=24, label="Times a day")
+    as_directed = forms.BooleanField(required=False, label="As directed")
 
 
 AuthorisedItemFormSet = forms.formset_factory(AuthorisedItemForm, extra=1, min_num=1, validate_min=True)
@@ -58,7 +66,9 @@ def dispensing_record_from_forms(record_form: DispensingRecordForm, items: forms
         issues_authorised=data.get("issues_authorised") if data.get("repeatable") else None,
         repeat_interval_days=data.get("repeat_interval_days") if data.get("repeatable") else None,
         items=[
-            AuthorisedItem(pack=item["pack"], quantity=item["quantity"], directions=item.get("directions", ""))
+            AuthorisedItem(pack=item["pack"], quantity=item["quantity"], directions=item.get("directions", ""),
+                           dose=item.get("dose"), dose_unit=item.get("dose_unit", ""),
+                           times_per_day=item.get("times_per_day"), as_directed=item.get("as_directed", False))
             for item in items.cleaned_data
             if item and not item.get("DELETE")
         ],

@@ -51,6 +51,7 @@ def build_order_email(*, message: OutboxMessage) -> EmailMessage:
         "lines": list(order.lines.all()),
         "kind": message.kind,
         "reason": last_event.reason if last_event else "",
+        "has_clinical_advice": order.clinical_alerts.exists(),  # only that there is advice: no health details
         "pharmacy_name": settings.PHARMACY_NAME,
         "pharmacy_email": settings.PHARMACY_CONTACT_EMAIL,
         "pharmacy_phone": settings.PHARMACY_CONTACT_PHONE,

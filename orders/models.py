@@ -1,7 +1,9 @@
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -116,14 +118,29 @@ class Prescription(models.Model):
         return reverse("orders:prescription-file", kwargs={"pk": self.pk})
 
 
+class DoseUnit(models.TextChoices):
+    MILLIGRAM = "mg", "mg"
+    GRAM = "g", "g"
+    MICROGRAM = "microgram", "microgram"
+    MILLILITRE = "mL", "mL"
+    TABLET = "tablet", "tablet(s)"
+    CAPSULE = "capsule", "capsule(s)"
+
+
 class PrescriptionItem(models.Model):
     """One medicine a prescription authorises: the pack names medicine, strength and form; `quantity`
-    is in dosage units (tablets, capsules, mL), as prescribers write it."""
+    is in dosage units (tablets, capsules, mL), as prescribers write it. The structured directions (dose,
+    unit, times a day, or "as directed") let the clinical checks compute the daily dose."""
 
     prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, related_name="items")
     pack = models.ForeignKey(Pack, on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField()
     directions = models.CharField(max_length=300, blank=True)
+    dose = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True,
+                               validators=[MinValueValidator(Decimal("0.001"))])
+    dose_unit = models.CharField(max_length=10, choices=DoseUnit.choices, blank=True)
+    times_per_day = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
+    as_directed = models.BooleanField(default=False, help_text="The prescription says only \"as directed\".")
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="prescription_item_quantity_positive")]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from cart.selectors import list_cart_lines
 from catalog.models import ConsultationQuestion, LegalCategory
 from catalog.selectors import consultation_questions_for
+from clinical.models import OrderAlert
 
 from .models import Order, OrderEvent, OrderLine, OrderStatus, Prescription, PrescriptionIssue, PrescriptionStatus
 
@@ -19,6 +20,7 @@ def _with_lines_and_events(orders: QuerySet[Order]) -> QuerySet[Order]:
     return orders.select_related("prescription", "delivery_method").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("leaflet_revision").order_by("pk")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "pk")),
+        Prefetch("clinical_alerts", queryset=OrderAlert.objects.order_by("pk")),
     )
 
 

@@ -2,6 +2,8 @@
 only (the rules are in orders.services); output serializers read rows the selectors have shaped, so
 none of them queries per row."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -10,7 +12,8 @@ from rest_framework import serializers
 
 from catalog.api.serializers import MoneyOutputSerializer
 from catalog.models import AnswerType, LegalCategory
-from orders.models import LineDecision, OrderEvent, OrderStatus, Prescription, PrescriptionStatus
+from clinical.serializers import OrderAdviceOutputSerializer, OrderAlertOutputSerializer
+from orders.models import DoseUnit, LineDecision, OrderEvent, OrderStatus, Prescription, PrescriptionStatus
 from orders.services.originals import is_waiting_for_original
 from orders.services.repeats import get_repeat_history, repeat_status, repeat_status_is_unknown
 from patients.api.serializers import HealthRecordSummaryOutputSerializer
@@ -311,6 +314,9 @@ class OrderOutputSerializer(serializers.Serializer):
         source="events", many=True, help_text="Every status change, oldest first."
     )
     shipping = ShippingOutputSerializer(source="*")
+    clinical_advice = OrderAdviceOutputSerializer(
+        source="clinical_alerts", many=True, help_text="Advice from our clinical checks: read it before taking."
+    )
     waiting_for_original = serializers.SerializerMethodField(
         help_text="True while an approved order waits for your paper prescription to reach the pharmacy."
     )
@@ -363,6 +369,7 @@ class ReviewOrderOutputSerializer(OrderOutputSerializer):
         source="safeguard_flags", many=True,
         help_text="Warning flags: purchase limits passed, accounts sharing an address, phone or card.",
     )
+    clinical_alerts = OrderAlertOutputSerializer(many=True, help_text="Every clinical alert, most recent last.")
 
     health_record = serializers.SerializerMethodField(
         help_text="The patient's health record and medication history (one order's detail only; each view "
@@ -417,12 +424,24 @@ class AuthorisedItemInputSerializer(serializers.Serializer):
         help_text="Dosage units authorised (tablets, capsules, mL), not packs.",
     )
     directions = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
+    dose = serializers.DecimalField(max_digits=10, decimal_places=3, min_value=Decimal("0.001"), required=False,
+                                    allow_null=True, default=None, help_text="Structured directions: the dose.")
+    dose_unit = serializers.ChoiceField(choices=DoseUnit.choices, required=False, allow_blank=True, default="")
+    times_per_day = StrictIntegerField(min_value=1, max_value=24, required=False, allow_null=True, default=None)
+    as_directed = serializers.BooleanField(required=False, default=False)
+
+
+class ClinicalOverrideInputSerializer(serializers.Serializer):
+    """Needed to approve past a major or contraindicated clinical alert (422 clinical_override_required)."""
+
+    override_reason = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
+    prescriber_contacted = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
 RECORD_FIELDS = ("prescriber_name", "prescriber_registration", "issued_on", "valid_until", "items")
 
 
-class ApproveOrderInputSerializer(serializers.Serializer):
+class ApproveOrderInputSerializer(ClinicalOverrideInputSerializer):
     """The dispensing record, needed when the order's prescription has not been checked yet (all of
     its fields, or none when the prescription was already approved for an earlier order)."""
 
@@ -471,7 +490,7 @@ class RejectOrderInputSerializer(serializers.Serializer):
     )
 
 
-class LineDecisionInputSerializer(serializers.Serializer):
+class LineDecisionInputSerializer(ClinicalOverrideInputSerializer):
     decision = serializers.ChoiceField(choices=["approve", "refuse"])
     reason = StrictCharField(
         max_length=1000, required=False, allow_blank=True, default="",

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from cart.services import get_or_create_user_cart
 from catalog.models import Pack
 from catalog.selectors import get_pack_by_sku
+from clinical.checks import ClinicalOverride
 from orders.downloads import serve_prescription_file
 from orders.models import Order, Prescription
 from orders.selectors import (
@@ -577,8 +578,11 @@ class ReviewOrderApproveApi(APIView):
         description=(
             "The dispensing record (prescriber, dates, items) is needed when the order's prescription has "
             "not been checked yet; send all of its fields or none. `items[].quantity` is in dosage units "
-            "(tablets, capsules, mL). Refused with 422 when the prescription has expired or authorises "
-            "less than the order holds; 409 when the order is not awaiting review."
+            "(tablets, capsules, mL); `dose`, `dose_unit` and `times_per_day` (or `as_directed`) are the "
+            "structured directions the clinical checks compute the daily dose from. Refused with 422 when the "
+            "prescription has expired or authorises less than the order holds, and with 422 "
+            "`clinical_override_required` past a major or contraindicated clinical alert without "
+            "`override_reason` and `prescriber_contacted`; 409 when the order is not awaiting review."
         ),
         parameters=[ORDER_NUMBER],
         request=ApproveOrderInputSerializer,
@@ -593,9 +597,12 @@ class ReviewOrderApproveApi(APIView):
                     "issued_on": "2026-01-05",
                     "valid_until": "2026-07-05",
                     "items": [
-                        {"sku": "BAC-10-84", "quantity": 84, "directions": "One tablet three times a day"}
+                        {"sku": "BAC-10-84", "quantity": 84, "directions": "One tablet three times a day",
+                         "dose": "10", "dose_unit": "mg", "times_per_day": 3, "as_directed": False}
                     ],
                     "note": "Checked with the prescriber.",
+                    "override_reason": "Long-standing combination with diazepam; counselled on drowsiness.",
+                    "prescriber_contacted": True,
                 },
             )
         ],
@@ -609,6 +616,7 @@ class ReviewOrderApproveApi(APIView):
             pharmacist=request.user,
             record=_dispensing_record(data.validated_data),
             note=data.validated_data["note"],
+            override=_clinical_override(data.validated_data),
         )
         return _review_response(request, number)
 
@@ -668,7 +676,8 @@ class ReviewOrderLineDecisionApi(APIView):
         if line is None:
             raise NotFound("No such line in this order.")
         if data.validated_data["decision"] == "approve":
-            approve_order_line(line=line, pharmacist=request.user, reason=data.validated_data["reason"])
+            approve_order_line(line=line, pharmacist=request.user, reason=data.validated_data["reason"],
+                               override=_clinical_override(data.validated_data))
         else:
             refuse_order_line(line=line, pharmacist=request.user, reason=data.validated_data["reason"])
         return _review_response(request, number)
@@ -777,7 +786,13 @@ def _dispensing_record(data: dict) -> DispensingRecord | None:
         issues_authorised=data.get("issues_authorised"),
         repeat_interval_days=data.get("repeat_interval_days"),
         items=[
-            AuthorisedItem(pack=pack, quantity=item["quantity"], directions=item["directions"])
+            AuthorisedItem(pack=pack, quantity=item["quantity"], directions=item["directions"], dose=item["dose"],
+                           dose_unit=item["dose_unit"], times_per_day=item["times_per_day"],
+                           as_directed=item["as_directed"])
             for pack, item in zip(packs, data["items"], strict=True)
         ],
     )
+
+
+def _clinical_override(data: dict) -> ClinicalOverride:
+    return ClinicalOverride(reason=data["override_reason"], prescriber_contacted=data["prescriber_contacted"])

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from catalog.models import LegalCategory
 from catalog.services import release_stock
+from clinical import services as clinical_checks
+from clinical.checks import ClinicalOverride
 
 from ..exceptions import InvalidOrderTransition, LineDecisionNotAllowed
 from ..locks import order_for_update
@@ -63,9 +65,12 @@ def _settle(*, order: Order, pharmacist) -> None:
 
 
 @transaction.atomic
-def approve_order_line(*, line: OrderLine, pharmacist, reason: str = "") -> OrderLine:
-    """The pharmacist approves a P line after reading the consultation answers."""
+def approve_order_line(*, line: OrderLine, pharmacist, reason: str = "",
+                       override: ClinicalOverride | None = None) -> OrderLine:
+    """The pharmacist approves a P line after reading the consultation answers. A major or contraindicated
+    clinical alert on the line needs `override` (reason, prescriber contacted), recorded on the alert."""
     order, line = _locked_pending_p_line(line=line, pharmacist=pharmacist)
+    clinical_checks.check_approval(order=order, pharmacist=pharmacist, override=override, line=line)
     line.decision = LineDecision.APPROVED
     line.decision_reason = reason.strip() or "Consultation answers reviewed."
     line.decided_by = pharmacist

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.services import release_stock
+from clinical import services as clinical_checks
+from clinical.checks import ClinicalOverride
 
 from ..exceptions import InvalidOrderTransition, NotAllowed
 from ..locks import order_for_update, prescription_for_update
@@ -50,13 +52,16 @@ def _decide_pending_lines(*, order: Order, pharmacist, decision: str, reason: st
 
 
 @transaction.atomic
-def approve_order(*, order: Order, pharmacist, record: DispensingRecord | None = None, note: str = "") -> Order:
+def approve_order(*, order: Order, pharmacist, record: DispensingRecord | None = None, note: str = "",
+                  override: ClinicalOverride | None = None) -> Order:
     """The pharmacist's release of an order awaiting review: every line still pending is approved.
 
     For an order with prescription-only lines: if its prescription is still only submitted, `record` (the
     dispensing record) approves it in the same transaction. Refused if the prescription has expired or
     authorises less than the order holds. An order of pharmacy-only (P) lines has no prescription: the
     pharmacist's decision alone releases it (to refuse single P lines, see `refuse_order_line`).
+    The clinical checks run again with the recorded directions; a major or contraindicated alert needs
+    `override` (a reason, and whether the prescriber was contacted), recorded on the alert.
     """
     ensure_pharmacist(pharmacist)
     profile = check_may_approve(order=order, pharmacist=pharmacist)  # registration, own order, RP (issue 8.3, 8.5)
@@ -67,6 +72,7 @@ def approve_order(*, order: Order, pharmacist, record: DispensingRecord | None =
         _approve_prescription_of(order=order, pharmacist=pharmacist, record=record)
         order.prescription_approved_by = pharmacist
         order.prescription_approved_at = timezone.now()
+    clinical_checks.check_approval(order=order, pharmacist=pharmacist, override=override)
     _decide_pending_lines(order=order, pharmacist=pharmacist, decision=LineDecision.APPROVED, reason=reason)
     order.released_by = pharmacist
     apply_transition(order=order, to_status=S.APPROVED, actor=pharmacist, reason=reason)

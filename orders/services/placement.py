@@ -19,6 +19,7 @@ from catalog.exceptions import LeafletMissing
 from catalog.models import LegalCategory
 from catalog.selectors import current_leaflet_revision_ids
 from catalog.services import check_pack_purchasable, reserve_stock
+from clinical import services as clinical_checks
 from delivery.services import choose_delivery_method
 from safeguards.services import apply_purchase_safeguards
 
@@ -191,6 +192,7 @@ def _place_order(
     pharmacist_lines = [line for line in lines if line.pack.product.legal_category != LegalCategory.GENERAL_SALE]
     check_date_of_birth_for_pharmacist_lines(patient=patient, pharmacist_lines=pharmacist_lines)
     answers_by_pack = consultation_snapshots(lines=lines, answers=consultation_answers)
+    clinical_advice = clinical_checks.check_checkout(user=user, patient=patient, lines=lines)  # refuses, or advises
 
     prescription_lines = [line for line in lines if line.pack.product.prescription_required]
     if prescription_lines and prescription is not None:
@@ -247,6 +249,7 @@ def _place_order(
     apply_purchase_safeguards(order=order, lines=lines)  # refuses past a purchase limit, or flags the order
     if issue_number is not None:  # a repeatable prescription: this order is one of its issues
         record_issue(prescription=prescription, order=order, number=issue_number)
+    clinical_checks.record_order_alerts(order=order, alerts=clinical_advice)
     reason = _placement_reason(prescription_lines=prescription_lines, pharmacist_lines=pharmacist_lines)
     OrderEvent.objects.create(order=order, from_status="", to_status=status, actor=user, reason=reason)
     empty_cart(cart=cart)

@@ -4,6 +4,7 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -22,7 +23,7 @@ from ..exceptions import (
     PrescriptionNotUsable,
 )
 from ..locks import prescription_for_update
-from ..models import PHARMACISTS_GROUP, Prescription, PrescriptionItem, PrescriptionStatus
+from ..models import PHARMACISTS_GROUP, DoseUnit, Prescription, PrescriptionItem, PrescriptionStatus
 from .repeats import check_repeat_terms
 
 # What each accepted type's file starts with, and the names and MIME types a client may claim for it.
@@ -133,6 +134,11 @@ class AuthorisedItem:
     pack: Pack
     quantity: int  # dosage units: tablets, capsules, mL
     directions: str = ""
+    # Structured directions, for the clinical checks' daily dose: `dose` `dose_unit` `times_per_day` a day.
+    dose: Decimal | None = None
+    dose_unit: str = ""  # orders.models.DoseUnit
+    times_per_day: int | None = None
+    as_directed: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,22 @@ def _validity_days(record: DispensingRecord) -> int:
     return settings.CONTROLLED_PRESCRIPTION_VALIDITY_DAYS if controlled else settings.PRESCRIPTION_VALIDITY_DAYS
 
 
+def _validate_structured_directions(item: AuthorisedItem, index: int) -> None:
+    if item.dose is None:
+        if item.dose_unit or item.times_per_day:
+            raise InvalidDispensingRecord("Enter the dose, or clear its unit and times a day.",
+                                          field=f"items[{index}].dose")
+        return
+    if item.as_directed:
+        raise InvalidDispensingRecord('Give either a dose or "as directed", not both.', field=f"items[{index}].dose")
+    if item.dose <= 0:
+        raise InvalidDispensingRecord("The dose must be more than zero.", field=f"items[{index}].dose")
+    if item.dose_unit not in DoseUnit.values:
+        raise InvalidDispensingRecord("Choose the dose's unit (mg, mL, tablet...).", field=f"items[{index}].dose_unit")
+    if not item.times_per_day or item.times_per_day < 1:
+        raise InvalidDispensingRecord("Enter how many times a day.", field=f"items[{index}].times_per_day")
+
+
 def validate_dispensing_record(record: DispensingRecord) -> None:
     today = timezone.localdate()
     if not record.prescriber_name.strip():
@@ -174,6 +196,7 @@ def validate_dispensing_record(record: DispensingRecord) -> None:
             raise InvalidDispensingRecord(
                 "Each authorised quantity must be at least 1.", field=f"items[{index}].quantity"
             )
+        _validate_structured_directions(item, index)
         if item.pack.product.legal_category != LegalCategory.PRESCRIPTION:
             raise InvalidDispensingRecord(
                 f"{item.pack.display_name} is not a prescription-only medicine.", field=f"items[{index}].sku"
@@ -213,7 +236,9 @@ def approve_prescription(*, prescription: Prescription, pharmacist, record: Disp
     prescription.reviewed_at = timezone.now()
     prescription.save()
     PrescriptionItem.objects.bulk_create(
-        PrescriptionItem(prescription=prescription, pack=item.pack, quantity=item.quantity, directions=item.directions)
+        PrescriptionItem(prescription=prescription, pack=item.pack, quantity=item.quantity, directions=item.directions,
+                         dose=item.dose, dose_unit=item.dose_unit if item.dose is not None else "",
+                         times_per_day=item.times_per_day, as_directed=item.as_directed)
         for item in record.items
     )
     return prescription

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "safeguards",
     "delivery",
     "patients",
+    "clinical",
 ]
 
 MIDDLEWARE = [
@@ -349,6 +350,10 @@ STOCK_EXPIRY_MARGIN_DAYS = env.int("STOCK_EXPIRY_MARGIN_DAYS", default=30)
 # --- Order review deadline (issue 8.7: orders do not hold stock for ever) ---------------------------
 # Days an order waiting for a pharmacist keeps its stock; at its deadline beat cancels it.
 ORDER_REVIEW_DEADLINE_DAYS = env.int("ORDER_REVIEW_DEADLINE_DAYS", default=14)
+# Clinical checks: what we supplied a patient this many days back counts as "taking it now" for
+# interactions; rules scoped to a jurisdiction (clinical/rules/*.yaml) apply only where it matches.
+CLINICAL_HISTORY_DAYS = env.int("CLINICAL_HISTORY_DAYS", default=90)
+CLINICAL_JURISDICTION = env.str("CLINICAL_JURISDICTION", default="GB")
 ORDER_EXPIRY_CHECK_SECONDS = env.int("ORDER_EXPIRY_CHECK_SECONDS", default=900)
 CELERY_BEAT_SCHEDULE["expire-overdue-orders"] = {
     "task": "orders.tasks.expire_overdue_orders_task",

@@ -177,8 +177,9 @@ def test_cart_page_queries_do_not_grow_with_lines(client, django_assert_num_quer
     fill_cart(user, line_count)
     client.force_login(user)
 
-    # session, user, cart, lines (with packs and products), strengths, delivery methods
-    with django_assert_num_queries(6):
+    # session, user, cart, lines (with packs and products), strengths, delivery methods, what we supplied the
+    # patient (the clinical checks' advice)
+    with django_assert_num_queries(7):
         response = client.get(reverse("cart:detail"))
 
     assert len(response.context["summary"].lines) == line_count

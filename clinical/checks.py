@@ -1,0 +1,239 @@
+"""The clinical checks: one pure function over what the patient is getting (the order's lines, with the
+prescription's directions), what they take already (their declared medicines, and what we supplied them
+recently) and their health facts. No database, no settings: clinical.services gathers the inputs.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .facts import PatientFacts
+from .rule_table import Kind, Rule, RuleTable, Severity, Subject
+
+
+class Origin:
+    ORDER = "order"  # a line of the order being checked
+    SUPPLIED = "supplied"  # supplied by this pharmacy within the history window
+    DECLARED = "declared"  # a medicine the patient told us they take
+
+
+@dataclass(frozen=True)
+class ActiveIngredient:
+    name: str  # lower case, as catalog.Ingredient ("codeine phosphate")
+    mg_per_unit: Decimal | None = None  # mg in one tablet or capsule, or in one mL of a liquid
+
+
+@dataclass(frozen=True)
+class Directions:
+    """Structured directions: `dose` `dose_unit` `times_per_day` times a day, or "as directed"."""
+
+    dose: Decimal | None = None
+    dose_unit: str = ""  # DoseUnit: mg, g, microgram, mL, tablet, capsule
+    times_per_day: int | None = None
+    as_directed: bool = False
+
+    def daily_mg(self, ingredient: ActiveIngredient) -> Decimal | None:
+        """Milligrams of `ingredient` a day, or None when the directions do not say (or "as directed")."""
+        if self.as_directed or self.dose is None or not self.times_per_day:
+            return None
+        per_dose = {"mg": self.dose, "g": self.dose * 1000, "microgram": self.dose / 1000}.get(self.dose_unit)
+        if per_dose is None and self.dose_unit in ("tablet", "capsule", "mL") and ingredient.mg_per_unit is not None:
+            per_dose = self.dose * ingredient.mg_per_unit
+        return None if per_dose is None else per_dose * self.times_per_day
+
+
+@dataclass(frozen=True)
+class Medicine:
+    name: str
+    ingredients: tuple[ActiveIngredient, ...]
+    origin: str = Origin.ORDER
+    key: str = ""  # for order lines: the SKU, to attach the alert to its line
+    atc_code: str = ""
+    legal_category: str = ""
+    directions: Directions | None = None
+    supplied_on: date | None = None
+
+    @property
+    def label(self) -> str:
+        if self.origin == Origin.SUPPLIED and self.supplied_on:
+            return f"{self.name} (supplied by us on {self.supplied_on:%d %b %Y})"
+        if self.origin == Origin.DECLARED:
+            return f"{self.name} (taken, as the patient told us)"
+        return self.name
+
+
+@dataclass(frozen=True)
+class Alert:
+    rule_id: str
+    kind: str
+    severity: str
+    message: str
+    advice: str
+    source: str
+    subjects: tuple[str, ...]  # what the rule found: the medicines involved, the condition, the dose
+    line_keys: tuple[str, ...] = ()  # the order lines involved (their SKUs); the first owns the alert
+
+    @property
+    def line_key(self) -> str:
+        return self.line_keys[0] if self.line_keys else ""
+
+    @property
+    def needs_override(self) -> bool:
+        return self.severity in Severity.NEEDS_OVERRIDE
+
+
+@dataclass(frozen=True)
+class ClinicalOverride:
+    """The pharmacist's reason for supplying past a major or contraindicated alert, and whether the
+    prescriber was contacted (None: not said, which the approval refuses)."""
+
+    reason: str = ""
+    prescriber_contacted: bool | None = None
+
+
+def _ingredient_matches(ingredient: str, name: str) -> bool:
+    """`codeine` matches `codeine phosphate`: a salt or ester follows the active moiety's name."""
+    return ingredient == name or ingredient.startswith(name + " ")
+
+
+def matches(medicine: Medicine, subjects: Iterable[Subject], table: RuleTable) -> bool:
+    for subject in subjects:
+        if subject.kind == "any":
+            return True
+        if subject.kind == "atc" and medicine.atc_code.startswith(subject.value):
+            return True
+        if subject.kind == "ingredient" and any(
+            _ingredient_matches(item.name, subject.value) for item in medicine.ingredients
+        ):
+            return True
+        if subject.kind == "class":
+            drug_class = table.classes[subject.value]
+            if medicine.atc_code and medicine.atc_code.startswith(drug_class.atc_prefixes):
+                return True
+            if any(_ingredient_matches(item.name, member)
+                   for item in medicine.ingredients for member in drug_class.ingredients):
+                return True
+    return False
+
+
+def _alert(rule: Rule, *, subjects: Sequence[str], involved: Sequence[Medicine]) -> Alert:
+    keys = tuple(dict.fromkeys(item.key for item in involved if item.origin == Origin.ORDER and item.key))
+    return Alert(rule_id=rule.id, kind=rule.kind, severity=rule.severity, message=rule.message, advice=rule.advice,
+                 source=rule.source, subjects=tuple(subjects), line_keys=keys)
+
+
+def _interactions(rule: Rule, lines, others, table) -> list[Alert]:
+    alerts, seen = [], set()
+    everything = [*lines, *others]
+    for first in lines:
+        for other in everything:
+            if other is first:
+                continue
+            forward = matches(first, rule.subjects, table) and matches(other, rule.interacts_with, table)
+            backward = matches(first, rule.interacts_with, table) and matches(other, rule.subjects, table)
+            pair = frozenset({id(first), id(other)})
+            if (forward or backward) and pair not in seen:
+                seen.add(pair)
+                alerts.append(_alert(rule, subjects=(first.label, other.label), involved=(first, other)))
+    return alerts
+
+
+def _duplication(rule: Rule, lines, declared, table) -> list[Alert]:
+    members = [medicine for medicine in [*lines, *declared] if matches(medicine, rule.subjects, table)]
+    if len(members) < 2 or not any(member.origin == Origin.ORDER for member in members):
+        return []
+    return [_alert(rule, subjects=[member.label for member in members], involved=members)]
+
+
+def _max_daily_dose(rule: Rule, lines, table) -> list[Alert]:
+    total, contributing = Decimal(0), []
+    for line in lines:
+        if line.directions is None:
+            continue
+        for ingredient in line.ingredients:
+            if not any(subject.kind == "any" or _subject_names_ingredient(subject, ingredient, table)
+                       for subject in rule.subjects):
+                continue
+            daily = line.directions.daily_mg(ingredient)
+            if daily is not None:
+                total += daily
+                contributing.append(line)
+    if not contributing or total <= rule.max_mg_per_day:
+        return []
+    amount = format(total.normalize(), "f")
+    return [_alert(rule, subjects=[*(line.label for line in contributing),
+                                   f"{amount} mg a day (maximum {format(rule.max_mg_per_day.normalize(), 'f')} mg)"],
+                   involved=contributing)]
+
+
+def _subject_names_ingredient(subject: Subject, ingredient: ActiveIngredient, table: RuleTable) -> bool:
+    if subject.kind == "ingredient":
+        return _ingredient_matches(ingredient.name, subject.value)
+    if subject.kind == "class":
+        return any(_ingredient_matches(ingredient.name, member) for member in table.classes[subject.value].ingredients)
+    return False
+
+
+def _patient_alerts(rule: Rule, lines, facts: PatientFacts, today: date, table) -> list[Alert]:
+    """Kinds that compare one order line with the patient: age, pregnancy, breastfeeding, condition, allergy."""
+    found: str | None = None
+    if rule.kind == Kind.AGE:
+        age = facts.age_on(today)
+        if age is not None and age < rule.min_age:
+            found = f"patient aged {age} (minimum {rule.min_age})"
+    elif rule.kind == Kind.PREGNANCY:
+        weeks = facts.pregnancy_weeks
+        if facts.pregnant and (rule.from_week is None or weeks is None or weeks >= rule.from_week):
+            found = f"pregnant ({weeks} weeks)" if weeks is not None else "pregnant"
+    elif rule.kind == Kind.BREASTFEEDING:
+        found = "breastfeeding" if facts.breastfeeding else None
+    elif rule.kind == Kind.CONDITION:
+        shared = sorted(facts.conditions & rule.conditions)
+        found = ", ".join(code.replace("_", " ") for code in shared) if shared else None
+    alerts = []
+    for line in lines:
+        if not matches(line, rule.subjects, table):
+            continue
+        line_found = found
+        if rule.kind == Kind.ALLERGY:
+            line_found = _allergy(rule, line, facts, table)
+        if line_found:
+            alerts.append(_alert(rule, subjects=(line.label, line_found), involved=(line,)))
+    return alerts
+
+
+def _allergy(rule: Rule, line: Medicine, facts: PatientFacts, table) -> str | None:
+    classes = sorted(facts.allergy_classes & rule.allergy_classes)
+    if classes:
+        return "allergic to " + ", ".join(classes)
+    if rule.allergy_to_ingredient:
+        named = sorted(allergen for allergen in facts.allergy_ingredients
+                       for item in line.ingredients if _ingredient_matches(item.name, allergen))
+        if named:
+            return "allergic to " + ", ".join(named)
+    return None
+
+
+def run_checks(
+    *, table: RuleTable, lines: Sequence[Medicine], facts: PatientFacts, supplied: Sequence[Medicine] = (),
+    today: date, jurisdiction: str = "",
+) -> list[Alert]:
+    """Every alert the rules raise for `lines`, most serious first. Interactions look at the lines, the
+    patient's declared medicines and what we supplied them; duplication at the lines and declared medicines
+    (a repeat purchase is not a duplicate); dose at the lines' directions; the rest at the patient."""
+    declared = [Medicine(name=name, ingredients=(ActiveIngredient(name),), origin=Origin.DECLARED)
+                for name in sorted(facts.other_medicines)]
+    alerts: list[Alert] = []
+    for rule in table.rules:
+        if not rule.applies_in(jurisdiction):
+            continue
+        if rule.kind == Kind.INTERACTION:
+            alerts += _interactions(rule, lines, [*declared, *supplied], table)
+        elif rule.kind == Kind.DUPLICATION:
+            alerts += _duplication(rule, lines, declared, table)
+        elif rule.kind == Kind.MAX_DAILY_DOSE:
+            alerts += _max_daily_dose(rule, lines, table)
+        else:
+            alerts += _patient_alerts(rule, lines, facts, today, table)
+    return sorted(alerts, key=lambda alert: (Severity.rank(alert.severity), alert.rule_id))

@@ -1,0 +1,40 @@
+"""Where the clinical checks learn about the patient. Every check (the cart, checkout, the pharmacist's
+review) asks `facts_for_checkout`, so the patient's health record plugs in here and nowhere else."""
+
+from dataclasses import replace
+
+from orders.services.consultations import Patient
+from patients.selectors import patients_with_details
+from patients.services import clinical_facts
+
+from .facts import PatientFacts
+
+
+def facts_for_checkout(user, patient: Patient) -> PatientFacts:
+    """The facts about `patient` (the account holder, or someone they care for) that the rules read: their
+    health record (conditions, allergies, pregnancy, other medicines), with a date of birth given at
+    checkout taking precedence over the record's. Someone named at checkout without a saved record has
+    only their date of birth. A constant number of queries (the record and its prefetches)."""
+    record = _health_record(user=user, patient=patient)
+    if record is None:
+        return PatientFacts(date_of_birth=patient.date_of_birth)
+    facts = clinical_facts(record)
+    return replace(facts, date_of_birth=patient.date_of_birth or facts.date_of_birth)
+
+
+def facts_for_order(order) -> PatientFacts:
+    """The facts for an order's patient at review time: the same function, for the patient on the order."""
+    patient = Patient(name=order.patient_name, date_of_birth=order.patient_date_of_birth,
+                      is_account_holder=order.patient_is_account_holder, record_id=order.patient_record_id)
+    return facts_for_checkout(order.user, patient)
+
+
+def _health_record(*, user, patient: Patient):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    records = patients_with_details().filter(owner=user)
+    if patient.record_id is not None:
+        return records.filter(pk=patient.record_id).first()
+    if patient.is_account_holder:
+        return records.filter(is_account_holder=True).first()
+    return None

@@ -1,0 +1,30 @@
+"""API shapes of the clinical alerts kept with an order: the shopper's advice, and the pharmacist's full
+alert with its source and override. Read from rows prefetched with the order (no query per row)."""
+
+from rest_framework import serializers
+
+from .models import AlertSeverity
+
+
+class OrderAdviceOutputSerializer(serializers.Serializer):
+    """What the shopper reads on the order: the advice, never the pharmacist's note."""
+
+    kind = serializers.CharField(help_text="interaction, duplication, max_daily_dose, age, pregnancy, "
+                                           "breastfeeding, condition or allergy")
+    severity = serializers.ChoiceField(choices=AlertSeverity.choices)
+    advice = serializers.CharField()
+    line_id = serializers.IntegerField(allow_null=True, help_text="The order line it concerns, if one.")
+
+
+class OrderAlertOutputSerializer(OrderAdviceOutputSerializer):
+    """What the pharmacist reviews: every alert with its severity, source and any override."""
+
+    id = serializers.IntegerField()
+    rule_id = serializers.CharField()
+    message = serializers.CharField(help_text="For the pharmacist.")
+    source = serializers.CharField(help_text="The leaflet or SmPC section, BNF or MHRA reference.")
+    subjects = serializers.ListField(child=serializers.CharField(), help_text="What the rule found.")
+    needs_override = serializers.BooleanField(help_text="Major or contraindicated: approving needs an override.")
+    overridden_at = serializers.DateTimeField(allow_null=True)
+    override_reason = serializers.CharField()
+    prescriber_contacted = serializers.BooleanField(allow_null=True)

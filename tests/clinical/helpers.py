@@ -1,0 +1,30 @@
+"""Demo-like medicines for the clinical tests: the packs' ingredients and ATC codes are what the rules match."""
+
+from decimal import Decimal
+
+from django.utils.text import slugify
+
+from catalog.models import Ingredient, Strength
+from tests.factories import PackFactory, ProductFactory
+
+MEDICINES = {
+    # sku: (product name, ATC code, legal category, ((ingredient, mg), ...), pack size, minimum age)
+    "BAC-10-84": ("Baclofen tablets", "M03BX01", "prescription", (("baclofen", "10"),), 84, None),
+    "IBU-200-16": ("Ibuprofen tablets", "M01AE01", "general_sale", (("ibuprofen", "200"),), 16, None),
+    "PARA-500-16": ("Paracetamol tablets", "N02BE01", "general_sale", (("paracetamol", "500"),), 16, None),
+    "COCO-8-500-32": ("Co-codamol tablets", "N02AJ06", "pharmacy",
+                      (("codeine phosphate", "8"), ("paracetamol", "500")), 32, None),
+    "AMOX-500-21": ("Amoxicillin capsules", "J01CA04", "prescription", (("amoxicillin", "500"),), 21, None),
+}
+
+
+def medicine_pack(sku: str, **overrides):
+    name, atc, category, strengths, size, minimum_age = MEDICINES[sku]
+    product = ProductFactory(name=name, slug=slugify(name), atc_code=atc, legal_category=category,
+                             minimum_age=overrides.pop("minimum_age", minimum_age))
+    pack = PackFactory(product=product, sku=sku, pack_size=size, stock_quantity=200, **overrides)
+    pack.strengths.all().delete()  # the factory's guess from the product name; these are the real ones
+    for position, (ingredient, amount) in enumerate(strengths):
+        Strength.objects.create(pack=pack, ingredient=Ingredient.objects.get_or_create(name=ingredient)[0],
+                                amount=Decimal(amount), unit="mg", position=position)
+    return pack
