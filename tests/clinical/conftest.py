@@ -1,7 +1,7 @@
 import pytest
 
-from clinical import context
-from clinical.facts import PatientFacts
+from catalog.models import Ingredient
+from patients.services import HealthRecordDetails, account_holder_record, update_patient
 
 from .helpers import medicine_pack
 
@@ -21,17 +21,16 @@ def packs(db):
 
 
 @pytest.fixture
-def health_record(monkeypatch):
-    """Stand in for the patient's health record: `health_record(conditions={"stomach_ulcer"})` makes
-    every check see those facts (plus the date of birth checkout gives)."""
+def health_record(user):
+    """The shopper's own health record, written through the patients service the storefront and API use:
+    `health_record(conditions={"stomach_ulcer"})`. Every check then reads it (clinical.context)."""
 
     def declare(**facts):
-        def facts_for_checkout(user, patient):
-            return PatientFacts(date_of_birth=patient.date_of_birth, **{
-                name: frozenset(value) if isinstance(value, set | list | tuple) else value
-                for name, value in facts.items()
-            })
-
-        monkeypatch.setattr(context, "facts_for_checkout", facts_for_checkout)
+        for name in (*facts.get("other_medicines", ()), *facts.get("allergy_ingredients", ())):
+            Ingredient.objects.get_or_create(name=name)  # a medicine we do not sell, such as diazepam
+        record = account_holder_record(user=user)
+        details = HealthRecordDetails(name=record.name, date_of_birth=record.date_of_birth,
+                                      **{name: value for name, value in facts.items()})
+        return update_patient(patient=record, details=details)
 
     return declare
