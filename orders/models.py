@@ -109,6 +109,8 @@ class PrescriptionItem(models.Model):
 
 
 class OrderStatus(models.TextChoices):
+    # Placed with its stock allocated, waiting for the card to be authorised (payments app).
+    AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
     # P (pharmacy-only) and POM (prescription-only) lines both wait here for a pharmacist.
     AWAITING_REVIEW = "awaiting_review", "Awaiting pharmacist review"
     APPROVED = "approved", "Approved"

@@ -131,10 +131,14 @@ def checkout(request):
             form.is_valid()
         form.add_refusal(refusal)
         return _render_checkout(request, summary=summary, form=form, kept_prescription=uploaded)
+    if order.status == OrderStatus.AWAITING_PAYMENT:  # the payment step (payments app)
+        return redirect("payments:pay", number=order.number)
     return redirect("orders:order-confirmation", number=order.number)
 
 
 def _already_placed(request, order: Order):
+    if order.status == OrderStatus.AWAITING_PAYMENT:
+        return redirect("payments:pay", number=order.number)
     messages.info(request, f"Your order {order.number} was already placed; it was not placed twice.")
     return redirect("orders:order-confirmation", number=order.number)
 

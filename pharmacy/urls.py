@@ -25,6 +25,7 @@ urlpatterns = [
     path("metrics/pharmacy", pharmacy_metrics_view, name="metrics-pharmacy"),
     path("accounts/", include("accounts.urls")),
     path("cart/", include("cart.urls")),
+    path("", include("payments.urls")),
     path("", include("orders.urls")),
     path("", include("catalog.urls")),
 ]

@@ -1,0 +1,65 @@
+"""Stripe's webhooks: the signature is checked with the library's own `Webhook.construct_event`, each
+event is processed once (its id is stored in the same transaction), and the intent is re-read from
+Stripe before our state changes, because events arrive late and out of order."""
+
+import logging
+
+import stripe
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from .gateways.base import GatewayError
+from .models import Payment, WebhookEvent
+from .services import flag_dispute, refresh_payment, settle_order_payment
+
+logger = logging.getLogger(__name__)
+
+INTENT_EVENTS = {
+    "payment_intent.amount_capturable_updated", "payment_intent.succeeded", "payment_intent.canceled",
+    "payment_intent.payment_failed", "payment_intent.requires_action",
+}
+CHARGE_EVENTS = {"charge.captured", "charge.refunded", "charge.succeeded"}
+DISPUTE_EVENTS = {"charge.dispute.created"}
+
+
+class InvalidWebhook(Exception):
+    pass
+
+
+def verify_stripe_event(*, payload: bytes, signature: str):
+    try:
+        return stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+    except (ValueError, stripe.SignatureVerificationError) as error:
+        raise InvalidWebhook(str(error)) from error
+
+
+def process_stripe_event(event) -> bool:
+    """Handle one verified event; False when it was already processed (a redelivery)."""
+    try:
+        with transaction.atomic():
+            WebhookEvent.objects.create(gateway="stripe", event_id=event.id, event_type=event.type)
+    except IntegrityError:
+        return False
+    obj = event.data.object
+    reference = _intent_reference(event.type, obj)
+    payment = Payment.objects.filter(gateway="stripe", reference=reference).first() if reference else None
+    if payment is None:
+        logger.info("Stripe event %s (%s) names no payment of ours", event.id, event.type)
+        return True
+    if event.type in DISPUTE_EVENTS:
+        flag_dispute(payment=payment, reason=str(obj.get("reason") or ""))
+        return True
+    try:
+        refresh_payment(payment=payment)  # re-reads the intent: the event itself may be stale
+        settle_order_payment(order_id=payment.order_id)
+    except GatewayError:
+        WebhookEvent.objects.filter(gateway="stripe", event_id=event.id).delete()  # let Stripe retry it
+        raise
+    return True
+
+
+def _intent_reference(event_type: str, obj) -> str:
+    if event_type in INTENT_EVENTS:
+        return obj.get("id") or ""
+    intent = obj.get("payment_intent")
+    return intent if isinstance(intent, str) else (intent or {}).get("id", "") if intent else ""
