@@ -128,6 +128,8 @@ class WebhookEvent(models.Model):
 class TestGatewayIntent(models.Model):
     """The built-in test gateway's own state (it has no server): one row per authorisation."""
 
+    __test__ = False  # not a pytest test class, whatever its name says
+
     reference = models.CharField(max_length=40, unique=True)
     idempotency_key = models.CharField(max_length=150, unique=True)
     card = models.CharField(max_length=30)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from .gateways.base import GatewayError
+from .gateways.stripe import stripe_field
 from .models import Payment, WebhookEvent
 from .services import flag_dispute, refresh_payment, settle_order_payment
 
@@ -47,7 +48,7 @@ def process_stripe_event(event) -> bool:
         logger.info("Stripe event %s (%s) names no payment of ours", event.id, event.type)
         return True
     if event.type in DISPUTE_EVENTS:
-        flag_dispute(payment=payment, reason=str(obj.get("reason") or ""))
+        flag_dispute(payment=payment, reason=str(stripe_field(obj, "reason", default="")))
         return True
     try:
         refresh_payment(payment=payment)  # re-reads the intent: the event itself may be stale
@@ -60,6 +61,6 @@ def process_stripe_event(event) -> bool:
 
 def _intent_reference(event_type: str, obj) -> str:
     if event_type in INTENT_EVENTS:
-        return obj.get("id") or ""
-    intent = obj.get("payment_intent")
-    return intent if isinstance(intent, str) else (intent or {}).get("id", "") if intent else ""
+        return stripe_field(obj, "id", default="")
+    intent = stripe_field(obj, "payment_intent", default="")
+    return intent if isinstance(intent, str) else stripe_field(intent, "id", default="")

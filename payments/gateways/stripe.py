@@ -22,7 +22,7 @@ EXPAND = ["latest_charge", "payment_method"]
 DEFAULT_AUTHORISATION_DAYS = 7  # when the charge does not say (Stripe's capture_before)
 
 
-def _value(obj, *path, default=None):
+def stripe_field(obj, *path, default=None):
     for key in path:
         if obj is None:
             return default
@@ -53,7 +53,7 @@ class StripeGateway:
         try:
             intent = self.client.v1.payment_intents.create(params=params, options={"idempotency_key": idempotency_key})
         except stripe.CardError as error:
-            reference = _value(error.json_body, "error", "payment_intent", "id", default="")
+            reference = stripe_field(error.json_body, "error", "payment_intent", "id", default="")
             return GatewayIntent(reference=reference, status=IntentStatus.FAILED, currency=amount.currency,
                                  amount_authorised=to_minor(amount.amount),
                                  failure_message=error.user_message or "Your card was declined.")
@@ -93,28 +93,31 @@ class StripeGateway:
         return self.retrieve(reference=reference)
 
     def _intent(self, intent) -> GatewayIntent:
-        charge = _value(intent, "latest_charge")
+        charge = stripe_field(intent, "latest_charge")
         charge = charge if not isinstance(charge, str) else None
-        captured = bool(_value(charge, "captured", default=False))
-        amount_captured = _value(charge, "amount_captured", default=_value(charge, "amount", default=0) if captured
-                                 else 0)
-        card = _value(charge, "payment_method_details", "card") or _value(intent, "payment_method", "card") or {}
-        capture_before = _value(card, "capture_before")
+        captured = bool(stripe_field(charge, "captured", default=False))
+        # localstripe's charges have no amount_captured; its partial capture refunds the rest instead.
+        whole = stripe_field(charge, "amount", default=0) if captured else 0
+        amount_captured = stripe_field(charge, "amount_captured", default=whole)
+        card = (stripe_field(charge, "payment_method_details", "card")
+                or stripe_field(intent, "payment_method", "card") or {})
+        capture_before = stripe_field(card, "capture_before")
         if capture_before:
             capture_before = datetime.fromtimestamp(int(capture_before), tz=UTC)
         else:
-            created = datetime.fromtimestamp(int(_value(intent, "created", default=0)), tz=UTC)
+            created = datetime.fromtimestamp(int(stripe_field(intent, "created", default=0)), tz=UTC)
             capture_before = created + timedelta(days=DEFAULT_AUTHORISATION_DAYS)
         action = {}
         if intent.status == "requires_action":
             action = {"type": "use_stripe_sdk", "client_secret": intent.client_secret}
-        error = _value(intent, "last_payment_error", "message", default="")
+        error = stripe_field(intent, "last_payment_error", "message", default="")
         return GatewayIntent(
             reference=intent.id, status=STATUSES.get(intent.status, IntentStatus.PROCESSING),
             currency=intent.currency.upper(), amount_authorised=int(intent.amount),
             amount_captured=int(amount_captured or 0),
-            amount_refunded=int(_value(charge, "amount_refunded", default=0)),
+            amount_refunded=int(stripe_field(charge, "amount_refunded", default=0)),
             capture_before=capture_before, client_action=action,
-            card_fingerprint=_value(card, "fingerprint", default=""), card_last4=_value(card, "last4", default=""),
+            card_fingerprint=stripe_field(card, "fingerprint", default=""),
+            card_last4=stripe_field(card, "last4", default=""),
             failure_message=error,
         )

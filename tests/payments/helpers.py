@@ -10,7 +10,12 @@ ADULT = Patient(date_of_birth=datetime.date(1980, 1, 1))
 
 def checkout(user, *lines, payment_method: str, key: str = "checkout-1", prescription=None, answers=None):
     """What the storefront and the API do: place the order awaiting payment, then authorise it."""
-    order = place_order(user=user, cart=cart_with(user, *lines), details=details(), idempotency_key=key,
+    return pay_for_cart(user, cart_with(user, *lines), payment_method=payment_method, key=key,
+                        prescription=prescription, answers=answers)
+
+
+def pay_for_cart(user, cart, *, payment_method: str, key: str = "checkout-1", prescription=None, answers=None):
+    order = place_order(user=user, cart=cart, details=details(), idempotency_key=key,
                         prescription=prescription, consultation_answers=answers, patient=ADULT,
                         awaiting_payment=True)
     payment = authorise_order(order=order, payment_method=payment_method, attempt_key=key, actor=user)
