@@ -170,12 +170,24 @@ def authorisation_deadline(*, review_deadline: datetime | None, capture_before: 
 
 
 def refresh_payment(*, payment: Payment, actor=None) -> Payment:
-    """Re-read a payment's intent from the gateway and record it (after 3-D Secure, or from a webhook)."""
+    """Re-read a payment's intent from the gateway and record it (after 3-D Secure, from a webhook,
+    or from reconciliation)."""
     if not payment.reference:
         return payment
     intent = get_gateway(payment.gateway).retrieve(reference=payment.reference)
+    return apply_gateway_intent(payment=payment, intent=intent, actor=actor)
+
+
+def apply_gateway_intent(*, payment: Payment, intent: GatewayIntent, actor=None) -> Payment:
+    """Bring our record up to what the gateway says happened (it may have happened without us: a crash
+    between its answer and our commit, or an action in the gateway's dashboard)."""
     if payment.status in (P.PENDING, P.REQUIRES_ACTION):
         return record_authorisation(payment_id=payment.pk, intent=intent, actor=actor)
+    if payment.status == P.AUTHORISED and intent.status == IntentStatus.CANCELED:
+        return _record_void(payment_id=payment.pk, intent=intent, actor=actor, reason="Voided at the gateway.")
+    if payment.status == P.AUTHORISED and intent.status == IntentStatus.CAPTURED:
+        captured = from_minor(intent.amount_captured - intent.amount_refunded)
+        return _record_capture(payment_id=payment.pk, intent=intent, amount=captured, actor=actor)
     return Payment.objects.get(pk=payment.pk)
 
 

@@ -8,10 +8,11 @@ import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from .gateways import get_gateway
 from .gateways.base import GatewayError
 from .gateways.stripe import stripe_field
 from .models import Payment, WebhookEvent
-from .services import flag_dispute, refresh_payment, settle_order_payment
+from .services import apply_gateway_intent, flag_dispute, settle_order_payment
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def process_stripe_event(event) -> bool:
         return False
     obj = event.data.object
     reference = _intent_reference(event.type, obj)
-    payment = Payment.objects.filter(gateway="stripe", reference=reference).first() if reference else None
+    payment = _payment_for(reference=reference, obj=obj) if reference else None
     if payment is None:
         logger.info("Stripe event %s (%s) names no payment of ours", event.id, event.type)
         return True
@@ -51,12 +52,25 @@ def process_stripe_event(event) -> bool:
         flag_dispute(payment=payment, reason=str(stripe_field(obj, "reason", default="")))
         return True
     try:
-        refresh_payment(payment=payment)  # re-reads the intent: the event itself may be stale
+        # Re-read the intent: the event may be stale, or arrive before the one it follows.
+        intent = get_gateway("stripe").retrieve(reference=reference)
+        apply_gateway_intent(payment=payment, intent=intent)
         settle_order_payment(order_id=payment.order_id)
     except GatewayError:
         WebhookEvent.objects.filter(gateway="stripe", event_id=event.id).delete()  # let Stripe retry it
         raise
     return True
+
+
+def _payment_for(*, reference: str, obj) -> Payment | None:
+    payment = Payment.objects.filter(gateway="stripe", reference=reference).first()
+    if payment is None:
+        # Our row was written before the call; a crash before we stored the answer left it without the
+        # intent's id, which the intent's metadata carries back.
+        payment_id = str(stripe_field(obj, "metadata", "payment", default=""))
+        if payment_id.isdigit():
+            payment = Payment.objects.filter(gateway="stripe", pk=int(payment_id), reference="").first()
+    return payment
 
 
 def _intent_reference(event_type: str, obj) -> str:
