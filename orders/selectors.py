@@ -17,6 +17,7 @@ def _with_lines_and_events(orders: QuerySet[Order]) -> QuerySet[Order]:
     return orders.select_related("prescription").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("leaflet_revision").order_by("pk")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "pk")),
+        "payments",
     )
 
 

@@ -59,6 +59,14 @@ def authorise_order(*, order: Order, payment_method: str, attempt_key: str, acto
     return _call_authorise(payment=payment, actor=actor, return_url=return_url)
 
 
+def authorise_at_checkout(*, order: Order, payment_method: str, attempt_key: str, actor=None) -> Payment | None:
+    """Checkout's payment step (API): authorise when the order awaits payment and a card was given; a
+    replayed checkout returns the first attempt."""
+    if not payment_method or (order.status != S.AWAITING_PAYMENT and not order.payments.exists()):
+        return None
+    return authorise_order(order=order, payment_method=payment_method, attempt_key=attempt_key, actor=actor)
+
+
 @transaction.atomic
 def _begin_attempt(*, order_id: int, attempt_key: str, payment_method: str) -> tuple[Payment, bool]:
     order = order_for_update(order_id=order_id)

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("catalog.api.urls")),
     path("", include("cart.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("payments.api.urls")),
 ]
 
 urlpatterns = [

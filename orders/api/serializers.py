@@ -12,6 +12,8 @@ from catalog.api.serializers import MoneyOutputSerializer
 from catalog.models import AnswerType, LegalCategory
 from orders.models import LineDecision, OrderEvent, OrderStatus, Prescription, PrescriptionStatus
 from orders.services.originals import is_waiting_for_original
+from payments.api.serializers import PaymentOutputSerializer
+from payments.receipts import payment_status_text
 from pharmacy.api_fields import StrictCharField, StrictEmailField, StrictIntegerField, StrictRegexField
 
 MAX_ID = 2**63 - 1  # ids are 64-bit; larger numbers are invalid input, not a server error
@@ -131,6 +133,11 @@ class CheckoutInputSerializer(serializers.Serializer):
         default=None,
         help_text="One of your prescriptions (see /api/v1/prescriptions/), needed when the cart holds a "
         "prescription-only medicine. Ignored otherwise.",
+    )
+    payment_method = StrictCharField(
+        max_length=100, required=False, default="",
+        help_text="The card to authorise the total on: the test gateway's test card number, or a Stripe "
+        "PaymentMethod id. Without it the order waits for POST /api/v1/orders/{number}/payments/.",
     )
 
 
@@ -257,6 +264,11 @@ class OrderOutputSerializer(serializers.Serializer):
     original_prescription_postal_address = serializers.SerializerMethodField(
         help_text="Where to post the paper prescription, while waiting_for_original is true."
     )
+    payments = PaymentOutputSerializer(many=True, help_text="Every payment attempt, oldest first.")
+    payment_status = serializers.SerializerMethodField(help_text="Where your money is, in one sentence.")
+
+    def get_payment_status(self, order) -> str:
+        return payment_status_text(order)
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_waiting_for_original(self, order) -> bool:

@@ -47,6 +47,7 @@ from orders.services import (
     submit_prescription,
 )
 from orders.services.originals import record_electronic_verified, record_original_received
+from payments.services import authorise_at_checkout
 from pharmacy.api import FileOrJSONErrorNegotiation
 from pharmacy.api_schema import problem_responses
 from pharmacy.throttling import ScopedThrottle, default_throttles_and
@@ -245,7 +246,12 @@ class CheckoutApi(APIView):
             "`consultation_incomplete`. `patient` names who the medicines are for (you, if left out); "
             "age limits use their date of birth (`patient_details_required`, `patient_too_young`). "
             "An order with a P or POM item waits for a pharmacist (`awaiting_review`, see `waiting_reason` "
-            "and `review_deadline`); one of general-sale items alone is `approved` at once."
+            "and `review_deadline`); one of general-sale items alone is `approved` at once.\n\n"
+            "Payments: with `payment_method` the order is placed `awaiting_payment` and its total authorised "
+            "on the card: `payments[-1].status` is `authorised` (the order moves on), `failed` (declined: the "
+            "order still awaits payment, your cart is kept; try another card with POST "
+            "/api/v1/orders/{number}/payments/) or `requires_action` (`client_action` says how to confirm). "
+            "The card is charged only for what the pharmacist approves."
         ),
         parameters=[IDEMPOTENCY_KEY],
         request=CheckoutInputSerializer,
@@ -254,7 +260,7 @@ class CheckoutApi(APIView):
             OpenApiExample(
                 "With a prescription",
                 request_only=True,
-                value={"shipping": SHIPPING_EXAMPLE, "prescription_id": 1},
+                value={"shipping": SHIPPING_EXAMPLE, "prescription_id": 1, "payment_method": "4242424242424242"},
             ),
             OpenApiExample(
                 "A pharmacy medicine for a child, with the consultation answers",
@@ -320,6 +326,8 @@ class CheckoutApi(APIView):
                 for item in data.validated_data["consultations"]
             },
         )
+        authorise_at_checkout(order=order, payment_method=data.validated_data["payment_method"],
+                              attempt_key=idempotency_key, actor=request.user)
         order = get_order_for_user(user=request.user, number=order.number)
         return Response(
             OrderOutputSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED
