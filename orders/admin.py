@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from payments.admin import PaymentInline
 from pharmacy.exceptions import DomainError
 
 from .admin_forms import (
@@ -100,7 +101,7 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("number", "email", "full_name", "postcode")
     list_select_related = ("user",)
     ordering = ("-created_at",)
-    inlines = [OrderLineInline, OrderEventInline, OutboxMessageInline]
+    inlines = [OrderLineInline, PaymentInline, OrderEventInline, OutboxMessageInline]
     actions = ["dispatch_selected", "mark_delivered_selected", "cancel_selected"]
     readonly_fields = [
         "number", "user", "status", "review_link", "prescription_link", "prescription_approved_by",

@@ -135,7 +135,7 @@ class CheckoutInputSerializer(serializers.Serializer):
         "prescription-only medicine. Ignored otherwise.",
     )
     payment_method = StrictCharField(
-        max_length=100, required=False, default="",
+        max_length=100, required=False, default="", allow_blank=True,
         help_text="The card to authorise the total on: the test gateway's test card number, or a Stripe "
         "PaymentMethod id. Without it the order waits for POST /api/v1/orders/{number}/payments/.",
     )

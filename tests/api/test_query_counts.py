@@ -10,10 +10,10 @@ from tests.orders.helpers import cart_with, details, dispensing_record, uploaded
 
 pytestmark = pytest.mark.django_db
 
-# count + orders + lines (with leaflet revisions) + events (with actors)
-ORDER_LIST_QUERIES = 4
-# count + orders (with customer and prescription) + lines + events
-REVIEW_QUEUE_QUERIES = 4
+# count + orders + lines (with leaflet revisions) + events (with actors) + payments
+ORDER_LIST_QUERIES = 5
+# count + orders (with customer and prescription) + lines + events + payments
+REVIEW_QUEUE_QUERIES = 5
 # count + prescriptions + their items + the items' packs + the packs' products (the selector's prefetch)
 PRESCRIPTION_LIST_QUERIES = 5
 # the cart + its lines with packs and products + the packs' strengths with ingredients

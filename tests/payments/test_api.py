@@ -74,3 +74,25 @@ def test_paying_an_order_that_does_not_await_payment_is_a_409(shopper_client, us
     Order.objects.get(number=number).payments.update(status="voided")
     assert_problem(shopper_client.post(f"/api/v1/orders/{number}/payments/", {"payment_method": "4242424242424242"},
                                        format="json", HTTP_IDEMPOTENCY_KEY="late"), 409, "payment_not_possible")
+
+
+def test_payment_adds_the_same_number_of_queries_to_checkout_whatever_the_number_of_lines(payments_on):
+    """Placement's own count is pinned elsewhere; the payment step must not add a query per line."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from tests.factories import PackFactory, UserFactory
+
+    def queries(line_count: int, card: str) -> int:
+        shopper = UserFactory()
+        client = APIClient()
+        client.force_authenticate(shopper)
+        cart_with(shopper, *[(PackFactory(), 1) for _ in range(line_count)])
+        with CaptureQueriesContext(connection) as captured:
+            assert checkout(client, card).status_code == 201  # declined: nothing captured, the order waits
+        return len(captured)
+
+    added = {lines: queries(lines, "4000000000000002") - queries(lines, "") for lines in (1, 4)}
+
+    assert added[1] == added[4], added
