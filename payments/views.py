@@ -21,6 +21,14 @@ from .services import authorise_order, latest_payment, refresh_payment
 from .webhooks import InvalidWebhook, process_stripe_event, verify_stripe_event
 
 
+# The storefront's policy plus exactly what Stripe.js and its card element need, on this page only.
+STRIPE_PAYMENT_PAGE_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; script-src 'self' https://js.stripe.com; "
+    "frame-src https://js.stripe.com https://hooks.stripe.com; connect-src 'self' https://api.stripe.com"
+)
+
+
 def _own_order(request, number: str) -> Order:
     try:
         return get_order_for_user(user=request.user, number=number)
@@ -56,10 +64,13 @@ def pay(request, number: str):
             if payment.status == PaymentStatus.FAILED:
                 messages.error(request, f"{payment.failure_message} Nothing was charged; try another card.")
             return _after_payment(request, order, payment)
-    return render(request, "payments/pay.html", {
+    response = render(request, "payments/pay.html", {
         "order": order, "form": form, "payment": payment, "gateway": settings.PAYMENT_GATEWAY,
         "test_cards": TEST_CARDS, "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
     })
+    if settings.PAYMENT_GATEWAY == "stripe":
+        response.headers["Content-Security-Policy"] = STRIPE_PAYMENT_PAGE_POLICY
+    return response
 
 
 @login_required

@@ -70,3 +70,19 @@ def test_a_card_needing_confirmation_goes_to_the_confirm_page_and_back(
     assert done.redirect_chain[-1] == (reverse("orders:order-confirmation", args=[order.number]), 302)
     order.refresh_from_db()
     assert (order.status, order.payments.get().status) == (OrderStatus.APPROVED, "captured")
+
+
+def test_with_stripe_only_the_payment_page_allows_stripe_js(signed_in, user, gsl_pack, payments_on):  # noqa: F811
+    payments_on.PAYMENT_GATEWAY = "stripe"
+    cart_with(user, (gsl_pack, 1))
+    signed_in.post(CHECKOUT, checkout_data())
+    order = Order.objects.get()
+
+    page = signed_in.get(reverse("payments:pay", args=[order.number]))
+    other = signed_in.get(reverse("orders:order-detail", args=[order.number]))
+
+    policy = page["Content-Security-Policy"]
+    assert "script-src 'self' https://js.stripe.com;" in policy
+    assert "frame-src https://js.stripe.com https://hooks.stripe.com;" in policy
+    assert '<script src="https://js.stripe.com/v3/"></script>' in page.content.decode()
+    assert "stripe.com" not in other["Content-Security-Policy"]
