@@ -20,7 +20,6 @@ from .models import Payment, PaymentStatus
 from .services import authorise_order, latest_payment, refresh_payment
 from .webhooks import InvalidWebhook, process_stripe_event, verify_stripe_event
 
-
 # The storefront's policy plus exactly what Stripe.js and its card element need, on this page only.
 STRIPE_PAYMENT_PAGE_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'self'; "
