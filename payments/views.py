@@ -59,9 +59,7 @@ def pay(request, number: str):
             form.add_error("card", refusal.message)
         except GatewayError:
             form.add_error("card", "We could not reach the payment service. Nothing was charged; try again.")
-        else:
-            if payment.status == PaymentStatus.FAILED:
-                messages.error(request, f"{payment.failure_message} Nothing was charged; try another card.")
+        else:  # a declined card is explained on the payment page itself
             return _after_payment(request, order, payment)
     response = render(request, "payments/pay.html", {
         "order": order, "form": form, "payment": payment, "gateway": settings.PAYMENT_GATEWAY,
