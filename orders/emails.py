@@ -18,6 +18,7 @@ SUBJECTS = {
     MessageKind.ORDER_CANCELLED: "Your order {number} has been cancelled",
     MessageKind.ORDER_LINES_REFUSED: "Some items in your order {number} could not be supplied",
     MessageKind.ORDER_EXPIRED: "Your order {number} has been cancelled: it passed its deadline",
+    MessageKind.PAYMENT_EXPIRING: "Your order {number}: the hold on your card ends soon",
 }
 
 

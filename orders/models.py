@@ -373,6 +373,7 @@ class MessageKind(models.TextChoices):
     SIGN_UP_ATTEMPT = "sign_up_attempt", "Sign-up with an address that has an account"
     ORDER_LINES_REFUSED = "order_lines_refused", "Items refused by the pharmacist"
     ORDER_EXPIRED = "order_expired", "Order cancelled: not reviewed in time"
+    PAYMENT_EXPIRING = "payment_expiring", "Card authorisation about to lapse"
 
 
 class OutboxStatus(models.TextChoices):

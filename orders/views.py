@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from cart.selectors import get_cart_summary
 from cart.services import get_or_create_user_cart
+from payments.receipts import payment_status_text
 from pharmacy.exceptions import DomainError
 from pharmacy.request_limits import limit_upload_body
 from pharmacy.throttling import throttle_posts
@@ -193,7 +194,7 @@ def order_detail(request, number: str):
     order = _get_own_order(request, number)
     return render(request, "orders/order_detail.html", {
         "order": order, "history": _status_history(order),
-        "waiting_for_original": is_waiting_for_original(order),
+        "waiting_for_original": is_waiting_for_original(order), "payment_status": payment_status_text(order),
         "pharmacy_name": settings.PHARMACY_NAME, "pharmacy_address": settings.PHARMACY_ADDRESS,
     })
 

@@ -47,6 +47,8 @@ class Payment(models.Model):
     client_action = models.JSONField(default=dict, blank=True, help_text="What the shopper must do (3-D Secure).")
     failure_message = models.CharField(max_length=300, blank=True)
     disputed_at = models.DateTimeField(null=True, blank=True, help_text="A chargeback: staff must look at it.")
+    expiry_warned_at = models.DateTimeField(null=True, blank=True,
+                                            help_text="When the shopper and pharmacists were told it lapses soon.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,8 +12,8 @@ def payment_status_text(order: Order) -> str:
     pharmacist approves"."""
     payments = list(order.payments.all())
     payment = next((p for p in reversed(payments) if p.status != P.FAILED), payments[-1] if payments else None)
-    if payment is None:
-        return "Not paid"
+    if payment is None:  # empty for orders placed without the payment step
+        return "Awaiting payment" if order.status == "awaiting_payment" else ""
     amount = f"{payment.amount_charged:.2f} {payment.currency}"
     if payment.status == P.AUTHORISED:
         if order.requires_pharmacist:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import reconcile_payments, settle_order_payment
+from .services import reconcile_payments, settle_order_payment, warn_expiring_authorisations
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -15,3 +15,9 @@ def settle_order_payment_task(order_id: int) -> int:
 def reconcile_payments_task() -> int:
     """Periodic: payments stuck in a transitional state, or orders whose money lags their state."""
     return reconcile_payments()
+
+
+@shared_task
+def warn_expiring_authorisations_task() -> int:
+    """Periodic: tell the shopper and the pharmacists that an order's card authorisation lapses soon."""
+    return warn_expiring_authorisations()

@@ -437,9 +437,15 @@ PAYMENTS_AT_CHECKOUT = env.bool("PAYMENTS_AT_CHECKOUT", default=True)
 PAYMENT_AUTHORISATION_TIMEOUT_MINUTES = env.int("PAYMENT_AUTHORISATION_TIMEOUT_MINUTES", default=15)
 # An order waiting for a pharmacist is cancelled (and voided) this long before its authorisation lapses.
 PAYMENT_AUTHORISATION_EXPIRY_MARGIN_HOURS = env.int("PAYMENT_AUTHORISATION_EXPIRY_MARGIN_HOURS", default=12)
+# The shopper and the pharmacists are warned this long before an authorised order's deadline.
+PAYMENT_EXPIRY_WARNING_HOURS = env.int("PAYMENT_EXPIRY_WARNING_HOURS", default=24)
 # Payments untouched this long in a transitional state are asked about by the reconciliation task.
 PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=5)
 CELERY_BEAT_SCHEDULE["reconcile-payments"] = {
     "task": "payments.tasks.reconcile_payments_task",
     "schedule": timedelta(seconds=env.int("PAYMENT_RECONCILE_SECONDS", default=300)),
+}
+CELERY_BEAT_SCHEDULE["warn-expiring-authorisations"] = {
+    "task": "payments.tasks.warn_expiring_authorisations_task",
+    "schedule": timedelta(seconds=ORDER_EXPIRY_CHECK_SECONDS),
 }

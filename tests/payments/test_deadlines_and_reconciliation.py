@@ -60,3 +60,22 @@ def test_an_authorisation_arriving_after_the_order_expired_unpaid_is_voided(
     payment.refresh_from_db()
     order.refresh_from_db()
     assert (order.status, payment.status) == (OrderStatus.CANCELLED, PaymentStatus.VOIDED)
+
+
+def test_the_shopper_and_pharmacists_are_warned_once_before_the_authorisation_lapses(
+        user, pom_pack, payments_on, django_capture_on_commit_callbacks):
+    from orders.models import OutboxMessage
+    from payments.services import warn_expiring_authorisations
+
+    payments_on.PAYMENT_EXPIRY_WARNING_HOURS = 24
+    with django_capture_on_commit_callbacks(execute=True):
+        order, payment = prescription_checkout(user, pom_pack, payment_method="4242424242424242")
+    early = order.review_deadline - timedelta(hours=30)
+    warning_time = order.review_deadline - timedelta(hours=20)
+
+    assert warn_expiring_authorisations(now=early) == 0
+    assert warn_expiring_authorisations(now=warning_time) == 1
+    assert warn_expiring_authorisations(now=warning_time) == 0
+
+    assert OutboxMessage.objects.filter(order=order, kind="payment_expiring").count() == 1
+    assert "lapses soon" in order.events.last().reason

@@ -174,8 +174,8 @@ def test_order_list_queries_do_not_grow_with_orders(client, django_assert_num_qu
         place(user, (PackFactory(), 1), (PackFactory(), 2))
     client.force_login(user)
 
-    # session, user, count, orders, lines, events (with actors)
-    with django_assert_num_queries(6):
+    # session, user, count, orders, lines, events (with actors), payments
+    with django_assert_num_queries(7):
         response = client.get(reverse("orders:order-list"))
 
     assert len(response.context["orders"]) == order_count
@@ -193,8 +193,8 @@ def test_order_detail_and_confirmation_queries_do_not_grow_with_lines(
     cancel_order(order=order, actor=StaffFactory(), reason="Out of area.")
     client.force_login(user)
 
-    # session, user, order (with prescription), lines (with leaflet revisions), events (with actors)
-    with django_assert_num_queries(5):
+    # session, user, order (with prescription), lines (with leaflet revisions), events (with actors), payments
+    with django_assert_num_queries(6):
         client.get(order.get_absolute_url())
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(reverse("orders:order-confirmation", args=[order.number]))
