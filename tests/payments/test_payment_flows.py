@@ -123,3 +123,55 @@ def test_replayed_checkout_authorises_once(user, pom_pack, card, django_capture_
     assert again.pk == first.pk
     assert first_order.payments.count() == 1
     assert first.movements.filter(kind=MovementKind.AUTHORISED).count() == 1
+
+
+def test_a_card_needing_confirmation_is_authorised_once_the_shopper_confirms(
+        user, pom_pack, card, gateway_name, request, django_capture_on_commit_callbacks):
+    from payments.gateways import get_gateway
+    from payments.services import refresh_payment
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order, payment = prescription_checkout(user, pom_pack, payment_method=card("confirmation"))
+    assert (order.status, payment.status) == (S.AWAITING_PAYMENT, P.REQUIRES_ACTION)
+
+    if gateway_name == "test":
+        assert payment.client_action["type"] == "redirect_to_url"
+        get_gateway().authenticate(reference=payment.reference, success=True)  # our confirm page does this
+    else:
+        secret = payment.client_action["client_secret"]
+        assert payment.client_action["type"] == "use_stripe_sdk" and secret.startswith(payment.reference)
+        # What Stripe.js does with the shopper's bank; localstripe's stand-in for it.
+        import requests
+
+        requests.post(f"{request.getfixturevalue('localstripe').url}/v1/payment_intents/{payment.reference}"
+                      "/_authenticate", data={"client_secret": secret, "success": "true"},
+                      auth=("sk_test_pharmacy", ""), timeout=10).raise_for_status()
+    with django_capture_on_commit_callbacks(execute=True):
+        payment = refresh_payment(payment=payment, actor=user)
+
+    order.refresh_from_db()
+    assert (order.status, payment.status, payment.client_action) == (S.AWAITING_REVIEW, P.AUTHORISED, {})
+    assert on_gateway(payment) == ("authorised", 0)
+
+
+def test_supplying_less_than_was_charged_refunds_the_difference(
+        user, pharmacist, gsl_pack, card, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from orders.models import LineDecision
+    from payments.services import settle_order_payment
+    from tests.factories import PackFactory
+
+    plasters = PackFactory(price_amount=Decimal("2.00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        order, payment = checkout(user, (gsl_pack, 1), (plasters, 1), payment_method=card("success"))
+    payment.refresh_from_db()
+    assert (order.status, payment.amount_captured) == (S.APPROVED, Decimal("5.49"))
+    # A line the shop could not supply after all (recorded by the dispensing side as not supplied).
+    order.lines.filter(sku=plasters.sku).update(decision=LineDecision.REFUSED, decided_by=pharmacist,
+                                                 decided_at=timezone.now(), decision_reason="Batch recalled.")
+
+    payment = settle_order_payment(order_id=order.pk)[0]
+
+    assert (payment.status, payment.amount_refunded) == (P.CAPTURED, Decimal("2.00"))
+    assert on_gateway(payment) == ("captured", 349)
