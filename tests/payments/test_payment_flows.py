@@ -175,3 +175,12 @@ def test_supplying_less_than_was_charged_refunds_the_difference(
 
     assert (payment.status, payment.amount_refunded) == (P.CAPTURED, Decimal("2.00"))
     assert on_gateway(payment) == ("captured", 349)
+
+
+def test_an_order_awaiting_payment_is_not_in_the_pharmacists_queue(user, pom_pack, payments_on):
+    from orders.selectors import list_orders_awaiting_review
+
+    order, payment = prescription_checkout(user, pom_pack, payment_method="4000000000000002")
+
+    assert (order.status, payment.status) == (S.AWAITING_PAYMENT, P.FAILED)
+    assert not list_orders_awaiting_review().exists()
