@@ -28,6 +28,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--orders", type=int, default=400)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--no-payment", action="store_true",
+                        help="place orders only, without authorising a card (the payment step is included by default)")
     arguments = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -50,7 +52,15 @@ def main() -> None:
     connection.settings_dict["TEST"]["NAME"] = f"bench_checkout_{os.getpid()}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
+        from django.conf import settings
+
         from orders.services import place_order
+        from payments.services import authorise_order
+
+        # The payment step as checkout runs it: the order is placed awaiting payment, then the test
+        # gateway authorises the test card (its capture, after commit, is the worker's job).
+        settings.PAYMENT_GATEWAY = "test"
+        paying = not arguments.no_payment
         from tests.factories import PackFactory, UserFactory
         from tests.orders.helpers import cart_with, details
 
@@ -69,8 +79,11 @@ def main() -> None:
                         if index is None:
                             return
                         started = time.perf_counter()
-                        place_order(user=shoppers[index], cart=carts[index], details=details(),
-                                    idempotency_key=f"bench-{index}")
+                        order = place_order(user=shoppers[index], cart=carts[index], details=details(),
+                                            idempotency_key=f"bench-{index}", awaiting_payment=paying)
+                        if paying:
+                            authorise_order(order=order, payment_method="4242424242424242",
+                                            attempt_key=f"bench-{index}", actor=shoppers[index])
                         with lock:
                             latencies.append(time.perf_counter() - started)
                 finally:
@@ -92,7 +105,8 @@ def main() -> None:
         run("spread", lambda index: [(many[index % 50], 1), (many[(index * 7 + 3) % 50], 1)])
         hot = PackFactory(stock_quantity=stock)
         run("hot", lambda index: [(hot, 1)])
-        print(f"{arguments.threads} threads, PostgreSQL {connection.pg_version // 10000}")
+        print(f"{arguments.threads} threads, PostgreSQL {connection.pg_version // 10000}, "
+              + ("payment included (test gateway authorisation)" if paying else "no payment"))
     finally:
         connections.close_all()
         connection.creation.destroy_test_db(f"bench_checkout_{os.getpid()}", verbosity=0)

@@ -15,6 +15,7 @@ from clinical.forms import ClinicalOverrideForm
 from clinical.services import review_alerts
 from patients.models import AccessChannel
 from patients.review import review_health_record
+from payments.admin import PaymentInline
 from pharmacy.exceptions import DomainError
 from safeguards.admin import FlaggedOrderFilter, OrderFlagInline
 
@@ -112,7 +113,7 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("number", "email", "full_name", "postcode")
     list_select_related = ("user",)
     ordering = ("-created_at",)
-    inlines = [OrderFlagInline, OrderLineInline, OrderEventInline, OutboxMessageInline]
+    inlines = [OrderFlagInline, OrderLineInline, PaymentInline, OrderEventInline, OutboxMessageInline]
     actions = ["dispatch_selected", "mark_delivered_selected", "cancel_selected"]
     readonly_fields = [
         "number", "user", "status", "review_link", "prescription_link", "prescription_approved_by",

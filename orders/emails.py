@@ -20,6 +20,7 @@ SUBJECTS = {
     MessageKind.ORDER_CANCELLED: "Your order {number} has been cancelled",
     MessageKind.ORDER_LINES_REFUSED: "Some items in your order {number} could not be supplied",
     MessageKind.ORDER_EXPIRED: "Your order {number} has been cancelled: it passed its deadline",
+    MessageKind.PAYMENT_EXPIRING: "Your order {number}: the hold on your card ends soon",
 }
 
 
@@ -83,13 +84,8 @@ def receipt_context(order: Order, *, lines: list) -> dict:
 
 
 def _payment_status_text(order: Order) -> str:
-    """The payment line of the receipt, from the payments app when it is installed; blank without it."""
-    try:
-        from payments.receipts import payment_status_text
-    except ModuleNotFoundError as missing:
-        if missing.name not in ("payments", "payments.receipts"):
-            raise
-        return ""
+    from payments.receipts import payment_status_text  # payments imports orders: resolve at call time
+
     return payment_status_text(order)
 
 

@@ -169,6 +169,8 @@ class PrescriptionIssue(models.Model):
 
 
 class OrderStatus(models.TextChoices):
+    # Placed with its stock allocated, waiting for the card to be authorised (payments app).
+    AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
     # P (pharmacy-only) and POM (prescription-only) lines both wait here for a pharmacist.
     AWAITING_REVIEW = "awaiting_review", "Awaiting pharmacist review"
     APPROVED = "approved", "Approved"
@@ -478,6 +480,7 @@ class MessageKind(models.TextChoices):
     SIGN_UP_ATTEMPT = "sign_up_attempt", "Sign-up with an address that has an account"
     ORDER_LINES_REFUSED = "order_lines_refused", "Items refused by the pharmacist"
     ORDER_EXPIRED = "order_expired", "Order cancelled: not reviewed in time"
+    PAYMENT_EXPIRING = "payment_expiring", "Card authorisation about to lapse"
 
 
 class OutboxStatus(models.TextChoices):

@@ -21,6 +21,7 @@ def _with_lines_and_events(orders: QuerySet[Order]) -> QuerySet[Order]:
         Prefetch("lines", queryset=OrderLine.objects.select_related("leaflet_revision").order_by("pk")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "pk")),
         Prefetch("clinical_alerts", queryset=OrderAlert.objects.order_by("pk")),
+        "payments",
     )
 
 

@@ -1,5 +1,6 @@
 """The order's state machine: one table, one function that applies it. Every other module asks here.
 
+    awaiting_payment -> awaiting_review | approved | cancelled   (the card is authorised, or never is)
     awaiting_review -> approved -> dispatched -> delivered
           |     ^         |
           |     +---------+  reopened: the paper original does not match what was approved
@@ -15,12 +16,17 @@ Side effects (stock, messages) belong to the services that call `apply_transitio
 (orders.services.pipeline, .decisions, .deadlines).
 """
 
+from functools import partial
+
+from django.db import transaction
+
 from .exceptions import InvalidOrderTransition
 from .models import Order, OrderEvent, OrderStatus
 
 S = OrderStatus
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.AWAITING_PAYMENT: frozenset({S.AWAITING_REVIEW, S.APPROVED, S.CANCELLED}),
     S.AWAITING_REVIEW: frozenset({S.APPROVED, S.REJECTED, S.CANCELLED}),
     S.APPROVED: frozenset({S.DISPATCHED, S.CANCELLED, S.AWAITING_REVIEW}),
     S.DISPATCHED: frozenset({S.DELIVERED}),
@@ -32,6 +38,10 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 # The states an order still holds stock in and may be cancelled from, and the ones it waits in.
 CANCELLABLE_STATES = frozenset(state for state, targets in ALLOWED_TRANSITIONS.items() if S.CANCELLED in targets)
 WAITING_STATES = frozenset({S.AWAITING_REVIEW})
+# Transition listeners run after the transaction that moved the order commits (payments capture, void
+# and refund there: never a network call while the order's row is locked). Each takes
+# (order_id, from_status, to_status); registered by the apps that own the side effect.
+TRANSITION_LISTENERS: list = []
 FINAL_STATES = frozenset(state for state, targets in ALLOWED_TRANSITIONS.items() if not targets)
 
 
@@ -57,4 +67,6 @@ def apply_transition(*, order: Order, to_status: str, actor, reason: str = "") -
     order.status = to_status
     order.save()
     OrderEvent.objects.create(order=order, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
+    for listener in TRANSITION_LISTENERS:
+        transaction.on_commit(partial(listener, order.pk, from_status, str(to_status)))
     return order

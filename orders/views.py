@@ -20,6 +20,7 @@ from cart.services import get_or_create_user_cart
 from delivery.forms import selected_delivery_quote
 from delivery.selectors import list_active_delivery_methods
 from patients.selectors import health_record_choices
+from payments.receipts import payment_status_text
 from pharmacy.exceptions import DomainError
 from pharmacy.request_limits import limit_upload_body
 from pharmacy.throttling import throttle_posts
@@ -140,10 +141,14 @@ def checkout(request):
             form.is_valid()
         form.add_refusal(refusal)
         return _render_checkout(request, summary=summary, form=form, kept_prescription=uploaded)
+    if order.status == OrderStatus.AWAITING_PAYMENT:  # the payment step (payments app)
+        return redirect("payments:pay", number=order.number)
     return redirect("orders:order-confirmation", number=order.number)
 
 
 def _already_placed(request, order: Order):
+    if order.status == OrderStatus.AWAITING_PAYMENT:
+        return redirect("payments:pay", number=order.number)
     messages.info(request, f"Your order {order.number} was already placed; it was not placed twice.")
     return redirect("orders:order-confirmation", number=order.number)
 
@@ -198,7 +203,7 @@ def order_detail(request, number: str):
     order = _get_own_order(request, number)
     return render(request, "orders/order_detail.html", {
         "order": order, "history": _status_history(order),
-        "waiting_for_original": is_waiting_for_original(order),
+        "waiting_for_original": is_waiting_for_original(order), "payment_status": payment_status_text(order),
         "pharmacy_name": settings.PHARMACY_NAME, "pharmacy_address": settings.PHARMACY_ADDRESS,
     })
 

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("orders.api.urls")),
     path("", include("delivery.api.urls")),
     path("", include("patients.api.urls")),
+    path("", include("payments.api.urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("cart/", include("cart.urls")),
     path("health-records/", include("patients.urls")),
+    path("", include("payments.urls")),
     path("", include("orders.urls")),
     path("", include("catalog.urls")),
 ]

@@ -17,6 +17,8 @@ from orders.models import DoseUnit, LineDecision, OrderEvent, OrderStatus, Presc
 from orders.services.originals import is_waiting_for_original
 from orders.services.repeats import get_repeat_history, repeat_status, repeat_status_is_unknown
 from patients.api.serializers import HealthRecordSummaryOutputSerializer
+from payments.api.serializers import PaymentOutputSerializer
+from payments.receipts import payment_status_text
 from pharmacy.api_fields import StrictCharField, StrictEmailField, StrictIntegerField, StrictRegexField
 from safeguards.api.serializers import OrderFlagOutputSerializer
 
@@ -173,6 +175,11 @@ class CheckoutInputSerializer(serializers.Serializer):
         max_length=30, required=False, allow_blank=True, default="",
         help_text="A code from GET /api/v1/delivery-methods/; the default method if left out.",
     )
+    payment_method = StrictCharField(
+        max_length=100, required=False, default="", allow_blank=True,
+        help_text="The card to authorise the total on: the test gateway's test card number, or a Stripe "
+        "PaymentMethod id. Without it the order waits for POST /api/v1/orders/{number}/payments/.",
+    )
 
 
 # --- Orders ---------------------------------------------------------------------------------------
@@ -323,6 +330,11 @@ class OrderOutputSerializer(serializers.Serializer):
     original_prescription_postal_address = serializers.SerializerMethodField(
         help_text="Where to post the paper prescription, while waiting_for_original is true."
     )
+    payments = PaymentOutputSerializer(many=True, help_text="Every payment attempt, oldest first.")
+    payment_status = serializers.SerializerMethodField(help_text="Where your money is, in one sentence.")
+
+    def get_payment_status(self, order) -> str:
+        return payment_status_text(order)
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_waiting_for_original(self, order) -> bool:

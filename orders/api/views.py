@@ -51,6 +51,7 @@ from orders.services.originals import record_electronic_verified, record_origina
 from orders.services.reorders import reorder_prescription
 from patients.models import AccessChannel
 from patients.review import review_health_record
+from payments.services import authorise_at_checkout
 from pharmacy.api import FileOrJSONErrorNegotiation
 from pharmacy.api_schema import problem_responses
 from pharmacy.throttling import ScopedThrottle, default_throttles_and
@@ -323,7 +324,12 @@ class CheckoutApi(APIView):
             "`delivery_method` is the code of one of `GET /api/v1/delivery-methods/` (the default one if "
             "left out); an unknown or retired code is a 422 `delivery_method_unavailable`. The order's "
             "`total` is its `subtotal` plus `delivery.amount`; prices include VAT, and `vat` is the VAT "
-            "within the total (each line shows its own)."
+            "within the total (each line shows its own).\n\n"
+            "Payments: with `payment_method` the order is placed `awaiting_payment` and its total authorised "
+            "on the card: `payments[-1].status` is `authorised` (the order moves on), `failed` (declined: the "
+            "order still awaits payment, your cart is kept; try another card with POST "
+            "/api/v1/orders/{number}/payments/) or `requires_action` (`client_action` says how to confirm). "
+            "The card is charged only for what the pharmacist approves."
         ),
         parameters=[IDEMPOTENCY_KEY],
         request=CheckoutInputSerializer,
@@ -332,7 +338,7 @@ class CheckoutApi(APIView):
             OpenApiExample(
                 "With a prescription",
                 request_only=True,
-                value={"shipping": SHIPPING_EXAMPLE, "prescription_id": 1},
+                value={"shipping": SHIPPING_EXAMPLE, "prescription_id": 1, "payment_method": "4242424242424242"},
             ),
             OpenApiExample(
                 "Express delivery",
@@ -422,6 +428,8 @@ class CheckoutApi(APIView):
             },
             delivery_method=data.validated_data["delivery_method"] or None,
         )
+        authorise_at_checkout(order=order, payment_method=data.validated_data["payment_method"],
+                              attempt_key=idempotency_key, actor=request.user)
         order = get_order_for_user(user=request.user, number=order.number)
         return Response(
             OrderOutputSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED

@@ -30,13 +30,16 @@ def expiry_condition(*, now: datetime) -> Q:
     """Which orders are due to be cancelled at `now`: one Q per waiting situation, OR-ed. Add a situation
     here (e.g. "approved but still waiting for the original prescription") and the task covers it."""
     still_awaiting_review = Q(status=S.AWAITING_REVIEW)
+    # Placed but never paid (PAYMENT_AUTHORISATION_TIMEOUT_MINUTES): the allocation goes back.
+    never_paid = Q(status=S.AWAITING_PAYMENT)
     # Approved against an uploaded copy, but the checked paper original never arrived (issue 8.2): nothing
     # can be dispatched, so the allocation goes back at the same deadline. The same test as
     # originals.is_waiting_for_original: a verified electronic prescription, or a paper original recorded
     # as matching, is in hand and never waits here.
     waiting_for_original = Q(status=S.APPROVED, requires_prescription=True) & ~original_in_hand_condition(
         prefix="prescription__")
-    return (still_awaiting_review | waiting_for_original) & Q(review_deadline__isnull=False, review_deadline__lte=now)
+    waiting = still_awaiting_review | never_paid | waiting_for_original
+    return waiting & Q(review_deadline__isnull=False, review_deadline__lte=now)
 
 
 def list_orders_due_for_expiry(*, now: datetime | None = None) -> QuerySet[Order]:
@@ -51,14 +54,17 @@ def expire_order(*, order: Order, now: datetime | None = None) -> bool:
     if not Order.objects.filter(expiry_condition(now=now), pk=locked.pk).exists():
         return False
     deadline = timezone.localtime(locked.review_deadline).strftime("%d %B %Y")
-    what = ("Not reviewed by its deadline" if locked.status == S.AWAITING_REVIEW
-            else "The original prescription did not reach us by the deadline")
+    was_unpaid = locked.status == S.AWAITING_PAYMENT
+    what = {S.AWAITING_REVIEW: "Not reviewed by its deadline",
+            S.AWAITING_PAYMENT: "No card payment was authorised in time"}.get(
+        locked.status, "The original prescription did not reach us by the deadline")
     apply_transition(
         order=locked, to_status=S.CANCELLED, actor=None,
         reason=f"{what} ({deadline}); the order was cancelled and nothing was charged.",
     )
     _return_stock(locked)
-    record_message(order=locked, kind=MessageKind.ORDER_EXPIRED)
+    if not was_unpaid:  # an unpaid order was never confirmed to the shopper: nothing to tell them
+        record_message(order=locked, kind=MessageKind.ORDER_EXPIRED)
     return True
 
 
@@ -77,7 +83,7 @@ def expire_overdue_orders(*, now: datetime | None = None) -> int:
 def set_review_deadline(*, order: Order, deadline: datetime, actor=None, reason: str = "") -> Order:
     """Set a waiting order's deadline (other services may bring it forward), recorded in its history."""
     order = order_for_update(order_id=order.pk)
-    if order.status not in (S.AWAITING_REVIEW, S.APPROVED):
+    if order.status not in (S.AWAITING_PAYMENT, S.AWAITING_REVIEW, S.APPROVED):
         raise InvalidReviewDeadline(
             f"Order {order.number} is {order.get_status_display().lower()}: it has no deadline to set.",
             field="review_deadline",

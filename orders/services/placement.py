@@ -114,12 +114,18 @@ IDEMPOTENCY_CONSTRAINT = "order_idempotency_key_unique"
 def place_order(
     *, user, cart: Cart, details: CheckoutDetails, idempotency_key: str, prescription: Prescription | None = None,
     patient: Patient | None = None, consultation_answers: ConsultationAnswers | None = None,
-    delivery_method: str | None = None,
+    delivery_method: str | None = None, awaiting_payment: bool | None = None,
 ) -> Order:
     """Turn the shopper's cart into an order.
 
     `delivery_method` is the code of an active delivery method (default: the first active one); the
     total is the lines plus its charge, and each line records its VAT (orders/services/vat.py).
+
+    With `awaiting_payment` (default: settings.PAYMENTS_AT_CHECKOUT) the order is placed in
+    `awaiting_payment`, holding its stock, and the cart is kept: the payments app authorises the card
+    after this transaction commits and then moves the order on, empties the cart and sends the
+    confirmation (payments.services.authorise_order). Unpaid, it expires after
+    PAYMENT_AUTHORISATION_TIMEOUT_MINUTES.
 
     `patient` is who the medicines are for (default: the account holder); age limits use their date of
     birth. `consultation_answers` ({sku: {question id: answer}}) answers the questions of each
@@ -133,9 +139,11 @@ def place_order(
     answer is the replay's.
     """
     try:
+        if awaiting_payment is None:
+            awaiting_payment = settings.PAYMENTS_AT_CHECKOUT
         return _place_order(user=user, cart=cart, details=details, idempotency_key=idempotency_key,
                             prescription=prescription, patient=patient, consultation_answers=consultation_answers,
-                            delivery_method=delivery_method)
+                            delivery_method=delivery_method, awaiting_payment=awaiting_payment)
     except IntegrityError as error:
         if IDEMPOTENCY_CONSTRAINT not in str(error):
             raise
@@ -161,6 +169,7 @@ def _replay(existing: Order, *, fingerprint: str) -> Order:
 def _place_order(
     *, user, cart: Cart, details: CheckoutDetails, idempotency_key: str, prescription: Prescription | None,
     patient: Patient | None, consultation_answers: ConsultationAnswers | None, delivery_method: str | None,
+    awaiting_payment: bool = False,
 ) -> Order:
     if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise InvalidCheckoutDetails(
@@ -218,6 +227,9 @@ def _place_order(
     amounts = order_amounts(lines=lines, delivery_method=method, currency=cart.currency)
     status = OrderStatus.AWAITING_REVIEW if pharmacist_lines else OrderStatus.APPROVED
     review_deadline = timezone.now() + timedelta(days=settings.ORDER_REVIEW_DEADLINE_DAYS) if pharmacist_lines else None
+    if awaiting_payment:  # the payments app moves it on once the card is authorised
+        status = OrderStatus.AWAITING_PAYMENT
+        review_deadline = timezone.now() + timedelta(minutes=settings.PAYMENT_AUTHORISATION_TIMEOUT_MINUTES)
     order = Order.objects.create(
         user=user,
         status=status,
@@ -251,9 +263,12 @@ def _place_order(
         record_issue(prescription=prescription, order=order, number=issue_number)
     clinical_checks.record_order_alerts(order=order, alerts=clinical_advice)
     reason = _placement_reason(prescription_lines=prescription_lines, pharmacist_lines=pharmacist_lines)
+    if awaiting_payment:
+        reason = "Awaiting payment; then: " + reason[0].lower() + reason[1:]
     OrderEvent.objects.create(order=order, from_status="", to_status=status, actor=user, reason=reason)
-    empty_cart(cart=cart)
-    record_message(order=order, kind=MessageKind.ORDER_PLACED)
+    if not awaiting_payment:  # otherwise the cart is kept until the card is authorised
+        empty_cart(cart=cart)
+        record_message(order=order, kind=MessageKind.ORDER_PLACED)
     return order
 
 

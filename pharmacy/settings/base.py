@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "delivery",
     "patients",
     "clinical",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -450,3 +451,28 @@ for _database in DATABASES.values():
 # version that every catalog write bumps; entries also expire after this many seconds (safety net).
 CATALOG_CACHE_ENABLED = env.bool("CATALOG_CACHE_ENABLED", default=True)
 CATALOG_CACHE_TIMEOUT = env.int("CATALOG_CACHE_TIMEOUT", default=60)
+# --- Payments (payments app; README "Payments") ------------------------------------------------------
+# "test": the built-in test gateway (no keys, the default; refused in production). "stripe": Stripe.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # another Stripe-compatible server (localstripe)
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="stripe" if STRIPE_SECRET_KEY else "test")
+# Checkout places the order awaiting payment and authorises the card; off, orders go straight on.
+PAYMENTS_AT_CHECKOUT = env.bool("PAYMENTS_AT_CHECKOUT", default=True)
+# An order with no authorisation after this many minutes is cancelled and its stock released.
+PAYMENT_AUTHORISATION_TIMEOUT_MINUTES = env.int("PAYMENT_AUTHORISATION_TIMEOUT_MINUTES", default=15)
+# An order waiting for a pharmacist is cancelled (and voided) this long before its authorisation lapses.
+PAYMENT_AUTHORISATION_EXPIRY_MARGIN_HOURS = env.int("PAYMENT_AUTHORISATION_EXPIRY_MARGIN_HOURS", default=12)
+# The shopper and the pharmacists are warned this long before an authorised order's deadline.
+PAYMENT_EXPIRY_WARNING_HOURS = env.int("PAYMENT_EXPIRY_WARNING_HOURS", default=24)
+# Payments untouched this long in a transitional state are asked about by the reconciliation task.
+PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=5)
+CELERY_BEAT_SCHEDULE["reconcile-payments"] = {
+    "task": "payments.tasks.reconcile_payments_task",
+    "schedule": timedelta(seconds=env.int("PAYMENT_RECONCILE_SECONDS", default=300)),
+}
+CELERY_BEAT_SCHEDULE["warn-expiring-authorisations"] = {
+    "task": "payments.tasks.warn_expiring_authorisations_task",
+    "schedule": timedelta(seconds=ORDER_EXPIRY_CHECK_SECONDS),
+}

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from payments.checks import payment_settings_problems
 from pharmacy.encryption import parse_keys
 from pharmacy.log_context import logging_config
 
@@ -15,8 +16,11 @@ from .base import (
     DEFAULT_SECRET_KEY,
     EMAIL_BACKEND,
     LOG_LEVEL,
+    PAYMENT_GATEWAY,
     PRESCRIPTION_ENCRYPTION_KEYS,
     SECRET_KEY,
+    STRIPE_SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET,
     env,
 )
 
@@ -81,6 +85,16 @@ check_production_services(
     cache_backend=CACHES["default"]["BACKEND"], email_backend=EMAIL_BACKEND,
     allow_embedded=ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION,
 )
+
+# The built-in test payment gateway takes no money: refused here (payments/checks.py).
+PAYMENTS_PRODUCTION = True
+ALLOW_TEST_PAYMENTS_IN_PRODUCTION = env.bool("ALLOW_TEST_PAYMENTS_IN_PRODUCTION", default=False)
+_payment_problems = payment_settings_problems(
+    gateway=PAYMENT_GATEWAY, stripe_secret_key=STRIPE_SECRET_KEY, stripe_webhook_secret=STRIPE_WEBHOOK_SECRET,
+    production=True, allow_test_gateway=ALLOW_TEST_PAYMENTS_IN_PRODUCTION,
+)
+if _payment_problems:
+    raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(_payment_problems) + ".")
 
 # Production never creates the demo logins (load_demo_catalog loads the catalog only), and the deploy
 # check pharmacy.E001 refuses to pass while one of them still has its published password.

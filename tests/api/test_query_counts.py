@@ -10,10 +10,10 @@ from tests.orders.helpers import cart_with, details, dispensing_record, uploaded
 
 pytestmark = pytest.mark.django_db
 
-# count + orders + lines (with leaflet revisions) + events (with actors) + clinical alerts
-ORDER_LIST_QUERIES = 5
-# count + orders (with customer and prescription) + lines + events + warning flags + clinical alerts
-REVIEW_QUEUE_QUERIES = 6
+# count + orders + lines (with leaflet revisions) + events (with actors) + clinical alerts + payments
+ORDER_LIST_QUERIES = 6
+# count + orders (with customer and prescription) + lines + events + warning flags + clinical alerts + payments
+REVIEW_QUEUE_QUERIES = 7
 # count + prescriptions + their items + the items' packs + the packs' products + the repeat issues with
 # their orders (the selector's prefetch)
 PRESCRIPTION_LIST_QUERIES = 6

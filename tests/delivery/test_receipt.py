@@ -1,7 +1,5 @@
 """The order-placed e-mail is a receipt: lines with VAT, delivery, VAT total, total, payment state."""
 
-import sys
-import types
 from decimal import Decimal
 
 import pytest
@@ -44,20 +42,25 @@ def test_the_confirmation_lists_each_line_with_its_vat_then_delivery_vat_and_tot
     assert "VAT included in the total: £1.58" in body
     assert "on items at 20%: £1.16" in body and "on items at 0%: £0.00" in body
     assert "VAT registration number GB 123 4567 89" in body
-    assert "Payment:" not in body  # no payments app: the line is left out
+    assert "Payment:" not in body  # placed without the payment step: no payment line
 
 
-def test_the_payment_line_comes_from_the_payments_app_when_installed(
-    user, gsl_pack, express, django_capture_on_commit_callbacks, monkeypatch
+def test_the_receipt_says_where_the_money_is_once_the_card_is_authorised(
+    user, gsl_pack, pom_pack, express, django_capture_on_commit_callbacks
 ):
-    receipts = types.ModuleType("payments.receipts")
-    receipts.payment_status_text = lambda order: f"authorised {order.total}, charged when our pharmacist approves"
-    monkeypatch.setitem(sys.modules, "payments", types.ModuleType("payments"))
-    monkeypatch.setitem(sys.modules, "payments.receipts", receipts)
+    from payments.gateways.test import SUCCESS_CARD
+    from payments.services import authorise_order
 
-    body = placed_email(django_capture_on_commit_callbacks, user, (gsl_pack, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place_order(user=user, cart=cart_with(user, (gsl_pack, 1), (pom_pack, 1)), details=details(),
+                            idempotency_key="k", prescription=uploaded_prescription(user), delivery_method="express",
+                            awaiting_payment=True)
+    assert mail.outbox == []  # the receipt waits for the card
+    with django_capture_on_commit_callbacks(execute=True):
+        authorise_order(order=order, payment_method=SUCCESS_CARD, attempt_key="k")
 
-    assert "Payment: authorised £10.44, charged when our pharmacist approves" in body
+    [email] = mail.outbox
+    assert "Payment: Authorised — charged when our pharmacist approves" in email.body
 
 
 def test_the_receipt_carries_no_health_details(user, express, django_capture_on_commit_callbacks):

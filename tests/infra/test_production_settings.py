@@ -26,10 +26,13 @@ GOOD_VALUES = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp://127.0.0.1:1025",
     "PRESCRIPTION_ENCRYPTION_KEYS": "prod1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+    "STRIPE_SECRET_KEY": "sk_test_" + secrets.token_hex(12),
+    "STRIPE_WEBHOOK_SECRET": "whsec_" + secrets.token_hex(12),
 }
 # Variables of this machine that would change what production settings see.
 UNSET = {"CELERY_BROKER_URL": None, "CELERY_TASK_ALWAYS_EAGER": None,
-         "ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION": None}
+         "ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION": None, "PAYMENT_GATEWAY": None,
+         "ALLOW_TEST_PAYMENTS_IN_PRODUCTION": None}
 LOAD_SETTINGS = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
 REFUSAL = "django.core.exceptions.ImproperlyConfigured: Refusing to start in production: "
 
@@ -63,9 +66,14 @@ def test_production_settings_start_with_good_values():
          "PRESCRIPTION_ENCRYPTION_KEYS must hold the key that encrypts prescriptions."),
         ({"PRESCRIPTION_ENCRYPTION_KEYS": "prod1:c2hvcnQ="},
          "PRESCRIPTION_ENCRYPTION_KEYS: key 'prod1' must be 32 bytes (AES-256)."),
+        ({"STRIPE_SECRET_KEY": None},
+         "the built-in test payment gateway takes no money: set PAYMENT_GATEWAY=stripe and STRIPE_SECRET_KEY "
+         "(or ALLOW_TEST_PAYMENTS_IN_PRODUCTION=true)."),
+        ({"STRIPE_WEBHOOK_SECRET": None}, "STRIPE_WEBHOOK_SECRET must be set to verify Stripe's webhooks."),
     ],
     ids=["debug-on", "no-secret-key", "development-secret-key", "short-secret-key", "no-allowed-hosts",
-         "empty-allowed-hosts", "no-prescription-key", "short-prescription-key"],
+         "empty-allowed-hosts", "no-prescription-key", "short-prescription-key", "test-payment-gateway",
+         "no-webhook-secret"],
 )
 def test_production_settings_refuse_to_start(changes, problem):
     result = load_production_settings(**changes)

@@ -88,6 +88,6 @@ def test_two_same_key_checkouts_at_once_get_the_same_order_not_an_error():
 
 
 def test_an_order_is_cancellable_only_before_dispatch_as_the_transition_table_says():
-    expected = {OrderStatus.AWAITING_REVIEW, OrderStatus.APPROVED}
+    expected = {OrderStatus.AWAITING_PAYMENT, OrderStatus.AWAITING_REVIEW, OrderStatus.APPROVED}
     assert {status for status in OrderStatus if Order(status=status).is_cancellable_by_shopper} == expected
     assert CANCELLABLE_STATES == expected

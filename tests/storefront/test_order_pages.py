@@ -174,8 +174,8 @@ def test_order_list_queries_do_not_grow_with_orders(client, django_assert_num_qu
         place(user, (PackFactory(), 1), (PackFactory(), 2))
     client.force_login(user)
 
-    # session, user, count, orders, lines, events (with actors), clinical alerts
-    with django_assert_num_queries(7):
+    # session, user, count, orders, lines, events (with actors), clinical alerts, payments
+    with django_assert_num_queries(8):
         response = client.get(reverse("orders:order-list"))
 
     assert len(response.context["orders"]) == order_count
@@ -194,8 +194,8 @@ def test_order_detail_and_confirmation_queries_do_not_grow_with_lines(
     client.force_login(user)
 
     # session, user, order (with prescription), lines (with leaflet revisions), events (with actors),
-    # clinical alerts
-    with django_assert_num_queries(6):
+    # clinical alerts, payments
+    with django_assert_num_queries(7):
         client.get(order.get_absolute_url())
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(reverse("orders:order-confirmation", args=[order.number]))

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class PaymentsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "payments"
+
+    def ready(self) -> None:
+        from orders.state_machine import TRANSITION_LISTENERS
+
+        from . import checks  # noqa: F401  (registers the system checks)
+        from .listeners import on_order_transition
+
+        if on_order_transition not in TRANSITION_LISTENERS:
+            TRANSITION_LISTENERS.append(on_order_transition)

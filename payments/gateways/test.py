@@ -1,0 +1,130 @@
+"""The built-in test gateway: no server, no keys, its state in our database. The default when nothing
+is configured, so `make run` takes payments; refused under production settings (payments.checks).
+
+Test cards (spaces are ignored):
+    4242 4242 4242 4242   authorised
+    4000 0000 0000 0002   declined (so is 4000 0000 0000 0341, the card Stripe declines at charge)
+    4000 0000 0000 3220   needs the shopper's confirmation (3-D Secure style): our own confirm page
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from pharmacy.money import Money
+
+from ..amounts import to_minor
+from ..models import TestGatewayIntent
+from .base import GatewayError, GatewayIntent, IntentStatus
+
+SUCCESS_CARD = "4242424242424242"
+DECLINED_CARDS = ("4000000000000002", "4000000000000341")
+CONFIRMATION_CARD = "4000000000003220"
+TEST_CARDS = {SUCCESS_CARD: "Authorised", DECLINED_CARDS[0]: "Declined", CONFIRMATION_CARD: "Needs confirmation"}
+AUTHORISATION_DAYS = 7  # as a card network holds an online authorisation
+
+
+def normalise_card(token: str) -> str:
+    return "".join(str(token).split()).replace("-", "")
+
+
+class TestGateway:
+    name = "test"
+
+    def authorise(self, *, amount: Money, payment_method: str, idempotency_key: str, metadata: dict,
+                  return_url: str) -> GatewayIntent:
+        card = normalise_card(payment_method)
+        existing = TestGatewayIntent.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return self._intent(existing)
+        if card in DECLINED_CARDS:
+            status = "failed"
+        elif card == CONFIRMATION_CARD:
+            status = "requires_action"
+        elif card.isdigit() and 12 <= len(card) <= 19:
+            status = "requires_capture"
+        else:
+            raise GatewayError("The test gateway takes only the test card numbers.")
+        intent = TestGatewayIntent.objects.create(
+            reference="test_pi_" + secrets.token_hex(10), idempotency_key=idempotency_key, card=card,
+            status=status, amount=to_minor(amount.amount), currency=amount.currency,
+            capture_before=timezone.now() + timedelta(days=AUTHORISATION_DAYS),
+        )
+        return self._intent(intent)
+
+    @transaction.atomic
+    def authenticate(self, *, reference: str, success: bool) -> GatewayIntent:
+        """The shopper's answer on our confirm page (what a bank's 3-D Secure page does)."""
+        intent = self._locked(reference)
+        if intent.status == "requires_action":
+            intent.status = "requires_capture" if success else "failed"
+            intent.save(update_fields=["status"])
+        return self._intent(intent)
+
+    @transaction.atomic
+    def capture(self, *, reference: str, amount: Money, idempotency_key: str) -> GatewayIntent:
+        intent = self._locked(reference)
+        if intent.status == "succeeded":
+            return self._intent(intent)  # a replayed capture
+        minor = to_minor(amount.amount)
+        if intent.status != "requires_capture" or minor > intent.amount:
+            raise GatewayError(f"Cannot capture {minor} of {reference} ({intent.status}, {intent.amount}).")
+        intent.status, intent.amount_captured = "succeeded", minor
+        intent.save(update_fields=["status", "amount_captured"])
+        return self._intent(intent)
+
+    @transaction.atomic
+    def void(self, *, reference: str, idempotency_key: str) -> GatewayIntent:
+        intent = self._locked(reference)
+        if intent.status in ("requires_capture", "requires_action", "failed"):
+            intent.status = "canceled"
+            intent.save(update_fields=["status"])
+        elif intent.status != "canceled":
+            raise GatewayError(f"Cannot void {reference}: it is {intent.status}.")
+        return self._intent(intent)
+
+    @transaction.atomic
+    def refund(self, *, reference: str, amount: Money, idempotency_key: str) -> str:
+        intent = self._locked(reference)
+        for refund in intent.refunds:
+            if refund["idempotency_key"] == idempotency_key:
+                return refund["id"]
+        minor = to_minor(amount.amount)
+        if intent.status != "succeeded" or minor <= 0 or intent.amount_refunded + minor > intent.amount_captured:
+            raise GatewayError(f"Cannot refund {minor} of {reference}.")
+        refund_id = "test_re_" + secrets.token_hex(8)
+        intent.refunds = [*intent.refunds, {"id": refund_id, "idempotency_key": idempotency_key, "amount": minor}]
+        intent.amount_refunded += minor
+        intent.save(update_fields=["refunds", "amount_refunded"])
+        return refund_id
+
+    def retrieve(self, *, reference: str) -> GatewayIntent:
+        intent = TestGatewayIntent.objects.filter(reference=reference).first()
+        if intent is None:
+            raise GatewayError(f"No test payment {reference}.")
+        return self._intent(intent)
+
+    def _locked(self, reference: str) -> TestGatewayIntent:
+        intent = TestGatewayIntent.objects.select_for_update().filter(reference=reference).first()
+        if intent is None:
+            raise GatewayError(f"No test payment {reference}.")
+        return intent
+
+    def _intent(self, intent: TestGatewayIntent) -> GatewayIntent:
+        status = {"requires_action": IntentStatus.REQUIRES_ACTION, "requires_capture": IntentStatus.AUTHORISED,
+                  "succeeded": IntentStatus.CAPTURED, "canceled": IntentStatus.CANCELED,
+                  "failed": IntentStatus.FAILED}[intent.status]
+        action = {}
+        if status == IntentStatus.REQUIRES_ACTION:
+            action = {"type": "redirect_to_url",
+                      "url": reverse("payments:test-confirm", kwargs={"reference": intent.reference})}
+        return GatewayIntent(
+            reference=intent.reference, status=status, currency=intent.currency, amount_authorised=intent.amount,
+            amount_captured=intent.amount_captured, amount_refunded=intent.amount_refunded,
+            capture_before=intent.capture_before, client_action=action,
+            card_fingerprint="test_" + intent.card[-4:] + "_" + str(len(intent.card)), card_last4=intent.card[-4:],
+            failure_message="Your card was declined." if status == IntentStatus.FAILED else "",
+        )

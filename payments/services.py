@@ -1,0 +1,413 @@
+"""Payments for orders: authorise at checkout, capture what the pharmacist approves, void a refusal,
+refund a cancellation or a shortfall.
+
+Every gateway call has the outbox's shape: a short transaction writes our intent (a Payment row, or
+reads what must be done) and commits; the gateway is called with no row locked; a second short
+transaction records the answer, re-checking under the lock. `settle_order_payment` brings one order's
+money to what its state calls for, so it is safe to run twice and is what the order's transitions,
+the webhooks and the reconciliation task all call.
+"""
+
+import logging
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from cart.models import Cart
+from cart.services import empty_cart
+from orders.locks import order_for_update
+from orders.models import LineDecision, MessageKind, Order, OrderEvent, OrderStatus
+from orders.services.notifications import record_message
+from orders.state_machine import apply_transition
+from pharmacy.money import Money
+from safeguards.services import record_card_fingerprint
+
+from .amounts import authorisation_amount, from_minor, payable_amount
+from .exceptions import InvalidPaymentMethod, InvalidRefund, PaymentNotPossible, RefundNotAllowed
+from .gateways import get_gateway
+from .gateways.base import GatewayError, GatewayIntent, IntentStatus
+from .locks import payment_for_update
+from .models import LIVE_STATUSES, MovementKind, Payment, PaymentMovement, PaymentStatus
+
+logger = logging.getLogger(__name__)
+
+S = OrderStatus
+P = PaymentStatus
+CAPTURE_STATES = (S.APPROVED, S.DISPATCHED, S.DELIVERED)
+RELEASE_STATES = (S.REJECTED, S.CANCELLED)
+
+
+# --- Authorisation ------------------------------------------------------------------------------------
+
+def authorise_order(*, order: Order, payment_method: str, attempt_key: str, actor=None,
+                    return_url: str = "") -> Payment:
+    """Authorise the order's total on the shopper's card.
+
+    Idempotent per `attempt_key` (the checkout's idempotency key, or a retry's own): the Payment row is
+    committed before the gateway is called, under the order's row lock, so concurrent replays find it
+    and return it instead of authorising again. A declined card leaves the order awaiting payment; a
+    new attempt (another key) may follow. A card needing confirmation returns `client_action`.
+    """
+    payment_method = (payment_method or "").strip()
+    if not payment_method:
+        raise InvalidPaymentMethod("Enter a card number or choose a card.", field="payment_method")
+    payment, created = _begin_attempt(order_id=order.pk, attempt_key=attempt_key, payment_method=payment_method)
+    if not created:
+        return payment
+    return _call_authorise(payment=payment, actor=actor, return_url=return_url)
+
+
+def authorise_at_checkout(*, order: Order, payment_method: str, attempt_key: str, actor=None) -> Payment | None:
+    """Checkout's payment step (API): authorise when the order awaits payment and a card was given; a
+    replayed checkout returns the first attempt."""
+    if not payment_method or (order.status != S.AWAITING_PAYMENT and not order.payments.exists()):
+        return None
+    return authorise_order(order=order, payment_method=payment_method, attempt_key=attempt_key, actor=actor)
+
+
+@transaction.atomic
+def _begin_attempt(*, order_id: int, attempt_key: str, payment_method: str) -> tuple[Payment, bool]:
+    order = order_for_update(order_id=order_id)
+    existing = Payment.objects.filter(order=order, attempt_key=attempt_key).first()
+    if existing is not None:
+        return existing, False  # a replay: the first request's payment, whatever became of it
+    live = order.payments.filter(status__in=LIVE_STATUSES).order_by("-pk").first()
+    if live is not None:
+        return live, False  # never two authorisations for one order
+    if order.status != S.AWAITING_PAYMENT:
+        raise PaymentNotPossible(
+            f"Order {order.number} is {order.get_status_display().lower()}: it does not wait for a payment.",
+            field="payment_method",
+        )
+    amount = authorisation_amount(order)
+    payment = Payment.objects.create(
+        order=order, attempt_key=attempt_key, gateway=get_gateway().name, currency=amount.currency,
+        amount_authorised=amount.amount, payment_method=payment_method[:100],
+    )
+    return payment, True
+
+
+def _call_authorise(*, payment: Payment, actor, return_url: str) -> Payment:
+    gateway = get_gateway(payment.gateway)
+    try:
+        intent = gateway.authorise(
+            amount=Money(payment.amount_authorised, payment.currency), payment_method=payment.payment_method,
+            idempotency_key=f"payment-{payment.pk}-authorise", return_url=return_url,
+            metadata={"order": payment.order.number, "payment": payment.pk},
+        )
+    except GatewayError as error:
+        # We cannot know whether the card was authorised: the row stays pending and reconciliation
+        # repeats the call with the same idempotency key (the gateway answers it once).
+        logger.warning("Authorising payment %s failed: %s", payment.pk, error)
+        return Payment.objects.get(pk=payment.pk)
+    return record_authorisation(payment_id=payment.pk, intent=intent, actor=actor)
+
+
+@transaction.atomic
+def record_authorisation(*, payment_id: int, intent: GatewayIntent, actor=None) -> Payment:
+    """Record the gateway's answer to an authorisation (from the call, a 3-D Secure return, a webhook or
+    reconciliation). Moves the order on when the card is authorised; safe to run twice."""
+    payment = Payment.objects.select_related("order").get(pk=payment_id)
+    order = order_for_update(order_id=payment.order_id)
+    payment = payment_for_update(payment_id=payment_id)
+    if payment.status not in (P.PENDING, P.REQUIRES_ACTION):
+        return payment  # already recorded
+    payment.reference = intent.reference or payment.reference
+    payment.card_fingerprint = intent.card_fingerprint or payment.card_fingerprint
+    payment.card_last4 = intent.card_last4 or payment.card_last4
+    if intent.status == IntentStatus.FAILED:
+        payment.status = P.FAILED
+        payment.failure_message = (intent.failure_message or "Your card was declined.")[:300]
+        payment.client_action = {}
+        payment.save()
+        _movement(payment, MovementKind.FAILED, payment.amount_authorised, actor=actor,
+                  reason=payment.failure_message)
+        return payment
+    if intent.status == IntentStatus.REQUIRES_ACTION:
+        payment.status = P.REQUIRES_ACTION
+        payment.client_action = intent.client_action
+        payment.save()
+        return payment
+    if intent.status not in (IntentStatus.AUTHORISED, IntentStatus.CAPTURED):
+        payment.save()  # processing: reconciliation asks again
+        return payment
+    if from_minor(intent.amount_authorised) != payment.amount_authorised:
+        raise GatewayError(f"Payment {payment.pk}: the gateway authorised {intent.amount_authorised}, "
+                           f"not {payment.amount_authorised}.")
+    payment.status = P.AUTHORISED
+    payment.client_action = {}
+    payment.failure_message = ""
+    payment.capture_before = intent.capture_before
+    payment.save()
+    _movement(payment, MovementKind.AUTHORISED, payment.amount_authorised, actor=actor)
+    # The card counts among the order's warning signs: flagged when other accounts paid with it lately.
+    record_card_fingerprint(order=order, fingerprint=payment.card_fingerprint)
+    if order.status == S.AWAITING_PAYMENT:
+        _order_paid(order=order, payment=payment, actor=actor)
+    else:
+        # The order was cancelled (it expired unpaid) while the card was being authorised: let it go.
+        transaction.on_commit(lambda: settle_order_payment(order_id=order.pk))
+    return payment
+
+
+def _order_paid(*, order: Order, payment: Payment, actor) -> None:
+    if order.requires_pharmacist:
+        order.review_deadline = authorisation_deadline(
+            review_deadline=timezone.now() + timedelta(days=settings.ORDER_REVIEW_DEADLINE_DAYS),
+            capture_before=payment.capture_before,
+        )
+        apply_transition(order=order, to_status=S.AWAITING_REVIEW, actor=actor,
+                         reason="Card authorised; awaiting pharmacist review.")
+    else:
+        order.review_deadline = None
+        apply_transition(order=order, to_status=S.APPROVED, actor=actor,
+                         reason="Card authorised; general-sale medicines only: no pharmacist review needed.")
+    cart = Cart.objects.filter(user_id=order.user_id).first()
+    if cart is not None:
+        empty_cart(cart=cart)  # kept until now, so that a declined card left it as it was
+    record_message(order=order, kind=MessageKind.ORDER_PLACED)
+
+
+def authorisation_deadline(*, review_deadline: datetime | None, capture_before: datetime | None) -> datetime | None:
+    """The earlier of the review deadline and the authorisation's expiry less a margin: an order never
+    waits past the moment its money could no longer be captured."""
+    if capture_before is None:
+        return review_deadline
+    lapse = capture_before - timedelta(hours=settings.PAYMENT_AUTHORISATION_EXPIRY_MARGIN_HOURS)
+    return min(review_deadline, lapse) if review_deadline else lapse
+
+
+def refresh_payment(*, payment: Payment, actor=None) -> Payment:
+    """Re-read a payment's intent from the gateway and record it (after 3-D Secure, from a webhook,
+    or from reconciliation)."""
+    if not payment.reference:
+        return payment
+    intent = get_gateway(payment.gateway).retrieve(reference=payment.reference)
+    return apply_gateway_intent(payment=payment, intent=intent, actor=actor)
+
+
+def apply_gateway_intent(*, payment: Payment, intent: GatewayIntent, actor=None) -> Payment:
+    """Bring our record up to what the gateway says happened (it may have happened without us: a crash
+    between its answer and our commit, or an action in the gateway's dashboard)."""
+    if payment.status in (P.PENDING, P.REQUIRES_ACTION):
+        return record_authorisation(payment_id=payment.pk, intent=intent, actor=actor)
+    if payment.status == P.AUTHORISED and intent.status == IntentStatus.CANCELED:
+        return _record_void(payment_id=payment.pk, intent=intent, actor=actor, reason="Voided at the gateway.")
+    if payment.status == P.AUTHORISED and intent.status == IntentStatus.CAPTURED:
+        captured = from_minor(intent.amount_captured - intent.amount_refunded)
+        return _record_capture(payment_id=payment.pk, intent=intent, amount=captured, actor=actor)
+    return Payment.objects.get(pk=payment.pk)
+
+
+# --- Capture, void and refund: what the order's state calls for ------------------------------------
+
+def settle_order_payment(*, order_id: int) -> list[Payment]:
+    """Bring the order's payments to what its state calls for: capture the payable amount once every line
+    is decided and the order is approved; void or refund when it is rejected or cancelled; refund the
+    difference when less is supplied than was charged. Safe to run twice, or concurrently."""
+    settled = []
+    for payment in Payment.objects.filter(order_id=order_id, status__in=LIVE_STATUSES).exclude(reference=""):
+        settled.append(_settle_payment(payment_id=payment.pk))
+    return settled
+
+
+def _settle_payment(*, payment_id: int, actor=None) -> Payment:
+    payment = Payment.objects.select_related("order").get(pk=payment_id)
+    order = payment.order
+    if order.status in RELEASE_STATES:
+        if payment.status in (P.AUTHORISED, P.REQUIRES_ACTION, P.PENDING):
+            return void_payment(payment=payment, actor=actor, reason=f"Order {order.get_status_display().lower()}.")
+        if payment.status == P.CAPTURED and payment.amount_charged > 0:
+            return _refund(payment=payment, amount=payment.amount_charged, actor=actor,
+                           reason=f"Order {order.get_status_display().lower()}.")
+        return payment
+    if order.status in CAPTURE_STATES and not order.lines.filter(decision=LineDecision.PENDING).exists():
+        due = payable_amount(order).amount
+        if payment.status == P.AUTHORISED:
+            return capture_payment(payment=payment, amount=min(due, payment.amount_authorised), actor=actor)
+        if payment.status == P.CAPTURED and payment.amount_charged > due:
+            return _refund(payment=payment, amount=payment.amount_charged - due, actor=actor,
+                           reason="Less was supplied than was charged.")
+    return payment
+
+
+def capture_payment(*, payment: Payment, amount: Decimal, actor=None) -> Payment:
+    if amount > payment.amount_authorised:
+        raise InvalidRefund("Cannot capture more than was authorised.", field="amount")
+    if amount <= 0:  # nothing to charge: let the authorisation go
+        return void_payment(payment=payment, actor=actor, reason="Nothing left to charge.")
+    intent = get_gateway(payment.gateway).capture(
+        reference=payment.reference, amount=Money(amount, payment.currency),
+        idempotency_key=f"payment-{payment.pk}-capture",
+    )
+    return _record_capture(payment_id=payment.pk, intent=intent, amount=amount, actor=actor)
+
+
+@transaction.atomic
+def _record_capture(*, payment_id: int, intent: GatewayIntent, amount: Decimal, actor) -> Payment:
+    payment = payment_for_update(payment_id=payment_id)
+    if payment.status != P.AUTHORISED or intent.status != IntentStatus.CAPTURED:
+        return payment
+    payment.status = P.CAPTURED
+    payment.amount_captured = amount
+    payment.save()
+    _movement(payment, MovementKind.CAPTURED, amount, actor=actor, reference=intent.reference)
+    return payment
+
+
+def void_payment(*, payment: Payment, actor=None, reason: str = "") -> Payment:
+    intent = get_gateway(payment.gateway).void(reference=payment.reference,
+                                               idempotency_key=f"payment-{payment.pk}-void")
+    return _record_void(payment_id=payment.pk, intent=intent, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def _record_void(*, payment_id: int, intent: GatewayIntent, actor, reason: str) -> Payment:
+    payment = payment_for_update(payment_id=payment_id)
+    if payment.status not in (P.AUTHORISED, P.REQUIRES_ACTION, P.PENDING) or intent.status != IntentStatus.CANCELED:
+        return payment
+    was_authorised = payment.status == P.AUTHORISED
+    payment.status = P.VOIDED
+    payment.client_action = {}
+    payment.save()
+    _movement(payment, MovementKind.VOIDED, payment.amount_authorised if was_authorised else Decimal("0"),
+              actor=actor, reason=reason, reference=intent.reference)
+    return payment
+
+
+def refund_payment(*, payment: Payment, amount: Decimal, actor, reason: str) -> Payment:
+    """A member of staff refunds all or part of a captured payment, with a reason."""
+    if actor is None or not actor.has_perm("payments.refund_payment"):
+        raise RefundNotAllowed()
+    if not reason or not reason.strip():
+        raise InvalidRefund("Give the reason for the refund.", field="reason")
+    payment = Payment.objects.get(pk=payment.pk)
+    if payment.status != P.CAPTURED:
+        raise InvalidRefund("Only a captured payment can be refunded.", field="amount")
+    if amount <= 0 or amount > payment.amount_charged:
+        raise InvalidRefund(f"Refund between 0.01 and {payment.amount_charged} {payment.currency}.", field="amount")
+    return _refund(payment=payment, amount=amount, actor=actor, reason=reason.strip())
+
+
+def _refund(*, payment: Payment, amount: Decimal, actor, reason: str) -> Payment:
+    # The key names the state it refunds from, so two concurrent refunds of the same state are one refund.
+    count = payment.movements.filter(kind=MovementKind.REFUNDED).count()
+    refund_id = get_gateway(payment.gateway).refund(
+        reference=payment.reference, amount=Money(amount, payment.currency),
+        idempotency_key=f"payment-{payment.pk}-refund-{count}-{amount}",
+    )
+    return _record_refund(payment_id=payment.pk, refund_id=refund_id, amount=amount, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def _record_refund(*, payment_id: int, refund_id: str, amount: Decimal, actor, reason: str) -> Payment:
+    payment = payment_for_update(payment_id=payment_id)
+    if payment.movements.filter(kind=MovementKind.REFUNDED, reference=refund_id).exists():
+        return payment  # the same refund, recorded by a concurrent call
+    payment.amount_refunded += amount
+    if payment.amount_refunded >= payment.amount_captured:
+        payment.status = P.REFUNDED
+    payment.save()
+    _movement(payment, MovementKind.REFUNDED, amount, actor=actor, reason=reason, reference=refund_id)
+    return payment
+
+
+def _movement(payment: Payment, kind: str, amount: Decimal, *, actor=None, reason: str = "",
+              reference: str = "") -> PaymentMovement:
+    return PaymentMovement.objects.create(
+        payment=payment, kind=kind, amount=amount, currency=payment.currency,
+        reference=reference or payment.reference, actor=actor if getattr(actor, "pk", None) else None,
+        reason=reason[:300],
+    )
+
+
+# --- Disputes and reconciliation --------------------------------------------------------------------
+
+@transaction.atomic
+def flag_dispute(*, payment: Payment, reason: str = "") -> Payment:
+    """A chargeback: the payment and its order are flagged for staff (the order's history says so)."""
+    payment = payment_for_update(payment_id=payment.pk)
+    if payment.disputed_at is None:
+        payment.disputed_at = timezone.now()
+        payment.save(update_fields=["disputed_at", "updated_at"])
+        order = payment.order
+        OrderEvent.objects.create(order=order, from_status=order.status, to_status=order.status, actor=None,
+                                  reason=("Payment disputed by the card holder: staff must respond. " + reason)[:500])
+    return payment
+
+
+def reconcile_payments(*, now: datetime | None = None, limit: int = 100) -> int:
+    """The periodic job: ask the gateway about payments stuck in a transitional state (a crash between
+    its answer and our commit, a lost webhook) and settle orders whose money is not where their state
+    says. Returns how many payments it looked at."""
+    now = now or timezone.now()
+    stale = now - timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES)
+    looked = 0
+    for payment in list(Payment.objects.filter(status=P.PENDING, updated_at__lte=stale)[:limit]):
+        looked += 1
+        try:
+            _retry_pending(payment)
+        except GatewayError as error:
+            logger.warning("Reconciling payment %s: %s", payment.pk, error)
+    for payment in list(Payment.objects.filter(status=P.REQUIRES_ACTION, updated_at__lte=stale)[:limit]):
+        looked += 1
+        try:
+            refresh_payment(payment=payment)
+        except GatewayError as error:
+            logger.warning("Reconciling payment %s: %s", payment.pk, error)
+    unsettled = Payment.objects.filter(
+        status__in=(P.AUTHORISED, P.CAPTURED), updated_at__lte=stale,
+        order__status__in=(*CAPTURE_STATES, *RELEASE_STATES),
+    ).exclude(status=P.CAPTURED, order__status__in=CAPTURE_STATES)
+    for payment in list(unsettled[:limit]):
+        looked += 1
+        try:
+            _settle_payment(payment_id=payment.pk)
+        except GatewayError as error:
+            logger.warning("Settling payment %s: %s", payment.pk, error)
+    return looked
+
+
+def _retry_pending(payment: Payment) -> Payment:
+    """A payment written but never answered: repeat the call with its idempotency key (the gateway
+    returns the first answer, or authorises now). An order no longer waiting is voided by settle."""
+    if payment.reference:
+        return refresh_payment(payment=payment)
+    return _call_authorise(payment=payment, actor=None, return_url="")
+
+
+def warn_expiring_authorisations(*, now: datetime | None = None, limit: int = 200) -> int:
+    """The periodic job: an order still waiting for a pharmacist whose deadline comes within
+    PAYMENT_EXPIRY_WARNING_HOURS is flagged in its history (the pharmacists' queue shows it) and the
+    shopper is told, once. Returns how many were warned."""
+    now = now or timezone.now()
+    soon = now + timedelta(hours=settings.PAYMENT_EXPIRY_WARNING_HOURS)
+    due = Payment.objects.filter(
+        status=P.AUTHORISED, expiry_warned_at__isnull=True, order__status=S.AWAITING_REVIEW,
+        order__review_deadline__lte=soon, order__review_deadline__gt=now,
+    ).values_list("pk", flat=True)
+    return sum(_warn_expiring(payment_id=payment_id, now=now) for payment_id in list(due[:limit]))
+
+
+@transaction.atomic
+def _warn_expiring(*, payment_id: int, now: datetime) -> bool:
+    payment = Payment.objects.get(pk=payment_id)
+    order = order_for_update(order_id=payment.order_id)
+    payment = payment_for_update(payment_id=payment_id)
+    if payment.expiry_warned_at is not None or order.status != S.AWAITING_REVIEW:
+        return False
+    payment.expiry_warned_at = now
+    payment.save(update_fields=["expiry_warned_at", "updated_at"])
+    when = timezone.localtime(order.review_deadline).strftime("%d %B %Y %H:%M")
+    OrderEvent.objects.create(order=order, from_status=order.status, to_status=order.status, actor=None,
+                              reason=f"The card authorisation lapses soon: review by {when}, or the order is "
+                                     "cancelled and the authorisation voided.")
+    record_message(order=order, kind=MessageKind.PAYMENT_EXPIRING)
+    return True
+
+
+def latest_payment(order: Order) -> Payment | None:
+    return order.payments.order_by("-pk").first()

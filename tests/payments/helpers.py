@@ -1,0 +1,34 @@
+import datetime
+
+from orders.services import Patient, place_order
+from payments.gateways import get_gateway
+from payments.services import authorise_order
+from tests.orders.helpers import cart_with, details, uploaded_prescription
+
+ADULT = Patient(date_of_birth=datetime.date(1980, 1, 1))
+
+
+def checkout(user, *lines, payment_method: str, key: str = "checkout-1", prescription=None, answers=None):
+    """What the storefront and the API do: place the order awaiting payment, then authorise it."""
+    return pay_for_cart(user, cart_with(user, *lines), payment_method=payment_method, key=key,
+                        prescription=prescription, answers=answers)
+
+
+def pay_for_cart(user, cart, *, payment_method: str, key: str = "checkout-1", prescription=None, answers=None):
+    order = place_order(user=user, cart=cart, details=details(), idempotency_key=key,
+                        prescription=prescription, consultation_answers=answers, patient=ADULT,
+                        awaiting_payment=True)
+    payment = authorise_order(order=order, payment_method=payment_method, attempt_key=key, actor=user)
+    order.refresh_from_db()
+    return order, payment
+
+
+def prescription_checkout(user, pom_pack, *, payment_method: str, quantity: int = 2, key: str = "checkout-1"):
+    return checkout(user, (pom_pack, quantity), payment_method=payment_method, key=key,
+                    prescription=uploaded_prescription(user))
+
+
+def on_gateway(payment):
+    """The gateway's own view of the payment: (status, net amount charged in pence)."""
+    intent = get_gateway(payment.gateway).retrieve(reference=payment.reference)
+    return intent.status, intent.amount_captured - intent.amount_refunded

@@ -1,0 +1,116 @@
+"""Stripe's webhooks, against localstripe: signed with a test secret and posted to our endpoint. Each
+event is processed once; a forged signature is refused; the intent is re-read before our state changes,
+which also repairs a crash between the gateway's answer and our commit."""
+
+import hashlib
+import hmac
+import json
+import time
+
+import pytest
+from django.urls import reverse
+
+from orders.models import OrderStatus
+from orders.services import place_order
+from payments.gateways import get_gateway
+from payments.models import MovementKind, Payment, PaymentStatus, WebhookEvent
+from payments.services import _begin_attempt
+from pharmacy.money import Money
+from tests.orders.helpers import cart_with, details, uploaded_prescription
+
+from .conftest import WEBHOOK_SECRET
+
+pytestmark = pytest.mark.django_db
+URL = "/payments/webhooks/stripe/"
+
+
+@pytest.fixture
+def stripe_on(payments_on, localstripe):
+    from .conftest import STRIPE_TEST_KEY
+
+    payments_on.PAYMENT_GATEWAY = "stripe"
+    payments_on.STRIPE_SECRET_KEY = STRIPE_TEST_KEY
+    payments_on.STRIPE_API_BASE = localstripe.url
+    return localstripe
+
+
+def signed(event: dict, secret: str = WEBHOOK_SECRET) -> tuple[bytes, str]:
+    payload = json.dumps(event).encode()
+    timestamp = int(time.time())
+    signature = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256).hexdigest()
+    return payload, f"t={timestamp},v1={signature}"
+
+
+def post(client, event: dict, secret: str = WEBHOOK_SECRET):
+    payload, header = signed(event, secret)
+    return client.post(URL, data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header)
+
+
+def event_for(reference: str, payment: Payment, kind="payment_intent.amount_capturable_updated",
+              event_id="evt_1") -> dict:
+    return {"id": event_id, "object": "event", "type": kind, "api_version": "2024-06-20", "created": 1,
+            "data": {"object": {"id": reference, "object": "payment_intent",
+                                "metadata": {"payment": str(payment.pk), "order": payment.order.number}}}}
+
+
+@pytest.fixture
+def crashed_authorisation(stripe_on, user, pom_pack):
+    """A card authorised at Stripe whose answer we never stored (the process died before our commit)."""
+    order = place_order(user=user, cart=cart_with(user, (pom_pack, 2)), details=details(), idempotency_key="k",
+                        prescription=uploaded_prescription(user), awaiting_payment=True)
+    payment, _ = _begin_attempt(order_id=order.pk, attempt_key="k", payment_method="unused")
+    method = stripe_on.client().v1.payment_methods.create(params={
+        "type": "card", "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}})
+    intent = get_gateway().authorise(amount=Money(payment.amount_authorised, "GBP"), payment_method=method.id,
+                                     idempotency_key=f"payment-{payment.pk}-authorise", return_url="",
+                                     metadata={"order": order.number, "payment": payment.pk})
+    return payment, intent.reference
+
+
+def test_a_webhook_delivered_twice_is_processed_once_and_repairs_the_lost_answer(
+        client, crashed_authorisation, django_capture_on_commit_callbacks):
+    payment, reference = crashed_authorisation
+    event = event_for(reference, payment)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = post(client, event)
+        second = post(client, event)
+
+    assert (first.status_code, first.content) == (200, b"Processed.")
+    assert (second.status_code, second.content) == (200, b"Already processed.")
+    payment.refresh_from_db()
+    assert (payment.status, payment.reference) == (PaymentStatus.AUTHORISED, reference)
+    assert payment.movements.filter(kind=MovementKind.AUTHORISED).count() == 1
+    assert payment.order.status == OrderStatus.AWAITING_REVIEW
+    assert WebhookEvent.objects.count() == 1
+
+
+def test_a_forged_signature_is_refused_and_changes_nothing(client, crashed_authorisation):
+    payment, reference = crashed_authorisation
+
+    response = post(client, event_for(reference, payment), secret="whsec_someone_else")
+    unsigned = client.post(URL, data=json.dumps(event_for(reference, payment)), content_type="application/json")
+
+    assert (response.status_code, unsigned.status_code) == (400, 400)
+    payment.refresh_from_db()
+    assert (payment.status, payment.reference) == (PaymentStatus.PENDING, "")
+    assert not WebhookEvent.objects.exists()
+
+
+def test_a_dispute_flags_the_order_for_staff(client, crashed_authorisation, django_capture_on_commit_callbacks):
+    payment, reference = crashed_authorisation
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, event_for(reference, payment))
+    dispute = {"id": "evt_2", "object": "event", "type": "charge.dispute.created", "created": 1,
+               "data": {"object": {"id": "dp_1", "object": "dispute", "payment_intent": reference,
+                                   "reason": "fraudulent"}}}
+
+    assert post(client, dispute).status_code == 200
+
+    payment.refresh_from_db()
+    assert payment.disputed_at is not None
+    assert "disputed" in payment.order.events.last().reason
+
+
+def test_the_endpoint_is_where_the_readme_says(stripe_on):
+    assert reverse("payments:stripe-webhook") == URL
