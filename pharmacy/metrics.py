@@ -17,7 +17,7 @@ import hmac
 import os
 
 from django.conf import settings
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Sum
 from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotFound
 from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
@@ -51,7 +51,24 @@ class PharmacyCollector:
             outbox.add_metric([status], counts.get(status, 0))
         yield outbox
 
+        yield from self.collect_payments()
         yield from self.collect_import_runs()
+
+    def collect_payments(self):
+        from payments.models import Payment, PaymentStatus
+
+        payments = GaugeMetricFamily("pharmacy_payments", "Card payments by status", labels=["status"])
+        held = GaugeMetricFamily("pharmacy_payments_authorised_amount",
+                                 "Money held on shoppers' cards by live authorisations not yet captured",
+                                 labels=["currency"])
+        counts = dict(Payment.objects.order_by().values_list("status").annotate(n=Count("pk")))
+        for status in PaymentStatus.values:
+            payments.add_metric([status], counts.get(status, 0))
+        for currency, amount in (Payment.objects.filter(status=PaymentStatus.AUTHORISED).order_by()
+                                 .values_list("currency").annotate(total=Sum("amount_authorised"))):
+            held.add_metric([currency], float(amount))
+        yield payments
+        yield held
 
     def collect_import_runs(self):
         from catalog.models import ImportOutcome, ImportRun

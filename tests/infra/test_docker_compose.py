@@ -329,7 +329,8 @@ def test_grafana_dashboard_charts_the_django_and_pharmacy_metrics():
                    "django_http_requests_latency_seconds_by_view_method_bucket", "django_db_execute_total",
                    "django_cache_get_hits_total", "pharmacy_orders", "pharmacy_review_queue_length",
                    "pharmacy_review_queue_oldest_age_seconds", "pharmacy_outbox_messages",
-                   "pharmacy_catalog_import_runs", "pharmacy_catalog_import_last_finished_timestamp_seconds"):
+                   "pharmacy_catalog_import_runs", "pharmacy_catalog_import_last_finished_timestamp_seconds",
+                   "pharmacy_payments", "pharmacy_payments_authorised_amount"):
         assert metric in expressions, metric
     ids = [panel["id"] for panel in dashboard["panels"]]
     assert len(ids) == len(set(ids))

@@ -80,8 +80,8 @@ def test_pharmacy_gauges_show_the_true_values_after_a_checkout_and_a_review(
 
     # then
     orders = {dict(labels)["status"]: value for (name, labels), value in samples.items() if name == "pharmacy_orders"}
-    assert orders == {"awaiting_review": 1, "approved": 2, "dispatched": 0, "delivered": 0, "rejected": 0,
-                      "cancelled": 0}
+    assert orders == {"awaiting_payment": 0, "awaiting_review": 1, "approved": 2, "dispatched": 0, "delivered": 0,
+                      "rejected": 0, "cancelled": 0}
     assert samples[("pharmacy_review_queue_length", ())] == 1
     assert 0 < samples[("pharmacy_review_queue_oldest_age_seconds", ())] < 120
     outbox = {dict(labels)["status"]: value for (name, labels), value in samples.items()
@@ -114,3 +114,30 @@ def test_pharmacy_gauges_count_catalog_import_runs_by_outcome(metrics_token, tmp
     last = "pharmacy_catalog_import_last_finished_timestamp_seconds"
     assert samples[(last, (("outcome", "imported"),))] == pytest.approx(imported_at)
     assert samples[(last, (("outcome", "refused"),))] == 0
+
+
+def test_pharmacy_gauges_count_payments_by_status_and_the_money_held(
+        metrics_token, user, gsl_pack, pom_pack, django_capture_on_commit_callbacks):
+    from orders.services import place_order
+    from payments.gateways.test import DECLINED_CARDS, SUCCESS_CARD
+    from payments.services import authorise_order
+    from tests.orders.helpers import details
+
+    def pay(key, card, *lines, prescription=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            order = place_order(user=user, cart=cart_with(user, *lines), details=details(), idempotency_key=key,
+                                prescription=prescription, awaiting_payment=True)
+            authorise_order(order=order, payment_method=card, attempt_key=key)
+        return order
+
+    # a prescription order: authorised, held until the pharmacist approves; a general-sale one declined
+    held_order = pay("pom", SUCCESS_CARD, (pom_pack, 1), prescription=uploaded_prescription(user))
+    pay("declined", DECLINED_CARDS[1], (gsl_pack, 2))
+
+    samples = scrape()
+
+    payments = {dict(labels)["status"]: value for (name, labels), value in samples.items()
+                if name == "pharmacy_payments"}
+    assert payments == {"pending": 0, "requires_action": 0, "authorised": 1, "captured": 0, "voided": 0,
+                        "refunded": 0, "failed": 1}
+    assert samples[("pharmacy_payments_authorised_amount", (("currency", "GBP"),))] == float(held_order.total_amount)
