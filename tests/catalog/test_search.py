@@ -332,7 +332,7 @@ def test_admin_product_save_reindexes_name_uses_and_also_known_as(admin_client, 
     data = {
         "name": "Loratadine 10 tablets", "slug": product.slug, "description": "", "is_active": "on",
         "indications": "hay fever", "legal_category": "general_sale", "controlled_drug_schedule": "",
-        "atc_code": "", "dosage_form": "tablet", "route": "oral",
+        "atc_code": "", "dosage_form": "tablet", "route": "oral", "vat_rate": "standard",
         "synonyms-TOTAL_FORMS": "1", "synonyms-INITIAL_FORMS": "0", "synonyms-MIN_NUM_FORMS": "0",
         "synonyms-MAX_NUM_FORMS": "1000", "synonyms-0-name": "Clarityn", "synonyms-0-id": "",
         "synonyms-0-product": str(product.pk),
