@@ -61,10 +61,18 @@ def generated(live_server, tmp_path, monkeypatch):
 
 
 def test_a_generated_client_shops_checks_out_with_a_prescription_and_a_pharmacist_approves(
-    live_server, generated, pharmacists_group
+    live_server, generated, pharmacists_group, settings
 ):
+    from decimal import Decimal
+
+    from delivery.models import DeliveryMethod
+
+    settings.PAYMENTS_AT_CHECKOUT = True  # the card is authorised at checkout and charged on approval
     client_module, models, types = generated("client"), generated("models"), generated("types")
     baclofen_packs()
+    DeliveryMethod.objects.create(code="standard", name="Standard delivery", price_amount=Decimal("3.95"),
+                                  free_over_amount=Decimal("30.00"), position=1)
+    DeliveryMethod.objects.create(code="express", name="Express delivery", price_amount=Decimal("6.95"), position=2)
     pharmacist = PharmacistFactory()
     sign_in_responsible_pharmacist(pharmacist)
     anonymous = client_module.Client(base_url=live_server.url)
@@ -131,15 +139,22 @@ def test_a_generated_client_shops_checks_out_with_a_prescription_and_a_pharmacis
         ),
     )
     assert uploaded.status == models.PrescriptionStatusEnum.SUBMITTED
+    # Choose express delivery and pay with the test gateway's card: authorised now, charged on approval.
+    methods = generated("api.delivery_methods.delivery_methods_list").sync(client=shopper)
+    assert [method.code for method in methods] == ["standard", "express"]
     placed = place.sync_detailed(
         client=shopper,
         idempotency_key=str(uuid.uuid4()),
-        body=models.CheckoutInputRequest(shipping=shipping, prescription_id=uploaded.id),
+        body=models.CheckoutInputRequest(shipping=shipping, prescription_id=uploaded.id, delivery_method="express",
+                                         payment_method="4242424242424242"),
     )
-    assert placed.status_code == 201
+    assert placed.status_code == 201, placed.content
     number = placed.parsed.number
     order = generated("api.orders.orders_retrieve").sync(client=shopper, number=number)
     assert order.status == models.OrderStatusEnum.AWAITING_REVIEW
+    assert (order.subtotal.amount, order.delivery.amount.amount, order.total.amount) == ("12.99", "6.95", "19.94")
+    assert [(payment.status.value, payment.amount_authorised) for payment in order.payments] == [
+        ("authorised", "19.94")]
 
     # A pharmacist signs in with password and authenticator code, finds the order in the queue, reads
     # the prescription and approves it.
@@ -179,7 +194,10 @@ def test_a_generated_client_shops_checks_out_with_a_prescription_and_a_pharmacis
     # The shopper sees it approved, with the leaflet revision that went with the medicine.
     mine = generated("api.orders.orders_retrieve").sync(client=shopper, number=number)
     assert mine.status == models.OrderStatusEnum.APPROVED
-    assert [event.by for event in mine.history] == [models.ByEnum.YOU, models.ByEnum.PHARMACIST]
+    assert [(payment.status.value, payment.amount_captured) for payment in mine.payments] == [
+        ("captured", "19.94")]
+    # placed (awaiting payment), paid (awaiting review), approved
+    assert [event.by for event in mine.history] == [models.ByEnum.YOU, models.ByEnum.YOU, models.ByEnum.PHARMACIST]
     revision = LeafletRevision.objects.published().get(product__name="Baclofen tablets")
     assert (mine.lines[0].leaflet_revision.id, mine.lines[0].leaflet_revision.number) == (revision.pk, 1)
     leaflet = generated("api.leaflets.leaflets_retrieve").sync(
