@@ -3,40 +3,24 @@ a private Redis that the tests stop and start; never the shared servers."""
 
 import json
 import os
-import subprocess
 import sys
 import time
 from contextlib import contextmanager
 
 import pytest
 
-from tests.infra.support import ROOT, free_port, http_get, wait_for_http_ok
+from tests.infra.support import gunicorn_serving, http_get
 from tests.servers import S3Server
 
 
 @contextmanager
 def serving(postgres_cluster, private_redis, tmp_path, **extra_env):
     """gunicorn on the throwaway servers; yields the /readyz URL."""
-    port = free_port()
     env = {**os.environ, "DATABASE_URL": postgres_cluster.url, "REDIS_URL": private_redis.url(0),
            "CELERY_BROKER_URL": private_redis.url(1), "CELERY_TASK_ALWAYS_EAGER": "false",
            "DJANGO_SETTINGS_MODULE": "pharmacy.settings.local", "READINESS_TIMEOUT_SECONDS": "1", **extra_env}
-    log_path = tmp_path / "gunicorn.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "pharmacy.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", "1", "--threads", "2", "--timeout", "30"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for_http_ok(f"http://127.0.0.1:{port}/healthz", process=process, log_path=log_path, timeout=60)
+    with gunicorn_serving(env, tmp_path / "gunicorn.log") as port:
         yield f"http://127.0.0.1:{port}/readyz"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture

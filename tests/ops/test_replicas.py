@@ -21,7 +21,7 @@ import pytest
 
 from pharmacy.db_router import ReplicaRouter, replica_reads
 from tests.drills.test_postgres_restart import Client
-from tests.infra.support import ROOT, free_port, wait_for_http_ok
+from tests.infra.support import ROOT, gunicorn_serving
 
 PRIMARY_NAME, REPLICA_NAME = "Primary Testamol", "Replica Testamol"
 
@@ -49,26 +49,11 @@ def two_databases(postgres_cluster):
 @pytest.fixture
 def replica_server(postgres_cluster, two_databases, tmp_path):
     primary, replica, seed = two_databases
-    port = free_port()
     env = {**os.environ, "DATABASE_URL": postgres_cluster.database_url(primary),
            "DATABASE_REPLICA_URLS": postgres_cluster.database_url(replica), "REPLICA_RETRY_SECONDS": "1",
            "REDIS_URL": "", "CELERY_BROKER_URL": "memory://", "DJANGO_SETTINGS_MODULE": "pharmacy.settings.test"}
-    log_path = tmp_path / "gunicorn.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "pharmacy.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", "1", "--threads", "2", "--timeout", "30"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for_http_ok(f"http://127.0.0.1:{port}/healthz", process=process, log_path=log_path, timeout=60)
+    with gunicorn_serving(env, tmp_path / "gunicorn.log") as port:
         yield port, primary, replica, seed
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def product_names(client) -> list[str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.drills.test_postgres_restart import Client
-from tests.infra.support import ROOT, free_port, wait_for_http_ok
+from tests.infra.support import ROOT, gunicorn_serving
 from tests.ops.test_replicas import product_names
 
 OLD_NAME, NEW_NAME = "Streamed Testamol", "Renamed Testamol"
@@ -46,26 +46,11 @@ def primary_and_standby(postgres_cluster):
 @pytest.fixture
 def app_on_the_standby(postgres_cluster, primary_and_standby, tmp_path):
     database, standby, seed = primary_and_standby
-    port = free_port()
     env = {**os.environ, "DATABASE_URL": postgres_cluster.database_url(database),
            "DATABASE_REPLICA_URLS": standby.database_url(database), "REPLICA_RETRY_SECONDS": "1",
            "REDIS_URL": "", "CELERY_BROKER_URL": "memory://", "DJANGO_SETTINGS_MODULE": "pharmacy.settings.test"}
-    log_path = tmp_path / "gunicorn.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "pharmacy.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", "1", "--threads", "2", "--timeout", "30"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for_http_ok(f"http://127.0.0.1:{port}/healthz", process=process, log_path=log_path, timeout=60)
+    with gunicorn_serving(env, tmp_path / "gunicorn.log") as port:
         yield Client(port), database, standby, seed
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def wait_until(predicate, timeout: float = 15.0):
