@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from knox.models import AuthToken
 
 from orders.models import PHARMACISTS_GROUP
+from pharmacy.admin_mixins import ReadOnlyAdminMixin
 
 from .exceptions import PermissionRefused
 from .membership import ensure_may_manage_pharmacists, set_pharmacists_membership
@@ -74,7 +75,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(PharmacistsMembershipChange)
-class PharmacistsMembershipChangeAdmin(admin.ModelAdmin):
+class PharmacistsMembershipChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit trail: read-only, never deleted from here."""
 
     list_display = ("created_at", "user", "action", "actor")
@@ -82,11 +83,3 @@ class PharmacistsMembershipChangeAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "actor__email")
     list_select_related = ("user", "actor")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

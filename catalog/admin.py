@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from pharmacy.admin_mixins import ReadOnlyAdminMixin
 from pharmacy.exceptions import DomainError
 from pharmacy.images import SafeImageField
 
@@ -673,7 +674,7 @@ class ConsultationQuestionnaireAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """What `import_catalog` did and when: read-only, written by the command."""
 
     list_display = ("finished_at", "file_name", "outcome", "rows", "problems", "products_created",
@@ -682,11 +683,3 @@ class ImportRunAdmin(admin.ModelAdmin):
     search_fields = ("file_name",)
     date_hierarchy = "finished_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

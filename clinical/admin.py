@@ -5,25 +5,18 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from pharmacy.admin_mixins import ReadOnlyAdminMixin
+
 from .models import OrderAlert
 
 
 @admin.register(OrderAlert)
-class OrderAlertAdmin(admin.ModelAdmin):
+class OrderAlertAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created", "order_link", "severity", "kind", "rule_id", "overridden"]
     list_filter = ["severity", "kind", "raised_at_review", ("overridden_by", admin.EmptyFieldListFilter)]
     search_fields = ["order__number", "rule_id"]
     list_select_related = ["order"]
     readonly_fields = [field.name for field in OrderAlert._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Order")
     def order_link(self, alert):

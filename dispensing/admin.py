@@ -9,6 +9,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 
+from pharmacy.admin_mixins import ReadOnlyAdminMixin
 from pharmacy.exceptions import DomainError
 
 from .models import PharmacistProfile, RegisterEntry, ResponsiblePharmacistLog
@@ -36,7 +37,7 @@ class PharmacistProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResponsiblePharmacistLog)
-class ResponsiblePharmacistLogAdmin(admin.ModelAdmin):
+class ResponsiblePharmacistLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The RP record. Rows come only from the sign-in and sign-out buttons; none is edited or deleted."""
 
     list_display = ("pharmacist", "registration_number", "signed_in_at", "signed_out_at")
@@ -44,15 +45,6 @@ class ResponsiblePharmacistLogAdmin(admin.ModelAdmin):
     date_hierarchy = "signed_in_at"
     readonly_fields = ("pharmacist", "registration_number", "signed_in_at", "signed_out_at")
     change_list_template = "admin/dispensing/responsiblepharmacistlog/change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         current = current_responsible_pharmacist()
@@ -92,7 +84,7 @@ class RegisterFilterForm(forms.Form):
 
 
 @admin.register(RegisterEntry)
-class RegisterEntryAdmin(admin.ModelAdmin):
+class RegisterEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The prescription register: immutable, kept at least PRESCRIPTION_REGISTER_RETENTION_YEARS; it needs
     the dispensing.view_registerentry permission (Pharmacists and Superintendent pharmacists groups)."""
 
@@ -105,15 +97,6 @@ class RegisterEntryAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in RegisterEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def _filters(self, request) -> tuple[RegisterFilterForm, dict]:
         form = RegisterFilterForm(request.GET or None)

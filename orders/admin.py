@@ -16,6 +16,7 @@ from clinical.services import review_alerts
 from patients.models import AccessChannel
 from patients.review import review_health_record
 from payments.admin import PaymentInline
+from pharmacy.admin_mixins import ReadOnlyAdminMixin
 from pharmacy.exceptions import DomainError
 from safeguards.admin import FlaggedOrderFilter, OrderFlagInline
 
@@ -294,7 +295,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrderAwaitingReview)
-class OrderAwaitingReviewAdmin(admin.ModelAdmin):
+class OrderAwaitingReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The pharmacist's queue: orders awaiting review, oldest first."""
 
     list_display = ("number", "created_at", "full_name", "email", "prescription_status", "review_deadline",
@@ -322,15 +323,6 @@ class OrderAwaitingReviewAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(status="awaiting_review")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Prescription")
     def prescription_status(self, order):
@@ -475,4 +467,5 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             self.message_user(request, refusal.message, messages.ERROR)
             return
         self.message_user(request, f"{handed} message(s) handed to the workers.", messages.SUCCESS)
+
 from . import admin_batches  # noqa: E402,F401  (batches supplied and the Recall screen)

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from catalog.models import Pack
+from pharmacy.admin_mixins import ReadOnlyAdminMixin
 from pharmacy.exceptions import DomainError
 
 from .models import OrderLineBatch
@@ -37,7 +38,7 @@ class RecallForm(forms.Form):
 
 
 @admin.register(OrderLineBatch)
-class OrderLineBatchAdmin(admin.ModelAdmin):
+class OrderLineBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Which batch went to which order: written by dispatch, never edited."""
 
     list_display = ("order_number", "patient", "sku", "batch_number", "expiry_date", "quantity", "dispatched_at")
@@ -45,15 +46,6 @@ class OrderLineBatchAdmin(admin.ModelAdmin):
     search_fields = ("batch_number", "order_line__sku", "order_line__order__number")
     list_filter = ("dispatched_at",)
     readonly_fields = ("order_line", "batch", "batch_number", "expiry_date", "quantity", "dispatched_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Order", ordering="order_line__order__number")
     def order_number(self, row):

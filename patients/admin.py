@@ -5,24 +5,14 @@ read-only to everyone."""
 from django.contrib import admin
 
 from clinical.vocabulary import AllergyClass, Condition
+from pharmacy.admin_mixins import ReadOnlyAdminMixin
 
 from .access import log_health_record_view, may_view_health_records
 from .models import AccessChannel, HealthRecordAccess, Patient
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Patient)
-class PatientAdmin(ReadOnlyAdmin):
+class PatientAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "owner", "is_account_holder", "updated_at")  # health details only on the logged page
     search_fields = ("name", "owner__email")
     list_select_related = ("owner",)
@@ -54,7 +44,7 @@ class PatientAdmin(ReadOnlyAdmin):
 
 
 @admin.register(HealthRecordAccess)
-class HealthRecordAccessAdmin(ReadOnlyAdmin):
+class HealthRecordAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("accessed_at", "staff", "patient_reference", "patient", "channel", "order_number")
     list_filter = ("channel", "accessed_at")
     search_fields = ("staff__email", "order_number", "=patient_reference")

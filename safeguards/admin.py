@@ -6,6 +6,8 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import format_html
 
+from pharmacy.admin_mixins import ReadOnlyAdminMixin
+
 from .models import OrderFlag, PurchaseLimit, WarningSignRule
 
 
@@ -38,22 +40,13 @@ class WarningSignRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrderFlag)
-class OrderFlagAdmin(admin.ModelAdmin):
+class OrderFlagAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "order_link", "kind", "message")
     list_filter = ("kind", "created_at")
     search_fields = ("order__number", "message")
     list_select_related = ("order",)
     readonly_fields = ("order", "kind", "message", "details", "created_at")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Order", ordering="order__number")
     def order_link(self, flag: OrderFlag):
