@@ -174,6 +174,7 @@ def test_web_container_command_serves_with_production_settings(tmp_path):
         "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL",
         PATH=f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}",
         DJANGO_SETTINGS_MODULE="pharmacy.settings.production", ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION="true",
+        ALLOW_TEST_PAYMENTS_IN_PRODUCTION="true",  # as the demo compose stack sets it
         SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1", DEBUG="false",
         PRESCRIPTION_ENCRYPTION_KEYS=TEST_PRESCRIPTION_KEYS,
         SECURE_SSL_REDIRECT="false", DATABASE_URL=f"sqlite:///{tmp_path / 'web.sqlite3'}",
@@ -211,6 +212,7 @@ def test_web_health_check_passes_when_https_redirect_is_on(tmp_path):
     environment = environment_without(
         "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL",
         DJANGO_SETTINGS_MODULE="pharmacy.settings.production", ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION="true",
+        ALLOW_TEST_PAYMENTS_IN_PRODUCTION="true",  # as the demo compose stack sets it
         SECRET_KEY=secrets.token_urlsafe(50), PRESCRIPTION_ENCRYPTION_KEYS=TEST_PRESCRIPTION_KEYS,
         ALLOWED_HOSTS="localhost", DEBUG="false", SECURE_SSL_REDIRECT="true",
         DATABASE_URL=f"sqlite:///{tmp_path / 'web.sqlite3'}",
