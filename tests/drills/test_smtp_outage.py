@@ -1,7 +1,7 @@
 """Fault drill: the mail server refuses every connection for a while (DRILL_SMTP_OUTAGE_SECONDS, 20 s in
-CI: several retries of every message at the capped backoff below), then accepts. A real Celery worker sends through the real SMTP backend; the test plays
-beat, running the re-dispatch once a second. Every message is sent once the server accepts, none is
-FAILED, and each arrives under its own stable Message-ID."""
+CI: several retries of every message at the capped backoff below), then accepts. A real Celery worker
+sends through the real SMTP backend; the test plays beat, running the re-dispatch once a second. Every
+message is sent once the server accepts, none is FAILED, and each arrives under its own stable Message-ID."""
 
 import time
 
