@@ -24,7 +24,9 @@ from tests.servers import drill_seconds, wait_for
 
 from .support import celery_broker, reset_connection_pools
 
-pytestmark = [pytest.mark.drill, pytest.mark.django_db(transaction=True)]
+# Shoppers check out from several threads while the worker writes: a server database (PostgreSQL), not
+# SQLite, which would lock them out of each other.
+pytestmark = [pytest.mark.drill, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 SHOPPERS = 3
 
