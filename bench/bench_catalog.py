@@ -165,6 +165,8 @@ def bench_environment() -> dict[str, str]:
     environment.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
     # One machine, no mail server: the production settings' refusal of embedded services is lifted here.
     environment.setdefault("ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION", "true")
+    # The bench's guest cart never reaches a payment; the built-in test gateway keeps it keyless.
+    environment.setdefault("ALLOW_TEST_PAYMENTS_IN_PRODUCTION", "true")
     return environment
 
 

@@ -2,6 +2,7 @@
 and refuses to load anything but this machine. Timings themselves are never asserted."""
 
 import importlib.util
+import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -81,3 +82,15 @@ def test_bench_client_refuses_addresses_off_this_machine(url):
 
 def test_bench_reads_wrk_latencies_in_every_unit():
     assert [bench._wrk_milliseconds(text) for text in ("850.00us", "3.25ms", "1.50s")] == [0.85, 3.25, 1500.0]
+
+
+def test_bench_environment_passes_the_production_settings_checks():
+    # The bench serves under the production settings, which refuse to start on anything they would not
+    # run a pharmacy on; its environment must get past them with no keys of the developer's own.
+    environment = bench.bench_environment()
+    environment["DATABASE_URL"] = "sqlite:///:memory:"
+
+    checked = subprocess.run([sys.executable, str(ROOT / "manage.py"), "check"], cwd=ROOT, env=environment,
+                             capture_output=True, text=True, timeout=60)
+
+    assert checked.returncode == 0, checked.stderr[-2000:]
