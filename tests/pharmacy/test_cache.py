@@ -47,3 +47,25 @@ def test_api_checkout_succeeds_while_the_throttles_cache_is_down(unreachable_red
 
     assert response.status_code == 201, response.content
     assert Order.objects.filter(user=user).count() == 1
+
+
+@pytest.mark.redis
+def test_redis_cache_reuses_one_client_for_every_call_and_from_every_thread(settings):
+    # Building a redis.Redis object per call cost a seventh of a cached catalog page (pharmacy/cache.py).
+    import threading
+
+    from tests.conftest import redis_url
+
+    settings.CACHES = {"default": {"BACKEND": "pharmacy.cache.FailOpenRedisCache", "LOCATION": redis_url()}}
+    cache.set("reused-client", "value")
+    client = cache._cache.get_client()
+    seen_in_thread = []
+    reader = threading.Thread(target=lambda: seen_in_thread.append(cache._cache.get_client(write=True)))
+    reader.start()
+    reader.join(timeout=10)
+
+    assert cache.get("reused-client") == "value"
+    assert cache._cache.get_client(write=True) is client
+    assert seen_in_thread and seen_in_thread[0] is not client  # each thread has its own cache object
+    assert seen_in_thread[0].connection_pool is not client.connection_pool
+    cache.delete("reused-client")
