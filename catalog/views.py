@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
@@ -26,28 +26,19 @@ from .selectors import (
 
 PRODUCTS_PER_PAGE = 20
 FEATURED_PRODUCT_COUNT = 6
+LIST_PARAMETERS = (*ProductFilterForm.base_fields, "page")
 
 
 @dataclass(frozen=True)
-class ProductSummary:
-    """What the list keeps of a product once its card is rendered: unpickling 20 products with their
-    packs, strengths and ingredients cost more than rendering the page."""
+class ProductListContent:
+    """The storefront list's content as rendered once for every visitor asking the same question: the
+    filter form, the results and the pagination hold no CSRF token and nothing of the visitor's, so the
+    HTML is cached under the catalog version and only the page around it (header, messages) is rendered
+    per request."""
 
-    pk: int
-    name: str
-    slug: str
-
-
-@dataclass(frozen=True)
-class ProductListPage:
-    """One page of the storefront list as plain data, cacheable under the catalog version."""
-
-    products: list
-    number: int
-    count: int
-    suggestion: str | None
-    redirect_url: str | None = None
-    product_grid: str = ""  # the rendered cards: pure catalog data, no CSRF token, so cached with it
+    title: str
+    html: str = ""
+    redirect_url: str | None = None  # a barcode or SKU goes straight to its pack
 
 
 def _categories() -> list:
@@ -60,53 +51,89 @@ def home(request):
     return render(request, "catalog/home.html", {"categories": _categories(), "featured_products": featured})
 
 
-def _product_list_page(filters: dict, page_number: str | None) -> ProductListPage:
+def _list_query(request) -> QueryDict:
+    """The parameters that shape the list, in a fixed order: the cache key, and the base of its links."""
+    query = QueryDict(mutable=True)
+    for name in LIST_PARAMETERS:
+        values = request.GET.getlist(name)
+        if values:
+            query.setlist(name, values[:1])
+    return query
+
+
+def _product_list_content(query: QueryDict) -> ProductListContent:
+    categories = _categories()
+    form = ProductFilterForm(query, categories=categories)
+    filters = form.selector_filters()
+    page_number = query.get("page")
     result = search_products(**filters)
-    if result.pack is not None and not page_number:  # a barcode or SKU: straight to the pack
+    if result.pack is not None and not page_number:
         url = result.pack.product.get_absolute_url() + f"#pack-{result.pack.sku}"
-        return ProductListPage(products=[], number=1, count=0, suggestion=None, redirect_url=url)
+        return ProductListContent(title="", redirect_url=url)
     page = Paginator(result.products, PRODUCTS_PER_PAGE).get_page(page_number)
     products = list(page.object_list)
-    return ProductListPage(products=[ProductSummary(p.pk, p.name, p.slug) for p in products],
-                           number=page.number, count=page.paginator.count,
-                           suggestion=result.suggestion(products),
-                           product_grid=render_to_string("catalog/_product_grid.html", {"products": products}))
-
-
-@conditional_page
-def product_list(request):
-    categories = _categories()
-    form = ProductFilterForm(request.GET, categories=categories)
-    filters = form.selector_filters()
-    page_number = request.GET.get("page")
-    listing = cached("product-list", sorted(filters.items()), page_number,
-                     fill=lambda: _product_list_page(filters, page_number))
-    if listing.redirect_url:
-        return redirect(listing.redirect_url)
-    page = Page(listing.products, listing.number, Paginator(range(listing.count), PRODUCTS_PER_PAGE))
-    return render(request, "catalog/product_list.html", {
-        "suggestion": listing.suggestion,
+    context = {
+        "query": query,
+        "suggestion": result.suggestion(products),
         "form": form,
         "filters": filters,
         "categories": categories,
         "selected_category": next((c for c in categories if c.slug == filters["category"]), None),
         "page_obj": page,
-        "products": listing.products,
-        "product_grid": mark_safe(listing.product_grid),  # rendered by our own template, escaped there
+        "products": products,
+    }
+    title = render_to_string("catalog/_product_list_heading.txt", context).strip()
+    return ProductListContent(title=title if page.number == 1 else f"{title} (page {page.number})",
+                              html=render_to_string("catalog/_product_list_content.html", context))
+
+
+@conditional_page
+def product_list(request):
+    query = _list_query(request)
+    content = cached("product-list", query.urlencode(), fill=lambda: _product_list_content(query))
+    if content.redirect_url:
+        return redirect(content.redirect_url)
+    return render(request, "catalog/product_list.html", {
+        "title": content.title,
+        "content": mark_safe(content.html),  # rendered by our own template, which escapes what it shows
     })
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    """A product page's catalog data, cached under the catalog version: the product with its packs (the
+    buy forms carry the visitor's CSRF token, so the pack table is rendered per request) and, rendered
+    once, the parts that are the same for everyone. The leaflet lives only in its HTML here, so its
+    sections are not unpickled again on every view."""
+
+    product: Product
+    intro_html: str
+    leaflet_html: str
+
+
+def _product_page(slug: str) -> ProductPage:
+    product = get_product_for_display(slug=slug)
+    context = {"product": product, "leaflet": product.current_leaflet}
+    page = ProductPage(product=product,
+                       intro_html=render_to_string("catalog/_product_intro.html", context),
+                       leaflet_html=render_to_string("catalog/_product_leaflet.html", context))
+    product.current_leaflet = None
+    return page
 
 
 @conditional_page
 def product_detail(request, slug):
     try:
-        product = cached("product-page", slug, fill=lambda: get_product_for_display(slug=slug))
+        page = cached("product-page", slug, fill=lambda: _product_page(slug))
     except Product.DoesNotExist:
         raise Http404("No such medicine.") from None
-    product = annotate_purchase_refusals(product=product)  # the purchase policy, asked afresh: no queries
+    product = annotate_purchase_refusals(product=page.product)  # the purchase policy, asked afresh: no queries
     return render(request, "catalog/product_detail.html", {
         "product": product,
         "packs": product.packs.all(),
-        "leaflet": product.current_leaflet,
+        # Rendered by our own templates, which escape what they show.
+        "intro": mark_safe(page.intro_html),
+        "leaflet": mark_safe(page.leaflet_html),
     })
 
 
