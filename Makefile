@@ -54,7 +54,7 @@ test: install
 	DJANGO_SETTINGS_MODULE=pharmacy.settings.test $(PY) manage.py collectstatic --noinput --verbosity 0
 	@status=0; \
 	$(PY) -m pytest --junitxml=$(ARTIFACTS)/junit.xml --output=$(ARTIFACTS)/playwright \
-	    --screenshot=only-on-failure $(PYTEST_ARGS) || status=$$?; \
+	    --screenshot=only-on-failure --durations=20 $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \
 	exit $$status
 
