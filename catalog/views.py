@@ -15,6 +15,7 @@ from .forms import ProductFilterForm
 from .http import conditional_page
 from .leaflet_pdf import leaflet_pdf_filename, render_leaflet_pdf
 from .models import LeafletRevision, Product
+from .pagination import ProductSearchPaginator
 from .selectors import (
     annotate_purchase_refusals,
     get_leaflet_revision,
@@ -65,7 +66,7 @@ def _product_list_page(filters: dict, page_number: str | None) -> ProductListPag
     if result.pack is not None and not page_number:  # a barcode or SKU: straight to the pack
         url = result.pack.product.get_absolute_url() + f"#pack-{result.pack.sku}"
         return ProductListPage(products=[], number=1, count=0, suggestion=None, redirect_url=url)
-    page = Paginator(result.products, PRODUCTS_PER_PAGE).get_page(page_number)
+    page = ProductSearchPaginator(result, PRODUCTS_PER_PAGE).get_page(page_number)
     products = list(page.object_list)
     return ProductListPage(products=[ProductSummary(p.pk, p.name, p.slug) for p in products],
                            number=page.number, count=page.paginator.count,
