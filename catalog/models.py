@@ -140,6 +140,13 @@ class Product(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # Search ranks its matches by score, then name, joining each match to its product only to check
+            # is_active and read name: from this index alone on PostgreSQL (an index-only nested loop), so a
+            # search with hundreds of matches no longer scans the whole product table (catalog.selectors).
+            models.Index(fields=["id"], include=["name"], condition=Q(is_active=True),
+                         name="catalog_product_active_idx"),
+        ]
         constraints = [
             # Schedule 1-4 controlled drugs are prescription-only by law; only Schedule 5 may be P or GSL.
             models.CheckConstraint(

@@ -1,9 +1,9 @@
 """Catalog reads, shaped for their pages and endpoints so that none of them runs a query per row."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, Window
 
 from pharmacy.exceptions import DomainError
 
@@ -22,7 +22,9 @@ from .services import check_pack_purchasable
 
 
 def _packs_prefetch(*, active_only: bool = True, ordering=("pk",)) -> Prefetch:
-    packs = Pack.objects.with_details().with_availability().order_by(*ordering)
+    # select_related(None): the prefetch sets each pack's product to the one already read, so joining
+    # products again would only build a second copy of each.
+    packs = Pack.objects.with_details().select_related(None).with_availability().order_by(*ordering)
     if active_only:
         packs = packs.filter(is_active=True)
     return Prefetch("packs", queryset=packs)
@@ -32,11 +34,44 @@ def _packs_prefetch(*, active_only: bool = True, ordering=("pk",)) -> Prefetch:
 class ProductSearch:
     """What a product list shows: `products` (a shaped queryset, most relevant first when searching),
     `pack` when the query was an exact GTIN, PZN or SKU, and, asked for once a page is read, a
-    "Did you mean ...?" `suggestion(page)` when nothing on it matched the words well."""
+    "Did you mean ...?" `suggestion(page)` when nothing on it matched the words well.
+
+    It is also what a Paginator pages (ProductSearchPaginator): `count()`, and a slice such as
+    `search[20:40]` gives that page's products, fully shaped."""
 
     products: QuerySet[Product]
     query: ParsedQuery | None = None
     pack: Pack | None = None
+    pack_ordering: list = field(default_factory=lambda: ["pk"])
+    matches: int | None = field(default=None, init=False)  # known once a ranked page is read
+
+    def count(self) -> int:
+        return self.products.count() if self.matches is None else self.matches
+
+    def __getitem__(self, window: slice) -> list[Product]:
+        """The products of `window`, in order. A ranked search reads them in two steps: the page's ids
+        and scores first, from the search documents and an index of active products (no product row is
+        read for the hundreds of matches of "hay fever"), with the number of matches counted alongside,
+        then those products by id with their packs."""
+        if not isinstance(window, slice):
+            raise TypeError("a product search is read a page (a slice) at a time")
+        if self.pack is not None or "search_score" not in self.products.query.annotations:
+            return list(self.products[window])
+        ranked = list(
+            self.products.annotate(search_matches=Window(Count("pk")))
+            .values_list("pk", "search_score", "search_strong", "search_matches")[window]
+        )
+        if ranked:
+            self.matches = ranked[0][3]
+        shown = Product.objects.filter(pk__in=[row[0] for row in ranked])
+        found = {product.pk: product for product in _shaped(shown, pack_ordering=self.pack_ordering)}
+        page = []
+        for pk, score, strong, _ in ranked:
+            if pk in found:  # unless deleted between the two queries
+                product = found[pk]
+                product.search_score, product.search_strong = score, strong
+                page.append(product)
+        return page
 
     def suggestion(self, shown: Iterable[Product] = ()) -> str | None:
         """A corrected query, or None. No query when a product shown matched every word exactly or by
@@ -81,8 +116,12 @@ def search_products(
         order = ["-search_score", "name", "pk"]
     else:
         order = ["name"]
-    products = products.prefetch_related(_packs_prefetch(ordering=pack_ordering), "categories").order_by(*order)
-    return ProductSearch(products=products, query=query, pack=pack)
+    products = _shaped(products, pack_ordering=pack_ordering).order_by(*order)
+    return ProductSearch(products=products, query=query, pack=pack, pack_ordering=pack_ordering)
+
+
+def _shaped(products: QuerySet[Product], *, pack_ordering: list) -> QuerySet[Product]:
+    return products.prefetch_related(_packs_prefetch(ordering=pack_ordering), "categories")
 
 
 def list_products(

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -15,6 +14,7 @@ from .forms import ProductFilterForm
 from .http import conditional_page
 from .leaflet_pdf import leaflet_pdf_filename, render_leaflet_pdf
 from .models import LeafletRevision, Product
+from .pagination import ProductSearchPaginator
 from .selectors import (
     annotate_purchase_refusals,
     get_leaflet_revision,
@@ -70,7 +70,7 @@ def _product_list_content(query: QueryDict) -> ProductListContent:
     if result.pack is not None and not page_number:
         url = result.pack.product.get_absolute_url() + f"#pack-{result.pack.sku}"
         return ProductListContent(title="", redirect_url=url)
-    page = Paginator(result.products, PRODUCTS_PER_PAGE).get_page(page_number)
+    page = ProductSearchPaginator(result, PRODUCTS_PER_PAGE).get_page(page_number)
     products = list(page.object_list)
     context = {
         "query": query,

@@ -15,6 +15,7 @@ from catalog.cache import cached
 from catalog.http import api_not_modified, finish_api_response
 from catalog.leaflet_pdf import leaflet_pdf_filename, render_leaflet_pdf
 from catalog.models import LeafletRevision, Product
+from catalog.pagination import ProductSearchPaginator
 from catalog.selectors import (
     get_leaflet_revision,
     get_product_for_display,
@@ -44,6 +45,8 @@ REVISION_ID = OpenApiParameter("revision_id", OpenApiTypes.INT, OpenApiParameter
 class ProductSearchPagination(PageNumberPagination):
     """The product list's page, plus what search found: `suggestion` ("Did you mean ...?") and
     `matched_pack` (the SKU an exact GTIN, PZN or SKU identified)."""
+
+    django_paginator_class = ProductSearchPaginator
 
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
@@ -96,7 +99,7 @@ class ProductListApi(ListAPIView):
     def list_data(self) -> dict:
         """The page as plain data (cached under the catalog version by get)."""
         result = self.get_search()
-        page = self.paginate_queryset(result.products)
+        page = self.paginate_queryset(result)
         data = self.get_paginated_response(self.get_serializer(page, many=True).data).data
         data["suggestion"] = result.suggestion(page)
         data["matched_pack"] = result.pack.sku if result.pack is not None else None

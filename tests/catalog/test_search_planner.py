@@ -31,3 +31,15 @@ def test_a_typo_search_uses_the_trigram_index_when_scanning_is_dearer():
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert "catalog_search_all_names_trgm" in plan
+
+
+def test_active_products_and_their_names_are_read_from_one_index():
+    # Ranking a search's matches needs only each product's id, name and is_active: the partial index
+    # with name included answers that without reading product rows (migration catalog 0011).
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN SELECT id, name FROM catalog_product WHERE is_active AND id = 1")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "Index Only Scan using catalog_product_active_idx" in plan
