@@ -115,7 +115,7 @@ def record_authorisation(*, payment_id: int, intent: GatewayIntent, actor=None) 
     # Only the order's id: the order is read under its lock next (it is locked before the payment).
     order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()
     order = order_for_update(order_id=order_id)
-    payment = payment_for_update(payment_id=payment_id)
+    payment = payment_for_update(payment_id=payment_id, order=order)
     if payment.status not in (P.PENDING, P.REQUIRES_ACTION):
         return payment  # already recorded
     payment.reference = intent.reference or payment.reference
@@ -399,7 +399,7 @@ def warn_expiring_authorisations(*, now: datetime | None = None, limit: int = 20
 def _warn_expiring(*, payment_id: int, now: datetime) -> bool:
     payment = Payment.objects.get(pk=payment_id)
     order = order_for_update(order_id=payment.order_id)
-    payment = payment_for_update(payment_id=payment_id)
+    payment = payment_for_update(payment_id=payment_id, order=order)
     if payment.expiry_warned_at is not None or order.status != S.AWAITING_REVIEW:
         return False
     payment.expiry_warned_at = now
