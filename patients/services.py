@@ -41,6 +41,10 @@ class HealthRecordDetails:
 def account_holder_record(*, user) -> Patient:
     """The account holder's own record, made on demand from the account's name (one per account: two
     racing requests both end up with the row the unique constraint let through)."""
+    try:  # every checkout but an account's first: a plain read, without get_or_create's savepoint
+        return Patient.objects.get(owner=user, is_account_holder=True)
+    except Patient.DoesNotExist:
+        pass
     defaults = {"name": (user.full_name or "").strip() or user.email}
     try:
         with transaction.atomic():

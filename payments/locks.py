@@ -1,7 +1,15 @@
 """Every row lock of the payments app. A payment is locked after its order (orders.locks), never before."""
 
+from orders.models import Order
+
 from .models import Payment
 
 
-def payment_for_update(*, payment_id: int) -> Payment:
-    return Payment.objects.select_for_update(of=("self",)).select_related("order").get(pk=payment_id)
+def payment_for_update(*, payment_id: int, order: Order | None = None) -> Payment:
+    """The payment, locked, with its order. Pass the `order` the caller has just locked (orders.locks)
+    to have it attached rather than selected a second time with every one of its columns."""
+    if order is None:
+        return Payment.objects.select_for_update(of=("self",)).select_related("order").get(pk=payment_id)
+    payment = Payment.objects.select_for_update().get(pk=payment_id, order=order)
+    payment.order = order
+    return payment

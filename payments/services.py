@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cart.models import Cart
@@ -71,12 +72,13 @@ def authorise_at_checkout(*, order: Order, payment_method: str, attempt_key: str
 @transaction.atomic
 def _begin_attempt(*, order_id: int, attempt_key: str, payment_method: str) -> tuple[Payment, bool]:
     order = order_for_update(order_id=order_id)
-    existing = Payment.objects.filter(order=order, attempt_key=attempt_key).first()
+    # One read for both refusals: an order has a handful of payments at most.
+    earlier = list(order.payments.filter(Q(attempt_key=attempt_key) | Q(status__in=LIVE_STATUSES)).order_by("-pk"))
+    existing = next((payment for payment in earlier if payment.attempt_key == attempt_key), None)
     if existing is not None:
         return existing, False  # a replay: the first request's payment, whatever became of it
-    live = order.payments.filter(status__in=LIVE_STATUSES).order_by("-pk").first()
-    if live is not None:
-        return live, False  # never two authorisations for one order
+    if earlier:
+        return earlier[0], False  # the newest live one: never two authorisations for one order
     if order.status != S.AWAITING_PAYMENT:
         raise PaymentNotPossible(
             f"Order {order.number} is {order.get_status_display().lower()}: it does not wait for a payment.",
@@ -110,9 +112,10 @@ def _call_authorise(*, payment: Payment, actor, return_url: str) -> Payment:
 def record_authorisation(*, payment_id: int, intent: GatewayIntent, actor=None) -> Payment:
     """Record the gateway's answer to an authorisation (from the call, a 3-D Secure return, a webhook or
     reconciliation). Moves the order on when the card is authorised; safe to run twice."""
-    payment = Payment.objects.select_related("order").get(pk=payment_id)
-    order = order_for_update(order_id=payment.order_id)
-    payment = payment_for_update(payment_id=payment_id)
+    # Only the order's id: the order is read under its lock next (it is locked before the payment).
+    order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()
+    order = order_for_update(order_id=order_id)
+    payment = payment_for_update(payment_id=payment_id, order=order)
     if payment.status not in (P.PENDING, P.REQUIRES_ACTION):
         return payment  # already recorded
     payment.reference = intent.reference or payment.reference
@@ -396,7 +399,7 @@ def warn_expiring_authorisations(*, now: datetime | None = None, limit: int = 20
 def _warn_expiring(*, payment_id: int, now: datetime) -> bool:
     payment = Payment.objects.get(pk=payment_id)
     order = order_for_update(order_id=payment.order_id)
-    payment = payment_for_update(payment_id=payment_id)
+    payment = payment_for_update(payment_id=payment_id, order=order)
     if payment.expiry_warned_at is not None or order.status != S.AWAITING_REVIEW:
         return False
     payment.expiry_warned_at = now

@@ -3,7 +3,8 @@
 Checkouts to one delivery address queue on a transaction-scoped advisory lock named after the address,
 so two accounts ordering to one address at the same moment cannot both fit under a per-address limit
 (the second reads the first's order once it commits). One account's checkouts already queue on its
-cart's row lock. Taken after place_order's stock row locks, always in that order, so it cannot deadlock.
+cart's row lock. Taken before place_order's stock row locks, always in that order, and by nothing else
+that locks packs, so it cannot deadlock.
 """
 
 import hashlib

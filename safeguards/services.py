@@ -128,23 +128,25 @@ def record_card_fingerprint(*, order: Order, fingerprint: str) -> OrderFlag | No
     Idempotent: a second payment of the order with the same card adds no second flag."""
     if not fingerprint:
         return None
-    contact, _ = OrderContact.objects.update_or_create(
-        order=order,
-        defaults={"card_fingerprint": fingerprint},
-        create_defaults={
-            "user_id": order.user_id, "card_fingerprint": fingerprint, "created_at": order.created_at,
-            "address_key": address_key(postcode=order.postcode, first_line=order.address_line1),
-            "phone_key": normalise_phone(order.phone),
-        },
-    )
+    # place_order recorded the contact (record_findings): one UPDATE, not update_or_create's savepoint,
+    # locking read and save. Only an order placed before safeguards existed has none yet.
+    if not OrderContact.objects.filter(order=order).update(card_fingerprint=fingerprint):
+        OrderContact.objects.create(
+            order=order, user_id=order.user_id, card_fingerprint=fingerprint, created_at=order.created_at,
+            address_key=address_key(postcode=order.postcode, first_line=order.address_line1),
+            phone_key=normalise_phone(order.phone),
+        )
     rule = WarningSignRule.objects.filter(kind=WarningSignKind.SHARED_CARD, is_active=True).first()
     if rule is None or OrderFlag.objects.filter(order=order, kind=FlagKind.SHARED_CARD).exists():
         return None
+    # The most recent matches only, as for the address and phone: a card many accounts share (a fraud
+    # ring, a gateway's test card) must not make every payment read its whole history.
     others = list(
         OrderContact.objects.filter(card_fingerprint=fingerprint,
-                                    created_at__gt=contact.created_at - timedelta(days=rule.window_days))
-        .exclude(user_id=order.user_id).order_by("created_at").values_list("user_id", "order__number")
-    )
+                                    created_at__gt=order.created_at - timedelta(days=rule.window_days))
+        .exclude(user_id=order.user_id).order_by("-created_at").values_list("user_id", "order__number")
+        [:CONTACTS_READ]
+    )[::-1]
     draft = _shared_flag(rule=rule, user_id=order.user_id, others=others, what="paid with the same card")
     if draft is None:
         return None

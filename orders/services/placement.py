@@ -156,7 +156,10 @@ def place_order(
 
 
 def _order_with_key(*, user, idempotency_key: str) -> Order | None:
-    return Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+    # Every checkout asks, and almost always there is none: the id alone costs far less to select than
+    # the order's three dozen columns, which only a replay reads.
+    order_id = Order.objects.filter(user=user, idempotency_key=idempotency_key).values_list("pk", flat=True).first()
+    return Order.objects.get(pk=order_id) if order_id is not None else None
 
 
 def _replay(existing: Order, *, fingerprint: str) -> Order:
@@ -222,8 +225,6 @@ def _place_order(
                 field="cart", sku=line.pack.sku,
             )
 
-    reserve_stock(quantities={line.pack_id: line.quantity for line in lines})
-
     amounts = order_amounts(lines=lines, delivery_method=method, currency=cart.currency)
     status = OrderStatus.AWAITING_REVIEW if pharmacist_lines else OrderStatus.APPROVED
     review_deadline = timezone.now() + timedelta(days=settings.ORDER_REVIEW_DEADLINE_DAYS) if pharmacist_lines else None
@@ -253,12 +254,16 @@ def _place_order(
         request_fingerprint=fingerprint,
         **asdict(details),
     )
+    apply_purchase_safeguards(order=order, lines=lines)  # refuses past a purchase limit, or flags the order
+    # The pack rows last: every checkout of a popular pack queues on its row lock, held until commit, so
+    # the checks above (which read other orders) run before it is taken. Before the lines, whose foreign
+    # keys would otherwise share-lock the packs first and let two checkouts deadlock upgrading them.
+    reserve_stock(quantities={line.pack_id: line.quantity for line in lines})
     OrderLine.objects.bulk_create(
         _snapshot_line(order=order, cart_line=line, leaflet_revision_id=leaflets[line.pack.product_id],
                        answers=answers_by_pack.get(line.pack_id, []), vat=amounts.line_vat[line.pk])
         for line in lines
     )
-    apply_purchase_safeguards(order=order, lines=lines)  # refuses past a purchase limit, or flags the order
     if issue_number is not None:  # a repeatable prescription: this order is one of its issues
         record_issue(prescription=prescription, order=order, number=issue_number)
     clinical_checks.record_order_alerts(order=order, alerts=clinical_advice)

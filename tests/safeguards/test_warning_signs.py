@@ -4,8 +4,10 @@ one card), within the configured window."""
 import pytest
 
 from orders.models import OrderStatus
-from safeguards.models import FlagKind, OrderFlag, WarningSignKind, WarningSignRule
+from safeguards import services as safeguards_services
+from safeguards.models import FlagKind, OrderContact, OrderFlag, WarningSignKind, WarningSignRule
 from safeguards.services import record_card_fingerprint
+from tests.factories import UserFactory
 
 from .conftest import backdate, place
 
@@ -66,3 +68,36 @@ def test_a_card_used_by_a_second_account_is_flagged_once(user, other_user, para1
     assert (flag.kind, flag.details["other_orders"]) == (FlagKind.SHARED_CARD, [first.number])
     assert record_card_fingerprint(order=second, fingerprint="fp_visa_4242") is None  # a retried payment
     assert OrderFlag.objects.filter(order=second).count() == 1
+
+
+def test_a_paid_order_without_contact_keys_gets_them_with_its_card(user, other_user, para16):
+    first = place(other_user, (para16, 1), address_line1="1 Mill Lane", postcode="LS1 1AA", phone="01632 960001")
+    record_card_fingerprint(order=first, fingerprint="fp_visa_4242")
+    second = place(user, (para16, 1), address_line1="9 Quay Road", postcode="BS1 4DJ", phone="01632 960002")
+    OrderContact.objects.filter(order=second).delete()  # an order placed before safeguards recorded contacts
+
+    flag = record_card_fingerprint(order=second, fingerprint="fp_visa_4242")
+
+    contact = OrderContact.objects.get(order=second)
+    assert (contact.user_id, contact.card_fingerprint, contact.created_at) == (user.pk, "fp_visa_4242",
+                                                                               second.created_at)
+    assert (contact.address_key, contact.phone_key) == ("BS1 4DJ|9 quay road", "01632960002")
+    assert (flag.kind, flag.details["other_orders"]) == (FlagKind.SHARED_CARD, [first.number])
+
+
+def test_a_card_shared_by_many_accounts_reads_only_its_most_recent_payments(user, para16, monkeypatch):
+    monkeypatch.setattr(safeguards_services, "CONTACTS_READ", 2)
+    earlier = []
+    for days in (30, 20, 10):
+        shopper = UserFactory()
+        order = place(shopper, (para16, 1), address_line1=f"{days} Mill Lane", postcode="LS1 1AA",
+                      phone=f"01632 9600{days}")
+        record_card_fingerprint(order=order, fingerprint="fp_shared")
+        backdate(order, days=days)
+        earlier.append(order)
+    order = place(user, (para16, 1), address_line1="9 Quay Road", postcode="BS1 4DJ", phone="01632 960002")
+
+    flag = record_card_fingerprint(order=order, fingerprint="fp_shared")
+
+    assert flag.details["other_orders"] == [earlier[1].number, earlier[2].number]  # oldest first, of the newest two
+    assert flag.details["accounts"] == 3
