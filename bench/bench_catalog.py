@@ -118,6 +118,12 @@ def measure_with_threads(url: str, *, duration: float, connections: int,
                   latency_ms_p99=round(percentile(latencies, 0.99) * 1000, 2))
 
 
+def median_round(results: list[Result]) -> Result:
+    """The round with the median throughput. Targets are measured in turn, round after round, so a
+    burst of load from elsewhere on a shared machine skews one round of each ratio, not the whole run."""
+    return sorted(results, key=lambda result: result.requests_per_second)[len(results) // 2]
+
+
 def _wrk_milliseconds(text: str) -> float:
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
@@ -300,8 +306,10 @@ def stop(server: subprocess.Popen) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=5,
-                        help=f"seconds per target (at most {MAX_DURATION_SECONDS})")
+    parser.add_argument("--duration", type=float, default=3,
+                        help=f"seconds per target and round (at most {MAX_DURATION_SECONDS})")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measure every target this many times in turn and keep the median round")
     parser.add_argument("--connections", type=int, default=8, help="concurrent keep-alive connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
@@ -340,19 +348,25 @@ def main() -> int:
                 targets = [("floor", "/bench/floor/", None), ("api", "/api/v1/products/", None),
                            ("healthz", "/healthz", None), ("list", "/medicines/", None),
                            ("product", product_path, None), ("cart", "/cart/", {"Cookie": cookie})]
-            results = {}
-            for name, path, headers in targets:
-                url = base_url + path
-                measure_with_threads(url, duration=1, connections=2, headers=headers)  # warm up
-                if client == "wrk":
-                    result = measure_with_wrk(url, duration=arguments.duration, connections=arguments.connections,
-                                              headers=headers)
-                else:
-                    result = measure_with_threads(url, duration=arguments.duration,
+            for _name, path, headers in targets:  # warm up every target (and its cache entries) first
+                measure_with_threads(base_url + path, duration=1, connections=2, headers=headers)
+            rounds: dict[str, list[Result]] = {name: [] for name, _, _ in targets}
+            for round_number in range(1, arguments.rounds + 1):
+                for name, path, headers in targets:
+                    url = base_url + path
+                    if client == "wrk":
+                        result = measure_with_wrk(url, duration=arguments.duration,
                                                   connections=arguments.connections, headers=headers)
-                results[name] = asdict(result)
-                print(f"{mode:9} {path:40} {result.requests_per_second:9.1f} req/s   p50 {result.latency_ms_p50:7.2f}"
-                      f" ms   p99 {result.latency_ms_p99:7.2f} ms   {result.errors} errors", flush=True)
+                    else:
+                        result = measure_with_threads(url, duration=arguments.duration,
+                                                      connections=arguments.connections, headers=headers)
+                    rounds[name].append(result)
+                    print(f"{mode:9} {round_number} {path:40} {result.requests_per_second:9.1f} req/s   p50 "
+                          f"{result.latency_ms_p50:7.2f} ms   p99 {result.latency_ms_p99:7.2f} ms   "
+                          f"{result.errors} errors", flush=True)
+            results = {name: {**asdict(median_round(measured)),
+                              "rounds_requests_per_second": [r.requests_per_second for r in measured]}
+                       for name, measured in rounds.items()}
             search = search_latencies(base_url, [*SEARCH_QUERIES, gtin, ">bac", ">nuro"],
                                       repeats=arguments.search_repeats)
             report["runs"][mode] = {"targets": results, "search": search}

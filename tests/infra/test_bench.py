@@ -94,3 +94,14 @@ def test_bench_environment_passes_the_production_settings_checks():
                              capture_output=True, text=True, timeout=60)
 
     assert checked.returncode == 0, checked.stderr[-2000:]
+
+
+def test_bench_keeps_the_round_with_the_median_throughput():
+    def measured(requests_per_second):
+        return bench.Result(path="/healthz", client="wrk -c8", duration_seconds=3, requests=1, errors=0,
+                            requests_per_second=requests_per_second, latency_ms_p50=1, latency_ms_p90=1,
+                            latency_ms_p99=1)
+
+    rounds = [measured(900.0), measured(310.0), measured(850.0)]  # a burst of load from elsewhere in round 2
+
+    assert bench.median_round(rounds).requests_per_second == 850.0
