@@ -50,6 +50,31 @@ class Result:
     latency_ms_p50: float
     latency_ms_p90: float
     latency_ms_p99: float
+    cpu_ms_per_request: float | None = None  # this machine's busy CPU time per request, steal excluded
+
+
+def machine_busy_seconds() -> float | None:
+    """CPU time this machine spent working (user, system, interrupts), summed over its cores, from
+    /proc/stat; None off Linux. Time stolen by the hypervisor for other guests is not counted, so the
+    cost of a request measured with it holds on a shared VM whose throughput swings with its neighbours."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = (int(value) for value in fields[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(measurer, url: str, **options) -> Result:
+    """Run one measurement and add what it cost the machine in CPU per request (server, database,
+    cache and load client together: the same client loads every target, so the ratios hold)."""
+    before = machine_busy_seconds()
+    result = measurer(url, **options)
+    after = machine_busy_seconds()
+    if before is not None and after is not None and result.requests:
+        result.cpu_ms_per_request = round((after - before) * 1000 / result.requests, 3)
+    return result
 
 
 def require_loopback(url: str) -> None:
@@ -122,6 +147,11 @@ def median_round(results: list[Result]) -> Result:
     """The round with the median throughput. Targets are measured in turn, round after round, so a
     burst of load from elsewhere on a shared machine skews one round of each ratio, not the whole run."""
     return sorted(results, key=lambda result: result.requests_per_second)[len(results) // 2]
+
+
+def median_cpu_ms(results: list[Result]) -> float | None:
+    costs = sorted(result.cpu_ms_per_request for result in results if result.cpu_ms_per_request is not None)
+    return costs[len(costs) // 2] if costs else None
 
 
 def _wrk_milliseconds(text: str) -> float:
@@ -354,18 +384,16 @@ def main() -> int:
             for round_number in range(1, arguments.rounds + 1):
                 for name, path, headers in targets:
                     url = base_url + path
-                    if client == "wrk":
-                        result = measure_with_wrk(url, duration=arguments.duration,
-                                                  connections=arguments.connections, headers=headers)
-                    else:
-                        result = measure_with_threads(url, duration=arguments.duration,
-                                                      connections=arguments.connections, headers=headers)
+                    result = measure(measure_with_wrk if client == "wrk" else measure_with_threads, url,
+                                     duration=arguments.duration, connections=arguments.connections,
+                                     headers=headers)
                     rounds[name].append(result)
                     print(f"{mode:9} {round_number} {path:40} {result.requests_per_second:9.1f} req/s   p50 "
                           f"{result.latency_ms_p50:7.2f} ms   p99 {result.latency_ms_p99:7.2f} ms   "
-                          f"{result.errors} errors", flush=True)
+                          f"{result.errors} errors   {result.cpu_ms_per_request} CPU ms/request", flush=True)
             results = {name: {**asdict(median_round(measured)),
-                              "rounds_requests_per_second": [r.requests_per_second for r in measured]}
+                              "rounds_requests_per_second": [r.requests_per_second for r in measured],
+                              "median_cpu_ms_per_request": median_cpu_ms(measured)}
                        for name, measured in rounds.items()}
             search = search_latencies(base_url, [*SEARCH_QUERIES, gtin, ">bac", ">nuro"],
                                       repeats=arguments.search_repeats)
@@ -407,6 +435,7 @@ def print_table(report: dict) -> None:
                    f"{'met' if ratios[1] >= target else 'missed'} uncached")
         print(f"| {label} | {cells[0][0]:.0f} | {cells[1][0]:.0f} | {cells[0][1]:.0f} / {cells[1][1]:.0f} | "
               f"{ratios[0]:.0%} | {ratios[1]:.0%} | {verdict} |")
+    print_cpu_table(report, rows)
     for mode in ("warm", "uncached"):
         search = report["runs"][mode]["search"]
         worst = max(search["queries"].items(), key=lambda item: item[1]["p99"])
@@ -414,6 +443,25 @@ def print_table(report: dict) -> None:
               f"worst p99: {worst[0]!r} {worst[1]['p99']} ms | | | p99 ≤ 50 ms per query (suggest ≤ 20) |")
     for line in report.get("checkout", []):
         print(f"| checkout: {line.strip()} | | | | | | |")
+
+
+def print_cpu_table(report: dict, rows: list) -> None:
+    """The same ratios from what each request cost the machine in CPU (median round): the capacity ratio
+    of a saturated server, and unlike requests per second it does not swing with a neighbour's load."""
+    targets = {mode: report["runs"][mode]["targets"] for mode in ("warm", "uncached")}
+    if targets["warm"]["healthz"].get("median_cpu_ms_per_request") is None:
+        return
+    print("| by CPU per request | warm ms (this / reference) | uncached ms (this / reference) | warm ratio | "
+          "uncached ratio | | target |")
+    for label, name, reference, target in rows:
+        costs = [(targets[mode][name]["median_cpu_ms_per_request"],
+                  targets[mode][reference]["median_cpu_ms_per_request"]) for mode in ("warm", "uncached")]
+        ratios = [ref / cost if cost else 0.0 for cost, ref in costs]
+        verdict = ("" if target is None else
+                   f"≥ {target:.0%}: {'met' if ratios[0] >= target else 'missed'} warm, "
+                   f"{'met' if ratios[1] >= target else 'missed'} uncached")
+        print(f"| {label} | {costs[0][0]:.2f} / {costs[0][1]:.2f} | {costs[1][0]:.2f} / {costs[1][1]:.2f} | "
+              f"{ratios[0]:.0%} | {ratios[1]:.0%} | | {verdict} |")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 and refuses to load anything but this machine. Timings themselves are never asserted."""
 
 import importlib.util
+import os
 import subprocess
 import sys
 import threading
@@ -105,3 +106,23 @@ def test_bench_keeps_the_round_with_the_median_throughput():
     rounds = [measured(900.0), measured(310.0), measured(850.0)]  # a burst of load from elsewhere in round 2
 
     assert bench.median_round(rounds).requests_per_second == 850.0
+
+
+def test_bench_charges_each_request_the_machine_cpu_its_measurement_used(local_server, monkeypatch):
+    readings = iter([100.0, 100.5])  # 0.5 CPU seconds of work across the measurement
+    monkeypatch.setattr(bench, "machine_busy_seconds", lambda: next(readings))
+
+    result = bench.measure(bench.measure_with_threads, local_server(200), duration=5, connections=1,
+                           max_requests=50)
+
+    assert result.requests == 50
+    assert result.cpu_ms_per_request == 10.0
+
+
+def test_bench_reads_the_machines_busy_cpu_time_without_the_stolen_time():
+    busy = bench.machine_busy_seconds()
+    if busy is None:
+        pytest.skip("no /proc/stat here")
+    fields = open("/proc/stat").readline().split()
+    everything = sum(int(value) for value in fields[1:9]) / os.sysconf("SC_CLK_TCK")
+    assert 0 < busy < everything  # idle, iowait and steal are left out
