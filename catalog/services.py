@@ -77,6 +77,12 @@ def check_pack_purchasable(*, pack: Pack, quantity: int, check_stock: bool = Tru
                          available=pack.available_quantity)
 
 
+def purchase_policy_settings() -> tuple:
+    """What check_pack_purchasable reads besides the pack and the quantity: part of the key of anything
+    cached from its answers (the product page), so a change of these settings is never served stale."""
+    return (settings.ALLOW_CONTROLLED_DRUGS_ONLINE, tuple(sorted(settings.CONTROLLED_DRUG_SCHEDULES_BLOCKED_ONLINE)))
+
+
 def _out_of_stock_message(pack: Pack, wanted: int) -> str:
     if pack.available_quantity == 0:
         return f"{pack.display_name} is out of stock."

@@ -4,8 +4,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 
@@ -23,6 +25,7 @@ from .selectors import (
     list_products,
     search_products,
 )
+from .services import purchase_policy_settings
 
 PRODUCTS_PER_PAGE = 20
 FEATURED_PRODUCT_COUNT = 6
@@ -99,41 +102,47 @@ def product_list(request):
     })
 
 
+# Stand-ins for what the product page's buy forms hold of the visitor, replaced on every request.
+_CSRF_TOKEN_SLOT = "csrf-token-slot-7b1f2e"
+_NEXT_PATH_SLOT = "next-path-slot-7b1f2e"
+
+
 @dataclass(frozen=True)
 class ProductPage:
-    """A product page's catalog data, cached under the catalog version: the product with its packs (the
-    buy forms carry the visitor's CSRF token, so the pack table is rendered per request) and, rendered
-    once, the parts that are the same for everyone. The leaflet lives only in its HTML here, so its
-    sections are not unpickled again on every view."""
+    """A product page as rendered once for every visitor, cached under the catalog version (and the
+    purchase policy's settings): the product, its packs with the purchase policy's answers, and its leaflet.
+    The buy forms carry the visitor's CSRF token and return path, so the HTML holds stand-ins for those two,
+    filled in per request; nothing else on it is the visitor's."""
 
-    product: Product
-    intro_html: str
-    leaflet_html: str
+    product_name: str
+    article_html: str
 
 
 def _product_page(slug: str) -> ProductPage:
-    product = get_product_for_display(slug=slug)
-    context = {"product": product, "leaflet": product.current_leaflet}
-    page = ProductPage(product=product,
-                       intro_html=render_to_string("catalog/_product_intro.html", context),
-                       leaflet_html=render_to_string("catalog/_product_leaflet.html", context))
-    product.current_leaflet = None
-    return page
+    product = annotate_purchase_refusals(product=get_product_for_display(slug=slug))
+    article = render_to_string("catalog/_product_article.html", {
+        "product": product,
+        "packs": product.packs.all(),
+        "leaflet": product.current_leaflet,
+        "csrf_token": _CSRF_TOKEN_SLOT,
+        "next_path": _NEXT_PATH_SLOT,
+    })
+    return ProductPage(product_name=product.name, article_html=article)
 
 
 @conditional_page
 def product_detail(request, slug):
     try:
-        page = cached("product-page", slug, fill=lambda: _product_page(slug))
+        page = cached("product-page", slug, purchase_policy_settings(), fill=lambda: _product_page(slug))
     except Product.DoesNotExist:
         raise Http404("No such medicine.") from None
-    product = annotate_purchase_refusals(product=page.product)  # the purchase policy, asked afresh: no queries
+    article = page.article_html
+    if _CSRF_TOKEN_SLOT in article:  # some pack can be bought: its form needs this visitor's token
+        article = article.replace(_CSRF_TOKEN_SLOT, get_token(request))
+        article = article.replace(_NEXT_PATH_SLOT, escape(request.get_full_path()))
     return render(request, "catalog/product_detail.html", {
-        "product": product,
-        "packs": product.packs.all(),
-        # Rendered by our own templates, which escape what they show.
-        "intro": mark_safe(page.intro_html),
-        "leaflet": mark_safe(page.leaflet_html),
+        "product_name": page.product_name,
+        "article": mark_safe(article),  # our own template's output; what is put in is escaped above
     })
 
 

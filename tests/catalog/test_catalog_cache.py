@@ -255,3 +255,46 @@ def test_on_redis_a_price_change_shows_and_an_outage_reads_the_database(
     # The bump is lost while Redis is down; nothing is cached either, so the page reads the database.
     committed(django_capture_on_commit_callbacks, lambda: set_price(pack=pack, amount=Decimal("5.00")))
     assert api_pack(client, pack)["price"]["amount"] == "5.00"
+
+
+def _buy_form_fields(html: str) -> tuple[str, str]:
+    import re
+
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]*)"', html).group(1)
+    next_path = re.search(r'name="next" value="([^"]*)"', html).group(1)
+    return token, next_path
+
+
+def test_a_cached_product_page_gives_each_visitor_their_own_csrf_token_and_path(pack):
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    url = reverse("catalog:product-detail", args=[pack.product.slug])
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_page = first.get(url).content.decode()
+    second_page = second.get(url + '?from="search"&x=<b>').content.decode()  # served from the cache
+
+    first_token, first_next = _buy_form_fields(first_page)
+    second_token, second_next = _buy_form_fields(second_page)
+    assert first_next == url
+    assert second_next == url + "?from=%22search%22&amp;x=%3Cb%3E"  # the path as the template escapes it
+    assert _unmask_cipher_token(second_token) == second.cookies["csrftoken"].value  # the visitor's own secret
+    assert _unmask_cipher_token(first_token) != _unmask_cipher_token(second_token)
+    added = second.post(reverse("cart:add"), {"csrfmiddlewaretoken": second_token, "pack": pack.pk, "quantity": 1})
+    assert added.status_code == 302  # the token in the cached page is accepted: the pack is in the cart
+
+
+def test_the_product_page_follows_the_controlled_drug_setting_without_a_catalog_write(client, settings):
+    product = ProductFactory(name="Codeine linctus", slug="codeine-linctus", controlled_drug_schedule=5)
+    PackFactory(product=product, sku="CODEINE-1", stock_quantity=5)
+    publish_leaflet(product)
+    settings.CONTROLLED_DRUG_SCHEDULES_BLOCKED_ONLINE = [5]
+    settings.ALLOW_CONTROLLED_DRUGS_ONLINE = False
+    url = reverse("catalog:product-detail", args=[product.slug])
+    assert 'id="controlled-drug-notice"' in page(client, url)
+
+    settings.ALLOW_CONTROLLED_DRUGS_ONLINE = True
+
+    html = page(client, url)
+    assert 'id="controlled-drug-notice"' not in html
+    assert 'class="add-to-cart"' in html
