@@ -97,8 +97,9 @@ def product_list(request):
     if content.redirect_url:
         return redirect(content.redirect_url)
     return render(request, "catalog/product_list.html", {
-        "title": content.title,
-        "content": mark_safe(content.html),  # rendered by our own template, which escapes what it shows
+        # Both rendered by our own templates, which escape what they show (the shopper's query among it).
+        "title": mark_safe(content.title),
+        "content": mark_safe(content.html),
     })
 
 

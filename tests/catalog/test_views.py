@@ -356,3 +356,10 @@ def test_home_runs_a_constant_number_of_queries(client, django_assert_num_querie
 
     with django_assert_num_queries(HOME_QUERIES):
         client.get(reverse("catalog:home"))
+
+
+def test_the_list_title_shows_the_query_escaped_once(client):
+    html = client.get(reverse("catalog:product-list"), {"q": "a&b <i>"}).content.decode()
+
+    assert "<title>Search results for “a&amp;b &lt;i&gt;” · " in html
+    assert "<h1>Search results for “a&amp;b &lt;i&gt;”</h1>" in html
