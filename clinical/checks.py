@@ -51,8 +51,24 @@ class Medicine:
     key: str = ""  # for order lines: the SKU, to attach the alert to its line
     atc_code: str = ""
     legal_category: str = ""
-    directions: Directions | None = None
+    # The prescription's directions for this medicine and strength, whatever the pack: every item of it
+    # (their daily doses add up). One Directions is taken as a tuple of one.
+    directions: tuple[Directions, ...] | Directions | None = ()
     supplied_on: date | None = None
+    # Lines with the same `dose_key` (medicine and strength) share their directions: counted once a day.
+    dose_key: str = ""
+    # The prescription's items were recorded, so this line should have structured directions.
+    needs_directions: bool = False
+
+    def __post_init__(self):
+        if self.directions is None or isinstance(self.directions, Directions):
+            object.__setattr__(self, "directions", () if self.directions is None else (self.directions,))
+
+    def daily_mg(self, ingredient: ActiveIngredient) -> Decimal | None:
+        """Milligrams of `ingredient` a day across the directions, or None when none says."""
+        doses = [daily for directions in self.directions
+                 if (daily := directions.daily_mg(ingredient)) is not None]
+        return sum(doses, Decimal(0)) if doses else None
 
     @property
     def label(self) -> str:
@@ -72,7 +88,7 @@ class Alert:
     advice: str
     source: str
     subjects: tuple[str, ...]  # what the rule found: the medicines involved, the condition, the dose
-    line_keys: tuple[str, ...] = ()  # the order lines involved (their SKUs); the first owns the alert
+    line_keys: tuple[str, ...] = ()  # every order line involved (their SKUs): approving any needs the override
 
     @property
     def line_key(self) -> str:
@@ -147,17 +163,24 @@ def _duplication(rule: Rule, lines, declared, table) -> list[Alert]:
 
 
 def _max_daily_dose(rule: Rule, lines, table) -> list[Alert]:
-    total, contributing = Decimal(0), []
+    total, contributing, counted = Decimal(0), [], set()
     for line in lines:
-        if line.directions is None:
+        if not line.directions:
             continue
         for ingredient in line.ingredients:
             if not any(subject.kind == "any" or _subject_names_ingredient(subject, ingredient, table)
                        for subject in rule.subjects):
                 continue
-            daily = line.directions.daily_mg(ingredient)
-            if daily is not None:
+            daily = line.daily_mg(ingredient)
+            if daily is None:
+                continue
+            # Two packs of one medicine and strength (28 and 84 tablets) share the prescription's
+            # directions: the patient takes the dose once, whichever pack it comes from.
+            counted_as = (line.dose_key or id(line), ingredient.name)
+            if counted_as not in counted:
+                counted.add(counted_as)
                 total += daily
+            if not any(line is other for other in contributing):
                 contributing.append(line)
     if not contributing or total <= rule.max_mg_per_day:
         return []
@@ -234,6 +257,10 @@ def run_checks(
             alerts += _duplication(rule, lines, declared, table)
         elif rule.kind == Kind.MAX_DAILY_DOSE:
             alerts += _max_daily_dose(rule, lines, table)
+        elif rule.kind == Kind.MISSING_DIRECTIONS:
+            alerts += [_alert(rule, subjects=(line.label, "no structured directions recorded"), involved=(line,))
+                       for line in lines
+                       if line.needs_directions and not line.directions and matches(line, rule.subjects, table)]
         else:
             alerts += _patient_alerts(rule, lines, facts, today, table)
     return sorted(alerts, key=lambda alert: (Severity.rank(alert.severity), alert.rule_id))

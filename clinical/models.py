@@ -2,6 +2,7 @@
 page, the pharmacist reads every alert with its severity and source, and records any override."""
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import models
 from django.db.models import Q
 
@@ -15,13 +16,25 @@ class AlertSeverity(models.TextChoices):
     MINOR = Severity.MINOR, "Minor"
 
 
+class OrderAlertQuerySet(models.QuerySet):
+    def with_line_ids(self):
+        """Each alert's involved lines as `involved_line_ids`, in the same query (see `line_ids`)."""
+        return self.annotate(involved_line_ids=ArrayAgg("lines", filter=Q(lines__isnull=False), order_by="lines"))
+
+
 class OrderAlert(models.Model):
-    """One alert of one rule for one order (and, usually, one of its lines). A copy of the rule's text as
-    it stood when the alert was raised: a later edit of the rule file does not rewrite what was shown."""
+    """One alert of one rule for one order and every line it involves (both medicines of an interaction,
+    every line of a duplication). A copy of the rule's text as it stood when the alert was raised: a later
+    edit of the rule file does not rewrite what was shown."""
 
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="clinical_alerts")
+    # The first line involved, kept for readers of `line_id`; `lines` is what approval goes by.
     line = models.ForeignKey("orders.OrderLine", on_delete=models.CASCADE, null=True, blank=True,
                              related_name="clinical_alerts")
+    lines = models.ManyToManyField(
+        "orders.OrderLine", blank=True, related_name="clinical_alerts_involving",
+        help_text="Every order line the alert involves: approving any of them needs the override.",
+    )
     rule_id = models.CharField(max_length=100)
     kind = models.CharField(max_length=30, choices=[(kind, label) for kind, label in Kind.LABELS.items()])
     severity = models.CharField(max_length=20, choices=AlertSeverity.choices)
@@ -39,6 +52,8 @@ class OrderAlert(models.Model):
     overridden_at = models.DateTimeField(null=True, blank=True)
     override_reason = models.TextField(blank=True)
     prescriber_contacted = models.BooleanField(null=True, blank=True)
+
+    objects = OrderAlertQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -60,3 +75,10 @@ class OrderAlert(models.Model):
     @property
     def is_overridden(self) -> bool:
         return self.overridden_by_id is not None
+
+    @property
+    def line_ids(self) -> list[int]:
+        """The lines involved: from `with_line_ids()` when the query asked for them, else one query."""
+        if hasattr(self, "involved_line_ids"):
+            return self.involved_line_ids or []
+        return sorted(self.lines.values_list("pk", flat=True))

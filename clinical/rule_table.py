@@ -28,12 +28,17 @@ class Kind:
     BREASTFEEDING = "breastfeeding"
     CONDITION = "condition"
     ALLERGY = "allergy"
+    # A prescription-only line whose prescription was recorded without structured directions: the daily
+    # dose could not be checked (raised at the pharmacist's review only).
+    MISSING_DIRECTIONS = "missing_directions"
 
-    ALL = (INTERACTION, DUPLICATION, MAX_DAILY_DOSE, AGE, PREGNANCY, BREASTFEEDING, CONDITION, ALLERGY)
+    ALL = (INTERACTION, DUPLICATION, MAX_DAILY_DOSE, AGE, PREGNANCY, BREASTFEEDING, CONDITION, ALLERGY,
+           MISSING_DIRECTIONS)
     LABELS = {
         INTERACTION: "Drug interaction", DUPLICATION: "Therapeutic duplication",
         MAX_DAILY_DOSE: "Maximum daily dose", AGE: "Age", PREGNANCY: "Pregnancy",
         BREASTFEEDING: "Breastfeeding", CONDITION: "Condition", ALLERGY: "Allergy",
+        MISSING_DIRECTIONS: "No structured directions",
     }
 
 
@@ -61,6 +66,7 @@ KIND_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     Kind.BREASTFEEDING: (set(), set()),
     Kind.CONDITION: ({"conditions"}, set()),
     Kind.ALLERGY: (set(), {"allergy_classes", "allergy_to_ingredient"}),
+    Kind.MISSING_DIRECTIONS: (set(), set()),
 }
 COMMON_FIELDS = {"id", "kind", "subjects", "severity", "message", "advice", "source", "jurisdiction", "note"}
 
@@ -283,7 +289,8 @@ def _rule(path: Path, spec, classes: dict) -> Rule:
             raise _fail(path, "an allergy rule needs `allergy_classes` or `allergy_to_ingredient: true`", rule_id)
     return Rule(
         id=rule_id, kind=kind, severity=severity, file=path.name,
-        subjects=_subjects(path, rule_id, spec.get("subjects"), "subjects", classes, kind == Kind.ALLERGY),
+        subjects=_subjects(path, rule_id, spec.get("subjects"), "subjects", classes,
+                           kind in (Kind.ALLERGY, Kind.MISSING_DIRECTIONS)),
         message=_text(path, spec, "message", rule_id), advice=_text(path, spec, "advice", rule_id),
         source=_text(path, spec, "source", rule_id), jurisdiction=jurisdiction or "",
         note=" ".join(str(spec.get("note", "")).split()), **values,

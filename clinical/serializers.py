@@ -13,13 +13,18 @@ class OrderAdviceOutputSerializer(serializers.Serializer):
                                            "breastfeeding, condition or allergy")
     severity = serializers.ChoiceField(choices=AlertSeverity.choices)
     advice = serializers.CharField()
-    line_id = serializers.IntegerField(allow_null=True, help_text="The order line it concerns, if one.")
+    line_id = serializers.IntegerField(allow_null=True, help_text="The first order line it involves, if one.")
 
 
 class OrderAlertOutputSerializer(OrderAdviceOutputSerializer):
     """What the pharmacist reviews: every alert with its severity, source and any override."""
 
     id = serializers.IntegerField()
+    line_ids = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Every order line it involves (both medicines of an interaction, each line of a duplication): "
+        "approving any of them needs the override.",
+    )
     rule_id = serializers.CharField()
     message = serializers.CharField(help_text="For the pharmacist.")
     source = serializers.CharField(help_text="The leaflet or SmPC section, BNF or MHRA reference.")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from catalog.models import LegalCategory, Strength
 from orders.models import LineDecision, Order, OrderLine, OrderStatus, PrescriptionItem
 from orders.services.consultations import Patient
+from orders.services.coverage import medicine_key
 
 from . import context
 from .checks import ActiveIngredient, Alert, ClinicalOverride, Directions, Medicine, Origin, run_checks
@@ -49,13 +50,14 @@ def _ingredient(strength: Strength) -> ActiveIngredient:
     return ActiveIngredient(name=strength.ingredient.name.lower(), mg_per_unit=mg)
 
 
-def medicine_for_pack(pack, *, key: str = "", origin: str = Origin.ORDER, directions: Directions | None = None,
-                      supplied_on=None) -> Medicine:
+def medicine_for_pack(pack, *, key: str = "", origin: str = Origin.ORDER, directions=(), supplied_on=None,
+                      dose_key: str = "", needs_directions: bool = False) -> Medicine:
     """`pack` with its product and strengths (and their ingredients) already loaded."""
     return Medicine(
         name=pack.display_name, key=key, origin=origin, atc_code=pack.product.atc_code,
         legal_category=pack.product.legal_category, directions=directions, supplied_on=supplied_on,
         ingredients=tuple(_ingredient(strength) for strength in pack.strengths.all()),
+        dose_key=dose_key, needs_directions=needs_directions,
     )
 
 
@@ -134,60 +136,123 @@ def check_checkout(*, user, patient: Patient, lines: Sequence) -> list[Alert]:
     return result.advice
 
 
-def _stored(order: Order, alerts: Sequence[Alert], lines_by_sku: dict, *, at_review: bool) -> list[OrderAlert]:
-    return [
-        OrderAlert(
-            order=order, line=lines_by_sku.get(alert.line_key), rule_id=alert.rule_id, kind=alert.kind,
+def _stored(order: Order, alerts: Sequence[Alert], lines_by_sku: dict, *, at_review: bool
+            ) -> list[tuple[OrderAlert, list]]:
+    """Each alert as a row to keep, with every order line it involves."""
+    stored = []
+    for alert in alerts:
+        involved = [lines_by_sku[key] for key in alert.line_keys if key in lines_by_sku]
+        stored.append((OrderAlert(
+            order=order, line=involved[0] if involved else None, rule_id=alert.rule_id, kind=alert.kind,
             severity=alert.severity, message=alert.message, advice=alert.advice, source=alert.source,
             subjects=list(alert.subjects), raised_at_review=at_review,
-        )
-        for alert in alerts
-    ]
+        ), involved))
+    return stored
+
+
+def _keep(stored: list[tuple[OrderAlert, list]]) -> list[OrderAlert]:
+    """Insert the alerts and their involved lines (two queries, whatever the number)."""
+    if not stored:
+        return []
+    alerts = OrderAlert.objects.bulk_create([alert for alert, _ in stored])
+    Involved = OrderAlert.lines.through
+    Involved.objects.bulk_create([Involved(orderalert_id=alert.pk, orderline_id=line.pk)
+                                  for alert, (_, lines) in zip(alerts, stored, strict=True) for line in lines])
+    return alerts
+
+
+def order_alerts(*, order: Order):
+    """The order's alerts with their involved lines, oldest first (one query)."""
+    return OrderAlert.objects.filter(order=order).with_line_ids().order_by("pk")
 
 
 def record_order_alerts(*, order: Order, alerts: Sequence[Alert]) -> list[OrderAlert]:
-    """Keep checkout's advice with the order it was given for (two queries, or none without alerts)."""
+    """Keep checkout's advice with the order it was given for (three queries, or none without alerts)."""
     if not alerts:
         return []
     lines_by_sku = {line.sku: line for line in order.lines.all()}
-    return OrderAlert.objects.bulk_create(_stored(order, alerts, lines_by_sku, at_review=False))
+    return _keep(_stored(order, alerts, lines_by_sku, at_review=False))
+
+
+def _directions_by_medicine(order: Order) -> dict[tuple[int, str], tuple[Directions, ...]] | None:
+    """The prescription's structured directions by medicine and strength, as coverage reads the
+    prescription (any pack of them): every item of one medicine and strength counts. None while the
+    prescription's items are not recorded yet (no prescription, or one still only submitted)."""
+    if not order.prescription_id:
+        return None
+    items = list(PrescriptionItem.objects.filter(prescription_id=order.prescription_id)
+                 .select_related("pack").prefetch_related(STRENGTHS).order_by("pk"))
+    if not items:
+        return None
+    found: dict[tuple[int, str], tuple[Directions, ...]] = {}
+    for item in items:
+        key = medicine_key(item)
+        found.setdefault(key, ())
+        if (directions := directions_of(item)) is not None:
+            found[key] += (directions,)
+    return found
+
+
+def _dose_key(key: tuple[int, str]) -> str:
+    return f"{key[0]}:{key[1]}"
 
 
 def review_alerts(*, order: Order) -> list[OrderAlert]:
     """Run the checks again for the pharmacist, now with the prescription's recorded directions, and keep
-    any new alert. Returns every alert of the order. A constant number of queries."""
+    any new alert. Returns every alert of the order, with its involved lines. A constant number of queries.
+
+    Directions are found by medicine and strength, as coverage finds what the prescription authorises:
+    a prescription recorded on the 84-tablet pack gives the directions of an order of 28-tablet packs.
+    Once the prescription's items are recorded, a prescription-only line without structured directions
+    raises the missing-directions alert."""
     lines = list(order.lines.select_related("pack__product").prefetch_related(STRENGTHS).order_by("pk"))
-    items = {}
-    if order.prescription_id:
-        items = {item.pack_id: item for item in PrescriptionItem.objects.filter(prescription_id=order.prescription_id)}
-    medicines = [
-        medicine_for_pack(line.pack, key=line.sku, directions=directions_of(items.get(line.pack_id)))
-        for line in lines if line.decision != LineDecision.REFUSED
-    ]
+    directions = _directions_by_medicine(order)
+    medicines = []
+    for line in lines:
+        if line.decision == LineDecision.REFUSED:
+            continue
+        key = medicine_key(line)
+        prescription_only = line.legal_category == LegalCategory.PRESCRIPTION
+        medicines.append(medicine_for_pack(
+            line.pack, key=line.sku, directions=(directions or {}).get(key, ()), dose_key=_dose_key(key),
+            needs_directions=prescription_only and directions is not None,
+        ))
     patient = Patient(name=order.patient_name, date_of_birth=order.patient_date_of_birth,
                       is_account_holder=order.patient_is_account_holder)
     alerts = _run(lines=medicines, facts=context.facts_for_order(order),
                   supplied=recent_supplies(user=order.user, patient=patient, exclude_order_id=order.pk))
-    existing = list(OrderAlert.objects.filter(order=order).order_by("pk"))
-    known = {(alert.rule_id, alert.line_id, tuple(alert.subjects)) for alert in existing}
+    existing = list(order_alerts(order=order))
+    known = {(alert.rule_id, tuple(alert.line_ids), tuple(alert.subjects)) for alert in existing}
     lines_by_sku = {line.sku: line for line in lines}
-    new = [stored for stored in _stored(order, alerts, lines_by_sku, at_review=True)
-           if (stored.rule_id, stored.line.pk if stored.line else None, tuple(stored.subjects)) not in known]
-    return existing + OrderAlert.objects.bulk_create(new)
+    new = [(alert, involved) for alert, involved in _stored(order, alerts, lines_by_sku, at_review=True)
+           if (alert.rule_id, tuple(sorted(line.pk for line in involved)), tuple(alert.subjects)) not in known]
+    if not new:
+        return existing
+    _keep(new)
+    return list(order_alerts(order=order))
+
+
+def _blocks(alert: OrderAlert, *, refused_lines: set[int], line: OrderLine | None) -> bool:
+    """Does `alert` stop this approval? A major or contraindicated alert not yet overridden stops the
+    approval of any line it involves (of the whole order: every one), unless one of its lines was
+    refused: without that medicine the checks, run again, keep whatever still applies as a new alert."""
+    if not alert.needs_override or alert.is_overridden:
+        return False
+    involved = set(alert.line_ids)
+    if involved & refused_lines:
+        return False
+    return line is None or not involved or line.pk in involved
 
 
 def check_approval(*, order: Order, pharmacist, override: ClinicalOverride | None = None,
                    line: OrderLine | None = None) -> list[OrderAlert]:
     """Before the pharmacist approves the order (or one of its lines): re-run the checks, and refuse to go
-    past a major or contraindicated alert without an override reason and whether the prescriber was
-    contacted. Records the override on each alert it covers. Call inside the approval's transaction."""
+    past a major or contraindicated alert involving it without an override reason and whether the
+    prescriber was contacted. Records the override on each alert it covers. Call inside the approval's
+    transaction; call it for the whole order (no `line`) before the order moves to approved."""
     alerts = review_alerts(order=order)
     refused_lines = set(order.lines.filter(decision=LineDecision.REFUSED).values_list("pk", flat=True))
-    blocking = [
-        alert for alert in alerts
-        if alert.needs_override and not alert.is_overridden and alert.line_id not in refused_lines
-        and (line is None or alert.line_id in (None, line.pk))
-    ]
+    blocking = [alert for alert in alerts if _blocks(alert, refused_lines=refused_lines, line=line)]
     if not blocking:
         return alerts
     override = override or ClinicalOverride()

@@ -286,7 +286,8 @@ class OrderAdmin(admin.ModelAdmin):
                 approve_order_line(line=line, pharmacist=request.user, reason=reason, override=override)
                 self.message_user(request, f"{line.description} approved.", messages.SUCCESS)
             else:
-                refuse_order_line(line=line, pharmacist=request.user, reason=reason)
+                override = ClinicalOverrideForm(request.POST, prefix=f"override-{line.pk}").override()
+                refuse_order_line(line=line, pharmacist=request.user, reason=reason, override=override)
                 self.message_user(request, f"{line.description} refused; its stock was returned and the shopper "
                                   "told why.", messages.SUCCESS)
         except DomainError as refusal:

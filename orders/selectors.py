@@ -20,7 +20,7 @@ def _with_lines_and_events(orders: QuerySet[Order]) -> QuerySet[Order]:
     return orders.select_related("prescription", "delivery_method").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("leaflet_revision").order_by("pk")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "pk")),
-        Prefetch("clinical_alerts", queryset=OrderAlert.objects.order_by("pk")),
+        Prefetch("clinical_alerts", queryset=OrderAlert.objects.with_line_ids().order_by("pk")),
         "payments",
     )
 

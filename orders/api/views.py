@@ -664,7 +664,10 @@ class ReviewOrderLineDecisionApi(APIView):
         description="Refusing needs a `reason` (the shopper is told it); the item's stock goes back at once. "
         "When no item is left pending the order is approved, or rejected if every item was refused. "
         "Prescription-only items are decided with the prescription (approve/reject). 409 when the order is "
-        "not awaiting review; 422 `line_decision_not_allowed` for a non-P or already decided item.",
+        "not awaiting review; 422 `line_decision_not_allowed` for a non-P or already decided item. "
+        "Approving an item that a major or contraindicated clinical alert involves (any of the alert's "
+        "`line_ids`), or the last decision when an alert on the order still stands, needs "
+        "`override_reason` and `prescriber_contacted` (422 `clinical_override_required` otherwise).",
         parameters=[ORDER_NUMBER, OpenApiParameter("line_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
         request=LineDecisionInputSerializer,
         responses={200: ReviewOrderDetailOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415, 422)},
@@ -673,7 +676,13 @@ class ReviewOrderLineDecisionApi(APIView):
                 "Refuse",
                 request_only=True,
                 value={"decision": "refuse", "reason": "Codeine for more than 3 days needs a GP review."},
-            )
+            ),
+            OpenApiExample(
+                "Approve past a major alert",
+                request_only=True,
+                value={"decision": "approve", "override_reason": "Told to take only the co-codamol.",
+                       "prescriber_contacted": False},
+            ),
         ],
     )
     def post(self, request, number: str, line_id: int):
@@ -687,7 +696,8 @@ class ReviewOrderLineDecisionApi(APIView):
             approve_order_line(line=line, pharmacist=request.user, reason=data.validated_data["reason"],
                                override=_clinical_override(data.validated_data))
         else:
-            refuse_order_line(line=line, pharmacist=request.user, reason=data.validated_data["reason"])
+            refuse_order_line(line=line, pharmacist=request.user, reason=data.validated_data["reason"],
+                              override=_clinical_override(data.validated_data))
         return _review_response(request, number)
 
 

@@ -33,17 +33,25 @@ class _Facts:
     sku: str
 
 
+def medicine_key(line) -> tuple[int, str]:
+    """(medicine, strength): what a prescription authorises, whatever the pack. `line` is an order line
+    (by its snapshot), a cart line or a prescription item (`.pack` with its strengths loaded)."""
+    if isinstance(line, OrderLine):
+        return (line.pack.product_id, line.strength)
+    return (line.pack.product_id, line.pack.strength_label)
+
+
 def _line_facts(line) -> _Facts:
     if isinstance(line, OrderLine):
         return _Facts(
-            key=(line.pack.product_id, line.strength),
+            key=medicine_key(line),
             prescription_only=line.legal_category == LegalCategory.PRESCRIPTION,
             units=line.quantity * line.pack_size, unit_name=line.pack_unit, medicine=line.product_name,
             description=line.description, sku=line.sku,
         )
     pack = line.pack
     return _Facts(
-        key=(pack.product_id, pack.strength_label), prescription_only=pack.product.prescription_required,
+        key=medicine_key(line), prescription_only=pack.product.prescription_required,
         units=line.quantity * pack.pack_size, unit_name=pack.pack_unit, medicine=pack.product.name,
         description=pack.display_name, sku=pack.sku,
     )
@@ -72,7 +80,7 @@ def check_prescription_covers(
     authorised: dict[tuple[int, str], int] = defaultdict(int)
     items = prescription.items.select_related("pack__product").prefetch_related("pack__strengths__ingredient")
     for item in items:
-        authorised[(item.pack.product_id, item.pack.strength_label)] += item.quantity
+        authorised[medicine_key(item)] += item.quantity
 
     already_used: dict[tuple[int, str], int] = defaultdict(int)
     earlier_lines = (

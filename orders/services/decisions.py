@@ -48,8 +48,10 @@ def _locked_pending_p_line(*, line: OrderLine, pharmacist) -> tuple[Order, Order
     return order, line
 
 
-def _settle(*, order: Order, pharmacist) -> None:
-    """After a decision: move the order on once no line is pending."""
+def _settle(*, order: Order, pharmacist, override: ClinicalOverride | None) -> None:
+    """After a decision: move the order on once no line is pending. Before it moves to approved, the
+    clinical checks run again on the whole order: an alert on lines decided earlier, or raised since
+    (a supply in the meantime), needs its override too."""
     decisions = list(order.lines.values_list("decision", flat=True))
     if LineDecision.PENDING in decisions:
         return
@@ -58,6 +60,7 @@ def _settle(*, order: Order, pharmacist) -> None:
                          reason="The pharmacist refused every item in the order.")
         record_message(order=order, kind=MessageKind.ORDER_REJECTED)
         return
+    clinical_checks.check_approval(order=order, pharmacist=pharmacist, override=override)
     order.released_by = pharmacist
     apply_transition(order=order, to_status=S.APPROVED, actor=pharmacist, reason="Approved by pharmacist.")
     record_approver_registration(order=order, profile=ensure_registered_pharmacist(pharmacist))
@@ -68,7 +71,8 @@ def _settle(*, order: Order, pharmacist) -> None:
 def approve_order_line(*, line: OrderLine, pharmacist, reason: str = "",
                        override: ClinicalOverride | None = None) -> OrderLine:
     """The pharmacist approves a P line after reading the consultation answers. A major or contraindicated
-    clinical alert on the line needs `override` (reason, prescriber contacted), recorded on the alert."""
+    clinical alert involving the line (whichever line it was raised on) needs `override` (reason,
+    prescriber contacted), recorded on the alert."""
     order, line = _locked_pending_p_line(line=line, pharmacist=pharmacist)
     clinical_checks.check_approval(order=order, pharmacist=pharmacist, override=override, line=line)
     line.decision = LineDecision.APPROVED
@@ -76,14 +80,16 @@ def approve_order_line(*, line: OrderLine, pharmacist, reason: str = "",
     line.decided_by = pharmacist
     line.decided_at = timezone.now()
     line.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
-    _settle(order=order, pharmacist=pharmacist)
+    _settle(order=order, pharmacist=pharmacist, override=override)
     return line
 
 
 @transaction.atomic
-def refuse_order_line(*, line: OrderLine, pharmacist, reason: str) -> OrderLine:
+def refuse_order_line(*, line: OrderLine, pharmacist, reason: str,
+                      override: ClinicalOverride | None = None) -> OrderLine:
     """The pharmacist refuses a P line, with the reason the shopper is told. Its stock goes back at once;
-    the rest of the order goes on (a partial refusal), or the order is rejected when nothing is left."""
+    the rest of the order goes on (a partial refusal), or the order is rejected when nothing is left.
+    When the refusal leaves the rest approved, an alert still standing on it needs `override`."""
     if not reason or not reason.strip():
         raise LineDecisionNotAllowed("Give the reason for refusing this item; the shopper will see it.",
                                      field="reason")
@@ -96,5 +102,5 @@ def refuse_order_line(*, line: OrderLine, pharmacist, reason: str) -> OrderLine:
     release_stock(quantities={line.pack_id: line.quantity})
     reprice_without_refused_lines(order=order)
     record_message(order=order, kind=MessageKind.ORDER_LINES_REFUSED)
-    _settle(order=order, pharmacist=pharmacist)
+    _settle(order=order, pharmacist=pharmacist, override=override)
     return line

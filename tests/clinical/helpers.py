@@ -28,3 +28,13 @@ def medicine_pack(sku: str, **overrides):
         Strength.objects.create(pack=pack, ingredient=Ingredient.objects.get_or_create(name=ingredient)[0],
                                 amount=Decimal(amount), unit="mg", position=position)
     return pack
+
+
+def medicine_pack_of(pack, *, sku: str, pack_size: int):
+    """Another pack of `pack`'s medicine and strength (28 tablets beside 84)."""
+    other = PackFactory(product=pack.product, sku=sku, pack_size=pack_size, stock_quantity=200)
+    other.strengths.all().delete()
+    for strength in pack.strengths.all():
+        Strength.objects.create(pack=other, ingredient=strength.ingredient, amount=strength.amount,
+                                unit=strength.unit, position=strength.position)
+    return other

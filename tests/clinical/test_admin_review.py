@@ -100,3 +100,28 @@ def test_the_review_page_runs_the_checks_again(client, pharmacist, user, packs):
 
     assert "baclofen-cns-depressants" in html and "supplied by us on" in html
     assert OrderAlert.objects.get(order=baclofen_order, rule_id="baclofen-cns-depressants").raised_at_review
+
+
+def test_admin_line_approval_needs_the_override_when_the_alert_was_raised_on_the_other_line(client, pharmacist,
+                                                                                            user, packs):
+    # Paracetamol (GSL) added first, co-codamol (P) second: the duplication involves the co-codamol line too.
+    order = place_order(user=user, cart=cart_with(user, (packs["PARA-500-16"], 1), (packs["COCO-8-500-32"], 1)),
+                        details=details(), idempotency_key="admin-line")
+    line = order.lines.get(sku="COCO-8-500-32")
+    post = {"line_id": str(line.pk), f"line-{line.pk}-line": str(line.pk), "_approve_line": "1"}
+    client.force_login(pharmacist)
+
+    html = client.post(review_url(order), post, follow=True).content.decode()
+
+    assert "Give an override reason" in html
+    line.refresh_from_db()
+    assert line.decision == "pending"
+
+    client.post(review_url(order), {**post, f"override-{line.pk}-override_reason": "Told to stop the paracetamol.",
+                                    f"override-{line.pk}-prescriber_contacted": "no"})
+
+    line.refresh_from_db()
+    order.refresh_from_db()
+    assert (line.decision, order.status) == ("approved", OrderStatus.APPROVED)
+    alert = OrderAlert.objects.get(order=order, rule_id="paracetamol-duplication")
+    assert (alert.overridden_by, alert.override_reason) == (pharmacist, "Told to stop the paracetamol.")

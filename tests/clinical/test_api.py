@@ -11,6 +11,8 @@ from orders.services import place_order
 from tests.api.helpers import assert_problem, checkout
 from tests.orders.helpers import cart_with, details, uploaded_prescription
 
+from .helpers import medicine_pack_of
+
 pytestmark = pytest.mark.django_db
 QUEUE_URL = "/api/v1/pharmacist/orders/"
 
@@ -76,17 +78,92 @@ def test_the_api_refuses_approval_past_a_major_alert_without_an_override(pharmac
 
 
 def test_approving_a_pharmacy_line_past_a_major_alert_needs_the_override(pharmacist_client, user, packs):
-    order = place_order(user=user, cart=cart_with(user, (packs["COCO-8-500-32"], 1), (packs["PARA-500-16"], 1)),
+    # Paracetamol (GSL) added first, co-codamol (P) second: the alert involves both lines, whichever came first.
+    order = place_order(user=user, cart=cart_with(user, (packs["PARA-500-16"], 1), (packs["COCO-8-500-32"], 1)),
                         details=details(), idempotency_key="p")
     line = order.lines.get(sku="COCO-8-500-32")
-    OrderAlert.objects.filter(order=order).update(line=line)
     url = f"{QUEUE_URL}{order.number}/lines/{line.pk}/decision/"
+    [shown] = pharmacist_client.get(f"{QUEUE_URL}{order.number}/").json()["clinical_alerts"]
+    assert shown["line_ids"] == sorted(order.lines.values_list("pk", flat=True))
 
     assert_problem(pharmacist_client.post(url, {"decision": "approve"}, format="json"), 422,
                    code="clinical_override_required")
+    line.refresh_from_db()
+    assert line.decision == "pending"
     response = pharmacist_client.post(url, {"decision": "approve", "override_reason": "Told to stop paracetamol.",
                                             "prescriber_contacted": False}, format="json")
 
     assert response.status_code == 200, response.content
+    assert response.json()["status"] == "approved"
     [alert] = response.json()["clinical_alerts"]
     assert (alert["override_reason"], alert["prescriber_contacted"]) == ("Told to stop paracetamol.", False)
+
+
+def test_whole_order_approval_needs_the_override_for_an_alert_on_any_line(pharmacist_client, user, packs):
+    order = place_order(user=user, cart=cart_with(user, (packs["PARA-500-16"], 1), (packs["COCO-8-500-32"], 1)),
+                        details=details(), idempotency_key="whole")
+    url = f"{QUEUE_URL}{order.number}/approve/"
+
+    assert_problem(pharmacist_client.post(url, {}, format="json"), 422, code="clinical_override_required")
+    response = pharmacist_client.post(url, {"override_reason": "Told to take only the co-codamol.",
+                                            "prescriber_contacted": False}, format="json")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "approved"
+
+
+def baclofen_28(packs):
+    """Baclofen 10 mg, 28 tablets: another pack of the medicine and strength of BAC-10-84."""
+    return medicine_pack_of(packs["BAC-10-84"], sku="BAC-10-28", pack_size=28)
+
+
+def test_directions_on_the_84_pack_check_the_dose_of_three_28_packs(pharmacist_client, user, packs):
+    order = place_order(user=user, cart=cart_with(user, (baclofen_28(packs), 3)), details=details(),
+                        idempotency_key="three", prescription=uploaded_prescription(user))
+    url = f"{QUEUE_URL}{order.number}/approve/"
+    forty_three_times = record(items=[{"sku": "BAC-10-84", "quantity": 84, "dose": "40", "dose_unit": "mg",
+                                       "times_per_day": 3}])
+
+    body = assert_problem(pharmacist_client.post(url, forty_three_times, format="json"), 422,
+                          code="clinical_override_required")
+
+    assert "(baclofen-max-daily-dose)" in body["detail"]
+    order.refresh_from_db()
+    assert order.status == "awaiting_review"
+    response = pharmacist_client.post(url, {**forty_three_times, "override_reason": "Specialist dose, letter seen.",
+                                            "prescriber_contacted": True}, format="json")
+    assert response.status_code == 200, response.content
+    alert = OrderAlert.objects.with_line_ids().get(order=order, rule_id="baclofen-max-daily-dose")
+    assert alert.line_ids == [order.lines.get().pk] and alert.is_overridden
+    assert alert.subjects[-1] == "120 mg a day (maximum 80 mg)"
+
+
+def test_a_prescription_only_line_without_structured_directions_needs_an_answer(pharmacist_client, user, packs):
+    order = place_order(user=user, cart=cart_with(user, (packs["BAC-10-84"], 1)), details=details(),
+                        idempotency_key="free-text", prescription=uploaded_prescription(user))
+    url = f"{QUEUE_URL}{order.number}/approve/"
+    free_text_only = record(items=[{"sku": "BAC-10-84", "quantity": 84, "directions": "Take as before"}])
+
+    body = assert_problem(pharmacist_client.post(url, free_text_only, format="json"), 422,
+                          code="clinical_override_required", field="override_reason")
+
+    assert "prescription-directions-missing" in body["detail"]
+    order.refresh_from_db()
+    assert order.status == "awaiting_review" and order.prescription.status == "submitted"
+    response = pharmacist_client.post(url, {**free_text_only, "override_reason": "Checked the paper original.",
+                                            "prescriber_contacted": False}, format="json")
+    assert response.status_code == 200, response.content
+    [alert] = [alert for alert in response.json()["clinical_alerts"]
+               if alert["rule_id"] == "prescription-directions-missing"]
+    assert alert["override_reason"] == "Checked the paper original."
+
+
+def test_as_directed_is_a_recorded_answer(pharmacist_client, user, packs):
+    order = place_order(user=user, cart=cart_with(user, (packs["BAC-10-84"], 1)), details=details(),
+                        idempotency_key="as-directed", prescription=uploaded_prescription(user))
+
+    response = pharmacist_client.post(f"{QUEUE_URL}{order.number}/approve/", record(
+        items=[{"sku": "BAC-10-84", "quantity": 84, "as_directed": True}]), format="json")
+
+    assert response.status_code == 200, response.content
+    assert not OrderAlert.objects.filter(order=order).exists()

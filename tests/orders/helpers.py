@@ -53,5 +53,6 @@ def dispensing_record(*items, issued_days_ago: int = 3, valid_days: int = 180) -
         prescriber_registration="7123456",
         issued_on=issued,
         valid_until=issued + datetime.timedelta(days=valid_days),
-        items=[AuthorisedItem(pack=pack, quantity=quantity, directions="As directed") for pack, quantity in items],
+        items=[AuthorisedItem(pack=pack, quantity=quantity, directions="As directed", as_directed=True)
+               for pack, quantity in items],
     )
