@@ -184,7 +184,8 @@ def test_a_generated_client_shops_checks_out_with_a_prescription_and_a_pharmacis
             issued_on=issued,
             valid_until=issued + datetime.timedelta(days=180),
             items=[
-                models.AuthorisedItemInputRequest(sku=sku, quantity=84, directions="5 mg three times a day")
+                models.AuthorisedItemInputRequest(sku=sku, quantity=84, directions="5 mg three times a day",
+                                                  dose="5", dose_unit=models.DoseUnitEnum.MG, times_per_day=3)
             ],
             note="Checked with the prescriber.",
         ),

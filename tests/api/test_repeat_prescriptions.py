@@ -27,7 +27,8 @@ def repeatable(user, pom_pack, pharmacist_client) -> Prescription:
     response = pharmacist_client.post(f"/api/v1/pharmacist/orders/{order.number}/approve/", {
         "prescriber_name": "Dr Grace Prescriber", "prescriber_registration": "7123456",
         "issued_on": issued.isoformat(), "valid_until": (issued + datetime.timedelta(days=180)).isoformat(),
-        "items": [{"sku": pom_pack.sku, "quantity": 84, "directions": "One a day"}],
+        "items": [{"sku": pom_pack.sku, "quantity": 84, "directions": "One a day", "dose": "1", "dose_unit": "tablet",
+                   "times_per_day": 1}],
         "repeatable": True, "repeat_interval_days": 28,
     }, format="json")
     assert response.status_code == 200, response.json()

@@ -32,7 +32,8 @@ def record(sku: str, units: int = 168, **overrides) -> dict:
         "prescriber_registration": "7123456",
         "issued_on": issued.isoformat(),
         "valid_until": (issued + datetime.timedelta(days=180)).isoformat(),
-        "items": [{"sku": sku, "quantity": units, "directions": "One three times a day"}],
+        "items": [{"sku": sku, "quantity": units, "directions": "One three times a day", "dose": "1",
+                   "dose_unit": "tablet", "times_per_day": 3}],
         "note": "Checked with the surgery.",
         **overrides,
     }

@@ -34,6 +34,7 @@ def approve_post(pom_pack, **overrides):
         "record-note": "Checked with the surgery.",
         "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "1", "items-MAX_NUM_FORMS": "1000",
         "items-0-pack": str(pom_pack.pk), "items-0-quantity": "84", "items-0-directions": "One three times a day",
+        "items-0-dose": "1", "items-0-dose_unit": "tablet", "items-0-times_per_day": "3",
     }
     data.update(overrides)
     return data

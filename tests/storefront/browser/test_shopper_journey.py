@@ -132,6 +132,10 @@ def test_guest_buys_baclofen_with_a_prescription_and_a_pharmacist_approves_it(
     pharmacist_page.get_by_label("Prescriber's registration number").fill("7123456")
     pharmacist_page.get_by_label("Date of issue").fill(issued.isoformat())
     pharmacist_page.get_by_label("Valid until").fill((issued + datetime.timedelta(days=90)).isoformat())
+    # The structured directions, for the daily dose check: 5 mg three times a day.
+    pharmacist_page.locator("#id_items-0-dose").fill("5")
+    pharmacist_page.locator("#id_items-0-dose_unit").select_option("mg")
+    pharmacist_page.locator("#id_items-0-times_per_day").fill("3")
     pharmacist_page.get_by_role("button", name="Approve order").click()
     expect(pharmacist_page.get_by_text(f"Order {order.number} approved.")).to_be_visible()
     pharmacist_page.close()
