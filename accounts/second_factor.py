@@ -1,6 +1,6 @@
 """Staff's second factor (django-otp, TOTP): enrolling a first device, checking a code, and whether an
-API token was issued with one. Sign-in (accounts.services.create_auth_token) and the pharmacist
-API permission use these; the admin uses django-otp's own OTPAdminSite."""
+API token or session has one. Sign-in (accounts.services.create_auth_token), the pharmacist API
+permission and the prescription file downloads use these; the admin uses django-otp's own OTPAdminSite."""
 
 from binascii import unhexlify
 
@@ -54,3 +54,14 @@ def verify_second_factor(*, user: User, otp_code: str) -> TOTPDevice:
 def is_second_factor_verified(token) -> bool:
     """True for a knox token issued with a valid TOTP code (see create_auth_token)."""
     return isinstance(token, AuthToken) and ApiTokenSecondFactor.objects.filter(token=token).exists()
+
+
+def request_has_second_factor(request) -> bool:
+    """Whether this request comes with a second factor: an API token issued with a TOTP code, or a
+    session that passed the admin's TOTP check (django-otp's middleware sets `user.is_verified`).
+    A session signed in on the storefront with the password alone has none."""
+    token = getattr(request, "auth", None)
+    if token is not None:
+        return is_second_factor_verified(token)
+    is_verified = getattr(request.user, "is_verified", None)
+    return bool(is_verified and is_verified())

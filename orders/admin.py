@@ -11,9 +11,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts.second_factor import request_has_second_factor
 from clinical.forms import ClinicalOverrideForm
 from clinical.services import review_alerts
-from patients.models import AccessChannel
+from patients.models import AccessChannel, FileAccessChannel
 from patients.review import review_health_record
 from payments.admin import PaymentInline
 from pharmacy.admin_mixins import ReadOnlyAdminMixin
@@ -436,7 +437,8 @@ class PrescriptionAdmin(admin.ModelAdmin):
         """Shown inline in the browser, to pharmacists only; sandboxed so a crafted PDF cannot run script."""
         try:
             return serve_prescription_file(user=request.user, prescription_id=prescription_id, inline=True,
-                                           pharmacists_only=True)
+                                           pharmacists_only=True, channel=FileAccessChannel.ADMIN,
+                                           second_factor=request_has_second_factor(request))
         except Prescription.DoesNotExist:
             raise Http404 from None
 

@@ -1,28 +1,39 @@
 """The one way a prescription file leaves the shop: storefront, API and admin downloads all call
 serve_prescription_file, so who may see a file and which headers protect it are decided once.
 
-Its owner or a pharmacist may download it; anyone else gets Prescription.DoesNotExist, exactly as for
-a missing one, and each interface turns that into its own 404. Health data: never cached, never sniffed.
+Its owner may download it anywhere but the admin. Anyone else's file goes only to a pharmacist who
+came with a second factor (a token issued with a TOTP code, or an OTP-verified admin session); the
+interface says whether the request has one, and the storefront never claims it. Every request for
+someone else's file is logged, served or refused (patients.access). A refused request gets
+Prescription.DoesNotExist, exactly as for a missing file, and each interface turns that into its own
+404. Health data: never cached, never sniffed.
 """
+
+import logging
 
 from django.http import FileResponse
 
+from patients.access import log_prescription_file_access
+from patients.models import FileAccessChannel
+
 from .models import Prescription
-from .selectors import get_prescription_for_review, get_prescription_for_user
+from .selectors import get_prescription_for_review, list_prescriptions_for_user
 from .services import is_pharmacist
+
+logger = logging.getLogger(__name__)
 
 # Shown inline (admin), a crafted PDF or image must not run script or frame other pages.
 INLINE_CONTENT_SECURITY_POLICY = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
 
 
-def serve_prescription_file(*, user, prescription_id: int, inline: bool = False,
-                            pharmacists_only: bool = False) -> FileResponse:
-    if is_pharmacist(user):
-        prescription = get_prescription_for_review(prescription_id=prescription_id)
-    elif pharmacists_only:
-        raise Prescription.DoesNotExist
-    else:
-        prescription = get_prescription_for_user(user=user, prescription_id=prescription_id)
+def serve_prescription_file(*, user, prescription_id: int, channel: FileAccessChannel, second_factor: bool = False,
+                            inline: bool = False, pharmacists_only: bool = False) -> FileResponse:
+    prescription = None
+    if not pharmacists_only:
+        prescription = list_prescriptions_for_user(user=user).filter(pk=prescription_id).first()
+    if prescription is None:
+        prescription = _someone_elses_file(user=user, prescription_id=prescription_id, channel=channel,
+                                           second_factor=second_factor)
     try:
         handle = prescription.file.open("rb")
     except OSError:
@@ -35,3 +46,15 @@ def serve_prescription_file(*, user, prescription_id: int, inline: bool = False,
         response["Content-Security-Policy"] = INLINE_CONTENT_SECURITY_POLICY
         response["X-Frame-Options"] = "SAMEORIGIN"
     return response
+
+
+def _someone_elses_file(*, user, prescription_id: int, channel: FileAccessChannel,
+                        second_factor: bool) -> Prescription:
+    prescription = get_prescription_for_review(prescription_id=prescription_id)  # DoesNotExist: a plain 404
+    served = second_factor and is_pharmacist(user)
+    log_prescription_file_access(user=user, prescription=prescription, channel=channel, served=served)
+    if not served:
+        logger.warning("Prescription file refused: user %s asked for prescription %s (%s, second factor: %s)",
+                       user.pk, prescription.pk, channel, second_factor)
+        raise Prescription.DoesNotExist
+    return prescription

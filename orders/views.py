@@ -19,6 +19,7 @@ from cart.selectors import get_cart_summary
 from cart.services import get_or_create_user_cart
 from delivery.forms import selected_delivery_quote
 from delivery.selectors import list_active_delivery_methods
+from patients.models import FileAccessChannel
 from patients.selectors import health_record_choices
 from payments.receipts import payment_status_text
 from pharmacy.exceptions import DomainError
@@ -258,8 +259,9 @@ def prescription_list(request):
 
 @login_required
 def prescription_file(request, pk: int):
-    """The uploaded file, for its owner or a pharmacist; 404 for anyone else, as for a missing one."""
+    """The uploaded file, for its owner alone; 404 for anyone else, as for a missing one. Pharmacists see
+    other people's files in the admin or through the API, with their second factor, never here."""
     try:
-        return serve_prescription_file(user=request.user, prescription_id=pk)
+        return serve_prescription_file(user=request.user, prescription_id=pk, channel=FileAccessChannel.STOREFRONT)
     except Prescription.DoesNotExist:
         raise Http404("No such prescription.") from None

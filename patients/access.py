@@ -1,9 +1,10 @@
 """Who among staff may see health records, and the log of every time they do. Pharmacists see them (the
-review needs them); other staff only with the permission patients.view_health_record."""
+review needs them); other staff only with the permission patients.view_health_record. The same immutable
+kind of log records every request for someone else's prescription file, served or refused."""
 
 from orders.services.prescriptions import is_pharmacist
 
-from .models import AccessChannel, HealthRecordAccess, Patient
+from .models import AccessChannel, FileAccessChannel, HealthRecordAccess, Patient, PrescriptionFileAccess
 
 VIEW_PERMISSION = "patients.view_health_record"
 
@@ -17,3 +18,10 @@ def may_view_health_records(user) -> bool:
 def log_health_record_view(*, staff, patient: Patient, channel: AccessChannel, order_number: str = "") -> None:
     HealthRecordAccess.objects.create(staff=staff, patient=patient, patient_reference=patient.pk,
                                       channel=channel, order_number=order_number)
+
+
+def log_prescription_file_access(*, user, prescription, channel: FileAccessChannel,
+                                 served: bool) -> PrescriptionFileAccess:
+    return PrescriptionFileAccess.objects.create(user=user, prescription=prescription,
+                                                 prescription_reference=prescription.pk, channel=channel,
+                                                 served=served)

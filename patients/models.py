@@ -97,3 +97,50 @@ class HealthRecordAccess(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Health record access log rows are immutable.")
+
+
+class FileAccessChannel(models.TextChoices):
+    ADMIN = "admin", "Admin: the prescription viewer"
+    API = "api", "API: the prescription file download"
+    STOREFRONT = "storefront", "Storefront: the prescription file link"
+
+
+class PrescriptionFileAccessQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Prescription file access log rows are immutable.")
+
+    def delete(self):
+        raise TypeError("Prescription file access log rows are immutable.")
+
+
+class PrescriptionFileAccess(models.Model):
+    """One request for someone else's prescription file: who, when, which file, how, and whether it was
+    served (to a pharmacist with a second factor) or refused. Owners fetching their own are not logged.
+    Append-only, like HealthRecordAccess."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    prescription = models.ForeignKey("orders.Prescription", on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    prescription_reference = models.PositiveBigIntegerField(help_text="The prescription's id, kept when it is removed.")
+    channel = models.CharField(max_length=20, choices=FileAccessChannel.choices)
+    served = models.BooleanField(help_text="False: refused (not a pharmacist, or no second factor).")
+    accessed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = PrescriptionFileAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-accessed_at", "-pk"]
+        verbose_name = "prescription file access"
+        verbose_name_plural = "prescription file accesses"
+
+    def __str__(self) -> str:
+        outcome = "viewed" if self.served else "was refused"
+        return f"{self.user} {outcome} prescription {self.prescription_reference} ({self.get_channel_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Prescription file access log rows are immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Prescription file access log rows are immutable.")

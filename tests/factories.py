@@ -26,6 +26,8 @@ from dispensing.services import sign_in_as_responsible_pharmacist
 from orders.models import PHARMACISTS_GROUP
 from patients.models import Patient
 
+from .otp import device_for
+
 PASSWORD = "correct-horse-battery-staple"
 
 
@@ -54,6 +56,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class PharmacistFactory(UserFactory):
+    """A real pharmacist: staff, in the Pharmacists group, with a confirmed authenticator (the test secret,
+    tests/otp.py) and a registered profile. `device=False` for one who has no authenticator yet."""
+
     email = factory.Sequence(lambda n: f"pharmacist{n}@example.org")
     is_staff = True
 
@@ -61,6 +66,11 @@ class PharmacistFactory(UserFactory):
     def pharmacists_group(obj, create, extracted, **kwargs):
         if create:
             obj.groups.add(Group.objects.get(name=PHARMACISTS_GROUP))
+
+    @factory.post_generation
+    def device(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            device_for(obj)
 
     @factory.post_generation
     def profile(obj, create, extracted, **kwargs):

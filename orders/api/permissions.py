@@ -1,12 +1,13 @@
 from rest_framework.permissions import BasePermission
 
-from accounts.second_factor import is_second_factor_verified
+from accounts.second_factor import request_has_second_factor
 from orders.services import is_pharmacist
 
 
 class IsPharmacist(BasePermission):
-    """Members of the Pharmacists group only (being staff or a superuser is not enough), signed in with
-    a second factor: a token issued with a TOTP code, or an OTP-verified admin session."""
+    """Pharmacists only (staff in the Pharmacists group with a confirmed authenticator; being staff or a
+    superuser is not enough), signed in with a second factor: a token issued with a TOTP code, or an
+    OTP-verified admin session."""
 
     message = "Only a pharmacist in the Pharmacists group can review prescriptions."
     unverified_message = (
@@ -16,15 +17,7 @@ class IsPharmacist(BasePermission):
     def has_permission(self, request, view) -> bool:
         if not is_pharmacist(request.user):
             return False
-        if not self._second_factor_verified(request):
+        if not request_has_second_factor(request):
             self.message, self.code = self.unverified_message, "second_factor_required"
             return False
         return True
-
-    @staticmethod
-    def _second_factor_verified(request) -> bool:
-        if request.auth is not None:
-            return is_second_factor_verified(request.auth)
-        # A session: django-otp's middleware says whether this session passed the admin's TOTP check.
-        is_verified = getattr(request.user, "is_verified", None)
-        return bool(is_verified and is_verified())

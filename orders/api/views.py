@@ -17,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.second_factor import request_has_second_factor
 from cart.services import get_or_create_user_cart
 from catalog.models import Pack
 from catalog.selectors import get_pack_by_sku
@@ -49,7 +50,7 @@ from orders.services import (
 )
 from orders.services.originals import record_electronic_verified, record_original_received
 from orders.services.reorders import reorder_prescription
-from patients.models import AccessChannel
+from patients.models import AccessChannel, FileAccessChannel
 from patients.review import review_health_record
 from payments.services import authorise_at_checkout
 from pharmacy.api import FileOrJSONErrorNegotiation
@@ -204,7 +205,10 @@ class PrescriptionFileApi(APIView):
 
     @extend_schema(
         operation_id="prescriptions_file_retrieve",
-        summary="Download a prescription file (its owner, or a pharmacist)",
+        summary="Download a prescription file (its owner, or a pharmacist signed in with a second factor)",
+        description="Another patient's file is served only to a pharmacist whose token was issued with an "
+        "`otp_code` (or an OTP-verified admin session); anyone else gets 404, as for a missing file, and "
+        "every such request is logged.",
         parameters=[PRESCRIPTION_ID],
         responses={
             (200, "application/pdf"): OpenApiResponse(
@@ -217,7 +221,9 @@ class PrescriptionFileApi(APIView):
     )
     def get(self, request, prescription_id: int):
         try:
-            return serve_prescription_file(user=request.user, prescription_id=prescription_id)
+            return serve_prescription_file(user=request.user, prescription_id=prescription_id,
+                                           channel=FileAccessChannel.API,
+                                           second_factor=request_has_second_factor(request))
         except Prescription.DoesNotExist:
             raise NotFound("No such prescription.") from None
 

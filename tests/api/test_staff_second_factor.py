@@ -45,8 +45,10 @@ def test_staff_sign_in_with_a_wrong_code_is_refused(pharmacist):
     assert not AuthToken.objects.exists()
 
 
-def test_staff_without_an_enrolled_device_get_no_token(pharmacist):
-    response = sign_in(pharmacist.email, otp_code="123456")
+def test_staff_without_an_enrolled_device_get_no_token():
+    staff = UserFactory(is_staff=True)
+
+    response = sign_in(staff.email, otp_code="123456")
 
     body = assert_problem(response, 400, code="otp_required", field="otp_code")
     assert "enrol_otp_device" in body["detail"]

@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from orders.models import Prescription
 from orders.services import approve_prescription, reject_prescription
-from tests.factories import UserFactory
+from patients.models import FileAccessChannel, PrescriptionFileAccess
+from tests.factories import PASSWORD, UserFactory
 from tests.orders.helpers import MINIMAL_PDF, dispensing_record, image_bytes, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
@@ -83,14 +84,32 @@ def test_the_owner_downloads_the_file_privately(signed_in, user):
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_a_pharmacist_downloads_any_shoppers_file(client, user, pharmacist):
+def test_a_pharmacist_signed_in_on_the_storefront_with_the_password_alone_gets_not_found_and_is_logged(
+    client, user, pharmacist
+):
     prescription = uploaded_prescription(user)
-    client.force_login(pharmacist)
+    signed_in = client.post(reverse("accounts:login"), {"username": pharmacist.email, "password": PASSWORD})
+    assert signed_in.status_code == 302 and "_auth_user_id" in client.session  # password only, no TOTP code
 
     response = client.get(prescription.get_download_url())
 
+    assert response.status_code == 404
+    access = PrescriptionFileAccess.objects.get()
+    assert (access.user, access.prescription, access.channel, access.served) == (
+        pharmacist, prescription, FileAccessChannel.STOREFRONT, False)
+
+
+def test_the_storefront_serves_a_file_to_its_owner_alone_even_with_a_verified_staff_session(client, user, pharmacist):
+    prescription = uploaded_prescription(user)
+    client.force_login(pharmacist)  # in tests: password and TOTP, as in the admin (tests/conftest.py)
+
+    assert client.get(prescription.get_download_url()).status_code == 404  # other people's files: admin or API
+
+    client.force_login(user)
+    response = client.get(prescription.get_download_url())
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == MINIMAL_PDF
+    assert [access.user for access in PrescriptionFileAccess.objects.all()] == [pharmacist]  # owners are not logged
 
 
 def test_another_shopper_or_plain_staff_gets_not_found(client, user):
