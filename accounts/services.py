@@ -20,6 +20,7 @@ from knox.models import AuthToken
 from orders.models import MessageKind
 from orders.services import record_account_message
 
+from .authentication import staff_token_ttl
 from .exceptions import AccountLocked, InvalidCredentials, InvalidLink, PasswordRejected
 from .models import ApiTokenSecondFactor, User
 from .second_factor import verify_second_factor
@@ -130,16 +131,17 @@ class IssuedToken:
 def create_auth_token(*, request, email: str, password: str, otp_code: str = "") -> IssuedToken:
     """A new token for one device of the account with these credentials (knox: hashed, expiring,
     renewed on use). Staff must also give a current TOTP code; their token records that it was
-    verified, which the pharmacist endpoints require. `request` lets django-axes count failures per
-    client address and per account."""
+    verified, which the pharmacist endpoints require, and lasts STAFF_TOKEN_TTL_HOURS, never renewed.
+    `request` lets django-axes count failures per client address and per account."""
     user = authenticate(request, username=email.strip(), password=password)
     if user is None:  # wrong e-mail, wrong password and inactive account all look the same
         if getattr(request, "axes_locked_out", False):
             raise AccountLocked(locked_message(), retry_after=cool_off_minutes() * 60)
         raise InvalidCredentials()
     device = verify_second_factor(user=user, otp_code=otp_code) if user.is_staff else None
+    lifetime = {"expiry": staff_token_ttl()} if user.is_staff else {}  # shoppers: REST_KNOX's TOKEN_TTL
     with transaction.atomic():
-        token, key = AuthToken.objects.create(user=user)
+        token, key = AuthToken.objects.create(user=user, **lifetime)
         if device is not None:
             ApiTokenSecondFactor.objects.create(token=token, device=device)
     return IssuedToken(key=key, user=user, expiry=token.expiry, second_factor=device is not None)

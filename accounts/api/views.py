@@ -92,7 +92,8 @@ class AuthTokenApi(APIView):
         description="Each sign-in makes a new token for the device that asked; it expires after "
         "API_TOKEN_TTL_DAYS without use. Wrong credentials are a 400 with code `invalid_credentials`. "
         "Staff must also send `otp_code` from their authenticator app (a 400 `otp_required` or "
-        "`otp_invalid` otherwise). Failed attempts are limited per client (scope `sign_in`); over the "
+        "`otp_invalid` otherwise); their token lasts STAFF_TOKEN_TTL_HOURS from sign-in and is not "
+        "renewed by use. Failed attempts are limited per client (scope `sign_in`); over the "
         "limit, a 429 with Retry-After. After AXES_FAILURE_LIMIT failures for one account, or from one "
         "address, signing in is locked for the cool-off: a 429 with code `account_locked`.",
         request=SignInInputSerializer,

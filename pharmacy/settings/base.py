@@ -215,7 +215,7 @@ SESSION_COOKIE_HTTPONLY = True
 # --- REST API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",  # knox's, with fixed-length staff tokens
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -328,8 +328,10 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600
 # The site's address as shoppers reach it, for the links in e-mails (sent by a worker, with no request).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # --- API tokens and staff second factor (django-rest-knox, django-otp) ------------------------------
-# Tokens are stored as SHA-512 digests, one per sign-in (device); each use slides the expiry forward.
+# Tokens are stored as SHA-512 digests, one per sign-in (device); each use slides a shopper's expiry forward.
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+# Staff tokens (issued with a TOTP code) last this long from sign-in, used or not, and never slide.
+STAFF_TOKEN_TTL_HOURS = env.int("STAFF_TOKEN_TTL_HOURS", default=8)
 KNOX_TOKEN_MODEL = "knox.AuthToken"
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),

@@ -1,5 +1,6 @@
-"""API tokens (django-rest-knox): stored hashed, one per device, expiring with sliding renewal;
-signing out one device leaves the others signed in, and "sign out everywhere" exists."""
+"""API tokens (django-rest-knox): stored hashed, one per device, expiring with sliding renewal (staff's
+after a fixed working day, never renewed); signing out one device leaves the others signed in, and
+"sign out everywhere" exists."""
 
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD, UserFactory
+from tests.otp import TEST_TOTP_KEY_HEX, code_for, device_for
 
 from .helpers import assert_problem
 
@@ -125,3 +127,48 @@ def test_no_admin_page_lists_tokens(admin_client):
 def test_drf_authtoken_is_gone_with_its_table():
     assert "rest_framework.authtoken" not in settings.INSTALLED_APPS
     assert "authtoken_token" not in connection.introspection.table_names()
+
+
+# --- Staff tokens: a working day from sign-in, never renewed --------------------------------------------
+
+def staff_sign_in(user) -> str:
+    device_for(user)
+    response = APIClient().post(TOKEN_URL, {"email": user.email, "password": PASSWORD,
+                                            "otp_code": code_for(TEST_TOTP_KEY_HEX)}, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
+
+
+def test_a_staff_token_lasts_the_staff_lifetime_and_use_does_not_extend_it(settings):
+    settings.STAFF_TOKEN_TTL_HOURS = 8
+    staff = UserFactory(is_staff=True)
+    before = timezone.now()
+    client = client_with(staff_sign_in(staff))
+    expiry = AuthToken.objects.get().expiry
+    assert before + timedelta(hours=8) <= expiry <= timezone.now() + timedelta(hours=8)
+
+    AuthToken.objects.update(expiry=timezone.now() + timedelta(hours=1))  # seven hours later
+    assert client.get(ME_URL).status_code == 200
+
+    assert AuthToken.objects.get().expiry <= timezone.now() + timedelta(hours=1)  # not slid forward
+
+
+def test_a_staff_token_older_than_the_staff_lifetime_stops_working_whatever_its_expiry(settings):
+    settings.STAFF_TOKEN_TTL_HOURS = 8
+    staff = UserFactory(is_staff=True)
+    client = client_with(staff_sign_in(staff))
+    AuthToken.objects.update(created=timezone.now() - timedelta(hours=8, seconds=1),
+                             expiry=timezone.now() + timedelta(days=30))  # e.g. issued before they were staff
+
+    assert_problem(client.get(ME_URL), 401)
+    assert not AuthToken.objects.exists()
+
+
+def test_a_shoppers_token_still_slides(user, settings):
+    settings.STAFF_TOKEN_TTL_HOURS = 8
+    client = client_with(sign_in(user))
+    AuthToken.objects.update(created=timezone.now() - timedelta(days=2), expiry=timezone.now() + timedelta(hours=1))
+
+    assert client.get(ME_URL).status_code == 200
+
+    assert AuthToken.objects.get().expiry > timezone.now() + timedelta(days=29)
