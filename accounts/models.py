@@ -97,3 +97,50 @@ class PharmacistsMembershipChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.action} by {self.actor or 'the system'}"
+
+
+class RoleChangeQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Role changes are an audit trail: rows are never changed.")
+
+    def delete(self):
+        raise TypeError("Role changes are an audit trail: rows are never deleted.")
+
+
+class RoleChange(models.Model):
+    """The audit trail of the guarded roles (accounts.roles and dispensing's pharmacist profiles): who
+    changed whose superuser status, user permissions, Superintendent pharmacists membership, or pharmacist
+    profile (its user, registration number, superintendent flag), from what to what, and when.
+    Append-only; the Pharmacists group keeps its own trail (PharmacistsMembershipChange)."""
+
+    class Role(models.TextChoices):
+        SUPERUSER = "superuser", "Superuser status"
+        PERMISSIONS = "permissions", "User permissions"
+        SUPERINTENDENTS_GROUP = "superintendents_group", "Superintendent pharmacists group"
+        SUPERINTENDENT = "superintendent", "Superintendent pharmacist (profile)"
+        PROFILE_USER = "profile_user", "Pharmacist profile's user"
+        REGISTRATION_NUMBER = "registration_number", "GPhC registration number"
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_changes",
+                             help_text="Whose role changed (for a profile's user: its new user).")
+    actor = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=24, choices=Role.choices)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = RoleChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} of {self.user}: {self.old_value or '-'} → {self.new_value or '-'}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Role changes are an audit trail: rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Role changes are an audit trail: rows are never deleted.")

@@ -9,6 +9,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 
+from accounts.membership import may_manage_pharmacists
 from pharmacy.admin_mixins import ReadOnlyAdminMixin
 from pharmacy.exceptions import DomainError
 
@@ -24,13 +25,23 @@ from .services import (
 
 @admin.register(PharmacistProfile)
 class PharmacistProfileAdmin(admin.ModelAdmin):
+    """Every field of a profile is a guarded role: only a superuser or a holder of
+    `accounts.manage_pharmacists` adds profiles or edits them (through save_pharmacist_profile, which
+    audits each change); anyone else with access sees them read-only."""
+
     list_display = ("user", "registration_number", "is_superintendent", "created_at")
     search_fields = ("user__email", "registration_number")
     autocomplete_fields = ("user",)
     fields = ("user", "registration_number", "is_superintendent")
 
+    def get_readonly_fields(self, request, obj=None):
+        return () if may_manage_pharmacists(request.user) else self.fields
+
+    def has_add_permission(self, request):
+        return may_manage_pharmacists(request.user) and super().has_add_permission(request)
+
     def save_model(self, request, obj, form, change):
-        save_pharmacist_profile(profile=obj)
+        save_pharmacist_profile(actor=request.user, profile=obj)
 
     def has_delete_permission(self, request, obj=None):
         return False  # approvals and register entries name the profile's number

@@ -3,8 +3,10 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import RoleChange
+from accounts.roles import ensure_may_manage_pharmacist_roles, record_role_change, set_superintendents_membership
+
 from .exceptions import PharmacistNotRegistered, ResponsiblePharmacistConflict
-from .groups import SUPERINTENDENTS_GROUP
 from .models import PharmacistProfile, ResponsiblePharmacistLog
 
 
@@ -26,18 +28,43 @@ def ensure_registered_pharmacist(user) -> PharmacistProfile:
 
 
 @transaction.atomic
-def save_pharmacist_profile(*, profile: PharmacistProfile) -> PharmacistProfile:
-    """Used by the admin: saves the profile and keeps Superintendent pharmacists group membership in step."""
-    from django.contrib.auth.models import Group
-
+def save_pharmacist_profile(*, actor, profile: PharmacistProfile) -> PharmacistProfile:
+    """Create or change a pharmacist profile (the admin calls this). Its user, registration number and
+    superintendent flag are guarded roles: only a superuser or a holder of `accounts.manage_pharmacists`
+    changes them, each change is recorded (accounts.RoleChange), and Superintendent pharmacists group
+    membership follows the flag through the guarded membership service. Saving without a change does nothing."""
+    before = PharmacistProfile.objects.select_for_update().filter(pk=profile.pk).first() if profile.pk else None
+    changes = _profile_changes(before, profile)
+    if not changes:
+        return profile
+    ensure_may_manage_pharmacist_roles(actor, field=changes[0][0])
     profile.full_clean()
     profile.save()
-    group, _ = Group.objects.get_or_create(name=SUPERINTENDENTS_GROUP)
-    if profile.is_superintendent:
-        profile.user.groups.add(group)
-    else:
-        profile.user.groups.remove(group)
+    moved = before is not None and before.user_id != profile.user_id
+    if moved and before.is_superintendent:
+        set_superintendents_membership(actor=actor, user=before.user, member=False)  # the role goes with the profile
+    if before is None or moved or before.is_superintendent != profile.is_superintendent:
+        set_superintendents_membership(actor=actor, user=profile.user, member=profile.is_superintendent)
+    for _, role, old_value, new_value in changes:
+        record_role_change(actor=actor, user=profile.user, role=role, old_value=old_value, new_value=new_value)
     return profile
+
+
+def _profile_changes(before: PharmacistProfile | None, after: PharmacistProfile) -> list[tuple[str, str, str, str]]:
+    """(form field, audited role, old value, new value) for each guarded field that differs from before."""
+    changes = []
+    if before is None or before.user_id != after.user_id:
+        old_user = f"{before.user} (#{before.user_id})" if before is not None else ""
+        changes.append(("user", RoleChange.Role.PROFILE_USER, old_user, f"{after.user} (#{after.user_id})"))
+    old_number = before.registration_number if before is not None else ""
+    if old_number != after.registration_number:
+        changes.append(("registration_number", RoleChange.Role.REGISTRATION_NUMBER, old_number,
+                        after.registration_number))
+    was_superintendent = before is not None and before.is_superintendent
+    if was_superintendent != after.is_superintendent:
+        changes.append(("is_superintendent", RoleChange.Role.SUPERINTENDENT, str(was_superintendent),
+                        str(after.is_superintendent)))
+    return changes
 
 
 def current_responsible_pharmacist() -> ResponsiblePharmacistLog | None:
