@@ -58,7 +58,9 @@ class PrescriptionOutputSerializer(serializers.ModelSerializer):
         choices=PrescriptionStatus.choices,
         help_text="submitted: waiting for a pharmacist; approved; rejected.",
     )
-    file_url = serializers.SerializerMethodField(help_text="Download the file (owner and pharmacists only).")
+    file_url = serializers.SerializerMethodField(
+        help_text="Download the file (its owner, or a pharmacist signed in with a second factor)."
+    )
 
     class Meta:
         model = Prescription
