@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.text import slugify
 
 from catalog.models import LeafletRevision, LeafletSection
@@ -21,6 +22,8 @@ SUBJECTS = {
     MessageKind.ORDER_LINES_REFUSED: "Some items in your order {number} could not be supplied",
     MessageKind.ORDER_EXPIRED: "Your order {number} has been cancelled: it passed its deadline",
     MessageKind.PAYMENT_EXPIRING: "Your order {number}: the hold on your card ends soon",
+    MessageKind.PAYMENT_RETRY: "Your order {number}: please pay again",
+    MessageKind.ORDER_PAYMENT_ENDED: "Your order {number} has been cancelled: the hold on your card ended",
 }
 
 
@@ -60,6 +63,8 @@ def build_order_email(*, message: OutboxMessage) -> EmailMessage:
     }
     if message.kind == MessageKind.ORDER_PLACED:
         context.update(receipt_context(order, lines=context["lines"]))
+    if message.kind == MessageKind.PAYMENT_RETRY:  # the storefront's payment step (payments app)
+        context["pay_url"] = settings.SITE_URL.rstrip("/") + reverse("payments:pay", kwargs={"number": order.number})
     email = EmailMessage(
         subject=SUBJECTS[message.kind].format(number=order.number),
         body=render_to_string(f"orders/email/{message.kind}.txt", context),

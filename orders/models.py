@@ -481,6 +481,8 @@ class MessageKind(models.TextChoices):
     ORDER_LINES_REFUSED = "order_lines_refused", "Items refused by the pharmacist"
     ORDER_EXPIRED = "order_expired", "Order cancelled: not reviewed in time"
     PAYMENT_EXPIRING = "payment_expiring", "Card authorisation about to lapse"
+    PAYMENT_RETRY = "payment_retry", "Card authorisation ended: pay again"
+    ORDER_PAYMENT_ENDED = "order_payment_ended", "Order cancelled: card authorisation ended"
 
 
 class OutboxStatus(models.TextChoices):

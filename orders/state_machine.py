@@ -1,6 +1,7 @@
 """The order's state machine: one table, one function that applies it. Every other module asks here.
 
     awaiting_payment -> awaiting_review | approved | cancelled   (the card is authorised, or never is)
+    awaiting_review | approved -> awaiting_payment    (the card's hold ended uncaptured: pay again)
     awaiting_review -> approved -> dispatched -> delivered
           |     ^         |
           |     +---------+  reopened: the paper original does not match what was approved
@@ -27,8 +28,8 @@ S = OrderStatus
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.AWAITING_PAYMENT: frozenset({S.AWAITING_REVIEW, S.APPROVED, S.CANCELLED}),
-    S.AWAITING_REVIEW: frozenset({S.APPROVED, S.REJECTED, S.CANCELLED}),
-    S.APPROVED: frozenset({S.DISPATCHED, S.CANCELLED, S.AWAITING_REVIEW}),
+    S.AWAITING_REVIEW: frozenset({S.APPROVED, S.REJECTED, S.CANCELLED, S.AWAITING_PAYMENT}),
+    S.APPROVED: frozenset({S.DISPATCHED, S.CANCELLED, S.AWAITING_REVIEW, S.AWAITING_PAYMENT}),
     S.DISPATCHED: frozenset({S.DELIVERED}),
     S.DELIVERED: frozenset(),
     S.REJECTED: frozenset(),

@@ -6,10 +6,13 @@ class PaymentsConfig(AppConfig):
     name = "payments"
 
     def ready(self) -> None:
+        from orders.services.deadlines import DEADLINE_LIMITS
         from orders.state_machine import TRANSITION_LISTENERS
 
         from . import checks  # noqa: F401  (registers the system checks)
-        from .listeners import on_order_transition
+        from .listeners import authorisation_deadline_limit, on_order_transition
 
         if on_order_transition not in TRANSITION_LISTENERS:
             TRANSITION_LISTENERS.append(on_order_transition)
+        if authorisation_deadline_limit not in DEADLINE_LIMITS:
+            DEADLINE_LIMITS.append(authorisation_deadline_limit)

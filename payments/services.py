@@ -28,10 +28,12 @@ from safeguards.services import record_card_fingerprint
 
 from .amounts import authorisation_amount, from_minor, payable_amount
 from .exceptions import InvalidPaymentMethod, InvalidRefund, PaymentNotPossible, RefundNotAllowed
+from .gateway_changes import record_ended_authorisation, record_gateway_refunds
 from .gateways import get_gateway
 from .gateways.base import GatewayError, GatewayIntent, IntentStatus
 from .locks import payment_for_update
-from .models import LIVE_STATUSES, MovementKind, Payment, PaymentMovement, PaymentStatus
+from .models import LIVE_STATUSES, MovementKind, Payment, PaymentStatus
+from .movements import record_movement as _movement
 
 logger = logging.getLogger(__name__)
 
@@ -157,19 +159,26 @@ def record_authorisation(*, payment_id: int, intent: GatewayIntent, actor=None) 
 
 
 def _order_paid(*, order: Order, payment: Payment, actor) -> None:
+    # Paid again after an earlier authorisation ended uncaptured (payments.gateway_changes): the cart
+    # was emptied the first time, and a pharmacist's release of the order still stands.
+    paid_before = order.payments.exclude(pk=payment.pk).filter(movements__kind=MovementKind.AUTHORISED).exists()
     if order.requires_pharmacist:
         order.review_deadline = authorisation_deadline(
             review_deadline=timezone.now() + timedelta(days=settings.ORDER_REVIEW_DEADLINE_DAYS),
             capture_before=payment.capture_before,
         )
+    if order.requires_pharmacist and order.released_by_id is None:
         apply_transition(order=order, to_status=S.AWAITING_REVIEW, actor=actor,
                          reason="Card authorised; awaiting pharmacist review.")
+    elif order.requires_pharmacist:
+        apply_transition(order=order, to_status=S.APPROVED, actor=actor,
+                         reason="Card authorised again; the pharmacist's approval stands.")
     else:
         order.review_deadline = None
         apply_transition(order=order, to_status=S.APPROVED, actor=actor,
                          reason="Card authorised; general-sale medicines only: no pharmacist review needed.")
     cart = Cart.objects.filter(user_id=order.user_id).first()
-    if cart is not None:
+    if cart is not None and not paid_before:
         empty_cart(cart=cart)  # kept until now, so that a declined card left it as it was
     record_message(order=order, kind=MessageKind.ORDER_PLACED)
 
@@ -198,10 +207,17 @@ def apply_gateway_intent(*, payment: Payment, intent: GatewayIntent, actor=None)
     if payment.status in (P.PENDING, P.REQUIRES_ACTION):
         return record_authorisation(payment_id=payment.pk, intent=intent, actor=actor)
     if payment.status == P.AUTHORISED and intent.status == IntentStatus.CANCELED:
-        return _record_void(payment_id=payment.pk, intent=intent, actor=actor, reason="Voided at the gateway.")
+        # The order asks the shopper to pay again, or is cancelled, when no other payment holds money.
+        return record_ended_authorisation(payment_id=payment.pk, intent=intent, reason="Voided at the gateway.")
     if payment.status == P.AUTHORISED and intent.status == IntentStatus.CAPTURED:
-        captured = from_minor(intent.amount_captured - intent.amount_refunded)
-        return _record_capture(payment_id=payment.pk, intent=intent, amount=captured, actor=actor)
+        payment = _record_capture(payment_id=payment.pk, intent=intent, amount=from_minor(intent.amount_captured),
+                                  actor=actor)
+    if payment.status in (P.CAPTURED, P.REFUNDED) and intent.status == IntentStatus.CAPTURED:
+        # Refunds made at the gateway (its dashboard) are recorded once each, apart from what was captured.
+        payment = record_gateway_refunds(payment_id=payment.pk, intent=intent)
+        if intent.disputed:
+            payment = flag_dispute(payment=payment)
+        return payment
     return Payment.objects.get(pk=payment.pk)
 
 
@@ -262,9 +278,12 @@ def _record_capture(*, payment_id: int, intent: GatewayIntent, amount: Decimal, 
 
 
 def void_payment(*, payment: Payment, actor=None, reason: str = "") -> Payment:
-    intent = get_gateway(payment.gateway).void(reference=payment.reference,
-                                               idempotency_key=f"payment-{payment.pk}-void")
-    return _record_void(payment_id=payment.pk, intent=intent, actor=actor, reason=reason)
+    return _record_void(payment_id=payment.pk, intent=void_at_gateway(payment), actor=actor, reason=reason)
+
+
+def void_at_gateway(payment: Payment) -> GatewayIntent:
+    return get_gateway(payment.gateway).void(reference=payment.reference,
+                                             idempotency_key=f"payment-{payment.pk}-void")
 
 
 @transaction.atomic
@@ -318,16 +337,7 @@ def _record_refund(*, payment_id: int, refund_id: str, amount: Decimal, actor, r
     return payment
 
 
-def _movement(payment: Payment, kind: str, amount: Decimal, *, actor=None, reason: str = "",
-              reference: str = "") -> PaymentMovement:
-    return PaymentMovement.objects.create(
-        payment=payment, kind=kind, amount=amount, currency=payment.currency,
-        reference=reference or payment.reference, actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason[:300],
-    )
-
-
-# --- Disputes and reconciliation --------------------------------------------------------------------
+# --- Disputes and expiring authorisations (reconciliation: payments.reconciliation) ----------------
 
 @transaction.atomic
 def flag_dispute(*, payment: Payment, reason: str = "") -> Payment:
@@ -340,46 +350,6 @@ def flag_dispute(*, payment: Payment, reason: str = "") -> Payment:
         OrderEvent.objects.create(order=order, from_status=order.status, to_status=order.status, actor=None,
                                   reason=("Payment disputed by the card holder: staff must respond. " + reason)[:500])
     return payment
-
-
-def reconcile_payments(*, now: datetime | None = None, limit: int = 100) -> int:
-    """The periodic job: ask the gateway about payments stuck in a transitional state (a crash between
-    its answer and our commit, a lost webhook) and settle orders whose money is not where their state
-    says. Returns how many payments it looked at."""
-    now = now or timezone.now()
-    stale = now - timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES)
-    looked = 0
-    for payment in list(Payment.objects.filter(status=P.PENDING, updated_at__lte=stale)[:limit]):
-        looked += 1
-        try:
-            _retry_pending(payment)
-        except GatewayError as error:
-            logger.warning("Reconciling payment %s: %s", payment.pk, error)
-    for payment in list(Payment.objects.filter(status=P.REQUIRES_ACTION, updated_at__lte=stale)[:limit]):
-        looked += 1
-        try:
-            refresh_payment(payment=payment)
-        except GatewayError as error:
-            logger.warning("Reconciling payment %s: %s", payment.pk, error)
-    unsettled = Payment.objects.filter(
-        status__in=(P.AUTHORISED, P.CAPTURED), updated_at__lte=stale,
-        order__status__in=(*CAPTURE_STATES, *RELEASE_STATES),
-    ).exclude(status=P.CAPTURED, order__status__in=CAPTURE_STATES)
-    for payment in list(unsettled[:limit]):
-        looked += 1
-        try:
-            _settle_payment(payment_id=payment.pk)
-        except GatewayError as error:
-            logger.warning("Settling payment %s: %s", payment.pk, error)
-    return looked
-
-
-def _retry_pending(payment: Payment) -> Payment:
-    """A payment written but never answered: repeat the call with its idempotency key (the gateway
-    returns the first answer, or authorises now). An order no longer waiting is voided by settle."""
-    if payment.reference:
-        return refresh_payment(payment=payment)
-    return _call_authorise(payment=payment, actor=None, return_url="")
 
 
 def warn_expiring_authorisations(*, now: datetime | None = None, limit: int = 200) -> int:

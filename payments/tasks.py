@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from .services import reconcile_payments, settle_order_payment, warn_expiring_authorisations
+from .reconciliation import reconcile_payments
+from .services import settle_order_payment, warn_expiring_authorisations
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -13,7 +14,7 @@ def settle_order_payment_task(order_id: int) -> int:
 
 @shared_task
 def reconcile_payments_task() -> int:
-    """Periodic: payments stuck in a transitional state, or orders whose money lags their state."""
+    """Periodic: payments stuck in a transitional state, captures to re-read, lapsed authorisations."""
     return reconcile_payments()
 
 

@@ -1,8 +1,11 @@
 """The storefront's payment step, the test gateway's confirm page, and Stripe's webhook endpoint."""
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -19,6 +22,8 @@ from .gateways.test import TEST_CARDS
 from .models import Payment, PaymentStatus
 from .services import authorise_order, latest_payment, refresh_payment
 from .webhooks import InvalidWebhook, process_stripe_event, verify_stripe_event
+
+logger = logging.getLogger(__name__)
 
 # The storefront's policy plus exactly what Stripe.js and its card element need, on this page only.
 STRIPE_PAYMENT_PAGE_POLICY = (
@@ -109,5 +114,8 @@ def stripe_webhook(request):
     try:
         processed = process_stripe_event(event)
     except GatewayError:
+        return HttpResponse("Try again later.", status=503, content_type="text/plain")
+    except DatabaseError:  # nothing of the event was kept: Stripe's retry processes it again
+        logger.exception("Stripe event %s: the database failed; answered 503 for a retry", event.id)
         return HttpResponse("Try again later.", status=503, content_type="text/plain")
     return HttpResponse("Processed." if processed else "Already processed.", content_type="text/plain")

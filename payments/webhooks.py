@@ -1,6 +1,6 @@
 """Stripe's webhooks: the signature is checked with the library's own `Webhook.construct_event`, each
-event is processed once (its id is stored in the same transaction), and the intent is re-read from
-Stripe before our state changes, because events arrive late and out of order."""
+event is processed once (its id is stored in the same transaction as its effect), and the intent is
+re-read from Stripe before our state changes, because events arrive late and out of order."""
 
 import logging
 
@@ -36,29 +36,35 @@ def verify_stripe_event(*, payload: bytes, signature: str):
 
 
 def process_stripe_event(event) -> bool:
-    """Handle one verified event; False when it was already processed (a redelivery)."""
-    try:
-        with transaction.atomic():
-            WebhookEvent.objects.create(gateway="stripe", event_id=event.id, event_type=event.type)
-    except IntegrityError:
+    """Handle one verified event; False when it was already processed (a redelivery).
+
+    The event's id is recorded in the same transaction as its effect: if the database fails mid-way,
+    neither stays, the endpoint answers 5xx and Stripe's retry processes the event again. The intent is
+    re-read before that transaction, since no row may stay locked during a call to the gateway."""
+    if WebhookEvent.objects.filter(gateway="stripe", event_id=event.id).exists():
         return False
     obj = event.data.object
     reference = _intent_reference(event.type, obj)
     payment = _payment_for(reference=reference, obj=obj) if reference else None
-    if payment is None:
-        logger.info("Stripe event %s (%s) names no payment of ours", event.id, event.type)
-        return True
-    if event.type in DISPUTE_EVENTS:
-        flag_dispute(payment=payment, reason=str(stripe_field(obj, "reason", default="")))
-        return True
-    try:
-        # Re-read the intent: the event may be stale, or arrive before the one it follows.
-        intent = get_gateway("stripe").retrieve(reference=reference)
+    # The event may be stale, or arrive before the one it follows: what the gateway says now counts.
+    # A GatewayError here records nothing, and Stripe retries.
+    intent = get_gateway("stripe").retrieve(reference=reference) if payment is not None else None
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                WebhookEvent.objects.create(gateway="stripe", event_id=event.id, event_type=event.type)
+        except IntegrityError:
+            return False  # a concurrent delivery of the same event recorded it first
+        if payment is None:
+            logger.info("Stripe event %s (%s) names no payment of ours", event.id, event.type)
+            return True
         apply_gateway_intent(payment=payment, intent=intent)
+        if event.type in DISPUTE_EVENTS:
+            flag_dispute(payment=payment, reason=str(stripe_field(obj, "reason", default="")))
+    try:
         settle_order_payment(order_id=payment.order_id)
-    except GatewayError:
-        WebhookEvent.objects.filter(gateway="stripe", event_id=event.id).delete()  # let Stripe retry it
-        raise
+    except GatewayError as error:  # the event is recorded; reconciliation settles the money later
+        logger.warning("Settling order %s after Stripe event %s: %s", payment.order_id, event.id, error)
     return True
 
 

@@ -5,8 +5,10 @@ its deadline a periodic task cancels the order, returns its stock and tells the 
 """
 
 import logging
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -24,6 +26,10 @@ logger = logging.getLogger(__name__)
 
 S = OrderStatus
 EXPIRY_BATCH = 200
+# How late another app lets a deadline be moved: each takes the locked order and returns the latest
+# moment and why, or None. Registered at ready() by the apps that own the limit (payments: a live card
+# authorisation must still be capturable).
+DEADLINE_LIMITS: list[Callable[[Order], tuple[datetime, str] | None]] = []
 
 
 def expiry_condition(*, now: datetime) -> Q:
@@ -54,7 +60,8 @@ def expire_order(*, order: Order, now: datetime | None = None) -> bool:
     if not Order.objects.filter(expiry_condition(now=now), pk=locked.pk).exists():
         return False
     deadline = timezone.localtime(locked.review_deadline).strftime("%d %B %Y")
-    was_unpaid = locked.status == S.AWAITING_PAYMENT
+    # An order asked to pay again (its card's hold ended) was confirmed to the shopper: they are told.
+    was_unpaid = locked.status == S.AWAITING_PAYMENT and not _asked_to_pay_again(locked)
     what = {S.AWAITING_REVIEW: "Not reviewed by its deadline",
             S.AWAITING_PAYMENT: "No card payment was authorised in time"}.get(
         locked.status, "The original prescription did not reach us by the deadline")
@@ -108,5 +115,43 @@ def extend_review_deadline(*, order: Order, pharmacist, until: datetime, reason:
         )
     if until <= timezone.now():
         raise InvalidReviewDeadline("The new deadline must be in the future.", field="review_deadline")
+    for limit in DEADLINE_LIMITS:
+        latest = limit(order)
+        if latest is not None and until > latest[0]:
+            raise InvalidReviewDeadline(
+                f"Order {order.number} can wait no later than {timezone.localtime(latest[0]):%d %B %Y %H:%M}: "
+                f"{latest[1]}", field="review_deadline",
+            )
     return set_review_deadline(order=order, deadline=until, actor=pharmacist,
                                reason=reason.strip() or "Extended by the pharmacist.")
+
+
+def request_new_payment(*, order: Order, reason: str, now: datetime | None = None) -> bool:
+    """The order's card authorisation ended uncaptured (voided at the gateway, or lapsed) and nothing else
+    holds its money. Inside the caller's transaction, on the order it has locked: the order goes back to
+    awaiting payment with a new short deadline (PAYMENT_RETRY_HOURS) and the shopper is asked to pay
+    again; or, when that is not possible, it is cancelled and its stock returned. Not possible: the
+    order's time is up (ORDER_REVIEW_DEADLINE_DAYS from placement, or a later deadline a pharmacist
+    set), or the shopper was already asked once. Both are e-mailed. Returns True when asked again."""
+    now = now or timezone.now()
+    limit = order.created_at + timedelta(days=settings.ORDER_REVIEW_DEADLINE_DAYS)
+    if order.review_deadline is not None:
+        limit = max(limit, order.review_deadline)
+    deadline = min(now + timedelta(hours=settings.PAYMENT_RETRY_HOURS), limit)
+    if deadline <= now or _asked_to_pay_again(order):
+        apply_transition(order=order, to_status=S.CANCELLED, actor=None,
+                         reason=f"{reason} It could not be paid again in time, so the order was cancelled "
+                                "and nothing was charged.")
+        _return_stock(order)
+        record_message(order=order, kind=MessageKind.ORDER_PAYMENT_ENDED)
+        return False
+    order.review_deadline = deadline
+    apply_transition(order=order, to_status=S.AWAITING_PAYMENT, actor=None,
+                     reason=f"{reason} The shopper is asked to pay again by "
+                            f"{timezone.localtime(deadline):%d %B %Y %H:%M}, or the order is cancelled.")
+    record_message(order=order, kind=MessageKind.PAYMENT_RETRY)
+    return True
+
+
+def _asked_to_pay_again(order: Order) -> bool:
+    return order.messages.filter(kind=MessageKind.PAYMENT_RETRY).exists()

@@ -18,6 +18,14 @@ class IntentStatus:
 
 
 @dataclass(frozen=True)
+class GatewayRefund:
+    """One refund of a captured payment, as the gateway holds it (ours, or one made in its dashboard)."""
+
+    reference: str
+    amount: int
+
+
+@dataclass(frozen=True)
 class GatewayIntent:
     """What the gateway says about one authorisation, in minor units."""
 
@@ -32,6 +40,9 @@ class GatewayIntent:
     card_fingerprint: str = ""
     card_last4: str = ""
     failure_message: str = ""
+    # Every refund of the captured amount, each once (amount_refunded is their sum), and a chargeback.
+    refunds: tuple[GatewayRefund, ...] = ()
+    disputed: bool = False
 
 
 class GatewayError(Exception):

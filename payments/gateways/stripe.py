@@ -9,7 +9,7 @@ import stripe
 from pharmacy.money import Money
 
 from ..amounts import to_minor
-from .base import GatewayError, GatewayIntent, IntentStatus
+from .base import GatewayError, GatewayIntent, GatewayRefund, IntentStatus
 
 STATUSES = {
     "requires_capture": IntentStatus.AUTHORISED,
@@ -18,7 +18,9 @@ STATUSES = {
     "requires_action": IntentStatus.REQUIRES_ACTION,
     "requires_payment_method": IntentStatus.FAILED,
 }
-EXPAND = ["latest_charge", "payment_method"]
+# The charge's refunds are not in it unless asked for: every refund is applied from the re-read intent.
+EXPAND = ["latest_charge.refunds", "payment_method"]
+REFUND_COUNTS = ("succeeded", "pending")  # a failed or cancelled refund gave nothing back
 DEFAULT_AUTHORISATION_DAYS = 7  # when the charge does not say (Stripe's capture_before)
 
 
@@ -96,8 +98,13 @@ class StripeGateway:
         charge = stripe_field(intent, "latest_charge")
         charge = charge if not isinstance(charge, str) else None
         captured = bool(stripe_field(charge, "captured", default=False))
-        # localstripe's charges have no amount_captured; its partial capture refunds the rest instead.
-        whole = stripe_field(charge, "amount", default=0) if captured else 0
+        listed = stripe_field(charge, "refunds", "data", default=[])
+        # localstripe's charges have no amount_captured: its partial capture releases the rest as a refund
+        # that names no payment intent. Stripe's own refunds of an intent's charge always name it.
+        released = sum(int(refund["amount"]) for refund in listed if not stripe_field(refund, "payment_intent"))
+        refunds = tuple(GatewayRefund(reference=refund["id"], amount=int(refund["amount"])) for refund in listed
+                        if stripe_field(refund, "payment_intent") and stripe_field(refund, "status") in REFUND_COUNTS)
+        whole = stripe_field(charge, "amount", default=0) - released if captured else 0
         amount_captured = stripe_field(charge, "amount_captured", default=whole)
         card = (stripe_field(charge, "payment_method_details", "card")
                 or stripe_field(intent, "payment_method", "card") or {})
@@ -115,7 +122,8 @@ class StripeGateway:
             reference=intent.id, status=STATUSES.get(intent.status, IntentStatus.PROCESSING),
             currency=intent.currency.upper(), amount_authorised=int(intent.amount),
             amount_captured=int(amount_captured or 0),
-            amount_refunded=int(stripe_field(charge, "amount_refunded", default=0)),
+            amount_refunded=sum(refund.amount for refund in refunds), refunds=refunds,
+            disputed=bool(stripe_field(charge, "disputed", default=False)),
             capture_before=capture_before, client_action=action,
             card_fingerprint=stripe_field(card, "fingerprint", default=""),
             card_last4=stripe_field(card, "last4", default=""),

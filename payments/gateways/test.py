@@ -18,7 +18,7 @@ from pharmacy.money import Money
 
 from ..amounts import to_minor
 from ..models import TestGatewayIntent
-from .base import GatewayError, GatewayIntent, IntentStatus
+from .base import GatewayError, GatewayIntent, GatewayRefund, IntentStatus
 
 SUCCESS_CARD = "4242424242424242"
 DECLINED_CARDS = ("4000000000000002", "4000000000000341")
@@ -127,4 +127,5 @@ class TestGateway:
             capture_before=intent.capture_before, client_action=action,
             card_fingerprint="test_" + intent.card[-4:] + "_" + str(len(intent.card)), card_last4=intent.card[-4:],
             failure_message="Your card was declined." if status == IntentStatus.FAILED else "",
+            refunds=tuple(GatewayRefund(reference=refund["id"], amount=refund["amount"]) for refund in intent.refunds),
         )

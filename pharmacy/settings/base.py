@@ -466,6 +466,9 @@ PAYMENTS_AT_CHECKOUT = env.bool("PAYMENTS_AT_CHECKOUT", default=True)
 PAYMENT_AUTHORISATION_TIMEOUT_MINUTES = env.int("PAYMENT_AUTHORISATION_TIMEOUT_MINUTES", default=15)
 # An order waiting for a pharmacist is cancelled (and voided) this long before its authorisation lapses.
 PAYMENT_AUTHORISATION_EXPIRY_MARGIN_HOURS = env.int("PAYMENT_AUTHORISATION_EXPIRY_MARGIN_HOURS", default=12)
+# An order whose card authorisation ended uncaptured (voided at the gateway, or lapsed) waits this long
+# for the shopper to pay again, then is cancelled.
+PAYMENT_RETRY_HOURS = env.int("PAYMENT_RETRY_HOURS", default=48)
 # The shopper and the pharmacists are warned this long before an authorised order's deadline.
 PAYMENT_EXPIRY_WARNING_HOURS = env.int("PAYMENT_EXPIRY_WARNING_HOURS", default=24)
 # Payments untouched this long in a transitional state are asked about by the reconciliation task.

@@ -8,7 +8,8 @@ import pytest
 from orders.models import OrderStatus
 from orders.services import expire_overdue_orders, place_order
 from payments.models import PaymentStatus, TestGatewayIntent
-from payments.services import _begin_attempt, reconcile_payments
+from payments.reconciliation import reconcile_payments
+from payments.services import _begin_attempt
 from tests.orders.helpers import cart_with, details, uploaded_prescription
 
 from .helpers import prescription_checkout

@@ -1,0 +1,14 @@
+"""A payment's movements: one row for each thing the gateway did with the money, written once."""
+
+from decimal import Decimal
+
+from .models import Payment, PaymentMovement
+
+
+def record_movement(payment: Payment, kind: str, amount: Decimal, *, actor=None, reason: str = "",
+                    reference: str = "") -> PaymentMovement:
+    return PaymentMovement.objects.create(
+        payment=payment, kind=kind, amount=amount, currency=payment.currency,
+        reference=reference or payment.reference, actor=actor if getattr(actor, "pk", None) else None,
+        reason=reason[:300],
+    )
