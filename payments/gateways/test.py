@@ -72,6 +72,8 @@ class TestGateway:
         minor = to_minor(amount.amount)
         if intent.status != "requires_capture" or minor > intent.amount:
             raise GatewayError(f"Cannot capture {minor} of {reference} ({intent.status}, {intent.amount}).")
+        if intent.capture_before is not None and intent.capture_before <= timezone.now():
+            raise GatewayError(f"Cannot capture {reference}: the authorisation lapsed.")  # as a card network
         intent.status, intent.amount_captured = "succeeded", minor
         intent.save(update_fields=["status", "amount_captured"])
         return self._intent(intent)

@@ -9,7 +9,11 @@ import sys
 import pytest
 import stripe
 
-from payments.gateways import _gateway
+from orders.services import place_order
+from payments.gateways import _gateway, get_gateway
+from payments.services import _begin_attempt
+from pharmacy.money import Money
+from tests.orders.helpers import cart_with, details, uploaded_prescription
 from tests.servers import free_port, port_open, wait_for
 
 STRIPE_TEST_KEY = "sk_test_pharmacy"
@@ -94,3 +98,25 @@ def card(gateway_name, request):
         })
         return method.id
     return make
+
+
+@pytest.fixture
+def stripe_on(payments_on, localstripe):
+    payments_on.PAYMENT_GATEWAY = "stripe"
+    payments_on.STRIPE_SECRET_KEY = STRIPE_TEST_KEY
+    payments_on.STRIPE_API_BASE = localstripe.url
+    return localstripe
+
+
+@pytest.fixture
+def crashed_authorisation(stripe_on, user, pom_pack):
+    """A card authorised at Stripe whose answer we never stored (the process died before our commit)."""
+    order = place_order(user=user, cart=cart_with(user, (pom_pack, 2)), details=details(), idempotency_key="k",
+                        prescription=uploaded_prescription(user), awaiting_payment=True)
+    payment, _ = _begin_attempt(order_id=order.pk, attempt_key="k", payment_method="unused")
+    method = stripe_on.client().v1.payment_methods.create(params={
+        "type": "card", "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}})
+    intent = get_gateway().authorise(amount=Money(payment.amount_authorised, "GBP"), payment_method=method.id,
+                                     idempotency_key=f"payment-{payment.pk}-authorise", return_url="",
+                                     metadata={"order": order.number, "payment": payment.pk})
+    return payment, intent.reference

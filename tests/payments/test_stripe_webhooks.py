@@ -11,27 +11,12 @@ import pytest
 from django.urls import reverse
 
 from orders.models import OrderStatus
-from orders.services import place_order
-from payments.gateways import get_gateway
 from payments.models import MovementKind, Payment, PaymentStatus, WebhookEvent
-from payments.services import _begin_attempt
-from pharmacy.money import Money
-from tests.orders.helpers import cart_with, details, uploaded_prescription
 
 from .conftest import WEBHOOK_SECRET
 
 pytestmark = pytest.mark.django_db
 URL = "/payments/webhooks/stripe/"
-
-
-@pytest.fixture
-def stripe_on(payments_on, localstripe):
-    from .conftest import STRIPE_TEST_KEY
-
-    payments_on.PAYMENT_GATEWAY = "stripe"
-    payments_on.STRIPE_SECRET_KEY = STRIPE_TEST_KEY
-    payments_on.STRIPE_API_BASE = localstripe.url
-    return localstripe
 
 
 def signed(event: dict, secret: str = WEBHOOK_SECRET) -> tuple[bytes, str]:
@@ -51,20 +36,6 @@ def event_for(reference: str, payment: Payment, kind="payment_intent.amount_capt
     return {"id": event_id, "object": "event", "type": kind, "api_version": "2024-06-20", "created": 1,
             "data": {"object": {"id": reference, "object": "payment_intent",
                                 "metadata": {"payment": str(payment.pk), "order": payment.order.number}}}}
-
-
-@pytest.fixture
-def crashed_authorisation(stripe_on, user, pom_pack):
-    """A card authorised at Stripe whose answer we never stored (the process died before our commit)."""
-    order = place_order(user=user, cart=cart_with(user, (pom_pack, 2)), details=details(), idempotency_key="k",
-                        prescription=uploaded_prescription(user), awaiting_payment=True)
-    payment, _ = _begin_attempt(order_id=order.pk, attempt_key="k", payment_method="unused")
-    method = stripe_on.client().v1.payment_methods.create(params={
-        "type": "card", "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}})
-    intent = get_gateway().authorise(amount=Money(payment.amount_authorised, "GBP"), payment_method=method.id,
-                                     idempotency_key=f"payment-{payment.pk}-authorise", return_url="",
-                                     metadata={"order": order.number, "payment": payment.pk})
-    return payment, intent.reference
 
 
 def test_a_webhook_delivered_twice_is_processed_once_and_repairs_the_lost_answer(
