@@ -14,7 +14,7 @@ from django.utils import timezone
 from cart.models import CartLine
 from catalog.models import Pack
 from orders.emails import build_email
-from orders.models import MessageKind, OrderStatus, OutboxMessage
+from orders.models import MessageKind, Order, OrderStatus, OutboxMessage
 from orders.services import approve_order
 from payments.gateways import get_gateway
 from payments.models import MovementKind, Payment, PaymentStatus, TestGatewayIntent
@@ -149,7 +149,7 @@ def test_an_approved_order_whose_capture_failed_and_whose_hold_lapsed_with_no_ti
     assert (order.status, payment.status) == (S.APPROVED, P.AUTHORISED)
     lapse(payment)
     stale(payment)
-    order.__class__.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(days=15))
+    Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(days=15))
 
     with django_capture_on_commit_callbacks(execute=True):
         reconcile_payments_task()
@@ -179,3 +179,24 @@ def test_reconciliation_records_a_capture_whose_answer_was_lost(
         P.CAPTURED, Decimal("6.98"), Decimal("0"))
     assert payment.movements.filter(kind=MovementKind.CAPTURED).count() == 1
     assert on_gateway(payment) == ("captured", 698)
+
+
+def test_an_order_not_paid_again_by_its_new_deadline_is_cancelled_and_the_shopper_told(
+        user, pom_pack, awaiting_review, django_capture_on_commit_callbacks):
+    from orders.tasks import expire_overdue_orders_task
+
+    order, payment = awaiting_review
+    lapse(payment)
+    with django_capture_on_commit_callbacks(execute=True):
+        reconcile_payments_task()
+    order.refresh_from_db()
+    assert order.status == S.AWAITING_PAYMENT
+    Order.objects.filter(pk=order.pk).update(review_deadline=timezone.now() - timedelta(minutes=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        expire_overdue_orders_task()
+
+    order.refresh_from_db()
+    assert order.status == S.CANCELLED
+    assert Pack.objects.get(pk=pom_pack.pk).stock_quantity == 50
+    assert OutboxMessage.objects.filter(order=order, kind=MessageKind.ORDER_EXPIRED).exists()
