@@ -11,7 +11,7 @@ from orders.locks import order_for_update
 from orders.models import OrderStatus
 from orders.services.deadlines import request_new_payment
 
-from .amounts import from_minor
+from .amounts import from_minor, payable_amount
 from .gateways.base import GatewayIntent, IntentStatus
 from .locks import payment_for_update
 from .models import LIVE_STATUSES, MovementKind, Payment, PaymentStatus
@@ -41,8 +41,10 @@ def record_ended_authorisation(*, payment_id: int, intent: GatewayIntent, reason
     payment.save()
     record_movement(payment, MovementKind.VOIDED, payment.amount_authorised, reason=reason,
                     reference=intent.reference)
+    if order.status not in UNPAID_IF_ENDED or payable_amount(order).amount <= 0:
+        return payment  # the order is past waiting for money, or nothing is left to pay for
     others_live = order.payments.filter(status__in=LIVE_STATUSES).exclude(pk=payment.pk).exists()
-    if order.status in UNPAID_IF_ENDED and not others_live:
+    if not others_live:
         request_new_payment(order=order, reason="The hold on your card ended before it was charged.")
     return payment
 
