@@ -15,6 +15,8 @@ def payment_status_text(order: Order) -> str:
     if payment is None:  # empty for orders placed without the payment step
         return "Awaiting payment" if order.status == "awaiting_payment" else ""
     amount = f"{payment.amount_charged:.2f} {payment.currency}"
+    if payment.status == P.VOIDED and order.status == "awaiting_payment":  # the hold ended uncaptured
+        return "Not charged — the hold on your card ended: pay again to keep your order"
     if payment.status == P.AUTHORISED:
         if order.requires_pharmacist:
             return "Authorised — charged when our pharmacist approves"

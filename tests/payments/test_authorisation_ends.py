@@ -105,6 +105,9 @@ def test_an_approved_order_whose_hold_was_voided_at_the_gateway_is_paid_again_ov
     assert (order.status, order.released_by) == (S.AWAITING_PAYMENT, pharmacist)
     assert Payment.objects.get(pk=payment.pk).status == P.VOIDED
     assert OutboxMessage.objects.filter(order=order, kind=MessageKind.PAYMENT_RETRY).exists()
+    shown = shopper_client.get(f"/api/v1/orders/{order.number}/").json()
+    assert (shown["status"], shown["payment_status"]) == (
+        "awaiting_payment", "Not charged — the hold on your card ended: pay again to keep your order")
 
     with django_capture_on_commit_callbacks(execute=True):
         response = shopper_client.post(f"/api/v1/orders/{order.number}/payments/", {"payment_method": CARD},
