@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from knox.models import AuthToken
@@ -114,6 +115,21 @@ class UserAdmin(BaseUserAdmin):
             set_membership(actor=request.user, user=form.instance, member=member)
         if permissions is not None:
             set_user_permissions(actor=request.user, user=form.instance, permissions=permissions)
+
+
+# A group's permissions pass to every member: granting them is granting user permissions, one step removed.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    """Group names and members as usual; a group's permissions are read-only except to superusers (so
+    nobody can give their own group `manage_pharmacists` or `reclassify_product`)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly if may_grant_superuser_rights(request.user) else (*readonly, "permissions")
 
 
 @admin.register(PharmacistsMembershipChange)

@@ -220,3 +220,20 @@ def test_the_role_audit_is_append_only_and_read_only_in_the_admin(admin_client):
         RoleChange.objects.all().delete()
     assert admin_client.get(reverse("admin:accounts_rolechange_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:accounts_rolechange_add")).status_code == 403
+
+
+def test_staff_who_may_change_groups_cannot_give_a_group_permissions(client):
+    group = Group.objects.create(name="Dispensary")
+    manage = Permission.objects.get(codename="manage_pharmacists")
+    editor = staff_with("view_group", "change_group")
+    editor.groups.add(group)
+    client.force_login(editor)
+
+    response = client.post(reverse("admin:auth_group_change", args=[group.pk]),
+                           {"name": "Dispensary team", "permissions": [manage.pk]})
+
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert group.name == "Dispensary team"  # the name is theirs to change
+    assert not group.permissions.exists()
+    assert not editor.has_perm("accounts.manage_pharmacists")
