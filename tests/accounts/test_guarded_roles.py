@@ -78,7 +78,9 @@ def test_a_user_manager_sees_superuser_status_and_permissions_read_only_and_cann
     candidate = UserFactory(is_staff=True)
     client.force_login(manager)
 
-    page = client.get(reverse("admin:accounts_user_change", args=[candidate.pk])).content.decode()
+    page = client.get(reverse("admin:accounts_user_change", args=[candidate.pk]))
+    assert page.status_code == 200
+    page = page.content.decode()
     for someone in (candidate, manager):
         response = post_user(client, someone, is_superuser=True, permissions=[reclassify])
         assert response.status_code == 302
@@ -97,7 +99,9 @@ def test_staff_who_may_change_profiles_cannot_change_a_registration_number_throu
     editor = staff_with("view_pharmacistprofile", "change_pharmacistprofile", "add_pharmacistprofile")
     client.force_login(editor)
 
-    page = client.get(reverse("admin:dispensing_pharmacistprofile_change", args=[profile.pk])).content.decode()
+    page = client.get(reverse("admin:dispensing_pharmacistprofile_change", args=[profile.pk]))
+    assert page.status_code == 200
+    page = page.content.decode()
     post_profile(client, profile, registration_number="2099999", is_superintendent="on")
     added = client.post(reverse("admin:dispensing_pharmacistprofile_add"),
                         {"user": editor.pk, "registration_number": "2088888"})
