@@ -39,7 +39,10 @@ class Payment(models.Model):
     amount_captured = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     reference = models.CharField(max_length=100, blank=True, help_text="The gateway's id (a PaymentIntent id).")
-    payment_method = models.CharField(max_length=100, blank=True, help_text="Test card token or PaymentMethod id.")
+    payment_method = models.CharField(
+        max_length=100, blank=True,
+        help_text="The gateway's token: a PaymentMethod id, or a test card's (test_card_4242). Never a card number.",
+    )
     # Kept for future repeat-order checks (the same card on several accounts).
     card_fingerprint = models.CharField(max_length=100, blank=True)
     card_last4 = models.CharField(max_length=4, blank=True)
@@ -134,7 +137,7 @@ class TestGatewayIntent(models.Model):
 
     reference = models.CharField(max_length=40, unique=True)
     idempotency_key = models.CharField(max_length=150, unique=True)
-    card = models.CharField(max_length=30)
+    card = models.CharField(max_length=4, help_text="The test card's last four digits: never its number.")
     status = models.CharField(max_length=30)  # requires_action, requires_capture, succeeded, canceled, failed
     amount = models.IntegerField(help_text="Minor units, as a gateway keeps them.")
     currency = models.CharField(max_length=3)

@@ -57,6 +57,8 @@ def authorise_order(*, order: Order, payment_method: str, attempt_key: str, acto
     payment_method = (payment_method or "").strip()
     if not payment_method:
         raise InvalidPaymentMethod("Enter a card number or choose a card.", field="payment_method")
+    payment_method = get_gateway().prepare_payment_method(payment_method)  # never a full card number
+    _replace_abandoned_confirmations(order=order, attempt_key=attempt_key, actor=actor)
     payment, created = _begin_attempt(order_id=order.pk, attempt_key=attempt_key, payment_method=payment_method)
     if not created:
         return payment
@@ -69,6 +71,37 @@ def authorise_at_checkout(*, order: Order, payment_method: str, attempt_key: str
     if not payment_method or (order.status != S.AWAITING_PAYMENT and not order.payments.exists()):
         return None
     return authorise_order(order=order, payment_method=payment_method, attempt_key=attempt_key, actor=actor)
+
+
+def _replace_abandoned_confirmations(*, order: Order, attempt_key: str, actor) -> None:
+    """A new card replaces an attempt still waiting for the shopper's bank (3-D Secure): that attempt is
+    voided first, so it neither blocks the new card nor could be confirmed later beside it. A replay of
+    an attempt replaces nothing."""
+    earlier = list(order.payments.filter(Q(attempt_key=attempt_key) | Q(status=P.REQUIRES_ACTION)))
+    if any(payment.attempt_key == attempt_key for payment in earlier):
+        return
+    for payment in earlier:
+        if not payment.reference:
+            continue
+        try:
+            payment = refresh_payment(payment=payment, actor=actor)  # confirmed meanwhile: it stays
+            if payment.status == P.REQUIRES_ACTION:
+                void_payment(payment=payment, actor=actor, reason="Replaced by another card.")
+        except GatewayError as error:  # it stays live, and the checkout answers with it as before
+            logger.warning("Replacing payment %s: %s", payment.pk, error)
+
+
+def gateway_idempotency_key(payment: Payment, action: str) -> str:
+    """Unique across installations sharing one gateway account (staging and production, two shops):
+    the installation's id and the order's number come first, so a reused database id never collides."""
+    return f"{settings.PAYMENT_INSTALLATION_ID}-{payment.order.number}-payment-{payment.pk}-{action}"
+
+
+def check_intent_currency(*, payment: Payment, intent: GatewayIntent) -> None:
+    """Every read-back of an intent is compared with what we asked for, currency included."""
+    if intent.currency.upper() != payment.currency.upper():
+        raise GatewayError(f"Payment {payment.pk}: the gateway answered in {intent.currency}, "
+                           f"not {payment.currency}.")
 
 
 @transaction.atomic
@@ -99,7 +132,7 @@ def _call_authorise(*, payment: Payment, actor, return_url: str) -> Payment:
     try:
         intent = gateway.authorise(
             amount=Money(payment.amount_authorised, payment.currency), payment_method=payment.payment_method,
-            idempotency_key=f"payment-{payment.pk}-authorise", return_url=return_url,
+            idempotency_key=gateway_idempotency_key(payment, "authorise"), return_url=return_url,
             metadata={"order": payment.order.number, "payment": payment.pk},
         )
     except GatewayError as error:
@@ -120,6 +153,7 @@ def record_authorisation(*, payment_id: int, intent: GatewayIntent, actor=None) 
     payment = payment_for_update(payment_id=payment_id, order=order)
     if payment.status not in (P.PENDING, P.REQUIRES_ACTION):
         return payment  # already recorded
+    check_intent_currency(payment=payment, intent=intent)
     payment.reference = intent.reference or payment.reference
     payment.card_fingerprint = intent.card_fingerprint or payment.card_fingerprint
     payment.card_last4 = intent.card_last4 or payment.card_last4
@@ -260,7 +294,7 @@ def capture_payment(*, payment: Payment, amount: Decimal, actor=None) -> Payment
         return void_payment(payment=payment, actor=actor, reason="Nothing left to charge.")
     intent = get_gateway(payment.gateway).capture(
         reference=payment.reference, amount=Money(amount, payment.currency),
-        idempotency_key=f"payment-{payment.pk}-capture",
+        idempotency_key=gateway_idempotency_key(payment, "capture"),
     )
     return _record_capture(payment_id=payment.pk, intent=intent, amount=amount, actor=actor)
 
@@ -270,6 +304,7 @@ def _record_capture(*, payment_id: int, intent: GatewayIntent, amount: Decimal, 
     payment = payment_for_update(payment_id=payment_id)
     if payment.status != P.AUTHORISED or intent.status != IntentStatus.CAPTURED:
         return payment
+    check_intent_currency(payment=payment, intent=intent)
     payment.status = P.CAPTURED
     payment.amount_captured = amount
     payment.save()
@@ -283,7 +318,7 @@ def void_payment(*, payment: Payment, actor=None, reason: str = "") -> Payment:
 
 def void_at_gateway(payment: Payment) -> GatewayIntent:
     return get_gateway(payment.gateway).void(reference=payment.reference,
-                                             idempotency_key=f"payment-{payment.pk}-void")
+                                             idempotency_key=gateway_idempotency_key(payment, "void"))
 
 
 @transaction.atomic
@@ -291,6 +326,7 @@ def _record_void(*, payment_id: int, intent: GatewayIntent, actor, reason: str) 
     payment = payment_for_update(payment_id=payment_id)
     if payment.status not in (P.AUTHORISED, P.REQUIRES_ACTION, P.PENDING) or intent.status != IntentStatus.CANCELED:
         return payment
+    check_intent_currency(payment=payment, intent=intent)
     was_authorised = payment.status == P.AUTHORISED
     payment.status = P.VOIDED
     payment.client_action = {}
@@ -319,7 +355,7 @@ def _refund(*, payment: Payment, amount: Decimal, actor, reason: str) -> Payment
     count = payment.movements.filter(kind=MovementKind.REFUNDED).count()
     refund_id = get_gateway(payment.gateway).refund(
         reference=payment.reference, amount=Money(amount, payment.currency),
-        idempotency_key=f"payment-{payment.pk}-refund-{count}-{amount}",
+        idempotency_key=gateway_idempotency_key(payment, f"refund-{count}-{amount}"),
     )
     return _record_refund(payment_id=payment.pk, refund_id=refund_id, amount=amount, actor=actor, reason=reason)
 

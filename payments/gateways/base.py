@@ -53,6 +53,10 @@ class GatewayError(Exception):
 class PaymentGateway(Protocol):
     name: str
 
+    def prepare_payment_method(self, payment_method: str) -> str:
+        """What the shopper sent, as it may be stored and later authorised: never a full card number.
+        Raises InvalidPaymentMethod for what this gateway cannot take."""
+
     def authorise(self, *, amount: Money, payment_method: str, idempotency_key: str, metadata: dict,
                   return_url: str) -> GatewayIntent:
         """Authorise `amount` (manual capture). A declined card is an intent with status FAILED."""

@@ -9,6 +9,7 @@ import stripe
 from pharmacy.money import Money
 
 from ..amounts import to_minor
+from ..exceptions import InvalidPaymentMethod
 from .base import GatewayError, GatewayIntent, GatewayRefund, IntentStatus
 
 STATUSES = {
@@ -44,6 +45,13 @@ class StripeGateway:
         self.client = stripe.StripeClient(
             api_key, base_addresses={"api": api_base} if api_base else None, max_network_retries=1,
         )
+
+    def prepare_payment_method(self, payment_method: str) -> str:
+        """Stripe.js sends a PaymentMethod id; a card number never reaches our server, nor is it kept."""
+        value = payment_method.strip()
+        if "".join(value.split()).replace("-", "").isdigit():
+            raise InvalidPaymentMethod("Enter the card in the card field, not as a number.", field="payment_method")
+        return value
 
     def authorise(self, *, amount: Money, payment_method: str, idempotency_key: str, metadata: dict,
                   return_url: str) -> GatewayIntent:

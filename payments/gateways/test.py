@@ -1,10 +1,13 @@
 """The built-in test gateway: no server, no keys, its state in our database. The default when nothing
 is configured, so `make run` takes payments; refused under production settings (payments.checks).
 
-Test cards (spaces are ignored):
+Test cards (spaces are ignored); no other number is accepted:
     4242 4242 4242 4242   authorised
     4000 0000 0000 0002   declined (so is 4000 0000 0000 0341, the card Stripe declines at charge)
     4000 0000 0000 3220   needs the shopper's confirmation (3-D Secure style): our own confirm page
+
+A card number is never stored, here or in a Payment: `prepare_payment_method` turns it into a token that
+names only its last four digits ("test_card_4242"), which are enough to tell the test cards apart.
 """
 
 import secrets
@@ -17,6 +20,7 @@ from django.utils import timezone
 from pharmacy.money import Money
 
 from ..amounts import to_minor
+from ..exceptions import InvalidPaymentMethod
 from ..models import TestGatewayIntent
 from .base import GatewayError, GatewayIntent, GatewayRefund, IntentStatus
 
@@ -24,6 +28,8 @@ SUCCESS_CARD = "4242424242424242"
 DECLINED_CARDS = ("4000000000000002", "4000000000000341")
 CONFIRMATION_CARD = "4000000000003220"
 TEST_CARDS = {SUCCESS_CARD: "Authorised", DECLINED_CARDS[0]: "Declined", CONFIRMATION_CARD: "Needs confirmation"}
+DOCUMENTED_CARDS = (SUCCESS_CARD, *DECLINED_CARDS, CONFIRMATION_CARD)
+TOKEN_PREFIX = "test_card_"
 AUTHORISATION_DAYS = 7  # as a card network holds an online authorisation
 
 
@@ -31,25 +37,46 @@ def normalise_card(token: str) -> str:
     return "".join(str(token).split()).replace("-", "")
 
 
+def card_token(card: str) -> str:
+    return TOKEN_PREFIX + card[-4:]
+
+
+def card_of_token(token: str) -> str | None:
+    """The documented test card a token (or a number) stands for; None for anything else."""
+    value = normalise_card(token)
+    if value in DOCUMENTED_CARDS:
+        return value
+    return next((card for card in DOCUMENTED_CARDS if card_token(card) == value), None)
+
+
 class TestGateway:
     name = "test"
 
+    def prepare_payment_method(self, payment_method: str) -> str:
+        """What may be stored and later authorised: the token of a documented test card, never its number."""
+        card = card_of_token(payment_method)
+        if card is None:
+            numbers = ", ".join(DOCUMENTED_CARDS)
+            raise InvalidPaymentMethod(f"This shop takes test payments only: use a test card ({numbers}).",
+                                       field="payment_method")
+        return card_token(card)
+
     def authorise(self, *, amount: Money, payment_method: str, idempotency_key: str, metadata: dict,
                   return_url: str) -> GatewayIntent:
-        card = normalise_card(payment_method)
+        card = card_of_token(payment_method)
         existing = TestGatewayIntent.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return self._intent(existing)
+        if card is None:
+            raise GatewayError("The test gateway takes only the test card numbers.")
         if card in DECLINED_CARDS:
             status = "failed"
         elif card == CONFIRMATION_CARD:
             status = "requires_action"
-        elif card.isdigit() and 12 <= len(card) <= 19:
-            status = "requires_capture"
         else:
-            raise GatewayError("The test gateway takes only the test card numbers.")
+            status = "requires_capture"
         intent = TestGatewayIntent.objects.create(
-            reference="test_pi_" + secrets.token_hex(10), idempotency_key=idempotency_key, card=card,
+            reference="test_pi_" + secrets.token_hex(10), idempotency_key=idempotency_key, card=card[-4:],
             status=status, amount=to_minor(amount.amount), currency=amount.currency,
             capture_before=timezone.now() + timedelta(days=AUTHORISATION_DAYS),
         )
@@ -127,7 +154,7 @@ class TestGateway:
             reference=intent.reference, status=status, currency=intent.currency, amount_authorised=intent.amount,
             amount_captured=intent.amount_captured, amount_refunded=intent.amount_refunded,
             capture_before=intent.capture_before, client_action=action,
-            card_fingerprint="test_" + intent.card[-4:] + "_" + str(len(intent.card)), card_last4=intent.card[-4:],
+            card_fingerprint="test_" + intent.card[-4:], card_last4=intent.card[-4:],
             failure_message="Your card was declined." if status == IntentStatus.FAILED else "",
             refunds=tuple(GatewayRefund(reference=refund["id"], amount=refund["amount"]) for refund in intent.refunds),
         )

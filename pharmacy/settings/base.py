@@ -5,6 +5,7 @@ in-process after commit, e-mail is written to var/mail/, and the cache is in-pro
 DATABASE_URL and REDIS_URL switches to PostgreSQL and Redis (broker and cache).
 """
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -460,6 +461,12 @@ STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # another Stripe-compatible server (localstripe)
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="stripe" if STRIPE_SECRET_KEY else "test")
+# Begins every idempotency key we send the gateway, so two installations sharing one gateway account
+# (staging and production, two shops) never collide. Default: derived from SECRET_KEY (not revealing it).
+PAYMENT_INSTALLATION_ID = env.str(
+    "PAYMENT_INSTALLATION_ID",
+    default=hashlib.sha256(f"payment-installation:{SECRET_KEY}".encode()).hexdigest()[:16],
+)
 # Checkout places the order awaiting payment and authorises the card; off, orders go straight on.
 PAYMENTS_AT_CHECKOUT = env.bool("PAYMENTS_AT_CHECKOUT", default=True)
 # An order with no authorisation after this many minutes is cancelled and its stock released.

@@ -96,6 +96,14 @@ def test_compose_gives_every_django_service_the_production_settings(compose):
         assert environment["ALLOWED_HOSTS"], name
 
 
+def test_compose_takes_no_test_payments_unless_told(compose):
+    """Without Stripe keys the stack refuses to start (production settings take no test payments),
+    unless whoever runs it sets ALLOW_TEST_PAYMENTS_IN_PRODUCTION=true themselves."""
+    for name in DJANGO_SERVICES:
+        environment = compose["services"][name]["environment"]
+        assert environment["ALLOW_TEST_PAYMENTS_IN_PRODUCTION"] == "${ALLOW_TEST_PAYMENTS_IN_PRODUCTION:-false}", name
+
+
 def test_compose_sets_only_variables_that_something_reads(compose):
     known = settings_environment_variables() | CONTAINER_ONLY_VARIABLES
     for name in DJANGO_SERVICES:

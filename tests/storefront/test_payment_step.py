@@ -86,3 +86,39 @@ def test_with_stripe_only_the_payment_page_allows_stripe_js(signed_in, user, gsl
     assert "frame-src https://js.stripe.com https://hooks.stripe.com;" in policy
     assert '<script src="https://js.stripe.com/v3/"></script>' in page.content.decode()
     assert "stripe.com" not in other["Content-Security-Policy"]
+
+
+def test_a_new_card_replaces_an_unconfirmed_3d_secure_attempt(
+        signed_in, user, gsl_pack, payments_on, django_capture_on_commit_callbacks):  # noqa: F811
+    cart_with(user, (gsl_pack, 1))
+    signed_in.post(CHECKOUT, checkout_data())
+    order = Order.objects.get()
+    pay(signed_in, order, "4000000000003220")  # the shopper leaves the bank's page without answering
+
+    page = signed_in.get(reverse("payments:pay", args=[order.number])).content.decode()
+    assert "Your bank has not yet confirmed the card ending 3220." in page
+    assert "Nothing is charged until it does." in page and "Nothing was charged" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = pay(signed_in, order, "4242 4242 4242 4242")
+
+    assert paid.redirect_chain[-1] == (reverse("orders:order-confirmation", args=[order.number]), 302)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.APPROVED
+    assert [(p.card_last4, p.status) for p in order.payments.order_by("pk")] == [("3220", "voided"),
+                                                                                   ("4242", "captured")]
+    from payments.gateways.test import TestGateway
+    abandoned = order.payments.order_by("pk").first()
+    assert TestGateway().retrieve(reference=abandoned.reference).status == "canceled"
+
+
+def test_the_test_gateway_takes_only_its_documented_card_numbers(signed_in, user, gsl_pack, payments_on):  # noqa: F811
+    cart_with(user, (gsl_pack, 1))
+    signed_in.post(CHECKOUT, checkout_data())
+    order = Order.objects.get()
+
+    refused = pay(signed_in, order, "4111 1111 1111 1111")  # a real card's shape, but no test card
+
+    assert "This shop takes test payments only: use a test card" in refused.content.decode()
+    assert not order.payments.exists()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_PAYMENT
