@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from catalog.models import LegalCategory
+from pharmacy.spreadsheet import spreadsheet_safe
 
 from .models import RegisterEntry
 
@@ -96,11 +97,6 @@ def register_csv(entries) -> str:
     writer = csv.writer(buffer)
     writer.writerow([title for title, _ in COLUMNS])
     for entry in entries:
-        writer.writerow([_safe(value(entry)) for _, value in COLUMNS])
+        writer.writerow([spreadsheet_safe(value(entry)) for _, value in COLUMNS])  # names, addresses typed
     return buffer.getvalue()
 
-
-def _safe(value):
-    # Spreadsheet formula injection: a cell a spreadsheet would evaluate is prefixed with a quote.
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else value

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from catalog.models import Pack, StockBatch
 from catalog.services import pick_batches_for_dispatch, recall_batches
+from pharmacy.spreadsheet import spreadsheet_safe
 
 from ..models import LineDecision, Order, OrderLine, OrderLineBatch
 
@@ -87,18 +88,13 @@ RECALL_CSV_COLUMNS = ("order_number", "dispatched_at", "patient_name", "email", 
                       "batch_number", "expiry_date", "quantity")
 
 
-def _cell(value) -> str:
-    """Shoppers type names and phones: a leading =, +, - or @ would run as a formula in a spreadsheet."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def recall_recipients_csv(recipients: Sequence[RecallRecipient]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(RECALL_CSV_COLUMNS)
     for r in recipients:
         writer.writerow([r.order_number, timezone.localtime(r.dispatched_at).isoformat(timespec="minutes"),
-                         _cell(r.patient_name), _cell(r.email), _cell(r.phone), r.sku, r.description,
+                         spreadsheet_safe(r.patient_name), spreadsheet_safe(r.email),
+                         spreadsheet_safe(r.phone), r.sku, r.description,
                          r.batch_number, r.expiry_date.isoformat(), r.quantity])
     return out.getvalue()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dispensing.models import PharmacistProfile, RegisterEntry
 from dispensing.services import current_responsible_pharmacist, sign_out_as_responsible_pharmacist
-from orders.models import OrderStatus, PrescriptionSource
+from orders.models import Order, OrderStatus, PrescriptionSource
 from orders.services import approve_order, dispatch_order, place_order
 from orders.services.originals import record_electronic_verified
 from tests.factories import PackFactory, PharmacistFactory, ProductFactory, StaffFactory, UserFactory
@@ -126,6 +126,24 @@ def test_register_csv_export_has_one_row_per_supplied_line(client, user, pom_pac
         order.patient_display_name, "Dr Grace Prescriber", "Presolol tablets", "84",
         f"B-PRES-10-84 (exp. {order.lines.get().batches.get().expiry_date:%Y-%m-%d})")
     assert row["Pharmacist registration"] == pharmacist.pharmacist_profile.registration_number
+
+
+def test_register_csv_quotes_cells_a_spreadsheet_would_run_as_formulas(client, user, pom_pack, pharmacist):
+    order = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="a",
+                        prescription=uploaded_prescription(user))
+    approve_order(order=order, pharmacist=pharmacist, record=dispensing_record((pom_pack, 84)))
+    record_electronic_verified(prescription=order.prescription, pharmacist=pharmacist)
+    # Names and addresses come from shoppers: a tab or carriage return before a formula is a formula too.
+    Order.objects.filter(pk=order.pk).update(patient_name="\t=HYPERLINK(\"x\")", address_line1="\r@SUM(A1)",
+                                             address_line2="", city="", postcode="", country="")
+    order.refresh_from_db()
+    dispatch_order(order=order, actor=StaffFactory())
+    client.force_login(pharmacist)
+
+    response = client.get(reverse("admin:dispensing_registerentry_csv"))
+
+    row = next(csv.DictReader(io.StringIO(response.content.decode(), newline="")))
+    assert (row["Patient"], row["Patient address"]) == ("'\t=HYPERLINK(\"x\")", "'\r@SUM(A1)")
 
 
 def test_register_is_not_visible_to_staff_without_the_permission(client, user, pom_pack, pharmacist):
