@@ -11,6 +11,7 @@ from datetime import datetime
 
 from axes.utils import reset as reset_sign_in_failures
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -51,6 +52,9 @@ def register_user(*, email: str, password: str, full_name: str = "") -> None:
     _check_password(password, user=User(email=email, full_name=full_name))
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
+        # Hashed and thrown away: a taken address takes as long to answer as a new one, so the time
+        # of the answer does not tell which addresses have accounts.
+        make_password(password)
         record_account_message(user=existing, kind=MessageKind.SIGN_UP_ATTEMPT)
         return
     try:

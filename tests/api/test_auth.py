@@ -1,6 +1,7 @@
 """Register, sign in for a token, sign out, who am I; session clients keep CSRF; throttles."""
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from knox.models import AuthToken
@@ -65,6 +66,30 @@ def test_register_answers_the_same_when_the_email_already_has_an_account(api_cli
     assert list(OutboxMessage.objects.filter(user=existing).values_list("kind", flat=True)) == [
         MessageKind.SIGN_UP_ATTEMPT
     ]
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The test settings' fast hasher, counting the passwords it hashes."""
+
+    encoded = 0
+
+    def encode(self, password, salt):
+        CountingHasher.encoded += 1
+        return super().encode(password, salt)
+
+
+def test_register_hashes_a_password_for_a_taken_address_as_for_a_new_one(api_client, settings):
+    settings.PASSWORD_HASHERS = ["tests.api.test_auth.CountingHasher"]
+    UserFactory(email="ada@example.org")
+
+    CountingHasher.encoded = 0
+    register(api_client, email="grace@example.org")
+    for_a_new_address = CountingHasher.encoded
+    CountingHasher.encoded = 0
+    register(api_client, email="ada@example.org")
+    for_a_taken_address = CountingHasher.encoded
+
+    assert for_a_new_address == for_a_taken_address == 1
 
 
 def test_register_refuses_a_password_the_validators_refuse_naming_each_reason(api_client):
