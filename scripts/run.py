@@ -50,6 +50,21 @@ def celery(*args: str) -> list[str]:
     return [PYTHON, "-m", "celery", "-A", "pharmacy", *args]
 
 
+def site_url(*, host: str, port: int) -> str:
+    """The address e-mail links point at when SITE_URL is not set: the one served (this machine, when
+    gunicorn listens on every interface)."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def configure_site_url(*, host: str, port: int) -> None:
+    """`make run PORT=8090` writes links to :8090, not the settings' default; an explicit SITE_URL wins."""
+    os.environ.setdefault("SITE_URL", site_url(host=host, port=port))
+
+
 def child_environment() -> dict[str, str]:
     environment = dict(os.environ)
     environment.setdefault("DJANGO_SETTINGS_MODULE", "pharmacy.settings.local")
@@ -163,6 +178,7 @@ def main() -> int:
     parser.add_argument("--beat-schedule", type=Path, default=ROOT / "var" / "celerybeat-schedule",
                         help="where Celery beat keeps its last-run times (with REDIS_URL set)")
     arguments = parser.parse_args()
+    configure_site_url(host=arguments.host, port=arguments.port)
 
     try:
         prepare_site()

@@ -250,3 +250,33 @@ def test_make_run_server_answers_forty_shoppers_at_the_same_moment(tmp_path):
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         stop_leftovers(groups)
+
+
+def load_run_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("run_script", ROOT / "scripts" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_make_run_on_another_port_points_e_mail_links_at_that_port(monkeypatch):
+    run = load_run_script()
+    monkeypatch.setenv("SITE_URL", "recorded, so that monkeypatch restores the environment afterwards")
+    monkeypatch.delenv("SITE_URL")
+
+    run.configure_site_url(host="127.0.0.1", port=8090)
+
+    assert run.child_environment()["SITE_URL"] == "http://127.0.0.1:8090"
+    assert run.site_url(host="0.0.0.0", port=8000) == "http://127.0.0.1:8000"
+    assert run.site_url(host="::1", port=8001) == "http://[::1]:8001"
+
+
+def test_make_run_keeps_an_explicit_site_url(monkeypatch):
+    run = load_run_script()
+    monkeypatch.setenv("SITE_URL", "https://shop.example.org")
+
+    run.configure_site_url(host="127.0.0.1", port=8090)
+
+    assert run.child_environment()["SITE_URL"] == "https://shop.example.org"
