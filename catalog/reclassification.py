@@ -12,6 +12,7 @@ from django.db import transaction
 from .cache import bump_catalog_version
 from .exceptions import InvalidReclassification, ReclassificationNotAllowed
 from .models import ControlledDrugSchedule, LegalCategory, Product, ProductReclassification
+from .services import refresh_search_documents
 
 RECLASSIFY_PERMISSION = "catalog.reclassify_product"
 
@@ -59,7 +60,10 @@ def _apply(*, product: Product, legal_category: str, schedule: int | None, actor
     product.legal_category = legal_category
     product.controlled_drug_schedule = schedule
     product.save(update_fields=["legal_category", "controlled_drug_schedule", "updated_at"])
-    bump_catalog_version()  # the legal category decides what the product page lets a shopper buy
+    # In the same transaction: a medicine now prescription-only loses its "used for" text from search at
+    # once (advertising a POM by symptom is unlawful). It also bumps the catalog version, since the legal
+    # category decides what the product page lets a shopper buy.
+    refresh_search_documents(product_ids=[product.pk])
     return ProductReclassification.objects.create(
         product=product, actor=actor, source=source, reason=reason,
         old_legal_category=old_category, new_legal_category=legal_category,

@@ -11,9 +11,10 @@ from django.urls import reverse
 from catalog.exceptions import InvalidReclassification, ReclassificationNotAllowed
 from catalog.models import Product, ProductReclassification
 from catalog.reclassification import reclassify_product
+from catalog.services import set_product_indications
 from dispensing.groups import SUPERINTENDENTS_GROUP
 from orders.models import PHARMACISTS_GROUP
-from tests.factories import PharmacistFactory, ProductFactory
+from tests.factories import PackFactory, PharmacistFactory, ProductFactory
 
 from .test_import_catalog import pack_row, run_import, write_csv
 
@@ -96,6 +97,29 @@ def test_admin_reclassify_page_records_the_change_and_shows_the_history(client, 
     superintendent.save()
     page = client.get(reverse("admin:catalog_product_change", args=[pom_product.pk]))
     assert "MHRA switch." in page.content.decode()
+
+
+def found_by(client, api_client, query: str) -> tuple[bool, bool]:
+    """(on the storefront, in the API): is the antihistamine found by `query`?"""
+    page = client.get(reverse("catalog:product-list"), {"q": query}).content.decode()
+    api = api_client.get("/api/v1/products/", {"search": query}).json()
+    return "Hayfeverol tablets" in page, [item["name"] for item in api["results"]] == ["Hayfeverol tablets"]
+
+
+def test_a_p_medicine_reclassified_to_pom_is_no_longer_found_by_its_symptom(client, api_client, superintendent):
+    product = ProductFactory(name="Hayfeverol tablets", slug="hayfeverol", legal_category="pharmacy")
+    PackFactory(product=product)
+    set_product_indications(product=product, indications="hay fever")
+    assert found_by(client, api_client, "hay fever") == (True, True)
+
+    client.force_login(superintendent)
+    response = client.post(reverse("admin:catalog_product_reclassify", args=[product.pk]), {
+        "legal_category": "prescription", "controlled_drug_schedule": "", "reason": "MHRA: POM again."})
+    assert response.status_code == 302
+    client.logout()
+
+    assert found_by(client, api_client, "hay fever") == (False, False)
+    assert found_by(client, api_client, "hayfeverol") == (True, True)  # still found by its name
 
 
 def test_admin_reclassify_page_refuses_a_pharmacist_without_the_permission(client, pom_product):
