@@ -2,8 +2,10 @@
 
 Each dependency is probed by one *check*: a function named in `settings.READINESS_CHECKS` that takes the
 time it may spend and returns `Probe`s (none when its dependency is not configured). A check that cannot
-reach its dependency raises; the runner turns that into a "down" probe. Every check runs in its own
-thread and is abandoned after `READINESS_TIMEOUT_SECONDS`, so a hanging server cannot hang the probe.
+reach its dependency raises; the runner turns that into a "down" probe. Every check runs in a thread of
+one bounded pool per process and is abandoned after `READINESS_TIMEOUT_SECONDS`, so a hanging server
+cannot hang the probe. The answer is kept for `READINESS_CACHE_SECONDS`: /readyz is public, and a flood
+of requests must not open a flood of connections to every dependency.
 
 Only a *critical* dependency that is down (the primary database: nothing works without it) makes the
 node not ready (503). Redis, the broker, the replicas and the object store are shared by every node:
@@ -13,6 +15,8 @@ append its dotted path to `READINESS_CHECKS` in the settings.
 """
 
 import logging
+import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeoutError
@@ -155,24 +159,41 @@ def _run_check(check, *, timeout: float) -> list[Probe]:
     return list(check(timeout=timeout))
 
 
+# One pool per process, never one per request. Twice the checks: a round whose checks hang until their
+# timeout still leaves threads for the next round; beyond that, submissions queue rather than multiply.
+POOL_WORKERS = 2 * 8
+_pool = ThreadPoolExecutor(max_workers=POOL_WORKERS, thread_name_prefix="readyz")
+_last: tuple[float, "Readiness"] | None = None
+_last_lock = threading.Lock()
+
+
 def check_readiness() -> Readiness:
+    """The readiness of this node, probed at most once per READINESS_CACHE_SECONDS per process: requests
+    meanwhile (and those waiting while a probe runs) get the last answer."""
+    global _last
+    with _last_lock:
+        if _last is not None and time.monotonic() - _last[0] < settings.READINESS_CACHE_SECONDS:
+            return _last[1]
+        readiness = _probe_dependencies()
+        _last = (time.monotonic(), readiness)
+        return readiness
+
+
+def _probe_dependencies() -> Readiness:
     timeout = settings.READINESS_TIMEOUT_SECONDS
     checks = [(path, import_string(path)) for path in settings.READINESS_CHECKS]
     probes: list[Probe] = []
-    pool = ThreadPoolExecutor(max_workers=len(checks) or 1, thread_name_prefix="readyz")
-    try:
-        futures = [(path, check, pool.submit(_run_check, check, timeout=timeout)) for path, check in checks]
-        for path, check, future in futures:
-            name = CRITICAL_CHECK_NAMES.get(check, path.rsplit(".", 1)[-1].removeprefix("check_"))
-            critical = check in CRITICAL_CHECK_NAMES
-            try:
-                probes.extend(future.result(timeout=timeout + 0.5))
-            except FutureTimeoutError:
-                probes.append(Probe(name, DOWN, critical=critical, detail="timeout"))
-            except Exception as error:  # noqa: BLE001 - a failing check is a "down" dependency, not a 500
-                probes.append(Probe(name, DOWN, critical=critical, detail=_describe(error)))
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    futures = [(path, check, _pool.submit(_run_check, check, timeout=timeout)) for path, check in checks]
+    for path, check, future in futures:
+        name = CRITICAL_CHECK_NAMES.get(check, path.rsplit(".", 1)[-1].removeprefix("check_"))
+        critical = check in CRITICAL_CHECK_NAMES
+        try:
+            probes.extend(future.result(timeout=timeout + 0.5))
+        except FutureTimeoutError:
+            future.cancel()  # still queued behind hung checks: never run it late
+            probes.append(Probe(name, DOWN, critical=critical, detail="timeout"))
+        except Exception as error:  # noqa: BLE001 - a failing check is a "down" dependency, not a 500
+            probes.append(Probe(name, DOWN, critical=critical, detail=_describe(error)))
     readiness = Readiness(tuple(probes))
     if readiness.status != "ok":
         logger.warning("Readiness %s: %s", readiness.status,

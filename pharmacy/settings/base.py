@@ -407,6 +407,8 @@ PRESCRIPTION_DEVELOPMENT_KEY_FILE = VAR_DIR / "prescription-encryption-keys"
 # /readyz runs these checks (pharmacy/readiness.py), each in its own thread, each bounded by the timeout.
 # Append a dotted path to add a dependency (e.g. the object store).
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
+# Each process answers /readyz from its last probe for this long (0: probe on every request).
+READINESS_CACHE_SECONDS = env.float("READINESS_CACHE_SECONDS", default=1.0)
 READINESS_CHECKS = [
     "pharmacy.readiness.check_database",
     "pharmacy.readiness.check_redis",

@@ -18,7 +18,8 @@ def serving(postgres_cluster, private_redis, tmp_path, **extra_env):
     """gunicorn on the throwaway servers; yields the /readyz URL."""
     env = {**os.environ, "DATABASE_URL": postgres_cluster.url, "REDIS_URL": private_redis.url(0),
            "CELERY_BROKER_URL": private_redis.url(1), "CELERY_TASK_ALWAYS_EAGER": "false",
-           "DJANGO_SETTINGS_MODULE": "pharmacy.settings.local", "READINESS_TIMEOUT_SECONDS": "1", **extra_env}
+           "DJANGO_SETTINGS_MODULE": "pharmacy.settings.local", "READINESS_TIMEOUT_SECONDS": "1",
+           "READINESS_CACHE_SECONDS": "0", **extra_env}  # these tests stop servers between two probes
     with gunicorn_serving(env, tmp_path / "gunicorn.log") as port:
         yield f"http://127.0.0.1:{port}/readyz"
 
@@ -125,3 +126,34 @@ def test_readyz_is_degraded_naming_the_object_store_while_it_is_stopped_and_ok_a
         status, body, _ = get_ready(url)
         assert status == 200 and body["status"] == "ok"
         assert statuses(body)["object_store"] == "ok"
+
+
+def test_readyz_probes_once_per_cache_period_on_one_pool(settings, monkeypatch):
+    """In process: a second request within READINESS_CACHE_SECONDS gets the first answer, and no request
+    starts a thread pool of its own."""
+    from pharmacy import readiness
+
+    calls = []
+    settings.READINESS_CHECKS = ["tests.ops.test_readiness.counted_check"]
+    settings.READINESS_CACHE_SECONDS = 60
+    monkeypatch.setattr(readiness, "_last", None)
+    monkeypatch.setattr(readiness, "ThreadPoolExecutor", lambda *args, **kwargs: pytest.fail("a new pool"))
+    monkeypatch.setattr(sys.modules[__name__], "CHECK_CALLS", calls)
+
+    first, second = readiness.check_readiness(), readiness.check_readiness()
+
+    assert first is second and first.status == "ok"
+    assert len(calls) == 1
+    monkeypatch.setattr(readiness, "_last", (time.monotonic() - 61, first))
+    readiness.check_readiness()
+    assert len(calls) == 2
+
+
+CHECK_CALLS: list = []
+
+
+def counted_check(*, timeout: float):
+    from pharmacy.readiness import OK, Probe
+
+    CHECK_CALLS.append(timeout)
+    return [Probe("counted", OK)]

@@ -82,6 +82,12 @@ def test_catalog_reads_go_to_the_replica_and_the_cart_stays_on_the_primary(repli
     assert status == 200
     assert PRIMARY_NAME in json.loads(body)["lines"][0]["description"]
 
+    # A search URL of 5,000 characters: gunicorn takes request lines as long as the proxy passes
+    # (gunicorn.conf.py), so Django answers with its 400 problem, not gunicorn with an HTML 414.
+    status, headers, body = client.request("GET", "/api/v1/products/?search=" + "a" * 4975)
+    assert (status, headers["Content-Type"]) == (400, "application/problem+json")
+    assert json.loads(body)["errors"][0]["field"] == "search"
+
 
 def test_catalog_reads_fall_back_to_the_primary_while_the_replica_refuses_and_return_after(
         replica_server, postgres_cluster):
