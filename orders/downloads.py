@@ -9,12 +9,15 @@ Prescription.DoesNotExist, exactly as for a missing file, and each interface tur
 404. Health data: never cached, never sniffed.
 """
 
+import hashlib
+import io
 import logging
 
 from django.http import FileResponse
 
 from patients.access import log_prescription_file_access
 from patients.models import FileAccessChannel
+from pharmacy.encryption import PrescriptionDecryptionError
 
 from .models import Prescription
 from .selectors import get_prescription_for_review, list_prescriptions_for_user
@@ -34,11 +37,8 @@ def serve_prescription_file(*, user, prescription_id: int, channel: FileAccessCh
     if prescription is None:
         prescription = _someone_elses_file(user=user, prescription_id=prescription_id, channel=channel,
                                            second_factor=second_factor)
-    try:
-        handle = prescription.file.open("rb")
-    except OSError:
-        raise Prescription.DoesNotExist from None
-    response = FileResponse(handle, as_attachment=not inline, filename=prescription.original_filename,
+    content = _stored_content(prescription)
+    response = FileResponse(io.BytesIO(content), as_attachment=not inline, filename=prescription.original_filename,
                             content_type=prescription.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -58,3 +58,20 @@ def _someone_elses_file(*, user, prescription_id: int, channel: FileAccessChanne
                        user.pk, prescription.pk, channel, second_factor)
         raise Prescription.DoesNotExist
     return prescription
+
+
+def _stored_content(prescription: Prescription) -> bytes:
+    """The file as uploaded, or Prescription.DoesNotExist: a file missing, refused by the store (altered,
+    moved from another name, in plain once every file is encrypted) or not the upload (its sha256)."""
+    try:
+        with prescription.file.open("rb") as handle:
+            content = handle.read()
+    except OSError:
+        raise Prescription.DoesNotExist from None
+    except PrescriptionDecryptionError as refusal:
+        logger.error("Prescription %s: its stored file was refused: %s", prescription.pk, refusal)
+        raise Prescription.DoesNotExist from None
+    if hashlib.sha256(content).hexdigest() != prescription.sha256:
+        logger.error("Prescription %s: its stored file is not the upload (another sha256)", prescription.pk)
+        raise Prescription.DoesNotExist
+    return content

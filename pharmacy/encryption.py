@@ -4,7 +4,11 @@ authenticated cipher, so a changed or truncated blob fails to open rather than s
 A stored blob is `MAGIC | key-id length (1 byte) | key id | 12-byte nonce | ciphertext+tag`; the key id
 travels with the file, so after a rotation old files still open with their own key. Keys come from
 PRESCRIPTION_ENCRYPTION_KEYS = "keyid:base64key,keyid:base64key": the first is current (new files), the
-others only decrypt. The key id is bound to the ciphertext as associated data.
+others only decrypt.
+
+The associated data binds the header (so the key id) and the object's name in its storage: a blob copied
+over another object, or two objects swapped by someone with write access to the bucket, no longer opens.
+Files written before names were bound (LEGACY_MAGIC) still open; reencrypt_prescriptions rewrites them.
 """
 
 import base64
@@ -17,7 +21,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.exceptions import ImproperlyConfigured
 
-MAGIC = b"PHRXENC1"
+MAGIC = b"PHRXENC2"  # associated data: the header and the object's name
+LEGACY_MAGIC = b"PHRXENC1"  # associated data: the header only
 NONCE_BYTES = 12
 
 
@@ -82,6 +87,11 @@ def generate_key_entry(key_id: str) -> str:
 
 
 def is_encrypted(blob: bytes) -> bool:
+    return blob.startswith((MAGIC, LEGACY_MAGIC))
+
+
+def binds_name(blob: bytes) -> bool:
+    """Whether the blob's associated data includes its object's name (files written since it does)."""
     return blob.startswith(MAGIC)
 
 
@@ -93,14 +103,21 @@ def key_id_of(blob: bytes) -> str | None:
     return blob[len(MAGIC) + 1:len(MAGIC) + 1 + length].decode("ascii")
 
 
-def encrypt(plaintext: bytes, *, ring: KeyRing) -> bytes:
+def _associated_data(header: bytes, name: str) -> bytes:
+    if header.startswith(LEGACY_MAGIC):
+        return header
+    return header + b"\x00" + name.encode("utf-8")
+
+
+def encrypt(plaintext: bytes, *, ring: KeyRing, name: str) -> bytes:
+    """Encrypt for the object stored as `name` (its storage name, without the bucket's prefix)."""
     key_id = ring.current_id.encode("ascii")
     nonce = secrets.token_bytes(NONCE_BYTES)
     header = MAGIC + bytes([len(key_id)]) + key_id
-    return header + nonce + AESGCM(ring.current).encrypt(nonce, plaintext, header)
+    return header + nonce + AESGCM(ring.current).encrypt(nonce, plaintext, _associated_data(header, name))
 
 
-def decrypt(blob: bytes, *, ring: KeyRing) -> bytes:
+def decrypt(blob: bytes, *, ring: KeyRing, name: str) -> bytes:
     key_id = key_id_of(blob)
     if key_id is None:
         raise PrescriptionDecryptionError("the file is not encrypted")
@@ -109,9 +126,11 @@ def decrypt(blob: bytes, *, ring: KeyRing) -> bytes:
     header_length = len(MAGIC) + 1 + len(key_id)
     header, nonce = blob[:header_length], blob[header_length:header_length + NONCE_BYTES]
     try:
-        return AESGCM(ring.keys[key_id]).decrypt(nonce, blob[header_length + NONCE_BYTES:], header)
+        return AESGCM(ring.keys[key_id]).decrypt(nonce, blob[header_length + NONCE_BYTES:],
+                                                 _associated_data(header, name))
     except InvalidTag:
-        raise PrescriptionDecryptionError("the file was altered or the key is wrong") from None
+        raise PrescriptionDecryptionError("the file was altered, moved from another name, or the key is wrong") \
+            from None
 
 
 def get_key_ring() -> KeyRing:

@@ -8,11 +8,12 @@ store through django-storages (pharmacy/storage_s3.py): media under `media/`, pr
 
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 
-from .encryption import decrypt, encrypt, get_key_ring, is_encrypted
+from .encryption import PrescriptionDecryptionError, decrypt, encrypt, get_key_ring, is_encrypted
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -24,18 +25,27 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
 class EncryptedStorageMixin:
     """Encrypts on save and decrypts on open, so every reader (storefront, API, admin) goes through the
-    one download view unchanged. `read_raw`/`save_raw` see the stored bytes (re-encryption, tests)."""
+    one download view unchanged. Each blob is bound to its name (pharmacy/encryption.py), so a blob moved
+    to another name does not open. `read_raw`/`save_raw` see the stored bytes (re-encryption, tests)."""
 
     def _save(self, name, content):
         content.seek(0)
-        blob = encrypt(content.read(), ring=get_key_ring())
-        return super()._save(name, ContentFile(blob))
+        blob = encrypt(content.read(), ring=get_key_ring(), name=name)
+        saved = super()._save(name, ContentFile(blob))
+        if saved != name:  # the storage chose another name (a race on a random one): it would not open
+            super().delete(saved)
+            raise OSError(f"{name} was taken while it was being stored; store the file again")
+        return saved
 
     def _open(self, name, mode="rb"):
         blob = self.read_raw(name)
-        # A file stored before encryption opens as it is, until reencrypt_prescriptions has run.
-        plaintext = decrypt(blob, ring=get_key_ring()) if is_encrypted(blob) else blob
-        return ContentFile(plaintext, name=name)
+        if is_encrypted(blob):
+            return ContentFile(decrypt(blob, ring=get_key_ring(), name=name), name=name)
+        # A file stored before encryption opens as it is, until reencrypt_prescriptions has run and
+        # PRESCRIPTION_FILES_ALL_ENCRYPTED says so; from then on a plain blob is one someone put there.
+        if settings.PRESCRIPTION_FILES_ALL_ENCRYPTED:
+            raise PrescriptionDecryptionError("the file is stored in plain, and every file should be encrypted")
+        return ContentFile(blob, name=name)
 
     def read_raw(self, name) -> bytes:
         with super()._open(name, "rb") as handle:

@@ -1,5 +1,6 @@
 """Re-encryption of stored prescriptions (issue 12.2): after a key rotation, each file encrypted with an
-older key, or stored in plain before encryption existed, is rewritten under the current key.
+older key, or without its name bound, or stored in plain before encryption existed, is rewritten under the
+current key.
 
 A new object is written first and the row then points at it; only then is the old one deleted, so a
 crash leaves at worst an orphaned copy, never a row without its file.
@@ -8,9 +9,10 @@ crash leaves at worst an orphaned copy, never a row without its file.
 import hashlib
 from typing import Literal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
-from pharmacy.encryption import decrypt, encrypt, get_key_ring, key_id_of
+from pharmacy.encryption import binds_name, decrypt, get_key_ring, key_id_of
 
 from ..models import Prescription, prescription_upload_path
 
@@ -27,12 +29,13 @@ def reencrypt_prescription(*, prescription: Prescription) -> Outcome:
     ring = get_key_ring()
     blob = storage.read_raw(old_name)
     key_id = key_id_of(blob)
-    if key_id == ring.current_id:
+    if key_id == ring.current_id and binds_name(blob):
         return "current"
-    plaintext = decrypt(blob, ring=ring) if key_id is not None else blob
+    plaintext = decrypt(blob, ring=ring, name=old_name) if key_id is not None else blob
     if hashlib.sha256(plaintext).hexdigest() != prescription.sha256:
         raise PrescriptionFileMismatch(f"prescription {prescription.pk}: the stored file is not the upload")
-    new_name = storage.save_raw(prescription_upload_path(prescription, ""), encrypt(plaintext, ring=ring))
+    # Saved through the storage, which encrypts under the current key bound to the new object's name.
+    new_name = storage.save(prescription_upload_path(prescription, ""), ContentFile(plaintext))
     with transaction.atomic():
         moved = Prescription.objects.filter(pk=prescription.pk, file=old_name).update(file=new_name)
     if not moved:  # changed meanwhile: keep the row's file, drop our copy

@@ -403,6 +403,9 @@ else:
 # (production refuses to start without the variable).
 PRESCRIPTION_ENCRYPTION_KEYS = env.str("PRESCRIPTION_ENCRYPTION_KEYS", default="")
 PRESCRIPTION_DEVELOPMENT_KEY_FILE = VAR_DIR / "prescription-encryption-keys"
+# Set to true once reencrypt_prescriptions has reported no file "encrypted from plain": from then on a
+# prescription blob stored in plain is refused (someone with write access to the bucket put it there).
+PRESCRIPTION_FILES_ALL_ENCRYPTED = env.bool("PRESCRIPTION_FILES_ALL_ENCRYPTED", default=False)
 # --- Operations: readiness, read replicas, metrics, structured logs (issue 12.3-12.7) -----------------
 # /readyz runs these checks (pharmacy/readiness.py), each in its own thread, each bounded by the timeout.
 # Append a dotted path to add a dependency (e.g. the object store).

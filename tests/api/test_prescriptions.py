@@ -38,7 +38,7 @@ def test_uploading_a_pdf_stores_it_privately_and_returns_its_record(shopper_clie
     # Encrypted at rest (pharmacy/encryption.py): the stored bytes are not the upload's.
     [stored] = [path.read_bytes() for path in stored_files(private_files)]
     assert stored != MINIMAL_PDF and b"%PDF" not in stored
-    assert decrypt(stored, ring=get_key_ring()) == MINIMAL_PDF
+    assert decrypt(stored, ring=get_key_ring(), name=prescription.file.name) == MINIMAL_PDF
 
 
 @pytest.mark.parametrize(

@@ -8,14 +8,17 @@ import secrets
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 
 from orders.models import Prescription
 from orders.services import submit_prescription
 from pharmacy.encryption import (
+    LEGACY_MAGIC,
     MAGIC,
     PrescriptionDecryptionError,
+    binds_name,
     decrypt,
     encrypt,
     key_id_of,
@@ -91,11 +94,70 @@ def test_a_file_whose_key_was_dropped_does_not_open(user, settings, first_key):
 
 def test_altered_ciphertext_is_refused():
     ring = parse_keys(key_entry("k1"))
-    blob = bytearray(encrypt(MINIMAL_PDF, ring=ring))
+    blob = bytearray(encrypt(MINIMAL_PDF, ring=ring, name="prescriptions/1/a"))
     blob[-1] ^= 1
 
     with pytest.raises(PrescriptionDecryptionError, match="altered"):
-        decrypt(bytes(blob), ring=ring)
+        decrypt(bytes(blob), ring=ring, name="prescriptions/1/a")
+
+
+def legacy_blob(plaintext: bytes, *, ring) -> bytes:
+    """A blob as written before names were bound: the associated data is the header alone."""
+    key_id = ring.current_id.encode("ascii")
+    header, nonce = LEGACY_MAGIC + bytes([len(key_id)]) + key_id, secrets.token_bytes(12)
+    return header + nonce + AESGCM(ring.current).encrypt(nonce, plaintext, header)
+
+
+def download(client, prescription):
+    response = client.get(prescription.get_download_url())
+    return response.status_code, b"".join(response.streaming_content) if response.status_code == 200 else b""
+
+
+def test_a_blob_moved_over_another_prescription_does_not_open(client, user, first_key, caplog):
+    mine = submit_prescription(owner=user, uploaded_file=pdf_upload())
+    other = submit_prescription(owner=user, uploaded_file=pdf_upload())
+    # Someone with write access to the store copies one object over another: same key, other name.
+    Path(other.file.path).write_bytes(stored_bytes(mine))
+    client.force_login(user)
+
+    assert download(client, mine) == (200, MINIMAL_PDF)
+    assert download(client, other) == (404, b"")
+    assert f"Prescription {other.pk}: its stored file was refused" in caplog.text
+
+
+def test_files_written_before_names_were_bound_open_and_reencrypt_binds_them(client, user, first_key, capsys):
+    prescription = submit_prescription(owner=user, uploaded_file=pdf_upload())
+    Path(prescription.file.path).write_bytes(legacy_blob(MINIMAL_PDF, ring=parse_keys(first_key)))
+    client.force_login(user)
+    assert download(client, prescription) == (200, MINIMAL_PDF)
+
+    call_command("reencrypt_prescriptions")
+
+    assert capsys.readouterr().out.strip() == "1 re-encrypted, 0 encrypted from plain, 0 already current, 0 failed"
+    prescription.refresh_from_db()
+    assert binds_name(stored_bytes(prescription)) and key_id_of(stored_bytes(prescription)) == "k1"
+    assert download(client, prescription) == (200, MINIMAL_PDF)
+
+
+def test_once_every_file_is_encrypted_a_plain_blob_is_refused(client, user, settings, first_key, caplog):
+    prescription = submit_prescription(owner=user, uploaded_file=pdf_upload())
+    Path(prescription.file.path).write_bytes(MINIMAL_PDF)  # the upload, in plain
+    client.force_login(user)
+    assert download(client, prescription) == (200, MINIMAL_PDF)  # as stored before encryption existed
+
+    settings.PRESCRIPTION_FILES_ALL_ENCRYPTED = True
+
+    assert download(client, prescription) == (404, b"")
+    assert "stored in plain" in caplog.text
+
+
+def test_a_download_compares_the_sha256_recorded_at_upload(client, user, first_key, caplog):
+    prescription = submit_prescription(owner=user, uploaded_file=pdf_upload())
+    Prescription.objects.filter(pk=prescription.pk).update(sha256=hashlib.sha256(b"another upload").hexdigest())
+    client.force_login(user)
+
+    assert download(client, prescription) == (404, b"")
+    assert f"Prescription {prescription.pk}: its stored file is not the upload" in caplog.text
 
 
 def test_reencrypt_command_moves_old_and_plain_files_to_the_current_key(user, settings, first_key, capsys):
