@@ -17,8 +17,11 @@ class DispensingRecordForm(forms.Form):
     )
     prescriber_address = forms.CharField(max_length=300, required=False, label="Prescriber's address")
     issued_on = forms.DateField(label="Date of issue", widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label="Valid until", widget=forms.DateInput(attrs={"type": "date"}),
-                                  help_text="For a repeatable prescription: the date the first issue must be by.")
+    valid_until = forms.DateField(
+        label="Valid until", widget=forms.DateInput(attrs={"type": "date"}), required=False,
+        help_text="Leave empty for six months from the date of issue (28 days for a Schedule 2 to 4 controlled "
+        "drug). For a repeatable prescription: the date the first issue must be by.",
+    )
     repeatable = forms.BooleanField(required=False, label="Repeatable",
                                     help_text="The prescriber marked it repeatable (never for Schedule 2 or 3 drugs).")
     issues_authorised = forms.IntegerField(
@@ -60,7 +63,7 @@ def dispensing_record_from_forms(record_form: DispensingRecordForm, items: forms
         prescriber_name=data["prescriber_name"],
         prescriber_registration=data["prescriber_registration"],
         issued_on=data["issued_on"],
-        valid_until=data["valid_until"],
+        valid_until=data.get("valid_until"),  # None: the service counts it from the date of issue
         prescriber_address=data.get("prescriber_address", ""),
         repeatable=data.get("repeatable", False),
         issues_authorised=data.get("issues_authorised") if data.get("repeatable") else None,

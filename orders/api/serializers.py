@@ -452,7 +452,8 @@ class ClinicalOverrideInputSerializer(serializers.Serializer):
     prescriber_contacted = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-RECORD_FIELDS = ("prescriber_name", "prescriber_registration", "issued_on", "valid_until", "items")
+# "valid until" may be left out: the service counts it from the date of issue.
+RECORD_FIELDS = ("prescriber_name", "prescriber_registration", "issued_on", "items")
 
 
 class ApproveOrderInputSerializer(ClinicalOverrideInputSerializer):
@@ -464,7 +465,11 @@ class ApproveOrderInputSerializer(ClinicalOverrideInputSerializer):
         max_length=50, required=False, help_text="e.g. GMC number (7 digits)"
     )
     issued_on = serializers.DateField(required=False)
-    valid_until = serializers.DateField(required=False)
+    valid_until = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text="Leave out for the longest the law allows: six months from the date of issue (28 days for a "
+        "Schedule 2 to 4 controlled drug).",
+    )
     prescriber_address = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
     items = AuthorisedItemInputSerializer(many=True, required=False, min_length=1, max_length=50)
     repeatable = serializers.BooleanField(

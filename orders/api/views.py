@@ -804,7 +804,7 @@ def _dispensing_record(data: dict) -> DispensingRecord | None:
         prescriber_name=data["prescriber_name"],
         prescriber_registration=data["prescriber_registration"],
         issued_on=data["issued_on"],
-        valid_until=data["valid_until"],
+        valid_until=data.get("valid_until"),  # None: six months (28 days) from the date of issue
         prescriber_address=data.get("prescriber_address", ""),
         repeatable=data.get("repeatable", False),
         issues_authorised=data.get("issues_authorised"),

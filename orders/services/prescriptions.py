@@ -2,7 +2,7 @@
 
 import hashlib
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -151,7 +151,7 @@ class DispensingRecord:
     prescriber_name: str
     prescriber_registration: str
     issued_on: date
-    valid_until: date
+    valid_until: date | None = None  # None: the longest the law allows from the date of issue
     items: list[AuthorisedItem] = field(default_factory=list)
     prescriber_address: str = ""
     # Repeats (orders/services/repeats.py): the number of issues in all (None: the UK default) and the
@@ -184,7 +184,21 @@ def _validate_structured_directions(item: AuthorisedItem, index: int) -> None:
         raise InvalidDispensingRecord("Enter how many times a day.", field=f"items[{index}].times_per_day")
 
 
+def default_valid_until(record: DispensingRecord) -> date:
+    """Six months from the date of issue (PRESCRIPTION_VALIDITY_DAYS); 28 days when it authorises a
+    Schedule 2 to 4 controlled drug."""
+    return record.issued_on + timedelta(days=_validity_days(record))
+
+
+def with_default_validity(record: DispensingRecord) -> DispensingRecord:
+    """The record with its "valid until" filled in from the date of issue when the pharmacist left it out."""
+    if record.valid_until is not None:
+        return record
+    return replace(record, valid_until=default_valid_until(record))
+
+
 def validate_dispensing_record(record: DispensingRecord) -> None:
+    record = with_default_validity(record)
     today = timezone.localdate()
     if not record.prescriber_name.strip():
         raise InvalidDispensingRecord("Enter the prescriber's name.", field="prescriber_name")
@@ -208,7 +222,7 @@ def validate_dispensing_record(record: DispensingRecord) -> None:
             )
     check_repeat_terms(repeatable=record.repeatable, issues_authorised=record.issues_authorised,
                        interval_days=record.repeat_interval_days, products=[item.pack.product for item in record.items])
-    longest = record.issued_on + timedelta(days=_validity_days(record))
+    longest = default_valid_until(record)
     if record.valid_until > longest:
         raise InvalidDispensingRecord(
             f"This prescription can be valid until {longest:%d %B %Y} at the latest.", field="valid_until"
@@ -227,6 +241,7 @@ def approve_prescription(*, prescription: Prescription, pharmacist, record: Disp
         raise PrescriptionNotUsable(
             f"This prescription was already {prescription.get_status_display().lower()}.", field="prescription"
         )
+    record = with_default_validity(record)
     validate_dispensing_record(record)
     prescription.status = PrescriptionStatus.APPROVED
     prescription.prescriber_name = record.prescriber_name.strip()

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from orders.models import Order, OrderStatus, PrescriptionItem, PrescriptionStatus
+from orders.models import Order, OrderStatus, Prescription, PrescriptionItem, PrescriptionStatus
 from orders.services import place_order
 from tests.factories import PackFactory
 from tests.orders.helpers import cart_with, details, uploaded_prescription
@@ -161,6 +161,17 @@ def test_an_unchecked_prescription_cannot_be_approved_without_a_record(pharmacis
     assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
 
+def test_valid_until_left_out_is_six_months_from_the_date_of_issue(pharmacist_client, awaiting_order, pom_pack):
+    body = record(pom_pack.sku)
+    del body["valid_until"]
+
+    response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/approve/", body, format="json")
+
+    assert response.status_code == 200, response.json()
+    prescription = Prescription.objects.get(pk=awaiting_order.prescription_id)
+    assert prescription.valid_until == prescription.issued_on + datetime.timedelta(days=183)
+
+
 def test_half_a_dispensing_record_is_a_400_naming_what_is_missing(pharmacist_client, awaiting_order):
     response = pharmacist_client.post(
         f"{QUEUE_URL}{awaiting_order.number}/approve/", {"prescriber_name": "Dr Who"}, format="json"
@@ -170,7 +181,6 @@ def test_half_a_dispensing_record_is_a_400_naming_what_is_missing(pharmacist_cli
     assert {error["field"] for error in body["errors"]} == {
         "prescriber_registration",
         "issued_on",
-        "valid_until",
         "items",
     }
     awaiting_order.refresh_from_db()

@@ -279,3 +279,18 @@ def test_send_messages_again_refuses_staff_without_the_change_permission(awaitin
 
     with pytest.raises(NotAllowed, match="permission to change outbox messages"):
         send_messages_again(actor=StaffFactory(permissions=["view_outboxmessage"]), message_ids=[message.pk])
+
+
+def test_valid_until_left_empty_in_the_admin_is_six_months_from_the_date_of_issue(
+        client, pharmacist, awaiting_order, pom_pack, settings):
+    client.force_login(pharmacist)
+    page = client.get(review_url(awaiting_order)).content.decode()
+    assert "Leave empty for six months from the date of issue" in page
+
+    response = client.post(review_url(awaiting_order), approve_post(pom_pack, **{"record-valid_until": ""}))
+
+    assert response.status_code == 302
+    prescription = awaiting_order.prescription
+    prescription.refresh_from_db()
+    assert prescription.valid_until == prescription.issued_on + datetime.timedelta(days=183)
+    assert settings.PRESCRIPTION_VALIDITY_DAYS == 183

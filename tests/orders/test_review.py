@@ -1,6 +1,9 @@
 """The prescription gate from the pharmacist's side: who may approve, what they may approve, and that
 no path takes a prescription-only order past review without it."""
 
+import dataclasses
+import datetime
+
 import pytest
 from django.db import IntegrityError, transaction
 
@@ -12,7 +15,7 @@ from orders.exceptions import (
     PrescriptionExpired,
     PrescriptionNotCovering,
 )
-from orders.models import Order, OrderStatus, OutboxMessage, PrescriptionStatus
+from orders.models import Order, OrderStatus, OutboxMessage, Prescription, PrescriptionStatus
 from orders.services import (
     ALLOWED_TRANSITIONS,
     approve_order,
@@ -110,6 +113,19 @@ def test_controlled_drug_prescription_is_valid_for_28_days_only(user, pharmacist
     with pytest.raises(InvalidDispensingRecord):
         approve_order(order=order, pharmacist=pharmacist, record=dispensing_record((pack, 30), valid_days=60))
     approve_order(order=order, pharmacist=pharmacist, record=dispensing_record((pack, 30), valid_days=28))
+
+
+def test_valid_until_left_out_defaults_to_28_days_for_a_controlled_drug(user, pharmacist, settings):
+    settings.ALLOW_CONTROLLED_DRUGS_ONLINE = True
+    pack = PackFactory(product=ProductFactory(legal_category="prescription", controlled_drug_schedule=3), pack_size=30)
+    order = place_order(user=user, cart=cart_with(user, (pack, 1)), details=details(), idempotency_key="cd",
+                        prescription=uploaded_prescription(user))
+
+    approve_order(order=order, pharmacist=pharmacist,
+                  record=dataclasses.replace(dispensing_record((pack, 30)), valid_until=None))
+
+    prescription = Prescription.objects.get(pk=order.prescription_id)
+    assert prescription.valid_until == prescription.issued_on + datetime.timedelta(days=28)
 
 
 def test_approval_needs_a_dispensing_record_for_an_unchecked_prescription(awaiting_order, pharmacist):
