@@ -185,7 +185,11 @@ class CheckoutForm(forms.Form):
         return [(line, [self[name] for name, _ in named]) for line, named in self.consultations]
 
     def add_refusal(self, refusal: DomainError) -> None:
-        """Show a service's refusal next to the field it concerns, or at the top of the form."""
+        """Show a service's refusals (every one it found) next to the fields they concern, or at the top."""
+        for error in refusal.every_error:
+            self._add_one_refusal(error)
+
+    def _add_one_refusal(self, refusal: DomainError) -> None:
         field = self.REFUSAL_FIELDS.get(refusal.field, refusal.field)
         if field and field.startswith("consultations."):
             _, sku, question_id = field.split(".", 2)

@@ -146,10 +146,12 @@ def exception_handler(exc, context):
                                  headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
     if isinstance(exc, DomainError):
         status_code = domain_error_status(exc)
-        errors = [{"field": exc.field, "code": exc.code, "message": exc.message, **_jsonable(exc.extra)}]
+        errors = [{"field": error.field, "code": error.code, "message": error.message, **_jsonable(error.extra)}
+                  for error in exc.every_error]
+        detail = " ".join(error.message for error in exc.every_error)
         response = _problem_response(
             problem(
-                status_code=status_code, code=exc.code, title=_title(status_code), detail=exc.message, errors=errors
+                status_code=status_code, code=exc.code, title=_title(status_code), detail=detail, errors=errors
             )
         )
         if exc.extra.get("retry_after"):  # e.g. AccountLocked: seconds until the cool-off ends

@@ -13,7 +13,17 @@ class DomainError(Exception):
         self.message = message or self.default_message
         self.field = field
         self.extra = extra
+        self.also: list[DomainError] = []
         super().__init__(self.message)
+
+    def together_with(self, *others: "DomainError") -> "DomainError":
+        """Report other refusals of the same request in the same answer (every missing field at once)."""
+        self.also.extend(others)
+        return self
+
+    @property
+    def every_error(self) -> list["DomainError"]:
+        return [self, *self.also]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r})"

@@ -27,6 +27,7 @@ from ..exceptions import (
     CartEmpty,
     IdempotencyKeyReused,
     InvalidCheckoutDetails,
+    PatientDetailsRequired,
     PrescriptionNotUsable,
     PrescriptionRequired,
 )
@@ -202,7 +203,10 @@ def _place_order(
         check_pack_purchasable(pack=line.pack, quantity=line.quantity, check_stock=False)
     patient = check_patient(user=user, patient=patient_with_record(user=user, patient=patient), lines=lines)
     pharmacist_lines = [line for line in lines if line.pack.product.legal_category != LegalCategory.GENERAL_SALE]
-    check_date_of_birth_for_pharmacist_lines(patient=patient, pharmacist_lines=pharmacist_lines)
+    try:
+        check_date_of_birth_for_pharmacist_lines(patient=patient, pharmacist_lines=pharmacist_lines)
+    except PatientDetailsRequired as missing:  # with a missing prescription, both in one answer
+        raise missing.together_with(*_missing_prescription(lines=lines, prescription=prescription)) from None
     answers_by_pack = consultation_snapshots(lines=lines, answers=consultation_answers)
     clinical_advice = clinical_checks.check_checkout(user=user, patient=patient, lines=lines)  # refuses, or advises
 
@@ -277,14 +281,22 @@ def _place_order(
     return order
 
 
+def _missing_prescription(*, lines: list, prescription: Prescription | None) -> list[PrescriptionRequired]:
+    """The refusal for prescription-only lines with no prescription given (none when there is nothing missing)."""
+    prescription_lines = [line for line in lines if line.pack.product.prescription_required]
+    if not prescription_lines or prescription is not None:
+        return []
+    names = "; ".join(line.pack.display_name for line in prescription_lines)
+    return [PrescriptionRequired(
+        f"A prescription is needed for: {names}. Upload one or choose one of your valid prescriptions.",
+        field="prescription", skus=[line.pack.sku for line in prescription_lines],
+    )]
+
+
 def _check_prescription_for_checkout(*, user, prescription: Prescription | None, lines: list) -> int | None:
     """Returns the issue number the order takes of an approved repeatable prescription, else None."""
-    if prescription is None:
-        names = "; ".join(line.pack.display_name for line in lines)
-        raise PrescriptionRequired(
-            f"A prescription is needed for: {names}. Upload one or choose one of your valid prescriptions.",
-            field="prescription", skus=[line.pack.sku for line in lines],
-        )
+    for missing in _missing_prescription(lines=lines, prescription=prescription):
+        raise missing
     if prescription.owner_id != user.pk:
         # Not "someone else's": that would confirm the id exists.
         raise PrescriptionNotUsable("We could not find that prescription in your account.", field="prescription")

@@ -220,3 +220,18 @@ def test_concurrent_duplicate_checkouts_are_answered_with_the_one_order():
     assert Order.objects.count() == 1
     pack.refresh_from_db()
     assert pack.stock_quantity == 98
+
+
+def test_checkout_reports_a_missing_date_of_birth_and_a_missing_prescription_in_one_answer(pom_pack):
+    user = UserFactory(health_record=False)  # no date of birth on record yet
+    client = APIClient()
+    client.force_authenticate(user)
+    cart_with(user, (pom_pack, 1))
+
+    response = checkout(client, key="k")
+
+    body = assert_problem(response, 422, code="patient_details_required", field="patient_date_of_birth")
+    assert [(error["field"], error["code"]) for error in body["errors"]] == [
+        ("patient_date_of_birth", "patient_details_required"), ("prescription", "prescription_required")]
+    assert "Enter the patient's date of birth" in body["detail"] and "A prescription is needed" in body["detail"]
+    assert not Order.objects.exists()

@@ -374,3 +374,17 @@ def test_checkout_page_queries_do_not_grow_with_lines(client, django_assert_num_
         response = client.get(CHECKOUT)
 
     assert len(response.context["summary"].lines) == line_count
+
+
+def test_checkout_reports_a_missing_date_of_birth_and_a_missing_prescription_together(client, pom_pack):
+    user = UserFactory(health_record=False)  # no date of birth on record yet
+    client.force_login(user)
+    cart_with(user, (pom_pack, 1))
+
+    response = client.post(CHECKOUT, checkout_data())
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["patient_date_of_birth"][0].startswith("Enter the patient's date of birth")
+    assert errors["prescription_file"][0].startswith("A prescription is needed for")
+    assert not Order.objects.exists()
