@@ -43,6 +43,15 @@ def test_the_declined_card_is_refused_and_the_test_card_pays(
     assert order.status == OrderStatus.AWAITING_PAYMENT
     assert CartLine.objects.filter(cart__user=shopper).exists()
 
+    # A card needing the bank's confirmation, abandoned on the bank's page: the payment page says so
+    # honestly, and another card replaces it.
+    page.get_by_label("Card number").fill("4000 0000 0000 3220")
+    page.get_by_role("button", name=re.compile("^Pay ")).click()
+    expect(page.get_by_text("stands in for your bank")).to_be_visible()
+    page.goto(live_server.url + f"/orders/{order.number}/pay/")
+    expect(page.get_by_role("status")).to_contain_text("Your bank has not yet confirmed the card ending 3220")
+    page.screenshot(path=screenshots / "payment-unconfirmed-3d-secure.png", full_page=True)
+
     page.get_by_label("Card number").fill("4242 4242 4242 4242")
     page.get_by_role("button", name=re.compile("^Pay ")).click()
 
@@ -50,5 +59,5 @@ def test_the_declined_card_is_refused_and_the_test_card_pays(
     page.screenshot(path=screenshots / "payment-accepted.png", full_page=True)
     order.refresh_from_db()
     assert order.status == OrderStatus.APPROVED
-    assert [p.status for p in order.payments.order_by("pk")] == ["failed", "captured"]
+    assert [p.status for p in order.payments.order_by("pk")] == ["failed", "voided", "captured"]
     assert not CartLine.objects.filter(cart__user=shopper).exists()

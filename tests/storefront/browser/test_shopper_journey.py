@@ -37,7 +37,7 @@ def sign_in(page: Page, base_url: str, email: str, password: str, path: str = "/
 
 
 def test_guest_buys_baclofen_with_a_prescription_and_a_pharmacist_approves_it(
-    page: Page, browser, live_server, demo_catalog
+    page: Page, browser, live_server, demo_catalog, screenshots
 ):
     # A guest searches, opens the product and reads its leaflet.
     page.goto(live_server.url + "/")
@@ -83,14 +83,16 @@ def test_guest_buys_baclofen_with_a_prescription_and_a_pharmacist_approves_it(
     expect(page.get_by_label(re.compile(r"^Full name"))).to_have_value("Nia Shopper")
     expect(page.get_by_role("cell", name=re.compile(BACLOFEN_10))).to_be_visible()
 
-    # … gives the date of birth a prescription medicine needs (their new health record has none), and is
-    # refused for lack of a prescription, keeping what they typed.
+    # … forgets the date of birth a prescription medicine needs (their new health record has none), and
+    # is told in one answer that it and a prescription are missing, keeping what they typed.
     fill_delivery_details(page)
-    page.get_by_label("Patient's date of birth").fill("1985-12-10")
     page.get_by_role("button", name="Place order").click()
-    expect(page.get_by_role("alert")).to_contain_text(PRESCRIPTION_NEEDED)
+    expect(page.get_by_role("alert").first).to_contain_text("Enter the patient's date of birth")
+    expect(page.get_by_role("alert").first).to_contain_text(PRESCRIPTION_NEEDED)
+    page.screenshot(path=screenshots / "checkout-every-missing-field.png", full_page=True)
     expect(page.get_by_label("Address line 1")).to_have_value("1 High Street")
     assert not Order.objects.exists()
+    page.get_by_label("Patient's date of birth").fill("1985-12-10")
 
     # … uploads a prescription and places the order, which waits for the pharmacist.
     page.get_by_label("Prescription file").set_input_files(
