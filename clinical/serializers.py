@@ -1,5 +1,6 @@
 """API shapes of the clinical alerts kept with an order: the shopper's advice, and the pharmacist's full
-alert with its source and override. Read from rows prefetched with the order (no query per row)."""
+alert with its source and override. Read from rows prefetched with the order (no query per row). Also the
+cart's advice, computed from the cart as it is now (clinical.services.advice_for_cart)."""
 
 from rest_framework import serializers
 
@@ -33,3 +34,23 @@ class OrderAlertOutputSerializer(OrderAdviceOutputSerializer):
     overridden_at = serializers.DateTimeField(allow_null=True)
     override_reason = serializers.CharField()
     prescriber_contacted = serializers.BooleanField(allow_null=True)
+
+
+class CartAdviceOutputSerializer(serializers.Serializer):
+    """One piece of the cart's advice, as the storefront cart shows it: `refused` when checkout will refuse it."""
+
+    kind = serializers.CharField(help_text="interaction, duplication, max_daily_dose, age, pregnancy, "
+                                           "breastfeeding, condition or allergy")
+    severity = serializers.ChoiceField(choices=AlertSeverity.choices)
+    advice = serializers.CharField()
+    refused = serializers.BooleanField(
+        help_text="True when checkout will refuse the cart for it: talk to our pharmacist first.")
+    skus = serializers.ListField(child=serializers.CharField(), source="line_keys",
+                                 help_text="The SKUs of every cart line it involves.")
+
+
+def cart_advice_items(advice) -> list[dict]:
+    """A clinical.services.CartAdvice as CartAdviceOutputSerializer's items: what checkout refuses first."""
+    return [{"kind": alert.kind, "severity": alert.severity, "advice": alert.advice, "refused": refused,
+             "line_keys": list(alert.line_keys)}
+            for refused, alerts in ((True, advice.refused), (False, advice.advice)) for alert in alerts]

@@ -136,6 +136,13 @@ def check_checkout(*, user, patient: Patient, lines: Sequence) -> list[Alert]:
     return result.advice
 
 
+def needs_pharmacist_review(*, alerts: Sequence[Alert]) -> bool:
+    """Does checkout's advice alone send the order to the pharmacist? A major or contraindicated alert
+    needs someone who can judge it, even on an order of general-sale medicines that would otherwise be
+    approved at once (CLINICAL_REVIEW_GSL_MAJOR_ALERTS, on by default)."""
+    return settings.CLINICAL_REVIEW_GSL_MAJOR_ALERTS and any(alert.needs_override for alert in alerts)
+
+
 def _stored(order: Order, alerts: Sequence[Alert], lines_by_sku: dict, *, at_review: bool
             ) -> list[tuple[OrderAlert, list]]:
     """Each alert as a row to keep, with every order line it involves."""

@@ -223,7 +223,8 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     prescription_approved_at = models.DateTimeField(null=True, blank=True)
-    # Any P or POM line: a pharmacist releases the order (`released_by`), with or without a prescription.
+    # Any P or POM line, or a major clinical alert on general-sale lines (CLINICAL_REVIEW_GSL_MAJOR_ALERTS):
+    # a pharmacist releases the order (`released_by`), with or without a prescription.
     requires_pharmacist = models.BooleanField(default=False, editable=False)
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -316,6 +317,12 @@ class Order(models.Model):
         return self.patient_name or self.full_name
 
     @property
+    def for_clinical_review(self) -> bool:
+        """General-sale lines alone, sent to the pharmacist by a major clinical alert at checkout."""
+        return self.requires_pharmacist and all(
+            line.legal_category == LegalCategory.GENERAL_SALE for line in self.lines.all())
+
+    @property
     def waiting_reason(self) -> str:
         """Why the order waits, in the shopper's words; empty when it does not wait."""
         if self.status != OrderStatus.AWAITING_REVIEW:
@@ -326,6 +333,8 @@ class Order(models.Model):
             reasons.append("a pharmacist must check your prescription")
         if LegalCategory.PHARMACY in categories:
             reasons.append("a pharmacist must review your answers for the pharmacy-only medicines")
+        if not reasons and self.for_clinical_review:
+            reasons.append("a pharmacist must check the clinical advice about your medicines")
         if not reasons:
             return ""
         return "Waiting because " + " and ".join(reasons) + "."

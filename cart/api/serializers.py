@@ -1,9 +1,11 @@
 """Cart API shapes. Input serializers check shape only; whether a pack may be bought is the
 purchase policy's call (catalog.services), reached through cart.services."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.api.serializers import MoneyOutputSerializer
+from clinical.serializers import CartAdviceOutputSerializer
 from pharmacy.api_fields import StrictCharField, StrictIntegerField
 
 MAX_QUANTITY = 1000
@@ -53,3 +55,13 @@ class CartOutputSerializer(serializers.Serializer):
         help_text="What would make checkout refuse right now; empty when it can go ahead. "
         "A missing prescription is not listed: it is supplied at checkout.",
     )
+    clinical_advice = serializers.SerializerMethodField(
+        help_text="Advice from our clinical checks on the cart as it is now, for the account holder (checkout "
+        "checks again for the patient it names), as the storefront cart shows it: what checkout will refuse "
+        "(`refused`), then the advice it keeps with the order.",
+    )
+
+    @extend_schema_field(CartAdviceOutputSerializer(many=True))
+    def get_clinical_advice(self, summary) -> list:
+        """Computed by the view (clinical.services.advice_for_cart) and passed in the context."""
+        return CartAdviceOutputSerializer(self.context.get("clinical_advice", []), many=True).data

@@ -14,6 +14,8 @@ from cart.selectors import get_cart_summary
 from cart.services import add_to_cart, get_or_create_user_cart, remove_cart_line, set_cart_line_quantity
 from catalog.models import Pack
 from catalog.selectors import get_pack_by_sku
+from clinical.serializers import cart_advice_items
+from clinical.services import CartAdvice, advice_for_cart
 from pharmacy.api_schema import problem_responses
 
 from .serializers import (
@@ -51,7 +53,8 @@ class CartDetailApi(APIView):
     )
     def get(self, request):
         summary = get_cart_summary(cart=get_or_create_user_cart(user=request.user))
-        return Response(CartOutputSerializer(summary).data)
+        advice = CartAdvice() if summary.is_empty else advice_for_cart(user=request.user, cart_lines=summary.lines)
+        return Response(CartOutputSerializer(summary, context={"clinical_advice": cart_advice_items(advice)}).data)
 
 
 class CartLineCreateApi(APIView):

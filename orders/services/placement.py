@@ -131,7 +131,8 @@ def place_order(
     `patient` is who the medicines are for (default: the account holder); age limits use their date of
     birth. `consultation_answers` ({sku: {question id: answer}}) answers the questions of each
     pharmacy-only (P) line. An order with a P or POM line waits for a pharmacist (`awaiting_review`,
-    until its `review_deadline`); one of general-sale items alone is approved at once.
+    until its `review_deadline`); one of general-sale items alone is approved at once, unless checkout's
+    clinical checks raise a major or contraindicated alert (clinical.services.needs_pharmacist_review).
 
     Idempotent: the same key with the same details returns the order it first created (even when
     ten requests race: they queue on the cart's row lock); the same key with other details is refused.
@@ -230,8 +231,11 @@ def _place_order(
             )
 
     amounts = order_amounts(lines=lines, delivery_method=method, currency=cart.currency)
-    status = OrderStatus.AWAITING_REVIEW if pharmacist_lines else OrderStatus.APPROVED
-    review_deadline = timezone.now() + timedelta(days=settings.ORDER_REVIEW_DEADLINE_DAYS) if pharmacist_lines else None
+    # A major alert on general-sale lines alone also waits for a pharmacist, who releases the order.
+    clinical_review = not pharmacist_lines and clinical_checks.needs_pharmacist_review(alerts=clinical_advice)
+    needs_pharmacist = bool(pharmacist_lines) or clinical_review
+    status = OrderStatus.AWAITING_REVIEW if needs_pharmacist else OrderStatus.APPROVED
+    review_deadline = timezone.now() + timedelta(days=settings.ORDER_REVIEW_DEADLINE_DAYS) if needs_pharmacist else None
     if awaiting_payment:  # the payments app moves it on once the card is authorised
         status = OrderStatus.AWAITING_PAYMENT
         review_deadline = timezone.now() + timedelta(minutes=settings.PAYMENT_AUTHORISATION_TIMEOUT_MINUTES)
@@ -247,7 +251,7 @@ def _place_order(
         vat_amount=amounts.vat.amount,
         total_amount=amounts.total.amount,
         requires_prescription=bool(prescription_lines),
-        requires_pharmacist=bool(pharmacist_lines),
+        requires_pharmacist=needs_pharmacist,
         prescription=prescription,
         patient_name=patient.name,
         patient_date_of_birth=patient.date_of_birth,
@@ -271,7 +275,8 @@ def _place_order(
     if issue_number is not None:  # a repeatable prescription: this order is one of its issues
         record_issue(prescription=prescription, order=order, number=issue_number)
     clinical_checks.record_order_alerts(order=order, alerts=clinical_advice)
-    reason = _placement_reason(prescription_lines=prescription_lines, pharmacist_lines=pharmacist_lines)
+    reason = _placement_reason(prescription_lines=prescription_lines, pharmacist_lines=pharmacist_lines,
+                               clinical_review=clinical_review)
     if awaiting_payment:
         reason = "Awaiting payment; then: " + reason[0].lower() + reason[1:]
     OrderEvent.objects.create(order=order, from_status="", to_status=status, actor=user, reason=reason)
@@ -314,7 +319,9 @@ def _check_prescription_for_checkout(*, user, prescription: Prescription | None,
     return issue_number
 
 
-def _placement_reason(*, prescription_lines: list, pharmacist_lines: list) -> str:
+def _placement_reason(*, prescription_lines: list, pharmacist_lines: list, clinical_review: bool = False) -> str:
+    if clinical_review:
+        return "Awaiting pharmacist review of a major clinical alert on general-sale medicines."
     if not pharmacist_lines:
         return "General-sale medicines only: no pharmacist review needed."
     if len(prescription_lines) == len(pharmacist_lines):

@@ -358,6 +358,9 @@ ORDER_REVIEW_DEADLINE_DAYS = env.int("ORDER_REVIEW_DEADLINE_DAYS", default=14)
 # interactions; rules scoped to a jurisdiction (clinical/rules/*.yaml) apply only where it matches.
 CLINICAL_HISTORY_DAYS = env.int("CLINICAL_HISTORY_DAYS", default=90)
 CLINICAL_JURISDICTION = env.str("CLINICAL_JURISDICTION", default="GB")
+# A general-sale-only order with a major or contraindicated alert waits for a pharmacist instead of being
+# approved at once (the alert needs someone who can judge it).
+CLINICAL_REVIEW_GSL_MAJOR_ALERTS = env.bool("CLINICAL_REVIEW_GSL_MAJOR_ALERTS", default=True)
 ORDER_EXPIRY_CHECK_SECONDS = env.int("ORDER_EXPIRY_CHECK_SECONDS", default=900)
 CELERY_BEAT_SCHEDULE["expire-overdue-orders"] = {
     "task": "orders.tasks.expire_overdue_orders_task",

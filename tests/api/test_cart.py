@@ -30,6 +30,7 @@ def test_a_new_shoppers_cart_is_empty_and_says_why_checkout_would_refuse(shopper
         "item_count": 0,
         "prescription_required": False,
         "blockers": [{"code": "cart_empty", "message": "Your cart is empty.", "line_id": None, "sku": None}],
+        "clinical_advice": [],
     }
 
 

@@ -17,8 +17,9 @@ REVIEW_QUEUE_QUERIES = 7
 # count + prescriptions + their items + the items' packs + the packs' products + the repeat issues with
 # their orders (the selector's prefetch)
 PRESCRIPTION_LIST_QUERIES = 6
-# the cart + its lines with packs and products + the packs' strengths with ingredients
-CART_QUERIES = 3
+# the cart + its lines with packs and products + the packs' strengths with ingredients; then its clinical
+# advice: the health record + its allergy ingredients + its other medicines + what we supplied lately
+CART_QUERIES = 7
 
 
 def place_orders(user, count: int, *, with_prescription: bool, pharmacist=None) -> None:

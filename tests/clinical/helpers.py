@@ -12,6 +12,7 @@ MEDICINES = {
     "BAC-10-84": ("Baclofen tablets", "M03BX01", "prescription", (("baclofen", "10"),), 84, None),
     "IBU-200-16": ("Ibuprofen tablets", "M01AE01", "general_sale", (("ibuprofen", "200"),), 16, None),
     "PARA-500-16": ("Paracetamol tablets", "N02BE01", "general_sale", (("paracetamol", "500"),), 16, None),
+    "PARA-500-32": ("Paracetamol caplets", "N02BE01", "general_sale", (("paracetamol", "500"),), 32, None),
     "COCO-8-500-32": ("Co-codamol tablets", "N02AJ06", "pharmacy",
                       (("codeine phosphate", "8"), ("paracetamol", "500")), 32, None),
     "AMOX-500-21": ("Amoxicillin capsules", "J01CA04", "prescription", (("amoxicillin", "500"),), 21, None),
