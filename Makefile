@@ -19,17 +19,21 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 ARTIFACTS ?= test-artifacts
 PYTEST_ARGS ?=
+# pytest-xdist processes. The suite waits on servers, subprocesses and the database as much as it computes,
+# so three beat two on a 2-core machine.
+PYTEST_WORKERS ?= 3
 BENCH_ARGS ?=
 
 # pip on this kind of machine prints one "WARNING: Location '…' is ignored" per package, from the
 # machine's own pip configuration; they are harmless and hide real messages.
 PIP_QUIET_FILTER := grep -v "^WARNING: Location '" || true
 
-.PHONY: help install run test bench lint lock clean
+.PHONY: help install run test test-fast collectstatic bench lint lock clean
 
 help:
 	@echo "make run     install into $(VENV), migrate, load the demo catalog, serve on http://$(HOST):$(PORT)/"
-	@echo "make test    install into $(VENV), check migrations, run the whole pytest suite"
+	@echo "make test    install into $(VENV), check migrations, run the whole pytest suite ($(PYTEST_WORKERS) processes)"
+	@echo "make test-fast  the developer loop: every test but the browser, drill and schemathesis ones, -n auto"
 	@echo "make bench   measure the catalog API and pages under load (results in bench/results/)"
 	@echo "make lint    ruff check"
 	@echo "make lock    re-pin requirements/*.txt from pyproject.toml (needs the package index)"
@@ -47,16 +51,26 @@ run: install
 	$(PY) scripts/run.py --host $(HOST) --port $(PORT)
 
 # Static files are collected with the test settings' plain storage: WhiteNoise serves them to the tests.
+collectstatic: install
+	DJANGO_SETTINGS_MODULE=pharmacy.settings.test $(PY) manage.py collectstatic --noinput --verbosity 0
+
+# The whole suite in $(PYTEST_WORKERS) pytest-xdist processes, each with its own test database. --dist loadgroup
+# keeps the tests marked with one xdist_group in one process, so a server they share starts once.
 # pytest exits 5 when it collected no test: that is a failure here, said out loud.
-test: install
+test: collectstatic
 	@mkdir -p $(ARTIFACTS)
 	$(PY) manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=pharmacy.settings.test $(PY) manage.py collectstatic --noinput --verbosity 0
 	@status=0; \
-	$(PY) -m pytest --junitxml=$(ARTIFACTS)/junit.xml --output=$(ARTIFACTS)/playwright \
-	    --screenshot=only-on-failure --durations=20 $(PYTEST_ARGS) || status=$$?; \
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --junitxml=$(ARTIFACTS)/junit.xml \
+	    --output=$(ARTIFACTS)/playwright --screenshot=only-on-failure --durations=20 $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \
 	exit $$status
+
+# The developer loop: one process per core, without the browser journeys, the fault drills and the
+# schemathesis runs (make test runs them all).
+test-fast: collectstatic
+	$(PY) -m pytest -n auto --dist loadgroup -m "not browser and not drill" \
+	    --ignore=tests/api/test_schemathesis.py $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/bench_catalog.py $(BENCH_ARGS)

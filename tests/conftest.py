@@ -13,7 +13,15 @@ from pharmacy.celery import app as celery_app
 
 from .factories import PackFactory, PharmacistFactory, ProductFactory, UserFactory, sign_in_responsible_pharmacist
 from .otp import verified_token, verify_session
-from .server_fixtures import postgres_cluster, private_redis, s3_server, smtp_sink  # noqa: F401  (real test servers)
+from .server_fixtures import (  # noqa: F401  (real test servers, and their xdist groups)
+    postgres_cluster,
+    private_redis,
+    pytest_collection_modifyitems,
+    s3_server,
+    seeded_database,
+    seeded_template,
+    smtp_sink,
+)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -2,15 +2,31 @@
 under CI=true (see `require`); each is stopped at the end of its scope."""
 
 import importlib.util
+import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
 
 from .servers import PostgresCluster, RedisServer, S3Server, SMTPSink, postgres_bin_dir
+
+# pytest-xdist (make test: -n 3 --dist loadgroup) runs tests in several processes, and each would start its
+# own session-scoped server. Every test that uses one of these goes to one process, so each starts once.
+SHARED_SERVER_GROUPS = {"postgres_cluster": "postgres-cluster", "s3_server": "s3-server"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        group = next((group for fixture, group in SHARED_SERVER_GROUPS.items() if fixture in fixtures), None)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +50,31 @@ def postgres_cluster():
         if cluster.is_running():
             cluster.stop(mode="immediate")
         shutil.rmtree(base_dir, ignore_errors=True)
+
+
+SEEDED_TEMPLATE = "seeded_template"
+
+
+@pytest.fixture(scope="session")
+def seeded_template(postgres_cluster):
+    """On the throwaway cluster, a migrated database with one pack and a few shoppers (tests/drills/pg_seed.py),
+    made once per run; returns what pg_seed printed. `seeded_database` copies it: CREATE DATABASE … TEMPLATE
+    takes a fraction of a second, where migrating a new database takes several."""
+    postgres_cluster.create_database(SEEDED_TEMPLATE)
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-m", "tests.drills.pg_seed"], cwd=root,
+                            env={**os.environ, "DATABASE_URL": postgres_cluster.database_url(SEEDED_TEMPLATE)},
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def seeded_database(postgres_cluster, seeded_template):
+    """A fresh copy of the seeded template for this test: (its name, the seed: {"sku", "emails", "password"})."""
+    name = f"seeded_{uuid.uuid4().hex[:8]}"
+    postgres_cluster.create_database(name, template=SEEDED_TEMPLATE)
+    return name, seeded_template
 
 
 @pytest.fixture

@@ -110,8 +110,10 @@ class PostgresCluster:
     def is_running(self) -> bool:
         return (self.data_dir / "postmaster.pid").exists()
 
-    def create_database(self, name: str) -> None:
-        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+    def create_database(self, name: str, template: str | None = None) -> None:
+        """A new database; with `template`, a copy of that one (it must have no open connections)."""
+        options = ["--template", template] if template else []
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", *options, name)
 
     def psql(self, database: str, sql: str) -> str:
         result = self._run("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database,

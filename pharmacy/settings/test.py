@@ -1,5 +1,7 @@
 """Test settings: fast hashing, mail kept in memory, throttles out of the way unless a test sets them."""
 
+import os
+
 from .base import *  # noqa: F401,F403
 from .base import REST_FRAMEWORK, VAR_DIR
 from .base import STORAGES as CONFIGURED_STORAGES
@@ -9,8 +11,12 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-MEDIA_ROOT = VAR_DIR / "test-media"
-PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private"
+# pytest-xdist runs the suite in several processes at once (PYTEST_XDIST_WORKER is gw0, gw1, …; the
+# servers and commands a test starts inherit it): each keeps its files, and its development key, apart.
+TEST_WORKER_SUFFIX = f"-{os.environ['PYTEST_XDIST_WORKER']}" if os.environ.get("PYTEST_XDIST_WORKER") else ""
+MEDIA_ROOT = VAR_DIR / f"test-media{TEST_WORKER_SUFFIX}"
+PRIVATE_MEDIA_ROOT = VAR_DIR / f"test-private{TEST_WORKER_SUFFIX}"
+PRESCRIPTION_DEVELOPMENT_KEY_FILE = VAR_DIR / f"prescription-encryption-keys{TEST_WORKER_SUFFIX}"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(MEDIA_ROOT)}},
     "private": {

@@ -50,14 +50,10 @@ class Client:
 
 
 @pytest.fixture
-def drill_database(postgres_cluster):
-    name = f"drill_{uuid.uuid4().hex[:8]}"
-    postgres_cluster.create_database(name)
-    url = postgres_cluster.database_url(name)
-    result = subprocess.run([sys.executable, "-m", "tests.drills.pg_seed", str(SHOPPERS)], cwd=ROOT,
-                            env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True, timeout=180)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return url, json.loads(result.stdout.strip().splitlines()[-1])
+def drill_database(postgres_cluster, seeded_database):
+    name, seed = seeded_database
+    assert len(seed["emails"]) == SHOPPERS
+    return postgres_cluster.database_url(name), seed
 
 
 @pytest.fixture

@@ -12,8 +12,6 @@ stays on the primary; with the replica refusing connections, catalog reads fall 
 
 import json
 import os
-import subprocess
-import sys
 import time
 import uuid
 
@@ -21,7 +19,7 @@ import pytest
 
 from pharmacy.db_router import ReplicaRouter, replica_reads
 from tests.drills.test_postgres_restart import Client
-from tests.infra.support import ROOT, gunicorn_serving
+from tests.infra.support import gunicorn_serving
 
 PRIMARY_NAME, REPLICA_NAME = "Primary Testamol", "Replica Testamol"
 
@@ -32,14 +30,8 @@ def psql(cluster, database: str, sql: str) -> None:
 
 
 @pytest.fixture
-def two_databases(postgres_cluster):
-    primary, replica = f"primary_{uuid.uuid4().hex[:8]}", f"replica_{uuid.uuid4().hex[:8]}"
-    postgres_cluster.create_database(primary)
-    result = subprocess.run([sys.executable, "-m", "tests.drills.pg_seed", "1"], cwd=ROOT,
-                            env={**os.environ, "DATABASE_URL": postgres_cluster.database_url(primary)},
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
-    seed = json.loads(result.stdout.strip().splitlines()[-1])
+def two_databases(postgres_cluster, seeded_database):
+    (primary, seed), replica = seeded_database, f"replica_{uuid.uuid4().hex[:8]}"
     psql(postgres_cluster, "postgres", f'CREATE DATABASE "{replica}" TEMPLATE "{primary}"')
     psql(postgres_cluster, primary, f"UPDATE catalog_product SET name = '{PRIMARY_NAME}'")
     psql(postgres_cluster, replica, f"UPDATE catalog_product SET name = '{REPLICA_NAME}'")

@@ -7,30 +7,22 @@ catches up and the catalog shows the new name too."""
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 from tests.drills.test_postgres_restart import Client
-from tests.infra.support import ROOT, gunicorn_serving
+from tests.infra.support import gunicorn_serving
 from tests.ops.test_replicas import product_names
 
 OLD_NAME, NEW_NAME = "Streamed Testamol", "Renamed Testamol"
 
 
 @pytest.fixture
-def primary_and_standby(postgres_cluster):
-    database = f"stream_{uuid.uuid4().hex[:8]}"
-    postgres_cluster.create_database(database)
-    result = subprocess.run([sys.executable, "-m", "tests.drills.pg_seed", "1"], cwd=ROOT,
-                            env={**os.environ, "DATABASE_URL": postgres_cluster.database_url(database)},
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
-    seed = json.loads(result.stdout.strip().splitlines()[-1])
+def primary_and_standby(postgres_cluster, seeded_database):
+    database, seed = seeded_database
     postgres_cluster.psql(database, f"UPDATE catalog_product SET name = '{OLD_NAME}'")
     # Not under pytest's tmp_path: that is private to root, and the server runs as `postgres`.
     standby = postgres_cluster.start_standby(Path(tempfile.mkdtemp(prefix="pharmacy-test-standby-")))
