@@ -17,6 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 SETTINGS_FILES = [ROOT / "pharmacy" / "settings" / name for name in ("base.py", "local.py", "production.py")]
+# An xdist_group: the tests that start scripts/run.py or scripts/start-web.sh, which collect static files
+# with the manifest storage into the one STATIC_ROOT; in one pytest-xdist process, two never write at once.
+MANIFEST_STATIC_FILES = "manifest-static-files"
 
 # env("NAME"), env.str("NAME", …), env.db("NAME"), env.list("NAME", …) and the like.
 _ENV_READ = re.compile(r"""\benv(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""")

@@ -17,6 +17,7 @@ from django.core.management import get_commands
 from pharmacy.encryption import generate_key_entry
 
 from .support import (
+    MANIFEST_STATIC_FILES,
     ROOT,
     VENV_BIN,
     environment_without,
@@ -174,6 +175,7 @@ def test_dockerfile_builds_from_python_slim_with_the_runtime_requirements():
     assert {".venv", ".env", "var", ".git"} <= set(ignored)
 
 
+@pytest.mark.xdist_group(MANIFEST_STATIC_FILES)
 def test_web_container_command_serves_with_production_settings(tmp_path):
     """scripts/start-web.sh as the container runs it, here on SQLite: migrate, demo catalog,
     collectstatic, gunicorn, under pharmacy.settings.production."""
@@ -233,6 +235,12 @@ def test_web_health_check_passes_when_https_redirect_is_on(tmp_path):
         )
     try:
         wait_for_port(port, process=web, log_path=log_path)
+        # The check's 5 s are for a started server (compose gives it start_period: 60s); on a busy machine
+        # the first request also waits for the worker to load Django, so one request goes first.
+        warm_up = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        warm_up.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
+        warm_up.getresponse().read()
+        warm_up.close()
         health_check = check[3].replace("localhost:8000", f"localhost:{port}")
 
         result = subprocess.run([sys.executable, "-c", health_check], capture_output=True, text=True,

@@ -14,7 +14,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from .support import ROOT, environment_without
+from .support import MANIFEST_STATIC_FILES, ROOT, environment_without
 
 GOOD_VALUES = {
     "DJANGO_SETTINGS_MODULE": "pharmacy.settings.production",
@@ -197,6 +197,7 @@ def test_load_demo_catalog_creates_no_demo_login_under_production_settings(tmp_p
     assert users.stdout.splitlines()[-1] == "0", users.stderr
 
 
+@pytest.mark.xdist_group(MANIFEST_STATIC_FILES)
 def test_web_start_script_refuses_to_serve_while_a_demo_login_has_its_published_password(tmp_path):
     values = {**GOOD_VALUES, "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
               "ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION": "true", "LOAD_DEMO_CATALOG": "false",

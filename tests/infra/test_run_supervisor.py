@@ -21,6 +21,7 @@ from django.core.management import get_commands
 from django.urls import Resolver404, resolve
 
 from .support import (
+    MANIFEST_STATIC_FILES,
     ROOT,
     child_pids,
     command_line,
@@ -30,6 +31,8 @@ from .support import (
     process_group_members,
     wait_for_http_ok,
 )
+
+pytestmark = pytest.mark.xdist_group(MANIFEST_STATIC_FILES)
 
 SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER",
                      "EMAIL_URL")
