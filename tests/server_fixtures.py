@@ -17,16 +17,29 @@ from .servers import PostgresCluster, RedisServer, S3Server, SMTPSink, postgres_
 
 # pytest-xdist (make test: -n 3 --dist loadgroup) runs tests in several processes, and each would start its
 # own session-scoped server. Every test that uses one of these goes to one process, so each starts once.
-SHARED_SERVER_GROUPS = {"postgres_cluster": "postgres-cluster", "s3_server": "s3-server"}
+SHARED_SERVER_GROUPS = {"postgres_cluster": "postgres-cluster"}
+
+
+def uses_the_database(item: pytest.Item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool({"db", "transactional_db"} & fixtures)
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
+    """Put the tests of each shared server in its xdist_group, and refuse a group holding a database test.
+
+    pytest-xdist sends each group to its process before the single tests, whereas pytest-django runs the
+    transactional tests after the others: a transactional test in a group would empty that process's test
+    database (data migrations' rows included) under the plain database tests that follow. (The S3 server's
+    tests are transactional, so it starts once in each process that needs it.)"""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         group = next((group for fixture, group in SHARED_SERVER_GROUPS.items() if fixture in fixtures), None)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+        if item.get_closest_marker("xdist_group") and uses_the_database(item):
+            raise pytest.UsageError(f"{item.nodeid}: a test in an xdist_group must not use the database")
 
 
 @pytest.fixture(scope="session")
