@@ -4,10 +4,16 @@ the API cart shows the same advice as the storefront cart."""
 
 import pytest
 
+from clinical.checks import ClinicalOverride
 from orders.emails import build_order_email
 from orders.models import Order, OutboxMessage
+from orders.services import approve_order
+from payments.gateways import _gateway
+from payments.receipts import payment_status_text
 from tests.api.helpers import assert_problem, checkout
 from tests.orders.helpers import cart_with
+from tests.payments.conftest import CARDS
+from tests.payments.helpers import pay_for_cart
 
 pytestmark = pytest.mark.django_db
 QUEUE_URL = "/api/v1/pharmacist/orders/"
@@ -84,3 +90,20 @@ def test_the_api_cart_carries_the_storefront_carts_advice(shopper_client, user, 
     assert duplication == {"kind": "duplication", "severity": "major", "refused": False,
                            "skus": ["PARA-500-16", "PARA-500-32"], "advice": duplication["advice"]}
     assert "paracetamol" in duplication["advice"]
+
+
+def test_paid_by_card_it_waits_for_the_pharmacist_and_is_charged_on_release(
+        user, packs, pharmacist, settings, django_capture_on_commit_callbacks):
+    settings.PAYMENTS_AT_CHECKOUT, settings.PAYMENT_GATEWAY = True, "test"
+    _gateway.cache_clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        order, payment = pay_for_cart(user, two_paracetamols(user, packs), payment_method=CARDS["success"])
+
+    assert (order.status, payment.status) == ("awaiting_review", "authorised")  # not captured at once
+    assert payment_status_text(order) == "Authorised — charged when our pharmacist approves"
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_order(order=order, pharmacist=pharmacist,
+                      override=ClinicalOverride(reason="Told to take one of them only.", prescriber_contacted=False))
+
+    payment.refresh_from_db()
+    assert payment.status == "captured"
