@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.membership import may_manage_pharmacists
 from pharmacy.admin_mixins import ReadOnlyAdminMixin
@@ -79,7 +80,11 @@ class ResponsiblePharmacistLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             self.message_user(request, done, messages.SUCCESS)
         except DomainError as refusal:
             self.message_user(request, refusal.message, messages.ERROR)
-        return HttpResponseRedirect(reverse("admin:dispensing_responsiblepharmacistlog_changelist"))
+        back = request.POST.get("next", "")  # the order review page's button comes back to the order
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+            back = reverse("admin:dispensing_responsiblepharmacistlog_changelist")
+        return HttpResponseRedirect(back)
 
     def sign_in_view(self, request):
         return self._act(request, sign_in_as_responsible_pharmacist, "You are the responsible pharmacist.")

@@ -14,8 +14,9 @@ from django.utils.html import format_html
 from accounts.second_factor import request_has_second_factor
 from clinical.forms import ClinicalOverrideForm
 from clinical.services import review_alerts
+from dispensing.services import current_responsible_pharmacist
 from patients.models import AccessChannel, FileAccessChannel
-from patients.review import review_health_record
+from patients.review import review_order_health
 from payments.admin import PaymentInline
 from pharmacy.admin_mixins import ReadOnlyAdminMixin
 from pharmacy.exceptions import DomainError
@@ -236,18 +237,20 @@ class OrderAdmin(admin.ModelAdmin):
                 elif "_reject" in request.POST:
                     reject_form = RejectForm(request.POST, prefix="reject")
                     if reject_form.is_valid():
-                        reject_order(order=order, pharmacist=request.user, reason=reject_form.cleaned_data["reason"])
+                        reject_order(order=order, pharmacist=request.user, reason=reject_form.cleaned_data["reason"],
+                                     note=reject_form.cleaned_data["note"])
                         self.message_user(request, f"Order {order.number} rejected; stock returned.", messages.SUCCESS)
                         return HttpResponseRedirect(reverse("admin:orders_orderawaitingreview_changelist"))
             except DomainError as refusal:
                 self.message_user(request, refusal.message, messages.ERROR)
+        health = review_order_health(staff=request.user, order=order, channel=AccessChannel.ADMIN_ORDER_REVIEW)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Review order {order.number}",
             "opts": self.model._meta,
             "order": order,
-            "health_record": review_health_record(staff=request.user, order=order,
-                                                  channel=AccessChannel.ADMIN_ORDER_REVIEW),
+            "health_record": health.record,
+            "health_details_shown": health.shown,  # consultation answers and alert details: entitled staff only
             "prescription": order.prescription,
             "prescription_lines": prescription_lines,
             "is_pharmacist": pharmacist,
@@ -259,6 +262,8 @@ class OrderAdmin(admin.ModelAdmin):
                             ClinicalOverrideForm(prefix=f"override-{line.pk}"))
                            for line in order.lines.all() if line.legal_category == "pharmacy"],
             "clinical_alerts": order.clinical_alerts.select_related("overridden_by").order_by("pk"),
+            "needs_responsible_pharmacist": pharmacist and order.status == "awaiting_review"
+            and current_responsible_pharmacist() is None,
             "override_form": override_form,
             "file_url": reverse("admin:orders_prescription_file", args=[order.prescription_id])
             if order.prescription_id else None,
@@ -278,17 +283,19 @@ class OrderAdmin(admin.ModelAdmin):
             raise Http404
         form = LineDecisionForm(request.POST, prefix=f"line-{line.pk}")
         if not form.is_valid():
-            self.message_user(request, "Give a reason of at most 1,000 characters.", messages.ERROR)
+            self.message_user(request, "Choose a listed reason, and keep the note to 1,000 characters.",
+                              messages.ERROR)
             return HttpResponseRedirect(request.path)
-        reason = form.cleaned_data["reason"]
+        note = form.cleaned_data["note"]
         try:
             if "_approve_line" in request.POST:
                 override = ClinicalOverrideForm(request.POST, prefix=f"override-{line.pk}").override()
-                approve_order_line(line=line, pharmacist=request.user, reason=reason, override=override)
+                approve_order_line(line=line, pharmacist=request.user, reason=note, override=override)
                 self.message_user(request, f"{line.description} approved.", messages.SUCCESS)
             else:
                 override = ClinicalOverrideForm(request.POST, prefix=f"override-{line.pk}").override()
-                refuse_order_line(line=line, pharmacist=request.user, reason=reason, override=override)
+                refuse_order_line(line=line, pharmacist=request.user, reason=form.cleaned_data["reason"], note=note,
+                                  override=override)
                 self.message_user(request, f"{line.description} refused; its stock was returned and the shopper "
                                   "told why.", messages.SUCCESS)
         except DomainError as refusal:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from catalog.models import Pack
 from orders.models import DoseUnit
+from orders.refusals import RefusalReason
 from orders.services import AuthorisedItem, DispensingRecord
 
 
@@ -78,18 +79,25 @@ def dispensing_record_from_forms(record_form: DispensingRecordForm, items: forms
     )
 
 
+STAFF_NOTE_LABEL = "Note for the record (staff only)"
+SHOPPER_REASON_HELP = "The shopper reads this text, nothing else; say anything more in the note."
+
+
 class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label="Reason (the shopper will read this)", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
-    )
+    reason = forms.ChoiceField(label="Reason the shopper is told", choices=RefusalReason.choices,
+                               help_text=SHOPPER_REASON_HELP)
+    note = forms.CharField(label=STAFF_NOTE_LABEL, required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class LineDecisionForm(forms.Form):
-    """The pharmacist's decision on one pharmacy-only (P) line; the reason is required to refuse (service)."""
+    """The pharmacist's decision on one pharmacy-only (P) line; a listed reason is required to refuse (service)."""
 
     line = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label="Reason (the shopper is told it when the item is refused)", required=False,
-                             max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.ChoiceField(label="Reason the shopper is told, to refuse", required=False,
+                               choices=[("", "---------"), *RefusalReason.choices], help_text=SHOPPER_REASON_HELP)
+    note = forms.CharField(label=STAFF_NOTE_LABEL, required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ApproveWithoutPrescriptionForm(forms.Form):

@@ -11,6 +11,7 @@ from catalog.models import LeafletRevision, LeafletSection
 from pharmacy.money import Money
 
 from .models import MessageKind, Order, OrderEvent, OutboxMessage
+from .refusals import shopper_event_reason
 from .services.vat import percent, vat_by_rate
 
 SUBJECTS = {
@@ -54,7 +55,9 @@ def build_order_email(*, message: OutboxMessage) -> EmailMessage:
         "order": order,
         "lines": list(order.lines.all()),
         "kind": message.kind,
-        "reason": last_event.reason if last_event else "",
+        # Only the shopper's or the system's words, or a fixed text for a staff move (never staff's own).
+        "reason": shopper_event_reason(last_event, order_user_id=order.user_id) if last_event else "",
+        "order_url": settings.SITE_URL.rstrip("/") + reverse("orders:order-detail", kwargs={"number": order.number}),
         "has_clinical_advice": order.clinical_alerts.exists(),  # only that there is advice: no health details
         "pharmacy_name": settings.PHARMACY_NAME,
         "pharmacy_email": settings.PHARMACY_CONTACT_EMAIL,

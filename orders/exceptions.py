@@ -109,3 +109,8 @@ class RepeatTooEarly(DomainError):
 class RepeatsExhausted(DomainError):
     code = "repeats_exhausted"
     default_message = "Every issue this prescription authorises has been used."
+
+
+class InvalidRefusalReason(DomainError):
+    code = "invalid_refusal_reason"
+    default_message = "Choose the reason the shopper is told from the list."

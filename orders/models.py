@@ -11,6 +11,8 @@ from django.urls import reverse
 from catalog.models import LeafletRevision, LegalCategory, Pack, StockBatch
 from pharmacy.money import Money
 
+from .refusals import RefusalReason, shopper_reason
+
 PHARMACISTS_GROUP = "Pharmacists"
 
 def _private_storage():
@@ -57,7 +59,9 @@ class Prescription(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    rejection_reason = models.TextField(blank=True)
+    rejection_reason = models.TextField(blank=True, help_text="Staff only: the pharmacist's note.")
+    refusal_code = models.CharField(max_length=40, choices=RefusalReason.choices, blank=True,
+                                    help_text="What the shopper is told when it is rejected (empty: \"contact us\").")
     prescriber_address = models.CharField(max_length=300, blank=True)
     # The legal original (orders/services/originals.py): an upload lets a pharmacist approve, but only a
     # received paper original, or a verified electronic prescription, lets a POM order be dispatched.
@@ -116,6 +120,11 @@ class Prescription(models.Model):
 
     def get_download_url(self) -> str:
         return reverse("orders:prescription-file", kwargs={"pk": self.pk})
+
+    @property
+    def shopper_rejection_reason(self) -> str:
+        """Why it was rejected, as the shopper reads it (never the pharmacist's note)."""
+        return shopper_reason(self.refusal_code) if self.status == PrescriptionStatus.REJECTED else ""
 
 
 class DoseUnit(models.TextChoices):
@@ -380,7 +389,11 @@ class OrderLine(models.Model):
     consultation_answers = models.JSONField(default=list, blank=True)
     # The pharmacist's decision on a P or POM line (blank for general sale).
     decision = models.CharField(max_length=10, choices=LineDecision.choices, blank=True, default="")
-    decision_reason = models.TextField(blank=True)
+    decision_reason = models.TextField(blank=True, help_text="Staff only: the pharmacist's note.")
+    refusal_code = models.CharField(
+        max_length=40, choices=RefusalReason.choices, blank=True,
+        help_text="What the shopper is told when the line is refused (empty: \"contact us\").",
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -413,6 +426,11 @@ class OrderLine(models.Model):
     @property
     def is_refused(self) -> bool:
         return self.decision == LineDecision.REFUSED
+
+    @property
+    def shopper_refusal_reason(self) -> str:
+        """Why the line was refused, as the shopper reads it (never the pharmacist's note)."""
+        return shopper_reason(self.refusal_code) if self.is_refused else ""
 
     @property
     def unit_price(self) -> Money:
@@ -494,6 +512,10 @@ class MessageKind(models.TextChoices):
     ORDER_PAYMENT_ENDED = "order_payment_ended", "Order cancelled: card authorisation ended"
 
 
+# Kinds sent every time they happen to an order (the others once per order, whatever the retries).
+EACH_TIME_MESSAGE_KINDS = [MessageKind.ORDER_LINES_REFUSED.value]
+
+
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SENT = "sent", "Sent"
@@ -529,8 +551,10 @@ class OutboxMessage(models.Model):
             models.Index(fields=["status", "next_attempt_at"], name="outbox_status_next_attempt"),
         ]
         constraints = [
+            # One message of a kind per order, except a refused line: each refusal is a message of its own.
             models.UniqueConstraint(
-                fields=["order", "kind"], condition=Q(order__isnull=False), name="outbox_one_message_per_order_and_kind"
+                fields=["order", "kind"], condition=Q(order__isnull=False) & ~Q(kind__in=EACH_TIME_MESSAGE_KINDS),
+                name="outbox_one_message_per_order_and_kind",
             ),
             models.CheckConstraint(
                 condition=Q(order__isnull=False) | Q(user__isnull=False), name="outbox_message_has_order_or_user"

@@ -30,6 +30,7 @@ from .downloads import serve_prescription_file
 from .exceptions import IdempotencyKeyReused
 from .forms import CancelOrderForm, CheckoutForm, PrescriptionUploadForm
 from .models import Order, OrderStatus, Prescription
+from .refusals import shopper_event_reason
 from .selectors import (
     get_order_for_user,
     list_orders_for_user,
@@ -182,7 +183,8 @@ def _status_history(order: Order) -> list[dict]:
             role = "Pharmacist"
         else:
             role = "Pharmacy team"
-        history.append({"event": event, "role": role, "status": OrderStatus(event.to_status).label})
+        history.append({"event": event, "role": role, "status": OrderStatus(event.to_status).label,
+                        "reason": shopper_event_reason(event, order_user_id=order.user_id)})
     return history
 
 

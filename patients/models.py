@@ -59,6 +59,7 @@ class AccessChannel(models.TextChoices):
     ADMIN_RECORD = "admin_record", "Admin: the health record page"
     ADMIN_ORDER_REVIEW = "admin_order_review", "Admin: the order review page"
     API_ORDER_REVIEW = "api_order_review", "API: the pharmacist's order detail"
+    ADMIN_ORDER_ALERTS = "admin_order_alerts", "Admin: the clinical alerts list"
 
 
 class HealthRecordAccessQuerySet(models.QuerySet):
@@ -70,12 +71,17 @@ class HealthRecordAccessQuerySet(models.QuerySet):
 
 
 class HealthRecordAccess(models.Model):
-    """One view of a health record by a member of staff: who, when, which record, and how. Append-only:
-    a row is never changed or deleted, not even when the record it names is removed."""
+    """One view of a health record, or of an order's health details (consultation answers, clinical alerts),
+    by a member of staff: who, when, which record or order, and how. Append-only: a row is never changed or
+    deleted, not even when the record it names is removed."""
 
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(Patient, on_delete=models.SET_NULL, null=True, blank=True, related_name="accesses")
-    patient_reference = models.PositiveBigIntegerField(help_text="The record's id, kept when the record is removed.")
+    patient_reference = models.PositiveBigIntegerField(
+        null=True, blank=True,
+        help_text="The record's id, kept when the record is removed; empty for an order's consultation answers "
+        "and alerts given without a record.",
+    )
     order_number = models.CharField(max_length=32, blank=True, help_text="The order under review, if any.")
     channel = models.CharField(max_length=30, choices=AccessChannel.choices)
     accessed_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -88,7 +94,8 @@ class HealthRecordAccess(models.Model):
         verbose_name_plural = "health record accesses"
 
     def __str__(self) -> str:
-        return f"{self.staff} viewed record {self.patient_reference} ({self.get_channel_display()})"
+        seen = f"record {self.patient_reference}" if self.patient_reference else f"order {self.order_number}"
+        return f"{self.staff} viewed {seen} ({self.get_channel_display()})"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -69,10 +69,23 @@ def health_record_summary(patient: Patient) -> HealthRecordSummary:
     )
 
 
-def review_health_record(*, staff, order, channel: AccessChannel) -> HealthRecordSummary | None:
-    """The record of the order's patient for a member of staff who may see it (logged), else None."""
-    if order.patient_record_id is None or not may_view_health_records(staff):
-        return None
-    patient = patients_with_details().get(pk=order.patient_record_id)
+@dataclass(frozen=True)
+class OrderHealthDetails:
+    """What one member of staff may see of an order's health details: the consultation answers and the
+    clinical alerts (`shown`), and the patient's record if the order has one."""
+
+    shown: bool
+    record: HealthRecordSummary | None
+
+
+HIDDEN = OrderHealthDetails(shown=False, record=None)
+
+
+def review_order_health(*, staff, order, channel: AccessChannel) -> OrderHealthDetails:
+    """An order's health details for a member of staff who may see them, the view logged; HIDDEN to any
+    other (they see the order, never its consultation answers, alert subjects or record)."""
+    if not may_view_health_records(staff):
+        return HIDDEN
+    patient = patients_with_details().get(pk=order.patient_record_id) if order.patient_record_id else None
     log_health_record_view(staff=staff, patient=patient, channel=channel, order_number=order.number)
-    return health_record_summary(patient)
+    return OrderHealthDetails(shown=True, record=health_record_summary(patient) if patient else None)

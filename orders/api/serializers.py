@@ -14,6 +14,7 @@ from catalog.api.serializers import MoneyOutputSerializer
 from catalog.models import AnswerType, LegalCategory
 from clinical.serializers import OrderAdviceOutputSerializer, OrderAlertOutputSerializer
 from orders.models import DoseUnit, LineDecision, OrderEvent, OrderStatus, Prescription, PrescriptionStatus
+from orders.refusals import RefusalReason, shopper_event_reason
 from orders.services.originals import is_waiting_for_original
 from orders.services.repeats import get_repeat_history, repeat_status, repeat_status_is_unknown
 from patients.api.serializers import HealthRecordSummaryOutputSerializer
@@ -231,7 +232,15 @@ class OrderLineOutputSerializer(serializers.Serializer):
         help_text="The pharmacist's decision on a P or POM line: pending, approved or refused; empty for "
         "general sale.",
     )
-    decision_reason = serializers.CharField(help_text="Why the pharmacist refused (or approved) this item.")
+    decision_reason = serializers.CharField(
+        source="shopper_refusal_reason",
+        help_text="Why the pharmacist refused this item: the plain text of refusal_reason, one of a fixed list; "
+        "empty unless refused. The pharmacist's own note is never shown to the shopper.",
+    )
+    refusal_reason = serializers.ChoiceField(
+        choices=RefusalReason.choices, source="refusal_code", allow_blank=True,
+        help_text="The code of the reason the pharmacist chose when refusing; empty unless refused.",
+    )
     decided_at = serializers.DateTimeField(allow_null=True)
     consultation_answers = ConsultationAnswerOutputSerializer(
         many=True, help_text="Your answers to the pharmacist's questions, as asked."
@@ -244,7 +253,10 @@ class OrderEventOutputSerializer(serializers.Serializer):
     )
     to_status = serializers.ChoiceField(choices=OrderStatus.choices)
     at = serializers.DateTimeField(source="created_at")
-    reason = serializers.CharField()
+    reason = serializers.SerializerMethodField(
+        help_text="Why: the shopper's own words, the system's, or a fixed text for a change the pharmacy made "
+        "(the pharmacist's view: what staff recorded)."
+    )
     by = serializers.SerializerMethodField(
         help_text="Who made the change: you (the shopper; `shopper` in the pharmacist's view), "
         "pharmacist, staff or system."
@@ -254,6 +266,11 @@ class OrderEventOutputSerializer(serializers.Serializer):
         data = super().to_representation(event)
         data["from_status"] = data["from_status"] or None
         return data
+
+    def get_reason(self, event: OrderEvent) -> str:
+        if self.context.get("for_pharmacist"):
+            return event.reason
+        return shopper_event_reason(event, order_user_id=event.order.user_id)
 
     @extend_schema_field({"type": "string", "enum": ["you", "shopper", "pharmacist", "staff", "system"]})
     def get_by(self, event: OrderEvent) -> str:
@@ -373,8 +390,22 @@ class CustomerOutputSerializer(serializers.Serializer):
     full_name = serializers.CharField()
 
 
+class ReviewOrderLineOutputSerializer(OrderLineOutputSerializer):
+    staff_note = serializers.CharField(source="decision_reason",
+                                       help_text="The pharmacist's note on the decision (staff only).")
+
+    def to_representation(self, line) -> dict:
+        data = super().to_representation(line)
+        if not self.context.get("health_details_shown"):
+            data["consultation_answers"] = []  # a health detail: the order's detail, for entitled staff only
+        return data
+
+
 class ReviewOrderOutputSerializer(OrderOutputSerializer):
     customer = CustomerOutputSerializer(source="user")
+    lines = ReviewOrderLineOutputSerializer(
+        many=True, help_text="consultation_answers are empty in lists and for staff who may not see health records."
+    )
     prescription = PharmacistPrescriptionOutputSerializer(allow_null=True)
     approved_by_registration = serializers.CharField(
         help_text="The approving pharmacist's GPhC registration number; blank until approved."
@@ -383,12 +414,21 @@ class ReviewOrderOutputSerializer(OrderOutputSerializer):
         source="safeguard_flags", many=True,
         help_text="Warning flags: purchase limits passed, accounts sharing an address, phone or card.",
     )
-    clinical_alerts = OrderAlertOutputSerializer(many=True, help_text="Every clinical alert, most recent last.")
+    clinical_alerts = OrderAlertOutputSerializer(
+        many=True, help_text="Every clinical alert, most recent last: in one order's detail, for staff who may see "
+        "health records (the view is logged); empty in lists and for other staff."
+    )
 
     health_record = serializers.SerializerMethodField(
         help_text="The patient's health record and medication history (one order's detail only; each view "
         "is logged). null in lists, for orders placed before records, and for staff who may not see it."
     )
+
+    def to_representation(self, order) -> dict:
+        data = super().to_representation(order)
+        if not self.context.get("health_details_shown"):
+            data["clinical_alerts"] = []  # alert subjects say pregnancy, allergies, conditions
+        return data
 
     @extend_schema_field(HealthRecordSummaryOutputSerializer(allow_null=True))
     def get_health_record(self, order):
@@ -503,18 +543,27 @@ class ApproveOrderInputSerializer(ClinicalOverrideInputSerializer):
         return data
 
 
+REFUSAL_REASONS_HELP = "; ".join(f"`{code}`: {label}" for code, label in RefusalReason.choices)
+
+
 class RejectOrderInputSerializer(serializers.Serializer):
-    reason = StrictCharField(
-        max_length=1000, help_text="Why the order cannot be supplied; the shopper sees it."
+    reason = serializers.ChoiceField(
+        choices=RefusalReason.choices,
+        help_text="Why the order cannot be supplied, from the fixed list; the shopper reads its plain text "
+        f"(and is e-mailed to see their order page). {REFUSAL_REASONS_HELP}",
     )
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="",
+                           help_text="For the record: staff only, never shown to the shopper.")
 
 
 class LineDecisionInputSerializer(ClinicalOverrideInputSerializer):
     decision = serializers.ChoiceField(choices=["approve", "refuse"])
-    reason = StrictCharField(
-        max_length=1000, required=False, allow_blank=True, default="",
-        help_text="Needed to refuse: the shopper sees it.",
+    reason = serializers.ChoiceField(
+        choices=RefusalReason.choices, required=False, allow_blank=True, default="",
+        help_text="Needed to refuse: the reason from the fixed list whose plain text the shopper reads.",
     )
+    note = StrictCharField(max_length=1000, required=False, allow_blank=True, default="",
+                           help_text="For the record: staff only, never shown to the shopper.")
 
 
 class ExtendDeadlineInputSerializer(serializers.Serializer):

@@ -51,7 +51,7 @@ from orders.services import (
 from orders.services.originals import record_electronic_verified, record_original_received
 from orders.services.reorders import reorder_prescription
 from patients.models import AccessChannel, FileAccessChannel
-from patients.review import review_health_record
+from patients.review import review_order_health
 from payments.services import authorise_at_checkout
 from pharmacy.api import FileOrJSONErrorNegotiation
 from pharmacy.api_schema import problem_responses
@@ -640,7 +640,9 @@ class ReviewOrderRejectApi(APIView):
 
     @extend_schema(
         operation_id="pharmacist_orders_reject",
-        summary="Reject an order awaiting review, with the reason the shopper will see (pharmacists only)",
+        summary="Reject an order awaiting review, with a reason from the fixed list (pharmacists only)",
+        description="The shopper reads the plain text of `reason` on their order page, and is e-mailed to see it "
+        "there; `note` is staff only.",
         parameters=[ORDER_NUMBER],
         request=RejectOrderInputSerializer,
         responses={200: ReviewOrderDetailOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415)},
@@ -648,7 +650,7 @@ class ReviewOrderRejectApi(APIView):
             OpenApiExample(
                 "Unreadable",
                 request_only=True,
-                value={"reason": "The prescription is not legible; please upload a clearer photo."},
+                value={"reason": "prescription_unreadable", "note": "Photo too dark to read the strength."},
             )
         ],
     )
@@ -656,7 +658,8 @@ class ReviewOrderRejectApi(APIView):
         data = RejectOrderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reject_order(
-            order=_order_for_review(number), pharmacist=request.user, reason=data.validated_data["reason"]
+            order=_order_for_review(number), pharmacist=request.user, reason=data.validated_data["reason"],
+            note=data.validated_data["note"],
         )
         return _review_response(request, number)
 
@@ -667,7 +670,8 @@ class ReviewOrderLineDecisionApi(APIView):
     @extend_schema(
         operation_id="pharmacist_orders_lines_decide",
         summary="Approve or refuse one pharmacy-only (P) item of an order awaiting review (pharmacists only)",
-        description="Refusing needs a `reason` (the shopper is told it); the item's stock goes back at once. "
+        description="Refusing needs a `reason` from the fixed list (the shopper reads its plain text on their order "
+        "page, and every refusal is e-mailed); `note` is staff only. The item's stock goes back at once. "
         "When no item is left pending the order is approved, or rejected if every item was refused. "
         "Prescription-only items are decided with the prescription (approve/reject). 409 when the order is "
         "not awaiting review; 422 `line_decision_not_allowed` for a non-P or already decided item. "
@@ -681,7 +685,7 @@ class ReviewOrderLineDecisionApi(APIView):
             OpenApiExample(
                 "Refuse",
                 request_only=True,
-                value={"decision": "refuse", "reason": "Codeine for more than 3 days needs a GP review."},
+                value={"decision": "refuse", "reason": "see_gp", "note": "Codeine for more than 3 days."},
             ),
             OpenApiExample(
                 "Approve past a major alert",
@@ -699,11 +703,11 @@ class ReviewOrderLineDecisionApi(APIView):
         if line is None:
             raise NotFound("No such line in this order.")
         if data.validated_data["decision"] == "approve":
-            approve_order_line(line=line, pharmacist=request.user, reason=data.validated_data["reason"],
+            approve_order_line(line=line, pharmacist=request.user, reason=data.validated_data["note"],
                                override=_clinical_override(data.validated_data))
         else:
             refuse_order_line(line=line, pharmacist=request.user, reason=data.validated_data["reason"],
-                              override=_clinical_override(data.validated_data))
+                              note=data.validated_data["note"], override=_clinical_override(data.validated_data))
         return _review_response(request, number)
 
 
@@ -782,8 +786,9 @@ def _order_for_review(number: str) -> Order:
 
 def _review_response(request, number: str) -> Response:
     order = _order_for_review(number)
-    health_record = review_health_record(staff=request.user, order=order, channel=AccessChannel.API_ORDER_REVIEW)
-    context = {"request": request, "for_pharmacist": True, "health_record": health_record}
+    health = review_order_health(staff=request.user, order=order, channel=AccessChannel.API_ORDER_REVIEW)
+    context = {"request": request, "for_pharmacist": True, "health_record": health.record,
+               "health_details_shown": health.shown}
     return Response(ReviewOrderDetailOutputSerializer(order, context=context).data)
 
 

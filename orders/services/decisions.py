@@ -16,6 +16,7 @@ from clinical.checks import ClinicalOverride
 from ..exceptions import InvalidOrderTransition, LineDecisionNotAllowed
 from ..locks import order_for_update
 from ..models import LineDecision, MessageKind, Order, OrderLine, OrderStatus
+from ..refusals import check_refusal_reason, staff_note
 from ..state_machine import apply_transition
 from .notifications import record_message
 from .order_amounts import reprice_without_refused_lines
@@ -85,20 +86,20 @@ def approve_order_line(*, line: OrderLine, pharmacist, reason: str = "",
 
 
 @transaction.atomic
-def refuse_order_line(*, line: OrderLine, pharmacist, reason: str,
+def refuse_order_line(*, line: OrderLine, pharmacist, reason: str, note: str = "",
                       override: ClinicalOverride | None = None) -> OrderLine:
-    """The pharmacist refuses a P line, with the reason the shopper is told. Its stock goes back at once;
-    the rest of the order goes on (a partial refusal), or the order is rejected when nothing is left.
+    """The pharmacist refuses a P line. The shopper is told `reason`, a code from the fixed list
+    (orders.refusals); `note` is for staff only. Its stock goes back at once; the rest of the order goes
+    on (a partial refusal), or the order is rejected when nothing is left. Every refusal is e-mailed.
     When the refusal leaves the rest approved, an alert still standing on it needs `override`."""
-    if not reason or not reason.strip():
-        raise LineDecisionNotAllowed("Give the reason for refusing this item; the shopper will see it.",
-                                     field="reason")
+    reason = check_refusal_reason(reason)
     order, line = _locked_pending_p_line(line=line, pharmacist=pharmacist)
     line.decision = LineDecision.REFUSED
-    line.decision_reason = reason.strip()
+    line.decision_reason = staff_note(note, reason)
+    line.refusal_code = reason
     line.decided_by = pharmacist
     line.decided_at = timezone.now()
-    line.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
+    line.save(update_fields=["decision", "decision_reason", "refusal_code", "decided_by", "decided_at"])
     release_stock(quantities={line.pack_id: line.quantity})
     reprice_without_refused_lines(order=order)
     record_message(order=order, kind=MessageKind.ORDER_LINES_REFUSED)

@@ -16,6 +16,7 @@ a duplicate shares its Message-ID.
 """
 
 import logging
+import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -26,7 +27,7 @@ from django.utils import timezone
 from ..emails import build_email
 from ..exceptions import EmailDeliveryFailed
 from ..locks import outbox_message_for_update
-from ..models import Order, OutboxMessage, OutboxStatus
+from ..models import EACH_TIME_MESSAGE_KINDS, Order, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +35,16 @@ REDISPATCH_BATCH = 500
 
 
 def record_message(*, order: Order, kind: str) -> OutboxMessage:
-    """Inside the caller's transaction: write the message, and queue it once the change commits."""
-    message, created = OutboxMessage.objects.get_or_create(
-        order=order, kind=kind, defaults={"recipient": order.email, "next_attempt_at": _dispatch_lease_end()}
-    )
+    """Inside the caller's transaction: write the message, and queue it once the change commits. A kind
+    in EACH_TIME_MESSAGE_KINDS (a refused line) is a new message every time; any other, once per order."""
+    if kind in EACH_TIME_MESSAGE_KINDS:
+        message, created = OutboxMessage.objects.create(
+            order=order, kind=kind, recipient=order.email, next_attempt_at=_dispatch_lease_end()
+        ), True
+    else:
+        message, created = OutboxMessage.objects.get_or_create(
+            order=order, kind=kind, defaults={"recipient": order.email, "next_attempt_at": _dispatch_lease_end()}
+        )
     if created:
         _dispatch_after_commit(message)
     return message
@@ -153,23 +160,35 @@ def deliver_outbox_message(*, message_id: int) -> bool:
         email.send(fail_silently=False)
     except Exception as error:  # the task boundary: any failure is one failed attempt, recorded
         _record_failure(message=message, error=error)
-        raise EmailDeliveryFailed(f"Outbox message {message_id}: {error}") from error
+        raise EmailDeliveryFailed(f"Outbox message {message_id}: {describe_error(error)}") from error
     OutboxMessage.objects.filter(pk=message.pk).update(
         status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="", sending_until=None, next_attempt_at=None
     )
     return True
 
 
+def describe_error(error: Exception) -> str:
+    """An SMTP error by its class (and reply code), never its text: smtplib's texts name the recipients
+    (SMTPRecipientsRefused is a dict of them), and an address is personal data. Other errors (a template,
+    an attachment) keep their text, which names no one."""
+    if not isinstance(error, smtplib.SMTPException):
+        return f"{type(error).__name__}: {error}"[:2000]
+    code = getattr(error, "smtp_code", None)
+    return f"{type(error).__name__} (SMTP {code})" if code else type(error).__name__
+
+
 def _record_failure(*, message: OutboxMessage, error: Exception) -> None:
     now = timezone.now()
     failed = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
     OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.PENDING).update(
-        last_error=f"{type(error).__name__}: {error}"[:2000],
+        last_error=describe_error(error),
         sending_until=None,
         status=OutboxStatus.FAILED if failed else OutboxStatus.PENDING,
         next_attempt_at=None if failed else now + retry_delay(attempts=message.attempts),
     )
     if failed:
-        logger.error("Giving up on outbox message %s after %s attempts: %s", message.pk, message.attempts, error)
+        logger.error("Giving up on outbox message %s after %s attempts: %s", message.pk, message.attempts,
+                     describe_error(error))
     else:
-        logger.warning("Outbox message %s attempt %s failed: %s", message.pk, message.attempts, error)
+        logger.warning("Outbox message %s attempt %s failed: %s", message.pk, message.attempts,
+                       describe_error(error))

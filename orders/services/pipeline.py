@@ -13,6 +13,7 @@ from clinical.checks import ClinicalOverride
 from ..exceptions import InvalidOrderTransition, NotAllowed
 from ..locks import order_for_update, prescription_for_update
 from ..models import LineDecision, MessageKind, Order, OrderStatus, PrescriptionStatus
+from ..refusals import check_refusal_reason, staff_note
 from ..state_machine import ALLOWED_TRANSITIONS, CANCELLABLE_STATES, apply_transition
 from .batches import supply_order_batches
 from .coverage import check_not_expired, check_prescription_covers
@@ -44,11 +45,13 @@ def _check_awaiting_review(order: Order) -> None:
         )
 
 
-def _decide_pending_lines(*, order: Order, pharmacist, decision: str, reason: str, categories=None) -> None:
+def _decide_pending_lines(*, order: Order, pharmacist, decision: str, reason: str, refusal_code: str = "",
+                          categories=None) -> None:
     lines = order.lines.filter(decision=LineDecision.PENDING)
     if categories is not None:
         lines = lines.filter(legal_category__in=categories)
-    lines.update(decision=decision, decision_reason=reason, decided_by=pharmacist, decided_at=timezone.now())
+    lines.update(decision=decision, decision_reason=reason, refusal_code=refusal_code, decided_by=pharmacist,
+                 decided_at=timezone.now())
 
 
 @transaction.atomic
@@ -98,21 +101,21 @@ def _approve_prescription_of(*, order: Order, pharmacist, record: DispensingReco
 
 
 @transaction.atomic
-def reject_order(*, order: Order, pharmacist, reason: str) -> Order:
-    """The pharmacist refuses to supply. The stock goes back; the shopper is told why."""
+def reject_order(*, order: Order, pharmacist, reason: str, note: str = "") -> Order:
+    """The pharmacist refuses to supply. The stock goes back; the shopper is told `reason`, a code from
+    the fixed list (orders.refusals), and e-mailed to see their order page; `note` is for staff only."""
     ensure_pharmacist(pharmacist)
-    if not reason or not reason.strip():
-        raise InvalidOrderTransition("Give the reason for rejecting the order; the shopper will see it.",
-                                     field="reason")
+    reason = check_refusal_reason(reason)
     order = order_for_update(order_id=order.pk)
     _check_awaiting_review(order)
     if order.prescription_id:
         prescription = prescription_for_update(prescription_id=order.prescription_id)
         if prescription.status == PrescriptionStatus.SUBMITTED:
-            reject_prescription(prescription=prescription, pharmacist=pharmacist, reason=reason)
+            reject_prescription(prescription=prescription, pharmacist=pharmacist, reason=reason, note=note)
     _return_stock(order)
-    _decide_pending_lines(order=order, pharmacist=pharmacist, decision=LineDecision.REFUSED, reason=reason.strip())
-    apply_transition(order=order, to_status=S.REJECTED, actor=pharmacist, reason=reason.strip())
+    _decide_pending_lines(order=order, pharmacist=pharmacist, decision=LineDecision.REFUSED,
+                          reason=staff_note(note, reason), refusal_code=reason)
+    apply_transition(order=order, to_status=S.REJECTED, actor=pharmacist, reason=staff_note(note, reason))
     record_message(order=order, kind=MessageKind.ORDER_REJECTED)
     return order
 

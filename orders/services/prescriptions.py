@@ -26,6 +26,7 @@ from ..exceptions import (
 )
 from ..locks import prescription_for_update
 from ..models import PHARMACISTS_GROUP, DoseUnit, Prescription, PrescriptionItem, PrescriptionStatus
+from ..refusals import check_refusal_reason, staff_note
 from .repeats import check_repeat_terms
 
 # What each accepted type's file starts with, and the names and MIME types a client may claim for it.
@@ -265,17 +266,18 @@ def approve_prescription(*, prescription: Prescription, pharmacist, record: Disp
 
 
 @transaction.atomic
-def reject_prescription(*, prescription: Prescription, pharmacist, reason: str) -> Prescription:
+def reject_prescription(*, prescription: Prescription, pharmacist, reason: str, note: str = "") -> Prescription:
+    """`reason` is a RefusalReason code (what the shopper is told); `note` is for staff only."""
     ensure_pharmacist(pharmacist)
-    if not reason or not reason.strip():
-        raise InvalidDispensingRecord("Give the reason for rejecting the prescription.", field="reason")
+    reason = check_refusal_reason(reason)
     prescription = prescription_for_update(prescription_id=prescription.pk)
     if prescription.status != PrescriptionStatus.SUBMITTED:
         raise PrescriptionNotUsable(
             f"This prescription was already {prescription.get_status_display().lower()}.", field="prescription"
         )
     prescription.status = PrescriptionStatus.REJECTED
-    prescription.rejection_reason = reason.strip()
+    prescription.refusal_code = reason
+    prescription.rejection_reason = staff_note(note, reason)
     prescription.reviewed_by = pharmacist
     prescription.reviewed_at = timezone.now()
     prescription.save()

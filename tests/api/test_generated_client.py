@@ -260,8 +260,11 @@ def test_a_generated_client_answers_the_p_medicine_questions_and_a_pharmacist_re
 
     decided = generated("api.pharmacist.pharmacist_orders_lines_decide").sync(
         client=reviewer, number=order.number, line_id=order.lines[0].id,
-        body=models.LineDecisionInputRequest.from_dict({"decision": "refuse", "reason": "See your GP."}),
+        body=models.LineDecisionInputRequest.from_dict({"decision": "refuse", "reason": "see_gp",
+                                                        "note": "Asked for more than three days."}),
     )
     assert decided.status == models.OrderStatusEnum.REJECTED
     mine = generated("api.orders.orders_retrieve").sync(client=shopper, number=order.number)
-    assert (mine.lines[0].decision_reason, mine.status) == ("See your GP.", models.OrderStatusEnum.REJECTED)
+    assert (mine.lines[0].decision_reason, mine.status) == (
+        "Please see your GP or another prescriber about this; we cannot supply it online.",
+        models.OrderStatusEnum.REJECTED)

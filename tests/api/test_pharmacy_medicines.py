@@ -70,16 +70,20 @@ def test_p_order_over_the_api_asks_waits_and_a_refused_line_returns_its_stock(
     decision_url = f"/api/v1/pharmacist/orders/{number}/lines/{p_line['id']}/decision/"
     assert_problem(shopper_client.post(decision_url, {"decision": "refuse", "reason": "x"}, format="json"), 403)
     assert_problem(pharmacist_client.post(decision_url, {"decision": "refuse", "reason": ""}, format="json"),
-                   422, "line_decision_not_allowed")
-    response = pharmacist_client.post(decision_url, {"decision": "refuse", "reason": "See your GP."},
-                                      format="json")
+                   422, "invalid_refusal_reason", "reason")
+    assert_problem(pharmacist_client.post(decision_url, {"decision": "refuse", "reason": "See your GP."},
+                                          format="json"), 400, field="reason")  # free text: not on the list
+    response = pharmacist_client.post(decision_url, {"decision": "refuse", "reason": "see_gp",
+                                                     "note": "Wants codeine for a week."}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "approved"
     assert Pack.objects.get(pk=p_pack.pk).stock_quantity == 10
 
     mine = shopper_client.get(f"/api/v1/orders/{number}/").json()
     refused = next(line for line in mine["lines"] if line["sku"] == "COD-32")
-    assert (refused["decision"], refused["decision_reason"]) == ("refused", "See your GP.")
+    assert (refused["decision"], refused["refusal_reason"], refused["decision_reason"]) == (
+        "refused", "see_gp", "Please see your GP or another prescriber about this; we cannot supply it online.")
+    assert "Wants codeine" not in str(mine)  # the pharmacist's note is staff only
     assert mine["total"] == {"amount": "3.49", "currency": "GBP"}
 
 

@@ -234,36 +234,46 @@ def test_an_expired_prescription_is_a_422(pharmacist_client, awaiting_order, pom
     assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
 
-def test_a_pharmacist_rejects_an_order_with_a_reason_the_shopper_sees(
+def test_a_pharmacist_rejects_an_order_with_a_listed_reason_the_shopper_sees_and_a_note_they_do_not(
     pharmacist_client, shopper_client, awaiting_order, pom_pack
 ):
-    reason = "The prescription is not legible; please upload a clearer photo."
+    note = "Photo too dark: cannot read the strength."
 
     response = pharmacist_client.post(
-        f"{QUEUE_URL}{awaiting_order.number}/reject/", {"reason": reason}, format="json"
+        f"{QUEUE_URL}{awaiting_order.number}/reject/", {"reason": "prescription_unreadable", "note": note},
+        format="json",
     )
 
     assert response.status_code == 200
     assert response.json()["status"] == "rejected"
-    seen = shopper_client.get(f"/api/v1/orders/{awaiting_order.number}/").json()["history"][-1]
-    assert (seen["to_status"], seen["by"], seen["reason"]) == ("rejected", "pharmacist", reason)
+    assert response.json()["history"][-1]["reason"] == note  # the pharmacist's view keeps the note
+    mine = shopper_client.get(f"/api/v1/orders/{awaiting_order.number}/").json()
+    seen = mine["history"][-1]
+    assert (seen["to_status"], seen["by"]) == ("rejected", "pharmacist")
+    assert seen["reason"] == "Our pharmacist could not supply this order; the reason is shown against each item."
+    assert [(line["refusal_reason"], line["decision_reason"]) for line in mine["lines"]] == [
+        ("prescription_unreadable", "We could not read your prescription; please send a clearer copy.")]
+    assert note not in str(mine)
     pom_pack.refresh_from_db()
     assert pom_pack.stock_quantity == 50
 
 
 @pytest.mark.parametrize(
-    "body", [{}, {"reason": ""}, {"reason": "   "}, {"reason": "x" * 1001}, {"reason": 7}]
+    ("body", "field"),
+    [({}, "reason"), ({"reason": ""}, "reason"), ({"reason": "   "}, "reason"), ({"reason": 7}, "reason"),
+     ({"reason": "The prescription is not legible."}, "reason"),
+     ({"reason": "contact_us", "note": "x" * 2001}, "note")],
 )
-def test_a_rejection_needs_a_reason(pharmacist_client, awaiting_order, body):
+def test_a_rejection_needs_a_reason_from_the_list(pharmacist_client, awaiting_order, body, field):
     response = pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/reject/", body, format="json")
 
-    assert_problem(response, 400, field="reason")
+    assert_problem(response, 400, field=field)
     awaiting_order.refresh_from_db()
     assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
 
 def test_an_order_no_longer_awaiting_review_is_a_409(pharmacist_client, awaiting_order, pom_pack):
-    pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/reject/", {"reason": "No."}, format="json")
+    pharmacist_client.post(f"{QUEUE_URL}{awaiting_order.number}/reject/", {"reason": "contact_us"}, format="json")
 
     response = pharmacist_client.post(
         f"{QUEUE_URL}{awaiting_order.number}/approve/", record(pom_pack.sku), format="json"
@@ -275,7 +285,7 @@ def test_an_order_no_longer_awaiting_review_is_a_409(pharmacist_client, awaiting
 
 def test_an_unknown_order_number_is_a_404_for_pharmacists(pharmacist_client):
     for method, url in review_urls("PH-NOSUCH00")[1:]:
-        assert_problem(getattr(pharmacist_client, method)(url, {"reason": "x"}, format="json"), 404)
+        assert_problem(getattr(pharmacist_client, method)(url, {"reason": "contact_us"}, format="json"), 404)
 
 
 def test_a_pharmacist_sees_any_order_in_detail(pharmacist_client, user, gsl_pack):

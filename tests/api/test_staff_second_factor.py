@@ -100,7 +100,7 @@ def test_pharmacist_api_refuses_a_token_not_verified_by_a_second_factor(pharmaci
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
 
     assert_problem(client.get(QUEUE_URL), 403, code="second_factor_required")
-    response = client.post(f"{QUEUE_URL}{awaiting_order.number}/reject/", {"reason": "No."}, format="json")
+    response = client.post(f"{QUEUE_URL}{awaiting_order.number}/reject/", {"reason": "contact_us"}, format="json")
 
     assert_problem(response, 403, code="second_factor_required")
     awaiting_order.refresh_from_db()

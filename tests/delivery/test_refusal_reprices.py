@@ -30,7 +30,7 @@ def test_a_refused_line_leaves_the_delivery_charged_as_placed_and_its_vat_reappo
     assert (order.subtotal_amount, order.delivery_amount, order.total_amount) == (
         Decimal("31.00"), Decimal("0.00"), Decimal("31.00"))  # free over £30
 
-    refuse_order_line(line=order.lines.get(sku=p_pack.sku), pharmacist=pharmacist, reason="Not suitable.")
+    refuse_order_line(line=order.lines.get(sku=p_pack.sku), pharmacist=pharmacist, reason="not_suitable")
 
     order.refresh_from_db()
     # Free delivery stays free; only the zero-rated £6.00 is left, so there is no VAT at all.
@@ -47,7 +47,7 @@ def test_a_charged_delivery_stays_in_the_total_after_a_refusal(user, pharmacist)
                         idempotency_key="k", patient=Patient(date_of_birth=datetime.date(1980, 1, 1)))
     assert order.delivery_vat_amount == Decimal("0.57")  # 4/7 of £6.00 at 20%: 3.428… × 1/6
 
-    refuse_order_line(line=order.lines.get(sku=p_pack.sku), pharmacist=pharmacist, reason="Not suitable.")
+    refuse_order_line(line=order.lines.get(sku=p_pack.sku), pharmacist=pharmacist, reason="not_suitable")
 
     order.refresh_from_db()
     assert (order.subtotal_amount, order.delivery_amount, order.total_amount) == (

@@ -123,7 +123,8 @@ def test_admin_order_status_is_not_editable(client, awaiting_order):
 
 def test_pharmacist_rejects_in_the_admin_and_stock_returns(client, pharmacist, awaiting_order, pom_pack):
     client.force_login(pharmacist)
-    client.post(review_url(awaiting_order), {"_reject": "1", "reject-reason": "Not signed by the prescriber"})
+    client.post(review_url(awaiting_order), {"_reject": "1", "reject-reason": "prescription_not_valid",
+                                             "reject-note": "Not signed by the prescriber"})
     awaiting_order.refresh_from_db()
     pom_pack.refresh_from_db()
     assert awaiting_order.status == OrderStatus.REJECTED

@@ -47,12 +47,13 @@ def test_pharmacist_refuses_a_p_line_in_the_admin_and_its_stock_returns(client, 
     line = p_order.lines.get(sku="COD-32")
     client.force_login(pharmacist)
     response = client.post(review_url(p_order), {"line_id": str(line.pk), f"line-{line.pk}-line": str(line.pk),
-                                                 f"line-{line.pk}-reason": "See your dentist.",
+                                                 f"line-{line.pk}-reason": "see_gp",
+                                                 f"line-{line.pk}-note": "Toothache: a dentist's matter.",
                                                  "_refuse_line": "1"})
     assert response.status_code == 302
     line.refresh_from_db()
-    assert (line.decision, line.decision_reason, line.decided_by) == (LineDecision.REFUSED, "See your dentist.",
-                                                                      pharmacist)
+    assert (line.decision, line.refusal_code, line.decision_reason, line.decided_by) == (
+        LineDecision.REFUSED, "see_gp", "Toothache: a dentist's matter.", pharmacist)
     assert Pack.objects.get(sku="COD-32").stock_quantity == 10
     assert Order.objects.get(pk=p_order.pk).status == OrderStatus.APPROVED
 
@@ -62,7 +63,7 @@ def test_refusing_without_a_reason_in_the_admin_changes_nothing(client, pharmaci
     client.force_login(pharmacist)
     response = client.post(review_url(p_order), {"line_id": str(line.pk), f"line-{line.pk}-line": str(line.pk),
                                                  f"line-{line.pk}-reason": "", "_refuse_line": "1"}, follow=True)
-    assert "Give the reason" in response.content.decode()
+    assert "Choose the reason the shopper is told from the list." in response.content.decode()
     line.refresh_from_db()
     assert line.decision == LineDecision.PENDING
     assert Pack.objects.get(sku="COD-32").stock_quantity == 8

@@ -11,6 +11,7 @@ from catalog.models import Category, ConsultationQuestion, ConsultationQuestionn
 from orders.exceptions import (
     ConsultationIncomplete,
     InvalidOrderTransition,
+    InvalidRefusalReason,
     InvalidReviewDeadline,
     LineDecisionNotAllowed,
     NotAPharmacist,
@@ -160,7 +161,8 @@ def test_refused_p_line_returns_its_stock_and_the_rest_goes_on(user, pharmacist,
                   patient=Patient(date_of_birth=datetime.date(1980, 1, 1)))
     assert Pack.objects.get(pk=p_pack.pk).stock_quantity == 8
     p_line = order.lines.get(sku=p_pack.sku)
-    refuse_order_line(line=p_line, pharmacist=pharmacist, reason="Codeine for longer than 3 days needs your GP.")
+    refuse_order_line(line=p_line, pharmacist=pharmacist, reason="see_gp",
+                      note="Codeine for longer than 3 days.")
     order.refresh_from_db()
     p_line.refresh_from_db()
     assert Pack.objects.get(pk=p_pack.pk).stock_quantity == 10
@@ -174,7 +176,7 @@ def test_refused_p_line_returns_its_stock_and_the_rest_goes_on(user, pharmacist,
 def test_refusing_the_only_line_rejects_the_order(user, pharmacist, p_pack):
     order = place(user, (p_pack, 1), answers=answers_for(p_pack), patient=Patient(
         date_of_birth=datetime.date(1980, 1, 1)))
-    refuse_order_line(line=order.lines.get(), pharmacist=pharmacist, reason="Not suitable.")
+    refuse_order_line(line=order.lines.get(), pharmacist=pharmacist, reason="not_suitable")
     order.refresh_from_db()
     assert order.status == S.REJECTED
     assert Pack.objects.get(pk=p_pack.pk).stock_quantity == 10
@@ -188,7 +190,7 @@ def test_line_decisions_are_refused_without_reason_for_non_p_lines_twice_and_for
     order = place(user, (p_pack, 1), (gsl_pack, 1), answers=answers_for(p_pack),
                   patient=Patient(date_of_birth=datetime.date(1980, 1, 1)))
     p_line, gsl_line = order.lines.get(sku=p_pack.sku), order.lines.get(sku=gsl_pack.sku)
-    with pytest.raises(LineDecisionNotAllowed):
+    with pytest.raises(InvalidRefusalReason):
         refuse_order_line(line=p_line, pharmacist=pharmacist, reason="  ")
     with pytest.raises(LineDecisionNotAllowed):
         approve_order_line(line=gsl_line, pharmacist=pharmacist)
@@ -199,7 +201,7 @@ def test_line_decisions_are_refused_without_reason_for_non_p_lines_twice_and_for
     assert Pack.objects.get(pk=p_pack.pk).stock_quantity == 9
     approve_order_line(line=p_line, pharmacist=pharmacist)
     with pytest.raises(InvalidOrderTransition):
-        refuse_order_line(line=p_line, pharmacist=pharmacist, reason="changed my mind")
+        refuse_order_line(line=p_line, pharmacist=pharmacist, reason="contact_us")
     p_line.refresh_from_db()
     assert p_line.decision == LineDecision.APPROVED
 

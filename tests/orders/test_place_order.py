@@ -100,7 +100,7 @@ def test_place_order_refuses_rejected_prescription(user, pharmacist, pom_pack):
     from orders.services import reject_prescription
 
     prescription = reject_prescription(prescription=uploaded_prescription(user), pharmacist=pharmacist,
-                                       reason="Illegible")
+                                       reason="prescription_unreadable")
     cart = cart_with(user, (pom_pack, 1))
     with pytest.raises(PrescriptionNotUsable, match="rejected"):
         place_order(user=user, cart=cart, details=details(), idempotency_key="k1", prescription=prescription)

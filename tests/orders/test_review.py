@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from orders.exceptions import (
     InvalidDispensingRecord,
     InvalidOrderTransition,
+    InvalidRefusalReason,
     NotAllowed,
     NotAPharmacist,
     PrescriptionExpired,
@@ -71,7 +72,8 @@ def test_only_a_pharmacist_can_approve(awaiting_order, pom_pack, who):
 
 def test_only_a_pharmacist_can_reject(awaiting_order):
     with pytest.raises(NotAPharmacist):
-        reject_order(order=awaiting_order, pharmacist=UserFactory(is_staff=True, is_superuser=True), reason="No")
+        reject_order(order=awaiting_order, pharmacist=UserFactory(is_staff=True, is_superuser=True),
+                     reason="contact_us")
     awaiting_order.refresh_from_db()
     assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
@@ -134,19 +136,24 @@ def test_approval_needs_a_dispensing_record_for_an_unchecked_prescription(awaiti
 
 
 def test_reject_returns_stock_and_rejects_prescription_with_reason(awaiting_order, pharmacist, pom_pack):
-    order = reject_order(order=awaiting_order, pharmacist=pharmacist, reason="Prescription is for another patient")
+    order = reject_order(order=awaiting_order, pharmacist=pharmacist, reason="prescription_not_valid",
+                         note="Prescription is for another patient")
     assert order.status == OrderStatus.REJECTED
     pom_pack.refresh_from_db()
     assert pom_pack.stock_quantity == 50
     order.prescription.refresh_from_db()
     assert order.prescription.status == PrescriptionStatus.REJECTED
-    assert order.prescription.rejection_reason == "Prescription is for another patient"
+    assert order.prescription.rejection_reason == "Prescription is for another patient"  # staff only
+    assert order.prescription.refusal_code == "prescription_not_valid"  # what the shopper is told
     assert order.events.last().reason == "Prescription is for another patient"
 
 
-def test_reject_needs_a_reason(awaiting_order, pharmacist):
-    with pytest.raises(InvalidOrderTransition, match="reason"):
-        reject_order(order=awaiting_order, pharmacist=pharmacist, reason="  ")
+@pytest.mark.parametrize("reason", ["  ", "The prescription is for someone else."])
+def test_reject_needs_a_reason_from_the_list(awaiting_order, pharmacist, reason):
+    with pytest.raises(InvalidRefusalReason):
+        reject_order(order=awaiting_order, pharmacist=pharmacist, reason=reason)
+    awaiting_order.refresh_from_db()
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
 
 @pytest.mark.parametrize("path", ["dispatch", "deliver", "cancel_then_dispatch"])

@@ -23,7 +23,7 @@ def test_history_holds_supplies_to_this_patient_only(user, pharmacist, gsl_pack,
     order((gsl_pack, 1), patient=other, key="someone else")
     order((pom_pack, 1), patient=sam, key="waiting", prescription=uploaded_prescription(user))
     rejected = order((pom_pack, 1), patient=sam, key="rejected", prescription=uploaded_prescription(user))
-    reject_order(order=rejected, pharmacist=pharmacist, reason="Not suitable.")
+    reject_order(order=rejected, pharmacist=pharmacist, reason="not_suitable")
 
     history = list(medication_history(patient=sam))
     assert [(line.order.number, line.quantity) for line in history] == [(supplied.number, 2)]

@@ -46,7 +46,7 @@ def test_prescription_order_is_authorised_then_captured_on_approval(
 def test_rejection_voids_the_authorisation(user, pharmacist, pom_pack, card, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         order, payment = prescription_checkout(user, pom_pack, payment_method=card("success"))
-        reject_order(order=order, pharmacist=pharmacist, reason="Not suitable for you.")
+        reject_order(order=order, pharmacist=pharmacist, reason="not_suitable")
 
     payment.refresh_from_db()
     assert (payment.status, payment.amount_captured) == (P.VOIDED, Decimal("0"))
@@ -63,7 +63,7 @@ def test_partial_approval_captures_only_the_approved_lines(
     assert payment.amount_authorised == Decimal("11.49")
 
     with django_capture_on_commit_callbacks(execute=True):
-        refuse_order_line(line=order.lines.get(sku=p_pack.sku), pharmacist=pharmacist, reason="See your GP.")
+        refuse_order_line(line=order.lines.get(sku=p_pack.sku), pharmacist=pharmacist, reason="see_gp")
 
     payment.refresh_from_db()
     assert (payment.status, payment.amount_captured) == (P.CAPTURED, Decimal("3.49"))

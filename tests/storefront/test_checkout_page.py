@@ -185,7 +185,7 @@ def test_checkout_refuses_a_prescription_that_is_not_the_shoppers_to_use(
         tampered = str(uploaded_prescription(UserFactory()).pk)
     elif tampered == "rejected":
         rejected = uploaded_prescription(user)
-        reject_prescription(prescription=rejected, pharmacist=pharmacist, reason="Illegible")
+        reject_prescription(prescription=rejected, pharmacist=pharmacist, reason="prescription_unreadable")
         tampered = str(rejected.pk)
     cart_with(user, (pom_pack, 1))
 

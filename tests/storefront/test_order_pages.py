@@ -64,13 +64,15 @@ def test_order_detail_shows_lines_totals_leaflet_revisions_and_history_by_role(
     assert reverse("orders:order-cancel", args=[order.number]) in html
 
 
-def test_order_detail_shows_the_rejection_reason_and_no_cancel_button(signed_in, user, pom_pack, pharmacist):
+def test_order_detail_shows_the_chosen_rejection_reason_and_no_cancel_button(signed_in, user, pom_pack, pharmacist):
     order = place(user, (pom_pack, 1), prescription=uploaded_prescription(user))
-    reject_order(order=order, pharmacist=pharmacist, reason="The prescription is for someone else.")
+    reject_order(order=order, pharmacist=pharmacist, reason="speak_to_prescriber",
+                 note="The prescription is for someone else.")
 
     html = signed_in.get(order.get_absolute_url()).content.decode()
 
-    assert "The prescription is for someone else." in html
+    assert "Not supplied: We need to speak to your prescriber before we can supply this." in html
+    assert "The prescription is for someone else." not in html  # the note is for staff only
     assert reverse("orders:order-cancel", args=[order.number]) not in html
 
 

@@ -24,7 +24,8 @@ def signed_in(client, user):
 def test_prescription_list_shows_status_reason_and_authorised_items(signed_in, user, pharmacist, pom_pack):
     submitted = uploaded_prescription(user)
     rejected = uploaded_prescription(user)
-    reject_prescription(prescription=rejected, pharmacist=pharmacist, reason="The scan is unreadable.")
+    reject_prescription(prescription=rejected, pharmacist=pharmacist, reason="prescription_unreadable",
+                        note="Scan too dark: the strength is unreadable.")
     approved = uploaded_prescription(user)
     record = dispensing_record((pom_pack, 168))
     approve_prescription(prescription=approved, pharmacist=pharmacist, record=record)
@@ -35,7 +36,8 @@ def test_prescription_list_shows_status_reason_and_authorised_items(signed_in, u
     html = response.content.decode()
     assert [p.pk for p in response.context["prescriptions"]] == [approved.pk, rejected.pk, submitted.pk]
     assert "Submitted, awaiting a pharmacist" in html
-    assert "Reason: The scan is unreadable." in html
+    assert "Reason: We could not read your prescription; please send a clearer copy." in html
+    assert "Scan too dark" not in html  # the pharmacist's note stays with staff
     assert f"{pom_pack.display_name}: 168 tablets (As directed)" in html
     assert "Prescribed by Dr Grace Prescriber" in html
     assert f'href="{submitted.get_download_url()}"' in html
