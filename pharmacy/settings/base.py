@@ -261,6 +261,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "PrescriptionStatusEnum": "orders.models.PrescriptionStatus",
+        "RefusalReasonEnum": "orders.refusals.RefusalReason",
+        "LineDecisionEnum": "orders.models.LineDecision",
     },
 }
 

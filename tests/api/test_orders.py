@@ -74,7 +74,8 @@ def test_order_detail_shows_lines_with_their_leaflet_revision_history_and_shippi
                 "url": f"http://testserver/api/v1/leaflets/{line.leaflet_revision_id}/",
             },
             "decision": "approved",
-            "decision_reason": "Checked with the surgery.",
+            "decision_reason": "",  # the pharmacist's note stays with staff
+            "refusal_reason": "",
             "decided_at": body["lines"][0]["decided_at"],
             "consultation_answers": [],
         }
@@ -85,8 +86,9 @@ def test_order_detail_shows_lines_with_their_leaflet_revision_history_and_shippi
     ]
     assert history == [
         (None, "awaiting_review", "you", "Awaiting pharmacist review of the prescription."),
-        ("awaiting_review", "approved", "pharmacist", "Checked with the surgery."),
+        ("awaiting_review", "approved", "pharmacist", "Approved by our pharmacist."),
     ]
+    assert "Checked with the surgery." not in response.content.decode()
     assert pharmacist.email not in response.content.decode()  # a role, never the staff member
     assert body["shipping"] == {
         "full_name": "Ada Shopper",

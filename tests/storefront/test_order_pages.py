@@ -55,11 +55,12 @@ def test_order_detail_shows_lines_totals_leaflet_revisions_and_history_by_role(
         pdf_url = reverse("catalog:leaflet-pdf", kwargs={"revision_id": line.leaflet_revision_id})
         assert f'<a href="{pdf_url}">Leaflet revision {line.leaflet_revision.number} (PDF)' in html
     assert "£19.48" in html  # 12.50 + 2 × 3.49
-    history = [(row["status"], row["role"], row["event"].reason) for row in response.context["history"]]
+    history = [(row["status"], row["role"], row["reason"]) for row in response.context["history"]]
     assert history == [
         ("Awaiting pharmacist review", "You", "Awaiting pharmacist review of the prescription."),
-        ("Approved", "Pharmacist", "Checked."),
+        ("Approved", "Pharmacist", "Approved by our pharmacist."),  # never the pharmacist's note
     ]
+    assert "Checked." not in html
     assert pharmacist.email not in html and pharmacist.full_name not in html
     assert reverse("orders:order-cancel", args=[order.number]) in html
 

@@ -113,21 +113,24 @@ def test_co_codamol_consultation_from_checkout_to_the_pharmacists_refusal(
     expect(consultation.get_by_role("row", name=re.compile(re.escape(UNDERSTANDS_3_DAYS)))).to_contain_text("yes")
     pharmacist_page.screenshot(path=screenshots / "p-medicine-pharmacist-review.png", full_page=True)
 
-    # The pharmacist refuses co-codamol with a reason; the ibuprofen goes on.
-    reason = "Toothache should be seen by your dentist first; paracetamol alone is advised until then."
-    consultation.get_by_label(re.compile("^Reason")).fill(reason)
+    # The pharmacist refuses co-codamol with a reason from the list, and a note for the record; the ibuprofen
+    # goes on.
+    note = "Toothache should be seen by a dentist first; paracetamol alone is advised until then."
+    consultation.get_by_label(re.compile("^Reason the shopper is told")).select_option("see_gp")
+    consultation.get_by_label(re.compile("^Note for the record")).fill(note)
     consultation.get_by_role("button", name="Refuse this medicine (stock is returned)").click()
     expect(pharmacist_page.get_by_text(re.compile("refused; its stock was returned"))).to_be_visible()
     pharmacist_page.close()
 
     order.refresh_from_db()
     p_line.refresh_from_db()
-    assert (order.status, p_line.decision, p_line.decision_reason) == (OrderStatus.APPROVED, LineDecision.REFUSED,
-                                                                       reason)
+    assert (order.status, p_line.decision, p_line.refusal_code, p_line.decision_reason) == (
+        OrderStatus.APPROVED, LineDecision.REFUSED, "see_gp", note)
     assert Pack.objects.get(pk=co_codamol.pk).stock_quantity == on_sale
 
-    # The shopper's order page says why co-codamol is not supplied.
+    # The shopper's order page says why co-codamol is not supplied: the listed text, never the note.
     page.goto(live_server.url + order.get_absolute_url())
     expect(page.locator("#order-status")).to_have_text("Approved")
-    expect(page.locator(".line-refused")).to_contain_text(reason)
+    expect(page.locator(".line-refused")).to_contain_text("Please see your GP or another prescriber about this")
+    expect(page.get_by_text(note)).to_have_count(0)
     page.screenshot(path=screenshots / "p-medicine-line-refused.png", full_page=True)
