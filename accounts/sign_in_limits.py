@@ -25,6 +25,14 @@ def attempted_email(request, credentials) -> str | None:
     return value or None
 
 
+def client_description(username, ip_address, user_agent, path_info, request) -> str:
+    """How axes names a client in its log lines: the path alone. Its default names the attempted e-mail
+    address (a lockout parameter), and logs are no place for personal data."""
+    if isinstance(path_info, (tuple, list)):
+        path_info = path_info[0] if path_info else ""
+    return f"{{path_info: {path_info!r}}}"
+
+
 def cool_off_minutes() -> int:
     cool_off = get_cool_off()
     return max(1, math.ceil(cool_off.total_seconds() / 60)) if cool_off else 0

@@ -23,4 +23,4 @@ fi
 # gunicorn reads WEB_CONCURRENCY for its number of workers.
 exec gunicorn pharmacy.wsgi:application \
     --bind "${BIND:-0.0.0.0:8000}" \
-    --access-logfile -
+    --config python:pharmacy.gunicorn_conf

@@ -326,6 +326,10 @@ AXES_LOCKOUT_CALLABLE = "accounts.sign_in_limits.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the cool-off runs from the lockout, not the last try
 AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "new_password1", "new_password2"]
+# Axes' log lines name no attempted e-mail address (its verbose default logs them, and its client string
+# carries the username, a lockout parameter): the client is named by the path alone.
+AXES_VERBOSE = False
+AXES_CLIENT_STR_CALLABLE = "accounts.sign_in_limits.client_description"
 # E-mail verification and password reset links are valid this long (Django's token generators).
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
 # The site's address as shoppers reach it, for the links in e-mails (sent by a worker, with no request).

@@ -152,3 +152,101 @@ def test_a_checkout_logs_no_name_address_or_prescription_contents(
     for value in [*DISTINCTIVE.values(), user.full_name, user.email, "zebedee-methotrexate", "Methotrexate-Zebedee"]:
         assert value not in text, f"{value!r} appeared in the logs"
         assert value.lower() not in text.lower()
+
+
+# --- A whole journey ----------------------------------------------------------------------------------
+
+JOURNEY_EMAIL = "quentin.zabriskie-journey@example.org"
+JOURNEY_NAME = "Quentin Zabriskie-Journey"
+CHILD_NAME = "Philippa Zabriskie-Journey"
+ANSWER = "Philippa is 20 weeks pregnant and allergic to penicillin"
+NOTE = "Spoke to Philippa's midwife: codeine refused in pregnancy"
+PASSWORDS = ("first-plum-orchard-42", "second-plum-orchard-42")
+
+
+def _link(body: str, path: str) -> tuple[str, str, str]:
+    """The link to `path` in an e-mail, and its uid and token."""
+    import re
+
+    link = re.search(rf"http://testserver({path}([^/\s]+)/([^/\s]+)/)", body)
+    return link.group(1), link.group(2), link.group(3)
+
+
+def test_a_whole_journey_logs_no_token_e_mail_address_name_or_health_detail(
+        client, pharmacist, django_capture_on_commit_callbacks):
+    """Sign-up, the verification link, a failed sign-in and a password reset link, a checkout of a P medicine
+    for a child with the consultation, then the pharmacist's review and refusal with a note: the logs (every
+    logger, from DEBUG) hold none of the secrets or personal details the journey carried."""
+    import datetime
+    from decimal import Decimal
+
+    from django.core import mail
+    from django.urls import reverse
+
+    from catalog.models import ConsultationQuestion, ConsultationQuestionnaire
+    from orders.models import Order
+    from tests.factories import PackFactory, ProductFactory
+
+    product = ProductFactory(name="Codamol tablets", slug="codamol-tablets", legal_category="pharmacy")
+    questionnaire = ConsultationQuestionnaire.objects.create(name="Codeine")
+    questionnaire.products.add(product)
+    question = ConsultationQuestion.objects.create(questionnaire=questionnaire, answer_type="text",
+                                                   text="Anything the pharmacist should know?")
+    pack = PackFactory(product=product, sku="COD-32", price_amount=Decimal("4.00"), stock_quantity=10)
+    shopper = Client()
+    secrets: list[str] = []
+
+    def committed(post, *args, **kwargs):  # a request, and its after-commit work (e-mails) run
+        with django_capture_on_commit_callbacks(execute=True):
+            return post(*args, **kwargs)
+
+    with capturing_logs() as captured:
+        # Sign-up, and the link that confirms the address.
+        committed(shopper.post, reverse("accounts:signup"), {"email": JOURNEY_EMAIL, "full_name": JOURNEY_NAME,
+                                                             "password1": PASSWORDS[0], "password2": PASSWORDS[0]})
+        link, uid, token = _link(mail.outbox[-1].body, "/accounts/verify-email/")
+        secrets += [uid, token]
+        assert shopper.get(link).status_code in (200, 302)
+
+        # A wrong password, then a reset through the e-mailed link.
+        assert shopper.post(reverse("accounts:login"), {"username": JOURNEY_EMAIL,
+                                                        "password": "wrong-password-1"}).status_code == 200
+        committed(shopper.post, reverse("accounts:password-reset"), {"email": JOURNEY_EMAIL})
+        link, uid, token = _link(mail.outbox[-1].body, "/accounts/password-reset/")
+        secrets += [uid, token]
+        form_page = shopper.get(link, follow=True)
+        assert form_page.context["validlink"] is True
+        shopper.post(form_page.redirect_chain[-1][0], {"new_password1": PASSWORDS[1],
+                                                       "new_password2": PASSWORDS[1]})
+        assert shopper.post(reverse("accounts:login"), {"username": JOURNEY_EMAIL,
+                                                        "password": PASSWORDS[1]}).status_code == 302
+
+        # A P medicine for the shopper's child, with the consultation answered.
+        shopper.post(reverse("cart:add"), {"pack": pack.pk, "quantity": 1})
+        response = committed(shopper.post, reverse("orders:checkout"), {
+            "idempotency_key": "5d1f7a2e-8c44-4a0e-9d8e-0a8f6c1f2b3c", "full_name": JOURNEY_NAME,
+            "email": JOURNEY_EMAIL, "phone": "07700 912345", "address_line1": "9 Zabriskie Point",
+            "city": "Leeds", "postcode": "LS1 1AA", "patient_for": "other", "patient_name": CHILD_NAME,
+            "patient_date_of_birth": datetime.date(2001, 6, 1).isoformat(), f"consult_COD-32_{question.pk}": ANSWER,
+        })
+        assert response.status_code == 302, response.content
+        order = Order.objects.get()
+
+        # The pharmacist reads the answers and refuses, with a note for the record.
+        client.force_login(pharmacist)
+        review = reverse("admin:orders_order_review", args=[order.pk])
+        assert ANSWER in client.get(review).content.decode()
+        line = order.lines.get()
+        committed(client.post, review, {"line_id": str(line.pk), f"line-{line.pk}-line": str(line.pk),
+                             f"line-{line.pk}-reason": "not_suitable", f"line-{line.pk}-note": NOTE,
+                             "_refuse_line": "1"})
+        logging.getLogger("pharmacy.test").info("journey done")
+
+    line.refresh_from_db()
+    assert (line.decision, line.decision_reason) == ("refused", NOTE)  # the journey really ran to the end
+    assert len(mail.outbox) >= 4  # verification, reset, order placed, refusal
+    text = captured.getvalue()
+    assert "journey done" in text
+    for value in [*secrets, JOURNEY_EMAIL, JOURNEY_NAME, CHILD_NAME, ANSWER, NOTE, "penicillin", "pregnant",
+                  *PASSWORDS, "wrong-password-1", "Zabriskie"]:
+        assert value.lower() not in text.lower(), f"{value!r} appeared in the logs"
