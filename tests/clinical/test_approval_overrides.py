@@ -118,7 +118,7 @@ def test_refusing_the_other_line_clears_an_alert_involving_it(user, packs, pharm
     order = place_order(user=user, cart=cart, details=details(), idempotency_key="refuse")
     codamol = order.lines.get(sku="COCO-8-500-32")
     # Without the co-codamol, the paracetamol is not taken twice: the alert no longer stops the order.
-    refuse_order_line(line=codamol, pharmacist=pharmacist, reason="Paracetamol alone is enough.")
+    refuse_order_line(line=codamol, pharmacist=pharmacist, reason="not_suitable", note="Paracetamol alone is enough.")
 
     order.refresh_from_db()
     assert order.status == OrderStatus.APPROVED

@@ -119,7 +119,7 @@ def test_a_dashboard_refund_of_a_partly_captured_payment_leaves_the_captured_amo
     with django_capture_on_commit_callbacks(execute=True):
         order, payment = checkout(user, (p_pack, 2), (gsl_pack, 1), payment_method=stripe_card(stripe_on),
                                   answers=answers_for(p_pack, "no"))
-        refuse_order_line(line=order.lines.get(sku=p_pack.sku), pharmacist=pharmacist, reason="See your GP.")
+        refuse_order_line(line=order.lines.get(sku=p_pack.sku), pharmacist=pharmacist, reason="see_gp")
     payment.refresh_from_db()
     assert (payment.status, payment.amount_authorised, payment.amount_captured) == (
         P.CAPTURED, Decimal("11.49"), Decimal("3.49"))
