@@ -43,7 +43,7 @@ def gunicorn(*, host: str, port: int) -> list[str]:
     return [PYTHON, "-m", "gunicorn", "pharmacy.wsgi:application", "--bind", f"{host}:{port}",
             "--workers", os.environ.get("WEB_CONCURRENCY", "2"), "--threads", os.environ.get("WEB_THREADS", "8"),
             # Shorter than the supervisor's STOP_GRACE_SECONDS, so a stop is graceful, not a kill.
-            "--graceful-timeout", "5", "--config", "python:pharmacy.gunicorn_conf"]
+            "--graceful-timeout", "5"]  # the rest, the access log's included, is in ./gunicorn.conf.py
 
 
 def celery(*args: str) -> list[str]:

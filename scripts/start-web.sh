@@ -21,6 +21,5 @@ if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
 fi
 
 # gunicorn reads WEB_CONCURRENCY for its number of workers.
-exec gunicorn pharmacy.wsgi:application \
-    --bind "${BIND:-0.0.0.0:8000}" \
-    --config python:pharmacy.gunicorn_conf
+# Its other settings, the access log's included (off unless GUNICORN_ACCESS_LOG is set), are in ./gunicorn.conf.py.
+exec gunicorn pharmacy.wsgi:application --bind "${BIND:-0.0.0.0:8000}"
