@@ -4,9 +4,11 @@ made on demand, so every new order links to the record its clinical checks read.
 
 from datetime import date
 
-from .exceptions import InvalidHealthRecord
+from django.urls import reverse
+
+from .exceptions import DateOfBirthDiffersFromRecord, InvalidHealthRecord
 from .models import Patient
-from .services import account_holder_record
+from .services import account_holder_record, record_date_of_birth
 
 
 def owned_record(*, user, record_id: int) -> Patient:
@@ -17,13 +19,33 @@ def owned_record(*, user, record_id: int) -> Patient:
     return record
 
 
+def check_date_of_birth_matches(*, record: Patient, date_of_birth: date | None) -> None:
+    """A chosen record speaks for its patient: a date of birth typed at checkout that differs from the
+    record's is refused, never written over it. The record is corrected on its own page (or through the
+    API), where the shopper sees every detail the pharmacist's checks read."""
+    if date_of_birth is None or record.date_of_birth is None or record.date_of_birth == date_of_birth:
+        return
+    raise DateOfBirthDiffersFromRecord(
+        f"{record.name}'s health record gives the date of birth {record.date_of_birth:%d %B %Y}, not "
+        f"{date_of_birth:%d %B %Y}. Leave the date of birth empty to use the record's. If the record is wrong, "
+        f"correct it under Health records ({reverse('patients:record-edit', args=[record.pk])}, or "
+        f"PUT /api/v1/patients/{record.pk}/), then place the order.",
+        field="patient_date_of_birth", record_id=record.pk,
+    )
+
+
 def record_for_order(*, user, record_id: int | None, name: str, date_of_birth: date | None,
                      is_account_holder: bool) -> Patient:
-    """The record the order links to. A date of birth given at checkout is the shopper's latest word:
-    it fills in (or corrects) the record's."""
+    """The record the order links to. A chosen record keeps its date of birth (a different one was
+    refused by check_date_of_birth_matches); a date given at checkout fills in one it lacks. For the
+    account holder, a date given at checkout is the shopper's latest word about themselves."""
     if record_id is not None:
         record = owned_record(user=user, record_id=record_id)
-    elif is_account_holder:
+        check_date_of_birth_matches(record=record, date_of_birth=date_of_birth)
+        if record.date_of_birth is None and date_of_birth is not None:
+            record_date_of_birth(patient=record, date_of_birth=date_of_birth)
+        return record
+    if is_account_holder:
         record = account_holder_record(user=user)
     else:
         record = _record_by_name(user=user, name=name, date_of_birth=date_of_birth)

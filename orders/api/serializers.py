@@ -139,7 +139,8 @@ class PatientInputSerializer(serializers.Serializer):
     record_id = StrictIntegerField(
         min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None,
         help_text="One of your health records (GET /api/v1/patients/): the order is for that person, with "
-        "the record's name and date of birth. A P or POM medicine needs the patient's date of birth.",
+        "the record's name and date of birth (a different `date_of_birth` is refused: correct the record "
+        "instead). A P or POM medicine needs the patient's date of birth.",
     )
 
 

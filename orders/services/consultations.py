@@ -8,7 +8,7 @@ from datetime import date
 from django.utils import timezone
 
 from catalog.models import AnswerType, ConsultationQuestion
-from patients.checkout import owned_record, record_for_order
+from patients.checkout import check_date_of_birth_matches, owned_record, record_for_order
 from patients.models import Patient as HealthRecord
 from patients.services import account_holder_record
 
@@ -71,10 +71,12 @@ def check_patient(*, user, patient: Patient, lines: Sequence) -> Patient:
 
 
 def patient_with_record(*, user, patient: Patient) -> Patient:
-    """Fill in what the patient's health record knows: a named record gives its name and date of birth;
-    the account holder's record (made on demand) its date of birth. A date given at checkout comes first."""
+    """Fill in what the patient's health record knows: a named record gives its name and date of birth
+    (a different date typed at checkout is refused); the account holder's record (made on demand) its
+    date of birth, unless one is given at checkout."""
     if patient.record_id is not None:
         record = owned_record(user=user, record_id=patient.record_id)
+        check_date_of_birth_matches(record=record, date_of_birth=patient.date_of_birth)
         name = record.name
     elif patient.is_account_holder:
         record = account_holder_record(user=user)

@@ -3,7 +3,10 @@ patient's date of birth (the checkout asks for it), and callers that name no rec
 
 import datetime
 
+import uuid
+
 import pytest
+from django.urls import reverse
 
 from orders.exceptions import PatientDetailsRequired
 from orders.models import Order
@@ -62,6 +65,48 @@ def test_an_order_for_a_named_record_takes_its_name_and_date_of_birth(user, pom_
     assert order.patient_record == child
     assert (order.patient_name, order.patient_date_of_birth, order.patient_is_account_holder) == (
         "Sam Carer", datetime.date(2012, 6, 1), False)
+
+
+ADULT_DATE_OF_BIRTH = datetime.date(1980, 1, 1)
+
+
+def test_a_chosen_record_without_a_date_of_birth_takes_the_one_given_at_checkout(user, pom_pack):
+    child = child_record(user, date_of_birth=None)
+    order = place(user, (pom_pack, 1), prescription=uploaded_prescription(user),
+                  patient=Patient(record_id=child.pk, date_of_birth=datetime.date(2015, 4, 1)))
+    child.refresh_from_db()
+    assert child.date_of_birth == order.patient_date_of_birth == datetime.date(2015, 4, 1)
+
+
+def test_the_api_checkout_refuses_an_adults_date_of_birth_for_a_childs_record(shopper_client, user, gsl_pack):
+    child = child_record(user)  # born 2015-04-01
+    cart_with(user, (gsl_pack, 1))
+    response = shopper_client.post("/api/v1/checkout/", {
+        "shipping": SHIPPING, "patient": {"record_id": child.pk, "date_of_birth": ADULT_DATE_OF_BIRTH.isoformat()},
+    }, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    body = assert_problem(response, 422, "date_of_birth_differs_from_record", "patient_date_of_birth")
+    assert f"/health-records/{child.pk}/" in body["detail"] and "01 April 2015" in body["detail"]
+    child.refresh_from_db()
+    assert child.date_of_birth == datetime.date(2015, 4, 1)
+    assert not Order.objects.exists()
+
+
+def test_the_storefront_checkout_refuses_an_adults_date_of_birth_for_a_childs_record(client, user, gsl_pack):
+    child = child_record(user)
+    cart_with(user, (gsl_pack, 1))
+    client.force_login(user)
+    response = client.post(reverse("orders:checkout"), {
+        "idempotency_key": str(uuid.uuid4()), "full_name": "Ada Shopper", "email": "ada@example.org",
+        "phone": "07700 900123", "address_line1": "1 High Street", "city": "Leeds", "postcode": "LS1 1AA",
+        "patient_for": "other", "patient_record": str(child.pk),
+        "patient_date_of_birth": ADULT_DATE_OF_BIRTH.isoformat(),
+    })
+    assert response.status_code == 200
+    errors = response.context["form"].errors["patient_date_of_birth"]
+    assert "01 April 2015" in errors[0] and reverse("patients:record-edit", args=[child.pk]) in errors[0]
+    child.refresh_from_db()
+    assert child.date_of_birth == datetime.date(2015, 4, 1)
+    assert not Order.objects.exists()
 
 
 def test_a_record_of_another_account_is_refused_as_not_found(user, other_user, gsl_pack):
