@@ -73,11 +73,10 @@ def recent_supplies(*, user, patient: Patient, exclude_order_id: int | None = No
     lines of approved, dispatched or delivered orders that the pharmacist did not refuse. Two queries."""
     if user is None or not getattr(user, "pk", None):
         return []
+    same_patient = _same_patient(patient)
+    if same_patient is None:
+        return []
     since = timezone.now() - timedelta(days=settings.CLINICAL_HISTORY_DAYS)
-    same_patient = Q(order__patient_is_account_holder=True) if patient.is_account_holder else Q(
-        order__patient_is_account_holder=False, order__patient_name__iexact=" ".join(patient.name.split()),
-        order__patient_date_of_birth=patient.date_of_birth,
-    )
     lines = (
         OrderLine.objects.filter(same_patient, order__user=user, order__status__in=SUPPLIED_STATUSES,
                                  order__created_at__gte=since)
@@ -90,6 +89,22 @@ def recent_supplies(*, user, patient: Patient, exclude_order_id: int | None = No
     )
     return [medicine_for_pack(line.pack, origin=Origin.SUPPLIED, supplied_on=timezone.localdate(line.ordered_at))
             for line in lines]
+
+
+def _same_patient(patient: Patient) -> Q | None:
+    """The orders of the patient's health record, never of whoever shares a name and date of birth (two
+    people may, and a name is typed differently from one order to the next). Orders placed before orders
+    named a record are matched as they were then."""
+    unlinked = Q(order__patient_record__isnull=True) & (Q(order__patient_is_account_holder=True)
+                                                        if patient.is_account_holder else Q(
+        order__patient_is_account_holder=False, order__patient_name__iexact=" ".join(patient.name.split()),
+        order__patient_date_of_birth=patient.date_of_birth,
+    ))
+    if patient.record_id is not None:
+        return Q(order__patient_record_id=patient.record_id) | unlinked
+    if patient.is_account_holder:
+        return Q(order__patient_record__is_account_holder=True) | unlinked
+    return None  # someone named without a record yet: they have no history here
 
 
 def _run(*, lines: Sequence[Medicine], facts: PatientFacts, supplied: Sequence[Medicine]) -> list[Alert]:
@@ -225,7 +240,7 @@ def review_alerts(*, order: Order) -> list[OrderAlert]:
             needs_directions=prescription_only and directions is not None,
         ))
     patient = Patient(name=order.patient_name, date_of_birth=order.patient_date_of_birth,
-                      is_account_holder=order.patient_is_account_holder)
+                      is_account_holder=order.patient_is_account_holder, record_id=order.patient_record_id)
     alerts = _run(lines=medicines, facts=context.facts_for_order(order),
                   supplied=recent_supplies(user=order.user, patient=patient, exclude_order_id=order.pk))
     existing = list(order_alerts(order=order))

@@ -41,18 +41,15 @@ def record_for_order(*, user, record_id: int | None, name: str, date_of_birth: d
     account holder, a date given at checkout is the shopper's latest word about themselves."""
     if record_id is not None:
         record = owned_record(user=user, record_id=record_id)
-        check_date_of_birth_matches(record=record, date_of_birth=date_of_birth)
-        if record.date_of_birth is None and date_of_birth is not None:
-            record_date_of_birth(patient=record, date_of_birth=date_of_birth)
-        return record
-    if is_account_holder:
+    elif is_account_holder:
         record = account_holder_record(user=user)
     else:
         record = _record_by_name(user=user, name=name, date_of_birth=date_of_birth)
-    if date_of_birth is not None and record.date_of_birth != date_of_birth:
-        Patient.objects.filter(pk=record.pk).update(date_of_birth=date_of_birth)
-        record.date_of_birth = date_of_birth
-    return record
+    if date_of_birth is None or record.date_of_birth == date_of_birth:
+        return record
+    if record.date_of_birth is not None and not record.is_account_holder:
+        check_date_of_birth_matches(record=record, date_of_birth=date_of_birth)  # refuses
+    return record_date_of_birth(patient=record, date_of_birth=date_of_birth)
 
 
 def _record_by_name(*, user, name: str, date_of_birth: date | None) -> Patient:

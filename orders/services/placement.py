@@ -3,7 +3,7 @@ movements, or changes nothing."""
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -203,6 +203,9 @@ def _place_order(
     for line in lines:
         check_pack_purchasable(pack=line.pack, quantity=line.quantity, check_stock=False)
     patient = check_patient(user=user, patient=patient_with_record(user=user, patient=patient), lines=lines)
+    # The record first: the clinical checks and the prescription's patient go by it, never by the name.
+    health_record = link_health_record(user=user, patient=patient)
+    patient = replace(patient, record_id=health_record.pk)
     pharmacist_lines = [line for line in lines if line.pack.product.legal_category != LegalCategory.GENERAL_SALE]
     try:
         check_date_of_birth_for_pharmacist_lines(patient=patient, pharmacist_lines=pharmacist_lines)
@@ -256,7 +259,7 @@ def _place_order(
         patient_name=patient.name,
         patient_date_of_birth=patient.date_of_birth,
         patient_is_account_holder=patient.is_account_holder,
-        patient_record=link_health_record(user=user, patient=patient),
+        patient_record=health_record,
         review_deadline=review_deadline,
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint,

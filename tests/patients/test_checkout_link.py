@@ -2,7 +2,6 @@
 patient's date of birth (the checkout asks for it), and callers that name no record still work."""
 
 import datetime
-
 import uuid
 
 import pytest
