@@ -242,7 +242,8 @@ class OrderAdmin(admin.ModelAdmin):
                         self.message_user(request, f"Order {order.number} rejected; stock returned.", messages.SUCCESS)
                         return HttpResponseRedirect(reverse("admin:orders_orderawaitingreview_changelist"))
             except DomainError as refusal:
-                self.message_user(request, refusal.message, messages.ERROR)
+                if not ("_approve" in request.POST and record_form.is_bound and record_form.add_refusal(refusal)):
+                    self.message_user(request, refusal.message, messages.ERROR)
         health = review_order_health(staff=request.user, order=order, channel=AccessChannel.ADMIN_ORDER_REVIEW)
         context = {
             **self.admin_site.each_context(request),

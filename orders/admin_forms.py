@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
 
 from catalog.models import Pack
 from orders.models import DoseUnit
@@ -16,7 +15,16 @@ class DispensingRecordForm(forms.Form):
     prescriber_registration = forms.CharField(
         max_length=50, label="Prescriber's registration number", help_text="e.g. GMC number (7 digits)"
     )
+    # Required by the service (orders.services.prescriptions.validate_dispensing_record), which decides for
+    # the API too; its refusal is shown next to the field.
     prescriber_address = forms.CharField(max_length=300, required=False, label="Prescriber's address")
+    patient_name = forms.CharField(max_length=200, required=False, label="Patient's name on the prescription")
+    patient_date_of_birth = forms.DateField(
+        required=False, label="Patient's date of birth on the prescription",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="It must be the order's patient; every later order against this prescription is checked "
+        "against them.",
+    )
     issued_on = forms.DateField(label="Date of issue", widget=forms.DateInput(attrs={"type": "date"}))
     valid_until = forms.DateField(
         label="Valid until", widget=forms.DateInput(attrs={"type": "date"}), required=False,
@@ -33,11 +41,12 @@ class DispensingRecordForm(forms.Form):
                                               label="Fewest days between issues")
     note = forms.CharField(required=False, label="Note for the record", widget=forms.Textarea(attrs={"rows": 2}))
 
-    def clean_issued_on(self):
-        issued_on = self.cleaned_data["issued_on"]
-        if issued_on > timezone.localdate():
-            raise forms.ValidationError("The issue date cannot be in the future.")
-        return issued_on
+    def add_refusal(self, refusal) -> bool:
+        """Show the service's refusal next to the field it names; False when it names none of ours."""
+        if refusal.field not in self.fields:
+            return False
+        self.add_error(refusal.field, refusal.message)
+        return True
 
 
 class AuthorisedItemForm(forms.Form):
@@ -66,6 +75,8 @@ def dispensing_record_from_forms(record_form: DispensingRecordForm, items: forms
         issued_on=data["issued_on"],
         valid_until=data.get("valid_until"),  # None: the service counts it from the date of issue
         prescriber_address=data.get("prescriber_address", ""),
+        patient_name=data.get("patient_name", ""),
+        patient_date_of_birth=data.get("patient_date_of_birth"),
         repeatable=data.get("repeatable", False),
         issues_authorised=data.get("issues_authorised") if data.get("repeatable") else None,
         repeat_interval_days=data.get("repeat_interval_days") if data.get("repeatable") else None,

@@ -16,6 +16,11 @@ class PrescriptionNotUsable(DomainError):
     default_message = "This prescription cannot be used."
 
 
+class PrescriptionForAnotherPatient(PrescriptionNotUsable):
+    code = "prescription_for_another_patient"
+    default_message = "This prescription is for another patient."
+
+
 class PrescriptionNotCovering(DomainError):
     code = "prescription_not_covering"
     default_message = "The prescription does not authorise what the order holds."

@@ -63,6 +63,13 @@ class Prescription(models.Model):
     refusal_code = models.CharField(max_length=40, choices=RefusalReason.choices, blank=True,
                                     help_text="What the shopper is told when it is rejected (empty: \"contact us\").")
     prescriber_address = models.CharField(max_length=300, blank=True)
+    # The patient the prescription names, recorded by the pharmacist with the dispensing record (and their
+    # health record, from the order approved with it). Every order against it must be for that patient.
+    patient_name = models.CharField(max_length=200, blank=True)
+    patient_date_of_birth = models.DateField(null=True, blank=True)
+    patient_record = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="prescriptions"
+    )
     # The legal original (orders/services/originals.py): an upload lets a pharmacist approve, but only a
     # received paper original, or a verified electronic prescription, lets a POM order be dispatched.
     source = models.CharField(max_length=20, choices=PrescriptionSource.choices, default=PrescriptionSource.UPLOAD)

@@ -100,6 +100,7 @@ class PharmacistPrescriptionOutputSerializer(PrescriptionOutputSerializer):
         fields = [  # the repeat history is the order's (ReviewOrderDetailOutputSerializer.repeat)
             *(name for name in PrescriptionOutputSerializer.Meta.fields if name != "repeat"),
             "source", "original_received_at", "original_received_by", "original_matches", "original_checked_note",
+            "prescriber_address", "patient_name", "patient_date_of_birth",  # with the dispensing record
         ]
 
 
@@ -511,7 +512,19 @@ class ApproveOrderInputSerializer(ClinicalOverrideInputSerializer):
         help_text="Leave out for the longest the law allows: six months from the date of issue (28 days for a "
         "Schedule 2 to 4 controlled drug).",
     )
-    prescriber_address = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
+    prescriber_address = StrictCharField(
+        max_length=300, required=False, allow_blank=True, default="",
+        help_text="Needed with the dispensing record: the prescription register records it.",
+    )
+    patient_name = StrictCharField(
+        max_length=200, required=False, allow_blank=True, default="",
+        help_text="Needed with the dispensing record: the patient the prescription names, which must be the "
+        "order's patient. Every later order against the prescription must be for them.",
+    )
+    patient_date_of_birth = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text="Needed with the dispensing record: the patient's date of birth as the prescription gives it.",
+    )
     items = AuthorisedItemInputSerializer(many=True, required=False, min_length=1, max_length=50)
     repeatable = serializers.BooleanField(
         required=False, default=False, help_text="With the dispensing record: the prescriber marked it repeatable."

@@ -242,7 +242,8 @@ class PrescriptionReorderApi(APIView):
             "with the same replay rules as checkout. The order waits for our pharmacist (`awaiting_review`).\n\n"
             "Refusals (422, nothing changes): `repeat_too_early` with `available_on` (the first day it is "
             "possible), `repeats_exhausted` when every issue is used, `prescription_not_repeatable`, "
-            "`prescription_expired`; and the checkout's own refusals."
+            "`prescription_expired`, `prescription_for_another_patient` when `patient` is not the one the "
+            "prescription names (leave `patient` out to order for them); and the checkout's own refusals."
         ),
         parameters=[PRESCRIPTION_ID, IDEMPOTENCY_KEY],
         request=ReorderInputSerializer,
@@ -327,7 +328,8 @@ class CheckoutApi(APIView):
             "date of birth, which a P or POM item needs (`patient_details_required`, `patient_too_young`). "
             "With `record_id`, the record's date of birth is used: a different `date_of_birth` is a 422 "
             "`date_of_birth_differs_from_record` (correct the record with PUT /api/v1/patients/{id}/). An "
-            "order against an approved prescription must be for the patient it names (`prescription_not_usable`). "
+            "order against an approved prescription must be for the patient it names "
+            "(`prescription_for_another_patient`). "
             "An order with a P or POM item waits for a pharmacist (`awaiting_review`, see `waiting_reason` "
             "and `review_deadline`); one of general-sale items alone is `approved` at once.\n\n"
             "`delivery_method` is the code of one of `GET /api/v1/delivery-methods/` (the default one if "
@@ -594,7 +596,10 @@ class ReviewOrderApproveApi(APIView):
         summary="Approve an order awaiting review, recording the dispensing record (pharmacists only)",
         description=(
             "The dispensing record (prescriber, dates, items) is needed when the order's prescription has "
-            "not been checked yet; send all of its fields or none. `items[].quantity` is in dosage units "
+            "not been checked yet; send all of its fields or none. With it, `prescriber_address` and the "
+            "patient the prescription names (`patient_name`, `patient_date_of_birth`) are required (422 "
+            "`invalid_dispensing_record` on the field); that patient must be the order's, and every later order "
+            "against the prescription must be for them. `items[].quantity` is in dosage units "
             "(tablets, capsules, mL); `dose`, `dose_unit` and `times_per_day` (or `as_directed`) are the "
             "structured directions the clinical checks compute the daily dose from. Refused with 422 when the "
             "prescription has expired or authorises less than the order holds, and with 422 "
@@ -611,6 +616,9 @@ class ReviewOrderApproveApi(APIView):
                 value={
                     "prescriber_name": "Dr Grace Prescriber",
                     "prescriber_registration": "7123456",
+                    "prescriber_address": "The Surgery, 2 Church Lane, Leeds, LS2 2BB",
+                    "patient_name": "Ada Lovelace",
+                    "patient_date_of_birth": "1985-12-10",
                     "issued_on": "2026-01-05",
                     "valid_until": "2026-07-05",
                     "items": [
@@ -814,6 +822,8 @@ def _dispensing_record(data: dict) -> DispensingRecord | None:
         issued_on=data["issued_on"],
         valid_until=data.get("valid_until"),  # None: six months (28 days) from the date of issue
         prescriber_address=data.get("prescriber_address", ""),
+        patient_name=data.get("patient_name", ""),
+        patient_date_of_birth=data.get("patient_date_of_birth"),
         repeatable=data.get("repeatable", False),
         issues_authorised=data.get("issues_authorised"),
         repeat_interval_days=data.get("repeat_interval_days"),

@@ -18,6 +18,7 @@ from ..state_machine import ALLOWED_TRANSITIONS, CANCELLABLE_STATES, apply_trans
 from .batches import supply_order_batches
 from .coverage import check_not_expired, check_prescription_covers
 from .notifications import record_message
+from .prescription_patient import check_order_against_prescription
 from .prescriptions import DispensingRecord, approve_prescription, ensure_pharmacist, reject_prescription
 from .release_checks import check_may_approve, check_may_dispatch, record_approver_registration, record_supply
 from .repeats import ensure_issue_for_order
@@ -91,9 +92,11 @@ def _approve_prescription_of(*, order: Order, pharmacist, record: DispensingReco
             raise InvalidOrderTransition(
                 "Record the prescription's dispensing details to approve it.", field="prescription"
             )
-        prescription = approve_prescription(prescription=prescription, pharmacist=pharmacist, record=record)
+        prescription = approve_prescription(prescription=prescription, pharmacist=pharmacist, record=record,
+                                            order=order)
     elif prescription.status == PrescriptionStatus.REJECTED:
         raise InvalidOrderTransition("The order's prescription was rejected; reject the order.", field="prescription")
+    check_order_against_prescription(prescription=prescription, order=order)  # a repeat: the same patient
     ensure_issue_for_order(prescription=prescription, order=order)  # a repeatable one: this supply is an issue
     check_not_expired(prescription, order=order)
     lines = order.lines.select_related("pack__product").prefetch_related("pack__strengths__ingredient")

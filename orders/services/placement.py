@@ -54,6 +54,7 @@ from .consultations import (
 from .coverage import check_not_expired, check_prescription_covers
 from .notifications import record_message
 from .order_amounts import order_amounts
+from .prescription_patient import check_order_is_for_prescription_patient
 from .repeats import check_repeat_available, record_issue
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 100
@@ -221,7 +222,8 @@ def _place_order(
         prescription = prescription_for_update(prescription_id=prescription.pk)
     issue_number = None
     if prescription_lines:
-        issue_number = _check_prescription_for_checkout(user=user, prescription=prescription, lines=prescription_lines)
+        issue_number = _check_prescription_for_checkout(user=user, prescription=prescription, lines=prescription_lines,
+                                                        patient=patient)
     else:
         prescription = None
 
@@ -301,7 +303,8 @@ def _missing_prescription(*, lines: list, prescription: Prescription | None) -> 
     )]
 
 
-def _check_prescription_for_checkout(*, user, prescription: Prescription | None, lines: list) -> int | None:
+def _check_prescription_for_checkout(*, user, prescription: Prescription | None, lines: list,
+                                    patient: Patient) -> int | None:
     """Returns the issue number the order takes of an approved repeatable prescription, else None."""
     for missing in _missing_prescription(lines=lines, prescription=prescription):
         raise missing
@@ -314,6 +317,9 @@ def _check_prescription_for_checkout(*, user, prescription: Prescription | None,
         )
     issue_number = None
     if prescription.status == PrescriptionStatus.APPROVED:
+        check_order_is_for_prescription_patient(prescription=prescription, patient_name=patient.name,
+                                                patient_date_of_birth=patient.date_of_birth,
+                                                record_id=patient.record_id)
         if prescription.repeatable:
             issue_number = check_repeat_available(prescription=prescription)  # issues left, interval, dates
         check_not_expired(prescription)

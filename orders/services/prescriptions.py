@@ -25,8 +25,9 @@ from ..exceptions import (
     PrescriptionNotUsable,
 )
 from ..locks import prescription_for_update
-from ..models import PHARMACISTS_GROUP, DoseUnit, Prescription, PrescriptionItem, PrescriptionStatus
+from ..models import PHARMACISTS_GROUP, DoseUnit, Order, Prescription, PrescriptionItem, PrescriptionStatus
 from ..refusals import check_refusal_reason, staff_note
+from .prescription_patient import check_named_patient_is_the_orders
 from .repeats import check_repeat_terms
 
 # What each accepted type's file starts with, and the names and MIME types a client may claim for it.
@@ -154,7 +155,10 @@ class DispensingRecord:
     issued_on: date
     valid_until: date | None = None  # None: the longest the law allows from the date of issue
     items: list[AuthorisedItem] = field(default_factory=list)
-    prescriber_address: str = ""
+    prescriber_address: str = ""  # required (the register records it); a default only for the field order
+    # The patient the prescription names, as written on it (the order's health record is linked too).
+    patient_name: str = ""
+    patient_date_of_birth: date | None = None
     # Repeats (orders/services/repeats.py): the number of issues in all (None: the UK default) and the
     # fewest days between issues.
     repeatable: bool = False
@@ -199,12 +203,25 @@ def with_default_validity(record: DispensingRecord) -> DispensingRecord:
 
 
 def validate_dispensing_record(record: DispensingRecord) -> None:
+    """The one validation of a dispensing record, whichever face built it (the admin's review form, the
+    pharmacist API). Raises InvalidDispensingRecord naming the field to correct."""
     record = with_default_validity(record)
     today = timezone.localdate()
     if not record.prescriber_name.strip():
         raise InvalidDispensingRecord("Enter the prescriber's name.", field="prescriber_name")
     if not record.prescriber_registration.strip():
         raise InvalidDispensingRecord("Enter the prescriber's registration number.", field="prescriber_registration")
+    if not record.prescriber_address.strip():
+        raise InvalidDispensingRecord("Enter the prescriber's address: the prescription register records it.",
+                                      field="prescriber_address")
+    if not record.patient_name.strip():
+        raise InvalidDispensingRecord("Enter the patient's name as the prescription gives it.", field="patient_name")
+    if record.patient_date_of_birth is None:
+        raise InvalidDispensingRecord("Enter the patient's date of birth as the prescription gives it.",
+                                      field="patient_date_of_birth")
+    if record.patient_date_of_birth > today:
+        raise InvalidDispensingRecord("The patient's date of birth cannot be in the future.",
+                                      field="patient_date_of_birth")
     if record.issued_on > today:
         raise InvalidDispensingRecord("The issue date cannot be in the future.", field="issued_on")
     if record.valid_until < record.issued_on:
@@ -235,7 +252,10 @@ def validate_dispensing_record(record: DispensingRecord) -> None:
 
 
 @transaction.atomic
-def approve_prescription(*, prescription: Prescription, pharmacist, record: DispensingRecord) -> Prescription:
+def approve_prescription(*, prescription: Prescription, pharmacist, record: DispensingRecord,
+                         order: Order | None = None) -> Prescription:
+    """With `order` (the order approved with it): the patient the record names must be the order's, and
+    the prescription is tied to the order's health record."""
     ensure_pharmacist(pharmacist)
     prescription = prescription_for_update(prescription_id=prescription.pk)
     if prescription.status != PrescriptionStatus.SUBMITTED:
@@ -244,10 +264,16 @@ def approve_prescription(*, prescription: Prescription, pharmacist, record: Disp
         )
     record = with_default_validity(record)
     validate_dispensing_record(record)
+    if order is not None:
+        check_named_patient_is_the_orders(patient_name=record.patient_name,
+                                          patient_date_of_birth=record.patient_date_of_birth, order=order)
     prescription.status = PrescriptionStatus.APPROVED
     prescription.prescriber_name = record.prescriber_name.strip()
     prescription.prescriber_registration = record.prescriber_registration.strip()
-    prescription.prescriber_address = record.prescriber_address.strip()
+    prescription.prescriber_address = " ".join(record.prescriber_address.split())
+    prescription.patient_name = " ".join(record.patient_name.split())
+    prescription.patient_date_of_birth = record.patient_date_of_birth
+    prescription.patient_record_id = order.patient_record_id if order is not None else None
     prescription.issued_on = record.issued_on
     prescription.valid_until = record.valid_until
     prescription.repeatable = record.repeatable

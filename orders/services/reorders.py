@@ -52,7 +52,10 @@ def reorder_prescription(
 ) -> Order:
     """Fill the cart from the prescription and check it out (anything already in the cart goes too).
     One transaction: a refused reorder leaves the cart as it was. A retry with the same key returns the
-    order the first request placed, without filling the cart again."""
+    order the first request placed, without filling the cart again. Without `patient`, the order is for
+    the patient recorded on the prescription (checkout refuses any other)."""
+    if patient is None and prescription.patient_record_id is not None and prescription.owner_id == user.pk:
+        patient = Patient(record_id=prescription.patient_record_id)
     cart = get_or_create_user_cart(user=user)
     if not Order.objects.filter(user=user, idempotency_key=idempotency_key).exists():
         add_prescription_to_cart(user=user, prescription=prescription, cart=cart)

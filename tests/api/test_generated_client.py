@@ -181,6 +181,9 @@ def test_a_generated_client_shops_checks_out_with_a_prescription_and_a_pharmacis
         body=models.ApproveOrderInputRequest(
             prescriber_name="Dr Grace Prescriber",
             prescriber_registration="7123456",
+            prescriber_address="The Surgery, 2 Church Lane, Leeds, LS2 2BB",
+            patient_name="Ada Lovelace",  # the patient the prescription names: the order's
+            patient_date_of_birth=datetime.date(1985, 12, 10),
             issued_on=issued,
             valid_until=issued + datetime.timedelta(days=180),
             items=[

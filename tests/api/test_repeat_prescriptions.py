@@ -10,7 +10,7 @@ from cart.services import get_or_create_user_cart
 from orders.models import Order, Prescription
 from orders.services import place_order
 from tests.factories import PackFactory, ProductFactory
-from tests.orders.helpers import cart_with, details, uploaded_prescription
+from tests.orders.helpers import cart_with, details, prescription_patient_fields, uploaded_prescription
 from tests.orders.repeat_helpers import days_since_last_issue
 
 from .helpers import SHIPPING, assert_problem
@@ -29,7 +29,7 @@ def repeatable(user, pom_pack, pharmacist_client) -> Prescription:
         "issued_on": issued.isoformat(), "valid_until": (issued + datetime.timedelta(days=180)).isoformat(),
         "items": [{"sku": pom_pack.sku, "quantity": 84, "directions": "One a day", "dose": "1", "dose_unit": "tablet",
                    "times_per_day": 1}],
-        "repeatable": True, "repeat_interval_days": 28,
+        "repeatable": True, "repeat_interval_days": 28, **prescription_patient_fields(pom_pack),
     }, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["repeat"]["issue_number"] == 1
@@ -108,7 +108,7 @@ def test_the_approval_refuses_a_repeatable_schedule_2_or_3_drug_on_the_repeatabl
         "prescriber_name": "Dr Grace Prescriber", "prescriber_registration": "7123456",
         "issued_on": issued.isoformat(), "valid_until": (issued + datetime.timedelta(days=20)).isoformat(),
         "items": [{"sku": controlled.sku, "quantity": 30}, {"sku": pom_pack.sku, "quantity": 84}],
-        "repeatable": True, "repeat_interval_days": 28,
+        "repeatable": True, "repeat_interval_days": 28, **prescription_patient_fields(controlled),
     }, format="json")
 
     assert_problem(response, 422, "invalid_dispensing_record", "repeatable")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from orders.models import Order, OrderStatus, Prescription, PrescriptionItem, PrescriptionStatus
 from orders.services import place_order
 from tests.factories import PackFactory
-from tests.orders.helpers import cart_with, details, uploaded_prescription
+from tests.orders.helpers import cart_with, details, prescription_patient_fields, uploaded_prescription
 
 from .helpers import assert_problem
 
@@ -35,6 +35,7 @@ def record(sku: str, units: int = 168, **overrides) -> dict:
         "items": [{"sku": sku, "quantity": units, "directions": "One three times a day", "dose": "1",
                    "dose_unit": "tablet", "times_per_day": 3}],
         "note": "Checked with the surgery.",
+        **prescription_patient_fields(sku),
         **overrides,
     }
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from clinical.models import OrderAlert
 from orders.models import OrderStatus
 from orders.services import place_order
-from tests.orders.helpers import cart_with, details, uploaded_prescription
+from tests.orders.helpers import cart_with, details, prescription_patient_fields, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +62,10 @@ def test_structured_directions_in_the_admin_raise_the_maximum_dose_alert(client,
     order = place_order(user=user, cart=cart_with(user, (baclofen, 1)), details=details(), idempotency_key="bac",
                         prescription=uploaded_prescription(user))
     issued = timezone.localdate() - datetime.timedelta(days=2)
+    patient = prescription_patient_fields(baclofen)
     post = {
         "_approve": "1", "record-prescriber_name": "Dr Grace Prescriber", "record-prescriber_registration": "7123456",
+        **{f"record-{name}": value for name, value in patient.items()},
         "record-issued_on": issued.isoformat(),
         "record-valid_until": (issued + datetime.timedelta(days=150)).isoformat(),
         "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "1", "items-MAX_NUM_FORMS": "1000",

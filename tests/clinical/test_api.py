@@ -9,7 +9,7 @@ from django.utils import timezone
 from clinical.models import OrderAlert
 from orders.services import place_order
 from tests.api.helpers import assert_problem, checkout
-from tests.orders.helpers import cart_with, details, uploaded_prescription
+from tests.orders.helpers import cart_with, details, prescription_patient_fields, uploaded_prescription
 
 from .helpers import medicine_pack_of
 
@@ -49,7 +49,7 @@ def record(**extra):
             "issued_on": (timezone.localdate() - timedelta(days=3)).isoformat(),
             "valid_until": (timezone.localdate() + timedelta(days=150)).isoformat(),
             "items": [{"sku": "BAC-10-84", "quantity": 84, "dose": "10", "dose_unit": "mg", "times_per_day": 3}],
-            **extra}
+            **prescription_patient_fields("BAC-10-84"), **extra}
 
 
 def test_the_pharmacists_order_detail_lists_every_alert_with_severity_and_source(pharmacist_client, baclofen_order):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from PIL import Image
 
 from cart.services import add_to_cart, get_or_create_user_cart
+from orders.models import Order, OrderStatus
 from orders.services import AuthorisedItem, CheckoutDetails, DispensingRecord, submit_prescription
 
 MINIMAL_PDF = (
@@ -46,11 +47,41 @@ def uploaded_prescription(user):
     return submit_prescription(owner=user, uploaded_file=pdf_upload())
 
 
-def dispensing_record(*items, issued_days_ago: int = 3, valid_days: int = 180) -> DispensingRecord:
+PRESCRIBER_ADDRESS = "The Surgery, 2 Church Lane, Leeds, LS2 2BB"
+
+
+def awaiting_patient(pack) -> tuple[str, datetime.date | None]:
+    """The patient of the newest order awaiting review that holds `pack` (a pack or its SKU), else of the
+    newest order awaiting review: the patient a test's prescription names unless it says otherwise
+    (`patient=`). Without any such order (a prescription approved on its own), a made-up patient."""
+    holding = {"lines__sku": pack} if isinstance(pack, str) else {"lines__pack": pack}
+    awaiting = Order.objects.filter(status=OrderStatus.AWAITING_REVIEW).order_by("-pk")
+    for orders in (awaiting.filter(**holding), awaiting):
+        found = orders.values_list("patient_name", "patient_date_of_birth").first()
+        if found is not None:
+            return found
+    return "Ada Patient", datetime.date(1980, 1, 1)
+
+
+def prescription_patient_fields(pack) -> dict:
+    """The dispensing record's prescriber address and patient, as the pharmacist API takes them."""
+    name, born = awaiting_patient(pack)
+    return {"prescriber_address": PRESCRIBER_ADDRESS, "patient_name": name,
+            "patient_date_of_birth": born.isoformat() if born else None}
+
+
+def dispensing_record(*items, issued_days_ago: int = 3, valid_days: int = 180,
+                      patient: tuple[str, datetime.date | None] | None = None) -> DispensingRecord:
+    """`patient`: (name, date of birth) as the prescription gives them; by default, those of the order
+    awaiting review for the first item's pack."""
     issued = timezone.localdate() - datetime.timedelta(days=issued_days_ago)
+    name, born = patient or awaiting_patient(items[0][0])
     return DispensingRecord(
         prescriber_name="Dr Grace Prescriber",
         prescriber_registration="7123456",
+        prescriber_address=PRESCRIBER_ADDRESS,
+        patient_name=name,
+        patient_date_of_birth=born,
         issued_on=issued,
         valid_until=issued + datetime.timedelta(days=valid_days),
         items=[AuthorisedItem(pack=pack, quantity=quantity, directions="As directed", as_directed=True)

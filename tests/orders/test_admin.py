@@ -12,7 +12,15 @@ from orders.services import approve_order, cancel_order, dispatch_order, mark_or
 from orders.services.originals import record_original_received
 from tests.factories import StaffFactory, UserFactory
 
-from .helpers import cart_with, details, dispensing_record, image_bytes, uploaded_prescription
+from .helpers import (
+    PRESCRIBER_ADDRESS,
+    awaiting_patient,
+    cart_with,
+    details,
+    dispensing_record,
+    image_bytes,
+    uploaded_prescription,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +33,14 @@ def awaiting_order(user, pom_pack):
 
 def approve_post(pom_pack, **overrides):
     issued = timezone.localdate() - datetime.timedelta(days=2)
+    name, born = awaiting_patient(pom_pack)
     data = {
         "_approve": "1",
         "record-prescriber_name": "Dr Grace Prescriber",
         "record-prescriber_registration": "7123456",
+        "record-prescriber_address": PRESCRIBER_ADDRESS,
+        "record-patient_name": name,
+        "record-patient_date_of_birth": born.isoformat(),
         "record-issued_on": issued.isoformat(),
         "record-valid_until": (issued + datetime.timedelta(days=150)).isoformat(),
         "record-note": "Checked with the surgery.",

@@ -16,7 +16,7 @@ from orders.services import approve_order, dispatch_order, place_order
 from orders.services.originals import record_electronic_verified
 from tests.factories import PackFactory, PharmacistFactory, ProductFactory, StaffFactory, UserFactory
 
-from .helpers import cart_with, details, dispensing_record, uploaded_prescription
+from .helpers import PRESCRIBER_ADDRESS, cart_with, details, dispensing_record, uploaded_prescription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -126,6 +126,7 @@ def test_register_csv_export_has_one_row_per_supplied_line(client, user, pom_pac
         order.patient_display_name, "Dr Grace Prescriber", "Presolol tablets", "84",
         f"B-PRES-10-84 (exp. {order.lines.get().batches.get().expiry_date:%Y-%m-%d})")
     assert row["Pharmacist registration"] == pharmacist.pharmacist_profile.registration_number
+    assert row["Prescriber address"] == PRESCRIBER_ADDRESS  # required at approval, so never blank
 
 
 def test_register_csv_quotes_cells_a_spreadsheet_would_run_as_formulas(client, user, pom_pack, pharmacist):
