@@ -56,7 +56,7 @@ def awaiting_patient(pack) -> tuple[str, datetime.date | None]:
     (`patient=`). Without any such order (a prescription approved on its own), a made-up patient."""
     holding = {"lines__sku": pack} if isinstance(pack, str) else {"lines__pack": pack}
     awaiting = Order.objects.filter(status=OrderStatus.AWAITING_REVIEW).order_by("-pk")
-    for orders in (awaiting.filter(**holding), awaiting):
+    for orders in ((awaiting.filter(**holding), awaiting) if pack is not None else (awaiting,)):
         found = orders.values_list("patient_name", "patient_date_of_birth").first()
         if found is not None:
             return found
@@ -75,7 +75,7 @@ def dispensing_record(*items, issued_days_ago: int = 3, valid_days: int = 180,
     """`patient`: (name, date of birth) as the prescription gives them; by default, those of the order
     awaiting review for the first item's pack."""
     issued = timezone.localdate() - datetime.timedelta(days=issued_days_ago)
-    name, born = patient or awaiting_patient(items[0][0])
+    name, born = patient or awaiting_patient(items[0][0] if items else None)
     return DispensingRecord(
         prescriber_name="Dr Grace Prescriber",
         prescriber_registration="7123456",

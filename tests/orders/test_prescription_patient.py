@@ -43,7 +43,7 @@ def api_record(sku: str, **overrides) -> dict:
     issued = timezone.localdate() - datetime.timedelta(days=3)
     return {"prescriber_name": "Dr Grace Prescriber", "prescriber_registration": "7123456",
             "issued_on": issued.isoformat(), "valid_until": (issued + datetime.timedelta(days=180)).isoformat(),
-            "items": [{"sku": sku, "quantity": 84, "directions": "One a day"}],
+            "items": [{"sku": sku, "quantity": 84, "directions": "As directed", "as_directed": True}],
             **prescription_patient_fields(sku), **overrides}
 
 
@@ -105,7 +105,7 @@ def admin_post(pom_pack, **overrides) -> dict:
         "record-issued_on": issued.isoformat(),
         "record-valid_until": (issued + datetime.timedelta(days=150)).isoformat(),
         "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "1", "items-MAX_NUM_FORMS": "1000",
-        "items-0-pack": str(pom_pack.pk), "items-0-quantity": "84",
+        "items-0-pack": str(pom_pack.pk), "items-0-quantity": "84", "items-0-as_directed": "on",
     }
     data.update(overrides)
     return data
