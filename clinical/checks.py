@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from .facts import PatientFacts
+from .names import same_ingredient
 from .rule_table import Kind, Rule, RuleTable, Severity, Subject
 
 
@@ -109,8 +110,13 @@ class ClinicalOverride:
 
 
 def _ingredient_matches(ingredient: str, name: str) -> bool:
-    """`codeine` matches `codeine phosphate`: a salt or ester follows the active moiety's name."""
-    return ingredient == name or ingredient.startswith(name + " ")
+    """`codeine` matches `codeine phosphate`, `warfarin sodium` matches `warfarin` (clinical.names)."""
+    return same_ingredient(ingredient, name)
+
+
+def _share_an_ingredient(first: Medicine, other: Medicine) -> bool:
+    return any(_ingredient_matches(mine, theirs.name) for mine in (item.name for item in first.ingredients)
+               for theirs in other.ingredients)
 
 
 def matches(medicine: Medicine, subjects: Iterable[Subject], table: RuleTable) -> bool:
@@ -125,7 +131,7 @@ def matches(medicine: Medicine, subjects: Iterable[Subject], table: RuleTable) -
             return True
         if subject.kind == "class":
             drug_class = table.classes[subject.value]
-            if medicine.atc_code and medicine.atc_code.startswith(drug_class.atc_prefixes):
+            if medicine.atc_code and drug_class.atc_prefixes and medicine.atc_code.startswith(drug_class.atc_prefixes):
                 return True
             if any(_ingredient_matches(item.name, member)
                    for item in medicine.ingredients for member in drug_class.ingredients):
@@ -144,7 +150,9 @@ def _interactions(rule: Rule, lines, others, table) -> list[Alert]:
     everything = [*lines, *others]
     for first in lines:
         for other in everything:
-            if other is first:
+            # The same medicine twice (a repeat of what we supplied, or what the patient declares) is
+            # duplication's business: a class interacting with itself (QT, serotonin) needs two medicines.
+            if other is first or _share_an_ingredient(first, other):
                 continue
             forward = matches(first, rule.subjects, table) and matches(other, rule.interacts_with, table)
             backward = matches(first, rule.interacts_with, table) and matches(other, rule.subjects, table)
@@ -160,6 +168,16 @@ def _duplication(rule: Rule, lines, declared, table) -> list[Alert]:
     if len(members) < 2 or not any(member.origin == Origin.ORDER for member in members):
         return []
     return [_alert(rule, subjects=[member.label for member in members], involved=members)]
+
+
+def _in_age_band(rule: Rule, facts: PatientFacts, today: date) -> bool:
+    """A dose rule with an age band (`from_age`, `under_age`) applies only to a patient known to be in it."""
+    if rule.from_age is None and rule.under_age is None:
+        return True
+    age = facts.age_on(today)
+    if age is None:
+        return False
+    return (rule.from_age is None or age >= rule.from_age) and (rule.under_age is None or age < rule.under_age)
 
 
 def _max_daily_dose(rule: Rule, lines, table) -> list[Alert]:
@@ -207,7 +225,9 @@ def _patient_alerts(rule: Rule, lines, facts: PatientFacts, today: date, table) 
             found = f"patient aged {age} (minimum {rule.min_age})"
     elif rule.kind == Kind.PREGNANCY:
         weeks = facts.pregnancy_weeks
-        if facts.pregnant and (rule.from_week is None or weeks is None or weeks >= rule.from_week):
+        in_weeks = weeks is None or ((rule.from_week is None or weeks >= rule.from_week)
+                                     and (rule.until_week is None or weeks < rule.until_week))
+        if facts.pregnant and in_weeks:
             found = f"pregnant ({weeks} weeks)" if weeks is not None else "pregnant"
     elif rule.kind == Kind.BREASTFEEDING:
         found = "breastfeeding" if facts.breastfeeding else None
@@ -230,6 +250,14 @@ def _allergy(rule: Rule, line: Medicine, facts: PatientFacts, table) -> str | No
     classes = sorted(facts.allergy_classes & rule.allergy_classes)
     if classes:
         return "allergic to " + ", ".join(classes)
+    # Cross-sensitivity: an allergy declared to one ingredient of a class (ibuprofen) is an allergy to the
+    # class (NSAIDs) for the rules written for that class.
+    for code in sorted(rule.allergy_classes & table.classes.keys()):
+        members = table.classes[code].ingredients
+        named = sorted(allergen for allergen in facts.allergy_ingredients
+                       if any(_ingredient_matches(allergen, member) for member in members))
+        if named:
+            return f"allergic to {', '.join(named)} ({code.replace('_', ' ')}: cross-sensitivity)"
     if rule.allergy_to_ingredient:
         named = sorted(allergen for allergen in facts.allergy_ingredients
                        for item in line.ingredients if _ingredient_matches(item.name, allergen))
@@ -256,7 +284,8 @@ def run_checks(
         elif rule.kind == Kind.DUPLICATION:
             alerts += _duplication(rule, lines, declared, table)
         elif rule.kind == Kind.MAX_DAILY_DOSE:
-            alerts += _max_daily_dose(rule, lines, table)
+            if _in_age_band(rule, facts, today):
+                alerts += _max_daily_dose(rule, lines, table)
         elif rule.kind == Kind.MISSING_DIRECTIONS:
             alerts += [_alert(rule, subjects=(line.label, "no structured directions recorded"), involved=(line,))
                        for line in lines

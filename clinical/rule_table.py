@@ -60,9 +60,9 @@ class Severity:
 KIND_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     Kind.INTERACTION: ({"interacts_with"}, set()),
     Kind.DUPLICATION: (set(), set()),
-    Kind.MAX_DAILY_DOSE: ({"max_mg_per_day"}, set()),
+    Kind.MAX_DAILY_DOSE: ({"max_mg_per_day"}, {"from_age", "under_age"}),
     Kind.AGE: ({"min_age"}, set()),
-    Kind.PREGNANCY: (set(), {"from_week"}),
+    Kind.PREGNANCY: (set(), {"from_week", "until_week"}),
     Kind.BREASTFEEDING: (set(), set()),
     Kind.CONDITION: ({"conditions"}, set()),
     Kind.ALLERGY: (set(), {"allergy_classes", "allergy_to_ingredient"}),
@@ -114,7 +114,10 @@ class Rule:
     interacts_with: tuple[Subject, ...] = ()
     max_mg_per_day: Decimal | None = None
     min_age: int | None = None
+    from_age: int | None = None  # a dose rule for patients of this age and over only
+    under_age: int | None = None  # a dose rule for patients under this age only
     from_week: int | None = None
+    until_week: int | None = None  # a pregnancy rule up to (not including) this week, e.g. 13: first trimester
     conditions: frozenset[str] = frozenset()
     allergy_classes: frozenset[str] = frozenset()
     allergy_to_ingredient: bool = False
@@ -276,10 +279,13 @@ def _rule(path: Path, spec, classes: dict) -> Rule:
             values["max_mg_per_day"] = None
         if values["max_mg_per_day"] is None or not values["max_mg_per_day"] > 0:
             raise _fail(path, "`max_mg_per_day` must be a positive number of milligrams", rule_id)
+        values["from_age"] = _whole_number(path, spec, "from_age", rule_id, minimum=1)
+        values["under_age"] = _whole_number(path, spec, "under_age", rule_id, minimum=1)
     if kind == Kind.AGE:
         values["min_age"] = _whole_number(path, spec, "min_age", rule_id, minimum=1)
     if kind == Kind.PREGNANCY:
         values["from_week"] = _whole_number(path, spec, "from_week", rule_id, minimum=0)
+        values["until_week"] = _whole_number(path, spec, "until_week", rule_id, minimum=1)
     if kind == Kind.CONDITION:
         values["conditions"] = _codes(path, spec, "conditions", rule_id, set(Condition.values))
     if kind == Kind.ALLERGY:

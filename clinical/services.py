@@ -144,8 +144,10 @@ def check_checkout(*, user, patient: Patient, lines: Sequence) -> list[Alert]:
     if result.refused:
         alert = result.refused[0]
         field = "patient_date_of_birth" if alert.kind == Kind.AGE else "cart"  # shown next to what refused it
+        # The advice may already send the patient to our pharmacist: say it once.
+        talk = "" if "our pharmacist" in alert.advice.lower() else f" {TALK_TO_PHARMACIST}"
         raise ClinicalCheckRefused(
-            f"{alert.advice} {TALK_TO_PHARMACIST}", field=field, rule_id=alert.rule_id, severity=alert.severity,
+            f"{alert.advice}{talk}", field=field, rule_id=alert.rule_id, severity=alert.severity,
             source=alert.source, skus=list(alert.line_keys),
         )
     return result.advice

@@ -24,6 +24,8 @@ class Condition(models.TextChoices):
     DIABETES = "diabetes", "Diabetes"
     DEPRESSION = "depression", "Depression or another mental health condition"
     REGULAR_ALCOHOL = "regular_alcohol", "Drinks alcohol regularly"
+    GLAUCOMA = "glaucoma", "Glaucoma"
+    PROSTATE_ENLARGEMENT = "prostate_enlargement", "Enlarged prostate or difficulty passing urine"
 
 
 class AllergyClass(models.TextChoices):

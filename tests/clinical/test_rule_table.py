@@ -30,7 +30,15 @@ def test_every_rule_in_the_demo_set_has_a_source():
     for rule in table.rules:
         assert rule.source.strip(), rule.id
         assert any(word in rule.source for word in ("leaflet", "SmPC", "BNF", "MHRA")), rule.id
-    assert set(table.versions) == {"classes.yaml", "demo.yaml"} and all(table.versions.values())
+    assert set(table.versions) == {"classes.yaml", "demo.yaml", "interactions.yaml", "doses.yaml",
+                                   "duplication.yaml", "patient.yaml"} and all(table.versions.values())
+
+
+def test_every_rule_beyond_the_demo_leaflets_cites_a_public_page():
+    for rule in load_rule_table().rules:
+        if rule.file != "demo.yaml":
+            assert "https://" in rule.source, rule.id
+            assert any(site in rule.source for site in ("bnf.nice.org.uk", "medicines.org.uk/emc", "gov.uk")), rule.id
 
 
 def test_every_demo_medicine_is_covered_by_a_rule():
