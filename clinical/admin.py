@@ -4,14 +4,22 @@ rule and subjects say pregnancy, an allergy, a condition): only staff who may vi
 list, and every page of it they open is logged, one row per order shown."""
 
 from django.contrib import admin
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from patients.access import log_order_health_views, may_view_health_records
 from patients.models import AccessChannel
 from pharmacy.admin_mixins import ReadOnlyAdminMixin
 
+from .coverage import coverage_of_products, sellable_products
 from .models import OrderAlert
+from .rule_table import Kind
+
+COVERAGE_COLUMNS = ((Kind.INTERACTION, "Interactions"), (Kind.DUPLICATION, "Duplication"),
+                    (Kind.MAX_DAILY_DOSE, "Maximum dose"), (Kind.AGE, "Age"), (Kind.PREGNANCY, "Pregnancy"),
+                    (Kind.CONDITION, "Conditions"), (Kind.ALLERGY, "Allergy"))
 
 
 @admin.register(OrderAlert)
@@ -45,6 +53,23 @@ class OrderAlertAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @staticmethod
     def _log_view(request, orders) -> None:
         log_order_health_views(staff=request.user, orders=orders, channel=AccessChannel.ADMIN_ORDER_ALERTS)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.coverage_view)
+        return [path("coverage/", view, name="clinical_coverage"), *super().get_urls()]
+
+    def coverage_view(self, request):
+        """Every sellable medicine with the rules that can fire for it, gaps first (clinical.coverage)."""
+        if not request.user.has_perm("catalog.view_product"):
+            raise PermissionDenied
+        report = coverage_of_products(sellable_products())
+        rows = [(item, [(label, item.rules[kind]) for kind, label in COVERAGE_COLUMNS]) for item in report]
+        context = {
+            **self.admin_site.each_context(request), "title": "Clinical coverage of sellable medicines",
+            "opts": self.model._meta, "rows": rows, "columns": [label for _, label in COVERAGE_COLUMNS],
+            "with_gaps": sum(1 for item in report if item.gaps), "total": len(report),
+        }
+        return TemplateResponse(request, "clinical/admin/coverage.html", context)
 
     @admin.display(description="Order")
     def order_link(self, alert):
