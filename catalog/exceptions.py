@@ -74,3 +74,14 @@ class ReclassificationNotAllowed(DomainError):
 class InvalidReclassification(DomainError):
     code = "invalid_reclassification"
     default_message = "This reclassification is incomplete or not allowed by law."
+
+
+class ClinicalCoverageUnacknowledged(DomainError):
+    code = "clinical_coverage_unacknowledged"
+    default_message = ("No clinical rule covers this medicine fully: a superintendent pharmacist must acknowledge "
+                       "the gaps before it is published as a pharmacy or prescription-only medicine.")
+
+
+class CoverageAcknowledgementNotAllowed(DomainError):
+    code = "coverage_acknowledgement_not_allowed"
+    default_message = "Only a superintendent pharmacist may acknowledge a medicine's clinical coverage gaps."

@@ -645,3 +645,34 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name}: {self.get_outcome_display()}"
+
+
+class ClinicalCoverageReview(models.Model):
+    """A medicine a catalog import brought in that the clinical rule table does not fully cover (see
+    clinical.coverage): until a superintendent acknowledges it, its leaflet cannot be published while it is a
+    pharmacy or prescription-only medicine. Written by catalog.coverage_reviews only; the acknowledgement is
+    the audit (who, when, what they were told)."""
+
+    product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="clinical_coverage_review")
+    gaps = models.TextField(help_text="What the coverage report found missing when the import brought it in.")
+    found_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-found_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(acknowledged_by__isnull=True, acknowledged_at__isnull=True)
+                | Q(acknowledged_by__isnull=False, acknowledged_at__isnull=False),
+                name="coverage_review_acknowledged_by_whom_and_when",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product}: {self.gaps}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.acknowledged_at is None

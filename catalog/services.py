@@ -12,6 +12,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from .cache import bump_catalog_version
+from .coverage_reviews import check_publishable
 from .exceptions import (
     AllocationMismatch,
     BatchesUnavailable,
@@ -383,6 +384,7 @@ def publish_leaflet_revision(*, revision: LeafletRevision) -> LeafletRevision:
     empty = list(revision.sections.filter(body="").values_list("heading", flat=True))
     if empty:
         raise LeafletIncomplete("These leaflet sections are empty: " + "; ".join(empty) + ".")
+    check_publishable(revision.product)
     LeafletRevision.objects.filter(pk=revision.pk).update(published_at=timezone.now())
     bump_catalog_version()
     revision.refresh_from_db()

@@ -3,15 +3,19 @@ review page (clinical.services.check_approval), never edited here. An alert is a
 rule and subjects say pregnancy, an allergy, a condition): only staff who may view health records see this
 list, and every page of it they open is logged, one row per order shown."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from catalog.coverage_reviews import acknowledge_coverage_gaps
+from catalog.models import ClinicalCoverageReview
+from catalog.reclassification import may_reclassify
 from patients.access import log_order_health_views, may_view_health_records
 from patients.models import AccessChannel
 from pharmacy.admin_mixins import ReadOnlyAdminMixin
+from pharmacy.exceptions import DomainError
 
 from .coverage import coverage_of_products, sellable_products
 from .models import OrderAlert
@@ -79,3 +83,30 @@ class OrderAlertAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(boolean=True, description="Overridden")
     def overridden(self, alert):
         return alert.is_overridden
+
+
+@admin.register(ClinicalCoverageReview)
+class ClinicalCoverageReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Imported medicines the rules do not fully cover; a superintendent acknowledges them (audited) before
+    they can be published as pharmacy or prescription-only medicines (catalog.coverage_reviews)."""
+
+    list_display = ["product", "gaps", "found_at", "acknowledged_by", "acknowledged_at"]
+    list_filter = [("acknowledged_at", admin.EmptyFieldListFilter)]
+    search_fields = ["product__name"]
+    list_select_related = ["product", "acknowledged_by"]
+    readonly_fields = ["product", "gaps", "found_at", "acknowledged_by", "acknowledged_at"]
+    actions = ["acknowledge_selected"]
+
+    def has_acknowledge_permission(self, request) -> bool:
+        return may_reclassify(request.user)
+
+    @admin.action(description="Acknowledge the coverage gaps of the selected medicines (superintendent)",
+                  permissions=["acknowledge"])
+    def acknowledge_selected(self, request, queryset):
+        try:
+            count = acknowledge_coverage_gaps(reviews=list(queryset), actor=request.user)
+        except DomainError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+        else:
+            self.message_user(request, f"{count} medicine(s) acknowledged; recorded with your name and the time.",
+                              messages.SUCCESS)

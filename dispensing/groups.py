@@ -9,6 +9,7 @@ SUPERINTENDENT_PERMISSIONS = [
     ("catalog", "reclassify_product"),
     ("catalog", "view_product"),
     ("catalog", "view_productreclassification"),
+    ("catalog", "view_clinicalcoveragereview"),  # and acknowledges them (catalog.coverage_reviews)
     ("dispensing", "view_registerentry"),
     ("dispensing", "view_responsiblepharmacistlog"),
     ("dispensing", "view_pharmacistprofile"),

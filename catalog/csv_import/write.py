@@ -7,11 +7,12 @@ file any more are deleted.
 """
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.text import slugify
 
+from catalog.coverage_reviews import coverage_gaps, record_uncovered
 from catalog.exceptions import InvalidBatch, ReclassificationNotAllowed
 from catalog.locks import packs_for_update
 from catalog.models import (
@@ -51,6 +52,9 @@ class CatalogImported:
     categories_created: int
     ingredients_created: int
     reclassified: int = 0  # products whose legal category or schedule changed (recorded in the audit trail)
+    # New products the clinical rules do not fully cover, with what is missing (catalog.coverage_reviews):
+    # each is recorded for a superintendent to acknowledge before it is published as P or POM.
+    without_clinical_coverage: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def products_unchanged(self) -> int:
@@ -99,13 +103,26 @@ def import_catalog(
     packs_changed |= _set_pzns(catalog.packs, pack_ids, batch_size)
     # bulk writes send no signals: the search documents of every product in the file are rebuilt here
     refresh_search_documents(product_ids=product_ids.values())
+    uncovered = _without_clinical_coverage(catalog, products_new)
+    record_uncovered(gaps_by_product_id={product_ids[slug]: gaps for slug, gaps in uncovered.items()})
     return CatalogImported(
         rows=catalog.rows, products_total=len(products), products_created=len(products_new),
         products_updated=len(products_changed - products_new), packs_total=len(catalog.packs),
         packs_created=len(packs_new), packs_updated=len(packs_changed - packs_new),
         categories_created=categories_created, ingredients_created=ingredients_created,
         reclassified=len(reclassifications),
+        without_clinical_coverage={catalog.products[slug].name: gaps for slug, gaps in uncovered.items()},
     )
+
+
+def _without_clinical_coverage(catalog: CheckedCatalog, new_slugs: set[str]) -> dict[str, list[str]]:
+    """{slug: gaps} of the new products the clinical rules do not fully cover."""
+    ingredients: dict[str, set[str]] = {slug: set() for slug in new_slugs}
+    for pack in catalog.packs:
+        if pack.product_slug in ingredients:
+            ingredients[pack.product_slug].update(strength.ingredient for strength in pack.strengths)
+    return coverage_gaps((slug, catalog.products[slug].atc_code, catalog.products[slug].legal_category,
+                          sorted(names)) for slug, names in ingredients.items())
 
 
 def _reclassifications(products: Sequence[ProductValues]) -> list[tuple[str, ImportedReclassification]]:

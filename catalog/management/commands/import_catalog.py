@@ -121,6 +121,14 @@ class Command(BaseCommand):
             self.stdout.write(f"Reclassified {imported.reclassified:,} product(s); each change is recorded.")
         if imported.products_created:
             self.stdout.write("New products have no leaflet yet: publish one in the admin to sell them.")
+        if imported.without_clinical_coverage:
+            self.stdout.write(self.style.WARNING(
+                f"{len(imported.without_clinical_coverage):,} new product(s) without full clinical coverage; a "
+                "superintendent must acknowledge each (admin, Clinical coverage reviews) before it is published "
+                "as a pharmacy or prescription-only medicine:"
+            ))
+            for name, gaps in sorted(imported.without_clinical_coverage.items()):
+                self.stdout.write(f"  {name}: {'; '.join(gaps)}")
 
     @staticmethod
     def record_refusal(path: str, started_at, catalog: CheckedCatalog, message: str) -> None:
