@@ -39,8 +39,9 @@ def coverage_gaps(medicines: Iterable[tuple[str, str, str, Sequence[str]]]) -> d
 def record_uncovered(*, gaps_by_product_id: dict[int, list[str]]) -> int:
     """Record each newly imported medicine without full coverage (one that has a review already keeps it)."""
     reviews = [ClinicalCoverageReview(product_id=pk, gaps="; ".join(gaps)) for pk, gaps in gaps_by_product_id.items()]
-    created = ClinicalCoverageReview.objects.bulk_create(reviews, ignore_conflicts=True)
-    return len(created)
+    if not reviews:
+        return 0
+    return len(ClinicalCoverageReview.objects.bulk_create(reviews, batch_size=1000, ignore_conflicts=True))
 
 
 @transaction.atomic

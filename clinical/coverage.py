@@ -89,15 +89,26 @@ def coverage_of(medicine: Medicine, *, table: RuleTable | None = None, product_i
                 ) -> MedicineCoverage:
     table = table or rule_table()
     found: dict[str, list[str]] = {kind: [] for kind in REPORTED_KINDS}
+    judged: dict[str, bool] = {}  # rules share subjects: each is judged once per medicine
+
+    def names(subjects) -> bool:
+        for subject in subjects:
+            if subject.kind == "any":  # "*" rules (missing directions, declared allergy) cover nothing
+                continue
+            hit = judged.get(subject.value)
+            if hit is None:
+                hit = judged[subject.value] = matches(medicine, (subject,), table)
+            if hit:
+                return True
+        return False
+
     for rule in table.rules:
         if rule.kind not in found:
             continue
-        named = [subject for subject in rule.subjects if subject.kind != "any"]  # "*" rules cover nothing
         if rule.kind == Kind.MAX_DAILY_DOSE:
             hit = any(_names_ingredient(rule, item.name, table) for item in medicine.ingredients)
         else:
-            hit = matches(medicine, named, table) or (
-                rule.kind == Kind.INTERACTION and matches(medicine, rule.interacts_with, table))
+            hit = names(rule.subjects) or (rule.kind == Kind.INTERACTION and names(rule.interacts_with))
         if hit:
             found[rule.kind].append(rule.id)
     dose_rules = [table.get(rule_id) for rule_id in found[Kind.MAX_DAILY_DOSE]]

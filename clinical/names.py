@@ -46,13 +46,31 @@ def same_ingredient(ingredient: str, name: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _names() -> dict:
+    return yaml.load(NAMES_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+
+
 def brand_names() -> dict[str, tuple[str, ...]]:
     """Brand name (lower case) -> the ingredients it contains."""
-    data = yaml.safe_load(NAMES_FILE.read_text(encoding="utf-8")) or {}
-    return {brand.lower(): tuple(item.lower() for item in items) for brand, items in (data.get("brands") or {}).items()}
+    return {brand.lower(): tuple(item.lower() for item in items) for brand, items in _names()["brands"].items()}
+
+
+def allergy_group(name: str) -> str | None:
+    """The clinical.vocabulary.AllergyClass code a patient means by `name` ("NSAIDs", "penicillin"), or None."""
+    return _names()["allergy_groups"].get(" ".join(name.lower().split()))
 
 
 def ingredients_named(name: str) -> tuple[str, ...]:
     """The ingredients a patient means by `name`: a brand's ingredients, or the name's moiety."""
     key = " ".join(name.lower().split())
     return brand_names().get(key) or (moiety(key),)
+
+
+def brand_suggestions() -> list[str]:
+    """Brand names the health record form offers besides the catalog's ingredients ("Nurofen")."""
+    return [brand.title() if brand.islower() else brand for brand in _names()["brands"]]
+
+
+def allergy_group_suggestions() -> list[str]:
+    """Group names the form offers for allergies ("NSAIDs", "Penicillin")."""
+    return ["NSAIDs", "Penicillin", "Cephalosporins", "Sulfa drugs", "Opioids"]

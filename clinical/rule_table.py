@@ -17,6 +17,8 @@ from django.core.exceptions import ImproperlyConfigured
 from .vocabulary import AllergyClass, Condition
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
+# libyaml's loader when installed: ten times faster, and the table is read in every process at start-up.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Kind:
@@ -143,7 +145,7 @@ def _fail(path: Path, problem: str, rule_id: str | None = None) -> RuleFileError
 
 def _read(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
         raise _fail(path, f"is not valid YAML ({error})") from None
     if not isinstance(data, dict):

@@ -3,11 +3,16 @@ shapes; patients.services checks the rules and its refusals are shown next to th
 
 from django import forms
 
+from clinical.names import allergy_group_suggestions, brand_suggestions
 from clinical.vocabulary import AllergyClass, Condition, Sex
 from pharmacy.exceptions import DomainError
 
 from .models import MAX_PREGNANCY_WEEKS, Patient
 from .services import HealthRecordDetails
+
+
+def _choices(names) -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(dict.fromkeys(names), key=str.lower)]
 
 
 class HealthRecordForm(forms.Form):
@@ -46,9 +51,11 @@ class HealthRecordForm(forms.Form):
 
     def __init__(self, *args, ingredient_names=(), **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(name, name) for name in ingredient_names]
-        self.fields["allergy_ingredients"].choices = choices
-        self.fields["other_medicines"].choices = choices
+        # Pharmacists' names too: brands ("Nurofen") for both, groups ("NSAIDs") for allergies (clinical.names).
+        ingredients = list(ingredient_names)
+        self.fields["allergy_ingredients"].choices = _choices([*ingredients, *brand_suggestions(),
+                                                               *allergy_group_suggestions()])
+        self.fields["other_medicines"].choices = _choices([*ingredients, *brand_suggestions()])
 
     @staticmethod
     def initial_for(patient: Patient) -> dict:

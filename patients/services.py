@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from catalog.models import Ingredient
 from clinical.facts import PatientFacts
+from clinical.names import allergy_group, ingredients_named, moiety
 from clinical.vocabulary import AllergyClass, Condition, Sex
 
 from .exceptions import HealthRecordInUse, InvalidHealthRecord
@@ -62,12 +64,25 @@ def _codes(values: Iterable[str], allowed: type, field_name: str, what: str) -> 
     return codes
 
 
+def _named_as_pharmacists_do(name: str) -> list[Ingredient]:
+    """The catalog's ingredients a name means: a brand's ingredients ("Nurofen"), or the ingredient with or
+    without its salt ("warfarin" is "warfarin sodium" in our catalog, and the other way round)."""
+    query = Q()
+    for candidate in ingredients_named(name):
+        query |= Q(lower_name=candidate) | Q(lower_name__startswith=candidate + " ") | Q(lower_name=moiety(candidate))
+    return list(Ingredient.objects.annotate(lower_name=Lower("name")).filter(query))
+
+
 def _ingredients(names: Iterable[str], field_name: str, hint: str) -> list[Ingredient]:
     wanted = {" ".join(str(name).split()).lower() for name in names if str(name).strip()}
     if not wanted:
         return []
     found = list(Ingredient.objects.annotate(lower_name=Lower("name")).filter(lower_name__in=wanted))
     missing = sorted(wanted - {ingredient.lower_name for ingredient in found})
+    for name in list(missing):
+        if named := _named_as_pharmacists_do(name):
+            found += named
+            missing.remove(name)
     if missing:
         raise InvalidHealthRecord(f"We do not know the ingredient {', '.join(missing)}. {hint}", field=field_name)
     return found
@@ -101,6 +116,7 @@ def _validated(details: HealthRecordDetails) -> tuple[dict, list[Ingredient], li
     if weeks is not None and not 1 <= weeks <= MAX_PREGNANCY_WEEKS:
         raise InvalidHealthRecord(f"Weeks of pregnancy are from 1 to {MAX_PREGNANCY_WEEKS}.",
                                   field="pregnancy_weeks")
+    allergy_names = [str(name) for name in details.allergy_ingredients if str(name).strip()]
     text = details.other_medicines_text.strip()
     if len(text) > MAX_TEXT_LENGTH:
         raise InvalidHealthRecord(f"Keep the other medicines under {MAX_TEXT_LENGTH} characters.",
@@ -109,9 +125,11 @@ def _validated(details: HealthRecordDetails) -> tuple[dict, list[Ingredient], li
         "name": name, "date_of_birth": born, "sex": sex, "pregnant": details.pregnant, "pregnancy_weeks": weeks,
         "breastfeeding": details.breastfeeding, "other_medicines_text": text,
         "conditions": _codes(details.conditions, Condition, "conditions", "condition"),
-        "allergy_classes": _codes(details.allergy_classes, AllergyClass, "allergy_classes", "allergy group"),
+        # An allergy declared by its group's name ("NSAIDs", "penicillin") is the group.
+        "allergy_classes": _codes([*details.allergy_classes, *filter(None, map(allergy_group, allergy_names))],
+                                  AllergyClass, "allergy_classes", "allergy group"),
     }
-    allergies = _ingredients(details.allergy_ingredients, "allergy_ingredients",
+    allergies = _ingredients([name for name in allergy_names if not allergy_group(name)], "allergy_ingredients",
                              "Choose it from the list, or pick its group of medicines.")
     medicines = _ingredients(details.other_medicines, "other_medicines",
                              "Choose it from the list, or write it under other medicines in your own words.")

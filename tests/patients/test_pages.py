@@ -110,3 +110,20 @@ def test_the_checkout_asks_for_a_missing_date_of_birth_at_its_field(client):
     assert response.status_code == 200
     assert response.context["form"].errors["patient_date_of_birth"][0].startswith("Enter the patient's date of birth")
     assert not Order.objects.exists()
+
+
+def test_the_form_offers_brands_and_groups_and_records_them_as_ingredients_and_groups(signed_in, user):
+    ingredients("Ibuprofen", "Warfarin sodium")
+    form_html = signed_in.get(reverse("patients:record-add")).content.decode()
+    assert '<option value="Nurofen">Nurofen</option>' in form_html
+    assert '<option value="NSAIDs">NSAIDs</option>' in form_html
+
+    response = signed_in.post(reverse("patients:record-add"), {
+        "name": "Sam Carer", "date_of_birth": "1950-04-01", "sex": "male",
+        "allergy_ingredients": ["NSAIDs"], "other_medicines": ["Nurofen", "Marevan"],
+    })
+
+    assert response.status_code == 302
+    sam = Patient.objects.get(owner=user, name="Sam Carer")
+    assert sam.allergy_classes == ["nsaids"] and not sam.allergy_ingredients.exists()
+    assert sorted(i.name for i in sam.other_medicines.all()) == ["Ibuprofen", "Warfarin sodium"]

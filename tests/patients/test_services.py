@@ -114,3 +114,14 @@ def test_a_record_is_removed_unless_an_order_names_it(user, gsl_pack):
     with pytest.raises(HealthRecordInUse):
         delete_patient(patient=kept)
     assert list(Patient.objects.filter(owner=user, is_account_holder=False)) == [kept]
+
+
+def test_a_medicine_is_declared_with_or_without_its_salt(user):
+    ingredients("Warfarin sodium", "Codeine phosphate", "Omeprazole")
+
+    patient = child_record(user, other_medicines=["warfarin", "Codeine"], allergy_ingredients=["omeprazole magnesium"],
+                           allergy_classes=[])
+
+    facts = clinical_facts(patient)
+    assert facts.other_medicines == frozenset({"warfarin sodium", "codeine phosphate"})
+    assert facts.allergy_ingredients == frozenset({"omeprazole"})
