@@ -52,6 +52,7 @@ class Medicine:
     key: str = ""  # for order lines: the SKU, to attach the alert to its line
     atc_code: str = ""
     legal_category: str = ""
+    dosage_form: str = ""  # catalog.DosageForm of an order line; "" for declared medicines
     # The prescription's directions for this medicine and strength, whatever the pack: every item of it
     # (their daily doses add up). One Directions is taken as a tuple of one.
     directions: tuple[Directions, ...] | Directions | None = ()
@@ -238,6 +239,8 @@ def _patient_alerts(rule: Rule, lines, facts: PatientFacts, today: date, table) 
     for line in lines:
         if not matches(line, rule.subjects, table):
             continue
+        if rule.dosage_forms and line.dosage_form and line.dosage_form not in rule.dosage_forms:
+            continue  # a tablets-only age limit says nothing about the children's liquid
         line_found = found
         if rule.kind == Kind.ALLERGY:
             line_found = _allergy(rule, line, facts, table)

@@ -63,7 +63,7 @@ KIND_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     Kind.INTERACTION: ({"interacts_with"}, set()),
     Kind.DUPLICATION: (set(), set()),
     Kind.MAX_DAILY_DOSE: ({"max_mg_per_day"}, {"from_age", "under_age"}),
-    Kind.AGE: ({"min_age"}, set()),
+    Kind.AGE: ({"min_age"}, {"dosage_forms"}),
     Kind.PREGNANCY: (set(), {"from_week", "until_week"}),
     Kind.BREASTFEEDING: (set(), set()),
     Kind.CONDITION: ({"conditions"}, set()),
@@ -77,6 +77,8 @@ ATC_PREFIX = re.compile(r"^[A-Z]([0-9]{2}([A-Z]([A-Z]([0-9]{2})?)?)?)?$")
 INGREDIENT = re.compile(r"^[a-z][a-z0-9 ,()'-]*$")
 JURISDICTION = re.compile(r"^[A-Z]{2}$")
 ANY = "*"
+# catalog.DosageForm values, spelt out here so the rule table reads no models at start-up.
+DOSAGE_FORMS = {"tablet", "capsule", "oral_solution", "cream", "injection"}
 
 
 class RuleFileError(ImproperlyConfigured):
@@ -116,6 +118,7 @@ class Rule:
     interacts_with: tuple[Subject, ...] = ()
     max_mg_per_day: Decimal | None = None
     min_age: int | None = None
+    dosage_forms: frozenset[str] = frozenset()  # an age rule for these catalog.DosageForm values only ("tablet")
     from_age: int | None = None  # a dose rule for patients of this age and over only
     under_age: int | None = None  # a dose rule for patients under this age only
     from_week: int | None = None
@@ -285,6 +288,7 @@ def _rule(path: Path, spec, classes: dict) -> Rule:
         values["under_age"] = _whole_number(path, spec, "under_age", rule_id, minimum=1)
     if kind == Kind.AGE:
         values["min_age"] = _whole_number(path, spec, "min_age", rule_id, minimum=1)
+        values["dosage_forms"] = _codes(path, spec, "dosage_forms", rule_id, DOSAGE_FORMS)
     if kind == Kind.PREGNANCY:
         values["from_week"] = _whole_number(path, spec, "from_week", rule_id, minimum=0)
         values["until_week"] = _whole_number(path, spec, "until_week", rule_id, minimum=1)

@@ -55,7 +55,8 @@ def medicine_for_pack(pack, *, key: str = "", origin: str = Origin.ORDER, direct
     """`pack` with its product and strengths (and their ingredients) already loaded."""
     return Medicine(
         name=pack.display_name, key=key, origin=origin, atc_code=pack.product.atc_code,
-        legal_category=pack.product.legal_category, directions=directions, supplied_on=supplied_on,
+        legal_category=pack.product.legal_category, dosage_form=pack.product.dosage_form,
+        directions=directions, supplied_on=supplied_on,
         ingredients=tuple(_ingredient(strength) for strength in pack.strengths.all()),
         dose_key=dose_key, needs_directions=needs_directions,
     )

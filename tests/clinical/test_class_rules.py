@@ -105,3 +105,21 @@ def test_a_repeat_of_the_same_medicine_is_not_an_interaction_with_itself():
     found = run_checks(table=rule_table(), lines=[citalopram], facts=ADULT, supplied=[supplied], today=TODAY)
 
     assert not [alert for alert in found if alert.kind == "interaction"]
+
+
+def test_a_tablets_age_limit_leaves_the_childrens_liquid_alone():
+    toddler = PatientFacts(date_of_birth=date(2023, 1, 1))
+    liquid = Medicine(name="Paracetamol 120 mg/5 mL", key="CALPOL", atc_code="N02BE01", dosage_form="oral_solution",
+                      ingredients=(ActiveIngredient("paracetamol", Decimal(24)),), legal_category="pharmacy")
+    tablets = Medicine(name="Paracetamol 500 mg", key="PARA", atc_code="N02BE01", dosage_form="tablet",
+                       ingredients=(ActiveIngredient("paracetamol", Decimal(500)),), legal_category="general_sale")
+
+    assert not [rule for rule, _ in alerts([liquid], toddler) if rule == "paracetamol-tablets-under-10"]
+    assert ("paracetamol-tablets-under-10", Severity.CONTRAINDICATED) in alerts([tablets], toddler)
+
+
+def test_the_rule_tables_dosage_forms_are_the_catalogs():
+    from catalog.models import DosageForm
+    from clinical.rule_table import DOSAGE_FORMS
+
+    assert set(DosageForm.values) == DOSAGE_FORMS
