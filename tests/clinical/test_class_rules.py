@@ -47,7 +47,7 @@ RAMIPRIL = medicine("Ramipril 5 mg", "C09AA05", ("ramipril", "5"))
 @pytest.mark.parametrize(("lines", "facts", "expected"), [
     ([SILDENAFIL], declared("isosorbide mononitrate"), ("pde5-inhibitors-nitrates", Severity.CONTRAINDICATED)),
     ([IBUPROFEN], declared("warfarin sodium"), ("nsaids-anticoagulants", Severity.MAJOR)),
-    ([TRIMETHOPRIM], declared("methotrexate"), ("methotrexate-trimethoprim", Severity.CONTRAINDICATED)),
+    ([TRIMETHOPRIM], declared("methotrexate"), ("methotrexate-trimethoprim", Severity.MAJOR)),
     ([NAPROXEN], declared("methotrexate sodium"), ("methotrexate-nsaids", Severity.MAJOR)),
     ([CLARITHROMYCIN], declared("simvastatin"), ("simvastatin-strong-cyp3a4-inhibitors", Severity.CONTRAINDICATED)),
     ([SUMATRIPTAN], declared("citalopram hydrobromide"), ("triptans-ssris-snris", Severity.MAJOR)),
