@@ -21,13 +21,21 @@ MEDICINES = {
 
 def medicine_pack(sku: str, **overrides):
     name, atc, category, strengths, size, minimum_age = MEDICINES[sku]
+    return build_medicine_pack(sku=sku, name=name, atc=atc, category=category, size=size,
+                               strengths=[(ingredient, amount, "mg") for ingredient, amount in strengths],
+                               minimum_age=overrides.pop("minimum_age", minimum_age), **overrides)
+
+
+def build_medicine_pack(*, sku: str, name: str, atc: str, category: str, strengths, size: int,
+                        minimum_age: int | None = None, **overrides):
+    """A product and pack of `name`, with its real ingredients: `strengths` is [(ingredient, amount, unit)]."""
     product = ProductFactory(name=name, slug=slugify(name), atc_code=atc, legal_category=category,
-                             minimum_age=overrides.pop("minimum_age", minimum_age))
+                             minimum_age=minimum_age)
     pack = PackFactory(product=product, sku=sku, pack_size=size, stock_quantity=200, **overrides)
     pack.strengths.all().delete()  # the factory's guess from the product name; these are the real ones
-    for position, (ingredient, amount) in enumerate(strengths):
+    for position, (ingredient, amount, unit) in enumerate(strengths):
         Strength.objects.create(pack=pack, ingredient=Ingredient.objects.get_or_create(name=ingredient)[0],
-                                amount=Decimal(amount), unit="mg", position=position)
+                                amount=Decimal(str(amount)), unit=unit, position=position)
     return pack
 
 
