@@ -9,8 +9,10 @@ from datetime import date
 from decimal import Decimal
 
 from .facts import PatientFacts
-from .names import same_ingredient
+from .names import moiety, same_ingredient
 from .rule_table import Kind, Rule, RuleTable, Severity, Subject
+
+PRESCRIPTION_ONLY = "prescription"  # catalog.LegalCategory.PRESCRIPTION; checks read no models
 
 
 class Origin:
@@ -164,9 +166,21 @@ def _interactions(rule: Rule, lines, others, table) -> list[Alert]:
     return alerts
 
 
+def _same_prescribed_medicine(members: list[Medicine]) -> bool:
+    """Every member is one prescribed medicine: the same ingredients (strengths aside, salts aside), and every
+    order line of it prescription-only. Warfarin 1 mg with 3 mg tablets, or the sertraline the patient
+    declares with its repeat, is one regimen, whose total the daily dose check adds up; two paracetamol
+    products bought over the counter stay a duplicate."""
+    kinds = {frozenset(moiety(item.name) for item in member.ingredients) for member in members}
+    ordered = [member for member in members if member.origin == Origin.ORDER]
+    return len(kinds) == 1 and all(member.legal_category == PRESCRIPTION_ONLY for member in ordered)
+
+
 def _duplication(rule: Rule, lines, declared, table) -> list[Alert]:
     members = [medicine for medicine in [*lines, *declared] if matches(medicine, rule.subjects, table)]
     if len(members) < 2 or not any(member.origin == Origin.ORDER for member in members):
+        return []
+    if _same_prescribed_medicine(members):
         return []
     return [_alert(rule, subjects=[member.label for member in members], involved=members)]
 

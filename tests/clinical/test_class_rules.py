@@ -123,3 +123,21 @@ def test_the_rule_tables_dosage_forms_are_the_catalogs():
     from clinical.rule_table import DOSAGE_FORMS
 
     assert set(DosageForm.values) == DOSAGE_FORMS
+
+
+def test_two_strengths_of_one_prescribed_medicine_are_one_regimen_not_a_duplicate():
+    warfarin_1 = medicine("Warfarin 1 mg", "B01AA03", ("warfarin sodium", "1"))
+    warfarin_3 = medicine("Warfarin 3 mg", "B01AA03", ("warfarin sodium", "3"))
+    apixaban = medicine("Apixaban 5 mg", "B01AF02", ("apixaban", "5"))
+
+    assert not {rule for rule, _ in alerts([warfarin_1, warfarin_3])} & {"anticoagulants-duplication"}
+    assert not {rule for rule, _ in alerts([warfarin_3], declared("warfarin"))} & {"anticoagulants-duplication"}
+    assert ("anticoagulants-duplication", Severity.CONTRAINDICATED) in alerts([warfarin_3, apixaban])
+
+
+def test_the_same_ingredient_bought_over_the_counter_twice_is_still_a_duplicate():
+    small = medicine("Paracetamol 16", "N02BE01", ("paracetamol", "500"), key="P16", category="general_sale")
+    large = medicine("Paracetamol 32", "N02BE01", ("paracetamol", "500"), key="P32", category="pharmacy")
+
+    assert ("paracetamol-duplication", Severity.MAJOR) in alerts([small, large])
+    assert ("nsaids-duplication", Severity.MAJOR) in alerts([IBUPROFEN], declared("ibuprofen"))
