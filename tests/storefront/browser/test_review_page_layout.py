@@ -38,10 +38,11 @@ def test_a_new_pharmacist_signs_in_as_rp_from_the_review_page_and_reads_an_align
     notice = page.locator("#responsible-pharmacist")
     expect(notice).to_contain_text("sign in as the responsible pharmacist first")
     page.screenshot(path=screenshots / "review-page-rp-sign-in.png", full_page=True)
-    with page.expect_navigation():
-        notice.get_by_role("button", name="Sign in as responsible pharmacist").click()
+    # The page embeds the prescription's file, so its "load" event can come late on a busy machine: wait for
+    # the answer to the sign-in itself, the message on the page it comes back to.
+    notice.get_by_role("button", name="Sign in as responsible pharmacist").click()
 
-    expect(page.get_by_text("You are the responsible pharmacist.")).to_be_visible()
+    expect(page.get_by_text("You are the responsible pharmacist.")).to_be_visible(timeout=30_000)
     expect(page).to_have_title(re.compile(f"^Review order {order.number}"))
     expect(page.locator("#responsible-pharmacist")).to_have_count(0)
 
