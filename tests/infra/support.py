@@ -17,8 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 SETTINGS_FILES = [ROOT / "pharmacy" / "settings" / name for name in ("base.py", "local.py", "production.py")]
-# An xdist_group: the tests that start scripts/run.py or scripts/start-web.sh, which collect static files
-# with the manifest storage into the one STATIC_ROOT; in one pytest-xdist process, two never write at once.
+# An xdist_group: the tests that start scripts/run.py or scripts/start-web.sh. Each collects its static files
+# into a STATIC_ROOT of its own (a file of the shared one vanished mid-collect once); the group also keeps them
+# off the other state those scripts share under var/ (the development encryption key file).
 MANIFEST_STATIC_FILES = "manifest-static-files"
 
 # env("NAME"), env.str("NAME", …), env.db("NAME"), env.list("NAME", …) and the like.

@@ -189,7 +189,7 @@ def test_web_container_command_serves_with_production_settings(tmp_path):
         PRESCRIPTION_ENCRYPTION_KEYS=TEST_PRESCRIPTION_KEYS,
         SECURE_SSL_REDIRECT="false", DATABASE_URL=f"sqlite:///{tmp_path / 'web.sqlite3'}",
         MEDIA_ROOT=str(tmp_path / "media"), PRIVATE_MEDIA_ROOT=str(tmp_path / "private"),
-        BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1",
+        STATIC_ROOT=str(tmp_path / "static"), BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1",
         LOAD_DEMO_CATALOG="true" if "load_demo_catalog" in get_commands() else "false",
     )
     log_path = tmp_path / "web.log"

@@ -202,7 +202,7 @@ def test_web_start_script_refuses_to_serve_while_a_demo_login_has_its_published_
     values = {**GOOD_VALUES, "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
               "ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION": "true", "LOAD_DEMO_CATALOG": "false",
               "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-              "BIND": "127.0.0.1:1"}
+              "BIND": "127.0.0.1:1", "STATIC_ROOT": str(tmp_path / "static")}
     environment = environment_without(*values, *UNSET, **values)
     create_demo_admin = ("from django.contrib.auth import get_user_model as m; "
                          "m().objects.create_user(email='admin@pharmacy.invalid', password='demo-admin-password')")

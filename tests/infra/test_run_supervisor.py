@@ -42,7 +42,7 @@ def isolated_environment(tmp_path: Path, **values: str) -> dict[str, str]:
     """No services unless given; the database (SQLite by default) and uploads under tmp_path."""
     return environment_without(
         *SERVICE_VARIABLES, **{"DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
-                               "MEDIA_ROOT": str(tmp_path / "media"),
+                               "MEDIA_ROOT": str(tmp_path / "media"), "STATIC_ROOT": str(tmp_path / "static"),
                                "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"), **values},
     )
 
