@@ -25,3 +25,23 @@ class ResponsiblePharmacistConflict(DomainError):
 class OriginalPrescriptionAwaited(DomainError):
     code = "original_prescription_awaited"
     default_message = "The original prescription has not been received and checked."
+
+
+class ReleaseRefused(DomainError):
+    """The release gate refused a supply: `blockers` lists every condition still unmet, by code."""
+
+    code = "release_refused"
+    default_message = "The order cannot be dispatched yet."
+
+    def __init__(self, message: str | None = None, *, blockers: list[dict] | None = None, **extra) -> None:
+        super().__init__(message, blockers=blockers or [], **extra)
+
+    @property
+    def every_error(self) -> list[DomainError]:
+        """One problem entry per unmet condition, under its own code (pharmacy.api renders these)."""
+        errors = []
+        for blocker in self.extra["blockers"]:
+            error = DomainError(blocker["message"])
+            error.code = blocker["code"]
+            errors.append(error)
+        return errors or [self]

@@ -4,7 +4,7 @@ import csv
 import datetime
 import io
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from catalog.models import LegalCategory
@@ -61,7 +61,9 @@ def record_supply(*, order, actor) -> list[RegisterEntry]:
         return []
     prescription = order.prescription
     # Dispatch records the batches first (orders.services.batches.supply_order_batches), then calls this.
-    lines = list(order.lines.filter(legal_category=LegalCategory.PRESCRIPTION).prefetch_related("batches"))
+    # What was sent: a line staff could supply none of (supply less) has no supply to record.
+    lines = list(order.lines.filter(legal_category=LegalCategory.PRESCRIPTION)
+                 .exclude(quantity_not_supplied=F("quantity")).prefetch_related("batches"))
     supplied_at = timezone.now()
     entries = [
         RegisterEntry(
@@ -70,7 +72,7 @@ def record_supply(*, order, actor) -> list[RegisterEntry]:
             prescriber_name=prescription.prescriber_name, prescriber_registration=prescription.prescriber_registration,
             prescriber_address=prescription.prescriber_address, prescription_issued_on=prescription.issued_on,
             medicine=line.product_name, strength=line.strength, dosage_form=line.dosage_form,
-            quantity=line.units, quantity_unit=line.pack_unit, sku=line.sku, batch=_batches(line),
+            quantity=line.units_supplied, quantity_unit=line.pack_unit, sku=line.sku, batch=_batches(line),
             pharmacist_id=order.prescription_approved_by_id, pharmacist_registration=order.approved_by_registration,
             dispatched_by=actor,
         )

@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from accounts.second_factor import request_has_second_factor
 from clinical.forms import ClinicalOverrideForm
 from clinical.services import review_alerts
+from dispensing.release_gate import release_blockers
 from dispensing.services import current_responsible_pharmacist
 from patients.models import AccessChannel, FileAccessChannel
 from patients.review import review_order_health
@@ -120,7 +121,7 @@ class OrderAdmin(admin.ModelAdmin):
     actions = ["dispatch_selected", "mark_delivered_selected", "cancel_selected"]
     readonly_fields = [
         "number", "user", "status", "review_link", "prescription_link", "prescription_approved_by",
-        "prescription_approved_at", "approved_by_registration", "original_status",
+        "prescription_approved_at", "approved_by_registration", "original_status", "release_conditions",
         "email", "full_name", "phone", "address_line1", "address_line2", "city",
         "postcode", "country", "currency", "total_amount", "requires_prescription", "created_at", "updated_at",
         "requires_pharmacist", "released_by", "review_deadline", "patient_name", "patient_date_of_birth",
@@ -130,7 +131,7 @@ class OrderAdmin(admin.ModelAdmin):
     ]
     fieldsets = (
         (None, {"fields": ("number", "status", "review_link", "user", "created_at", "updated_at",
-                           "requires_pharmacist", "released_by", "review_deadline")}),
+                           "requires_pharmacist", "released_by", "review_deadline", "release_conditions")}),
         ("Patient", {"fields": ("patient_name", "patient_date_of_birth", "patient_is_account_holder")}),
         ("Prescription", {"fields": ("requires_prescription", "prescription_link", "prescription_approved_by",
                                      "prescription_approved_at", "approved_by_registration", "original_status")}),
@@ -175,6 +176,17 @@ class OrderAdmin(admin.ModelAdmin):
             return format_html('Waiting for the original: cannot be dispatched. <a class="button" href="{}">'
                                'Record original received</a>', url)
         return order.prescription.get_source_display()
+
+    @admin.display(description="Before dispatch")
+    def release_conditions(self, order):
+        """What the release gate still misses (dispensing.release_gate): shown for an approved order."""
+        if order.status != "approved":
+            return "-"
+        blockers = release_blockers(order)
+        if not blockers:
+            return "Ready to dispatch."
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>",
+                                                           ((blocker.message,) for blocker in blockers)))
 
     @admin.action(description="Dispatch selected orders", permissions=["change"])
     def dispatch_selected(self, request, queryset):
@@ -369,7 +381,7 @@ class PrescriptionAdmin(admin.ModelAdmin):
         "owner", "file_link", "original_filename", "content_type", "size_bytes", "sha256", "status", "uploaded_at",
         "prescriber_name", "prescriber_registration", "prescriber_address", "issued_on", "valid_until",
         "reviewed_by", "reviewed_at", "rejection_reason", "source", "original_received_at", "original_received_by",
-        "original_matches", "original_checked_note", "original_link",
+        "original_matches", "original_checked_note", "electronic_prescription_id", "original_link",
         "repeatable", "issues_authorised", "repeat_interval_days",
     ]
     exclude = ("file",)
@@ -424,8 +436,10 @@ class PrescriptionAdmin(admin.ModelAdmin):
                 elif "_electronic" in request.POST:
                     electronic_form = ElectronicVerifiedForm(request.POST, prefix="electronic")
                     if electronic_form.is_valid():
-                        record_electronic_verified(prescription=prescription, pharmacist=request.user,
-                                                   note=electronic_form.cleaned_data["note"])
+                        record_electronic_verified(
+                            prescription=prescription, pharmacist=request.user,
+                            electronic_prescription_id=electronic_form.cleaned_data["electronic_prescription_id"],
+                            note=electronic_form.cleaned_data["note"])
                         self.message_user(request, "Electronic prescription recorded as verified.", messages.SUCCESS)
                         return HttpResponseRedirect(reverse("admin:orders_prescription_change",
                                                             args=[prescription.pk]))
@@ -479,4 +493,5 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             return
         self.message_user(request, f"{handed} message(s) handed to the workers.", messages.SUCCESS)
 
-from . import admin_batches  # noqa: E402,F401  (batches supplied and the Recall screen)
+# The batches supplied and the Recall screen; the dispatch and cannot-supply queues.
+from . import admin_batches, admin_dispatch  # noqa: E402,F401

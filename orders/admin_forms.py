@@ -128,5 +128,9 @@ class OriginalReceivedForm(forms.Form):
 
 
 class ElectronicVerifiedForm(forms.Form):
+    electronic_prescription_id = forms.CharField(
+        max_length=40, label="Electronic prescription ID",
+        help_text="As the prescribing service shows it, e.g. 3F1A2B-A83008-4E1D5Q. You are recorded as the "
+        "pharmacist who checked it.")
     note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
                            label="How it was retrieved and verified")

@@ -25,6 +25,7 @@ SUBJECTS = {
     MessageKind.PAYMENT_EXPIRING: "Your order {number}: the hold on your card ends soon",
     MessageKind.PAYMENT_RETRY: "Your order {number}: please pay again",
     MessageKind.ORDER_PAYMENT_ENDED: "Your order {number} has been cancelled: the hold on your card ended",
+    MessageKind.ORDER_SUPPLIED_LESS: "Part of your order {number} could not be supplied",
 }
 
 

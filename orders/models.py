@@ -81,6 +81,12 @@ class Prescription(models.Model):
         null=True, blank=True, help_text="Did the original match what was approved? Empty until checked."
     )
     original_checked_note = models.TextField(blank=True)
+    # An electronic prescription is the legal original only with its own identifier (the prescribing
+    # service's prescription ID) and the pharmacist who retrieved it and checked its signature.
+    electronic_prescription_id = models.CharField(
+        "electronic prescription ID", max_length=40, blank=True,
+        help_text="The prescribing service's identifier of the electronic prescription that was verified.",
+    )
     # Repeats (orders/services/repeats.py), recorded by the pharmacist with the dispensing record. An issue
     # is one dispensing, the first included; each order drawing on a repeatable prescription is one issue.
     repeatable = models.BooleanField(default=False)
@@ -120,6 +126,16 @@ class Prescription(models.Model):
                 condition=Q(issues_authorised__isnull=True) | Q(issues_authorised__gte=2),
                 name="prescription_issues_authorised_at_least_two",
             ),
+            # An electronic original names its identifier and who checked it; one e-prescription is the
+            # original of one prescription only.
+            models.CheckConstraint(
+                condition=~Q(source="electronic")
+                | (~Q(electronic_prescription_id="") & Q(original_received_by__isnull=False)
+                   & Q(original_received_at__isnull=False)),
+                name="prescription_electronic_has_identifier_and_checker",
+            ),
+            models.UniqueConstraint(fields=["electronic_prescription_id"], condition=~Q(electronic_prescription_id=""),
+                                    name="prescription_electronic_id_unique"),
         ]
 
     def __str__(self) -> str:
@@ -256,6 +272,10 @@ class Order(models.Model):
     )
     # The one deadline of a waiting order (orders.services.deadlines): at it, the order is cancelled.
     review_deadline = models.DateTimeField(null=True, blank=True)
+    # An approved order the release gate refuses for a reason time will not fix (orders.services.supply):
+    # since when, and why; it waits in the "cannot supply" queue until staff supply less or cancel.
+    cannot_supply_since = models.DateTimeField(null=True, blank=True)
+    cannot_supply_reason = models.TextField(blank=True)
     approved_by_registration = models.CharField(
         max_length=20, blank=True, help_text="The approving pharmacist's professional registration number."
     )
@@ -293,6 +313,12 @@ class Order(models.Model):
             ),
             models.CheckConstraint(condition=Q(requires_prescription=False) | Q(requires_pharmacist=True),
                                    name="order_prescription_implies_pharmacist"),
+            # An order in the "cannot supply" queue always has its deadline, and says why it is there.
+            models.CheckConstraint(
+                condition=Q(cannot_supply_since__isnull=True)
+                | (Q(review_deadline__isnull=False) & ~Q(cannot_supply_reason="")),
+                name="order_cannot_supply_has_deadline_and_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -365,6 +391,24 @@ class OrderAwaitingReview(Order):
         verbose_name_plural = "prescription review queue"
 
 
+class OrderCannotSupply(Order):
+    """Approved orders the release gate refuses for a reason time will not fix (a view of Order)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "order that cannot be supplied"
+        verbose_name_plural = "cannot supply queue"
+
+
+class OrderAwaitingDispatch(Order):
+    """Approved orders, each with the release conditions it still misses (a view of Order)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "order awaiting dispatch"
+        verbose_name_plural = "dispatch queue"
+
+
 class LineDecision(models.TextChoices):
     NOT_NEEDED = "", "No pharmacist needed (general sale)"
     PENDING = "pending", "Awaiting pharmacist"
@@ -404,11 +448,16 @@ class OrderLine(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Packs staff could not supply after all (orders.services.supply.supply_less): not sent, not charged.
+    quantity_not_supplied = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
+            models.CheckConstraint(condition=Q(quantity_not_supplied__gte=0)
+                                   & Q(quantity_not_supplied__lte=models.F("quantity")),
+                                   name="order_line_shortfall_within_quantity"),
             models.CheckConstraint(
                 condition=Q(decision__in=["", "pending"])
                 | (Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),
@@ -460,6 +509,15 @@ class OrderLine(models.Model):
     @property
     def units(self) -> int:
         return self.quantity * self.pack_size
+
+    @property
+    def quantity_supplied(self) -> int:
+        """Packs sent (or to send): the quantity ordered less any shortfall staff recorded."""
+        return self.quantity - self.quantity_not_supplied
+
+    @property
+    def units_supplied(self) -> int:
+        return self.quantity_supplied * self.pack_size
 
 
 class OrderLineBatch(models.Model):
@@ -517,6 +575,7 @@ class MessageKind(models.TextChoices):
     PAYMENT_EXPIRING = "payment_expiring", "Card authorisation about to lapse"
     PAYMENT_RETRY = "payment_retry", "Card authorisation ended: pay again"
     ORDER_PAYMENT_ENDED = "order_payment_ended", "Order cancelled: card authorisation ended"
+    ORDER_SUPPLIED_LESS = "order_supplied_less", "Part of the order could not be supplied"
 
 
 # Kinds sent every time they happen to an order (the others once per order, whatever the retries).

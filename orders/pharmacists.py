@@ -15,6 +15,8 @@ PHARMACIST_PERMISSIONS = [
     ("orders", "view_order"),
     ("orders", "change_order"),  # dispatch, record deliveries, cancel: the order actions (services check it)
     ("orders", "view_orderawaitingreview"),
+    ("orders", "view_orderawaitingdispatch"),  # the dispatch queue, with what each order still misses
+    ("orders", "view_ordercannotsupply"),  # approved orders that cannot be supplied as they stand
     ("orders", "view_orderline"),
     ("orders", "view_orderevent"),
     ("catalog", "view_product"),

@@ -60,6 +60,7 @@ DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
     dispensing_errors.NoResponsiblePharmacist: status.HTTP_409_CONFLICT,
     dispensing_errors.ResponsiblePharmacistConflict: status.HTTP_409_CONFLICT,
     dispensing_errors.OriginalPrescriptionAwaited: status.HTTP_409_CONFLICT,
+    dispensing_errors.ReleaseRefused: status.HTTP_409_CONFLICT,  # the order's state, not the request
     # Sign-up and sign-in refusals are about the fields sent, like any other invalid input.
     account_errors.PasswordRejected: status.HTTP_400_BAD_REQUEST,
     account_errors.InvalidCredentials: status.HTTP_400_BAD_REQUEST,

@@ -33,7 +33,8 @@ Pack columns
                             stock take; allocations to orders are never changed). Blank keeps the stock.
   batch_number              optional column. The batch (lot) the stock is in; with expiry_date and stock.
                             Without it (or in files without the column) stock counts the pack's only
-                            batch, or a LEGACY batch when it has none.
+                            batch (or its old LEGACY placeholder); a pack with no batch yet gets no
+                            sellable stock until a batch is booked in: no placeholder is created.
   expiry_date               optional column. The batch's expiry date, YYYY-MM-DD.
   max_per_order             optional. Blank for no limit, or a whole number of at least 1.
   is_active                 optional. true (default) | false; also yes/no, 1/0.

@@ -310,8 +310,9 @@ def _current_counts(packs: Sequence[PackValues], pack_ids: dict[str, int]) -> di
 
 def _count_batches(packs: Sequence[PackValues], pack_ids: dict[str, int], batch_size: int) -> None:
     """Stock take from the file: each row's `stock` is the units counted in its batch. A row without a
-    batch number (files from before batches) counts the pack's only batch, or its LEGACY batch. Allocations
-    are never touched. Takes the packs' row locks, like every stock change."""
+    batch number (files from before batches) counts the pack's only batch, or its existing LEGACY batch;
+    it creates none, so a pack with no batch yet gets no stock from it. Allocations are never touched.
+    Takes the packs' row locks, like every stock change."""
     # Chunks in pack-id order, so the row locks are taken in one global order (as checkouts take them).
     counted = sorted((pack for pack in packs if pack.stock is not None), key=lambda pack: pack_ids[pack.sku])
     for chunk in _chunks(counted, batch_size):
@@ -327,13 +328,19 @@ def _count_batches(packs: Sequence[PackValues], pack_ids: dict[str, int], batch_
             numbers = held.get(pack_id, [])
             if pack.batch_number:
                 number, expiry = pack.batch_number, pack.expiry_date
-            elif len(numbers) == 1 or not numbers or LEGACY_BATCH_NUMBER in numbers:
+            elif not numbers:
+                # No batch to count into, and no placeholder is made: a recall could not find who received
+                # it. The pack has no sellable stock until a batch is booked in (with batch_number and
+                # expiry_date, or a stock take).
+                continue
+            elif len(numbers) == 1 or LEGACY_BATCH_NUMBER in numbers:
                 number = numbers[0] if len(numbers) == 1 else LEGACY_BATCH_NUMBER
-                expiry = None if number in numbers else LEGACY_BATCH_EXPIRY
+                expiry = None
             else:
                 ambiguous.append(f"{pack.sku} (row {pack.row})")
                 continue
             batches.append((StockBatch(pack_id=pack_id, batch_number=number, quantity_on_hand=pack.stock,
+                                       # a counted batch exists: its expiry is kept (never inserted)
                                        expiry_date=expiry or LEGACY_BATCH_EXPIRY), expiry is not None))
         if ambiguous:
             raise InvalidBatch("These packs are held in several batches; add batch_number and expiry_date "

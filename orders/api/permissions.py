@@ -1,7 +1,7 @@
 from rest_framework.permissions import BasePermission
 
 from accounts.second_factor import request_has_second_factor
-from orders.services import is_pharmacist
+from orders.services import is_pharmacist, may_change_orders
 
 
 class IsPharmacist(BasePermission):
@@ -19,5 +19,21 @@ class IsPharmacist(BasePermission):
             return False
         if not request_has_second_factor(request):
             self.message, self.code = self.unverified_message, "second_factor_required"
+            return False
+        return True
+
+
+class MayDispatchOrders(BasePermission):
+    """Pharmacy staff with the change-orders permission (pharmacists, or the warehouse's own account),
+    signed in with a second factor, as the pharmacist endpoints are. The service checks the permission
+    again; this keeps everyone else out of the dispatch queue too."""
+
+    message = "Only pharmacy staff with permission to change orders can see or dispatch them."
+
+    def has_permission(self, request, view) -> bool:
+        if not may_change_orders(request.user):
+            return False
+        if not request_has_second_factor(request):
+            self.message, self.code = IsPharmacist.unverified_message, "second_factor_required"
             return False
         return True

@@ -101,6 +101,7 @@ class PharmacistPrescriptionOutputSerializer(PrescriptionOutputSerializer):
             *(name for name in PrescriptionOutputSerializer.Meta.fields if name != "repeat"),
             "source", "original_received_at", "original_received_by", "original_matches", "original_checked_note",
             "prescriber_address", "patient_name", "patient_date_of_birth",  # with the dispensing record
+            "electronic_prescription_id",
         ]
 
 
@@ -614,4 +615,30 @@ class OriginalReceivedInputSerializer(serializers.Serializer):
 
 
 class ElectronicVerifiedInputSerializer(serializers.Serializer):
+    electronic_prescription_id = StrictCharField(
+        min_length=6, max_length=40,
+        help_text="The prescribing service's identifier of the electronic prescription retrieved and verified, "
+        "e.g. 3F1A2B-A83008-4E1D5Q (letters, digits and dashes).")
     note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+# --- Dispatch (staff) --------------------------------------------------------------------------------
+
+
+class ReleaseBlockerOutputSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable name of the unmet condition, e.g. payment_not_captured.")
+    message = serializers.CharField()
+
+
+class OrderReleaseOutputSerializer(serializers.Serializer):
+    """An order as the release gate sees it: what still stops it being dispatched."""
+
+    number = serializers.CharField()
+    status = serializers.ChoiceField(choices=OrderStatus.choices)
+    may_be_dispatched = serializers.BooleanField(help_text="True when no condition is unmet.")
+    blockers = ReleaseBlockerOutputSerializer(many=True, help_text="Every release condition still unmet.")
+
+
+class DispatchOrderInputSerializer(serializers.Serializer):
+    note = StrictCharField(max_length=500, required=False, allow_blank=True, default="",
+                           help_text="Recorded in the order's history, e.g. the parcel's tracking number.")

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import dispatch_views, views
 
 
 class OrderNumberConverter:
@@ -70,6 +70,11 @@ urlpatterns = [
         "pharmacist/prescriptions/<int:prescription_id>/electronic-verified/",
         views.PrescriptionElectronicVerifiedApi.as_view(),
         name="prescription-electronic-verified",
+    ),
+    path(
+        "pharmacist/orders/<order_number:number>/dispatch/",
+        dispatch_views.OrderDispatchApi.as_view(),
+        name="pharmacist-order-dispatch",
     ),
     path(
         "pharmacist/orders/<order_number:number>/reject/",

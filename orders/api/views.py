@@ -768,6 +768,9 @@ class PrescriptionElectronicVerifiedApi(APIView):
     @extend_schema(
         operation_id="pharmacist_prescriptions_electronic_verified",
         summary="Record that the electronic prescription itself was retrieved and its signature verified",
+        description="Records the e-prescription's identifier and you as the pharmacist who checked it. 422 "
+        "`prescription_not_usable` for a prescription uploaded as a photo or scan (its original is paper), one "
+        "whose paper original was recorded, or an identifier already recorded on another prescription.",
         request=ElectronicVerifiedInputSerializer,
         responses={200: PharmacistPrescriptionOutputSerializer, **problem_responses(400, 401, 403, 404, 415, 422)},
     )
@@ -776,6 +779,7 @@ class PrescriptionElectronicVerifiedApi(APIView):
         data.is_valid(raise_exception=True)
         prescription = record_electronic_verified(
             prescription=_prescription_for_pharmacist(prescription_id), pharmacist=request.user,
+            electronic_prescription_id=data.validated_data["electronic_prescription_id"],
             note=data.validated_data["note"],
         )
         return Response(PharmacistPrescriptionOutputSerializer(prescription, context={"request": request}).data)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from catalog.models import Pack, StockBatch
@@ -18,14 +18,27 @@ from pharmacy.spreadsheet import spreadsheet_safe
 from ..models import LineDecision, Order, OrderLine, OrderLineBatch
 
 
+def lines_to_supply(order: Order) -> list[OrderLine]:
+    """The lines being sent: not refused by the pharmacist, and with at least one pack left to send."""
+    lines = order.lines.exclude(decision=LineDecision.REFUSED).exclude(quantity_not_supplied=F("quantity"))
+    return list(lines.order_by("pk"))
+
+
+def batch_needs(lines: Iterable[OrderLine]) -> list[tuple[int, int, bool]]:
+    """(pack, packs to send, may take LEGACY stock) per line, for catalog's first-expiry-first-out picking.
+    Placeholder LEGACY stock has no real batch number for a recall to find, so a pharmacy or
+    prescription-only medicine is never sent from it."""
+    return [(line.pack_id, line.quantity_supplied, not line.needs_pharmacist) for line in lines]
+
+
 def supply_order_batches(*, order: Order, lines: Iterable[OrderLine] | None = None) -> list[OrderLineBatch]:
     """Pick and record the batches for the lines being dispatched (all not refused, by default).
     Runs inside dispatch_order's transaction, after the order's lock (orders before packs); refuses
     with catalog's BatchesUnavailable, changing nothing, if usable batches cannot cover a line."""
-    if lines is None:  # every line being supplied: a line the pharmacist refused is not
-        lines = order.lines.exclude(decision=LineDecision.REFUSED).order_by("pk")
-    lines = list(lines)
-    picks = pick_batches_for_dispatch(lines=[(line.pack_id, line.quantity) for line in lines])
+    if lines is None:
+        lines = lines_to_supply(order)
+    lines = [line for line in lines if line.quantity_supplied > 0]
+    picks = pick_batches_for_dispatch(lines=batch_needs(lines))
     now = timezone.now()
     return OrderLineBatch.objects.bulk_create(
         OrderLineBatch(order_line=line, batch=pick.batch, batch_number=pick.batch_number,
@@ -81,6 +94,11 @@ def recall_pack_batches(*, pack: Pack, batch_numbers: Sequence[str], reason: str
     received them. Refuses (changing nothing) an unknown batch number."""
     batches = recall_batches(pack=pack, batch_numbers=batch_numbers, reason=reason)
     numbers = [batch.batch_number for batch in batches]
+    # Approved orders the recall leaves without stock go to the "cannot supply" queue (dispensing sits
+    # above orders: imported here, where it is needed).
+    from dispensing.supply import flag_orders_that_cannot_be_supplied
+
+    flag_orders_that_cannot_be_supplied(pack_ids=[pack.pk])
     return RecallResult(batches=batches, recipients=list_batch_recipients(pack=pack, batch_numbers=numbers))
 
 

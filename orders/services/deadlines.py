@@ -44,7 +44,10 @@ def expiry_condition(*, now: datetime) -> Q:
     # as matching, is in hand and never waits here.
     waiting_for_original = Q(status=S.APPROVED, requires_prescription=True) & ~original_in_hand_condition(
         prefix="prescription__")
-    waiting = still_awaiting_review | never_paid | waiting_for_original
+    # Approved but not suppliable as it stands (dispensing.supply): staff had until the deadline to supply
+    # less; the order is cancelled and any payment refunded.
+    cannot_be_supplied = Q(status=S.APPROVED, cannot_supply_since__isnull=False)
+    waiting = still_awaiting_review | never_paid | waiting_for_original | cannot_be_supplied
     return waiting & Q(review_deadline__isnull=False, review_deadline__lte=now)
 
 
@@ -65,9 +68,12 @@ def expire_order(*, order: Order, now: datetime | None = None) -> bool:
     what = {S.AWAITING_REVIEW: "Not reviewed by its deadline",
             S.AWAITING_PAYMENT: "No card payment was authorised in time"}.get(
         locked.status, "The original prescription did not reach us by the deadline")
+    outcome = "nothing was charged"
+    if locked.cannot_supply_since is not None:
+        what, outcome = "We could not supply it by its deadline", "any payment is refunded in full"
     apply_transition(
         order=locked, to_status=S.CANCELLED, actor=None,
-        reason=f"{what} ({deadline}); the order was cancelled and nothing was charged.",
+        reason=f"{what} ({deadline}); the order was cancelled and {outcome}.",
     )
     _return_stock(locked)
     if not was_unpaid:  # an unpaid order was never confirmed to the shopper: nothing to tell them

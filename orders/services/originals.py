@@ -3,6 +3,8 @@ prescription-only medicine is supplied only when the paper original has been rec
 against what was approved, or the prescription is an electronic one the pharmacist has retrieved and
 verified (advanced electronic signature). An upload alone, or an EPS token, is never enough."""
 
+import re
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -83,15 +85,41 @@ def record_original_received(*, prescription: Prescription, pharmacist, matches:
     return prescription
 
 
+# The prescribing service's identifier, e.g. an NHS EPS prescription ID (6-6-6 characters with dashes).
+ELECTRONIC_PRESCRIPTION_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]{5,39}$")
+# An uploaded photo or scan is a picture of a paper prescription: its legal original is the paper.
+SCANNED_CONTENT_TYPES = ("image/jpeg", "image/png")
+
+
 @transaction.atomic
-def record_electronic_verified(*, prescription: Prescription, pharmacist, note: str = "") -> Prescription:
-    """The pharmacist retrieved the electronic prescription itself and verified its advanced electronic
-    signature; it is the legal original."""
+def record_electronic_verified(*, prescription: Prescription, pharmacist, electronic_prescription_id: str,
+                               note: str = "") -> Prescription:
+    """The pharmacist retrieved the electronic prescription itself (by its identifier) and verified its
+    advanced electronic signature; it is the legal original. Refused for an uploaded photo or scan (that
+    prescription is on paper: record the paper original when it arrives), for one whose paper original was
+    recorded, and for an identifier already recorded against another prescription."""
     ensure_pharmacist(pharmacist)
     ensure_registered_pharmacist(pharmacist)
+    identifier = (electronic_prescription_id or "").strip().upper()
+    if not ELECTRONIC_PRESCRIPTION_ID.match(identifier):
+        raise InvalidDispensingRecord(
+            "Enter the electronic prescription's identifier as the prescribing service shows it (6 to 40 "
+            "letters, digits and dashes, e.g. 3F1A2B-A83008-4E1D5Q).", field="electronic_prescription_id")
     prescription = prescription_for_update(prescription_id=prescription.pk)
     _ensure_approved(prescription)
+    if prescription.content_type in SCANNED_CONTENT_TYPES:
+        raise PrescriptionNotUsable(
+            "This prescription came as an uploaded photo or scan of a paper prescription: its legal original "
+            "is the paper. Record the paper original when it arrives.", field="prescription")
+    if prescription.source == PrescriptionSource.PAPER:
+        raise PrescriptionNotUsable("The paper original of this prescription was recorded; it is not electronic.",
+                                    field="prescription")
+    if Prescription.objects.filter(electronic_prescription_id=identifier).exclude(pk=prescription.pk).exists():
+        raise PrescriptionNotUsable(
+            f"Electronic prescription {identifier} is already the original of another prescription.",
+            field="electronic_prescription_id")
     prescription.source = PrescriptionSource.ELECTRONIC
+    prescription.electronic_prescription_id = identifier
     prescription.original_received_at = timezone.now()
     prescription.original_received_by = pharmacist
     prescription.original_matches = True

@@ -9,18 +9,19 @@ from django.utils import timezone
 from catalog.services import release_stock
 from clinical import services as clinical_checks
 from clinical.checks import ClinicalOverride
+from dispensing.release_gate import check_release
 
 from ..exceptions import InvalidOrderTransition, NotAllowed
 from ..locks import order_for_update, prescription_for_update
 from ..models import LineDecision, MessageKind, Order, OrderStatus, PrescriptionStatus
 from ..refusals import check_refusal_reason, staff_note
-from ..state_machine import ALLOWED_TRANSITIONS, CANCELLABLE_STATES, apply_transition
+from ..state_machine import ALLOWED_TRANSITIONS, CANCELLABLE_STATES, apply_transition, check_transition
 from .batches import supply_order_batches
 from .coverage import check_not_expired, check_prescription_covers
 from .notifications import record_message
 from .prescription_patient import check_order_against_prescription
 from .prescriptions import DispensingRecord, approve_prescription, ensure_pharmacist, reject_prescription
-from .release_checks import check_may_approve, check_may_dispatch, record_approver_registration, record_supply
+from .release_checks import check_may_approve, record_approver_registration, record_supply
 from .repeats import ensure_issue_for_order
 from .staff import ensure_may_change_orders
 
@@ -145,12 +146,16 @@ def cancel_order(*, order: Order, actor, reason: str = "") -> Order:
 
 @transaction.atomic
 def dispatch_order(*, order: Order, actor, note: str = "") -> Order:
+    """Send an approved order. The release gate (dispensing.release_gate) decides: it refuses, naming every
+    unmet condition, unless decisions, payment, prescription, batches, RP and clinical alerts all hold."""
     ensure_may_change_orders(actor, doing="dispatch orders")
     order = order_for_update(order_id=order.pk)
-    check_may_dispatch(order=order, actor=actor)  # expiry, coverage by snapshots, original in hand, RP (issue 8)
+    check_transition(order=order, to_status=S.DISPATCHED)
+    check_release(order=order)
     if order.requires_prescription and order.prescription_approved_by_id is None:
         # Unreachable through the table above; kept because dispatching unchecked medicine is the worst failure.
         raise InvalidOrderTransition("A pharmacist has not approved this order's prescription.", field="status")
+    order.cannot_supply_since, order.cannot_supply_reason = None, ""  # sent after all: out of that queue
     _transition(order=order, to_status=S.DISPATCHED, actor=actor, reason=note or "Dispatched.")
     supply_order_batches(order=order)  # first-expiry-first-out; a shortfall refuses and rolls all back
     record_supply(order=order, actor=actor)  # the prescription register (issue 8.5)

@@ -368,6 +368,13 @@ CLINICAL_JURISDICTION = env.str("CLINICAL_JURISDICTION", default="GB")
 # approved at once (the alert needs someone who can judge it).
 CLINICAL_REVIEW_GSL_MAJOR_ALERTS = env.bool("CLINICAL_REVIEW_GSL_MAJOR_ALERTS", default=True)
 ORDER_EXPIRY_CHECK_SECONDS = env.int("ORDER_EXPIRY_CHECK_SECONDS", default=900)
+# An approved order the release gate refuses for a lasting reason (a recalled batch, an expired
+# prescription) waits this long in the staff's "cannot supply" queue before it is cancelled and refunded.
+CANNOT_SUPPLY_DEADLINE_DAYS = env.int("CANNOT_SUPPLY_DEADLINE_DAYS", default=3)
+CELERY_BEAT_SCHEDULE["flag-orders-that-cannot-be-supplied"] = {
+    "task": "dispensing.tasks.flag_orders_that_cannot_be_supplied_task",
+    "schedule": timedelta(hours=1),
+}
 CELERY_BEAT_SCHEDULE["expire-overdue-orders"] = {
     "task": "orders.tasks.expire_overdue_orders_task",
     "schedule": timedelta(seconds=ORDER_EXPIRY_CHECK_SECONDS),

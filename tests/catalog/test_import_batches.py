@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from catalog.csv_import.rows import COLUMNS, OPTIONAL_COLUMNS
 from catalog.models import LEGACY_BATCH_EXPIRY, Pack, StockBatch
-from catalog.services import reserve_stock
+from catalog.services import record_stock_take, reserve_stock
 from tests.factories import StockBatchFactory
 
 from .test_import_catalog import failed_import, pack_row, run_import
@@ -39,13 +39,31 @@ def test_a_row_with_a_batch_receives_it_and_a_later_file_counts_it(tmp_path):
     assert batches("BAC-10-84") == {"AB123": (35, datetime.date(2030, 6, 30))}
 
 
-def test_a_file_from_before_batches_still_imports_into_a_legacy_batch(tmp_path):
+def test_a_file_from_before_batches_creates_no_legacy_batch_and_the_new_pack_has_no_stock(tmp_path):
     old_columns = [column for column in COLUMNS if column not in OPTIONAL_COLUMNS]
 
     run_import(write(tmp_path, [pack_row(stock="80")], columns=old_columns))
 
-    assert batches("BAC-10-84") == {"LEGACY": (80, LEGACY_BATCH_EXPIRY)}
-    assert Pack.objects.get(sku="BAC-10-84").stock_quantity == 80
+    assert batches("BAC-10-84") == {}
+    assert Pack.objects.get(sku="BAC-10-84").stock_quantity == 0  # nothing to sell until a batch is booked in
+
+    pack = Pack.objects.get(sku="BAC-10-84")
+    record_stock_take(pack=pack, batch_number="AB9", quantity=30, expiry_date=datetime.date(2030, 3, 31))
+    run_import(write(tmp_path, [pack_row(stock="25")], columns=old_columns, name="b.csv"))
+
+    assert batches("BAC-10-84") == {"AB9": (25, datetime.date(2030, 3, 31))}  # the pack's only, real batch
+    assert Pack.objects.get(sku="BAC-10-84").stock_quantity == 25
+
+
+def test_an_old_file_still_counts_a_pack_existing_legacy_batch(tmp_path):
+    old_columns = [column for column in COLUMNS if column not in OPTIONAL_COLUMNS]
+    run_import(write(tmp_path, [pack_row(stock="")], columns=old_columns))
+    StockBatchFactory(pack=Pack.objects.get(sku="BAC-10-84"), batch_number="LEGACY",
+                      expiry_date=LEGACY_BATCH_EXPIRY, quantity_on_hand=5)
+
+    run_import(write(tmp_path, [pack_row(stock="12")], columns=old_columns, name="b.csv"))
+
+    assert batches("BAC-10-84") == {"LEGACY": (12, LEGACY_BATCH_EXPIRY)}
 
 
 def test_an_import_counts_stock_and_never_touches_allocations(tmp_path):

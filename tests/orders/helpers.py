@@ -87,3 +87,8 @@ def dispensing_record(*items, issued_days_ago: int = 3, valid_days: int = 180,
         items=[AuthorisedItem(pack=pack, quantity=quantity, directions="As directed", as_directed=True)
                for pack, quantity in items],
     )
+
+
+def eps_id(prescription) -> str:
+    """An electronic prescription identifier unique to `prescription`, as the pharmacist would record it."""
+    return f"EPS-{prescription.pk:06d}"

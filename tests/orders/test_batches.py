@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from catalog.exceptions import BatchesUnavailable
 from catalog.models import Pack, StockBatch
 from catalog.services import recall_batches
+from dispensing.exceptions import ReleaseRefused
 from orders.models import OrderLineBatch, OrderStatus
 from orders.services import (
     cancel_order,
@@ -91,7 +91,7 @@ def test_dispatch_is_refused_when_usable_batches_fall_short_and_nothing_changes(
     recall_batches(pack=fefo_pack, batch_numbers=["LATE"], reason="MHRA alert")  # 7 usable units left
     before = on_hand(fefo_pack)
 
-    with pytest.raises(BatchesUnavailable, match="17 needed but only 7 in batches that are in date"):
+    with pytest.raises(ReleaseRefused, match="17 needed but only 7 in batches that are in date"):
         dispatch_order(order=order, actor=staff)
 
     order.refresh_from_db()

@@ -16,7 +16,7 @@ from orders.services import approve_order, dispatch_order, place_order
 from orders.services.originals import record_electronic_verified
 from tests.factories import PackFactory, PharmacistFactory, ProductFactory, StaffFactory, UserFactory
 
-from .helpers import PRESCRIBER_ADDRESS, cart_with, details, dispensing_record, uploaded_prescription
+from .helpers import PRESCRIBER_ADDRESS, cart_with, details, dispensing_record, eps_id, uploaded_prescription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -32,7 +32,8 @@ def supply(user, pack, pharmacist, *, key: str, units: int):
     order = place_order(user=user, cart=cart_with(user, (pack, 1)), details=details(), idempotency_key=key,
                         prescription=uploaded_prescription(user))
     approve_order(order=order, pharmacist=pharmacist, record=dispensing_record((pack, units)))
-    record_electronic_verified(prescription=order.prescription, pharmacist=pharmacist)
+    record_electronic_verified(prescription=order.prescription, pharmacist=pharmacist,
+                               electronic_prescription_id=eps_id(order.prescription))
     return dispatch_order(order=order, actor=StaffFactory())
 
 

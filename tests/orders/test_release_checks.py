@@ -11,9 +11,9 @@ from django.utils import timezone
 from catalog.reclassification import reclassify_product
 from dispensing.exceptions import (
     NoResponsiblePharmacist,
-    OriginalPrescriptionAwaited,
     OwnOrderApproval,
     PharmacistNotRegistered,
+    ReleaseRefused,
     ResponsiblePharmacistConflict,
 )
 from dispensing.groups import SUPERINTENDENTS_GROUP
@@ -23,16 +23,21 @@ from dispensing.services import (
     sign_in_as_responsible_pharmacist,
     sign_out_as_responsible_pharmacist,
 )
-from orders.exceptions import InvalidDispensingRecord, PrescriptionExpired, PrescriptionNotCovering
+from orders.exceptions import InvalidDispensingRecord, PrescriptionNotCovering
 from orders.models import OrderStatus, PrescriptionSource, PrescriptionStatus
 from orders.services import approve_order, dispatch_order, place_order
 from orders.services.coverage import check_prescription_covers
 from orders.services.originals import is_waiting_for_original, record_electronic_verified, record_original_received
 from tests.factories import PharmacistFactory, StaffFactory
 
-from .helpers import cart_with, details, dispensing_record, uploaded_prescription
+from .helpers import cart_with, details, dispensing_record, eps_id, uploaded_prescription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def refused_codes(refused) -> list[str]:
+    """The release gate's unmet conditions, by code, from a pytest.raises(ReleaseRefused) result."""
+    return [blocker["code"] for blocker in refused.value.extra["blockers"]]
 
 
 @pytest.fixture
@@ -59,8 +64,9 @@ def test_upload_approved_pom_order_is_not_dispatched_until_the_original_is_recei
     assert approved_order.prescription.source == PrescriptionSource.UPLOAD
     assert is_waiting_for_original(approved_order)
 
-    with pytest.raises(OriginalPrescriptionAwaited, match="original prescription has not been received"):
+    with pytest.raises(ReleaseRefused, match="original prescription has not been received") as refused:
         dispatch_order(order=approved_order, actor=staff)
+    assert refused_codes(refused) == ["original_prescription_awaited"]
     approved_order.refresh_from_db()
     assert approved_order.status == OrderStatus.APPROVED
     assert not RegisterEntry.objects.exists()
@@ -76,6 +82,7 @@ def test_upload_approved_pom_order_is_not_dispatched_until_the_original_is_recei
 
 def test_verified_electronic_prescription_can_be_dispatched(approved_order, staff, pharmacist):
     record_electronic_verified(prescription=approved_order.prescription, pharmacist=pharmacist,
+                               electronic_prescription_id=eps_id(approved_order.prescription),
                                note="Retrieved from the prescribing service; AdES signature valid.")
     order = dispatch_order(order=approved_order, actor=staff)
     assert order.status == OrderStatus.DISPATCHED
@@ -114,8 +121,9 @@ def test_dispatch_after_the_prescription_expired_is_refused(approved_order, staf
     prescription.valid_until = timezone.localdate() - datetime.timedelta(days=1)
     prescription.save(update_fields=["valid_until"])
 
-    with pytest.raises(PrescriptionExpired, match=r"cannot be dispatched: its prescription expired on"):
+    with pytest.raises(ReleaseRefused, match=r"cannot be dispatched: The prescription expired on") as refused:
         dispatch_order(order=approved_order, actor=staff)
+    assert refused_codes(refused) == ["prescription_expired"]
     approved_order.refresh_from_db()
     assert approved_order.status == OrderStatus.APPROVED
 
@@ -173,8 +181,9 @@ def test_nothing_is_approved_without_a_responsible_pharmacist_signed_in(awaiting
 def test_nothing_is_dispatched_without_a_responsible_pharmacist_signed_in(approved_order, staff, pharmacist):
     record_original_received(prescription=approved_order.prescription, pharmacist=pharmacist, matches=True)
     sign_out_as_responsible_pharmacist(pharmacist=pharmacist)
-    with pytest.raises(NoResponsiblePharmacist):
+    with pytest.raises(ReleaseRefused) as refused:
         dispatch_order(order=approved_order, actor=staff)
+    assert refused_codes(refused) == ["no_responsible_pharmacist"]
     approved_order.refresh_from_db()
     assert approved_order.status == OrderStatus.APPROVED
 
@@ -227,7 +236,8 @@ def test_register_entries_are_immutable_in_the_model_and_the_database(user, pom_
     order = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="i",
                         prescription=uploaded_prescription(user))
     approve_order(order=order, pharmacist=pharmacist, record=dispensing_record((pom_pack, 84)))
-    record_electronic_verified(prescription=order.prescription, pharmacist=pharmacist)
+    record_electronic_verified(prescription=order.prescription, pharmacist=pharmacist,
+                               electronic_prescription_id=eps_id(order.prescription))
     dispatch_order(order=order, actor=staff)
     entry = RegisterEntry.objects.get()
 
@@ -250,8 +260,9 @@ def test_an_order_placed_before_a_pom_to_gsl_reclassification_still_needs_its_or
     reclassify_product(product=pom_pack.product, legal_category="general_sale", schedule=None,
                        actor=superintendent, reason="Switched to general sale (test).")
 
-    with pytest.raises(OriginalPrescriptionAwaited):
+    with pytest.raises(ReleaseRefused) as refused:
         dispatch_order(order=approved_order, actor=staff)
+    assert refused_codes(refused) == ["original_prescription_awaited"]
     approved_order.refresh_from_db()
     assert approved_order.status == OrderStatus.APPROVED
     assert approved_order.lines.get().legal_category == "prescription"

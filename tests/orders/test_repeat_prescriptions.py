@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from cart.services import get_or_create_user_cart
+from dispensing.exceptions import ReleaseRefused
 from orders.exceptions import (
     InvalidDispensingRecord,
     PrescriptionExpired,
@@ -21,7 +22,7 @@ from orders.services.reorders import add_prescription_to_cart
 from orders.services.repeats import check_repeat_available, repeat_status
 from tests.factories import PackFactory, ProductFactory, StaffFactory
 
-from .helpers import cart_with, details, dispensing_record, uploaded_prescription
+from .helpers import cart_with, details, dispensing_record, eps_id, uploaded_prescription
 from .repeat_helpers import days_since_last_issue, first_issue, repeatable_record
 
 pytestmark = pytest.mark.django_db
@@ -199,12 +200,13 @@ def test_the_six_months_bind_the_earliest_live_issue_not_the_number_a_freed_slot
 def test_a_repeat_is_dispatched_past_the_six_months_and_the_first_issue_is_not(user, pharmacist, pom_pack):
     staff = StaffFactory()
     first = first_issue(user, pharmacist, pom_pack)
-    prescription = record_electronic_verified(prescription=first.prescription, pharmacist=pharmacist, note="AdES ok")
+    prescription = record_electronic_verified(prescription=first.prescription, pharmacist=pharmacist,
+                                              electronic_prescription_id=eps_id(first.prescription), note="AdES ok")
     days_since_last_issue(prescription, 28)
     repeat = approve_order(order=reorder(user, prescription, "again"), pharmacist=pharmacist)
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     Prescription.objects.filter(pk=prescription.pk).update(valid_until=yesterday)
 
-    with pytest.raises(PrescriptionExpired):
+    with pytest.raises(ReleaseRefused, match="expired"):
         dispatch_order(order=first, actor=staff)  # the first issue is bound by the six months
     assert dispatch_order(order=repeat, actor=staff).status == OrderStatus.DISPATCHED

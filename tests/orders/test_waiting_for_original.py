@@ -24,7 +24,7 @@ from orders.services import (
 from orders.services.originals import is_waiting_for_original, record_electronic_verified, record_original_received
 from tests.factories import PackFactory, ProductFactory, StaffFactory, StockBatchFactory
 
-from .helpers import cart_with, details, dispensing_record, uploaded_prescription
+from .helpers import cart_with, details, dispensing_record, eps_id, uploaded_prescription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -83,7 +83,8 @@ def test_an_order_whose_paper_original_was_recorded_does_not_expire(approved_ord
 
 
 def test_an_order_with_a_verified_electronic_prescription_does_not_expire(approved_order, pharmacist, pom_pack):
-    record_electronic_verified(prescription=approved_order.prescription, pharmacist=pharmacist)
+    record_electronic_verified(prescription=approved_order.prescription, pharmacist=pharmacist,
+                               electronic_prescription_id=eps_id(approved_order.prescription))
 
     assert not list_orders_due_for_expiry(now=approved_order.review_deadline + datetime.timedelta(days=30))
     assert expire_overdue_orders(now=approved_order.review_deadline + datetime.timedelta(days=30)) == 0
@@ -158,7 +159,8 @@ def test_a_line_supplied_from_two_batches_names_both_in_the_register(user, pharm
     order = place_order(user=user, cart=cart_with(user, (pack, 3)), details=details(), idempotency_key="two",
                         prescription=uploaded_prescription(user))
     approve_order(order=order, pharmacist=pharmacist, record=dispensing_record((pack, 84)))
-    record_electronic_verified(prescription=order.prescription, pharmacist=pharmacist)
+    record_electronic_verified(prescription=order.prescription, pharmacist=pharmacist,
+                               electronic_prescription_id=eps_id(order.prescription))
 
     dispatch_order(order=order, actor=staff)
 
