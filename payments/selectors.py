@@ -8,7 +8,7 @@ from django.conf import settings
 from orders.models import Order
 from pharmacy.money import Money
 
-from .amounts import payable_amount
+from .amounts import CENT, payable_amount
 from .models import Payment, PaymentStatus
 
 
@@ -35,6 +35,6 @@ def get_payment_standing(order: Order) -> PaymentStanding:
     return PaymentStanding(
         required=bool(payments) or settings.PAYMENTS_AT_CHECKOUT,
         payable=payable_amount(order),
-        captured=Money(captured, order.currency),
+        captured=Money(captured.quantize(CENT), order.currency),
         latest_status=payments[-1][0] if payments else "",
     )
