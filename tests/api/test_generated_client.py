@@ -209,6 +209,24 @@ def test_a_generated_client_shops_checks_out_with_a_prescription_and_a_pharmacis
     )
     assert leaflet.id == revision.pk
 
+    # Before dispatch the release gate wants the legal original: the pharmacist retrieves the electronic
+    # prescription and records its identifier; then the order goes out through the staff dispatch endpoint.
+    release = generated("api.pharmacist.pharmacist_orders_release_retrieve")
+    assert [blocker.code for blocker in release.sync(client=reviewer, number=number).blockers] == [
+        "original_prescription_awaited"]
+    verified = generated("api.pharmacist.pharmacist_prescriptions_electronic_verified").sync(
+        client=reviewer, prescription_id=uploaded.id,
+        body=models.ElectronicVerifiedInputRequest(electronic_prescription_id="3F1A2B-A83008-4E1D5Q",
+                                                   note="AdES signature valid."),
+    )
+    assert (verified.source.value, verified.electronic_prescription_id) == ("electronic", "3F1A2B-A83008-4E1D5Q")
+    assert release.sync(client=reviewer, number=number).may_be_dispatched is True
+    dispatched = generated("api.pharmacist.pharmacist_orders_dispatch").sync(
+        client=reviewer, number=number, body=models.DispatchOrderInputRequest(note="Tracked 48: AB123"))
+    assert (dispatched.status, dispatched.blockers) == (models.OrderStatusEnum.DISPATCHED, [])
+    assert generated("api.orders.orders_retrieve").sync(client=shopper, number=number).status == (
+        models.OrderStatusEnum.DISPATCHED)
+
 
 @pytest.mark.postgres
 def test_a_generated_client_answers_the_p_medicine_questions_and_a_pharmacist_refuses_the_line(
