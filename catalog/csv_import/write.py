@@ -303,6 +303,9 @@ def _current_counts(packs: Sequence[PackValues], pack_ids: dict[str, int]) -> di
     counts = {}
     for pack in packs:
         held = batches.get(pack_ids[pack.sku], {})
+        if not pack.batch_number and not held:
+            counts[pack.sku] = pack.stock  # no batch to count into: the row changes no stock
+            continue
         number = pack.batch_number or (next(iter(held)) if len(held) == 1 else LEGACY_BATCH_NUMBER)
         counts[pack.sku] = held.get(number)
     return counts

@@ -65,11 +65,14 @@ def catalog_rows() -> tuple:
     )
 
 
+# Stock comes into a new pack with its batch: without one, a pack has nothing to sell (no LEGACY batch).
 GOOD_FILE = [
-    pack_row(sku="BAC-5-84", gtin=GOOD_GTIN, price="9.49", stock="60", ingredients="baclofen 5 mg"),
-    pack_row(),
+    pack_row(sku="BAC-5-84", gtin=GOOD_GTIN, price="9.49", stock="60", ingredients="baclofen 5 mg",
+             batch_number="L5-84", expiry_date="2030-06-30"),
+    pack_row(batch_number="L10-84", expiry_date="2030-06-30"),
     pack_row(product_name="Baclofen oral solution", dosage_form="oral_solution", sku="BACOS-5-300",
-             pack_size="300", price="24.95", stock="15", ingredients="baclofen 5 mg/5 mL"),
+             pack_size="300", price="24.95", stock="15", ingredients="baclofen 5 mg/5 mL",
+             batch_number="LOS-300", expiry_date="2030-06-30"),
     pack_row(product_name="Co-codamol tablets", product_slug="co-codamol", legal_category="pharmacy",
              controlled_drug_schedule="5", route="", atc_code="n02aj06",
              categories="Pain relief; Muscle and joint",
@@ -167,9 +170,10 @@ def test_re_importing_updates_rows_in_place_instead_of_duplicating_them(tmp_path
     product_ids = set(Product.objects.values_list("pk", flat=True))
     changed = [
         GOOD_FILE[0],
-        pack_row(price="13.49", stock="70", max_per_order="2"),
+        pack_row(price="13.49", stock="70", max_per_order="2", batch_number="L10-84", expiry_date="2030-06-30"),
         GOOD_FILE[2],
-        GOOD_FILE[3] | {"categories": "Pain relief", "stock": "12", "ingredients": "codeine phosphate 8 mg"},
+        GOOD_FILE[3] | {"categories": "Pain relief", "stock": "12", "ingredients": "codeine phosphate 8 mg",
+                        "batch_number": "LCOCO", "expiry_date": "2030-06-30"},
     ]
 
     out, _ = run_import(write_csv(tmp_path, changed))
@@ -342,7 +346,7 @@ def generated_rows(count: int, *, price: str, packs_per_product: int = 4) -> lis
         rows.append(pack_row(
             product_name=f"Generic {product} tablets", categories=f"Area {product % 7}", sku=f"GEN-{n:06d}",
             gtin=make_gtin13(f"28{n:010d}"), price=price, stock=str(n % 50),
-            ingredients=f"generic{product} {strength + 1} mg",
+            ingredients=f"generic{product} {strength + 1} mg", batch_number=f"G{n}", expiry_date="2030-06-30",
         ))
     return rows
 
