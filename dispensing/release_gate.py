@@ -138,14 +138,15 @@ def _responsible_pharmacist(lines: list[OrderLine]) -> list[ReleaseBlocker]:
 
 
 def _clinical_alerts(order: Order) -> list[ReleaseBlocker]:
-    refused = order.lines.filter(decision=LineDecision.REFUSED).values("pk")
+    """As approval judges them (clinical.services): an alert no longer applies once one of the lines it
+    involves was refused; otherwise it needs its override, whichever of its lines is sent."""
+    refused = set(order.lines.filter(decision=LineDecision.REFUSED).values_list("pk", flat=True))
     open_alerts = (OrderAlert.objects.filter(order=order, severity__in=Severity.NEEDS_OVERRIDE,
-                                             overridden_at__isnull=True)
-                   .exclude(line__in=refused).order_by("pk"))
+                                             overridden_by__isnull=True).with_line_ids().order_by("pk"))
     return [ReleaseBlocker("clinical_alert_unresolved",
                            f"{alert.get_severity_display()} clinical alert ({alert.rule_id}) has no pharmacist's "
                            "override.")
-            for alert in open_alerts]
+            for alert in open_alerts if not set(alert.line_ids) & refused]
 
 
 # Short names for the staff queues' columns and filters.
