@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -94,11 +95,12 @@ def recall_pack_batches(*, pack: Pack, batch_numbers: Sequence[str], reason: str
     received them. Refuses (changing nothing) an unknown batch number."""
     batches = recall_batches(pack=pack, batch_numbers=batch_numbers, reason=reason)
     numbers = [batch.batch_number for batch in batches]
-    # Approved orders the recall leaves without stock go to the "cannot supply" queue (dispensing sits
-    # above orders: imported here, where it is needed).
+    # Approved orders the recall leaves without stock go to the "cannot supply" queue, once the recall has
+    # committed: flagging locks orders, which are never locked after packs (the hourly job catches up
+    # if this is lost). Dispensing sits above orders: imported here, where it is needed.
     from dispensing.supply import flag_orders_that_cannot_be_supplied
 
-    flag_orders_that_cannot_be_supplied(pack_ids=[pack.pk])
+    transaction.on_commit(partial(flag_orders_that_cannot_be_supplied, pack_ids=[pack.pk]))
     return RecallResult(batches=batches, recipients=list_batch_recipients(pack=pack, batch_numbers=numbers))
 
 

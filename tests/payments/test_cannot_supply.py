@@ -45,7 +45,10 @@ def paid_order(user, gsl_pack, plasters, payments_on, django_capture_on_commit_c
 
 
 def recall_bad(plasters):
-    recall_pack_batches(pack=plasters, batch_numbers=["BAD"], reason="MHRA drug alert (test)")
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the queue is filled once the recall commits
+        recall_pack_batches(pack=plasters, batch_numbers=["BAD"], reason="MHRA drug alert (test)")
 
 
 def test_a_recall_leaves_the_approved_order_in_the_cannot_supply_queue_with_a_deadline(
