@@ -134,7 +134,8 @@ def test_register_csv_quotes_cells_a_spreadsheet_would_run_as_formulas(client, u
     order = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="a",
                         prescription=uploaded_prescription(user))
     approve_order(order=order, pharmacist=pharmacist, record=dispensing_record((pom_pack, 84)))
-    record_electronic_verified(prescription=order.prescription, pharmacist=pharmacist)
+    record_electronic_verified(prescription=order.prescription, pharmacist=pharmacist,
+                               electronic_prescription_id=eps_id(order.prescription))
     # Names and addresses come from shoppers: a tab or carriage return before a formula is a formula too.
     Order.objects.filter(pk=order.pk).update(patient_name="\t=HYPERLINK(\"x\")", address_line1="\r@SUM(A1)",
                                              address_line2="", city="", postcode="", country="")
