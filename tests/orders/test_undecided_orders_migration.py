@@ -1,4 +1,4 @@
-"""The data migration orders 0017: approved, undispatched orders whose P lines no pharmacist decided go
+"""The data migration orders 0019: approved, undispatched orders whose P lines no pharmacist decided go
 back to review, with an event saying why; a POM line whose prescription a pharmacist approved records
 that approval as its decision and stays approved."""
 
@@ -10,8 +10,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-BEFORE = [("orders", "0016_release_gate_cannot_supply_electronic_id")]
-AFTER = [("orders", "0017_undecided_lines_back_to_review")]
+BEFORE = [("orders", "0018_release_gate_cannot_supply_electronic_id")]
+AFTER = [("orders", "0019_undecided_lines_back_to_review")]
 
 
 def migrate(targets):
