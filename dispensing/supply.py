@@ -84,11 +84,12 @@ def flag_orders_that_cannot_be_supplied(*, pack_ids: Iterable[int] | None = None
 def supply_less(*, order: Order, actor, quantities: Mapping[int, int], reason: str) -> Order:
     """Dispatch fewer packs than ordered: `quantities` maps line ids to the packs now sent (0 sends none of
     that line). The release gate must pass for what is sent; the packs not sent go back to stock, are not
-    charged (payments refund the difference after the dispatch commits), and the shopper is told why."""
+    charged (payments refund the difference after the dispatch commits), and the shopper is e-mailed the
+    items not sent."""
     ensure_may_change_orders(actor, doing="supply less than was ordered")
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidOrderTransition("Give the reason less is supplied; the shopper will see it.", field="reason")
+        raise InvalidOrderTransition("Give the reason less is supplied, for the order's history.", field="reason")
     order = order_for_update(order_id=order.pk)
     if order.status != S.APPROVED:
         raise InvalidOrderTransition(
@@ -130,7 +131,7 @@ def cancel_and_refund(*, order: Order, actor, reason: str) -> Order:
     ensure_may_change_orders(actor, doing="cancel orders")
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidOrderTransition("Give the reason the order cannot be supplied; the shopper will see it.",
+        raise InvalidOrderTransition("Give the reason the order cannot be supplied, for the order's history.",
                                      field="reason")
     return cancel_order(order=order, actor=actor,
                         reason=f"We could not supply this order: {reason} Any payment is refunded in full.")

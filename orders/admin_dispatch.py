@@ -101,13 +101,14 @@ class OrderAwaitingDispatchAdmin(_QueueAdmin):
 
 class CancelAndRefundForm(forms.Form):
     reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text="The shopper is told this, e.g. \"The batch was recalled and no other "
-                             "stock is available.\"")
+                             help_text="Kept in the order's history for staff, e.g. \"The batch was recalled and "
+                             "no other stock is available.\" The shopper gets our standard message.")
 
 
 class SupplyLessForm(forms.Form):
     reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text="The shopper is told this, with the items not sent.")
+                             help_text="Kept in the order's history for staff; the shopper is e-mailed the items "
+                             "not sent.")
 
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)

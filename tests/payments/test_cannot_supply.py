@@ -97,7 +97,7 @@ def test_supply_less_in_the_admin_dispatches_the_rest_and_refunds_the_difference
     assert "Supplied less: 1 ×" in " ".join(order.events.values_list("reason", flat=True))
     assert order.messages.filter(kind=MessageKind.ORDER_SUPPLIED_LESS).exists()
     sent = [email for email in mail.outbox if "could not be supplied" in email.subject]
-    assert len(sent) == 1 and "One box was in a recalled batch." in sent[0].body
+    assert len(sent) == 1 and f"1 x {plaster_line.description}: not sent" in sent[0].body
 
 
 def test_cancel_and_refund_in_the_admin_refunds_everything(
