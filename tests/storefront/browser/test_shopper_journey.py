@@ -132,6 +132,10 @@ def test_guest_buys_baclofen_with_a_prescription_and_a_pharmacist_approves_it(
     issued = timezone.localdate() - datetime.timedelta(days=3)
     pharmacist_page.get_by_label("Prescriber's name").fill("Dr Grace Prescriber")
     pharmacist_page.get_by_label("Prescriber's registration number").fill("7123456")
+    pharmacist_page.get_by_label("Prescriber's address").fill("Leeds Road Surgery, 2 Leeds Road, Leeds LS2 2BB")
+    # The patient the prescription names: the order is checked against them, now and at every repeat.
+    pharmacist_page.get_by_label("Patient's name on the prescription").fill("Nia Shopper")
+    pharmacist_page.get_by_label("Patient's date of birth on the prescription").fill("1985-12-10")
     pharmacist_page.get_by_label("Date of issue").fill(issued.isoformat())
     pharmacist_page.get_by_label("Valid until").fill((issued + datetime.timedelta(days=90)).isoformat())
     # The structured directions, for the daily dose check: 5 mg three times a day.
