@@ -35,7 +35,7 @@ help:
 	@echo "make test    install into $(VENV), check migrations, run the whole pytest suite ($(PYTEST_WORKERS) processes)"
 	@echo "make test-fast  the developer loop: every test but the browser, drill and schemathesis ones, -n auto"
 	@echo "make bench   measure the catalog API and pages under load (results in bench/results/)"
-	@echo "make lint    ruff check"
+	@echo "make lint    ruff check, then lint-imports (the apps' layers, in .importlinter)"
 	@echo "make lock    re-pin requirements/*.txt from pyproject.toml (needs the package index)"
 
 install: $(INSTALL_STAMP)
@@ -77,6 +77,7 @@ bench: install
 
 lint: install
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 lock: install
 	$(PY) scripts/lock.py
