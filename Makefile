@@ -35,7 +35,7 @@ help:
 	@echo "make test    install into $(VENV), check migrations, run the whole pytest suite ($(PYTEST_WORKERS) processes)"
 	@echo "make test-fast  the developer loop: every test but the browser, drill and schemathesis ones, -n auto"
 	@echo "make bench   measure the catalog API and pages under load (results in bench/results/)"
-	@echo "make lint    ruff check, then lint-imports (the apps' layers, in .importlinter)"
+	@echo "make lint    ruff check, lint-imports (the apps' layers, in .importlinter), mkdocs build --strict (docs/)"
 	@echo "make lock    re-pin requirements/*.txt from pyproject.toml (needs the package index)"
 
 install: $(INSTALL_STAMP)
@@ -75,12 +75,16 @@ test-fast: collectstatic
 bench: install
 	$(PY) bench/bench_catalog.py $(BENCH_ARGS)
 
+# The docs site is built into the ignored site/ only to prove it builds: --strict fails on a broken link,
+# anchor or a page missing from mkdocs.yml's nav (not --quiet: it hides the warnings --strict counts).
+# NO_MKDOCS_2_WARNING silences mkdocs-material's end-of-life banner.
 lint: install
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
 
 lock: install
 	$(PY) scripts/lock.py
 
 clean:
-	rm -rf staticfiles $(ARTIFACTS) bench/results
+	rm -rf staticfiles $(ARTIFACTS) bench/results site

@@ -148,7 +148,7 @@ def test_compose_stores_media_and_prescriptions_in_the_object_store(compose):
         assert services[name]["depends_on"]["minio-setup"] == {"condition": "service_completed_successfully"}
     assert setup["depends_on"]["minio"] == {"condition": "service_healthy"}
     assert setup["environment"] == minio["environment"]
-    # The bucket is private (no anonymous access) and versioned (backups, README "Backups").
+    # The bucket is private (no anonymous access) and versioned (backups, docs/deployment.md "Backups").
     script = setup["command"][0]
     assert "mc mb --ignore-existing store/pharmacy" in script
     assert "mc anonymous set none store/pharmacy" in script

@@ -111,7 +111,7 @@ def test_guest_buys_baclofen_with_a_prescription_and_a_pharmacist_approves_it(
     assert kind == "application/pdf" and filename.startswith("leaflet-baclofen-tablets-rev")
 
     # A pharmacist signs in to the admin, with the code their authenticator app shows for the demo secret
-    # (README), and approves the order from the review queue.
+    # (docs/security.md), and approves the order from the review queue.
     pharmacist_page = browser.new_page()
     pharmacist_page.goto(live_server.url + "/admin/")
     pharmacist_page.get_by_label("Email address").or_(pharmacist_page.get_by_label("E-mail address")).fill(
