@@ -5,14 +5,14 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from knox.models import AuthToken
 
-from dispensing.groups import SUPERINTENDENTS_GROUP
-from orders.models import PHARMACISTS_GROUP
 from pharmacy.admin_mixins import ReadOnlyAdminMixin
 
 from .exceptions import PermissionRefused
 from .membership import ensure_may_manage_pharmacists, set_pharmacists_membership
 from .models import PharmacistsMembershipChange, RoleChange, User
 from .roles import (
+    PHARMACISTS_GROUP,
+    SUPERINTENDENTS_GROUP,
     ensure_may_manage_pharmacist_roles,
     may_grant_superuser_rights,
     set_superintendents_membership,

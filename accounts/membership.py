@@ -8,16 +8,9 @@ withdraws the group.
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from orders.models import PHARMACISTS_GROUP
-
 from .exceptions import PermissionRefused
 from .models import PharmacistsMembershipChange, User
-
-MANAGE_PHARMACISTS = "accounts.manage_pharmacists"
-
-
-def may_manage_pharmacists(actor) -> bool:
-    return bool(actor is not None and actor.is_active and (actor.is_superuser or actor.has_perm(MANAGE_PHARMACISTS)))
+from .roles import PHARMACISTS_GROUP, may_manage_pharmacists
 
 
 def ensure_may_manage_pharmacists(actor) -> None:

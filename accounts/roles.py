@@ -1,4 +1,5 @@
-"""The guarded roles: what makes someone able to do more than their job. Superuser status and user
+"""The staff roles: the groups and the permissions each holds (declared once, in GROUP_PERMISSIONS),
+who is a pharmacist, and the guarded roles: what makes someone able to do more than their job. Superuser status and user
 permissions change only by a superuser; membership of the Superintendent pharmacists group (which may
 reclassify medicines) only by a superuser or a holder of `accounts.manage_pharmacists`, as for the
 Pharmacists group (accounts.membership). Every change is recorded in RoleChange.
@@ -11,13 +12,101 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-
-from dispensing.groups import SUPERINTENDENTS_GROUP
+from django.db.models import Exists
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .exceptions import PermissionRefused
 from .locks import user_for_update
-from .membership import may_manage_pharmacists
 from .models import RoleChange, User
+
+PHARMACISTS_GROUP = "Pharmacists"
+SUPERINTENDENTS_GROUP = "Superintendent pharmacists"
+MANAGE_PHARMACISTS = "accounts.manage_pharmacists"
+REVIEW_PERMISSION = ("orders", "review_prescription")
+
+# Every staff group and every permission it holds, as (app label, codename). ensure_staff_groups brings
+# the database to this after every migrate and test flush; the data migrations that first created the
+# groups keep their own frozen copies (a migration never imports app code).
+GROUP_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
+    # Pharmacists review prescriptions and orders, and read in the admin what they need for it.
+    PHARMACISTS_GROUP: frozenset({
+        REVIEW_PERMISSION,
+        ("orders", "view_prescription"),
+        ("orders", "view_prescriptionitem"),
+        ("orders", "view_order"),
+        ("orders", "change_order"),  # dispatch, record deliveries, cancel: the order actions (services check it)
+        ("orders", "view_orderawaitingreview"),
+        ("orders", "view_orderawaitingdispatch"),  # the dispatch queue, with what each order still misses
+        ("orders", "view_ordercannotsupply"),  # approved orders that cannot be supplied as they stand
+        ("orders", "view_orderline"),
+        ("orders", "view_orderevent"),
+        ("catalog", "view_product"),
+        ("catalog", "view_pack"),
+        ("catalog", "view_leafletrevision"),
+        ("catalog", "view_productreclassification"),
+        ("dispensing", "view_registerentry"),
+        ("dispensing", "view_responsiblepharmacistlog"),
+        # They read the purchase limits, the warning-sign rules and the flags these raise.
+        ("safeguards", "view_orderflag"),
+        ("safeguards", "view_purchaselimit"),
+        ("safeguards", "view_warningsignrule"),
+    }),
+    # Superintendent pharmacists reclassify medicines and configure the safeguards, because they answer
+    # for the shop's sales policy; the Pharmacists group may do neither.
+    SUPERINTENDENTS_GROUP: frozenset({
+        ("catalog", "reclassify_product"),
+        ("catalog", "view_product"),
+        ("catalog", "view_productreclassification"),
+        ("catalog", "view_clinicalcoveragereview"),  # and acknowledges them (catalog.coverage_reviews)
+        ("dispensing", "view_registerentry"),
+        ("dispensing", "view_responsiblepharmacistlog"),
+        ("dispensing", "view_pharmacistprofile"),
+        ("safeguards", "view_orderflag"),
+        ("safeguards", "view_purchaselimit"),
+        ("safeguards", "view_warningsignrule"),
+        ("safeguards", "add_purchaselimit"),
+        ("safeguards", "change_purchaselimit"),
+        ("safeguards", "delete_purchaselimit"),
+        ("safeguards", "change_warningsignrule"),
+    }),
+}
+
+
+def ensure_staff_groups(sender=None, **kwargs) -> None:
+    """Create each staff group and give it its permissions from GROUP_PERMISSIONS (adding only: a
+    permission an administrator added by hand stays). As a post_migrate receiver it runs once per app,
+    after auth has created that app's permissions, and handles that app's permissions only; called
+    directly, it handles them all."""
+    app_label = getattr(sender, "label", None)
+    for name, pairs in GROUP_PERMISSIONS.items():
+        wanted = [(label, codename) for label, codename in pairs if app_label in (None, label)]
+        if not wanted and app_label is not None:
+            continue
+        group, _ = Group.objects.get_or_create(name=name)
+        found = Permission.objects.none()
+        for label, codename in wanted:
+            found |= Permission.objects.filter(content_type__app_label=label, codename=codename)
+        group.permissions.add(*found)
+
+
+def is_pharmacist(user) -> bool:
+    """Staff in the Pharmacists group (which holds the review permission) with a confirmed authenticator
+    device, checked in one query. Being a superuser is not enough: a professional decision needs a
+    registered pharmacist. Group membership alone is not enough either: a pharmacist signs in with a
+    second factor, so an account that cannot give one has no pharmacist's rights."""
+    if not (user is not None and user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return user.groups.filter(
+        Exists(TOTPDevice.objects.filter(user_id=user.pk, confirmed=True)),
+        name=PHARMACISTS_GROUP,
+        permissions__content_type__app_label=REVIEW_PERMISSION[0],
+        permissions__codename=REVIEW_PERMISSION[1],
+    ).exists()
+
+
+def may_manage_pharmacists(actor) -> bool:
+    """Who may change who is a pharmacist or a superintendent: a superuser or a holder of the permission."""
+    return bool(actor is not None and actor.is_active and (actor.is_superuser or actor.has_perm(MANAGE_PHARMACISTS)))
 
 
 def may_grant_superuser_rights(actor) -> bool:

@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts.membership import may_manage_pharmacists
+from accounts.roles import may_manage_pharmacists
 from pharmacy.admin_mixins import ReadOnlyAdminMixin
 from pharmacy.exceptions import DomainError
 

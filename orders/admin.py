@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from accounts.roles import is_pharmacist
 from accounts.second_factor import request_has_second_factor
 from clinical.forms import ClinicalOverrideForm
 from clinical.services import review_alerts
@@ -51,7 +52,6 @@ from .services import (
     cancel_order,
     dispatch_order,
     extend_review_deadline,
-    is_pharmacist,
     mark_order_delivered,
     refuse_order_line,
     reject_order,

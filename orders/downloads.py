@@ -15,13 +15,13 @@ import logging
 
 from django.http import FileResponse
 
+from accounts.roles import is_pharmacist
 from patients.access import log_prescription_file_access
 from patients.models import FileAccessChannel
 from pharmacy.encryption import PrescriptionDecryptionError
 
 from .models import Prescription
 from .selectors import get_prescription_for_review, list_prescriptions_for_user
-from .services import is_pharmacist
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,6 @@ from pharmacy.money import Money
 
 from .refusals import RefusalReason, shopper_reason
 
-PHARMACISTS_GROUP = "Pharmacists"
 
 def _private_storage():
     # Resolved lazily so tests and deployments can point "private" elsewhere; it has no URL.

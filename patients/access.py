@@ -2,7 +2,7 @@
 review needs them); other staff only with the permission patients.view_health_record. The same immutable
 kind of log records every request for someone else's prescription file, served or refused."""
 
-from orders.services.prescriptions import is_pharmacist
+from accounts.roles import is_pharmacist
 
 from .models import AccessChannel, FileAccessChannel, HealthRecordAccess, Patient, PrescriptionFileAccess
 

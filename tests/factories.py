@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import PHARMACISTS_GROUP
 from catalog.identifiers import make_gtin13
 from catalog.models import (
     Category,
@@ -23,7 +24,6 @@ from catalog.models import (
 from catalog.services import SectionText, publish_new_leaflet_revision, refresh_search_documents
 from dispensing.models import PharmacistProfile
 from dispensing.services import sign_in_as_responsible_pharmacist
-from orders.models import PHARMACISTS_GROUP
 from patients.models import Patient
 
 from .otp import device_for

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from orders.services import is_pharmacist
+from accounts.roles import is_pharmacist
 from pharmacy.api_fields import StrictCharField, StrictEmailField
 
 

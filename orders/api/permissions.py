@@ -1,7 +1,8 @@
 from rest_framework.permissions import BasePermission
 
+from accounts.roles import is_pharmacist
 from accounts.second_factor import request_has_second_factor
-from orders.services import is_pharmacist, may_change_orders
+from orders.services import may_change_orders
 
 
 class IsPharmacist(BasePermission):

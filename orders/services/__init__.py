@@ -37,7 +37,6 @@ from .prescriptions import (
     DispensingRecord,
     approve_prescription,
     ensure_pharmacist,
-    is_pharmacist,
     reject_prescription,
     submit_prescription,
 )
@@ -70,7 +69,6 @@ __all__ = [
     "dispatch_order",
     "ensure_may_change_orders",
     "ensure_pharmacist",
-    "is_pharmacist",
     "list_batch_recipients",
     "mark_order_delivered",
     "may_change_orders",

@@ -9,10 +9,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.roles import is_pharmacist
 from catalog.models import LegalCategory, Pack
 from pharmacy.images import check_image_dimensions
 
@@ -25,7 +24,7 @@ from ..exceptions import (
     PrescriptionNotUsable,
 )
 from ..locks import prescription_for_update
-from ..models import PHARMACISTS_GROUP, DoseUnit, Order, Prescription, PrescriptionItem, PrescriptionStatus
+from ..models import DoseUnit, Order, Prescription, PrescriptionItem, PrescriptionStatus
 from ..refusals import check_refusal_reason, staff_note
 from .prescription_patient import check_named_patient_is_the_orders
 from .repeats import check_repeat_terms
@@ -38,21 +37,6 @@ FILE_SIGNATURES = {
 }
 EXTENSIONS = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 CLAIMED_ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "application/x-pdf": "application/pdf"}
-
-
-def is_pharmacist(user) -> bool:
-    """Staff in the Pharmacists group (which holds the review permission) with a confirmed authenticator
-    device, checked in one query. Being a superuser is not enough: a professional decision needs a
-    registered pharmacist. Group membership alone is not enough either: a pharmacist signs in with a
-    second factor, so an account that cannot give one has no pharmacist's rights."""
-    if not (user is not None and user.is_authenticated and user.is_active and user.is_staff):
-        return False
-    return user.groups.filter(
-        Exists(TOTPDevice.objects.filter(user_id=user.pk, confirmed=True)),
-        name=PHARMACISTS_GROUP,
-        permissions__codename="review_prescription",
-        permissions__content_type__app_label="orders",
-    ).exists()
 
 
 def ensure_pharmacist(user) -> None:

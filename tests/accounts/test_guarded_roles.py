@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from accounts.exceptions import PermissionRefused
 from accounts.models import RoleChange
-from accounts.roles import set_superintendents_membership, set_superuser, set_user_permissions
-from dispensing.groups import SUPERINTENDENTS_GROUP
+from accounts.roles import SUPERINTENDENTS_GROUP, set_superintendents_membership, set_superuser, set_user_permissions
 from dispensing.models import PharmacistProfile
 from dispensing.services import save_pharmacist_profile
 from tests.factories import PharmacistFactory, UserFactory

@@ -9,8 +9,7 @@ from django.urls import reverse
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from orders.models import PHARMACISTS_GROUP
-from orders.services import is_pharmacist
+from accounts.roles import PHARMACISTS_GROUP, is_pharmacist
 from patients.models import FileAccessChannel, PrescriptionFileAccess
 from tests.factories import PASSWORD, PharmacistFactory, UserFactory
 from tests.orders.helpers import MINIMAL_PDF, uploaded_prescription

@@ -148,8 +148,8 @@ def test_a_new_synonym_is_found_by_a_search_cached_before(client, pack, django_c
 def test_reclassification_shows_the_new_legal_category(client, pack, django_capture_on_commit_callbacks):
     from django.contrib.auth.models import Group
 
+    from accounts.roles import SUPERINTENDENTS_GROUP
     from catalog.reclassification import reclassify_product
-    from dispensing.groups import SUPERINTENDENTS_GROUP
     from tests.factories import PharmacistFactory
 
     superintendent = PharmacistFactory()

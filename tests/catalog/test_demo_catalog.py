@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
+from accounts.roles import PHARMACISTS_GROUP
 from catalog.identifiers import is_valid_gtin
 from catalog.models import (
     Category,
@@ -21,7 +22,6 @@ from catalog.models import (
     Strength,
 )
 from catalog.selectors import get_current_leaflet_revision, get_pack_by_sku
-from orders.models import PHARMACISTS_GROUP
 from safeguards.models import PurchaseLimit
 from tests.factories import publish_leaflet, set_available_stock
 

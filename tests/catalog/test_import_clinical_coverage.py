@@ -9,10 +9,10 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.urls import reverse
 
+from accounts.roles import SUPERINTENDENTS_GROUP
 from catalog.csv_import.rows import COLUMNS
 from catalog.exceptions import ClinicalCoverageUnacknowledged
 from catalog.models import ClinicalCoverageReview, Product
-from dispensing.groups import SUPERINTENDENTS_GROUP
 from tests.factories import PharmacistFactory, publish_leaflet
 
 pytestmark = pytest.mark.django_db

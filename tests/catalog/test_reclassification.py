@@ -8,12 +8,11 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError
 from django.urls import reverse
 
+from accounts.roles import PHARMACISTS_GROUP, SUPERINTENDENTS_GROUP
 from catalog.exceptions import InvalidReclassification, ReclassificationNotAllowed
 from catalog.models import Product, ProductReclassification
 from catalog.reclassification import reclassify_product
 from catalog.services import set_product_indications
-from dispensing.groups import SUPERINTENDENTS_GROUP
-from orders.models import PHARMACISTS_GROUP
 from tests.factories import PackFactory, PharmacistFactory, ProductFactory
 
 from .test_import_catalog import pack_row, run_import, write_csv

@@ -5,24 +5,8 @@ from django.urls import reverse
 from accounts.exceptions import PermissionRefused
 from accounts.membership import set_pharmacists_membership
 from accounts.models import PharmacistsMembershipChange
-from orders.models import PHARMACISTS_GROUP
-from orders.pharmacists import PHARMACIST_PERMISSIONS, ensure_pharmacists_group
+from accounts.roles import PHARMACISTS_GROUP
 from tests.factories import PharmacistFactory, UserFactory
-
-
-@pytest.mark.django_db
-def test_migrations_leave_the_pharmacists_group_with_every_permission_it_needs():
-    group = Group.objects.get(name=PHARMACISTS_GROUP)
-    held = set(group.permissions.values_list("content_type__app_label", "codename"))
-    assert held == set(PHARMACIST_PERMISSIONS)
-
-
-@pytest.mark.django_db
-def test_ensure_pharmacists_group_restores_a_deleted_group():
-    Group.objects.filter(name=PHARMACISTS_GROUP).delete()
-    group = ensure_pharmacists_group()
-    assert group.permissions.count() == len(PHARMACIST_PERMISSIONS)
-
 
 # --- Who may make someone a pharmacist (issue 9.4): only a superuser or a holder of
 # accounts.manage_pharmacists, through the service, and every change is audited. -----------------------

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from accounts.roles import SUPERINTENDENTS_GROUP
 from catalog.reclassification import reclassify_product
 from dispensing.exceptions import (
     NoResponsiblePharmacist,
@@ -16,7 +17,6 @@ from dispensing.exceptions import (
     ReleaseRefused,
     ResponsiblePharmacistConflict,
 )
-from dispensing.groups import SUPERINTENDENTS_GROUP
 from dispensing.models import RegisterEntry, ResponsiblePharmacistLog
 from dispensing.services import (
     current_responsible_pharmacist,

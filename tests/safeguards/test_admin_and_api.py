@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from dispensing.groups import SUPERINTENDENTS_GROUP
+from accounts.roles import SUPERINTENDENTS_GROUP
 from orders.models import Order
 from safeguards.models import LimitKind, OrderFlag, PurchaseLimit
 from tests.api.helpers import SHIPPING, assert_problem

@@ -2,7 +2,7 @@
 
 The catalog data is in catalog/demo_data.py and catalog/demo_leaflets.py; catalog/demo_loader.py writes it.
 The command lives in the project package, not in catalog, because it also sets up users and the
-Pharmacists group of the orders app, and catalog knows nothing of orders.
+Pharmacists group (accounts.roles), and catalog knows nothing of either.
 """
 
 import os
@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.roles import PHARMACISTS_GROUP
 from accounts.second_factor import enrol_totp_device
 from catalog import demo_data
 from catalog.demo_loader import load_demo_catalog
 from delivery.demo_data import load_demo_delivery_methods
 from dispensing.models import PharmacistProfile
-from orders.models import PHARMACISTS_GROUP
 from safeguards.demo import load_demo_purchase_limits
 
 # The demo staff logins' authenticator secret: published in the README, so demo-only, like the passwords.
