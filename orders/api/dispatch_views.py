@@ -12,9 +12,9 @@ from orders.selectors import get_order_for_review
 from orders.services import dispatch_order
 from pharmacy.api_schema import problem_responses
 
+from .docs import ORDER_NUMBER
 from .permissions import MayDispatchOrders
 from .serializers import DispatchOrderInputSerializer, OrderReleaseOutputSerializer
-from .views import ORDER_NUMBER
 
 REFUSED_ERRORS = [
     {"field": None, "code": "payment_not_captured",

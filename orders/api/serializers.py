@@ -25,6 +25,7 @@ from safeguards.api.serializers import OrderFlagOutputSerializer
 
 MAX_ID = 2**63 - 1  # ids are 64-bit; larger numbers are invalid input, not a server error
 IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,100}$"  # 1-100 printable ASCII characters, e.g. a UUID
+ORDER_NUMBER_PATTERN = r"[A-Z0-9-]{1,20}"  # also the URL converter's (orders/api/urls.py)
 
 
 def _absolute(request, url: str) -> str:

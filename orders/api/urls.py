@@ -1,12 +1,13 @@
 from django.urls import path, register_converter
 
 from . import dispatch_views, views
+from .serializers import ORDER_NUMBER_PATTERN
 
 
 class OrderNumberConverter:
     """Only what an order number can look like reaches the views; anything else is a plain 404."""
 
-    regex = views.ORDER_NUMBER_PATTERN
+    regex = ORDER_NUMBER_PATTERN
 
     def to_python(self, value: str) -> str:
         return value

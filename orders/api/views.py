@@ -5,10 +5,7 @@ Another shopper's order or prescription is a 404, never a 403: its existence is 
 """
 
 import re
-from http import HTTPStatus
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import ListAPIView
@@ -54,9 +51,9 @@ from patients.models import AccessChannel, FileAccessChannel
 from patients.review import review_order_health
 from payments.services import authorise_at_checkout
 from pharmacy.api import FileOrJSONErrorNegotiation
-from pharmacy.api_schema import problem_responses
 from pharmacy.throttling import ScopedThrottle, default_throttles_and
 
+from . import docs
 from .permissions import IsPharmacist
 from .serializers import (
     IDEMPOTENCY_KEY_PATTERN,
@@ -78,52 +75,7 @@ from .serializers import (
     ReviewOrderOutputSerializer,
 )
 
-ORDER_NUMBER_PATTERN = r"[A-Z0-9-]{1,20}"  # also the URL converter's (orders/api/urls.py)
-ORDER_NUMBER = OpenApiParameter(
-    "number",
-    {"type": "string", "pattern": f"^{ORDER_NUMBER_PATTERN}$"},
-    OpenApiParameter.PATH,
-    description="The order number, e.g. PH-7K3M9QXA.",
-)
-PRESCRIPTION_ID = OpenApiParameter("prescription_id", OpenApiTypes.INT, OpenApiParameter.PATH)
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN},
-    OpenApiParameter.HEADER,
-    required=True,
-    description="A key you make up for this checkout (a UUID is ideal): 1-100 printable ASCII characters. "
-    "Sending it again with the same body returns the same order instead of placing a second one.",
-)
 _IDEMPOTENCY_KEY_RE = re.compile(IDEMPOTENCY_KEY_PATTERN)
-
-SHIPPING_EXAMPLE = {
-    "full_name": "Ada Lovelace",
-    "email": "ada@example.org",
-    "phone": "07700 900123",
-    "address_line1": "1 High Street",
-    "address_line2": "",
-    "city": "Leeds",
-    "postcode": "LS1 1AA",
-    "country": "GB",
-}
-
-
-def _problem_example(status_code: int, code: str, field: str | None, detail: str) -> OpenApiExample:
-    """A response example of a domain refusal, as pharmacy.api renders it."""
-    return OpenApiExample(
-        f"{status_code} {code}",
-        response_only=True,
-        status_codes=[str(status_code)],
-        media_type="application/problem+json",
-        value={
-            "type": f"urn:pharmacy:problem:{code}",
-            "title": HTTPStatus(status_code).phrase,
-            "status": status_code,
-            "detail": detail,
-            "code": code,
-            "errors": [{"field": field, "code": code, "message": detail}],
-        },
-    )
 
 
 # --- Prescriptions --------------------------------------------------------------------------------
@@ -144,37 +96,11 @@ class PrescriptionListCreateApi(ListAPIView):
     def get_queryset(self):
         return list_prescriptions_for_user(user=self.request.user)
 
-    @extend_schema(
-        operation_id="prescriptions_list",
-        summary="Your uploaded prescriptions, newest first",
-        responses={200: PrescriptionOutputSerializer(many=True), **problem_responses(400, 401, 404)},
-    )
+    @docs.prescriptions_list
     def get(self, request, *args, **kwargs):
         return self.list(request, *args, **kwargs)
 
-    @extend_schema(
-        operation_id="prescriptions_create",
-        summary="Upload a prescription (multipart/form-data, field `file`)",
-        description="A PDF, JPEG or PNG. A file over the size limit is a 413; a file of another type, or "
-        "whose content is not what its name or type says, is a 415. Nothing is stored on refusal. "
-        "Use the returned `id` as `prescription_id` at checkout.",
-        request={"multipart/form-data": PrescriptionUploadInputSerializer},
-        responses={201: PrescriptionOutputSerializer, **problem_responses(400, 401, 403, 413, 415)},
-        examples=[
-            _problem_example(
-                415,
-                "unsupported_file_type",
-                "file",
-                "The file claims to be a PDF but its content is a PNG image.",
-            ),
-            _problem_example(
-                413,
-                "file_too_large",
-                "file",
-                "The file is 6,291,456 bytes; the limit is 5,242,880 bytes (5 MB).",
-            ),
-        ],
-    )
+    @docs.prescriptions_create
     def post(self, request):
         data = PrescriptionUploadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -188,12 +114,7 @@ class PrescriptionListCreateApi(ListAPIView):
 class PrescriptionDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        operation_id="prescriptions_retrieve",
-        summary="One of your prescriptions",
-        parameters=[PRESCRIPTION_ID],
-        responses={200: PrescriptionOutputSerializer, **problem_responses(400, 401, 404)},
-    )
+    @docs.prescriptions_retrieve
     def get(self, request, prescription_id: int):
         prescription = _own_prescription(user=request.user, prescription_id=prescription_id)
         return Response(PrescriptionOutputSerializer(prescription, context={"request": request}).data)
@@ -203,22 +124,7 @@ class PrescriptionFileApi(APIView):
     permission_classes = [IsAuthenticated]
     content_negotiation_class = FileOrJSONErrorNegotiation
 
-    @extend_schema(
-        operation_id="prescriptions_file_retrieve",
-        summary="Download a prescription file (its owner, or a pharmacist signed in with a second factor)",
-        description="Another patient's file is served only to a pharmacist whose token was issued with an "
-        "`otp_code` (or an OTP-verified admin session); anyone else gets 404, as for a missing file, and "
-        "every such request is logged.",
-        parameters=[PRESCRIPTION_ID],
-        responses={
-            (200, "application/pdf"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file as uploaded."
-            ),
-            (200, "image/jpeg"): OpenApiTypes.BINARY,
-            (200, "image/png"): OpenApiTypes.BINARY,
-            **problem_responses(400, 401, 404),
-        },
-    )
+    @docs.prescriptions_file_retrieve
     def get(self, request, prescription_id: int):
         try:
             return serve_prescription_file(user=request.user, prescription_id=prescription_id,
@@ -233,47 +139,7 @@ class PrescriptionReorderApi(APIView):
     throttle_classes = default_throttles_and(ScopedThrottle)
     throttle_scope = "checkout"
 
-    @extend_schema(
-        operation_id="prescriptions_reorder",
-        summary="Order again from one of your repeatable prescriptions, without uploading it again",
-        description=(
-            "Puts the prescribed items in your cart and checks the cart out with this prescription (anything "
-            "already in the cart is ordered too, as at `POST /api/v1/checkout/`). Requires an `Idempotency-Key`, "
-            "with the same replay rules as checkout. The order waits for our pharmacist (`awaiting_review`).\n\n"
-            "Refusals (422, nothing changes): `repeat_too_early` with `available_on` (the first day it is "
-            "possible), `repeats_exhausted` when every issue is used, `prescription_not_repeatable`, "
-            "`prescription_expired`, `prescription_for_another_patient` when `patient` is not the one the "
-            "prescription names (leave `patient` out to order for them); and the checkout's own refusals."
-        ),
-        parameters=[PRESCRIPTION_ID, IDEMPOTENCY_KEY],
-        request=ReorderInputSerializer,
-        responses={201: OrderOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415, 422)},
-        examples=[
-            OpenApiExample("Deliver as before", request_only=True, value={"shipping": SHIPPING_EXAMPLE}),
-            OpenApiExample(
-                "422 repeat_too_early",
-                response_only=True,
-                status_codes=["422"],
-                media_type="application/problem+json",
-                value={
-                    "type": "urn:pharmacy:problem:repeat_too_early",
-                    "title": HTTPStatus(422).phrase,
-                    "status": 422,
-                    "detail": "This prescription can next be dispensed on 02 March 2026: at least 28 days after "
-                    "the last issue, on 02 February 2026.",
-                    "code": "repeat_too_early",
-                    "errors": [{"field": "prescription", "code": "repeat_too_early", "available_on": "2026-03-02",
-                                "message": "This prescription can next be dispensed on 02 March 2026: at least 28 "
-                                "days after the last issue, on 02 February 2026."}],
-                },
-            ),
-            _problem_example(
-                422, "repeats_exhausted", "prescription",
-                "This prescription may be dispensed 2 times, and every issue has been used. Ask your prescriber "
-                "for a new prescription.",
-            ),
-        ],
-    )
+    @docs.prescriptions_reorder
     def post(self, request, prescription_id: int):
         idempotency_key = _idempotency_key(request)
         data = ReorderInputSerializer(data=request.data)
@@ -311,115 +177,7 @@ class CheckoutApi(APIView):
     throttle_classes = default_throttles_and(ScopedThrottle)
     throttle_scope = "checkout"
 
-    @extend_schema(
-        operation_id="checkout_create",
-        summary="Place an order from your cart",
-        description=(
-            "Requires an `Idempotency-Key` header. The same key with the same body returns the order the "
-            "first request placed (201, same number), so a retry after a timeout never orders twice; the "
-            "same key with a different body is a 422 (`idempotency_key_reused`).\n\n"
-            "A cart with a prescription-only medicine needs `prescription_id`; without it, a 422 with code "
-            "`prescription_required`. Other refusals: `cart_empty`, `prescription_not_usable`, "
-            "`prescription_not_covering`, `prescription_expired` (422); not enough stock (409).\n\n"
-            "A pharmacy-only (P) item needs `consultations`: the answers to its questions (list them with "
-            "`GET /api/v1/checkout/questions/`); missing or invalid answers are a 422 "
-            "`consultation_incomplete`. `patient` names who the medicines are for (you, if left out), or "
-            "`patient.record_id` one of your health records (`GET /api/v1/patients/`); age limits use their "
-            "date of birth, which a P or POM item needs (`patient_details_required`, `patient_too_young`). "
-            "With `record_id`, the record's date of birth is used: a different `date_of_birth` is a 422 "
-            "`date_of_birth_differs_from_record` (correct the record with PUT /api/v1/patients/{id}/). An "
-            "order against an approved prescription must be for the patient it names "
-            "(`prescription_for_another_patient`). "
-            "An order with a P or POM item waits for a pharmacist (`awaiting_review`, see `waiting_reason` "
-            "and `review_deadline`); one of general-sale items alone is `approved` at once.\n\n"
-            "`delivery_method` is the code of one of `GET /api/v1/delivery-methods/` (the default one if "
-            "left out); an unknown or retired code is a 422 `delivery_method_unavailable`. The order's "
-            "`total` is its `subtotal` plus `delivery.amount`; prices include VAT, and `vat` is the VAT "
-            "within the total (each line shows its own).\n\n"
-            "Payments: with `payment_method` the order is placed `awaiting_payment` and its total authorised "
-            "on the card: `payments[-1].status` is `authorised` (the order moves on), `failed` (declined: the "
-            "order still awaits payment, your cart is kept; try another card with POST "
-            "/api/v1/orders/{number}/payments/) or `requires_action` (`client_action` says how to confirm). "
-            "The card is charged only for what the pharmacist approves."
-        ),
-        parameters=[IDEMPOTENCY_KEY],
-        request=CheckoutInputSerializer,
-        responses={201: OrderOutputSerializer, **problem_responses(400, 401, 403, 409, 415, 422)},
-        examples=[
-            OpenApiExample(
-                "With a prescription",
-                request_only=True,
-                value={"shipping": SHIPPING_EXAMPLE, "prescription_id": 1, "payment_method": "4242424242424242"},
-            ),
-            OpenApiExample(
-                "Express delivery",
-                request_only=True,
-                value={"shipping": SHIPPING_EXAMPLE, "delivery_method": "express"},
-            ),
-            OpenApiExample(
-                "A pharmacy medicine for a child, with the consultation answers",
-                request_only=True,
-                value={
-                    "shipping": SHIPPING_EXAMPLE,
-                    "patient": {"is_account_holder": False, "name": "Sam Lovelace", "date_of_birth": "2012-04-01"},
-                    "consultations": [
-                        {
-                            "sku": "COC-8-500-32",
-                            "answers": [
-                                {"question_id": 1, "answer": "yes"},
-                                {"question_id": 2, "answer": "no"},
-                                {"question_id": 3, "answer": "Paracetamol only"},
-                            ],
-                        }
-                    ],
-                },
-            ),
-            _problem_example(
-                422,
-                "consultation_incomplete",
-                "consultations.COC-8-500-32.2",
-                "Co-codamol 8 mg/500 mg tablets, 32 tablets: please answer “Have you taken a codeine "
-                "painkiller for more than 3 days in a row?”",
-            ),
-            OpenApiExample(
-                "For a saved health record (GET /api/v1/patients/)",
-                request_only=True,
-                value={"shipping": SHIPPING_EXAMPLE, "patient": {"record_id": 2}},
-            ),
-            _problem_example(
-                422,
-                "patient_details_required",
-                "patient_date_of_birth",
-                "Enter the patient's date of birth: our pharmacist checks Baclofen 10 mg tablets, 84 tablets "
-                "against the patient's age.",
-            ),
-            _problem_example(
-                422,
-                "patient_too_young",
-                "patient_date_of_birth",
-                "Co-codamol 8 mg/500 mg tablets, 32 tablets is not sold for patients under 12; Sam is 9.",
-            ),
-            _problem_example(
-                422,
-                "prescription_required",
-                "prescription",
-                "A prescription is needed for: Baclofen 10 mg tablets, 84 tablets. Upload one or choose one "
-                "of your valid prescriptions.",
-            ),
-            _problem_example(
-                422,
-                "delivery_method_unavailable",
-                "delivery_method",
-                "Choose one of the delivery methods offered.",
-            ),
-            _problem_example(
-                422,
-                "idempotency_key_reused",
-                "idempotency_key",
-                "This idempotency key was already used for a different checkout.",
-            ),
-        ],
-    )
+    @docs.checkout_create
     def post(self, request):
         idempotency_key = _idempotency_key(request)
         data = CheckoutInputSerializer(data=request.data)
@@ -450,13 +208,7 @@ class CheckoutApi(APIView):
 class CheckoutQuestionsApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        operation_id="checkout_questions_list",
-        summary="The pharmacist's questions for the pharmacy-only (P) items in your cart",
-        description="Answer them in `consultations` at checkout. `minimum_age` (if set) is checked against "
-        "the patient's date of birth.",
-        responses={200: CheckoutQuestionsOutputSerializer(many=True), **problem_responses(400, 401)},
-    )
+    @docs.checkout_questions_list
     def get(self, request):
         questions = list_checkout_questions(cart=get_or_create_user_cart(user=request.user))
         return Response(CheckoutQuestionsOutputSerializer(questions, many=True).data)
@@ -498,11 +250,7 @@ class OrderListApi(ListAPIView):
     def get_queryset(self):
         return list_orders_for_user(user=self.request.user)
 
-    @extend_schema(
-        operation_id="orders_list",
-        summary="Your orders, newest first",
-        responses={200: OrderOutputSerializer(many=True), **problem_responses(400, 401, 404)},
-    )
+    @docs.orders_list
     def get(self, request, *args, **kwargs):
         return self.list(request, *args, **kwargs)
 
@@ -510,12 +258,7 @@ class OrderListApi(ListAPIView):
 class OrderDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        operation_id="orders_retrieve",
-        summary="One of your orders, with its lines, leaflets and status history",
-        parameters=[ORDER_NUMBER],
-        responses={200: OrderOutputSerializer, **problem_responses(400, 401, 404)},
-    )
+    @docs.orders_retrieve
     def get(self, request, number: str):
         order = _own_order(user=request.user, number=number)
         return Response(OrderOutputSerializer(order, context={"request": request}).data)
@@ -524,18 +267,7 @@ class OrderDetailApi(APIView):
 class OrderCancelApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        operation_id="orders_cancel",
-        summary="Cancel one of your orders before it is dispatched",
-        description="The stock goes back. An order already dispatched, delivered, rejected or cancelled "
-        "is a 409.",
-        parameters=[ORDER_NUMBER],
-        request=CancelOrderInputSerializer,
-        responses={200: OrderOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415)},
-        examples=[
-            OpenApiExample("Changed my mind", request_only=True, value={"reason": "Ordered by mistake."})
-        ],
-    )
+    @docs.orders_cancel
     def post(self, request, number: str):
         data = CancelOrderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -566,11 +298,7 @@ class ReviewOrderListApi(ListAPIView):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "for_pharmacist": True}
 
-    @extend_schema(
-        operation_id="pharmacist_orders_list",
-        summary="Orders awaiting prescription review, oldest first (pharmacists only)",
-        responses={200: ReviewOrderOutputSerializer(many=True), **problem_responses(400, 401, 403, 404)},
-    )
+    @docs.pharmacist_orders_list
     def get(self, request, *args, **kwargs):
         return self.list(request, *args, **kwargs)
 
@@ -578,12 +306,7 @@ class ReviewOrderListApi(ListAPIView):
 class ReviewOrderDetailApi(APIView):
     permission_classes = [IsPharmacist]
 
-    @extend_schema(
-        operation_id="pharmacist_orders_retrieve",
-        summary="Any order, with its customer and prescription (pharmacists only)",
-        parameters=[ORDER_NUMBER],
-        responses={200: ReviewOrderDetailOutputSerializer, **problem_responses(400, 401, 403, 404)},
-    )
+    @docs.pharmacist_orders_retrieve
     def get(self, request, number: str):
         return _review_response(request, number)
 
@@ -591,47 +314,7 @@ class ReviewOrderDetailApi(APIView):
 class ReviewOrderApproveApi(APIView):
     permission_classes = [IsPharmacist]
 
-    @extend_schema(
-        operation_id="pharmacist_orders_approve",
-        summary="Approve an order awaiting review, recording the dispensing record (pharmacists only)",
-        description=(
-            "The dispensing record (prescriber, dates, items) is needed when the order's prescription has "
-            "not been checked yet; send all of its fields or none. With it, `prescriber_address` and the "
-            "patient the prescription names (`patient_name`, `patient_date_of_birth`) are required (422 "
-            "`invalid_dispensing_record` on the field); that patient must be the order's, and every later order "
-            "against the prescription must be for them. `items[].quantity` is in dosage units "
-            "(tablets, capsules, mL); `dose`, `dose_unit` and `times_per_day` (or `as_directed`) are the "
-            "structured directions the clinical checks compute the daily dose from. Refused with 422 when the "
-            "prescription has expired or authorises less than the order holds, and with 422 "
-            "`clinical_override_required` past a major or contraindicated clinical alert without "
-            "`override_reason` and `prescriber_contacted`; 409 when the order is not awaiting review."
-        ),
-        parameters=[ORDER_NUMBER],
-        request=ApproveOrderInputSerializer,
-        responses={200: ReviewOrderDetailOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415, 422)},
-        examples=[
-            OpenApiExample(
-                "Dispensing record",
-                request_only=True,
-                value={
-                    "prescriber_name": "Dr Grace Prescriber",
-                    "prescriber_registration": "7123456",
-                    "prescriber_address": "The Surgery, 2 Church Lane, Leeds, LS2 2BB",
-                    "patient_name": "Ada Lovelace",
-                    "patient_date_of_birth": "1985-12-10",
-                    "issued_on": "2026-01-05",
-                    "valid_until": "2026-07-05",
-                    "items": [
-                        {"sku": "BAC-10-84", "quantity": 84, "directions": "One tablet three times a day",
-                         "dose": "10", "dose_unit": "mg", "times_per_day": 3, "as_directed": False}
-                    ],
-                    "note": "Checked with the prescriber.",
-                    "override_reason": "Long-standing combination with diazepam; counselled on drowsiness.",
-                    "prescriber_contacted": True,
-                },
-            )
-        ],
-    )
+    @docs.pharmacist_orders_approve
     def post(self, request, number: str):
         data = ApproveOrderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -649,22 +332,7 @@ class ReviewOrderApproveApi(APIView):
 class ReviewOrderRejectApi(APIView):
     permission_classes = [IsPharmacist]
 
-    @extend_schema(
-        operation_id="pharmacist_orders_reject",
-        summary="Reject an order awaiting review, with a reason from the fixed list (pharmacists only)",
-        description="The shopper reads the plain text of `reason` on their order page, and is e-mailed to see it "
-        "there; `note` is staff only.",
-        parameters=[ORDER_NUMBER],
-        request=RejectOrderInputSerializer,
-        responses={200: ReviewOrderDetailOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415)},
-        examples=[
-            OpenApiExample(
-                "Unreadable",
-                request_only=True,
-                value={"reason": "prescription_unreadable", "note": "Photo too dark to read the strength."},
-            )
-        ],
-    )
+    @docs.pharmacist_orders_reject
     def post(self, request, number: str):
         data = RejectOrderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -678,34 +346,7 @@ class ReviewOrderRejectApi(APIView):
 class ReviewOrderLineDecisionApi(APIView):
     permission_classes = [IsPharmacist]
 
-    @extend_schema(
-        operation_id="pharmacist_orders_lines_decide",
-        summary="Approve or refuse one pharmacy-only (P) item of an order awaiting review (pharmacists only)",
-        description="Refusing needs a `reason` from the fixed list (the shopper reads its plain text on their order "
-        "page, and every refusal is e-mailed); `note` is staff only. The item's stock goes back at once. "
-        "When no item is left pending the order is approved, or rejected if every item was refused. "
-        "Prescription-only items are decided with the prescription (approve/reject). 409 when the order is "
-        "not awaiting review; 422 `line_decision_not_allowed` for a non-P or already decided item. "
-        "Approving an item that a major or contraindicated clinical alert involves (any of the alert's "
-        "`line_ids`), or the last decision when an alert on the order still stands, needs "
-        "`override_reason` and `prescriber_contacted` (422 `clinical_override_required` otherwise).",
-        parameters=[ORDER_NUMBER, OpenApiParameter("line_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
-        request=LineDecisionInputSerializer,
-        responses={200: ReviewOrderDetailOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415, 422)},
-        examples=[
-            OpenApiExample(
-                "Refuse",
-                request_only=True,
-                value={"decision": "refuse", "reason": "see_gp", "note": "Codeine for more than 3 days."},
-            ),
-            OpenApiExample(
-                "Approve past a major alert",
-                request_only=True,
-                value={"decision": "approve", "override_reason": "Told to take only the co-codamol.",
-                       "prescriber_contacted": False},
-            ),
-        ],
-    )
+    @docs.pharmacist_orders_lines_decide
     def post(self, request, number: str, line_id: int):
         data = LineDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -725,13 +366,7 @@ class ReviewOrderLineDecisionApi(APIView):
 class ReviewOrderDeadlineApi(APIView):
     permission_classes = [IsPharmacist]
 
-    @extend_schema(
-        operation_id="pharmacist_orders_extend_deadline",
-        summary="Give an order awaiting review more time before it is cancelled (pharmacists only)",
-        parameters=[ORDER_NUMBER],
-        request=ExtendDeadlineInputSerializer,
-        responses={200: ReviewOrderDetailOutputSerializer, **problem_responses(400, 401, 403, 404, 409, 415, 422)},
-    )
+    @docs.pharmacist_orders_extend_deadline
     def post(self, request, number: str):
         data = ExtendDeadlineInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -743,15 +378,7 @@ class ReviewOrderDeadlineApi(APIView):
 class PrescriptionOriginalReceivedApi(APIView):
     permission_classes = [IsPharmacist]
 
-    @extend_schema(
-        operation_id="pharmacist_prescriptions_original_received",
-        summary="Record the paper original as received and checked against what was approved (pharmacists only)",
-        description="`matches: false` (with a note) withdraws the approval: the prescription and its approved "
-        "orders go back to review. An order with prescription-only lines is dispatched only once the original "
-        "is received and matches, or the prescription is a verified electronic one.",
-        request=OriginalReceivedInputSerializer,
-        responses={200: PharmacistPrescriptionOutputSerializer, **problem_responses(400, 401, 403, 404, 415, 422)},
-    )
+    @docs.pharmacist_prescriptions_original_received
     def post(self, request, prescription_id: int):
         data = OriginalReceivedInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -765,15 +392,7 @@ class PrescriptionOriginalReceivedApi(APIView):
 class PrescriptionElectronicVerifiedApi(APIView):
     permission_classes = [IsPharmacist]
 
-    @extend_schema(
-        operation_id="pharmacist_prescriptions_electronic_verified",
-        summary="Record that the electronic prescription itself was retrieved and its signature verified",
-        description="Records the e-prescription's identifier and you as the pharmacist who checked it. 422 "
-        "`prescription_not_usable` for a prescription uploaded as a photo or scan (its original is paper), one "
-        "whose paper original was recorded, or an identifier already recorded on another prescription.",
-        request=ElectronicVerifiedInputSerializer,
-        responses={200: PharmacistPrescriptionOutputSerializer, **problem_responses(400, 401, 403, 404, 415, 422)},
-    )
+    @docs.pharmacist_prescriptions_electronic_verified
     def post(self, request, prescription_id: int):
         data = ElectronicVerifiedInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

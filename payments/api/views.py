@@ -4,8 +4,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from orders.api.docs import IDEMPOTENCY_KEY, ORDER_NUMBER
 from orders.api.serializers import OrderOutputSerializer
-from orders.api.views import IDEMPOTENCY_KEY, ORDER_NUMBER, _idempotency_key, _own_order
+from orders.api.views import _idempotency_key, _own_order
 from pharmacy.api_schema import problem_responses
 from pharmacy.throttling import ScopedThrottle, default_throttles_and
 
