@@ -7,7 +7,6 @@ class PharmacyConfig(AppConfig):
     verbose_name = "Pharmacy"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deploy checks)
         from .log_context import connect_request_signals
 
         connect_request_signals()  # a request's id is cleared once its response is closed

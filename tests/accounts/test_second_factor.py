@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pharmacy.management.commands.load_demo_catalog import DEMO_TOTP_KEY_HEX, DEMO_TOTP_SECRET
+from demo.management.commands.load_demo_catalog import DEMO_TOTP_KEY_HEX, DEMO_TOTP_SECRET
 from tests.factories import PASSWORD, UserFactory
 from tests.otp import TEST_TOTP_KEY_HEX, code_for, device_for
 

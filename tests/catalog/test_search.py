@@ -13,13 +13,13 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.urls import reverse
 
 from catalog.csv_import.rows import COLUMNS
-from catalog.demo_loader import load_demo_catalog
 from catalog.identifiers import is_valid_pzn, make_pzn, validate_pzn
 from catalog.models import Ingredient, Pack, Product, ProductSearchDocument, ProductSynonym, Strength
 from catalog.pagination import ProductSearchPaginator
 from catalog.search import parse_query
 from catalog.selectors import search_products
 from catalog.services import refresh_search_documents, set_product_indications, set_product_synonyms
+from demo.catalog_loader import load_demo_catalog
 from tests.factories import PackFactory, ProductFactory, make_products
 
 PRODUCTS_URL = "/api/v1/products/"

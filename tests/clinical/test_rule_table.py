@@ -6,10 +6,10 @@ import textwrap
 import pytest
 from django.apps import apps
 
-from catalog.demo_data import PRODUCTS
 from clinical import rule_table as table_module
 from clinical.checks import ActiveIngredient, Medicine, matches
 from clinical.rule_table import RuleFileError, load_rule_table, rule_table
+from demo.catalog_data import PRODUCTS
 
 GOOD_RULE = """
   - id: baclofen-epilepsy

@@ -9,8 +9,8 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from catalog.models import Pack
+from demo.management.commands.load_demo_catalog import DEMO_TOTP_KEY_HEX
 from orders.models import LineDecision, Order, OrderStatus
-from pharmacy.management.commands.load_demo_catalog import DEMO_TOTP_KEY_HEX
 from tests.factories import PASSWORD, UserFactory
 from tests.otp import code_for
 

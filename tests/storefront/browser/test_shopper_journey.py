@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from demo.management.commands.load_demo_catalog import DEMO_TOTP_KEY_HEX
 from orders.models import Order, OrderStatus
-from pharmacy.management.commands.load_demo_catalog import DEMO_TOTP_KEY_HEX
 from tests.factories import PASSWORD, UserFactory
 from tests.orders.helpers import MINIMAL_PDF
 from tests.otp import code_for

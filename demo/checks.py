@@ -1,4 +1,4 @@
-"""Deploy checks of our own (`manage.py check --deploy`; scripts/start-web.sh runs it before serving)."""
+"""The demo shop's deploy check (`manage.py check --deploy`; scripts/start-web.sh runs it before serving)."""
 
 from django.contrib.auth import get_user_model
 from django.core.checks import Error, Tags, Warning, register
@@ -8,7 +8,7 @@ from django.db import DatabaseError, ProgrammingError
 @register(Tags.security, deploy=True)
 def check_no_demo_login_with_published_password(app_configs=None, **kwargs):
     """A demo login that still has the password printed in the README is an open door on a public site."""
-    from pharmacy.management.commands.load_demo_catalog import DEMO_LOGINS
+    from .management.commands.load_demo_catalog import DEMO_LOGINS
 
     errors = []
     users = get_user_model().objects

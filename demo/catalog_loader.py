@@ -1,4 +1,5 @@
-"""Writes the demo catalog (catalog/demo_data.py) so that running it again changes nothing.
+"""Writes the demo catalog (demo/catalog.yaml and demo/leaflets/, read by demo/catalog_data.py) so that running
+it again changes nothing.
 
 Rows are upserted on their natural keys (category and product slug, pack SKU, ingredient name). Stock is
 set only when a pack is first created, because orders and stock takes change it afterwards. A leaflet
@@ -12,9 +13,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from . import demo_data
-from .demo_leaflets import LEAFLETS_REVISED_ON
-from .models import (
+from catalog.models import (
     Category,
     ConsultationQuestion,
     ConsultationQuestionnaire,
@@ -24,8 +23,10 @@ from .models import (
     StockBatch,
     Strength,
 )
-from .selectors import get_current_leaflet_revision
-from .services import SectionText, publish_new_leaflet_revision, refresh_search_documents, set_product_synonyms
+from catalog.selectors import get_current_leaflet_revision
+from catalog.services import SectionText, publish_new_leaflet_revision, refresh_search_documents, set_product_synonyms
+
+from . import catalog_data
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,11 @@ def load_demo_catalog() -> DemoCatalogLoaded:
         category.slug: Category.objects.update_or_create(
             slug=category.slug, defaults={"name": category.name, "description": category.description}
         )[0]
-        for category in demo_data.CATEGORIES
+        for category in catalog_data.CATEGORIES
     }
     products_created = packs_created = leaflets_published = 0
     product_ids: list[int] = []
-    for data in demo_data.PRODUCTS:
+    for data in catalog_data.PRODUCTS:
         product, created = Product.objects.update_or_create(
             slug=data.slug,
             defaults={
@@ -62,7 +63,7 @@ def load_demo_catalog() -> DemoCatalogLoaded:
             packs_created += _upsert_pack(product, pack_data)
         if _published_leaflet_differs(product, data.leaflet):
             publish_new_leaflet_revision(
-                product=product, revised_on=LEAFLETS_REVISED_ON, sections=data.leaflet
+                product=product, revised_on=catalog_data.LEAFLETS_REVISED_ON, sections=data.leaflet
             )
             leaflets_published += 1
         product_ids.append(product.pk)
@@ -73,7 +74,7 @@ def load_demo_catalog() -> DemoCatalogLoaded:
 
 def _load_consultations(categories: dict[str, Category]) -> None:
     """Questionnaires by name; their questions are rewritten to match the demo data exactly."""
-    for data in demo_data.CONSULTATIONS:
+    for data in catalog_data.CONSULTATIONS:
         questionnaire, _ = ConsultationQuestionnaire.objects.update_or_create(
             name=data.name, defaults={"is_active": True}
         )
@@ -94,10 +95,10 @@ def _load_consultations(categories: dict[str, Category]) -> None:
             )
 
 
-def _upsert_pack(product: Product, data: demo_data.DemoPack) -> bool:
+def _upsert_pack(product: Product, data: catalog_data.DemoPack) -> bool:
     defaults = {
         "product": product, "gtin": data.gtin, "pack_size": data.pack_size, "pack_unit": data.pack_unit,
-        "price_amount": data.price, "currency": demo_data.CURRENCY, "max_per_order": data.max_per_order,
+        "price_amount": data.price, "currency": catalog_data.CURRENCY, "max_per_order": data.max_per_order,
         "is_active": True,
     }
     pack, created = Pack.objects.update_or_create(sku=data.sku, defaults=defaults)

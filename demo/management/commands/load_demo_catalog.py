@@ -1,8 +1,8 @@
 """`python manage.py load_demo_catalog`: the demo catalog and three demo logins, safe to run again.
 
-The catalog data is in catalog/demo_data.py and catalog/demo_leaflets.py; catalog/demo_loader.py writes it.
-The command lives in the project package, not in catalog, because it also sets up users and the
-Pharmacists group (accounts.roles), and catalog knows nothing of either.
+The catalog data is in demo/catalog.yaml and demo/leaflets/*.md (read by demo/catalog_data.py);
+demo/catalog_loader.py writes it. The command lives in the demo app, the top layer, because it also sets up
+users, the Pharmacists group, purchase limits and delivery methods of the apps below it.
 """
 
 import os
@@ -19,11 +19,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import PHARMACISTS_GROUP
 from accounts.second_factor import enrol_totp_device
-from catalog import demo_data
-from catalog.demo_loader import load_demo_catalog
 from delivery.demo_data import load_demo_delivery_methods
 from dispensing.models import PharmacistProfile
 from safeguards.demo import load_demo_purchase_limits
+
+from ... import catalog_data as demo_data
+from ...catalog_loader import load_demo_catalog
 
 # The demo staff logins' authenticator secret: published in the README, so demo-only, like the passwords.
 # Base32 (what an authenticator app takes): OBUGC4TNMFRXSLLEMVWW6LJSMZQSCIJB
