@@ -1,10 +1,8 @@
 """Catalog REST API: read-only and open to everyone. Each view validates its input, calls a selector
-and serializes; errors become problem documents in pharmacy.api."""
+and serializes; errors become problem documents in pharmacy.api. Their OpenAPI description is in docs.py."""
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -24,22 +22,16 @@ from catalog.selectors import (
     suggest_product_names,
 )
 from pharmacy.api import FileOrJSONErrorNegotiation, PageNumberPagination
-from pharmacy.api_schema import problem_responses
 
+from . import docs
 from .serializers import (
-    SEARCH_HELP,
     CategoryOutputSerializer,
     LeafletRevisionOutputSerializer,
     ProductDetailOutputSerializer,
     ProductListFilterInputSerializer,
     ProductListOutputSerializer,
     ProductSuggestInputSerializer,
-    ProductSuggestOutputSerializer,
 )
-
-PRODUCT_ID = OpenApiParameter("product_id", OpenApiTypes.INT, OpenApiParameter.PATH)
-REVISION_ID = OpenApiParameter("revision_id", OpenApiTypes.INT, OpenApiParameter.PATH,
-                               description="Id of a published leaflet revision.")
 
 
 class ProductSearchPagination(PageNumberPagination):
@@ -62,15 +54,6 @@ class ProductSearchPagination(PageNumberPagination):
         return response
 
 
-SEARCH_EXAMPLES = [
-    OpenApiExample("Name and strength", value="baclofen 10mg", parameter_only=("search", "query")),
-    OpenApiExample("Typo (PostgreSQL)", value="baclofn", parameter_only=("search", "query")),
-    OpenApiExample("Brand or other name", value="Lioresal", parameter_only=("search", "query")),
-    OpenApiExample("What it is for (GSL and P only)", value="hay fever", parameter_only=("search", "query")),
-    OpenApiExample("Barcode (GTIN)", value="2099000001023", parameter_only=("search", "query")),
-]
-
-
 class ProductListApi(ListAPIView):
     authentication_classes: list = []  # public and anonymous: no credentials to check, nothing personal
     permission_classes = [AllowAny]
@@ -78,17 +61,7 @@ class ProductListApi(ListAPIView):
     pagination_class = ProductSearchPagination
     filter_backends: list = []  # the input serializer below validates every parameter instead
 
-    @extend_schema(
-        operation_id="products_list",
-        summary="List and search medicines on sale",
-        description="Search (`search`) understands names, ingredients, brands, strengths, forms, barcodes and, "
-                    "for over-the-counter medicines, what they are for; see the parameter. The page also "
-                    "carries `suggestion` and `matched_pack`.",
-        parameters=[ProductListFilterInputSerializer,
-                    OpenApiParameter("search", {"type": "string", "maxLength": 100}, description=SEARCH_HELP,
-                                     examples=SEARCH_EXAMPLES)],
-        responses={200: ProductListOutputSerializer(many=True), **problem_responses(400, 404)},
-    )
+    @docs.products_list
     def get(self, request, *args, **kwargs):
         not_modified, etag = api_not_modified(request)
         if not_modified is not None:
@@ -125,25 +98,7 @@ class ProductSuggestApi(APIView):
     authentication_classes: list = []  # public and anonymous: no credentials to check, nothing personal
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        operation_id="products_suggest",
-        summary="Medicine names for a search box, as the shopper types",
-        description="Up to 10 (`SEARCH_SUGGEST_LIMIT`) medicines whose name, ingredient or brand starts with "
-                    "the words typed, best first. It never matches on what a medicine is for, and forgives "
-                    "no typos (use the list's `search` and its `suggestion` for that).",
-        parameters=[ProductSuggestInputSerializer,
-                    OpenApiParameter("q", {"type": "string", "maxLength": 100}, required=True,
-                                     description=ProductSuggestInputSerializer().fields["q"].help_text, examples=[
-                        OpenApiExample("Start of a name", value="bac", parameter_only=("q", "query")),
-                        OpenApiExample("Brand", value="nuro", parameter_only=("q", "query")),
-                    ])],
-        responses={200: ProductSuggestOutputSerializer, **problem_responses(400)},
-        examples=[OpenApiExample("Suggestions for 'bac'", response_only=True, value={
-            "query": "bac", "results": [
-                {"id": 2, "name": "Baclofen oral solution", "slug": "baclofen-oral-solution"},
-                {"id": 1, "name": "Baclofen tablets", "slug": "baclofen-tablets"},
-            ]})],
-    )
+    @docs.products_suggest
     def get(self, request):
         data = ProductSuggestInputSerializer(data=request.query_params.dict())
         data.is_valid(raise_exception=True)
@@ -156,12 +111,7 @@ class ProductDetailApi(APIView):
     authentication_classes: list = []  # public and anonymous: no credentials to check, nothing personal
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        operation_id="products_retrieve",
-        summary="A medicine with its packs and current patient information leaflet",
-        parameters=[PRODUCT_ID],
-        responses={200: ProductDetailOutputSerializer, **problem_responses(404)},
-    )
+    @docs.products_retrieve
     def get(self, request, product_id: int):
         not_modified, etag = api_not_modified(request)
         if not_modified is not None:
@@ -184,11 +134,7 @@ class CategoryListApi(ListAPIView):
     serializer_class = CategoryOutputSerializer
     filter_backends: list = []
 
-    @extend_schema(
-        operation_id="categories_list",
-        summary="List categories",
-        responses={200: CategoryOutputSerializer(many=True), **problem_responses(400, 404)},
-    )
+    @docs.categories_list
     def get(self, request, *args, **kwargs):
         not_modified, etag = api_not_modified(request)
         if not_modified is not None:
@@ -205,12 +151,7 @@ class LeafletRevisionDetailApi(APIView):
     authentication_classes: list = []  # public and anonymous: no credentials to check, nothing personal
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        operation_id="leaflets_retrieve",
-        summary="A published patient information leaflet revision",
-        parameters=[REVISION_ID],
-        responses={200: LeafletRevisionOutputSerializer, **problem_responses(404)},
-    )
+    @docs.leaflets_retrieve
     def get(self, request, revision_id: int):
         not_modified, etag = api_not_modified(request)
         if not_modified is not None:
@@ -225,12 +166,7 @@ class LeafletRevisionPdfApi(APIView):
     permission_classes = [AllowAny]
     content_negotiation_class = FileOrJSONErrorNegotiation
 
-    @extend_schema(
-        operation_id="leaflets_pdf_retrieve",
-        summary="A published patient information leaflet revision as a PDF",
-        parameters=[REVISION_ID],
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **problem_responses(404)},
-    )
+    @docs.leaflets_pdf_retrieve
     def get(self, request, revision_id: int):
         revision = _published_revision(revision_id)
         return HttpResponse(render_leaflet_pdf(revision=revision), content_type="application/pdf", headers={
