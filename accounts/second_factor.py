@@ -8,6 +8,8 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
+from pharmacy.locks import totp_devices_for_update
+
 from .exceptions import InvalidSecondFactor, SecondFactorEnrolmentRefused, SecondFactorRequired
 from .models import ApiTokenSecondFactor, User
 
@@ -18,7 +20,7 @@ def enrol_totp_device(*, user: User, key_hex: str | None = None, name: str = "Au
     fixes the secret, as the demo logins do; otherwise it is random. The caller shows the secret once."""
     if not user.is_staff:
         raise SecondFactorEnrolmentRefused(f"{user.email} is not staff; only staff sign in with a second factor.")
-    if TOTPDevice.objects.devices_for_user(user, confirmed=None).select_for_update().exists():
+    if totp_devices_for_update(user=user, confirmed=None):
         raise SecondFactorEnrolmentRefused(
             f"{user.email} already has an authenticator device; remove it in the admin to enrol a new one."
         )
@@ -45,7 +47,8 @@ def verify_second_factor(*, user: User, otp_code: str) -> TOTPDevice:
     if not otp_code:
         raise SecondFactorRequired(field="otp_code")
     with transaction.atomic():
-        accepted = next((device for device in devices.select_for_update() if device.verify_token(otp_code)), None)
+        accepted = next((device for device in totp_devices_for_update(user=user, confirmed=True)
+                         if device.verify_token(otp_code)), None)
     if accepted is None:
         raise InvalidSecondFactor(field="otp_code")
     return accepted

@@ -4,7 +4,7 @@ after their packs (stock take, dispatch, recall), so the pack lock is the one th
 
 from collections.abc import Iterable
 
-from .models import Pack, StockBatch
+from .models import LeafletRevision, Pack, Product, StockBatch
 
 
 def packs_for_update(*, pack_ids: Iterable[int]) -> dict[int, Pack]:
@@ -13,6 +13,21 @@ def packs_for_update(*, pack_ids: Iterable[int]) -> dict[int, Pack]:
     return {pack.pk: pack for pack in packs}
 
 
-def batches_for_update(*, pack_ids: Iterable[int]) -> list[StockBatch]:
-    """The batches of these packs, locked in primary-key order. Take packs_for_update first."""
-    return list(StockBatch.objects.filter(pack_id__in=set(pack_ids)).order_by("pk").select_for_update())
+def batches_for_update(*, pack_ids: Iterable[int], batch_numbers: Iterable[str] | None = None) -> list[StockBatch]:
+    """The batches of these packs (only those numbered `batch_numbers`, if given), locked in primary-key
+    order. Take packs_for_update first."""
+    batches = StockBatch.objects.filter(pack_id__in=set(pack_ids))
+    if batch_numbers is not None:
+        batches = batches.filter(batch_number__in=set(batch_numbers))
+    return list(batches.order_by("pk").select_for_update())
+
+
+def product_for_update(*, product_id: int) -> Product:
+    """The product row, locked: it serialises reclassifications of one product and the numbering of its
+    leaflet revisions. Taken alone, or before that product's leaflet revision, never while holding packs."""
+    return Product.objects.select_for_update().get(pk=product_id)
+
+
+def leaflet_revision_for_update(*, revision_id: int) -> LeafletRevision:
+    """The revision, locked, so a draft is published once."""
+    return LeafletRevision.objects.select_for_update().get(pk=revision_id)

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from .cache import bump_catalog_version
 from .exceptions import InvalidReclassification, ReclassificationNotAllowed
+from .locks import product_for_update
 from .models import ControlledDrugSchedule, LegalCategory, Product, ProductReclassification
 from .services import refresh_search_documents
 
@@ -47,7 +48,7 @@ def reclassify_product(
             "legal category or controlled-drug schedule."
         )
     _validate(legal_category=legal_category, schedule=schedule, reason=reason)
-    product = Product.objects.select_for_update().get(pk=product.pk)
+    product = product_for_update(product_id=product.pk)
     return _apply(product=product, legal_category=legal_category, schedule=schedule, actor=actor,
                   reason=reason.strip(), source=source)
 

@@ -27,7 +27,7 @@ from .exceptions import (
     QuantityLimitExceeded,
     UnknownBatch,
 )
-from .locks import batches_for_update, packs_for_update
+from .locks import batches_for_update, leaflet_revision_for_update, packs_for_update, product_for_update
 from .models import (
     LEGACY_BATCH_NUMBER,
     LeafletRevision,
@@ -299,7 +299,7 @@ def record_stock_take(
         raise InvalidBatch("Enter the batch number printed on the pack (at most 40 characters).",
                            field="batch_number")
     packs_for_update(pack_ids=[pack.pk])
-    batch = StockBatch.objects.select_for_update().filter(pack=pack, batch_number=batch_number).first()
+    batch = next(iter(batches_for_update(pack_ids=[pack.pk], batch_numbers=[batch_number])), None)
     if batch is None:
         if expiry_date is None:
             raise InvalidBatch(f"Batch {batch_number} of {pack.sku} is new: enter its expiry date.",
@@ -323,7 +323,7 @@ def set_stock(*, pack: Pack, quantity: int) -> Pack:
     batches is counted per batch, with record_stock_take."""
     _check_count(quantity)
     packs_for_update(pack_ids=[pack.pk])
-    batches = list(StockBatch.objects.filter(pack=pack).order_by("pk").select_for_update())
+    batches = batches_for_update(pack_ids=[pack.pk])
     if len(batches) != 1:
         raise InvalidBatch(
             f"{pack.sku} is held in {len(batches)} batches: count each batch, with its batch number.",
@@ -343,9 +343,7 @@ def recall_batches(*, pack: Pack, batch_numbers: Sequence[str], reason: str) -> 
     if not reason or not reason.strip():
         raise InvalidBatch("Give the reason for the recall, e.g. the MHRA drug alert reference.", field="reason")
     packs_for_update(pack_ids=[pack.pk])
-    batches = list(
-        StockBatch.objects.filter(pack=pack, batch_number__in=numbers).order_by("pk").select_for_update()
-    )
+    batches = batches_for_update(pack_ids=[pack.pk], batch_numbers=numbers)
     unknown = sorted(set(numbers) - {batch.batch_number for batch in batches})
     if unknown:
         raise UnknownBatch(f"{pack.sku} has no batch {', '.join(unknown)}.", field="batch_numbers", unknown=unknown)
@@ -395,7 +393,7 @@ def create_leaflet_draft(
     based_on: LeafletRevision | None = None, user=None,
 ) -> LeafletRevision:
     """A new, editable revision; `based_on` copies the sections of an earlier one to edit from."""
-    Product.objects.select_for_update().filter(pk=product.pk).first()  # serialise numbering per product
+    product_for_update(product_id=product.pk)  # serialise numbering per product
     draft = LeafletRevision.objects.create(
         product=product, number=_next_revision_number(product), revised_on=revised_on, created_by=user
     )
@@ -416,7 +414,7 @@ def _write_sections(revision: LeafletRevision, sections: Sequence[SectionText]) 
 @transaction.atomic
 def publish_leaflet_revision(*, revision: LeafletRevision) -> LeafletRevision:
     """Freeze a draft. From now on it is what shoppers read and what order lines point at."""
-    revision = LeafletRevision.objects.select_for_update().get(pk=revision.pk)
+    revision = leaflet_revision_for_update(revision_id=revision.pk)
     if revision.is_published:
         raise LeafletRevisionPublished(f"Revision {revision.number} of {revision.product} is already published.")
     present = set(revision.sections.values_list("key", flat=True))

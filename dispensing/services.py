@@ -7,6 +7,7 @@ from accounts.models import RoleChange
 from accounts.roles import ensure_may_manage_pharmacist_roles, record_role_change, set_superintendents_membership
 
 from .exceptions import PharmacistNotRegistered, ResponsiblePharmacistConflict
+from .locks import open_responsible_pharmacist_entry_for_update, pharmacist_profile_for_update
 from .models import PharmacistProfile, ResponsiblePharmacistLog
 
 
@@ -33,7 +34,7 @@ def save_pharmacist_profile(*, actor, profile: PharmacistProfile) -> PharmacistP
     superintendent flag are guarded roles: only a superuser or a holder of `accounts.manage_pharmacists`
     changes them, each change is recorded (accounts.RoleChange), and Superintendent pharmacists group
     membership follows the flag through the guarded membership service. Saving without a change does nothing."""
-    before = PharmacistProfile.objects.select_for_update().filter(pk=profile.pk).first() if profile.pk else None
+    before = pharmacist_profile_for_update(profile_id=profile.pk) if profile.pk else None
     changes = _profile_changes(before, profile)
     if not changes:
         return profile
@@ -80,7 +81,7 @@ def sign_in_as_responsible_pharmacist(*, pharmacist) -> ResponsiblePharmacistLog
     """One RP at a time. Signing in again while signed in is a no-op; an entry left open on an earlier
     day is closed at the end of that day first."""
     profile = ensure_registered_pharmacist(pharmacist)
-    open_entry = ResponsiblePharmacistLog.objects.select_for_update().filter(signed_out_at__isnull=True).first()
+    open_entry = open_responsible_pharmacist_entry_for_update()
     now = timezone.now()
     if open_entry is not None:
         if timezone.localdate(open_entry.signed_in_at) != timezone.localdate(now):
@@ -105,8 +106,7 @@ def sign_in_as_responsible_pharmacist(*, pharmacist) -> ResponsiblePharmacistLog
 
 @transaction.atomic
 def sign_out_as_responsible_pharmacist(*, pharmacist) -> ResponsiblePharmacistLog:
-    entry = (ResponsiblePharmacistLog.objects.select_for_update()
-             .filter(signed_out_at__isnull=True, pharmacist=pharmacist).first())
+    entry = open_responsible_pharmacist_entry_for_update(pharmacist=pharmacist)
     if entry is None:
         raise ResponsiblePharmacistConflict("You are not signed in as the responsible pharmacist.")
     entry.signed_out_at = timezone.now()

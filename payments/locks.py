@@ -2,7 +2,7 @@
 
 from orders.models import Order
 
-from .models import Payment
+from .models import Payment, TestGatewayIntent
 
 
 def payment_for_update(*, payment_id: int, order: Order | None = None) -> Payment:
@@ -13,3 +13,9 @@ def payment_for_update(*, payment_id: int, order: Order | None = None) -> Paymen
     payment = Payment.objects.select_for_update().get(pk=payment_id, order=order)
     payment.order = order
     return payment
+
+
+def intent_of_test_gateway_for_update(*, reference: str) -> TestGatewayIntent | None:
+    """The built-in test gateway's intent, locked, so two captures or refunds of one payment apply one
+    after the other. The gateway is called outside the app's row locks, so this is taken alone."""
+    return TestGatewayIntent.objects.select_for_update().filter(reference=reference).first()

@@ -6,7 +6,8 @@ INSTALLED_APPS names pharmacy.apps.PharmacyAdminConfig in place of "django.contr
 """
 
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .locks import totp_devices_for_update
 
 
 class PharmacyAdminAuthenticationForm(OTPAdminAuthenticationForm):
@@ -16,7 +17,7 @@ class PharmacyAdminAuthenticationForm(OTPAdminAuthenticationForm):
     def _chosen_device(self, user):
         device = super()._chosen_device(user)
         if device is None and not self.cleaned_data.get("otp_device"):
-            only = list(TOTPDevice.objects.devices_for_user(user, confirmed=True).select_for_update()[:2])
+            only = totp_devices_for_update(user=user, confirmed=True, limit=2)
             device = only[0] if len(only) == 1 else None
         return device
 

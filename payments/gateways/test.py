@@ -21,6 +21,7 @@ from pharmacy.money import Money
 
 from ..amounts import to_minor
 from ..exceptions import InvalidPaymentMethod
+from ..locks import intent_of_test_gateway_for_update
 from ..models import TestGatewayIntent
 from .base import GatewayError, GatewayIntent, GatewayRefund, IntentStatus
 
@@ -137,7 +138,7 @@ class TestGateway:
         return self._intent(intent)
 
     def _locked(self, reference: str) -> TestGatewayIntent:
-        intent = TestGatewayIntent.objects.select_for_update().filter(reference=reference).first()
+        intent = intent_of_test_gateway_for_update(reference=reference)
         if intent is None:
             raise GatewayError(f"No test payment {reference}.")
         return intent
