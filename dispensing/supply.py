@@ -26,13 +26,12 @@ from .release_gate import release_blockers
 
 logger = logging.getLogger(__name__)
 
-S = OrderStatus
 FLAG_BATCH = 500
 
 
 def list_orders_that_cannot_be_supplied() -> QuerySet[Order]:
     """The staff queue: approved orders flagged as not suppliable, the nearest deadline first."""
-    return (Order.objects.filter(status=S.APPROVED, cannot_supply_since__isnull=False)
+    return (Order.objects.filter(status=OrderStatus.APPROVED, cannot_supply_since__isnull=False)
             .order_by("review_deadline", "pk"))
 
 
@@ -42,7 +41,7 @@ def review_supply(*, order: Order, now: datetime | None = None) -> bool:
     clear the flag. Returns whether it is flagged afterwards. Safe to run again."""
     now = now or timezone.now()
     order = order_for_update(order_id=order.pk)
-    if order.status != S.APPROVED:
+    if order.status != OrderStatus.APPROVED:
         return False
     lasting = [blocker for blocker in release_blockers(order) if blocker.lasting]
     if not lasting:
@@ -70,7 +69,7 @@ def flag_orders_that_cannot_be_supplied(*, pack_ids: Iterable[int] | None = None
                                         now: datetime | None = None) -> int:
     """The periodic job, and the recall's follow-up (with the recalled packs): review every approved
     order (holding one of `pack_ids`), one transaction each. Returns how many are flagged."""
-    orders = Order.objects.filter(status=S.APPROVED)
+    orders = Order.objects.filter(status=OrderStatus.APPROVED)
     if pack_ids is not None:
         orders = orders.filter(lines__pack_id__in=list(pack_ids)).distinct()
     ids = list(orders.order_by("pk").values_list("pk", flat=True)[:FLAG_BATCH])
@@ -91,7 +90,7 @@ def supply_less(*, order: Order, actor, quantities: Mapping[int, int], reason: s
     if not reason:
         raise InvalidOrderTransition("Give the reason less is supplied, for the order's history.", field="reason")
     order = order_for_update(order_id=order.pk)
-    if order.status != S.APPROVED:
+    if order.status != OrderStatus.APPROVED:
         raise InvalidOrderTransition(
             f"Order {order.number} is {order.get_status_display().lower()}: only an approved order can be "
             "supplied in part.", field="status")

@@ -211,12 +211,6 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-# The state's name before P medicines waited too (value "awaiting_prescription_review", migrated by
-# orders 0007): kept so that code written against the old name keeps working. New code: AWAITING_REVIEW.
-OrderStatus.AWAITING_PRESCRIPTION_REVIEW = OrderStatus.AWAITING_REVIEW
-
-
-
 def new_order_number() -> str:
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: numbers are read out on the phone
     return "PH-" + "".join(secrets.choice(alphabet) for _ in range(8))

@@ -24,21 +24,22 @@ from django.db import transaction
 from .exceptions import InvalidOrderTransition
 from .models import Order, OrderEvent, OrderStatus
 
-S = OrderStatus
-
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.AWAITING_PAYMENT: frozenset({S.AWAITING_REVIEW, S.APPROVED, S.CANCELLED}),
-    S.AWAITING_REVIEW: frozenset({S.APPROVED, S.REJECTED, S.CANCELLED, S.AWAITING_PAYMENT}),
-    S.APPROVED: frozenset({S.DISPATCHED, S.CANCELLED, S.AWAITING_REVIEW, S.AWAITING_PAYMENT}),
-    S.DISPATCHED: frozenset({S.DELIVERED}),
-    S.DELIVERED: frozenset(),
-    S.REJECTED: frozenset(),
-    S.CANCELLED: frozenset(),
+    OrderStatus.AWAITING_PAYMENT: frozenset({OrderStatus.AWAITING_REVIEW, OrderStatus.APPROVED, OrderStatus.CANCELLED}),
+    OrderStatus.AWAITING_REVIEW: frozenset({
+        OrderStatus.APPROVED, OrderStatus.REJECTED, OrderStatus.CANCELLED, OrderStatus.AWAITING_PAYMENT}),
+    OrderStatus.APPROVED: frozenset({
+        OrderStatus.DISPATCHED, OrderStatus.CANCELLED, OrderStatus.AWAITING_REVIEW, OrderStatus.AWAITING_PAYMENT}),
+    OrderStatus.DISPATCHED: frozenset({OrderStatus.DELIVERED}),
+    OrderStatus.DELIVERED: frozenset(),
+    OrderStatus.REJECTED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
 }
 
 # The states an order still holds stock in and may be cancelled from, and the ones it waits in.
-CANCELLABLE_STATES = frozenset(state for state, targets in ALLOWED_TRANSITIONS.items() if S.CANCELLED in targets)
-WAITING_STATES = frozenset({S.AWAITING_REVIEW})
+CANCELLABLE_STATES = frozenset(
+    state for state, targets in ALLOWED_TRANSITIONS.items() if OrderStatus.CANCELLED in targets)
+WAITING_STATES = frozenset({OrderStatus.AWAITING_REVIEW})
 # Transition listeners run after the transaction that moved the order commits (payments capture, void
 # and refund there: never a network call while the order's row is locked). Each takes
 # (order_id, from_status, to_status); registered by the apps that own the side effect.
@@ -55,7 +56,7 @@ def check_transition(*, order: Order, to_status: str) -> None:
     if not can_transition(from_status=order.status, to_status=to_status):
         raise InvalidOrderTransition(
             f"Order {order.number} is {order.get_status_display().lower()} and cannot become "
-            f"{S(to_status).label.lower()}.",
+            f"{OrderStatus(to_status).label.lower()}.",
             field="status", current_status=order.status, requested_status=str(to_status),
         )
 

@@ -19,11 +19,9 @@ from .movements import record_movement
 
 logger = logging.getLogger(__name__)
 
-S = OrderStatus
-P = PaymentStatus
 # The orders an authorisation ending uncaptured leaves without money: waiting for the pharmacist, or
 # approved with the capture still to come.
-UNPAID_IF_ENDED = (S.AWAITING_REVIEW, S.APPROVED)
+UNPAID_IF_ENDED = (OrderStatus.AWAITING_REVIEW, OrderStatus.APPROVED)
 
 
 @transaction.atomic
@@ -34,9 +32,9 @@ def record_ended_authorisation(*, payment_id: int, intent: GatewayIntent, reason
     order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()
     order = order_for_update(order_id=order_id)
     payment = payment_for_update(payment_id=payment_id, order=order)
-    if payment.status != P.AUTHORISED or intent.status != IntentStatus.CANCELED:
+    if payment.status != PaymentStatus.AUTHORISED or intent.status != IntentStatus.CANCELED:
         return payment
-    payment.status = P.VOIDED
+    payment.status = PaymentStatus.VOIDED
     payment.client_action = {}
     payment.save()
     record_movement(payment, MovementKind.VOIDED, payment.amount_authorised, reason=reason,
@@ -54,7 +52,7 @@ def record_gateway_refunds(*, payment_id: int, intent: GatewayIntent) -> Payment
     """Record each refund the gateway holds that we have not (one movement per refund, by its reference).
     What was captured stays as it was; only the refunded amount grows."""
     payment = payment_for_update(payment_id=payment_id)
-    if payment.status not in (P.CAPTURED, P.REFUNDED):
+    if payment.status not in (PaymentStatus.CAPTURED, PaymentStatus.REFUNDED):
         return payment
     known = set(payment.movements.filter(kind=MovementKind.REFUNDED).values_list("reference", flat=True))
     new_refunds = [refund for refund in intent.refunds if refund.reference not in known]
@@ -70,6 +68,6 @@ def record_gateway_refunds(*, payment_id: int, intent: GatewayIntent) -> Payment
         record_movement(payment, MovementKind.REFUNDED, amount, reason="Refunded at the gateway.",
                         reference=refund.reference)
     if payment.amount_refunded >= payment.amount_captured:
-        payment.status = P.REFUNDED
+        payment.status = PaymentStatus.REFUNDED
     payment.save()
     return payment

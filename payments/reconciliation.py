@@ -7,8 +7,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from orders.models import OrderStatus
-
 from .gateway_changes import UNPAID_IF_ENDED, record_ended_authorisation
 from .gateways import get_gateway
 from .gateways.base import GatewayError, IntentStatus
@@ -25,8 +23,6 @@ from .services import (
 
 logger = logging.getLogger(__name__)
 
-S = OrderStatus
-P = PaymentStatus
 
 
 def reconcile_payments(*, now: datetime | None = None, limit: int = 100) -> int:
@@ -37,20 +33,21 @@ def reconcile_payments(*, now: datetime | None = None, limit: int = 100) -> int:
     now = now or timezone.now()
     stale = now - timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES)
     looked = 0
-    for payment in list(Payment.objects.filter(status=P.PENDING, updated_at__lte=stale)[:limit]):
+    for payment in list(Payment.objects.filter(status=PaymentStatus.PENDING, updated_at__lte=stale)[:limit]):
         looked += 1
         _logged(_retry_pending, payment)
-    for payment in list(Payment.objects.filter(status=P.REQUIRES_ACTION, updated_at__lte=stale)[:limit]):
+    for payment in list(Payment.objects.filter(status=PaymentStatus.REQUIRES_ACTION, updated_at__lte=stale)[:limit]):
         looked += 1
         _logged(refresh_payment, payment)
     unsettled = Payment.objects.filter(
-        status__in=(P.AUTHORISED, P.CAPTURED), updated_at__lte=stale,
+        status__in=(PaymentStatus.AUTHORISED, PaymentStatus.CAPTURED), updated_at__lte=stale,
         order__status__in=(*CAPTURE_STATES, *RELEASE_STATES),
-    ).exclude(status=P.CAPTURED, order__status__in=CAPTURE_STATES)
+    ).exclude(status=PaymentStatus.CAPTURED, order__status__in=CAPTURE_STATES)
     for payment in list(unsettled[:limit]):
         looked += 1
         _logged(_settle_after_rereading, payment)
-    lapsed = Payment.objects.filter(status=P.AUTHORISED, capture_before__lte=now, order__status__in=UNPAID_IF_ENDED)
+    lapsed = Payment.objects.filter(status=PaymentStatus.AUTHORISED, capture_before__lte=now,
+                                    order__status__in=UNPAID_IF_ENDED)
     for payment in list(lapsed[:limit]):
         looked += 1
         _logged(_end_lapsed_authorisation, payment)
@@ -75,9 +72,9 @@ def _retry_pending(payment: Payment) -> Payment:
 def _settle_after_rereading(payment: Payment) -> Payment:
     """An authorised payment whose capture (or void) has not been recorded: the call may have reached the
     gateway and its answer been lost, so the intent is read first, then what is still due is done."""
-    if payment.status == P.AUTHORISED:
+    if payment.status == PaymentStatus.AUTHORISED:
         payment = refresh_payment(payment=payment)
-    if payment.status not in (P.AUTHORISED, P.CAPTURED):
+    if payment.status not in (PaymentStatus.AUTHORISED, PaymentStatus.CAPTURED):
         return payment
     return _settle_payment(payment_id=payment.pk)
 

@@ -37,10 +37,8 @@ from .movements import record_movement as _movement
 
 logger = logging.getLogger(__name__)
 
-S = OrderStatus
-P = PaymentStatus
-CAPTURE_STATES = (S.APPROVED, S.DISPATCHED, S.DELIVERED)
-RELEASE_STATES = (S.REJECTED, S.CANCELLED)
+CAPTURE_STATES = (OrderStatus.APPROVED, OrderStatus.DISPATCHED, OrderStatus.DELIVERED)
+RELEASE_STATES = (OrderStatus.REJECTED, OrderStatus.CANCELLED)
 
 
 # --- Authorisation ------------------------------------------------------------------------------------
@@ -68,7 +66,7 @@ def authorise_order(*, order: Order, payment_method: str, attempt_key: str, acto
 def authorise_at_checkout(*, order: Order, payment_method: str, attempt_key: str, actor=None) -> Payment | None:
     """Checkout's payment step (API): authorise when the order awaits payment and a card was given; a
     replayed checkout returns the first attempt."""
-    if not payment_method or (order.status != S.AWAITING_PAYMENT and not order.payments.exists()):
+    if not payment_method or (order.status != OrderStatus.AWAITING_PAYMENT and not order.payments.exists()):
         return None
     return authorise_order(order=order, payment_method=payment_method, attempt_key=attempt_key, actor=actor)
 
@@ -77,7 +75,7 @@ def _replace_abandoned_confirmations(*, order: Order, attempt_key: str, actor) -
     """A new card replaces an attempt still waiting for the shopper's bank (3-D Secure): that attempt is
     voided first, so it neither blocks the new card nor could be confirmed later beside it. A replay of
     an attempt replaces nothing."""
-    earlier = list(order.payments.filter(Q(attempt_key=attempt_key) | Q(status=P.REQUIRES_ACTION)))
+    earlier = list(order.payments.filter(Q(attempt_key=attempt_key) | Q(status=PaymentStatus.REQUIRES_ACTION)))
     if any(payment.attempt_key == attempt_key for payment in earlier):
         return
     for payment in earlier:
@@ -85,7 +83,7 @@ def _replace_abandoned_confirmations(*, order: Order, attempt_key: str, actor) -
             continue
         try:
             payment = refresh_payment(payment=payment, actor=actor)  # confirmed meanwhile: it stays
-            if payment.status == P.REQUIRES_ACTION:
+            if payment.status == PaymentStatus.REQUIRES_ACTION:
                 void_payment(payment=payment, actor=actor, reason="Replaced by another card.")
         except GatewayError as error:  # it stays live, and the checkout answers with it as before
             logger.warning("Replacing payment %s: %s", payment.pk, error)
@@ -114,7 +112,7 @@ def _begin_attempt(*, order_id: int, attempt_key: str, payment_method: str) -> t
         return existing, False  # a replay: the first request's payment, whatever became of it
     if earlier:
         return earlier[0], False  # the newest live one: never two authorisations for one order
-    if order.status != S.AWAITING_PAYMENT:
+    if order.status != OrderStatus.AWAITING_PAYMENT:
         raise PaymentNotPossible(
             f"Order {order.number} is {order.get_status_display().lower()}: it does not wait for a payment.",
             field="payment_method",
@@ -151,14 +149,14 @@ def record_authorisation(*, payment_id: int, intent: GatewayIntent, actor=None) 
     order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()
     order = order_for_update(order_id=order_id)
     payment = payment_for_update(payment_id=payment_id, order=order)
-    if payment.status not in (P.PENDING, P.REQUIRES_ACTION):
+    if payment.status not in (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION):
         return payment  # already recorded
     check_intent_currency(payment=payment, intent=intent)
     payment.reference = intent.reference or payment.reference
     payment.card_fingerprint = intent.card_fingerprint or payment.card_fingerprint
     payment.card_last4 = intent.card_last4 or payment.card_last4
     if intent.status == IntentStatus.FAILED:
-        payment.status = P.FAILED
+        payment.status = PaymentStatus.FAILED
         payment.failure_message = (intent.failure_message or "Your card was declined.")[:300]
         payment.client_action = {}
         payment.save()
@@ -166,7 +164,7 @@ def record_authorisation(*, payment_id: int, intent: GatewayIntent, actor=None) 
                   reason=payment.failure_message)
         return payment
     if intent.status == IntentStatus.REQUIRES_ACTION:
-        payment.status = P.REQUIRES_ACTION
+        payment.status = PaymentStatus.REQUIRES_ACTION
         payment.client_action = intent.client_action
         payment.save()
         return payment
@@ -176,7 +174,7 @@ def record_authorisation(*, payment_id: int, intent: GatewayIntent, actor=None) 
     if from_minor(intent.amount_authorised) != payment.amount_authorised:
         raise GatewayError(f"Payment {payment.pk}: the gateway authorised {intent.amount_authorised}, "
                            f"not {payment.amount_authorised}.")
-    payment.status = P.AUTHORISED
+    payment.status = PaymentStatus.AUTHORISED
     payment.client_action = {}
     payment.failure_message = ""
     payment.capture_before = intent.capture_before
@@ -184,7 +182,7 @@ def record_authorisation(*, payment_id: int, intent: GatewayIntent, actor=None) 
     _movement(payment, MovementKind.AUTHORISED, payment.amount_authorised, actor=actor)
     # The card counts among the order's warning signs: flagged when other accounts paid with it lately.
     record_card_fingerprint(order=order, fingerprint=payment.card_fingerprint)
-    if order.status == S.AWAITING_PAYMENT:
+    if order.status == OrderStatus.AWAITING_PAYMENT:
         _order_paid(order=order, payment=payment, actor=actor)
     else:
         # The order was cancelled (it expired unpaid) while the card was being authorised: let it go.
@@ -202,14 +200,14 @@ def _order_paid(*, order: Order, payment: Payment, actor) -> None:
             capture_before=payment.capture_before,
         )
     if order.requires_pharmacist and order.released_by_id is None:
-        apply_transition(order=order, to_status=S.AWAITING_REVIEW, actor=actor,
+        apply_transition(order=order, to_status=OrderStatus.AWAITING_REVIEW, actor=actor,
                          reason="Card authorised; awaiting pharmacist review.")
     elif order.requires_pharmacist:
-        apply_transition(order=order, to_status=S.APPROVED, actor=actor,
+        apply_transition(order=order, to_status=OrderStatus.APPROVED, actor=actor,
                          reason="Card authorised again; the pharmacist's approval stands.")
     else:
         order.review_deadline = None
-        apply_transition(order=order, to_status=S.APPROVED, actor=actor,
+        apply_transition(order=order, to_status=OrderStatus.APPROVED, actor=actor,
                          reason="Card authorised; general-sale medicines only: no pharmacist review needed.")
     cart = Cart.objects.filter(user_id=order.user_id).first()
     if cart is not None and not paid_before:
@@ -238,15 +236,15 @@ def refresh_payment(*, payment: Payment, actor=None) -> Payment:
 def apply_gateway_intent(*, payment: Payment, intent: GatewayIntent, actor=None) -> Payment:
     """Bring our record up to what the gateway says happened (it may have happened without us: a crash
     between its answer and our commit, or an action in the gateway's dashboard)."""
-    if payment.status in (P.PENDING, P.REQUIRES_ACTION):
+    if payment.status in (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION):
         return record_authorisation(payment_id=payment.pk, intent=intent, actor=actor)
-    if payment.status == P.AUTHORISED and intent.status == IntentStatus.CANCELED:
+    if payment.status == PaymentStatus.AUTHORISED and intent.status == IntentStatus.CANCELED:
         # The order asks the shopper to pay again, or is cancelled, when no other payment holds money.
         return record_ended_authorisation(payment_id=payment.pk, intent=intent, reason="Voided at the gateway.")
-    if payment.status == P.AUTHORISED and intent.status == IntentStatus.CAPTURED:
+    if payment.status == PaymentStatus.AUTHORISED and intent.status == IntentStatus.CAPTURED:
         payment = _record_capture(payment_id=payment.pk, intent=intent, amount=from_minor(intent.amount_captured),
                                   actor=actor)
-    if payment.status in (P.CAPTURED, P.REFUNDED) and intent.status == IntentStatus.CAPTURED:
+    if payment.status in (PaymentStatus.CAPTURED, PaymentStatus.REFUNDED) and intent.status == IntentStatus.CAPTURED:
         # Refunds made at the gateway (its dashboard) are recorded once each, apart from what was captured.
         payment = record_gateway_refunds(payment_id=payment.pk, intent=intent)
         if intent.disputed:
@@ -271,17 +269,17 @@ def _settle_payment(*, payment_id: int, actor=None) -> Payment:
     payment = Payment.objects.select_related("order").get(pk=payment_id)
     order = payment.order
     if order.status in RELEASE_STATES:
-        if payment.status in (P.AUTHORISED, P.REQUIRES_ACTION, P.PENDING):
+        if payment.status in (PaymentStatus.AUTHORISED, PaymentStatus.REQUIRES_ACTION, PaymentStatus.PENDING):
             return void_payment(payment=payment, actor=actor, reason=f"Order {order.get_status_display().lower()}.")
-        if payment.status == P.CAPTURED and payment.amount_charged > 0:
+        if payment.status == PaymentStatus.CAPTURED and payment.amount_charged > 0:
             return _refund(payment=payment, amount=payment.amount_charged, actor=actor,
                            reason=f"Order {order.get_status_display().lower()}.")
         return payment
     if order.status in CAPTURE_STATES and not order.lines.filter(decision=LineDecision.PENDING).exists():
         due = payable_amount(order).amount
-        if payment.status == P.AUTHORISED:
+        if payment.status == PaymentStatus.AUTHORISED:
             return capture_payment(payment=payment, amount=min(due, payment.amount_authorised), actor=actor)
-        if payment.status == P.CAPTURED and payment.amount_charged > due:
+        if payment.status == PaymentStatus.CAPTURED and payment.amount_charged > due:
             return _refund(payment=payment, amount=payment.amount_charged - due, actor=actor,
                            reason="Less was supplied than was charged.")
     return payment
@@ -302,10 +300,10 @@ def capture_payment(*, payment: Payment, amount: Decimal, actor=None) -> Payment
 @transaction.atomic
 def _record_capture(*, payment_id: int, intent: GatewayIntent, amount: Decimal, actor) -> Payment:
     payment = payment_for_update(payment_id=payment_id)
-    if payment.status != P.AUTHORISED or intent.status != IntentStatus.CAPTURED:
+    if payment.status != PaymentStatus.AUTHORISED or intent.status != IntentStatus.CAPTURED:
         return payment
     check_intent_currency(payment=payment, intent=intent)
-    payment.status = P.CAPTURED
+    payment.status = PaymentStatus.CAPTURED
     payment.amount_captured = amount
     payment.save()
     _movement(payment, MovementKind.CAPTURED, amount, actor=actor, reference=intent.reference)
@@ -324,11 +322,12 @@ def void_at_gateway(payment: Payment) -> GatewayIntent:
 @transaction.atomic
 def _record_void(*, payment_id: int, intent: GatewayIntent, actor, reason: str) -> Payment:
     payment = payment_for_update(payment_id=payment_id)
-    if payment.status not in (P.AUTHORISED, P.REQUIRES_ACTION, P.PENDING) or intent.status != IntentStatus.CANCELED:
+    waiting = (PaymentStatus.AUTHORISED, PaymentStatus.REQUIRES_ACTION, PaymentStatus.PENDING)
+    if payment.status not in waiting or intent.status != IntentStatus.CANCELED:
         return payment
     check_intent_currency(payment=payment, intent=intent)
-    was_authorised = payment.status == P.AUTHORISED
-    payment.status = P.VOIDED
+    was_authorised = payment.status == PaymentStatus.AUTHORISED
+    payment.status = PaymentStatus.VOIDED
     payment.client_action = {}
     payment.save()
     _movement(payment, MovementKind.VOIDED, payment.amount_authorised if was_authorised else Decimal("0"),
@@ -343,7 +342,7 @@ def refund_payment(*, payment: Payment, amount: Decimal, actor, reason: str) -> 
     if not reason or not reason.strip():
         raise InvalidRefund("Give the reason for the refund.", field="reason")
     payment = Payment.objects.get(pk=payment.pk)
-    if payment.status != P.CAPTURED:
+    if payment.status != PaymentStatus.CAPTURED:
         raise InvalidRefund("Only a captured payment can be refunded.", field="amount")
     if amount <= 0 or amount > payment.amount_charged:
         raise InvalidRefund(f"Refund between 0.01 and {payment.amount_charged} {payment.currency}.", field="amount")
@@ -367,7 +366,7 @@ def _record_refund(*, payment_id: int, refund_id: str, amount: Decimal, actor, r
         return payment  # the same refund, recorded by a concurrent call
     payment.amount_refunded += amount
     if payment.amount_refunded >= payment.amount_captured:
-        payment.status = P.REFUNDED
+        payment.status = PaymentStatus.REFUNDED
     payment.save()
     _movement(payment, MovementKind.REFUNDED, amount, actor=actor, reason=reason, reference=refund_id)
     return payment
@@ -395,7 +394,7 @@ def warn_expiring_authorisations(*, now: datetime | None = None, limit: int = 20
     now = now or timezone.now()
     soon = now + timedelta(hours=settings.PAYMENT_EXPIRY_WARNING_HOURS)
     due = Payment.objects.filter(
-        status=P.AUTHORISED, expiry_warned_at__isnull=True, order__status=S.AWAITING_REVIEW,
+        status=PaymentStatus.AUTHORISED, expiry_warned_at__isnull=True, order__status=OrderStatus.AWAITING_REVIEW,
         order__review_deadline__lte=soon, order__review_deadline__gt=now,
     ).values_list("pk", flat=True)
     return sum(_warn_expiring(payment_id=payment_id, now=now) for payment_id in list(due[:limit]))
@@ -406,7 +405,7 @@ def _warn_expiring(*, payment_id: int, now: datetime) -> bool:
     payment = Payment.objects.get(pk=payment_id)
     order = order_for_update(order_id=payment.order_id)
     payment = payment_for_update(payment_id=payment_id, order=order)
-    if payment.expiry_warned_at is not None or order.status != S.AWAITING_REVIEW:
+    if payment.expiry_warned_at is not None or order.status != OrderStatus.AWAITING_REVIEW:
         return False
     payment.expiry_warned_at = now
     payment.save(update_fields=["expiry_warned_at", "updated_at"])

@@ -1,4 +1,4 @@
-"""Prescriptions are encrypted by the application before they are stored (issue 12.2): AES-256-GCM, an
+"""Prescriptions are encrypted by the application before they are stored: AES-256-GCM, an
 authenticated cipher, so a changed or truncated blob fails to open rather than serving altered bytes.
 
 A stored blob is `MAGIC | key-id length (1 byte) | key id | 12-byte nonce | ciphertext+tag`; the key id

@@ -85,7 +85,7 @@ def sign_in_responsible_pharmacist(pharmacist=None):
 
 
 class StaffFactory(UserFactory):
-    """Pharmacy staff who may change orders: dispatch, record deliveries, cancel (issue 9.4). Pass
+    """Pharmacy staff who may change orders: dispatch, record deliveries, cancel. Pass
     `permissions=[...]` (orders codenames) for another set, e.g. `["view_order"]` for view-only staff."""
 
     email = factory.Sequence(lambda n: f"staff{n}@example.org")

@@ -24,7 +24,6 @@ from .prescriptions import ensure_pharmacist
 
 logger = logging.getLogger(__name__)
 
-S = OrderStatus
 EXPIRY_BATCH = 200
 # How late another app lets a deadline be moved: each takes the locked order and returns the latest
 # moment and why, or None. Registered at ready() by the apps that own the limit (payments: a live card
@@ -35,18 +34,18 @@ DEADLINE_LIMITS: list[Callable[[Order], tuple[datetime, str] | None]] = []
 def expiry_condition(*, now: datetime) -> Q:
     """Which orders are due to be cancelled at `now`: one Q per waiting situation, OR-ed. Add a situation
     here (e.g. "approved but still waiting for the original prescription") and the task covers it."""
-    still_awaiting_review = Q(status=S.AWAITING_REVIEW)
+    still_awaiting_review = Q(status=OrderStatus.AWAITING_REVIEW)
     # Placed but never paid (PAYMENT_AUTHORISATION_TIMEOUT_MINUTES): the allocation goes back.
-    never_paid = Q(status=S.AWAITING_PAYMENT)
-    # Approved against an uploaded copy, but the checked paper original never arrived (issue 8.2): nothing
+    never_paid = Q(status=OrderStatus.AWAITING_PAYMENT)
+    # Approved against an uploaded copy, but the checked paper original never arrived: nothing
     # can be dispatched, so the allocation goes back at the same deadline. The same test as
     # originals.is_waiting_for_original: a verified electronic prescription, or a paper original recorded
     # as matching, is in hand and never waits here.
-    waiting_for_original = Q(status=S.APPROVED, requires_prescription=True) & ~original_in_hand_condition(
+    waiting_for_original = Q(status=OrderStatus.APPROVED, requires_prescription=True) & ~original_in_hand_condition(
         prefix="prescription__")
     # Approved but not suppliable as it stands (dispensing.supply): staff had until the deadline to supply
     # less; the order is cancelled and any payment refunded.
-    cannot_be_supplied = Q(status=S.APPROVED, cannot_supply_since__isnull=False)
+    cannot_be_supplied = Q(status=OrderStatus.APPROVED, cannot_supply_since__isnull=False)
     waiting = still_awaiting_review | never_paid | waiting_for_original | cannot_be_supplied
     return waiting & Q(review_deadline__isnull=False, review_deadline__lte=now)
 
@@ -64,15 +63,15 @@ def expire_order(*, order: Order, now: datetime | None = None) -> bool:
         return False
     deadline = timezone.localtime(locked.review_deadline).strftime("%d %B %Y")
     # An order asked to pay again (its card's hold ended) was confirmed to the shopper: they are told.
-    was_unpaid = locked.status == S.AWAITING_PAYMENT and not _asked_to_pay_again(locked)
-    what = {S.AWAITING_REVIEW: "Not reviewed by its deadline",
-            S.AWAITING_PAYMENT: "No card payment was authorised in time"}.get(
+    was_unpaid = locked.status == OrderStatus.AWAITING_PAYMENT and not _asked_to_pay_again(locked)
+    what = {OrderStatus.AWAITING_REVIEW: "Not reviewed by its deadline",
+            OrderStatus.AWAITING_PAYMENT: "No card payment was authorised in time"}.get(
         locked.status, "The original prescription did not reach us by the deadline")
     outcome = "nothing was charged"
     if locked.cannot_supply_since is not None:
         what, outcome = "We could not supply it by its deadline", "any payment is refunded in full"
     apply_transition(
-        order=locked, to_status=S.CANCELLED, actor=None,
+        order=locked, to_status=OrderStatus.CANCELLED, actor=None,
         reason=f"{what} ({deadline}); the order was cancelled and {outcome}.",
     )
     _return_stock(locked)
@@ -96,7 +95,7 @@ def expire_overdue_orders(*, now: datetime | None = None) -> int:
 def set_review_deadline(*, order: Order, deadline: datetime, actor=None, reason: str = "") -> Order:
     """Set a waiting order's deadline (other services may bring it forward), recorded in its history."""
     order = order_for_update(order_id=order.pk)
-    if order.status not in (S.AWAITING_PAYMENT, S.AWAITING_REVIEW, S.APPROVED):
+    if order.status not in (OrderStatus.AWAITING_PAYMENT, OrderStatus.AWAITING_REVIEW, OrderStatus.APPROVED):
         raise InvalidReviewDeadline(
             f"Order {order.number} is {order.get_status_display().lower()}: it has no deadline to set.",
             field="review_deadline",
@@ -145,14 +144,14 @@ def request_new_payment(*, order: Order, reason: str, now: datetime | None = Non
         limit = max(limit, order.review_deadline)
     deadline = min(now + timedelta(hours=settings.PAYMENT_RETRY_HOURS), limit)
     if deadline <= now or _asked_to_pay_again(order):
-        apply_transition(order=order, to_status=S.CANCELLED, actor=None,
+        apply_transition(order=order, to_status=OrderStatus.CANCELLED, actor=None,
                          reason=f"{reason} It could not be paid again in time, so the order was cancelled "
                                 "and nothing was charged.")
         _return_stock(order)
         record_message(order=order, kind=MessageKind.ORDER_PAYMENT_ENDED)
         return False
     order.review_deadline = deadline
-    apply_transition(order=order, to_status=S.AWAITING_PAYMENT, actor=None,
+    apply_transition(order=order, to_status=OrderStatus.AWAITING_PAYMENT, actor=None,
                      reason=f"{reason} The shopper is asked to pay again by "
                             f"{timezone.localtime(deadline):%d %B %Y %H:%M}, or the order is cancelled.")
     record_message(order=order, kind=MessageKind.PAYMENT_RETRY)

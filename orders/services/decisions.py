@@ -23,15 +23,13 @@ from .order_amounts import reprice_without_refused_lines
 from .prescriptions import ensure_pharmacist
 from .release_checks import check_may_approve, ensure_registered_pharmacist, record_approver_registration
 
-S = OrderStatus
-
 
 def _locked_pending_p_line(*, line: OrderLine, pharmacist) -> tuple[Order, OrderLine]:
     ensure_pharmacist(pharmacist)
-    check_may_approve(order=line.order, pharmacist=pharmacist)  # registration, own order, RP (issue 8.3, 8.5)
+    check_may_approve(order=line.order, pharmacist=pharmacist)  # registration, own order, RP
     order = order_for_update(order_id=line.order_id)
     line = OrderLine.objects.get(pk=line.pk)
-    if order.status != S.AWAITING_REVIEW:
+    if order.status != OrderStatus.AWAITING_REVIEW:
         raise InvalidOrderTransition(
             f"Order {order.number} is {order.get_status_display().lower()}, not awaiting review.", field="status"
         )
@@ -57,13 +55,13 @@ def _settle(*, order: Order, pharmacist, override: ClinicalOverride | None) -> N
     if LineDecision.PENDING in decisions:
         return
     if all(decision == LineDecision.REFUSED for decision in decisions):
-        apply_transition(order=order, to_status=S.REJECTED, actor=pharmacist,
+        apply_transition(order=order, to_status=OrderStatus.REJECTED, actor=pharmacist,
                          reason="The pharmacist refused every item in the order.")
         record_message(order=order, kind=MessageKind.ORDER_REJECTED)
         return
     clinical_checks.check_approval(order=order, pharmacist=pharmacist, override=override)
     order.released_by = pharmacist
-    apply_transition(order=order, to_status=S.APPROVED, actor=pharmacist, reason="Approved by pharmacist.")
+    apply_transition(order=order, to_status=OrderStatus.APPROVED, actor=pharmacist, reason="Approved by pharmacist.")
     record_approver_registration(order=order, profile=ensure_registered_pharmacist(pharmacist))
     record_message(order=order, kind=MessageKind.ORDER_APPROVED)
 

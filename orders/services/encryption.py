@@ -1,4 +1,4 @@
-"""Re-encryption of stored prescriptions (issue 12.2): after a key rotation, each file encrypted with an
+"""Re-encryption of stored prescriptions: after a key rotation, each file encrypted with an
 older key, or without its name bound, or stored in plain before encryption existed, is rewritten under the
 current key.
 

@@ -25,11 +25,9 @@ from .release_checks import check_may_approve, record_approver_registration, rec
 from .repeats import ensure_issue_for_order
 from .staff import ensure_may_change_orders
 
-S = OrderStatus
 __all__ = ["ALLOWED_TRANSITIONS", "approve_order", "cancel_order", "dispatch_order", "mark_order_delivered",
            "reject_order"]
 
-_transition = apply_transition  # the one function that applies the table (kept for callers of the old name)
 
 
 def _return_stock(order: Order) -> None:
@@ -41,7 +39,7 @@ def _return_stock(order: Order) -> None:
 
 
 def _check_awaiting_review(order: Order) -> None:
-    if order.status != S.AWAITING_REVIEW:
+    if order.status != OrderStatus.AWAITING_REVIEW:
         raise InvalidOrderTransition(
             f"Order {order.number} is {order.get_status_display().lower()}, not awaiting review.", field="status"
         )
@@ -69,7 +67,7 @@ def approve_order(*, order: Order, pharmacist, record: DispensingRecord | None =
     `override` (a reason, and whether the prescriber was contacted), recorded on the alert.
     """
     ensure_pharmacist(pharmacist)
-    profile = check_may_approve(order=order, pharmacist=pharmacist)  # registration, own order, RP (issue 8.3, 8.5)
+    profile = check_may_approve(order=order, pharmacist=pharmacist)  # registration, own order, RP
     order = order_for_update(order_id=order.pk)
     _check_awaiting_review(order)
     reason = note.strip() or ("Prescription approved." if order.requires_prescription else "Approved by pharmacist.")
@@ -80,7 +78,7 @@ def approve_order(*, order: Order, pharmacist, record: DispensingRecord | None =
     clinical_checks.check_approval(order=order, pharmacist=pharmacist, override=override)
     _decide_pending_lines(order=order, pharmacist=pharmacist, decision=LineDecision.APPROVED, reason=reason)
     order.released_by = pharmacist
-    apply_transition(order=order, to_status=S.APPROVED, actor=pharmacist, reason=reason)
+    apply_transition(order=order, to_status=OrderStatus.APPROVED, actor=pharmacist, reason=reason)
     record_approver_registration(order=order, profile=profile)
     record_message(order=order, kind=MessageKind.ORDER_APPROVED)
     return order
@@ -119,7 +117,7 @@ def reject_order(*, order: Order, pharmacist, reason: str, note: str = "") -> Or
     _return_stock(order)
     _decide_pending_lines(order=order, pharmacist=pharmacist, decision=LineDecision.REFUSED,
                           reason=staff_note(note, reason), refusal_code=reason)
-    apply_transition(order=order, to_status=S.REJECTED, actor=pharmacist, reason=staff_note(note, reason))
+    apply_transition(order=order, to_status=OrderStatus.REJECTED, actor=pharmacist, reason=staff_note(note, reason))
     record_message(order=order, kind=MessageKind.ORDER_REJECTED)
     return order
 
@@ -137,7 +135,7 @@ def cancel_order(*, order: Order, actor, reason: str = "") -> Order:
             f"Order {order.number} is {order.get_status_display().lower()} and can no longer be cancelled.",
             field="status",
         )
-    apply_transition(order=order, to_status=S.CANCELLED, actor=actor,
+    apply_transition(order=order, to_status=OrderStatus.CANCELLED, actor=actor,
                 reason=reason.strip() or ("Cancelled by staff." if actor.pk != order.user_id else "Cancelled by you."))
     _return_stock(order)
     record_message(order=order, kind=MessageKind.ORDER_CANCELLED)
@@ -150,15 +148,15 @@ def dispatch_order(*, order: Order, actor, note: str = "") -> Order:
     unmet condition, unless decisions, payment, prescription, batches, RP and clinical alerts all hold."""
     ensure_may_change_orders(actor, doing="dispatch orders")
     order = order_for_update(order_id=order.pk)
-    if order.status == S.APPROVED:  # any other state is the state machine's to refuse, below
+    if order.status == OrderStatus.APPROVED:  # any other state is the state machine's to refuse, below
         check_release(order=order)
     if order.requires_prescription and order.prescription_approved_by_id is None:
         # Unreachable through the table above; kept because dispatching unchecked medicine is the worst failure.
         raise InvalidOrderTransition("A pharmacist has not approved this order's prescription.", field="status")
     order.cannot_supply_since, order.cannot_supply_reason = None, ""  # sent after all: out of that queue
-    _transition(order=order, to_status=S.DISPATCHED, actor=actor, reason=note or "Dispatched.")
+    apply_transition(order=order, to_status=OrderStatus.DISPATCHED, actor=actor, reason=note or "Dispatched.")
     supply_order_batches(order=order)  # first-expiry-first-out; a shortfall refuses and rolls all back
-    record_supply(order=order, actor=actor)  # the prescription register (issue 8.5)
+    record_supply(order=order, actor=actor)  # the prescription register
     record_message(order=order, kind=MessageKind.ORDER_DISPATCHED)
     return order
 
@@ -167,4 +165,4 @@ def dispatch_order(*, order: Order, actor, note: str = "") -> Order:
 def mark_order_delivered(*, order: Order, actor, note: str = "") -> Order:
     ensure_may_change_orders(actor, doing="record a delivery")
     order = order_for_update(order_id=order.pk)
-    return _transition(order=order, to_status=S.DELIVERED, actor=actor, reason=note or "Delivered.")
+    return apply_transition(order=order, to_status=OrderStatus.DELIVERED, actor=actor, reason=note or "Delivered.")

@@ -136,7 +136,7 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# --- Outbox delivery (issue 9.5) ---------------------------------------------------------------------
+# --- Outbox delivery ---------------------------------------------------------------------------------
 # Beat's re-dispatch owns retries (see orders/services/notifications.py): every OUTBOX_REDISPATCH_SECONDS it
 # hands over pending messages whose next attempt is due. A failed attempt waits BACKOFF × 2^(n−1) seconds,
 # capped at BACKOFF_MAX; after OUTBOX_MAX_ATTEMPTS the message is FAILED. The SMTP timeout bounds each network
@@ -295,7 +295,7 @@ REPEAT_PRESCRIPTION_UNREPEATABLE_SCHEDULES = env.list(
 REPEAT_PRESCRIPTION_VALIDITY_DAYS = env.int("REPEAT_PRESCRIPTION_VALIDITY_DAYS", default=365)
 GUEST_CART_MAX_AGE_DAYS = env.int("GUEST_CART_MAX_AGE_DAYS", default=30)
 
-# --- Dispensing: original prescriptions, RP log, prescription register (issue 8.2-8.5) -------------------
+# --- Dispensing: original prescriptions, RP log, prescription register -----------------------------------
 # Register entries are never deleted by the application; this documents the minimum the law asks for.
 PRESCRIPTION_REGISTER_RETENTION_YEARS = env.int("PRESCRIPTION_REGISTER_RETENTION_YEARS", default=2)
 
@@ -305,7 +305,7 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
 
-# --- Client addresses, sign-in limits, password reset and e-mail verification (issue 9.1) -------------
+# --- Client addresses, sign-in limits, password reset and e-mail verification -------------------------
 # How many proxies we run in front of Django: 0 = none, the client is REMOTE_ADDR and X-Forwarded-For is
 # ignored; N = the Nth X-Forwarded-For entry from the right (pharmacy/client_address.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -349,16 +349,16 @@ REST_KNOX = {
 # The TOTP issuer shown in authenticator apps; the admin never shows a device's key after creation.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Pharmacy")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
-# --- Hardening (issue 9.6-9.8): demo logins, upload body limit ------------------------------------------
+# --- Hardening: demo logins, upload body limit ----------------------------------------------------------
 # load_demo_catalog creates the demo logins only where this is true; production.py sets it False.
 DEMO_LOGINS_ALLOWED = True
 # A prescription upload whose Content-Length exceeds PRESCRIPTION_MAX_UPLOAD_BYTES plus this allowance
 # for the multipart framing and the form's other fields is refused (413) before its body is read.
 UPLOAD_REQUEST_OVERHEAD_BYTES = env.int("UPLOAD_REQUEST_OVERHEAD_BYTES", default=64 * 1024)
-# --- Stock batches and expiry (issue 8.6) -------------------------------------------------------------
+# --- Stock batches and expiry -------------------------------------------------------------------------
 # A batch is neither sold nor dispatched once it expires within this many days (FEFO picks the others).
 STOCK_EXPIRY_MARGIN_DAYS = env.int("STOCK_EXPIRY_MARGIN_DAYS", default=30)
-# --- Order review deadline (issue 8.7: orders do not hold stock for ever) ---------------------------
+# --- Order review deadline (orders do not hold stock for ever) --------------------------------------
 # Days an order waiting for a pharmacist keeps its stock; at its deadline beat cancels it.
 ORDER_REVIEW_DEADLINE_DAYS = env.int("ORDER_REVIEW_DEADLINE_DAYS", default=14)
 # Clinical checks: what we supplied a patient this many days back counts as "taking it now" for
@@ -389,12 +389,12 @@ VAT_RATES = {
 }
 # Printed on receipts (a VAT receipt names the seller's VAT registration number); blank: not printed.
 PHARMACY_VAT_NUMBER = env.str("PHARMACY_VAT_NUMBER", default="")
-# --- Medicine search (catalog/search.py, issue 13.1) ---------------------------------------------------
+# --- Medicine search (catalog/search.py) ---------------------------------------------------------------
 # Most names GET /api/v1/products/suggest/ and the header search box offer as the shopper types.
 SEARCH_SUGGEST_LIMIT = env.int("SEARCH_SUGGEST_LIMIT", default=10)
 # How close (0-1, difflib ratio) a catalog word must be to an unknown word to be offered as "Did you mean".
 SEARCH_SUGGESTION_CUTOFF = env.float("SEARCH_SUGGESTION_CUTOFF", default=0.75)
-# --- Object storage and prescriptions encrypted at rest (issue 12.1, 12.2; pharmacy/storage.py) --------
+# --- Object storage and prescriptions encrypted at rest (pharmacy/storage.py) --------------------------
 # Without STORAGE_URL or S3_BUCKET, media and prescriptions stay in MEDIA_ROOT and PRIVATE_MEDIA_ROOT.
 # With either, both go to an S3-compatible store: STORAGE_URL=s3://KEY:SECRET@BUCKET?endpoint_url=…&region=…
 STORAGE_URL = env.str("STORAGE_URL", default="")
@@ -423,7 +423,7 @@ PRESCRIPTION_DEVELOPMENT_KEY_FILE = VAR_DIR / "prescription-encryption-keys"
 # Set to true once reencrypt_prescriptions has reported no file "encrypted from plain": from then on a
 # prescription blob stored in plain is refused (someone with write access to the bucket put it there).
 PRESCRIPTION_FILES_ALL_ENCRYPTED = env.bool("PRESCRIPTION_FILES_ALL_ENCRYPTED", default=False)
-# --- Operations: readiness, read replicas, metrics, structured logs (issue 12.3-12.7) -----------------
+# --- Operations: readiness, read replicas, metrics, structured logs -----------------------------------
 # /readyz runs these checks (pharmacy/readiness.py), each in its own thread, each bounded by the timeout.
 # Append a dotted path to add a dependency (e.g. the object store).
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
@@ -471,7 +471,7 @@ MIDDLEWARE += ["django_prometheus.middleware.PrometheusAfterMiddleware"]
 for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         _database["ENGINE"] = "django_prometheus.db.backends.postgresql"
-# --- Catalog cache and conditional GET (catalog/cache.py, issue 13.3) ---------------------------------
+# --- Catalog cache and conditional GET (catalog/cache.py) ---------------------------------------------
 # What anonymous shoppers see (lists, product pages, leaflets, categories) is cached under a catalog
 # version that every catalog write bumps; entries also expire after this many seconds (safety net).
 CATALOG_CACHE_ENABLED = env.bool("CATALOG_CACHE_ENABLED", default=True)

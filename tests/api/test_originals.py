@@ -75,7 +75,7 @@ def test_approval_without_a_responsible_pharmacist_is_a_409_problem(pharmacist_c
                                       record(pom_pack.sku), format="json")
     assert_problem(response, 409, "no_responsible_pharmacist")
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
 
 def test_own_order_approval_is_a_403_problem(api_client, pom_pack, pharmacist):
@@ -86,7 +86,7 @@ def test_own_order_approval_is_a_403_problem(api_client, pom_pack, pharmacist):
                                format="json")
     assert_problem(response, 403, "own_order_approval")
     order.refresh_from_db()
-    assert order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert order.status == OrderStatus.AWAITING_REVIEW
 
 
 def test_review_api_shows_the_approvers_registration_and_the_original(pharmacist_client, approved_order, pharmacist):

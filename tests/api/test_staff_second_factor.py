@@ -104,7 +104,7 @@ def test_pharmacist_api_refuses_a_token_not_verified_by_a_second_factor(pharmaci
 
     assert_problem(response, 403, code="second_factor_required")
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
     assert client.get("/api/v1/auth/me/").status_code == 200  # the token still works elsewhere
 
 

@@ -1,4 +1,4 @@
-"""Medicine search (issue 13.1) with the demo catalog's own names: relevance, strengths and forms, brands
+"""Medicine search with the demo catalog's own names: relevance, strengths and forms, brands
 and synonyms, identifiers, what a medicine is for (GSL and P only), typos and "Did you mean ...?" (typo
 matching is PostgreSQL's; the suggestion works on both), suggestions as you type, and the search document
 that every write path keeps fresh."""

@@ -1,4 +1,4 @@
-"""Backups you can restore (issue 12.8): pg_dump a database holding orders, an encrypted prescription and
+"""Backups you can restore: pg_dump a database holding orders, an encrypted prescription and
 prescription-register rows, pg_restore it into a fresh database, and check that everything came back and
 that the prescription still decrypts from storage to the bytes the shopper uploaded."""
 

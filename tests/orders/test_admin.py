@@ -176,7 +176,7 @@ def test_order_admin_pages_load(client, awaiting_order):
     assert Order.objects.count() == 1
 
 
-# --- Permissions (issue 9.4): the change permission, not is_staff, lets staff act on orders ----------
+# --- Permissions: the change permission, not is_staff, lets staff act on orders ----------------------
 
 @pytest.fixture
 def approved_order(awaiting_order, pharmacist, pom_pack):

@@ -57,7 +57,7 @@ def test_admin_original_mismatch_reopens_the_review(client, pharmacist, approved
     url = reverse("admin:orders_prescription_original", args=[approved_order.prescription_id])
     client.post(url, {"_original": "1", "original-matches": "no", "original-note": "Different strength."})
     approved_order.refresh_from_db()
-    assert approved_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert approved_order.status == OrderStatus.AWAITING_REVIEW
 
 
 def test_order_admin_shows_waiting_for_the_original(client, pharmacist, approved_order):

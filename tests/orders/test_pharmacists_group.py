@@ -8,7 +8,7 @@ from accounts.models import PharmacistsMembershipChange
 from accounts.roles import PHARMACISTS_GROUP
 from tests.factories import PharmacistFactory, UserFactory
 
-# --- Who may make someone a pharmacist (issue 9.4): only a superuser or a holder of
+# --- Who may make someone a pharmacist: only a superuser or a holder of
 # accounts.manage_pharmacists, through the service, and every change is audited. -----------------------
 
 def user_admin_post(client, user, *, groups):

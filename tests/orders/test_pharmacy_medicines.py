@@ -35,7 +35,6 @@ from tests.factories import PackFactory, ProductFactory, UserFactory
 from .helpers import cart_with, details
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
-S = OrderStatus
 
 
 @pytest.fixture
@@ -69,7 +68,7 @@ def test_p_only_order_waits_for_a_pharmacist_with_its_answers_and_deadline(user,
     settings.ORDER_REVIEW_DEADLINE_DAYS = 14
     before = timezone.now()
     order = place(user, (p_pack, 1), answers=answers_for(p_pack, "YES", "  ibuprofen  "))
-    assert order.status == S.AWAITING_REVIEW
+    assert order.status == OrderStatus.AWAITING_REVIEW
     assert (order.requires_pharmacist, order.requires_prescription, order.prescription_id) == (True, False, None)
     assert before + datetime.timedelta(days=14) <= order.review_deadline <= timezone.now() + datetime.timedelta(14)
     line = order.lines.get()
@@ -81,11 +80,12 @@ def test_p_only_order_waits_for_a_pharmacist_with_its_answers_and_deadline(user,
 
 def test_p_and_gsl_order_waits_and_gsl_only_order_is_approved_at_once(user, other_user, p_pack, gsl_pack):
     mixed = place(user, (p_pack, 1), (gsl_pack, 1), answers=answers_for(p_pack))
-    assert mixed.status == S.AWAITING_REVIEW
+    assert mixed.status == OrderStatus.AWAITING_REVIEW
     assert {line.sku: line.decision for line in mixed.lines.all()} == {
         p_pack.sku: LineDecision.PENDING, gsl_pack.sku: LineDecision.NOT_NEEDED}
     gsl_only = place(other_user, (gsl_pack, 1))
-    assert (gsl_only.status, gsl_only.requires_pharmacist, gsl_only.review_deadline) == (S.APPROVED, False, None)
+    assert (gsl_only.status, gsl_only.requires_pharmacist, gsl_only.review_deadline) == (
+        OrderStatus.APPROVED, False, None)
     assert gsl_only.waiting_reason == ""
 
 
@@ -152,7 +152,7 @@ def test_pharmacist_approves_a_p_line_and_the_order_without_a_prescription(user,
     order.refresh_from_db()
     assert (line.decision, line.decision_reason, line.decided_by) == (LineDecision.APPROVED, "Answers fine.",
                                                                       pharmacist)
-    assert (order.status, order.released_by, order.prescription_id) == (S.APPROVED, pharmacist, None)
+    assert (order.status, order.released_by, order.prescription_id) == (OrderStatus.APPROVED, pharmacist, None)
     assert OutboxMessage.objects.filter(order=order, kind=MessageKind.ORDER_APPROVED).exists()
 
 
@@ -168,7 +168,7 @@ def test_refused_p_line_returns_its_stock_and_the_rest_goes_on(user, pharmacist,
     assert Pack.objects.get(pk=p_pack.pk).stock_quantity == 10
     assert Pack.objects.get(pk=gsl_pack.pk).stock_quantity == 99
     assert (p_line.decision, p_line.decided_by) == (LineDecision.REFUSED, pharmacist)
-    assert order.status == S.APPROVED  # a partial refusal: the general-sale item still ships
+    assert order.status == OrderStatus.APPROVED  # a partial refusal: the general-sale item still ships
     assert order.total_amount == gsl_pack.price_amount
     assert OutboxMessage.objects.filter(order=order, kind=MessageKind.ORDER_LINES_REFUSED).exists()
 
@@ -178,7 +178,7 @@ def test_refusing_the_only_line_rejects_the_order(user, pharmacist, p_pack):
         date_of_birth=datetime.date(1980, 1, 1)))
     refuse_order_line(line=order.lines.get(), pharmacist=pharmacist, reason="not_suitable")
     order.refresh_from_db()
-    assert order.status == S.REJECTED
+    assert order.status == OrderStatus.REJECTED
     assert Pack.objects.get(pk=p_pack.pk).stock_quantity == 10
     assert set(OutboxMessage.objects.filter(order=order).values_list("kind", flat=True)) >= {
         MessageKind.ORDER_LINES_REFUSED, MessageKind.ORDER_REJECTED}
@@ -211,7 +211,7 @@ def test_approve_order_approves_every_pending_p_line(user, pharmacist, p_pack, g
                   patient=Patient(date_of_birth=datetime.date(1980, 1, 1)))
     approve_order(order=order, pharmacist=pharmacist, note="Consultation reviewed.")
     order.refresh_from_db()
-    assert order.status == S.APPROVED
+    assert order.status == OrderStatus.APPROVED
     assert order.lines.get(sku=p_pack.sku).decision == LineDecision.APPROVED
 
 
@@ -224,10 +224,11 @@ def test_an_unreviewed_order_expires_at_its_deadline_and_releases_its_allocation
 
     assert expire_overdue_orders(now=order.review_deadline) == 1
     order.refresh_from_db()
-    assert order.status == S.CANCELLED
+    assert order.status == OrderStatus.CANCELLED
     assert Pack.objects.get(pk=p_pack.pk).stock_quantity == 10
     event = order.events.latest("pk")
-    assert (event.from_status, event.to_status, event.actor) == (S.AWAITING_REVIEW, S.CANCELLED, None)
+    assert (event.from_status, event.to_status, event.actor) == (
+        OrderStatus.AWAITING_REVIEW, OrderStatus.CANCELLED, None)
     assert "deadline" in event.reason
     assert OutboxMessage.objects.filter(order=order, kind=MessageKind.ORDER_EXPIRED).exists()
     assert expire_overdue_orders(now=order.review_deadline) == 0  # idempotent
@@ -245,7 +246,7 @@ def test_a_pharmacist_extends_the_deadline_and_the_order_survives_the_old_one(us
     extend_review_deadline(order=order, pharmacist=pharmacist, until=old + datetime.timedelta(days=7),
                            reason="Waiting for the patient's GP.")
     assert expire_overdue_orders(now=old) == 0
-    assert Order.objects.get(pk=order.pk).status == S.AWAITING_REVIEW
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.AWAITING_REVIEW
     assert "Waiting for the patient's GP." in order.events.latest("pk").reason
 
 
@@ -264,4 +265,4 @@ def test_expiry_task_runs_the_service(user, p_pack):
         date_of_birth=datetime.date(1980, 1, 1)))
     Order.objects.filter(pk=order.pk).update(review_deadline=timezone.now() - datetime.timedelta(minutes=1))
     assert expire_overdue_orders_task.delay().get() == 1
-    assert Order.objects.get(pk=order.pk).status == S.CANCELLED
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED

@@ -1,4 +1,4 @@
-"""Prescriptions are encrypted by the application before they are stored (issue 12.2): the bytes at rest
+"""Prescriptions are encrypted by the application before they are stored: the bytes at rest
 are not the upload's, a rotated key still opens old files, and reencrypt_prescriptions moves every file,
 plain ones included, to the current key."""
 

@@ -1,4 +1,4 @@
-"""Prescriptions on an S3-compatible object store (issue 12.1), against moto's real HTTP server: a file
+"""Prescriptions on an S3-compatible object store, against moto's real HTTP server: a file
 uploaded through this process is downloaded by another process that shares no disk with it, the bytes
 in the bucket are ciphertext, and the permission checks are the same (404 for another shopper)."""
 

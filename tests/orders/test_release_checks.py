@@ -94,7 +94,7 @@ def test_original_that_does_not_match_reopens_the_review(approved_order, pharmac
                              note="The original is for 28 tablets, not 168.")
     approved_order.refresh_from_db()
     prescription = approved_order.prescription
-    assert approved_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert approved_order.status == OrderStatus.AWAITING_REVIEW
     assert approved_order.prescription_approved_by is None
     assert prescription.status == PrescriptionStatus.SUBMITTED
     assert not prescription.items.exists()
@@ -134,7 +134,7 @@ def test_pharmacist_cannot_approve_an_order_they_placed(pharmacist, pom_pack):
     with pytest.raises(OwnOrderApproval, match="placed order .* yourself"):
         approve_order(order=order, pharmacist=pharmacist, record=dispensing_record((pom_pack, 84)))
     order.refresh_from_db()
-    assert order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert order.status == OrderStatus.AWAITING_REVIEW
     assert order.prescription.status == PrescriptionStatus.SUBMITTED
 
 
@@ -143,7 +143,7 @@ def test_group_member_without_a_registration_number_cannot_approve(awaiting_orde
     with pytest.raises(PharmacistNotRegistered, match="GPhC registration number"):
         approve_order(order=awaiting_order, pharmacist=unregistered, record=dispensing_record((pom_pack, 168)))
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
 
 
 def test_approval_records_the_pharmacists_registration_number(approved_order, pharmacist):
@@ -174,7 +174,7 @@ def test_nothing_is_approved_without_a_responsible_pharmacist_signed_in(awaiting
     with pytest.raises(NoResponsiblePharmacist, match="responsible pharmacist"):
         approve_order(order=awaiting_order, pharmacist=pharmacist, record=dispensing_record((pom_pack, 168)))
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.AWAITING_PRESCRIPTION_REVIEW
+    assert awaiting_order.status == OrderStatus.AWAITING_REVIEW
     assert awaiting_order.prescription.status == PrescriptionStatus.SUBMITTED
 
 

@@ -23,7 +23,6 @@ from .test_pharmacy_medicines import answers_for, p_pack, place  # noqa: F401  (
 from .test_release_checks import refused_codes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
-S = OrderStatus
 
 
 @pytest.fixture
@@ -50,7 +49,7 @@ def test_the_gate_names_every_unmet_condition_at_once(approved_order, staff, pha
                                       "no_responsible_pharmacist"]
     assert [blocker.code for blocker in release_blockers(approved_order)] == refused_codes(refused)
     approved_order.refresh_from_db()
-    assert approved_order.status == S.APPROVED
+    assert approved_order.status == OrderStatus.APPROVED
 
 
 def test_the_staff_endpoint_shows_and_refuses_with_every_condition(approved_order, pharmacist, pharmacist_client):
@@ -68,7 +67,7 @@ def test_the_staff_endpoint_shows_and_refuses_with_every_condition(approved_orde
     assert [error["code"] for error in body["errors"]] == ["original_prescription_awaited",
                                                            "no_responsible_pharmacist"]
     approved_order.refresh_from_db()
-    assert approved_order.status == S.APPROVED
+    assert approved_order.status == OrderStatus.APPROVED
 
 
 def test_the_dispatch_endpoint_needs_staff_with_the_change_permission_and_a_second_factor(
@@ -86,7 +85,7 @@ def test_the_dispatch_endpoint_needs_staff_with_the_change_permission_and_a_seco
     assert_problem(view_only.post(url, {}, format="json"), 403)
     assert_problem(unverified.post(url, {}, format="json"), 403, code="second_factor_required")
     approved_order.refresh_from_db()
-    assert approved_order.status == S.APPROVED
+    assert approved_order.status == OrderStatus.APPROVED
 
 
 def test_the_dispatch_queue_shows_what_each_order_still_misses(client, approved_order, pharmacist, user, gsl_pack):
@@ -114,7 +113,7 @@ def test_pharmacy_and_prescription_medicines_are_never_sent_from_legacy_stock(us
     assert refused_codes(refused) == ["batches_unavailable"]  # the P line only: GSL may still go from it
 
     StockBatchFactory(pack=p_pack, batch_number="REAL1", quantity_on_hand=5)
-    assert dispatch_order(order=order, actor=staff).status == S.DISPATCHED
+    assert dispatch_order(order=order, actor=staff).status == OrderStatus.DISPATCHED
     assert [batch.batch_number for line in order.lines.order_by("pk") for batch in line.batches.all()] == [
         "REAL1", "LEGACY"]
 
@@ -142,7 +141,7 @@ def test_an_unresolved_major_clinical_alert_stops_dispatch(user, pharmacist, sta
 
     OrderAlert.objects.filter(order=order).update(overridden_by=pharmacist, overridden_at=timezone.now(),
                                                   override_reason="Counselled.", prescriber_contacted=False)
-    assert dispatch_order(order=order, actor=staff).status == S.DISPATCHED
+    assert dispatch_order(order=order, actor=staff).status == OrderStatus.DISPATCHED
 
 
 def test_an_expired_batch_with_no_other_stock_is_a_lasting_blocker(user, staff):

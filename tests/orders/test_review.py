@@ -220,7 +220,7 @@ def test_dispatched_order_cannot_be_cancelled(user, gsl_pack):
 
 
 def test_transition_table_goes_back_to_review_only_to_reopen_and_terminal_states_are_final():
-    # The one way back: an approved order reopens when its paper original does not match (issue 8.2).
+    # The one way back: an approved order reopens when its paper original does not match.
     # (and an order placed awaiting payment goes to review once its card is authorised)
     assert {state for state, targets in ALLOWED_TRANSITIONS.items() if "awaiting_review" in targets} == {
         "approved", "awaiting_payment"}

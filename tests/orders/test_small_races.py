@@ -1,4 +1,4 @@
-"""Small races (issue 9.8): a new shopper's first requests, and the order idempotency constraint."""
+"""Small races: a new shopper's first requests, and the order idempotency constraint."""
 
 import pytest
 

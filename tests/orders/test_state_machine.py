@@ -16,23 +16,28 @@ from .helpers import cart_with, details, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 
-S = OrderStatus
 EXPECTED = {
-    (S.AWAITING_PAYMENT, S.AWAITING_REVIEW), (S.AWAITING_PAYMENT, S.APPROVED), (S.AWAITING_PAYMENT, S.CANCELLED),
-    (S.AWAITING_REVIEW, S.APPROVED), (S.AWAITING_REVIEW, S.REJECTED), (S.AWAITING_REVIEW, S.CANCELLED),
-    (S.AWAITING_REVIEW, S.AWAITING_PAYMENT),
-    (S.APPROVED, S.DISPATCHED), (S.APPROVED, S.CANCELLED), (S.APPROVED, S.AWAITING_REVIEW),
-    (S.APPROVED, S.AWAITING_PAYMENT),
-    (S.DISPATCHED, S.DELIVERED),
+    (OrderStatus.AWAITING_PAYMENT, OrderStatus.AWAITING_REVIEW),
+    (OrderStatus.AWAITING_PAYMENT, OrderStatus.APPROVED),
+    (OrderStatus.AWAITING_PAYMENT, OrderStatus.CANCELLED),
+    (OrderStatus.AWAITING_REVIEW, OrderStatus.APPROVED),
+    (OrderStatus.AWAITING_REVIEW, OrderStatus.REJECTED),
+    (OrderStatus.AWAITING_REVIEW, OrderStatus.CANCELLED),
+    (OrderStatus.AWAITING_REVIEW, OrderStatus.AWAITING_PAYMENT),
+    (OrderStatus.APPROVED, OrderStatus.DISPATCHED),
+    (OrderStatus.APPROVED, OrderStatus.CANCELLED),
+    (OrderStatus.APPROVED, OrderStatus.AWAITING_REVIEW),
+    (OrderStatus.APPROVED, OrderStatus.AWAITING_PAYMENT),
+    (OrderStatus.DISPATCHED, OrderStatus.DELIVERED),
 }
-ALL_PAIRS = list(itertools.product(S.values, S.values))
+ALL_PAIRS = list(itertools.product(OrderStatus.values, OrderStatus.values))
 
 
 def test_the_table_is_exactly_the_documented_pipeline_and_has_every_state():
-    assert set(ALLOWED_TRANSITIONS) == set(S.values)
+    assert set(ALLOWED_TRANSITIONS) == set(OrderStatus.values)
     assert {(a, b) for a, targets in ALLOWED_TRANSITIONS.items() for b in targets} == EXPECTED
     assert REEXPORTED_TABLE is ALLOWED_TRANSITIONS
-    assert FINAL_STATES == {S.DELIVERED, S.REJECTED, S.CANCELLED}
+    assert FINAL_STATES == {OrderStatus.DELIVERED, OrderStatus.REJECTED, OrderStatus.CANCELLED}
 
 
 @pytest.fixture
@@ -63,27 +68,27 @@ def test_apply_transition_allows_exactly_the_table(order_in, pharmacist, from_st
         with pytest.raises(InvalidOrderTransition) as refusal:
             apply_transition(order=order, to_status=to_status, actor=pharmacist, reason="why")
         assert refusal.value.code == "invalid_order_transition"
-        assert S(from_status).label.lower() in refusal.value.message
+        assert OrderStatus(from_status).label.lower() in refusal.value.message
         order.refresh_from_db()
         assert order.status == from_status
         assert OrderEvent.objects.filter(order=order).count() == events_before
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("released", [S.APPROVED, S.DISPATCHED, S.DELIVERED])
+@pytest.mark.parametrize("released", [OrderStatus.APPROVED, OrderStatus.DISPATCHED, OrderStatus.DELIVERED])
 def test_database_refuses_to_release_an_order_needing_a_pharmacist_without_one(user, gsl_pack, released):
     order = place_order(user=user, cart=cart_with(user, (gsl_pack, 1)), details=details(), idempotency_key="k")
-    Order.objects.filter(pk=order.pk).update(status=S.AWAITING_REVIEW, requires_pharmacist=True)
+    Order.objects.filter(pk=order.pk).update(status=OrderStatus.AWAITING_REVIEW, requires_pharmacist=True)
     with pytest.raises(IntegrityError), transaction.atomic():
         Order.objects.filter(pk=order.pk).update(status=released)
-    assert Order.objects.get(pk=order.pk).status == S.AWAITING_REVIEW
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.AWAITING_REVIEW
 
 
 @pytest.mark.postgres
 def test_database_lets_a_pharmacist_release_a_p_order_without_a_prescription(user, gsl_pack, pharmacist):
     order = place_order(user=user, cart=cart_with(user, (gsl_pack, 1)), details=details(), idempotency_key="k")
-    Order.objects.filter(pk=order.pk).update(status=S.AWAITING_REVIEW, requires_pharmacist=True)
-    Order.objects.filter(pk=order.pk).update(status=S.APPROVED, released_by=pharmacist)
+    Order.objects.filter(pk=order.pk).update(status=OrderStatus.AWAITING_REVIEW, requires_pharmacist=True)
+    Order.objects.filter(pk=order.pk).update(status=OrderStatus.APPROVED, released_by=pharmacist)
     assert Order.objects.get(pk=order.pk).prescription_id is None
 
 
@@ -93,7 +98,8 @@ def test_database_still_refuses_a_pom_order_released_by_a_pharmacist_without_pre
 ):
     order = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="k",
                         prescription=uploaded_prescription(user))
-    assert (order.status, order.requires_pharmacist, order.requires_prescription) == (S.AWAITING_REVIEW, True, True)
+    assert (order.status, order.requires_pharmacist, order.requires_prescription) == (
+        OrderStatus.AWAITING_REVIEW, True, True)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Order.objects.filter(pk=order.pk).update(status=S.APPROVED, released_by=pharmacist)
-    assert Order.objects.get(pk=order.pk).status == S.AWAITING_REVIEW
+        Order.objects.filter(pk=order.pk).update(status=OrderStatus.APPROVED, released_by=pharmacist)
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.AWAITING_REVIEW

@@ -28,7 +28,6 @@ from .helpers import cart_with, details, dispensing_record, eps_id, uploaded_pre
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
-S = OrderStatus
 
 
 @pytest.fixture
@@ -63,11 +62,11 @@ def test_an_upload_approved_order_whose_original_never_arrives_expires_and_relea
     assert expire_overdue_orders(now=deadline) == 1
 
     approved_order.refresh_from_db()
-    assert approved_order.status == S.CANCELLED
+    assert approved_order.status == OrderStatus.CANCELLED
     assert available(pom_pack) == 50
     assert Pack.objects.get(pk=pom_pack.pk).allocated_quantity == 0
     event = approved_order.events.latest("pk")
-    assert (event.from_status, event.to_status, event.actor) == (S.APPROVED, S.CANCELLED, None)
+    assert (event.from_status, event.to_status, event.actor) == (OrderStatus.APPROVED, OrderStatus.CANCELLED, None)
     assert "original prescription did not reach us" in event.reason
     assert OutboxMessage.objects.filter(order=approved_order, kind=MessageKind.ORDER_EXPIRED).exists()
     assert expire_overdue_orders(now=deadline) == 0  # idempotent
@@ -78,7 +77,7 @@ def test_an_order_whose_paper_original_was_recorded_does_not_expire(approved_ord
 
     assert expire_overdue_orders(now=approved_order.review_deadline + datetime.timedelta(days=30)) == 0
     approved_order.refresh_from_db()
-    assert approved_order.status == S.APPROVED
+    assert approved_order.status == OrderStatus.APPROVED
     assert available(pom_pack) == 48
 
 
@@ -88,7 +87,7 @@ def test_an_order_with_a_verified_electronic_prescription_does_not_expire(approv
 
     assert not list_orders_due_for_expiry(now=approved_order.review_deadline + datetime.timedelta(days=30))
     assert expire_overdue_orders(now=approved_order.review_deadline + datetime.timedelta(days=30)) == 0
-    assert Order.objects.get(pk=approved_order.pk).status == S.APPROVED
+    assert Order.objects.get(pk=approved_order.pk).status == OrderStatus.APPROVED
     assert available(pom_pack) == 48
 
 
@@ -96,7 +95,7 @@ def test_an_approved_general_sale_order_never_expires(user, gsl_pack):
     order = place_order(user=user, cart=cart_with(user, (gsl_pack, 1)), details=details(), idempotency_key="g")
     Order.objects.filter(pk=order.pk).update(review_deadline=timezone.now() - datetime.timedelta(days=1))
     assert expire_overdue_orders() == 0
-    assert Order.objects.get(pk=order.pk).status == S.APPROVED
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.APPROVED
 
 
 def test_a_pharmacist_extends_the_deadline_of_an_order_waiting_for_its_original(approved_order, pharmacist):
@@ -106,7 +105,7 @@ def test_a_pharmacist_extends_the_deadline_of_an_order_waiting_for_its_original(
 
     assert expire_overdue_orders(now=old) == 0
     approved_order.refresh_from_db()
-    assert approved_order.status == S.APPROVED
+    assert approved_order.status == OrderStatus.APPROVED
     assert approved_order.review_deadline == old + datetime.timedelta(days=7)
     assert "in the post" in approved_order.events.latest("pk").reason
     assert expire_overdue_orders(now=old + datetime.timedelta(days=7)) == 1
@@ -176,7 +175,7 @@ def test_a_reopened_order_is_in_the_queue_and_can_be_approved_and_dispatched_aga
     record_original_received(prescription=approved_order.prescription, pharmacist=pharmacist, matches=False,
                              note="The original is for 84 tablets, not 168.")
     approved_order.refresh_from_db()
-    assert approved_order.status == S.AWAITING_REVIEW
+    assert approved_order.status == OrderStatus.AWAITING_REVIEW
     assert approved_order.lines.get().decision == LineDecision.PENDING
     assert approved_order.waiting_reason == "Waiting because a pharmacist must check your prescription."
     assert list(list_orders_awaiting_review()) == [approved_order]
@@ -186,7 +185,7 @@ def test_a_reopened_order_is_in_the_queue_and_can_be_approved_and_dispatched_aga
 
     # The pharmacist approves again from the corrected prescription (a fresh dispensing record) ...
     order = approve_order(order=approved_order, pharmacist=pharmacist, record=dispensing_record((pom_pack, 168)))
-    assert order.status == S.APPROVED
+    assert order.status == OrderStatus.APPROVED
     assert order.prescription.status == PrescriptionStatus.APPROVED
     assert order.lines.get().decision == LineDecision.APPROVED
     assert order.prescription_approved_by == pharmacist
@@ -195,6 +194,7 @@ def test_a_reopened_order_is_in_the_queue_and_can_be_approved_and_dispatched_aga
     assert is_waiting_for_original(order)
     record_original_received(prescription=order.prescription, pharmacist=pharmacist, matches=True,
                              note="Corrected original received.")
-    assert dispatch_order(order=order, actor=staff).status == S.DISPATCHED
+    assert dispatch_order(order=order, actor=staff).status == OrderStatus.DISPATCHED
     assert [(e.from_status, e.to_status) for e in order.events.order_by("pk")][-3:] == [
-        (S.APPROVED, S.AWAITING_REVIEW), (S.AWAITING_REVIEW, S.APPROVED), (S.APPROVED, S.DISPATCHED)]
+        (OrderStatus.APPROVED, OrderStatus.AWAITING_REVIEW), (OrderStatus.AWAITING_REVIEW, OrderStatus.APPROVED),
+        (OrderStatus.APPROVED, OrderStatus.DISPATCHED)]

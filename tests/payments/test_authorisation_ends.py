@@ -25,8 +25,6 @@ from tests.orders.helpers import cart_with, dispensing_record
 from .helpers import checkout, on_gateway, prescription_checkout
 
 pytestmark = pytest.mark.django_db
-S = OrderStatus
-P = PaymentStatus
 CARD = "4242424242424242"
 
 
@@ -34,7 +32,7 @@ CARD = "4242424242424242"
 def awaiting_review(user, pom_pack, payments_on, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         order, payment = prescription_checkout(user, pom_pack, payment_method=CARD)
-    assert (order.status, payment.status) == (S.AWAITING_REVIEW, P.AUTHORISED)
+    assert (order.status, payment.status) == (OrderStatus.AWAITING_REVIEW, PaymentStatus.AUTHORISED)
     return order, payment
 
 
@@ -63,7 +61,7 @@ def test_a_lapsed_hold_asks_the_shopper_to_pay_again_and_the_storefront_takes_th
 
     order.refresh_from_db()
     payment.refresh_from_db()
-    assert (order.status, payment.status) == (S.AWAITING_PAYMENT, P.VOIDED)
+    assert (order.status, payment.status) == (OrderStatus.AWAITING_PAYMENT, PaymentStatus.VOIDED)
     assert before + timedelta(hours=48) <= order.review_deadline <= timezone.now() + timedelta(hours=48)
     assert payment.movements.last().kind == MovementKind.VOIDED
     assert "lapsed" in payment.movements.last().reason
@@ -85,8 +83,8 @@ def test_a_lapsed_hold_asks_the_shopper_to_pay_again_and_the_storefront_takes_th
 
     assert response.status_code == 302
     order.refresh_from_db()
-    assert order.status == S.AWAITING_REVIEW
-    assert [p.status for p in order.payments.order_by("pk")] == [P.VOIDED, P.AUTHORISED]
+    assert order.status == OrderStatus.AWAITING_REVIEW
+    assert [p.status for p in order.payments.order_by("pk")] == [PaymentStatus.VOIDED, PaymentStatus.AUTHORISED]
     assert list(CartLine.objects.filter(cart__user=user).values_list("pack_id", flat=True)) == [gsl_pack.pk]
 
 
@@ -102,8 +100,8 @@ def test_an_approved_order_whose_hold_was_voided_at_the_gateway_is_paid_again_ov
         reconcile_payments_task()
 
     order.refresh_from_db()
-    assert (order.status, order.released_by) == (S.AWAITING_PAYMENT, pharmacist)
-    assert Payment.objects.get(pk=payment.pk).status == P.VOIDED
+    assert (order.status, order.released_by) == (OrderStatus.AWAITING_PAYMENT, pharmacist)
+    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.VOIDED
     assert OutboxMessage.objects.filter(order=order, kind=MessageKind.PAYMENT_RETRY).exists()
     shown = shopper_client.get(f"/api/v1/orders/{order.number}/").json()
     assert (shown["status"], shown["payment_status"]) == (
@@ -116,9 +114,9 @@ def test_an_approved_order_whose_hold_was_voided_at_the_gateway_is_paid_again_ov
     assert response.status_code == 201, response.json()
     assert [p["status"] for p in response.json()["payments"]] == ["voided", "authorised"]
     order.refresh_from_db()
-    assert order.status == S.APPROVED  # the pharmacist's approval stands: no second review
+    assert order.status == OrderStatus.APPROVED  # the pharmacist's approval stands: no second review
     again = order.payments.latest("pk")
-    assert (again.status, again.amount_captured) == (P.CAPTURED, Decimal("25.00"))
+    assert (again.status, again.amount_captured) == (PaymentStatus.CAPTURED, Decimal("25.00"))
 
 
 def test_a_hold_ending_a_second_time_cancels_the_order_and_releases_its_stock(
@@ -130,15 +128,15 @@ def test_a_hold_ending_a_second_time_cancels_the_order_and_releases_its_stock(
         shopper_client.post(f"/api/v1/orders/{order.number}/payments/", {"payment_method": CARD}, format="json",
                             HTTP_IDEMPOTENCY_KEY="pay-again")
     second = order.payments.latest("pk")
-    assert second.status == P.AUTHORISED
+    assert second.status == PaymentStatus.AUTHORISED
     lapse(second)
 
     with django_capture_on_commit_callbacks(execute=True):
         reconcile_payments_task()
 
     order.refresh_from_db()
-    assert order.status == S.CANCELLED
-    assert Payment.objects.get(pk=second.pk).status == P.VOIDED
+    assert order.status == OrderStatus.CANCELLED
+    assert Payment.objects.get(pk=second.pk).status == PaymentStatus.VOIDED
     assert Pack.objects.get(pk=pom_pack.pk).stock_quantity == 50
     message = OutboxMessage.objects.get(order=order, kind=MessageKind.ORDER_PAYMENT_ENDED)
     email = build_email(message=message)
@@ -149,7 +147,7 @@ def test_a_hold_ending_a_second_time_cancels_the_order_and_releases_its_stock(
 def test_an_approved_order_whose_capture_failed_and_whose_hold_lapsed_with_no_time_left_is_cancelled(
         user, gsl_pack, payments_on, django_capture_on_commit_callbacks):
     order, payment = checkout(user, (gsl_pack, 2), payment_method=CARD)  # approved; the capture never ran
-    assert (order.status, payment.status) == (S.APPROVED, P.AUTHORISED)
+    assert (order.status, payment.status) == (OrderStatus.APPROVED, PaymentStatus.AUTHORISED)
     lapse(payment)
     stale(payment)
     Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(days=15))
@@ -159,7 +157,8 @@ def test_an_approved_order_whose_capture_failed_and_whose_hold_lapsed_with_no_ti
 
     order.refresh_from_db()
     payment.refresh_from_db()
-    assert (order.status, payment.status, payment.amount_captured) == (S.CANCELLED, P.VOIDED, Decimal("0"))
+    assert (order.status, payment.status, payment.amount_captured) == (
+        OrderStatus.CANCELLED, PaymentStatus.VOIDED, Decimal("0"))
     assert Pack.objects.get(pk=gsl_pack.pk).stock_quantity == gsl_pack.stock_quantity
     assert OutboxMessage.objects.filter(order=order, kind=MessageKind.ORDER_PAYMENT_ENDED).exists()
     assert not OutboxMessage.objects.filter(order=order, kind=MessageKind.PAYMENT_RETRY).exists()
@@ -168,7 +167,7 @@ def test_an_approved_order_whose_capture_failed_and_whose_hold_lapsed_with_no_ti
 def test_reconciliation_records_a_capture_whose_answer_was_lost(
         user, gsl_pack, card, gateway_name, django_capture_on_commit_callbacks):
     order, payment = checkout(user, (gsl_pack, 2), payment_method=card("success"))
-    assert (order.status, payment.status) == (S.APPROVED, P.AUTHORISED)
+    assert (order.status, payment.status) == (OrderStatus.APPROVED, PaymentStatus.AUTHORISED)
     # The capture reached the gateway, and the process died before our commit.
     get_gateway().capture(reference=payment.reference, amount=Money(Decimal("6.98"), "GBP"),
                           idempotency_key=f"payment-{payment.pk}-capture")
@@ -179,7 +178,7 @@ def test_reconciliation_records_a_capture_whose_answer_was_lost(
 
     payment.refresh_from_db()
     assert (payment.status, payment.amount_captured, payment.amount_refunded) == (
-        P.CAPTURED, Decimal("6.98"), Decimal("0"))
+        PaymentStatus.CAPTURED, Decimal("6.98"), Decimal("0"))
     assert payment.movements.filter(kind=MovementKind.CAPTURED).count() == 1
     assert on_gateway(payment) == ("captured", 698)
 
@@ -193,13 +192,13 @@ def test_an_order_not_paid_again_by_its_new_deadline_is_cancelled_and_the_shoppe
     with django_capture_on_commit_callbacks(execute=True):
         reconcile_payments_task()
     order.refresh_from_db()
-    assert order.status == S.AWAITING_PAYMENT
+    assert order.status == OrderStatus.AWAITING_PAYMENT
     Order.objects.filter(pk=order.pk).update(review_deadline=timezone.now() - timedelta(minutes=1))
 
     with django_capture_on_commit_callbacks(execute=True):
         expire_overdue_orders_task()
 
     order.refresh_from_db()
-    assert order.status == S.CANCELLED
+    assert order.status == OrderStatus.CANCELLED
     assert Pack.objects.get(pk=pom_pack.pk).stock_quantity == 50
     assert OutboxMessage.objects.filter(order=order, kind=MessageKind.ORDER_EXPIRED).exists()

@@ -18,8 +18,6 @@ from tests.orders.test_pharmacy_medicines import answers_for, p_pack  # noqa: F4
 from .helpers import checkout, on_gateway, prescription_checkout
 
 pytestmark = pytest.mark.django_db
-S = OrderStatus
-P = PaymentStatus
 
 
 def test_prescription_order_is_authorised_then_captured_on_approval(
@@ -27,8 +25,8 @@ def test_prescription_order_is_authorised_then_captured_on_approval(
     with django_capture_on_commit_callbacks(execute=True):
         order, payment = prescription_checkout(user, pom_pack, payment_method=card("success"))
 
-    assert (order.status, payment.status, payment.amount_authorised) == (S.AWAITING_REVIEW, P.AUTHORISED,
-                                                                         Decimal("25.00"))
+    assert (order.status, payment.status, payment.amount_authorised) == (
+        OrderStatus.AWAITING_REVIEW, PaymentStatus.AUTHORISED, Decimal("25.00"))
     assert on_gateway(payment) == ("authorised", 0)
     assert not CartLine.objects.filter(cart__user=user).exists()  # emptied once the card was authorised
     assert payment_status_text(order) == "Authorised — charged when our pharmacist approves"
@@ -37,7 +35,7 @@ def test_prescription_order_is_authorised_then_captured_on_approval(
         approve_order(order=order, pharmacist=pharmacist, record=dispensing_record((pom_pack, 168)))
 
     payment.refresh_from_db()
-    assert (payment.status, payment.amount_captured) == (P.CAPTURED, Decimal("25.00"))
+    assert (payment.status, payment.amount_captured) == (PaymentStatus.CAPTURED, Decimal("25.00"))
     assert on_gateway(payment) == ("captured", 2500)
     assert list(payment.movements.values_list("kind", "amount")) == [
         (MovementKind.AUTHORISED, Decimal("25.00")), (MovementKind.CAPTURED, Decimal("25.00"))]
@@ -49,7 +47,7 @@ def test_rejection_voids_the_authorisation(user, pharmacist, pom_pack, card, dja
         reject_order(order=order, pharmacist=pharmacist, reason="not_suitable")
 
     payment.refresh_from_db()
-    assert (payment.status, payment.amount_captured) == (P.VOIDED, Decimal("0"))
+    assert (payment.status, payment.amount_captured) == (PaymentStatus.VOIDED, Decimal("0"))
     assert on_gateway(payment) == ("canceled", 0)
     assert payment.movements.last().kind == MovementKind.VOIDED
     assert payment_status_text(order) == "Not charged — the authorisation was released"
@@ -66,7 +64,7 @@ def test_partial_approval_captures_only_the_approved_lines(
         refuse_order_line(line=order.lines.get(sku=p_pack.sku), pharmacist=pharmacist, reason="see_gp")
 
     payment.refresh_from_db()
-    assert (payment.status, payment.amount_captured) == (P.CAPTURED, Decimal("3.49"))
+    assert (payment.status, payment.amount_captured) == (PaymentStatus.CAPTURED, Decimal("3.49"))
     assert on_gateway(payment) == ("captured", 349)
 
 
@@ -75,7 +73,7 @@ def test_declined_card_keeps_the_cart_and_the_abandoned_order_releases_its_stock
     with django_capture_on_commit_callbacks(execute=True):
         order, payment = prescription_checkout(user, pom_pack, payment_method=card("declined"))
 
-    assert (order.status, payment.status) == (S.AWAITING_PAYMENT, P.FAILED)
+    assert (order.status, payment.status) == (OrderStatus.AWAITING_PAYMENT, PaymentStatus.FAILED)
     assert "declined" in payment.failure_message.lower()
     assert list(CartLine.objects.filter(cart__user=user).values_list("pack_id", "quantity")) == [(pom_pack.pk, 2)]
     assert Pack.objects.get(pk=pom_pack.pk).stock_quantity == 48  # held while the shopper tries another card
@@ -84,7 +82,7 @@ def test_declined_card_keeps_the_cart_and_the_abandoned_order_releases_its_stock
         expire_overdue_orders(now=order.review_deadline)
 
     order.refresh_from_db()
-    assert order.status == S.CANCELLED
+    assert order.status == OrderStatus.CANCELLED
     assert Pack.objects.get(pk=pom_pack.pk).stock_quantity == 50
     assert order.review_deadline is not None and order.events.last().actor is None
 
@@ -95,7 +93,8 @@ def test_another_card_is_a_new_attempt_on_the_same_order(user, pom_pack, card, d
         retry = authorise_order(order=order, payment_method=card("success"), attempt_key="retry-1", actor=user)
 
     order.refresh_from_db()
-    assert (declined.status, retry.status, order.status) == (P.FAILED, P.AUTHORISED, S.AWAITING_REVIEW)
+    assert (declined.status, retry.status, order.status) == (
+        PaymentStatus.FAILED, PaymentStatus.AUTHORISED, OrderStatus.AWAITING_REVIEW)
     assert order.payments.count() == 2
 
 
@@ -103,13 +102,14 @@ def test_cancellation_after_capture_refunds(user, gsl_pack, card, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         order, payment = checkout(user, (gsl_pack, 2), payment_method=card("success"))
     payment.refresh_from_db()
-    assert (order.status, payment.status, payment.amount_captured) == (S.APPROVED, P.CAPTURED, Decimal("6.98"))
+    assert (order.status, payment.status, payment.amount_captured) == (
+        OrderStatus.APPROVED, PaymentStatus.CAPTURED, Decimal("6.98"))
 
     with django_capture_on_commit_callbacks(execute=True):
         cancel_order(order=order, actor=user)
 
     payment.refresh_from_db()
-    assert (payment.status, payment.amount_refunded) == (P.REFUNDED, Decimal("6.98"))
+    assert (payment.status, payment.amount_refunded) == (PaymentStatus.REFUNDED, Decimal("6.98"))
     assert on_gateway(payment) == ("captured", 0)
     assert payment_status_text(order) == "Refunded in full"
 
@@ -132,7 +132,7 @@ def test_a_card_needing_confirmation_is_authorised_once_the_shopper_confirms(
 
     with django_capture_on_commit_callbacks(execute=True):
         order, payment = prescription_checkout(user, pom_pack, payment_method=card("confirmation"))
-    assert (order.status, payment.status) == (S.AWAITING_PAYMENT, P.REQUIRES_ACTION)
+    assert (order.status, payment.status) == (OrderStatus.AWAITING_PAYMENT, PaymentStatus.REQUIRES_ACTION)
 
     if gateway_name == "test":
         assert payment.client_action["type"] == "redirect_to_url"
@@ -150,7 +150,8 @@ def test_a_card_needing_confirmation_is_authorised_once_the_shopper_confirms(
         payment = refresh_payment(payment=payment, actor=user)
 
     order.refresh_from_db()
-    assert (order.status, payment.status, payment.client_action) == (S.AWAITING_REVIEW, P.AUTHORISED, {})
+    assert (order.status, payment.status, payment.client_action) == (
+        OrderStatus.AWAITING_REVIEW, PaymentStatus.AUTHORISED, {})
     assert on_gateway(payment) == ("authorised", 0)
 
 
@@ -166,14 +167,14 @@ def test_supplying_less_than_was_charged_refunds_the_difference(
     with django_capture_on_commit_callbacks(execute=True):
         order, payment = checkout(user, (gsl_pack, 1), (plasters, 1), payment_method=card("success"))
     payment.refresh_from_db()
-    assert (order.status, payment.amount_captured) == (S.APPROVED, Decimal("5.49"))
+    assert (order.status, payment.amount_captured) == (OrderStatus.APPROVED, Decimal("5.49"))
     # A line the shop could not supply after all (recorded by the dispensing side as not supplied).
     order.lines.filter(sku=plasters.sku).update(decision=LineDecision.REFUSED, decided_by=pharmacist,
                                                  decided_at=timezone.now(), decision_reason="Batch recalled.")
 
     payment = settle_order_payment(order_id=order.pk)[0]
 
-    assert (payment.status, payment.amount_refunded) == (P.CAPTURED, Decimal("2.00"))
+    assert (payment.status, payment.amount_refunded) == (PaymentStatus.CAPTURED, Decimal("2.00"))
     assert on_gateway(payment) == ("captured", 349)
 
 
@@ -182,5 +183,5 @@ def test_an_order_awaiting_payment_is_not_in_the_pharmacists_queue(user, pom_pac
 
     order, payment = prescription_checkout(user, pom_pack, payment_method="4000000000000002")
 
-    assert (order.status, payment.status) == (S.AWAITING_PAYMENT, P.FAILED)
+    assert (order.status, payment.status) == (OrderStatus.AWAITING_PAYMENT, PaymentStatus.FAILED)
     assert not list_orders_awaiting_review().exists()

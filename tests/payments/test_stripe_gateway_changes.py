@@ -18,8 +18,6 @@ from .helpers import checkout, prescription_checkout
 from .test_stripe_webhooks import event_for, post
 
 pytestmark = pytest.mark.django_db
-S = OrderStatus
-P = PaymentStatus
 
 
 def stripe_card(localstripe) -> str:
@@ -37,7 +35,7 @@ def test_a_hold_cancelled_in_the_stripe_dashboard_asks_the_shopper_to_pay_again(
         client, user, pom_pack, stripe_on, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         order, payment = prescription_checkout(user, pom_pack, payment_method=stripe_card(stripe_on))
-    assert order.status == S.AWAITING_REVIEW
+    assert order.status == OrderStatus.AWAITING_REVIEW
     stripe_on.client().v1.payment_intents.cancel(payment.reference)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -46,7 +44,7 @@ def test_a_hold_cancelled_in_the_stripe_dashboard_asks_the_shopper_to_pay_again(
     assert response.status_code == 200
     order.refresh_from_db()
     payment.refresh_from_db()
-    assert (order.status, payment.status) == (S.AWAITING_PAYMENT, P.VOIDED)
+    assert (order.status, payment.status) == (OrderStatus.AWAITING_PAYMENT, PaymentStatus.VOIDED)
     assert OutboxMessage.objects.filter(order=order, kind=MessageKind.PAYMENT_RETRY).exists()
     assert "pay again" in order.events.latest("pk").reason
 
@@ -71,7 +69,7 @@ def test_a_webhook_whose_effect_fails_in_the_database_is_processed_again_on_the_
     assert failed.status_code == 503  # Stripe retries a 5xx
     assert not WebhookEvent.objects.exists()
     payment.refresh_from_db()
-    assert (payment.status, payment.order.status) == (P.PENDING, S.AWAITING_PAYMENT)
+    assert (payment.status, payment.order.status) == (PaymentStatus.PENDING, OrderStatus.AWAITING_PAYMENT)
 
     with django_capture_on_commit_callbacks(execute=True):
         retried = post(client, event)
@@ -79,7 +77,7 @@ def test_a_webhook_whose_effect_fails_in_the_database_is_processed_again_on_the_
 
     assert (retried.status_code, retried.content, again.content) == (200, b"Processed.", b"Already processed.")
     payment.refresh_from_db()
-    assert (payment.status, payment.order.status) == (P.AUTHORISED, S.AWAITING_REVIEW)
+    assert (payment.status, payment.order.status) == (PaymentStatus.AUTHORISED, OrderStatus.AWAITING_REVIEW)
     assert payment.movements.filter(kind=MovementKind.AUTHORISED).count() == 1
     assert WebhookEvent.objects.count() == 1
 
@@ -89,7 +87,7 @@ def test_refunds_made_in_the_stripe_dashboard_are_recorded_once_each_apart_from_
     with django_capture_on_commit_callbacks(execute=True):
         order, payment = checkout(user, (gsl_pack, 2), payment_method=stripe_card(stripe_on))
     payment.refresh_from_db()
-    assert (payment.status, payment.amount_captured) == (P.CAPTURED, Decimal("6.98"))
+    assert (payment.status, payment.amount_captured) == (PaymentStatus.CAPTURED, Decimal("6.98"))
     stripe = stripe_on.client()
     first = stripe.v1.refunds.create(params={"payment_intent": payment.reference, "amount": 200})
 
@@ -99,7 +97,7 @@ def test_refunds_made_in_the_stripe_dashboard_are_recorded_once_each_apart_from_
 
     payment.refresh_from_db()
     assert (payment.status, payment.amount_captured, payment.amount_refunded) == (
-        P.CAPTURED, Decimal("6.98"), Decimal("2.00"))
+        PaymentStatus.CAPTURED, Decimal("6.98"), Decimal("2.00"))
     assert list(payment.movements.filter(kind=MovementKind.REFUNDED).values_list("reference", "amount")) == [
         (first.id, Decimal("2.00"))]
 
@@ -109,7 +107,7 @@ def test_refunds_made_in_the_stripe_dashboard_are_recorded_once_each_apart_from_
 
     payment.refresh_from_db()
     assert (payment.status, payment.amount_captured, payment.amount_refunded) == (
-        P.REFUNDED, Decimal("6.98"), Decimal("6.98"))
+        PaymentStatus.REFUNDED, Decimal("6.98"), Decimal("6.98"))
     assert list(payment.movements.filter(kind=MovementKind.REFUNDED).values_list("reference", "amount")) == [
         (first.id, Decimal("2.00")), (rest.id, Decimal("4.98"))]
 
@@ -122,7 +120,7 @@ def test_a_dashboard_refund_of_a_partly_captured_payment_leaves_the_captured_amo
         refuse_order_line(line=order.lines.get(sku=p_pack.sku), pharmacist=pharmacist, reason="see_gp")
     payment.refresh_from_db()
     assert (payment.status, payment.amount_authorised, payment.amount_captured) == (
-        P.CAPTURED, Decimal("11.49"), Decimal("3.49"))
+        PaymentStatus.CAPTURED, Decimal("11.49"), Decimal("3.49"))
     refund = stripe_on.client().v1.refunds.create(params={"payment_intent": payment.reference, "amount": 100})
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -130,6 +128,6 @@ def test_a_dashboard_refund_of_a_partly_captured_payment_leaves_the_captured_amo
 
     payment.refresh_from_db()
     assert (payment.status, payment.amount_captured, payment.amount_refunded) == (
-        P.CAPTURED, Decimal("3.49"), Decimal("1.00"))
+        PaymentStatus.CAPTURED, Decimal("3.49"), Decimal("1.00"))
     assert list(payment.movements.values_list("kind", "amount", "reference"))[-1] == (
         MovementKind.REFUNDED, Decimal("1.00"), refund.id)

@@ -141,7 +141,7 @@ def ensure_demo_login(login: DemoLogin, *, password: str, reset: bool) -> str | 
     user.save()
     if login.is_pharmacist:
         user.groups.add(Group.objects.get(name=PHARMACISTS_GROUP))
-        # A pharmacist approves only with a registration number (issue 8.3); a made-up demo one. They still
+        # A pharmacist approves only with a registration number; a made-up demo one. They still
         # sign in as responsible pharmacist for the day (admin, or manage.py sign_in_responsible_pharmacist).
         PharmacistProfile.objects.get_or_create(user=user, defaults={"registration_number": DEMO_REGISTRATION})
     if login.is_staff and not TOTPDevice.objects.devices_for_user(user, confirmed=None).exists():
