@@ -2,7 +2,7 @@
 
 Every 4xx/5xx from the API is an RFC 9457 problem document:
     {"type", "title", "status", "detail", "code", "errors": [{"field", "code", "message"}]}
-Domain errors map to HTTP here and only here.
+Each domain error carries its HTTP status (`DomainError.status_code`); the handler reads it.
 """
 
 import logging
@@ -11,74 +11,16 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf_exceptions
-from rest_framework import pagination, parsers, status
+from rest_framework import pagination, parsers
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from accounts import exceptions as account_errors
-from cart import exceptions as cart_errors
-from catalog import exceptions as catalog_errors
-from dispensing import exceptions as dispensing_errors
-from orders import exceptions as order_errors
 from pharmacy.exceptions import DomainError
-from pharmacy.images import ImageTooLarge
 
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
-
-# The one table from domain error to HTTP status. Anything not listed is a 422: the request was
-# understood and well-formed, and a business rule refused it.
-DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
-    catalog_errors.OutOfStock: status.HTTP_409_CONFLICT,
-    catalog_errors.BatchesUnavailable: status.HTTP_409_CONFLICT,  # stock on the shelf, not the request
-    catalog_errors.AllocationMismatch: status.HTTP_409_CONFLICT,
-    order_errors.InvalidOrderTransition: status.HTTP_409_CONFLICT,
-    order_errors.NotAllowed: status.HTTP_403_FORBIDDEN,
-    order_errors.PrescriptionFileTooLarge: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-    order_errors.PrescriptionFileType: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-    ImageTooLarge: status.HTTP_400_BAD_REQUEST,  # a decompression bomb: refused input, not a business rule
-    cart_errors.CartLineNotFound: status.HTTP_404_NOT_FOUND,
-    # Pharmacist review, consultations, the patient and the review deadline (issue 8.1, 8.5, 8.7).
-    order_errors.LineDecisionNotAllowed: status.HTTP_422_UNPROCESSABLE_ENTITY,
-    order_errors.ConsultationIncomplete: status.HTTP_422_UNPROCESSABLE_ENTITY,
-    order_errors.PatientDetailsRequired: status.HTTP_422_UNPROCESSABLE_ENTITY,
-    order_errors.PatientTooYoung: status.HTTP_422_UNPROCESSABLE_ENTITY,
-    order_errors.InvalidReviewDeadline: status.HTTP_422_UNPROCESSABLE_ENTITY,
-    catalog_errors.ReclassificationNotAllowed: status.HTTP_403_FORBIDDEN,
-    catalog_errors.InvalidReclassification: status.HTTP_422_UNPROCESSABLE_ENTITY,
-    catalog_errors.UnknownBatch: status.HTTP_422_UNPROCESSABLE_ENTITY,
-    catalog_errors.InvalidBatch: status.HTTP_422_UNPROCESSABLE_ENTITY,
-    # The prescription and its original before supply (issue 8.2, 8.3): the record sent is refused (422);
-    # the order's or the shop's state refuses it for now (409); who is asking is refused (403, NotAllowed's
-    # subclasses PharmacistNotRegistered and OwnOrderApproval).
-    order_errors.PrescriptionExpired: status.HTTP_422_UNPROCESSABLE_ENTITY,
-    order_errors.PrescriptionNotCovering: status.HTTP_422_UNPROCESSABLE_ENTITY,
-    order_errors.PrescriptionNotUsable: status.HTTP_422_UNPROCESSABLE_ENTITY,
-    order_errors.InvalidDispensingRecord: status.HTTP_422_UNPROCESSABLE_ENTITY,
-    dispensing_errors.NoResponsiblePharmacist: status.HTTP_409_CONFLICT,
-    dispensing_errors.ResponsiblePharmacistConflict: status.HTTP_409_CONFLICT,
-    dispensing_errors.OriginalPrescriptionAwaited: status.HTTP_409_CONFLICT,
-    dispensing_errors.ReleaseRefused: status.HTTP_409_CONFLICT,  # the order's state, not the request
-    # Sign-up and sign-in refusals are about the fields sent, like any other invalid input.
-    account_errors.PasswordRejected: status.HTTP_400_BAD_REQUEST,
-    account_errors.InvalidCredentials: status.HTTP_400_BAD_REQUEST,
-    account_errors.InvalidLink: status.HTTP_400_BAD_REQUEST,
-    account_errors.AccountLocked: status.HTTP_429_TOO_MANY_REQUESTS,
-    # EmailNotVerified stays a 422: a business rule (confirm the address first) refused the checkout.
-    account_errors.SecondFactorRequired: status.HTTP_400_BAD_REQUEST,
-    account_errors.InvalidSecondFactor: status.HTTP_400_BAD_REQUEST,
-    account_errors.PermissionRefused: status.HTTP_403_FORBIDDEN,
-}
-
-
-def domain_error_status(exc: DomainError) -> int:
-    for error_class in type(exc).__mro__:
-        if error_class in DOMAIN_ERROR_STATUS:
-            return DOMAIN_ERROR_STATUS[error_class]
-    return status.HTTP_422_UNPROCESSABLE_ENTITY
-
 
 def problem(
     *, status_code: int, code: str, title: str, detail: str, errors: list[dict] | None = None
@@ -146,7 +88,7 @@ def exception_handler(exc, context):
         return _problem_response(database_unavailable_problem(),
                                  headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
     if isinstance(exc, DomainError):
-        status_code = domain_error_status(exc)
+        status_code = exc.status_code
         errors = [{"field": error.field, "code": error.code, "message": error.message, **_jsonable(error.extra)}
                   for error in exc.every_error]
         detail = " ".join(error.message for error in exc.every_error)

@@ -164,15 +164,14 @@ def test_junk_headers_and_files_are_4xx_problems(shopper_client, user, gsl_pack,
     assert not Prescription.objects.exists()
 
 
-def test_every_dispensing_refusal_is_in_the_error_table_with_a_client_error_status():
-    """Issue 8: each refusal of the dispensing code (orders, dispensing, catalog's batches and
-    reclassification) is a DomainError listed in pharmacy.api's one table, as 403, 409 or 422."""
+def test_every_dispensing_refusal_carries_a_client_error_status():
+    """Each refusal of the dispensing code (orders, dispensing, catalog's batches and reclassification) is a
+    DomainError whose status_code, read by pharmacy.api's handler, is 403, 409 or 422."""
     import inspect
 
     from catalog import exceptions as catalog_errors
     from dispensing import exceptions as dispensing_errors
     from orders import exceptions as order_errors
-    from pharmacy.api import DOMAIN_ERROR_STATUS, domain_error_status
     from pharmacy.exceptions import DomainError
 
     dispensing = [
@@ -187,9 +186,31 @@ def test_every_dispensing_refusal_is_in_the_error_table_with_a_client_error_stat
           if issubclass(error, DomainError) and error.__module__ == dispensing_errors.__name__),
     ]
     for error in dispensing:
-        assert any(cls in DOMAIN_ERROR_STATUS for cls in error.__mro__), f"{error.__name__} is not in the table"
-        assert domain_error_status(error("refused")) in (403, 409, 422), error.__name__
-    assert domain_error_status(dispensing_errors.OwnOrderApproval("x")) == 403
-    assert domain_error_status(dispensing_errors.PharmacistNotRegistered("x")) == 403
-    assert domain_error_status(dispensing_errors.OriginalPrescriptionAwaited("x")) == 409
-    assert domain_error_status(dispensing_errors.NoResponsiblePharmacist("x")) == 409
+        assert error("refused").status_code in (403, 409, 422), error.__name__
+    assert dispensing_errors.OwnOrderApproval("x").status_code == 403
+    assert dispensing_errors.PharmacistNotRegistered("x").status_code == 403
+    assert dispensing_errors.OriginalPrescriptionAwaited("x").status_code == 409
+    assert dispensing_errors.NoResponsiblePharmacist("x").status_code == 409
+
+
+def test_the_handler_answers_with_the_status_the_domain_error_carries():
+    """The handler has no table of the apps' exceptions: an error class states its own status, and a
+    subclass inherits it unless it states another."""
+    from pharmacy.api import exception_handler
+    from pharmacy.exceptions import DomainError
+
+    class NoLongerOffered(DomainError):
+        code = "no_longer_offered"
+        status_code = 410
+
+    class WithdrawnByMaker(NoLongerOffered):
+        code = "withdrawn_by_maker"
+
+    gone = exception_handler(WithdrawnByMaker("Withdrawn.", field="sku"), context={})
+    refused = exception_handler(DomainError("Refused."), context={})
+
+    assert gone.status_code == 410
+    assert gone.data == {"type": "urn:pharmacy:problem:withdrawn_by_maker", "title": "Gone", "status": 410,
+                         "detail": "Withdrawn.", "code": "withdrawn_by_maker",
+                         "errors": [{"field": "sku", "code": "withdrawn_by_maker", "message": "Withdrawn."}]}
+    assert (refused.status_code, refused.data["title"]) == (422, "Unprocessable Entity")
