@@ -8,88 +8,28 @@ With gunicorn's several worker processes, set `PROMETHEUS_MULTIPROC_DIR` to an e
 them (cleared at each start): each worker writes its figures there and the scrape adds them up
 (prometheus_client's multi-process mode), so no worker's requests are lost whichever worker answers.
 
-The pharmacy gauges come from the database and are computed once per scrape by `PharmacyCollector`
-(a handful of aggregate queries) on their own path, not kept up to date by every worker, so Prometheus
-computes them once per scrape from one node instead of once per node.
+The pharmacy gauges come from the database and are computed once per scrape (a handful of aggregate
+queries) by the collectors the apps register at start-up (`register_gauges`), on their own path, not kept up
+to date by every worker, so Prometheus computes them once per scrape from one node instead of once per node.
 """
 
 import hmac
 import os
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Sum
 from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotFound
-from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
-from prometheus_client.core import GaugeMetricFamily
 
-
-class PharmacyCollector:
-    """Gauges read from the database at scrape time."""
-
-    def collect(self):
-        from orders.models import Order, OrderStatus, OutboxMessage, OutboxStatus
-
-        orders = GaugeMetricFamily("pharmacy_orders", "Orders by status", labels=["status"])
-        counts = dict(Order.objects.order_by().values_list("status").annotate(n=Count("pk")))
-        for status in OrderStatus.values:
-            orders.add_metric([status], counts.get(status, 0))
-        yield orders
-
-        queue = Order.objects.filter(status=OrderStatus.AWAITING_REVIEW).aggregate(
-            n=Count("pk"), oldest=Min("created_at"))
-        yield GaugeMetricFamily("pharmacy_review_queue_length", "Orders awaiting a pharmacist's review",
-                                value=queue["n"])
-        oldest_age = (timezone.now() - queue["oldest"]).total_seconds() if queue["oldest"] else 0
-        yield GaugeMetricFamily("pharmacy_review_queue_oldest_age_seconds",
-                                "Age of the oldest order awaiting review (0 when the queue is empty)",
-                                value=oldest_age)
-
-        outbox = GaugeMetricFamily("pharmacy_outbox_messages", "Outbox e-mail messages by status", labels=["status"])
-        counts = dict(OutboxMessage.objects.order_by().values_list("status").annotate(n=Count("pk")))
-        for status in OutboxStatus.values:
-            outbox.add_metric([status], counts.get(status, 0))
-        yield outbox
-
-        yield from self.collect_payments()
-        yield from self.collect_import_runs()
-
-    def collect_payments(self):
-        from payments.models import Payment, PaymentStatus
-
-        payments = GaugeMetricFamily("pharmacy_payments", "Card payments by status", labels=["status"])
-        held = GaugeMetricFamily("pharmacy_payments_authorised_amount",
-                                 "Money held on shoppers' cards by live authorisations not yet captured",
-                                 labels=["currency"])
-        counts = dict(Payment.objects.order_by().values_list("status").annotate(n=Count("pk")))
-        for status in PaymentStatus.values:
-            payments.add_metric([status], counts.get(status, 0))
-        for currency, amount in (Payment.objects.filter(status=PaymentStatus.AUTHORISED).order_by()
-                                 .values_list("currency").annotate(total=Sum("amount_authorised"))):
-            held.add_metric([currency], float(amount))
-        yield payments
-        yield held
-
-    def collect_import_runs(self):
-        from catalog.models import ImportOutcome, ImportRun
-
-        runs = GaugeMetricFamily("pharmacy_catalog_import_runs", "Catalog import runs by outcome",
-                                 labels=["outcome"])
-        last = GaugeMetricFamily("pharmacy_catalog_import_last_finished_timestamp_seconds",
-                                 "When the last catalog import of each outcome finished (Unix time; 0: never)",
-                                 labels=["outcome"])
-        rows = {outcome: (n, latest) for outcome, n, latest in ImportRun.objects.order_by().values_list(
-            "outcome").annotate(n=Count("pk"), latest=Max("finished_at")).values_list("outcome", "n", "latest")}
-        for outcome in ImportOutcome.values:
-            n, latest = rows.get(outcome, (0, None))
-            runs.add_metric([outcome], n)
-            last.add_metric([outcome], latest.timestamp() if latest else 0)
-        yield runs
-        yield last
-
-
+# The database-derived gauges of /metrics/pharmacy. Each app registers its own collector (an object
+# whose collect() yields metric families) at its AppConfig.ready(), so the kernel imports no app.
+# auto_describe=False: registering neither calls collect() (no query runs before the first scrape) nor
+# records metric names, so registering the same collector object again only replaces it.
 pharmacy_registry = CollectorRegistry(auto_describe=False)
-pharmacy_registry.register(PharmacyCollector())
+
+
+def register_gauges(collector) -> None:
+    """Add an app's gauges (an object whose collect() yields metric families) to /metrics/pharmacy."""
+    pharmacy_registry.register(collector)
 
 
 def process_metrics_registry():
