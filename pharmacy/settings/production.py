@@ -2,9 +2,9 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from payments.checks import payment_settings_problems
 from pharmacy.encryption import parse_keys
 from pharmacy.log_context import logging_config
+from pharmacy.payment_settings import payment_settings_problems
 
 from .base import *  # noqa: F401,F403
 from .base import (
@@ -86,7 +86,7 @@ check_production_services(
     allow_embedded=ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION,
 )
 
-# The built-in test payment gateway takes no money: refused here (payments/checks.py).
+# The built-in test payment gateway takes no money: refused here (pharmacy/payment_settings.py).
 PAYMENTS_PRODUCTION = True
 ALLOW_TEST_PAYMENTS_IN_PRODUCTION = env.bool("ALLOW_TEST_PAYMENTS_IN_PRODUCTION", default=False)
 _payment_problems = payment_settings_problems(
