@@ -3,19 +3,19 @@ from pharmacy.exceptions import DomainError
 
 class PasswordRejected(DomainError):
     code = "password_rejected"
-    status_code = 400  # sign-up and sign-in refusals are about the fields sent
+    http_status = 400  # sign-up and sign-in refusals are about the fields sent
     default_message = "Choose a stronger password."
 
 
 class InvalidCredentials(DomainError):
     code = "invalid_credentials"
-    status_code = 400
+    http_status = 400
     default_message = "The e-mail address or password is not right."
 
 
 class AccountLocked(DomainError):
     code = "account_locked"
-    status_code = 429
+    http_status = 429
     default_message = (
         "Too many failed sign-ins for this account or from your network: signing in is locked for {minutes} "
         "minutes. Try again later, or reset your password."
@@ -33,23 +33,23 @@ class EmailNotVerified(DomainError):
 
 class InvalidLink(DomainError):
     code = "invalid_link"
-    status_code = 400
+    http_status = 400
     default_message = "This link is invalid or has expired. Ask for a new one."
 class SecondFactorRequired(DomainError):
     code = "otp_required"
-    status_code = 400
+    http_status = 400
     default_message = "Staff accounts sign in with a code from their authenticator app as well (otp_code)."
 
 
 class InvalidSecondFactor(DomainError):
     code = "otp_invalid"
-    status_code = 400
+    http_status = 400
     default_message = "The authenticator code is not right, or was already used. Wait for the next one."
 
 
 class PermissionRefused(DomainError):
     code = "not_allowed"
-    status_code = 403
+    http_status = 403
     default_message = "You are not allowed to do that."
 
 

@@ -3,7 +3,7 @@ from pharmacy.exceptions import DomainError
 
 class CartLineNotFound(DomainError):
     code = "cart_line_not_found"
-    status_code = 404
+    http_status = 404
     default_message = "That line is not in your cart."
 
 

@@ -18,7 +18,7 @@ class PackUnavailable(DomainError):
 
 class OutOfStock(DomainError):
     code = "out_of_stock"
-    status_code = 409
+    http_status = 409
     default_message = "There is not enough stock of this item."
 
 
@@ -49,7 +49,7 @@ class LeafletIncomplete(DomainError):
 
 class BatchesUnavailable(DomainError):
     code = "batches_unavailable"
-    status_code = 409  # stock on the shelf, not the request
+    http_status = 409  # stock on the shelf, not the request
     default_message = "There are not enough units in usable batches (in date, not recalled) to dispatch this."
 
 
@@ -65,13 +65,13 @@ class InvalidBatch(DomainError):
 
 class AllocationMismatch(DomainError):
     code = "allocation_mismatch"
-    status_code = 409
+    http_status = 409
     default_message = "The pack's allocated units do not cover this order; count the stock and try again."
 
 
 class ReclassificationNotAllowed(DomainError):
     code = "reclassification_not_allowed"
-    status_code = 403
+    http_status = 403
     default_message = "You may not change a product's legal category or controlled-drug schedule."
 
 

@@ -14,19 +14,19 @@ class OwnOrderApproval(NotAllowed):
 
 class NoResponsiblePharmacist(DomainError):
     code = "no_responsible_pharmacist"
-    status_code = 409  # the shop's state, not the request
+    http_status = 409  # the shop's state, not the request
     default_message = "No responsible pharmacist is signed in."
 
 
 class ResponsiblePharmacistConflict(DomainError):
     code = "responsible_pharmacist_conflict"
-    status_code = 409
+    http_status = 409
     default_message = "Another pharmacist is signed in as the responsible pharmacist."
 
 
 class OriginalPrescriptionAwaited(DomainError):
     code = "original_prescription_awaited"
-    status_code = 409
+    http_status = 409
     default_message = "The original prescription has not been received and checked."
 
 
@@ -34,7 +34,7 @@ class ReleaseRefused(DomainError):
     """The release gate refused a supply: `blockers` lists every condition still unmet, by code."""
 
     code = "release_refused"
-    status_code = 409  # the order's state, not the request
+    http_status = 409  # the order's state, not the request
     default_message = "The order cannot be dispatched yet."
 
     def __init__(self, message: str | None = None, *, blockers: list[dict] | None = None, **extra) -> None:

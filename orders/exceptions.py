@@ -38,19 +38,19 @@ class InvalidDispensingRecord(DomainError):
 
 class PrescriptionFileTooLarge(DomainError):
     code = "file_too_large"
-    status_code = 413
+    http_status = 413
     default_message = "The file is too large."
 
 
 class PrescriptionFileType(DomainError):
     code = "unsupported_file_type"
-    status_code = 415
+    http_status = 415
     default_message = "Upload a PDF, JPEG or PNG file."
 
 
 class NotAllowed(DomainError):
     code = "not_allowed"
-    status_code = 403
+    http_status = 403
     default_message = "You are not allowed to do that."
 
 
@@ -61,7 +61,7 @@ class NotAPharmacist(NotAllowed):
 
 class InvalidOrderTransition(DomainError):
     code = "invalid_order_transition"
-    status_code = 409
+    http_status = 409
     default_message = "The order cannot move to that status now."
 
 

@@ -2,7 +2,7 @@
 
 Every 4xx/5xx from the API is an RFC 9457 problem document:
     {"type", "title", "status", "detail", "code", "errors": [{"field", "code", "message"}]}
-Each domain error carries its HTTP status (`DomainError.status_code`); the handler reads it.
+Each domain error carries its HTTP status (`DomainError.http_status`); the handler reads it.
 """
 
 import logging
@@ -88,7 +88,7 @@ def exception_handler(exc, context):
         return _problem_response(database_unavailable_problem(),
                                  headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
     if isinstance(exc, DomainError):
-        status_code = exc.status_code
+        status_code = exc.http_status
         errors = [{"field": error.field, "code": error.code, "message": error.message, **_jsonable(error.extra)}
                   for error in exc.every_error]
         detail = " ".join(error.message for error in exc.every_error)

@@ -6,14 +6,14 @@ from typing import Any
 class DomainError(Exception):
     """A rule refused the request. `code` is stable for clients; `message` is for people.
 
-    `status_code` is the HTTP status the API answers with (as DRF's `APIException.status_code`), so each app
+    `http_status` is the HTTP status the API answers with (as DRF's `APIException.status_code`), so each app
     says how its own refusals map to HTTP. The default, 422: the request was understood and well-formed, and
     a business rule refused it. A subclass sets 400 for refused input fields, 403 for who is asking, 404 for
     what does not exist, 409 for the state of the order or the shop (not the request), 429 for a cool-off.
     """
 
     code = "domain_error"
-    status_code = 422
+    http_status = 422
     default_message = "The request was refused."
 
     def __init__(self, message: str | None = None, *, field: str | None = None, **extra: Any) -> None:

@@ -17,7 +17,7 @@ from .exceptions import DomainError
 
 class ImageTooLarge(DomainError):
     code = "image_too_large"
-    status_code = 400  # a decompression bomb: refused input, not a business rule
+    http_status = 400  # a decompression bomb: refused input, not a business rule
 
 
 def check_image_dimensions(data: bytes, *, field: str = "file") -> None:

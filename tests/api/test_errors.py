@@ -166,7 +166,7 @@ def test_junk_headers_and_files_are_4xx_problems(shopper_client, user, gsl_pack,
 
 def test_every_dispensing_refusal_carries_a_client_error_status():
     """Each refusal of the dispensing code (orders, dispensing, catalog's batches and reclassification) is a
-    DomainError whose status_code, read by pharmacy.api's handler, is 403, 409 or 422."""
+    DomainError whose http_status, read by pharmacy.api's handler, is 403, 409 or 422."""
     import inspect
 
     from catalog import exceptions as catalog_errors
@@ -186,11 +186,11 @@ def test_every_dispensing_refusal_carries_a_client_error_status():
           if issubclass(error, DomainError) and error.__module__ == dispensing_errors.__name__),
     ]
     for error in dispensing:
-        assert error("refused").status_code in (403, 409, 422), error.__name__
-    assert dispensing_errors.OwnOrderApproval("x").status_code == 403
-    assert dispensing_errors.PharmacistNotRegistered("x").status_code == 403
-    assert dispensing_errors.OriginalPrescriptionAwaited("x").status_code == 409
-    assert dispensing_errors.NoResponsiblePharmacist("x").status_code == 409
+        assert error("refused").http_status in (403, 409, 422), error.__name__
+    assert dispensing_errors.OwnOrderApproval("x").http_status == 403
+    assert dispensing_errors.PharmacistNotRegistered("x").http_status == 403
+    assert dispensing_errors.OriginalPrescriptionAwaited("x").http_status == 409
+    assert dispensing_errors.NoResponsiblePharmacist("x").http_status == 409
 
 
 def test_the_handler_answers_with_the_status_the_domain_error_carries():
@@ -201,7 +201,7 @@ def test_the_handler_answers_with_the_status_the_domain_error_carries():
 
     class NoLongerOffered(DomainError):
         code = "no_longer_offered"
-        status_code = 410
+        http_status = 410
 
     class WithdrawnByMaker(NoLongerOffered):
         code = "withdrawn_by_maker"
