@@ -11,10 +11,24 @@ from cart.services import add_to_cart, get_or_create_user_cart
 from orders.models import Order, OrderStatus
 from orders.services import AuthorisedItem, CheckoutDetails, DispensingRecord, submit_prescription
 
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def _one_page_pdf() -> bytes:
+    """The smallest well-formed PDF with one blank page and a correct cross-reference table: a browser's PDF
+    viewer opens it as it would a scanned prescription (a PDF with no page put the viewer's error in the
+    review page)."""
+    objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+               b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>"]
+    pdf, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj%s endobj\n" % (number, body)
+    table = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return pdf + b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
+
+
+MINIMAL_PDF = _one_page_pdf()
 
 
 def image_bytes(kind: str = "PNG") -> bytes:
