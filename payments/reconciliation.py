@@ -11,15 +11,9 @@ from .gateway_changes import UNPAID_IF_ENDED, record_ended_authorisation
 from .gateways import get_gateway
 from .gateways.base import GatewayError, IntentStatus
 from .models import Payment, PaymentStatus
-from .services import (
-    CAPTURE_STATES,
-    RELEASE_STATES,
-    _call_authorise,
-    _settle_payment,
-    apply_gateway_intent,
-    refresh_payment,
-    void_at_gateway,
-)
+from .services import apply_gateway_intent, refresh_payment, void_at_gateway
+from .services.authorisation import _call_authorise
+from .services.settlement import CAPTURE_STATES, RELEASE_STATES, _settle_payment
 
 logger = logging.getLogger(__name__)
 

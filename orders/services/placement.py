@@ -34,7 +34,6 @@ from ..exceptions import (
 from ..locks import prescription_for_update
 from ..models import (
     LineDecision,
-    MessageKind,
     Order,
     OrderEvent,
     OrderLine,
@@ -42,6 +41,7 @@ from ..models import (
     Prescription,
     PrescriptionStatus,
 )
+from .confirmation import confirm_placement, placed_status
 from .consultations import (
     ConsultationAnswers,
     Patient,
@@ -52,7 +52,6 @@ from .consultations import (
     patient_with_record,
 )
 from .coverage import check_not_expired, check_prescription_covers
-from .notifications import record_message
 from .order_amounts import order_amounts
 from .prescription_patient import check_order_is_for_prescription_patient
 from .repeats import check_repeat_available, record_issue
@@ -239,7 +238,7 @@ def _place_order(
     # A major alert on general-sale lines alone also waits for a pharmacist, who releases the order.
     clinical_review = not pharmacist_lines and clinical_checks.needs_pharmacist_review(alerts=clinical_advice)
     needs_pharmacist = bool(pharmacist_lines) or clinical_review
-    status = OrderStatus.AWAITING_REVIEW if needs_pharmacist else OrderStatus.APPROVED
+    status = placed_status(requires_pharmacist=needs_pharmacist)
     review_deadline = timezone.now() + timedelta(days=settings.ORDER_REVIEW_DEADLINE_DAYS) if needs_pharmacist else None
     if awaiting_payment:  # the payments app moves it on once the card is authorised
         status = OrderStatus.AWAITING_PAYMENT
@@ -285,9 +284,9 @@ def _place_order(
     if awaiting_payment:
         reason = "Awaiting payment; then: " + reason[0].lower() + reason[1:]
     OrderEvent.objects.create(order=order, from_status="", to_status=status, actor=user, reason=reason)
-    if not awaiting_payment:  # otherwise the cart is kept until the card is authorised
+    if not awaiting_payment:  # otherwise the cart is kept, and the payments app confirms the order once paid
         empty_cart(cart=cart)
-        record_message(order=order, kind=MessageKind.ORDER_PLACED)
+        confirm_placement(order=order, actor=user)
     return order
 
 

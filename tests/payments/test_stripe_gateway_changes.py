@@ -10,7 +10,7 @@ from django.db import DatabaseError
 
 from orders.models import MessageKind, OrderStatus, OutboxMessage
 from orders.services import refuse_order_line
-from payments import services
+from payments.services import authorisation
 from payments.models import MovementKind, PaymentStatus, WebhookEvent
 from tests.orders.test_pharmacy_medicines import answers_for, p_pack  # noqa: F401  (fixture)
 
@@ -52,7 +52,7 @@ def test_a_hold_cancelled_in_the_stripe_dashboard_asks_the_shopper_to_pay_again(
 def test_a_webhook_whose_effect_fails_in_the_database_is_processed_again_on_the_retry(
         client, crashed_authorisation, monkeypatch, django_capture_on_commit_callbacks):
     payment, reference = crashed_authorisation
-    real_movement = services._movement
+    real_movement = authorisation._movement
     failures = []
 
     def fails_once(*args, **kwargs):
@@ -61,7 +61,7 @@ def test_a_webhook_whose_effect_fails_in_the_database_is_processed_again_on_the_
             raise DatabaseError("server closed the connection unexpectedly")
         return real_movement(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_movement", fails_once)
+    monkeypatch.setattr(authorisation, "_movement", fails_once)
     event = event_for(reference, payment)
 
     with django_capture_on_commit_callbacks(execute=True):

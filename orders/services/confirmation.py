@@ -1,0 +1,43 @@
+"""The end of every placement. An order is placed by checkout and, when the card is taken at checkout,
+waits in `awaiting_payment` until the payments app has the authorisation; either way it ends here: it
+takes the status its lines call for and the shopper is sent the confirmation. The cart is the caller's
+to empty (cart and orders do not import each other)."""
+
+from datetime import datetime
+
+from ..models import MessageKind, Order, OrderStatus
+from ..state_machine import apply_transition
+from .notifications import record_message
+
+__all__ = ["confirm_placement", "placed_status"]
+
+
+def placed_status(*, requires_pharmacist: bool, released: bool = False) -> str:
+    """What a placed order waits for: a pharmacist (P or POM lines, or a major clinical alert), unless one
+    already released it; else nothing, and it is approved."""
+    return OrderStatus.AWAITING_REVIEW if requires_pharmacist and not released else OrderStatus.APPROVED
+
+
+def confirm_placement(*, order: Order, actor, because: str = "", review_deadline: datetime | None = None) -> Order:
+    """Confirm a placed order to the shopper. Inside the caller's transaction, with the order locked.
+
+    An order still awaiting payment moves on to its placed status (`because` opens the reason recorded
+    in its history; `review_deadline` is how long a pharmacist may take, for an order that needs one).
+    Paid again after an earlier authorisation ended, an order a pharmacist already released is approved
+    again. An order placed straight into its status (no payment step) only gets its confirmation."""
+    if order.status == OrderStatus.AWAITING_PAYMENT:
+        released = order.released_by_id is not None
+        to_status = placed_status(requires_pharmacist=order.requires_pharmacist, released=released)
+        if not order.requires_pharmacist:
+            order.review_deadline = None
+            reason = f"{because}; general-sale medicines only: no pharmacist review needed."
+        else:
+            order.review_deadline = review_deadline
+            reason = (
+                f"{because} again; the pharmacist's approval stands."
+                if released
+                else f"{because}; awaiting pharmacist review."
+            )
+        apply_transition(order=order, to_status=to_status, actor=actor, reason=reason)
+    record_message(order=order, kind=MessageKind.ORDER_PLACED)
+    return order

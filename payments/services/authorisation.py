@@ -1,0 +1,227 @@
+"""Authorise the order's total on the shopper's card at checkout, and record the gateway's answer (from the
+call, a 3-D Secure return, a webhook or reconciliation). Once the card is authorised, the order is confirmed
+(orders' confirm_placement) and the cart the shopper kept while paying is emptied."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cart.models import Cart
+from cart.services import empty_cart
+from orders.locks import order_for_update
+from orders.models import Order, OrderStatus
+from orders.services.confirmation import confirm_placement
+from pharmacy.money import Money
+from safeguards.services import record_card_fingerprint
+
+from ..amounts import authorisation_amount, from_minor
+from ..exceptions import InvalidPaymentMethod, PaymentNotPossible
+from ..gateway_changes import record_ended_authorisation, record_gateway_refunds
+from ..gateways import get_gateway
+from ..gateways.base import GatewayError, GatewayIntent, IntentStatus
+from ..locks import payment_for_update
+from ..models import LIVE_STATUSES, MovementKind, Payment, PaymentStatus
+from ..movements import record_movement as _movement
+from .disputes import flag_dispute
+from .gateway_keys import check_intent_currency, gateway_idempotency_key
+from .settlement import _record_capture, settle_order_payment, void_payment
+
+logger = logging.getLogger(__name__)
+
+
+def authorise_order(
+    *, order: Order, payment_method: str, attempt_key: str, actor=None, return_url: str = ""
+) -> Payment:
+    """Authorise the order's total on the shopper's card.
+
+    Idempotent per `attempt_key` (the checkout's idempotency key, or a retry's own): the Payment row is
+    committed before the gateway is called, under the order's row lock, so concurrent replays find it
+    and return it instead of authorising again. A declined card leaves the order awaiting payment; a
+    new attempt (another key) may follow. A card needing confirmation returns `client_action`.
+    """
+    payment_method = (payment_method or "").strip()
+    if not payment_method:
+        raise InvalidPaymentMethod("Enter a card number or choose a card.", field="payment_method")
+    payment_method = get_gateway().prepare_payment_method(payment_method)  # never a full card number
+    _replace_abandoned_confirmations(order=order, attempt_key=attempt_key, actor=actor)
+    payment, created = _begin_attempt(order_id=order.pk, attempt_key=attempt_key, payment_method=payment_method)
+    if not created:
+        return payment
+    return _call_authorise(payment=payment, actor=actor, return_url=return_url)
+
+
+def authorise_at_checkout(*, order: Order, payment_method: str, attempt_key: str, actor=None) -> Payment | None:
+    """Checkout's payment step (API): authorise when the order awaits payment and a card was given; a
+    replayed checkout returns the first attempt."""
+    if not payment_method or (order.status != OrderStatus.AWAITING_PAYMENT and not order.payments.exists()):
+        return None
+    return authorise_order(order=order, payment_method=payment_method, attempt_key=attempt_key, actor=actor)
+
+
+def _replace_abandoned_confirmations(*, order: Order, attempt_key: str, actor) -> None:
+    """A new card replaces an attempt still waiting for the shopper's bank (3-D Secure): that attempt is
+    voided first, so it neither blocks the new card nor could be confirmed later beside it. A replay of
+    an attempt replaces nothing."""
+    earlier = list(order.payments.filter(Q(attempt_key=attempt_key) | Q(status=PaymentStatus.REQUIRES_ACTION)))
+    if any(payment.attempt_key == attempt_key for payment in earlier):
+        return
+    for payment in earlier:
+        if not payment.reference:
+            continue
+        try:
+            payment = refresh_payment(payment=payment, actor=actor)  # confirmed meanwhile: it stays
+            if payment.status == PaymentStatus.REQUIRES_ACTION:
+                void_payment(payment=payment, actor=actor, reason="Replaced by another card.")
+        except GatewayError as error:  # it stays live, and the checkout answers with it as before
+            logger.warning("Replacing payment %s: %s", payment.pk, error)
+
+
+@transaction.atomic
+def _begin_attempt(*, order_id: int, attempt_key: str, payment_method: str) -> tuple[Payment, bool]:
+    order = order_for_update(order_id=order_id)
+    # One read for both refusals: an order has a handful of payments at most.
+    earlier = list(order.payments.filter(Q(attempt_key=attempt_key) | Q(status__in=LIVE_STATUSES)).order_by("-pk"))
+    existing = next((payment for payment in earlier if payment.attempt_key == attempt_key), None)
+    if existing is not None:
+        return existing, False  # a replay: the first request's payment, whatever became of it
+    if earlier:
+        return earlier[0], False  # the newest live one: never two authorisations for one order
+    if order.status != OrderStatus.AWAITING_PAYMENT:
+        raise PaymentNotPossible(
+            f"Order {order.number} is {order.get_status_display().lower()}: it does not wait for a payment.",
+            field="payment_method",
+        )
+    amount = authorisation_amount(order)
+    payment = Payment.objects.create(
+        order=order,
+        attempt_key=attempt_key,
+        gateway=get_gateway().name,
+        currency=amount.currency,
+        amount_authorised=amount.amount,
+        payment_method=payment_method[:100],
+    )
+    return payment, True
+
+
+def _call_authorise(*, payment: Payment, actor, return_url: str) -> Payment:
+    gateway = get_gateway(payment.gateway)
+    try:
+        intent = gateway.authorise(
+            amount=Money(payment.amount_authorised, payment.currency),
+            payment_method=payment.payment_method,
+            idempotency_key=gateway_idempotency_key(payment, "authorise"),
+            return_url=return_url,
+            metadata={"order": payment.order.number, "payment": payment.pk},
+        )
+    except GatewayError as error:
+        # We cannot know whether the card was authorised: the row stays pending and reconciliation
+        # repeats the call with the same idempotency key (the gateway answers it once).
+        logger.warning("Authorising payment %s failed: %s", payment.pk, error)
+        return Payment.objects.get(pk=payment.pk)
+    return record_authorisation(payment_id=payment.pk, intent=intent, actor=actor)
+
+
+@transaction.atomic
+def record_authorisation(*, payment_id: int, intent: GatewayIntent, actor=None) -> Payment:
+    """Record the gateway's answer to an authorisation (from the call, a 3-D Secure return, a webhook or
+    reconciliation). Moves the order on when the card is authorised; safe to run twice."""
+    # Only the order's id: the order is read under its lock next (it is locked before the payment).
+    order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()
+    order = order_for_update(order_id=order_id)
+    payment = payment_for_update(payment_id=payment_id, order=order)
+    if payment.status not in (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION):
+        return payment  # already recorded
+    check_intent_currency(payment=payment, intent=intent)
+    payment.reference = intent.reference or payment.reference
+    payment.card_fingerprint = intent.card_fingerprint or payment.card_fingerprint
+    payment.card_last4 = intent.card_last4 or payment.card_last4
+    if intent.status == IntentStatus.FAILED:
+        payment.status = PaymentStatus.FAILED
+        payment.failure_message = (intent.failure_message or "Your card was declined.")[:300]
+        payment.client_action = {}
+        payment.save()
+        _movement(payment, MovementKind.FAILED, payment.amount_authorised, actor=actor, reason=payment.failure_message)
+        return payment
+    if intent.status == IntentStatus.REQUIRES_ACTION:
+        payment.status = PaymentStatus.REQUIRES_ACTION
+        payment.client_action = intent.client_action
+        payment.save()
+        return payment
+    if intent.status not in (IntentStatus.AUTHORISED, IntentStatus.CAPTURED):
+        payment.save()  # processing: reconciliation asks again
+        return payment
+    if from_minor(intent.amount_authorised) != payment.amount_authorised:
+        raise GatewayError(
+            f"Payment {payment.pk}: the gateway authorised {intent.amount_authorised}, not {payment.amount_authorised}."
+        )
+    payment.status = PaymentStatus.AUTHORISED
+    payment.client_action = {}
+    payment.failure_message = ""
+    payment.capture_before = intent.capture_before
+    payment.save()
+    _movement(payment, MovementKind.AUTHORISED, payment.amount_authorised, actor=actor)
+    # The card counts among the order's warning signs: flagged when other accounts paid with it lately.
+    record_card_fingerprint(order=order, fingerprint=payment.card_fingerprint)
+    if order.status == OrderStatus.AWAITING_PAYMENT:
+        _order_paid(order=order, payment=payment, actor=actor)
+    else:
+        # The order was cancelled (it expired unpaid) while the card was being authorised: let it go.
+        transaction.on_commit(lambda: settle_order_payment(order_id=order.pk))
+    return payment
+
+
+def _order_paid(*, order: Order, payment: Payment, actor) -> None:
+    # Paid again after an earlier authorisation ended uncaptured (payments.gateway_changes): the cart
+    # was emptied the first time, and a pharmacist's release of the order still stands.
+    paid_before = order.payments.exclude(pk=payment.pk).filter(movements__kind=MovementKind.AUTHORISED).exists()
+    review_deadline = authorisation_deadline(
+        review_deadline=timezone.now() + timedelta(days=settings.ORDER_REVIEW_DEADLINE_DAYS),
+        capture_before=payment.capture_before,
+    )
+    confirm_placement(order=order, actor=actor, because="Card authorised", review_deadline=review_deadline)
+    cart = Cart.objects.filter(user_id=order.user_id).first()
+    if cart is not None and not paid_before:
+        empty_cart(cart=cart)  # kept until now, so that a declined card left it as it was
+
+
+def authorisation_deadline(*, review_deadline: datetime | None, capture_before: datetime | None) -> datetime | None:
+    """The earlier of the review deadline and the authorisation's expiry less a margin: an order never
+    waits past the moment its money could no longer be captured."""
+    if capture_before is None:
+        return review_deadline
+    lapse = capture_before - timedelta(hours=settings.PAYMENT_AUTHORISATION_EXPIRY_MARGIN_HOURS)
+    return min(review_deadline, lapse) if review_deadline else lapse
+
+
+def refresh_payment(*, payment: Payment, actor=None) -> Payment:
+    """Re-read a payment's intent from the gateway and record it (after 3-D Secure, from a webhook,
+    or from reconciliation)."""
+    if not payment.reference:
+        return payment
+    intent = get_gateway(payment.gateway).retrieve(reference=payment.reference)
+    return apply_gateway_intent(payment=payment, intent=intent, actor=actor)
+
+
+def apply_gateway_intent(*, payment: Payment, intent: GatewayIntent, actor=None) -> Payment:
+    """Bring our record up to what the gateway says happened (it may have happened without us: a crash
+    between its answer and our commit, or an action in the gateway's dashboard)."""
+    if payment.status in (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION):
+        return record_authorisation(payment_id=payment.pk, intent=intent, actor=actor)
+    if payment.status == PaymentStatus.AUTHORISED and intent.status == IntentStatus.CANCELED:
+        # The order asks the shopper to pay again, or is cancelled, when no other payment holds money.
+        return record_ended_authorisation(payment_id=payment.pk, intent=intent, reason="Voided at the gateway.")
+    if payment.status == PaymentStatus.AUTHORISED and intent.status == IntentStatus.CAPTURED:
+        payment = _record_capture(
+            payment_id=payment.pk, intent=intent, amount=from_minor(intent.amount_captured), actor=actor
+        )
+    if payment.status in (PaymentStatus.CAPTURED, PaymentStatus.REFUNDED) and intent.status == IntentStatus.CAPTURED:
+        # Refunds made at the gateway (its dashboard) are recorded once each, apart from what was captured.
+        payment = record_gateway_refunds(payment_id=payment.pk, intent=intent)
+        if intent.disputed:
+            payment = flag_dispute(payment=payment)
+        return payment
+    return Payment.objects.get(pk=payment.pk)
