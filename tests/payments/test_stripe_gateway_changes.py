@@ -10,8 +10,8 @@ from django.db import DatabaseError
 
 from orders.models import MessageKind, OrderStatus, OutboxMessage
 from orders.services import refuse_order_line
-from payments.services import authorisation
 from payments.models import MovementKind, PaymentStatus, WebhookEvent
+from payments.services import authorisation
 from tests.orders.test_pharmacy_medicines import answers_for, p_pack  # noqa: F401  (fixture)
 
 from .helpers import checkout, prescription_checkout
