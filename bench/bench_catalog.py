@@ -345,7 +345,7 @@ def main() -> int:
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--search-repeats", type=int, default=30, help="requests per search query")
     parser.add_argument("--generated-packs", type=int, default=0,
-                        help="also load manage.py generate_catalog --packs N first (PostgreSQL; e.g. 100000)")
+                        help="also load bench/generate_catalog.py --packs N first (PostgreSQL; e.g. 100000)")
     parser.add_argument("--checkout-orders", type=int, default=200,
                         help="orders for bench/bench_checkout.py (PostgreSQL only; 0 skips it)")
     arguments = parser.parse_args()
@@ -356,8 +356,8 @@ def main() -> int:
     print(f"preparing the site on {database} …", flush=True)
     prepare_site(environment)
     if arguments.generated_packs:
-        generated = subprocess.run([sys.executable, str(ROOT / "manage.py"), "generate_catalog", "--packs",
-                                    str(arguments.generated_packs)], cwd=ROOT, env=environment,
+        generated = subprocess.run([sys.executable, str(ROOT / "bench" / "generate_catalog.py"), "--packs",
+                                    str(arguments.generated_packs), "--no-progress"], cwd=ROOT, env=environment,
                                    capture_output=True, text=True)
         print(generated.stdout.strip() or generated.stderr.strip().splitlines()[-1], flush=True)
 
