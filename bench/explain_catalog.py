@@ -8,7 +8,7 @@ matches, a GTIN), suggest and the storefront list through Django's test client, 
 off, records every statement each request runs, and asks PostgreSQL for each one's plan (EXPLAIN, or
 EXPLAIN ANALYZE with --analyze). A sequential scan of one of the catalog's big tables is a cost that grows
 with the catalog: it is listed, and the exit status is 1 when there is one. Used on the generated
-catalogs (bench/generate_catalog.py) and by tests/bench/test_catalog_plans.py.
+catalogs that bench/generate_catalog.py writes.
 """
 
 from __future__ import annotations
