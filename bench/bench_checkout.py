@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Checkout throughput under concurrency: `DATABASE_URL=postgres://… python bench/bench_checkout.py`.
 
-Places `--orders` orders from `--threads` threads through `orders.services.place_order`, the path every
+Places `--orders` orders from `--threads` threads through `checkout.services.place_order`, the path every
 interface uses, in two scenarios: spread (each cart holds two of many packs, so row locks rarely meet)
 and hot (every cart holds the same pack, so every checkout queues on one row lock). Runs in a throwaway
 database (bench_checkout_<pid> on the PostgreSQL of DATABASE_URL) that it drops afterwards. Prints
@@ -54,7 +54,7 @@ def main() -> None:
     try:
         from django.conf import settings
 
-        from orders.services import place_order
+        from checkout.services import place_order
         from payments.services import authorise_order
 
         # The payment step as checkout runs it: the order is placed awaiting payment, then the test

@@ -3,14 +3,14 @@ review) asks `facts_for_checkout`, so the patient's health record plugs in here 
 
 from dataclasses import replace
 
-from orders.services.consultations import Patient
+from patients.details import PatientDetails
 from patients.selectors import patients_with_details
 from patients.services import clinical_facts
 
 from .facts import PatientFacts
 
 
-def facts_for_checkout(user, patient: Patient) -> PatientFacts:
+def facts_for_checkout(user, patient: PatientDetails) -> PatientFacts:
     """The facts about `patient` (the account holder, or someone they care for) that the rules read: their
     health record (conditions, allergies, pregnancy, other medicines), with a date of birth given at
     checkout taking precedence over the record's. Someone named at checkout without a saved record has
@@ -24,12 +24,11 @@ def facts_for_checkout(user, patient: Patient) -> PatientFacts:
 
 def facts_for_order(order) -> PatientFacts:
     """The facts for an order's patient at review time: the same function, for the patient on the order."""
-    patient = Patient(name=order.patient_name, date_of_birth=order.patient_date_of_birth,
-                      is_account_holder=order.patient_is_account_holder, record_id=order.patient_record_id)
+    patient = PatientDetails.of_order(order)
     return facts_for_checkout(order.user, patient)
 
 
-def _health_record(*, user, patient: Patient):
+def _health_record(*, user, patient: PatientDetails):
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     records = patients_with_details().filter(owner=user)

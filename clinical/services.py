@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from catalog.models import LegalCategory, Strength
 from orders.models import LineDecision, Order, OrderLine, OrderStatus, PrescriptionItem
-from orders.services.consultations import Patient
 from orders.services.coverage import medicine_key
+from patients.details import PatientDetails
 
 from . import context
 from .checks import ActiveIngredient, Alert, ClinicalOverride, Directions, Medicine, Origin, run_checks
@@ -69,7 +69,7 @@ def directions_of(item: PrescriptionItem | None) -> Directions | None:
                       as_directed=item.as_directed)
 
 
-def recent_supplies(*, user, patient: Patient, exclude_order_id: int | None = None) -> list[Medicine]:
+def recent_supplies(*, user, patient: PatientDetails, exclude_order_id: int | None = None) -> list[Medicine]:
     """What this pharmacy supplied to the same patient of the same account within CLINICAL_HISTORY_DAYS:
     lines of approved, dispatched or delivered orders that the pharmacist did not refuse. Two queries."""
     if user is None or not getattr(user, "pk", None):
@@ -92,7 +92,7 @@ def recent_supplies(*, user, patient: Patient, exclude_order_id: int | None = No
             for line in lines]
 
 
-def _same_patient(patient: Patient) -> Q | None:
+def _same_patient(patient: PatientDetails) -> Q | None:
     """The orders of the patient's health record, never of whoever shares a name and date of birth (two
     people may, and a name is typed differently from one order to the next). Orders placed before orders
     named a record are matched as they were then."""
@@ -122,10 +122,10 @@ def refuses_checkout(alert: Alert, lines_by_key: dict[str, Medicine]) -> bool:
     return otc and alert.severity == Severity.CONTRAINDICATED
 
 
-def advice_for_cart(*, user, cart_lines: Sequence, patient: Patient | None = None) -> CartAdvice:
+def advice_for_cart(*, user, cart_lines: Sequence, patient: PatientDetails | None = None) -> CartAdvice:
     """The checks on a cart, for showing: what checkout would refuse, and the advice it would keep.
     `cart_lines` come from cart.selectors.list_cart_lines (packs, products and strengths loaded)."""
-    patient = patient or Patient()
+    patient = patient or PatientDetails()
     medicines = [medicine_for_pack(line.pack, key=line.pack.sku) for line in cart_lines]
     if not medicines:
         return CartAdvice()
@@ -138,7 +138,7 @@ def advice_for_cart(*, user, cart_lines: Sequence, patient: Patient | None = Non
     return result
 
 
-def check_checkout(*, user, patient: Patient, lines: Sequence) -> list[Alert]:
+def check_checkout(*, user, patient: PatientDetails, lines: Sequence) -> list[Alert]:
     """Checkout's clinical checks. Raises ClinicalCheckRefused (with the reason and "talk to our
     pharmacist") for what must not be sold; returns the advice to keep with the order (record_order_alerts)."""
     result = advice_for_cart(user=user, cart_lines=lines, patient=patient)
@@ -242,8 +242,7 @@ def review_alerts(*, order: Order) -> list[OrderAlert]:
             line.pack, key=line.sku, directions=(directions or {}).get(key, ()), dose_key=_dose_key(key),
             needs_directions=prescription_only and directions is not None,
         ))
-    patient = Patient(name=order.patient_name, date_of_birth=order.patient_date_of_birth,
-                      is_account_holder=order.patient_is_account_holder, record_id=order.patient_record_id)
+    patient = PatientDetails.of_order(order)
     alerts = _run(lines=medicines, facts=context.facts_for_order(order),
                   supplied=recent_supplies(user=order.user, patient=patient, exclude_order_id=order.pk))
     existing = list(order_alerts(order=order))

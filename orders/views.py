@@ -1,10 +1,9 @@
-"""Storefront order pages: checkout, confirmation, history, cancellation and the shopper's prescriptions.
+"""Storefront order pages: confirmation, history, cancellation and the shopper's prescriptions.
 
 Each view binds a form, calls a service and redirects, or renders; refusals (DomainError) are shown
 next to the field they concern. Another shopper's order or prescription is a 404, never a 403.
 """
 
-import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,153 +11,30 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from cart.selectors import get_cart_summary
-from cart.services import get_or_create_user_cart
-from delivery.forms import selected_delivery_quote
-from delivery.selectors import list_active_delivery_methods
 from patients.models import FileAccessChannel
-from patients.selectors import health_record_choices
 from payments.receipts import payment_status_text
 from pharmacy.exceptions import DomainError
 from pharmacy.request_limits import limit_upload_body
 from pharmacy.throttling import throttle_posts
 
 from .downloads import serve_prescription_file
-from .exceptions import IdempotencyKeyReused
-from .forms import CancelOrderForm, CheckoutForm, PrescriptionUploadForm
+from .forms import CancelOrderForm, PrescriptionUploadForm
 from .models import Order, OrderStatus, Prescription
 from .refusals import shopper_event_reason
 from .selectors import (
     get_order_for_user,
     list_orders_for_user,
     list_prescriptions_for_user,
-    list_usable_prescriptions,
-    questions_for_lines,
 )
-from .services import cancel_order, place_order, submit_prescription
+from .services import cancel_order, submit_prescription
 from .services.originals import is_waiting_for_original
 
 ORDERS_PER_PAGE = 10
 PRESCRIPTIONS_PER_PAGE = 10
 AWAITING_REVIEW = OrderStatus.AWAITING_REVIEW
 PHARMACIST_DECISIONS = {OrderStatus.APPROVED, OrderStatus.REJECTED}
-
-
-# --- Checkout ----------------------------------------------------------------------------------------
-
-
-def _order_placed_with_key(*, user, idempotency_key) -> Order | None:
-    """The order this rendering of the checkout form already placed (a double click, a resubmit)."""
-    try:
-        key = str(uuid.UUID(str(idempotency_key)))
-    except ValueError:
-        return None
-    return list_orders_for_user(user=user).prefetch_related(None).filter(idempotency_key=key).first()
-
-
-def _checkout_form(request, *, summary, data=None, files=None) -> CheckoutForm:
-    usable = list_usable_prescriptions(user=request.user).prefetch_related(None)
-    initial = {"idempotency_key": CheckoutForm.new_idempotency_key()}
-    if data is None and (chosen := request.GET.get("prescription", "")).isdigit():
-        initial["prescription"] = int(chosen)  # "order again from this prescription" (orders.repeat_views)
-    if data is None:
-        initial |= {"full_name": request.user.full_name, "email": request.user.email}
-        last_order = list_orders_for_user(user=request.user).prefetch_related(None).first()
-        if last_order is not None:
-            initial |= {
-                "full_name": last_order.full_name, "phone": last_order.phone,
-                "address_line1": last_order.address_line1, "address_line2": last_order.address_line2,
-                "city": last_order.city, "postcode": last_order.postcode,
-            }
-    questions = questions_for_lines(lines=summary.lines)
-    consultation_lines = [(line, questions[line.pack_id]) for line in summary.lines if line.pack_id in questions]
-    return CheckoutForm(data, files, initial=initial, usable_prescriptions=usable,
-                        prescription_required=summary.prescription_required, consultation_lines=consultation_lines,
-                        delivery_methods=list_active_delivery_methods(), subtotal=summary.total,
-                        health_records=health_record_choices(user=request.user))
-
-
-def _render_checkout(request, *, summary, form, kept_prescription=None):
-    return render(request, "orders/checkout.html", {
-        "summary": summary, "form": form, "kept_prescription": kept_prescription,
-        "prescription_lines": [line for line in summary.lines if line.prescription_required],
-        "consultations": form.consultation_fields(),
-        "delivery": selected_delivery_quote(form=form, subtotal=summary.total),
-    })
-
-
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-@throttle_posts("checkout")
-@limit_upload_body
-def checkout(request):
-    cart = get_or_create_user_cart(user=request.user)
-    if request.method == "POST":
-        key = request.POST.get("idempotency_key", "")
-        if (already_placed := _order_placed_with_key(user=request.user, idempotency_key=key)) is not None:
-            return _already_placed(request, already_placed)
-
-    summary = get_cart_summary(cart=cart)
-    if summary.is_empty:
-        messages.info(request, "Your cart is empty, so there is nothing to check out yet.")
-        return redirect("cart:detail")
-    if request.method == "GET":
-        if summary.blockers:
-            messages.error(request, "Some items in your cart cannot be ordered as they are; change them.")
-            return redirect("cart:detail")
-        return _render_checkout(request, summary=summary, form=_checkout_form(request, summary=summary))
-
-    form = _checkout_form(request, summary=summary, data=request.POST, files=request.FILES)
-    if not form.is_valid():
-        return _render_checkout(request, summary=summary, form=form)
-
-    prescription = form.cleaned_data.get("prescription")
-    new_file = form.cleaned_data.get("prescription_file")
-    uploaded = None
-    try:
-        # Two services, one shopper action: the upload is kept even if the order is then refused, and
-        # is offered (already selected) when the form comes back, so it never has to be sent twice.
-        if new_file is not None:
-            prescription = uploaded = submit_prescription(owner=request.user, uploaded_file=new_file)
-        order = place_order(
-            user=request.user, cart=cart, details=form.checkout_details(),
-            idempotency_key=str(form.cleaned_data["idempotency_key"]),
-            prescription=prescription if summary.prescription_required else None,
-            patient=form.patient(), consultation_answers=form.consultation_answers(),
-            delivery_method=form.delivery_method_code(),
-        )
-    except IdempotencyKeyReused as refusal:
-        key = form.cleaned_data["idempotency_key"]
-        if (already_placed := _order_placed_with_key(user=request.user, idempotency_key=key)) is not None:
-            return _already_placed(request, already_placed)
-        form.add_refusal(refusal)
-        return _render_checkout(request, summary=summary, form=form)
-    except DomainError as refusal:
-        if uploaded is not None:
-            form = _checkout_form(request, summary=summary, data=_with_prescription(request.POST, uploaded))
-            form.is_valid()
-        form.add_refusal(refusal)
-        return _render_checkout(request, summary=summary, form=form, kept_prescription=uploaded)
-    if order.status == OrderStatus.AWAITING_PAYMENT:  # the payment step (payments app)
-        return redirect("payments:pay", number=order.number)
-    return redirect("orders:order-confirmation", number=order.number)
-
-
-def _already_placed(request, order: Order):
-    if order.status == OrderStatus.AWAITING_PAYMENT:
-        return redirect("payments:pay", number=order.number)
-    messages.info(request, f"Your order {order.number} was already placed; it was not placed twice.")
-    return redirect("orders:order-confirmation", number=order.number)
-
-
-def _with_prescription(data, prescription: Prescription):
-    data = data.copy()
-    data["prescription"] = str(prescription.pk)
-    return data
 
 
 # --- Orders ------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("catalog.api.urls")),
     path("", include("cart.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("checkout.api.urls")),
     path("", include("delivery.api.urls")),
     path("", include("patients.api.urls")),
     path("", include("payments.api.urls")),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("cart/", include("cart.urls")),
     path("health-records/", include("patients.urls")),
     path("", include("payments.urls")),
+    path("", include("checkout.urls")),
     path("", include("orders.urls")),
     path("", include("catalog.urls")),
 ]

@@ -20,7 +20,7 @@ from orders.services.repeats import get_repeat_history, repeat_status, repeat_st
 from patients.api.serializers import HealthRecordSummaryOutputSerializer
 from payments.api.serializers import PaymentOutputSerializer
 from payments.receipts import payment_status_text
-from pharmacy.api_fields import StrictCharField, StrictEmailField, StrictIntegerField, StrictRegexField
+from pharmacy.api_fields import StrictCharField, StrictIntegerField
 from safeguards.api.serializers import OrderFlagOutputSerializer
 
 MAX_ID = 2**63 - 1  # ids are 64-bit; larger numbers are invalid input, not a server error
@@ -104,89 +104,6 @@ class PharmacistPrescriptionOutputSerializer(PrescriptionOutputSerializer):
             "prescriber_address", "patient_name", "patient_date_of_birth",  # with the dispensing record
             "electronic_prescription_id",
         ]
-
-
-# --- Checkout -------------------------------------------------------------------------------------
-
-
-class ShippingInputSerializer(serializers.Serializer):
-    full_name = StrictCharField(max_length=200, help_text="Who the parcel is for.")
-    email = StrictEmailField(max_length=254, help_text="Where the order confirmation goes.")
-    phone = StrictCharField(max_length=30, help_text="So our pharmacist can reach you.")
-    address_line1 = StrictCharField(max_length=200)
-    address_line2 = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
-    city = StrictCharField(max_length=100)
-    postcode = StrictCharField(max_length=20)
-    country = StrictRegexField(
-        r"^[A-Za-z]{2}$",
-        min_length=2,
-        max_length=2,
-        required=False,
-        default="GB",
-        help_text="ISO 3166-1 alpha-2 code; GB if left out.",
-    )
-
-
-class PatientInputSerializer(serializers.Serializer):
-    is_account_holder = serializers.BooleanField(
-        required=False, default=True,
-        help_text="true: the medicines are for you; false: for someone you care for (name and date of birth "
-        "needed).",
-    )
-    name = StrictCharField(max_length=200, required=False, allow_blank=True, default="",
-                           help_text="The patient's full name; defaults to yours when they are you.")
-    date_of_birth = serializers.DateField(
-        required=False, allow_null=True, default=None,
-        help_text="Needed when the patient is not you, and for medicines with a minimum age.",
-    )
-    record_id = StrictIntegerField(
-        min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None,
-        help_text="One of your health records (GET /api/v1/patients/): the order is for that person, with "
-        "the record's name and date of birth (a different `date_of_birth` is refused: correct the record "
-        "instead). A P or POM medicine needs the patient's date of birth.",
-    )
-
-
-class ConsultationAnswerInputSerializer(serializers.Serializer):
-    question_id = StrictIntegerField(min_value=1, max_value=MAX_ID)
-    answer = StrictCharField(max_length=1000, allow_blank=True,
-                             help_text="yes/no, one of the question's choices, or free text.")
-
-
-class ConsultationInputSerializer(serializers.Serializer):
-    sku = StrictCharField(max_length=40, help_text="A pharmacy-only (P) item in your cart.")
-    answers = ConsultationAnswerInputSerializer(many=True, max_length=50)
-
-
-class CheckoutInputSerializer(serializers.Serializer):
-    shipping = ShippingInputSerializer()
-    patient = PatientInputSerializer(
-        required=False, default=None, allow_null=True,
-        help_text="Who the medicines are for; you, if left out. Age limits use the patient's date of birth.",
-    )
-    consultations = ConsultationInputSerializer(
-        many=True, required=False, default=list, max_length=50,
-        help_text="Your answers to the pharmacist's questions for each pharmacy-only (P) item; see "
-        "GET /api/v1/checkout/questions/.",
-    )
-    prescription_id = StrictIntegerField(
-        min_value=1,
-        max_value=MAX_ID,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="One of your prescriptions (see /api/v1/prescriptions/), needed when the cart holds a "
-        "prescription-only medicine. Ignored otherwise.",
-    )
-    delivery_method = StrictCharField(
-        max_length=30, required=False, allow_blank=True, default="",
-        help_text="A code from GET /api/v1/delivery-methods/; the default method if left out.",
-    )
-    payment_method = StrictCharField(
-        max_length=100, required=False, default="", allow_blank=True,
-        help_text="The card to authorise the total on: the test gateway's test card number, or a Stripe "
-        "PaymentMethod id. Without it the order waits for POST /api/v1/orders/{number}/payments/.",
-    )
 
 
 # --- Orders ---------------------------------------------------------------------------------------
@@ -368,17 +285,6 @@ class OrderOutputSerializer(serializers.Serializer):
         if not is_waiting_for_original(order):
             return None
         return f"{settings.PHARMACY_NAME}, {settings.PHARMACY_ADDRESS}"
-
-
-class ReorderInputSerializer(serializers.Serializer):
-    shipping = ShippingInputSerializer()
-    patient = PatientInputSerializer(
-        required=False, default=None, allow_null=True, help_text="Who the medicines are for; you, if left out."
-    )
-    consultations = ConsultationInputSerializer(
-        many=True, required=False, default=list, max_length=50,
-        help_text="Answers for any pharmacy-only (P) item already in your cart (it is checked out too).",
-    )
 
 
 class CancelOrderInputSerializer(serializers.Serializer):
@@ -585,26 +491,6 @@ class LineDecisionInputSerializer(ClinicalOverrideInputSerializer):
 class ExtendDeadlineInputSerializer(serializers.Serializer):
     until = serializers.DateTimeField(help_text="The new deadline; later than the current one.")
     reason = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
-
-
-# --- Consultation questions -------------------------------------------------------------------------
-
-
-class ConsultationQuestionOutputSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    text = serializers.CharField()
-    help_text = serializers.CharField()
-    answer_type = serializers.ChoiceField(choices=AnswerType.choices)
-    choices = serializers.ListField(child=serializers.CharField(), source="choice_list",
-                                    help_text="The accepted answers (yes/no, or the list); empty for free text.")
-    required = serializers.BooleanField()
-
-
-class CheckoutQuestionsOutputSerializer(serializers.Serializer):
-    sku = serializers.CharField()
-    description = serializers.CharField()
-    minimum_age = serializers.IntegerField(allow_null=True)
-    questions = ConsultationQuestionOutputSerializer(many=True)
 
 
 class OriginalReceivedInputSerializer(serializers.Serializer):

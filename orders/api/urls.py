@@ -27,17 +27,10 @@ urlpatterns = [
         name="prescription-detail",
     ),
     path(
-        "prescriptions/<int:prescription_id>/reorder/",
-        views.PrescriptionReorderApi.as_view(),
-        name="prescription-reorder",
-    ),
-    path(
         "prescriptions/<int:prescription_id>/file/",
         views.PrescriptionFileApi.as_view(),
         name="prescription-file",
     ),
-    path("checkout/", views.CheckoutApi.as_view(), name="checkout"),
-    path("checkout/questions/", views.CheckoutQuestionsApi.as_view(), name="checkout-questions"),
     path("orders/", views.OrderListApi.as_view(), name="order-list"),
     path("orders/<order_number:number>/", views.OrderDetailApi.as_view(), name="order-detail"),
     path("orders/<order_number:number>/cancel/", views.OrderCancelApi.as_view(), name="order-cancel"),

@@ -1,14 +1,12 @@
-"""Prescriptions, checkout and the shopper's orders over the API. Each view validates its input, calls one
-service or selector and serializes; errors become problem documents in pharmacy.api. Their OpenAPI description
-is in docs.py; the pharmacist's review is in review_views.py.
+"""Prescriptions and the shopper's orders over the API (checkout is the checkout app's). Each view
+validates its input, calls one service or selector and serializes; errors become problem documents in
+pharmacy.api. Their OpenAPI description is in docs.py; the pharmacist's review is in review_views.py.
 
 Another shopper's order or prescription is a 404, never a 403: its existence is not confirmed.
 """
 
-import re
-
 from rest_framework import status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -16,43 +14,26 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.second_factor import request_has_second_factor
-from cart.services import get_or_create_user_cart
 from orders.downloads import serve_prescription_file
 from orders.models import Order, Prescription
 from orders.selectors import (
     get_order_for_user,
     get_prescription_for_user,
-    list_checkout_questions,
     list_orders_for_user,
     list_prescriptions_for_user,
 )
-from orders.services import (
-    CheckoutDetails,
-    Patient,
-    cancel_order,
-    place_order,
-    submit_prescription,
-)
-from orders.services.reorders import reorder_prescription
+from orders.services import cancel_order, submit_prescription
 from patients.models import FileAccessChannel
-from payments.services import authorise_at_checkout
 from pharmacy.api import FileOrJSONErrorNegotiation
 from pharmacy.throttling import ScopedThrottle, default_throttles_and
 
 from . import docs
 from .serializers import (
-    IDEMPOTENCY_KEY_PATTERN,
     CancelOrderInputSerializer,
-    CheckoutInputSerializer,
-    CheckoutQuestionsOutputSerializer,
     OrderOutputSerializer,
     PrescriptionOutputSerializer,
     PrescriptionUploadInputSerializer,
-    ReorderInputSerializer,
 )
-
-_IDEMPOTENCY_KEY_RE = re.compile(IDEMPOTENCY_KEY_PATTERN)
-
 
 # --- Prescriptions --------------------------------------------------------------------------------
 
@@ -110,109 +91,11 @@ class PrescriptionFileApi(APIView):
             raise NotFound("No such prescription.") from None
 
 
-class PrescriptionReorderApi(APIView):
-    permission_classes = [IsAuthenticated]
-    throttle_classes = default_throttles_and(ScopedThrottle)
-    throttle_scope = "checkout"
-
-    @docs.prescriptions_reorder
-    def post(self, request, prescription_id: int):
-        idempotency_key = _idempotency_key(request)
-        data = ReorderInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        patient = data.validated_data["patient"]
-        order = reorder_prescription(
-            user=request.user,
-            prescription=_own_prescription(user=request.user, prescription_id=prescription_id),
-            details=CheckoutDetails(**data.validated_data["shipping"]),
-            idempotency_key=idempotency_key,
-            patient=Patient(**patient) if patient else None,
-            consultation_answers={
-                item["sku"]: {answer["question_id"]: answer["answer"] for answer in item["answers"]}
-                for item in data.validated_data["consultations"]
-            },
-        )
-        order = get_order_for_user(user=request.user, number=order.number)
-        return Response(
-            OrderOutputSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED
-        )
-
-
 def _own_prescription(*, user, prescription_id: int) -> Prescription:
     try:
         return get_prescription_for_user(user=user, prescription_id=prescription_id)
     except Prescription.DoesNotExist:
         raise NotFound("No such prescription.") from None
-
-
-# --- Checkout -------------------------------------------------------------------------------------
-
-
-class CheckoutApi(APIView):
-    permission_classes = [IsAuthenticated]
-    throttle_classes = default_throttles_and(ScopedThrottle)
-    throttle_scope = "checkout"
-
-    @docs.checkout_create
-    def post(self, request):
-        idempotency_key = _idempotency_key(request)
-        data = CheckoutInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        prescription_id = data.validated_data["prescription_id"]
-        patient = data.validated_data["patient"]
-        order = place_order(
-            user=request.user,
-            cart=get_or_create_user_cart(user=request.user),
-            details=CheckoutDetails(**data.validated_data["shipping"]),
-            idempotency_key=idempotency_key,
-            prescription=_checkout_prescription(user=request.user, prescription_id=prescription_id),
-            patient=Patient(**patient) if patient else None,
-            consultation_answers={
-                item["sku"]: {answer["question_id"]: answer["answer"] for answer in item["answers"]}
-                for item in data.validated_data["consultations"]
-            },
-            delivery_method=data.validated_data["delivery_method"] or None,
-        )
-        authorise_at_checkout(order=order, payment_method=data.validated_data["payment_method"],
-                              attempt_key=idempotency_key, actor=request.user)
-        order = get_order_for_user(user=request.user, number=order.number)
-        return Response(
-            OrderOutputSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED
-        )
-
-
-class CheckoutQuestionsApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @docs.checkout_questions_list
-    def get(self, request):
-        questions = list_checkout_questions(cart=get_or_create_user_cart(user=request.user))
-        return Response(CheckoutQuestionsOutputSerializer(questions, many=True).data)
-
-
-def _idempotency_key(request) -> str:
-    key = request.headers.get("Idempotency-Key", "")
-    if not key:
-        raise ValidationError(
-            {"Idempotency-Key": ["This header is required: send a key unique to this checkout."]},
-            code="required",
-        )
-    if not _IDEMPOTENCY_KEY_RE.fullmatch(key):
-        raise ValidationError(
-            {"Idempotency-Key": ["Use 1-100 printable ASCII characters, e.g. a UUID."]}, code="invalid"
-        )
-    return key
-
-
-def _checkout_prescription(*, user, prescription_id: int | None) -> Prescription | None:
-    if prescription_id is None:
-        return None
-    try:
-        return get_prescription_for_user(user=user, prescription_id=prescription_id)
-    except Prescription.DoesNotExist:
-        raise ValidationError(
-            {"prescription_id": ["No prescription with this id in your account."]}, code="not_found"
-        ) from None
 
 
 # --- Orders ---------------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
-"""Order services: the business rules of checkout, prescriptions, review and the status pipeline.
+"""Order services: the business rules of prescriptions, review and the status pipeline (checkout is the
+checkout app's).
 
 Views, API, admin and tasks import from here; the modules behind it are an implementation detail.
 """
 
-from ..selectors import questions_for_lines
 from .batches import list_batch_recipients, recall_pack_batches, recall_recipients_csv, supply_order_batches
-from .consultations import Patient, age_on, check_patient, consultation_snapshots
+from .confirmation import confirm_placement
 from .coverage import check_prescription_covers
 from .deadlines import (
     expire_order,
@@ -31,7 +31,6 @@ from .pipeline import (
     mark_order_delivered,
     reject_order,
 )
-from .placement import CheckoutDetails, place_order
 from .prescriptions import (
     AuthorisedItem,
     DispensingRecord,
@@ -44,25 +43,20 @@ from .staff import ensure_may_change_orders, may_change_orders, send_messages_ag
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
-    "Patient",
-    "age_on",
     "approve_order_line",
-    "check_patient",
-    "consultation_snapshots",
     "expire_order",
     "expire_overdue_orders",
     "expiry_condition",
     "extend_review_deadline",
     "list_orders_due_for_expiry",
-    "questions_for_lines",
     "refuse_order_line",
     "set_review_deadline",
     "AuthorisedItem",
-    "CheckoutDetails",
     "DispensingRecord",
     "approve_order",
     "approve_prescription",
     "cancel_order",
+    "confirm_placement",
     "check_prescription_covers",
     "deliver_outbox_message",
     "dispatch_message",
@@ -72,7 +66,6 @@ __all__ = [
     "list_batch_recipients",
     "mark_order_delivered",
     "may_change_orders",
-    "place_order",
     "recall_pack_batches",
     "recall_recipients_csv",
     "record_account_message",

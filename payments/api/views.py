@@ -5,8 +5,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from orders.api.docs import IDEMPOTENCY_KEY, ORDER_NUMBER
+from orders.api.idempotency import read_idempotency_key
 from orders.api.serializers import OrderOutputSerializer
-from orders.api.views import _idempotency_key, _own_order
+from orders.api.views import _own_order
 from pharmacy.api_schema import problem_responses
 from pharmacy.throttling import ScopedThrottle, default_throttles_and
 
@@ -32,7 +33,7 @@ class OrderPaymentCreateApi(APIView):
         examples=[OpenApiExample("Another card", request_only=True, value={"payment_method": "4242424242424242"})],
     )
     def post(self, request, number: str):
-        key = _idempotency_key(request)
+        key = read_idempotency_key(request)
         data = PaymentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         order = _own_order(user=request.user, number=number)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "patients",
     "clinical",
     "payments",
+    "checkout",
     "demo",  # the demo shop (top layer): load_demo_catalog and its data files
 ]
 

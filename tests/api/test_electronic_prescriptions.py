@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from checkout.services import place_order
 from orders.models import Prescription, PrescriptionSource
-from orders.services import approve_order, place_order, submit_prescription
+from orders.services import approve_order, submit_prescription
 from tests.orders.helpers import cart_with, details, dispensing_record, image_bytes, uploaded_prescription
 
 from .helpers import assert_problem

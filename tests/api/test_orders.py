@@ -2,8 +2,9 @@
 
 import pytest
 
+from checkout.services import place_order
 from orders.models import Order, OrderStatus
-from orders.services import approve_order, dispatch_order, place_order
+from orders.services import approve_order, dispatch_order
 from tests.factories import StaffFactory
 from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 

@@ -90,12 +90,13 @@ def test_p_order_over_the_api_asks_waits_and_a_refused_line_returns_its_stock(
 def test_pharmacist_extends_the_deadline_over_the_api(user, pharmacist_client, p_pack):
     cart = get_or_create_user_cart(user=user)
     add_to_cart(cart=cart, pack=p_pack, quantity=1)
-    from orders.services import Patient, place_order
+    from checkout.services import place_order
+    from patients.details import PatientDetails
     from tests.orders.helpers import details
 
     question = ConsultationQuestion.objects.get()
     order = place_order(user=user, cart=cart, details=details(), idempotency_key="k",
-                        patient=Patient(date_of_birth=datetime.date(1980, 1, 1)),
+                        patient=PatientDetails(date_of_birth=datetime.date(1980, 1, 1)),
                         consultation_answers={"COD-32": {question.pk: "yes"}})
     url = f"/api/v1/pharmacist/orders/{order.number}/deadline/"
     earlier = (order.review_deadline - datetime.timedelta(days=1)).isoformat()

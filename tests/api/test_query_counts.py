@@ -4,7 +4,8 @@ prefetch, the serializers never query per row."""
 import pytest
 
 from cart.services import add_to_cart, get_or_create_user_cart
-from orders.services import approve_order, cancel_order, place_order
+from checkout.services import place_order
+from orders.services import approve_order, cancel_order
 from tests.factories import PackFactory
 from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 

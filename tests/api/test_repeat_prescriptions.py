@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from cart.services import get_or_create_user_cart
+from checkout.services import place_order
 from orders.models import Order, Prescription
-from orders.services import place_order
 from tests.factories import PackFactory, ProductFactory
 from tests.orders.helpers import cart_with, details, prescription_patient_fields, uploaded_prescription
 from tests.orders.repeat_helpers import days_since_last_issue

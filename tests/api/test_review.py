@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from checkout.services import place_order
 from orders.models import Order, OrderStatus, Prescription, PrescriptionItem, PrescriptionStatus
-from orders.services import place_order
 from tests.factories import PackFactory
 from tests.orders.helpers import cart_with, details, prescription_patient_fields, uploaded_prescription
 

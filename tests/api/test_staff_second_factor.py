@@ -8,8 +8,8 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.models import ApiTokenSecondFactor
+from checkout.services import place_order
 from orders.models import OrderStatus
-from orders.services import place_order
 from tests.factories import PASSWORD, UserFactory
 from tests.orders.helpers import cart_with, details, uploaded_prescription
 from tests.otp import TEST_TOTP_KEY_HEX, code_for, device_for

@@ -5,8 +5,8 @@ import pytest
 
 from cart.models import CartLine
 from cart.services import add_to_cart, get_or_create_user_cart
+from checkout.services import place_order
 from orders.models import Order, OrderStatus
-from orders.services import place_order
 from tests.orders.helpers import cart_with, details, uploaded_prescription
 
 from .helpers import assert_problem

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from checkout.services import place_order
 from clinical.models import OrderAlert
 from orders.models import OrderStatus
-from orders.services import place_order
 from tests.orders.helpers import cart_with, details, prescription_patient_fields, uploaded_prescription
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from checkout.services import place_order
 from clinical.models import OrderAlert
-from orders.services import place_order
 from tests.api.helpers import assert_problem, checkout
 from tests.orders.helpers import cart_with, details, prescription_patient_fields, uploaded_prescription
 

@@ -5,11 +5,12 @@ from decimal import Decimal
 
 import pytest
 
+from checkout.services import place_order
 from clinical.checks import ClinicalOverride
 from clinical.exceptions import ClinicalOverrideRequired
 from clinical.models import OrderAlert
 from orders.models import OrderStatus
-from orders.services import AuthorisedItem, approve_order, approve_order_line, place_order, refuse_order_line
+from orders.services import AuthorisedItem, approve_order, approve_order_line, refuse_order_line
 from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 
 from .helpers import medicine_pack_of

@@ -6,19 +6,20 @@ import pytest
 from django.utils import timezone
 
 from cart.selectors import list_cart_lines
+from checkout.services import place_order
 from clinical.exceptions import ClinicalCheckRefused
 from clinical.services import check_checkout
 from orders.models import Order
-from orders.services import Patient, place_order
+from patients.details import PatientDetails
 from tests.orders.helpers import cart_with, details
 
 pytestmark = pytest.mark.django_db
 
 
-def child_aged(years: int) -> Patient:
+def child_aged(years: int) -> PatientDetails:
     today = timezone.localdate()
-    return Patient(name="Sam Child", date_of_birth=today.replace(year=today.year - years) - datetime.timedelta(days=1),
-                   is_account_holder=False)
+    born = today.replace(year=today.year - years) - datetime.timedelta(days=1)
+    return PatientDetails(name="Sam Child", date_of_birth=born, is_account_holder=False)
 
 
 def test_ibuprofen_with_a_stomach_ulcer_is_refused_over_the_counter(user, packs, health_record):
@@ -58,6 +59,6 @@ def test_a_contraindicated_prescription_only_medicine_is_left_to_the_pharmacist(
     health_record(allergy_classes={"penicillins"})
     lines = list(list_cart_lines(cart=cart_with(user, (packs["AMOX-500-21"], 1))))
 
-    advice = check_checkout(user=user, patient=Patient(), lines=lines)
+    advice = check_checkout(user=user, patient=PatientDetails(), lines=lines)
 
     assert [alert.rule_id for alert in advice] == ["amoxicillin-penicillin-allergy"]

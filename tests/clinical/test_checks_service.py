@@ -7,10 +7,11 @@ import pytest
 from django.utils import timezone
 
 from cart.selectors import list_cart_lines
+from checkout.services import place_order
 from clinical.models import OrderAlert
 from clinical.services import advice_for_cart, review_alerts
 from orders.models import Order, OrderStatus, PrescriptionItem
-from orders.services import Patient, place_order
+from patients.details import PatientDetails
 from tests.factories import PharmacistFactory
 from tests.orders.helpers import cart_with, details, uploaded_prescription
 
@@ -71,8 +72,8 @@ def test_supplies_outside_the_window_or_to_another_patient_do_not_count(user, pa
     settings.CLINICAL_HISTORY_DAYS = 90
     _supplied_order(user, packs["COCO-8-500-32"], days_ago=120)
 
-    advice, _ = cart_alerts(user, packs["BAC-10-84"], patient=Patient(name="Sam Child", date_of_birth=years_ago(9),
-                                                                       is_account_holder=False))
+    child = PatientDetails(name="Sam Child", date_of_birth=years_ago(9), is_account_holder=False)
+    advice, _ = cart_alerts(user, packs["BAC-10-84"], patient=child)
     assert "baclofen-cns-depressants" not in advice
     advice, _ = cart_alerts(user, packs["BAC-10-84"])
     assert "baclofen-cns-depressants" not in advice

@@ -5,9 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from checkout.services import place_order
 from clinical.models import OrderAlert
 from orders.models import Order, OrderStatus
-from orders.services import Patient, place_order
+from patients.details import PatientDetails
 from patients.services import HealthRecordDetails, update_patient
 from tests.factories import PharmacistFactory
 from tests.orders.helpers import cart_with, details, uploaded_prescription
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 CARED_FOR_ADULT = datetime.date(1950, 3, 1)  # codeine is not for children under 12
 
 
-def _supplied(user, pack, *, patient: Patient) -> Order:
+def _supplied(user, pack, *, patient: PatientDetails) -> Order:
     order = place_order(user=user, cart=cart_with(user, (pack, 1)), details=details(), idempotency_key="earlier",
                         patient=patient)
     Order.objects.filter(pk=order.pk).update(status=OrderStatus.DISPATCHED, released_by=PharmacistFactory(),
@@ -28,7 +29,7 @@ def _supplied(user, pack, *, patient: Patient) -> Order:
 
 def test_a_records_history_follows_it_when_its_name_is_corrected(shopper_client, user, packs):
     child = child_record(user, name="Sam Carer", date_of_birth=CARED_FOR_ADULT, conditions=[], allergy_classes=[])
-    _supplied(user, packs["COCO-8-500-32"], patient=Patient(record_id=child.pk))
+    _supplied(user, packs["COCO-8-500-32"], patient=PatientDetails(record_id=child.pk))
     update_patient(patient=child, details=HealthRecordDetails(name="Samuel Carer", date_of_birth=child.date_of_birth))
     cart_with(user, (packs["BAC-10-84"], 1))
 
@@ -47,10 +48,10 @@ def test_a_records_history_follows_it_when_its_name_is_corrected(shopper_client,
 def test_someone_else_of_the_same_name_and_date_of_birth_brings_no_history(user, packs):
     same = {"name": "Sam Carer", "date_of_birth": CARED_FOR_ADULT, "conditions": [], "allergy_classes": []}
     first, second = child_record(user, **same), child_record(user, **same)  # two people, the same details
-    _supplied(user, packs["COCO-8-500-32"], patient=Patient(record_id=first.pk))
+    _supplied(user, packs["COCO-8-500-32"], patient=PatientDetails(record_id=first.pk))
 
     order = place_order(user=user, cart=cart_with(user, (packs["BAC-10-84"], 1)), details=details(),
-                        idempotency_key="now", patient=Patient(record_id=second.pk),
+                        idempotency_key="now", patient=PatientDetails(record_id=second.pk),
                         prescription=uploaded_prescription(user))
 
     assert order.patient_record == second

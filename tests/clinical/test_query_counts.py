@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cart.selectors import list_cart_lines
+from checkout.services import place_order
 from clinical import services
 from clinical.rule_table import rule_table
 from clinical.services import advice_for_cart, review_alerts
-from orders.services import place_order
 from tests.orders.helpers import cart_with, details
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ only say there is advice to read (no health details by e-mail)."""
 import pytest
 from django.urls import reverse
 
+from checkout.services import place_order
 from orders.emails import build_email
 from orders.models import OutboxMessage
-from orders.services import place_order
 from tests.orders.helpers import cart_with, details
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from checkout.services import place_order
 from delivery.models import DeliveryMethod
-from orders.services import place_order
 from tests.factories import UserFactory
 from tests.orders.helpers import cart_with, details
 

@@ -5,12 +5,12 @@ from decimal import Decimal
 import pytest
 
 from catalog.models import Pack
+from checkout.services import place_order
 from delivery.demo_data import load_demo_delivery_methods
 from delivery.exceptions import DeliveryMethodUnavailable
 from delivery.models import DeliveryMethod
 from orders.exceptions import IdempotencyKeyReused
 from orders.models import Order
-from orders.services import place_order
 from tests.factories import PackFactory, ProductFactory
 from tests.orders.helpers import cart_with, details, uploaded_prescription
 

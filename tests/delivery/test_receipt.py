@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
+from checkout.services import place_order
 from delivery.models import DeliveryMethod
-from orders.services import place_order
 from tests.factories import PackFactory
 from tests.orders.helpers import cart_with, details, uploaded_prescription
 

@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 
 from catalog.models import ConsultationQuestion, ConsultationQuestionnaire
+from checkout.services import place_order
 from delivery.models import DeliveryMethod
-from orders.services import Patient, place_order, refuse_order_line
+from orders.services import refuse_order_line
+from patients.details import PatientDetails
 from tests.factories import PackFactory, ProductFactory
 from tests.orders.helpers import cart_with, details
 
@@ -25,7 +27,7 @@ def test_a_refused_line_leaves_the_delivery_charged_as_placed_and_its_vat_reappo
     p_pack = PackFactory(product=p_product, price_amount=Decimal("25.00"))
     zero_rated = PackFactory(product=ProductFactory(vat_rate="zero"), price_amount=Decimal("6.00"))
     order = place_order(user=user, cart=cart_with(user, (p_pack, 1), (zero_rated, 1)), details=details(),
-                        idempotency_key="k", patient=Patient(date_of_birth=datetime.date(1980, 1, 1)),
+                        idempotency_key="k", patient=PatientDetails(date_of_birth=datetime.date(1980, 1, 1)),
                         consultation_answers={p_pack.sku: {question.pk: "no"}})
     assert (order.subtotal_amount, order.delivery_amount, order.total_amount) == (
         Decimal("31.00"), Decimal("0.00"), Decimal("31.00"))  # free over £30
@@ -44,7 +46,7 @@ def test_a_charged_delivery_stays_in_the_total_after_a_refusal(user, pharmacist)
     p_pack = PackFactory(product=p_product, price_amount=Decimal("4.00"))
     gsl = PackFactory(price_amount=Decimal("3.00"), product=ProductFactory(vat_rate="zero"))
     order = place_order(user=user, cart=cart_with(user, (p_pack, 1), (gsl, 1)), details=details(),
-                        idempotency_key="k", patient=Patient(date_of_birth=datetime.date(1980, 1, 1)))
+                        idempotency_key="k", patient=PatientDetails(date_of_birth=datetime.date(1980, 1, 1)))
     assert order.delivery_vat_amount == Decimal("0.57")  # 4/7 of £6.00 at 20%: 3.428… × 1/6
 
     refuse_order_line(line=order.lines.get(sku=p_pack.sku), pharmacist=pharmacist, reason="not_suitable")

@@ -10,8 +10,8 @@ new worker. The server kept the first copy, so the shopper may get two: both car
 
 import pytest
 
+from checkout.services import place_order
 from orders.models import OutboxMessage, OutboxStatus
-from orders.services import place_order
 from orders.tasks import dispatch_pending_outbox_task
 from tests.factories import PackFactory, UserFactory
 from tests.orders.helpers import cart_with, details

@@ -12,9 +12,10 @@ import psycopg
 import pytest
 from django.db import connection
 
+from checkout.services import place_order
 from dispensing.models import RegisterEntry
 from orders.models import Order, OrderStatus, Prescription
-from orders.services import approve_order, dispatch_order, place_order
+from orders.services import approve_order, dispatch_order
 from orders.services.originals import record_original_received
 from pharmacy.encryption import key_id_of
 from tests.factories import StaffFactory

@@ -223,7 +223,7 @@ def test_a_whole_journey_logs_no_token_e_mail_address_name_or_health_detail(
 
         # A P medicine for the shopper's child, with the consultation answered.
         shopper.post(reverse("cart:add"), {"pack": pack.pk, "quantity": 1})
-        response = committed(shopper.post, reverse("orders:checkout"), {
+        response = committed(shopper.post, reverse("checkout:checkout"), {
             "idempotency_key": "5d1f7a2e-8c44-4a0e-9d8e-0a8f6c1f2b3c", "full_name": JOURNEY_NAME,
             "email": JOURNEY_EMAIL, "phone": "07700 912345", "address_line1": "9 Zabriskie Point",
             "city": "Leeds", "postcode": "LS1 1AA", "patient_for": "other", "patient_name": CHILD_NAME,

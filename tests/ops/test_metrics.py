@@ -118,7 +118,7 @@ def test_pharmacy_gauges_count_catalog_import_runs_by_outcome(metrics_token, tmp
 
 def test_pharmacy_gauges_count_payments_by_status_and_the_money_held(
         metrics_token, user, gsl_pack, pom_pack, django_capture_on_commit_callbacks):
-    from orders.services import place_order
+    from checkout.services import place_order
     from payments.gateways.test import DECLINED_CARDS, SUCCESS_CARD
     from payments.services import authorise_order
     from tests.orders.helpers import details

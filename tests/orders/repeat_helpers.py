@@ -6,8 +6,9 @@ import datetime
 
 from django.utils import timezone
 
+from checkout.services import place_order
 from orders.models import PrescriptionIssue
-from orders.services import approve_order, place_order
+from orders.services import approve_order
 
 from .helpers import cart_with, details, dispensing_record, uploaded_prescription
 

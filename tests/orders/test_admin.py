@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from checkout.services import place_order
 from orders.exceptions import NotAllowed
 from orders.models import Order, OrderStatus, OutboxMessage
-from orders.services import approve_order, cancel_order, dispatch_order, mark_order_delivered, place_order
+from orders.services import approve_order, cancel_order, dispatch_order, mark_order_delivered
 from orders.services.originals import record_original_received
 from tests.factories import StaffFactory, UserFactory
 

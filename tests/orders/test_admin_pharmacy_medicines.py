@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import ConsultationQuestion, ConsultationQuestionnaire, Pack
+from checkout.services import place_order
 from orders.models import LineDecision, Order, OrderStatus
-from orders.services import Patient, place_order
+from patients.details import PatientDetails
 from tests.factories import PackFactory, ProductFactory
 
 from .helpers import cart_with, details
@@ -26,7 +27,7 @@ def p_order(user, gsl_pack):
                                                    text="What is the pain?")
     pack = PackFactory(product=product, sku="COD-32", price_amount=Decimal("4.00"), stock_quantity=10)
     return place_order(user=user, cart=cart_with(user, (pack, 2), (gsl_pack, 1)), details=details(),
-                       idempotency_key="k", patient=Patient(name="Sam Shopper", is_account_holder=False,
+                       idempotency_key="k", patient=PatientDetails(name="Sam Shopper", is_account_holder=False,
                                                             date_of_birth=datetime.date(2010, 5, 1)),
                        consultation_answers={"COD-32": {question.pk: "Toothache since Monday"}})
 

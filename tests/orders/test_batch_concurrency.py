@@ -7,12 +7,13 @@ import pytest
 
 from catalog.models import Pack, StockBatch
 from catalog.services import record_stock_take
+from checkout.services import place_order
 from orders.models import Order, OrderLineBatch
-from orders.services import dispatch_order, place_order
+from orders.services import dispatch_order
+from tests.checkout.test_place_order_concurrency import race
 from tests.factories import PackFactory, StaffFactory, UserFactory
 
 from .helpers import cart_with, details
-from .test_place_order_concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from catalog.models import Pack, StockBatch
 from catalog.services import recall_batches
+from checkout.services import place_order
 from dispensing.exceptions import ReleaseRefused
 from orders.models import OrderLineBatch, OrderStatus
 from orders.services import (
     cancel_order,
     dispatch_order,
     list_batch_recipients,
-    place_order,
     recall_pack_batches,
     recall_recipients_csv,
 )

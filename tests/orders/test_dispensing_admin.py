@@ -9,10 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from checkout.services import place_order
 from dispensing.models import PharmacistProfile, RegisterEntry
 from dispensing.services import current_responsible_pharmacist, sign_out_as_responsible_pharmacist
 from orders.models import Order, OrderStatus, PrescriptionSource
-from orders.services import approve_order, dispatch_order, place_order
+from orders.services import approve_order, dispatch_order
 from orders.services.originals import record_electronic_verified
 from tests.factories import PackFactory, PharmacistFactory, ProductFactory, StaffFactory, UserFactory
 

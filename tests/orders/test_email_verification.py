@@ -14,8 +14,9 @@ from accounts.services import register_user, send_email_verification, verify_ema
 from accounts.tokens import email_verification_tokens, encode_uid
 from cart.models import CartLine
 from catalog.models import Pack
+from checkout.services import place_order
 from orders.models import MessageKind, Order, OutboxMessage, OutboxStatus
-from orders.services import place_order, record_message
+from orders.services import record_message
 from tests.api.helpers import assert_problem, checkout
 from tests.factories import UserFactory
 
@@ -78,7 +79,7 @@ def test_storefront_checkout_of_an_unverified_account_says_how_to_confirm(client
     client.force_login(new_shopper)
     cart_with(new_shopper, (gsl_pack, 1))
 
-    response = client.post(reverse("orders:checkout"), {
+    response = client.post(reverse("checkout:checkout"), {
         "idempotency_key": str(uuid.uuid4()), "full_name": "Nia Shopper", "email": new_shopper.email,
         "phone": "07700 900123", "address_line1": "1 High Street", "address_line2": "", "city": "Leeds",
         "postcode": "LS1 1AA",

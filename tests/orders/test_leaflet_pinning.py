@@ -1,7 +1,7 @@
 import pytest
 
 from catalog.models import LeafletRevision
-from orders.services import place_order
+from checkout.services import place_order
 from tests.factories import publish_leaflet
 
 from .helpers import cart_with, details

@@ -8,9 +8,10 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.utils import timezone
 
+from checkout.services import place_order
 from orders.exceptions import EmailDeliveryFailed
 from orders.models import OutboxMessage, OutboxStatus
-from orders.services import deliver_outbox_message, place_order, redispatch_pending_messages
+from orders.services import deliver_outbox_message, redispatch_pending_messages
 from orders.services.notifications import list_due_message_ids, retry_delay
 from orders.tasks import deliver_outbox_message_task
 

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from catalog.models import Category, ConsultationQuestion, ConsultationQuestionnaire, Pack
+from checkout.services import place_order
 from orders.exceptions import (
     ConsultationIncomplete,
     InvalidOrderTransition,
@@ -20,16 +21,15 @@ from orders.exceptions import (
 )
 from orders.models import LineDecision, MessageKind, Order, OrderStatus, OutboxMessage
 from orders.services import (
-    Patient,
     approve_order,
     approve_order_line,
     expire_overdue_orders,
     extend_review_deadline,
     list_orders_due_for_expiry,
-    place_order,
     refuse_order_line,
     set_review_deadline,
 )
+from patients.details import PatientDetails
 from tests.factories import PackFactory, ProductFactory, UserFactory
 
 from .helpers import cart_with, details
@@ -56,7 +56,7 @@ def answers_for(pack: Pack, first="yes", second="none") -> dict:
     return {pack.sku: {questions[0].pk: first, questions[1].pk: second}}
 
 
-ADULT = Patient(date_of_birth=datetime.date(1980, 1, 1))
+ADULT = PatientDetails(date_of_birth=datetime.date(1980, 1, 1))
 
 
 def place(user, *lines, answers=None, patient=None, key="k"):
@@ -116,14 +116,15 @@ def test_p_line_without_answers_is_refused_and_nothing_changes(user, p_pack):
 
 def test_a_childs_order_uses_the_childs_age_not_the_account_holders(user, p_pack):
     today = timezone.localdate()
-    child = Patient(name="Sam Shopper", date_of_birth=today.replace(year=today.year - 9), is_account_holder=False)
+    child = PatientDetails(name="Sam Shopper", date_of_birth=today.replace(year=today.year - 9),
+                           is_account_holder=False)
     with pytest.raises(PatientTooYoung) as refusal:
         place(user, (p_pack, 1), answers=answers_for(p_pack), patient=child)
     assert "under 12" in refusal.value.message and "Sam Shopper is 9" in refusal.value.message
     assert not Order.objects.exists()
     assert Pack.objects.get(pk=p_pack.pk).stock_quantity == 10
 
-    teenager = Patient(name="Alex Shopper", date_of_birth=today.replace(year=today.year - 13),
+    teenager = PatientDetails(name="Alex Shopper", date_of_birth=today.replace(year=today.year - 13),
                        is_account_holder=False)
     order = place(user, (p_pack, 1), answers=answers_for(p_pack), patient=teenager, key="k2")
     assert (order.patient_name, order.patient_date_of_birth, order.patient_is_account_holder) == (
@@ -132,21 +133,22 @@ def test_a_childs_order_uses_the_childs_age_not_the_account_holders(user, p_pack
 
 def test_someone_cared_for_needs_a_name_and_date_of_birth(user, gsl_pack):
     with pytest.raises(PatientDetailsRequired):
-        place(user, (gsl_pack, 1), patient=Patient(name="Sam", is_account_holder=False))
+        place(user, (gsl_pack, 1), patient=PatientDetails(name="Sam", is_account_holder=False))
     with pytest.raises(PatientDetailsRequired):
-        place(user, (gsl_pack, 1), patient=Patient(date_of_birth=datetime.date(2015, 1, 1), is_account_holder=False))
+        place(user, (gsl_pack, 1),
+              patient=PatientDetails(date_of_birth=datetime.date(2015, 1, 1), is_account_holder=False))
     assert not Order.objects.exists()
 
 
 def test_minimum_age_needs_the_patients_date_of_birth(p_pack):
     user = UserFactory(health_record=False)  # no date of birth on record, none given at checkout
     with pytest.raises(PatientDetailsRequired) as refusal:
-        place(user, (p_pack, 1), answers=answers_for(p_pack), patient=Patient())
+        place(user, (p_pack, 1), answers=answers_for(p_pack), patient=PatientDetails())
     assert refusal.value.extra.get("field", "patient_date_of_birth") == "patient_date_of_birth"
 
 
 def test_pharmacist_approves_a_p_line_and_the_order_without_a_prescription(user, pharmacist, p_pack):
-    order = place(user, (p_pack, 1), answers=answers_for(p_pack), patient=Patient(
+    order = place(user, (p_pack, 1), answers=answers_for(p_pack), patient=PatientDetails(
         date_of_birth=datetime.date(1980, 1, 1)))
     line = approve_order_line(line=order.lines.get(), pharmacist=pharmacist, reason="Answers fine.")
     order.refresh_from_db()
@@ -158,7 +160,7 @@ def test_pharmacist_approves_a_p_line_and_the_order_without_a_prescription(user,
 
 def test_refused_p_line_returns_its_stock_and_the_rest_goes_on(user, pharmacist, p_pack, gsl_pack):
     order = place(user, (p_pack, 2), (gsl_pack, 1), answers=answers_for(p_pack, "no"),
-                  patient=Patient(date_of_birth=datetime.date(1980, 1, 1)))
+                  patient=PatientDetails(date_of_birth=datetime.date(1980, 1, 1)))
     assert Pack.objects.get(pk=p_pack.pk).stock_quantity == 8
     p_line = order.lines.get(sku=p_pack.sku)
     refuse_order_line(line=p_line, pharmacist=pharmacist, reason="see_gp",
@@ -174,7 +176,7 @@ def test_refused_p_line_returns_its_stock_and_the_rest_goes_on(user, pharmacist,
 
 
 def test_refusing_the_only_line_rejects_the_order(user, pharmacist, p_pack):
-    order = place(user, (p_pack, 1), answers=answers_for(p_pack), patient=Patient(
+    order = place(user, (p_pack, 1), answers=answers_for(p_pack), patient=PatientDetails(
         date_of_birth=datetime.date(1980, 1, 1)))
     refuse_order_line(line=order.lines.get(), pharmacist=pharmacist, reason="not_suitable")
     order.refresh_from_db()
@@ -188,7 +190,7 @@ def test_line_decisions_are_refused_without_reason_for_non_p_lines_twice_and_for
     user, pharmacist, p_pack, gsl_pack
 ):
     order = place(user, (p_pack, 1), (gsl_pack, 1), answers=answers_for(p_pack),
-                  patient=Patient(date_of_birth=datetime.date(1980, 1, 1)))
+                  patient=PatientDetails(date_of_birth=datetime.date(1980, 1, 1)))
     p_line, gsl_line = order.lines.get(sku=p_pack.sku), order.lines.get(sku=gsl_pack.sku)
     with pytest.raises(InvalidRefusalReason):
         refuse_order_line(line=p_line, pharmacist=pharmacist, reason="  ")
@@ -208,7 +210,7 @@ def test_line_decisions_are_refused_without_reason_for_non_p_lines_twice_and_for
 
 def test_approve_order_approves_every_pending_p_line(user, pharmacist, p_pack, gsl_pack):
     order = place(user, (p_pack, 1), (gsl_pack, 1), answers=answers_for(p_pack),
-                  patient=Patient(date_of_birth=datetime.date(1980, 1, 1)))
+                  patient=PatientDetails(date_of_birth=datetime.date(1980, 1, 1)))
     approve_order(order=order, pharmacist=pharmacist, note="Consultation reviewed.")
     order.refresh_from_db()
     assert order.status == OrderStatus.APPROVED
@@ -216,7 +218,7 @@ def test_approve_order_approves_every_pending_p_line(user, pharmacist, p_pack, g
 
 
 def test_an_unreviewed_order_expires_at_its_deadline_and_releases_its_allocation(user, pharmacist, p_pack):
-    order = place(user, (p_pack, 3), answers=answers_for(p_pack), patient=Patient(
+    order = place(user, (p_pack, 3), answers=answers_for(p_pack), patient=PatientDetails(
         date_of_birth=datetime.date(1980, 1, 1)))
     assert Pack.objects.get(pk=p_pack.pk).stock_quantity == 7
     assert expire_overdue_orders(now=order.review_deadline - datetime.timedelta(seconds=1)) == 0
@@ -235,7 +237,7 @@ def test_an_unreviewed_order_expires_at_its_deadline_and_releases_its_allocation
 
 
 def test_a_pharmacist_extends_the_deadline_and_the_order_survives_the_old_one(user, pharmacist, p_pack):
-    order = place(user, (p_pack, 1), answers=answers_for(p_pack), patient=Patient(
+    order = place(user, (p_pack, 1), answers=answers_for(p_pack), patient=PatientDetails(
         date_of_birth=datetime.date(1980, 1, 1)))
     old = order.review_deadline
     with pytest.raises(InvalidReviewDeadline):
@@ -251,7 +253,7 @@ def test_a_pharmacist_extends_the_deadline_and_the_order_survives_the_old_one(us
 
 
 def test_another_service_can_bring_the_deadline_forward(user, p_pack):
-    order = place(user, (p_pack, 1), answers=answers_for(p_pack), patient=Patient(
+    order = place(user, (p_pack, 1), answers=answers_for(p_pack), patient=PatientDetails(
         date_of_birth=datetime.date(1980, 1, 1)))
     soon = timezone.now() + datetime.timedelta(days=6)
     set_review_deadline(order=order, deadline=soon, reason="Card authorisation expires.")
@@ -261,7 +263,7 @@ def test_another_service_can_bring_the_deadline_forward(user, p_pack):
 def test_expiry_task_runs_the_service(user, p_pack):
     from orders.tasks import expire_overdue_orders_task
 
-    order = place(user, (p_pack, 1), answers=answers_for(p_pack), patient=Patient(
+    order = place(user, (p_pack, 1), answers=answers_for(p_pack), patient=PatientDetails(
         date_of_birth=datetime.date(1980, 1, 1)))
     Order.objects.filter(pk=order.pk).update(review_deadline=timezone.now() - datetime.timedelta(minutes=1))
     assert expire_overdue_orders_task.delay().get() == 1

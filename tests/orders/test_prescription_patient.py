@@ -8,9 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from checkout.services import place_order
 from orders.exceptions import PrescriptionForAnotherPatient
 from orders.models import Order, OrderStatus, Prescription, PrescriptionStatus
-from orders.services import Patient, approve_order, place_order
+from orders.services import approve_order
+from patients.details import PatientDetails
 from tests.api.helpers import SHIPPING, assert_problem
 from tests.orders.helpers import (
     PRESCRIBER_ADDRESS,
@@ -36,7 +38,7 @@ def child(user):
 @pytest.fixture
 def childs_order(user, child, pom_pack):
     return place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="first",
-                       prescription=uploaded_prescription(user), patient=Patient(record_id=child.pk))
+                       prescription=uploaded_prescription(user), patient=PatientDetails(record_id=child.pk))
 
 
 def api_record(sku: str, **overrides) -> dict:

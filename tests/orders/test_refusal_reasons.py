@@ -11,9 +11,11 @@ from django.core import mail
 from django.urls import reverse
 
 from catalog.models import ConsultationQuestion, ConsultationQuestionnaire
+from checkout.services import place_order
 from orders.models import MessageKind, OutboxMessage, OutboxStatus
-from orders.services import Patient, approve_order, deliver_outbox_message, place_order
+from orders.services import approve_order, deliver_outbox_message
 from orders.services.originals import record_original_received
+from patients.details import PatientDetails
 from tests.factories import PackFactory, ProductFactory
 
 from .helpers import cart_with, details, dispensing_record, uploaded_prescription
@@ -38,7 +40,7 @@ def two_p_lines_order(user):
         packs.append(PackFactory(product=product, sku=sku, price_amount=Decimal("4.00"), stock_quantity=10))
         answers[sku] = {question.pk: "No"}
     return place_order(user=user, cart=cart_with(user, *((pack, 1) for pack in packs)), details=details(),
-                       idempotency_key="two", patient=Patient(date_of_birth=datetime.date(1980, 1, 1)),
+                       idempotency_key="two", patient=PatientDetails(date_of_birth=datetime.date(1980, 1, 1)),
                        consultation_answers=answers)
 
 
@@ -122,7 +124,7 @@ def test_the_note_for_the_record_and_the_original_mismatch_note_stay_with_staff(
     order = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="o",
                         prescription=uploaded_prescription(user))
     approve_order(order=order, pharmacist=pharmacist, record=dispensing_record((pom_pack, 84)),
-                  note="Patient sounded confused on the phone")
+                  note="PatientDetails sounded confused on the phone")
     record_original_received(prescription=order.prescription, pharmacist=pharmacist, matches=False,
                              note="Original is for 28 tablets of a different strength")
 

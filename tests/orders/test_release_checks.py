@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.roles import SUPERINTENDENTS_GROUP
 from catalog.reclassification import reclassify_product
+from checkout.services import place_order
 from dispensing.exceptions import (
     NoResponsiblePharmacist,
     OwnOrderApproval,
@@ -25,7 +26,7 @@ from dispensing.services import (
 )
 from orders.exceptions import InvalidDispensingRecord, PrescriptionNotCovering
 from orders.models import OrderStatus, PrescriptionSource, PrescriptionStatus
-from orders.services import approve_order, dispatch_order, place_order
+from orders.services import approve_order, dispatch_order
 from orders.services.coverage import check_prescription_covers
 from orders.services.originals import is_waiting_for_original, record_electronic_verified, record_original_received
 from tests.factories import PharmacistFactory, StaffFactory

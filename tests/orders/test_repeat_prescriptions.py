@@ -7,6 +7,8 @@ import pytest
 from django.utils import timezone
 
 from cart.services import get_or_create_user_cart
+from checkout.services import place_order
+from checkout.services.reorders import add_prescription_to_cart
 from dispensing.exceptions import ReleaseRefused
 from orders.exceptions import (
     InvalidDispensingRecord,
@@ -16,9 +18,8 @@ from orders.exceptions import (
     RepeatTooEarly,
 )
 from orders.models import OrderStatus, Prescription, PrescriptionIssue
-from orders.services import approve_order, approve_prescription, cancel_order, dispatch_order, place_order
+from orders.services import approve_order, approve_prescription, cancel_order, dispatch_order
 from orders.services.originals import record_electronic_verified
-from orders.services.reorders import add_prescription_to_cart
 from orders.services.repeats import check_repeat_available, repeat_status
 from tests.factories import PackFactory, ProductFactory, StaffFactory
 

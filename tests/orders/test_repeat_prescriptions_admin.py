@@ -4,9 +4,9 @@ Schedule 2/3 refused there, and a repeat's review showing issue n of m with the 
 import pytest
 
 from cart.services import get_or_create_user_cart
+from checkout.services import place_order
+from checkout.services.reorders import add_prescription_to_cart
 from orders.models import OrderStatus, Prescription
-from orders.services import place_order
-from orders.services.reorders import add_prescription_to_cart
 from tests.factories import PackFactory, ProductFactory
 
 from .helpers import cart_with, details, uploaded_prescription

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
+from checkout.services import place_order
 from orders.exceptions import (
     InvalidDispensingRecord,
     InvalidOrderTransition,
@@ -23,7 +24,6 @@ from orders.services import (
     cancel_order,
     dispatch_order,
     mark_order_delivered,
-    place_order,
     reject_order,
 )
 from orders.services.originals import record_original_received

@@ -11,8 +11,9 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from catalog.models import ConsultationQuestion, ConsultationQuestionnaire
+from checkout.services import place_order
 from clinical.models import OrderAlert
-from orders.services import Patient, place_order
+from patients.details import PatientDetails
 from patients.models import AccessChannel, HealthRecordAccess
 from tests.factories import PackFactory, ProductFactory, StaffFactory
 
@@ -35,7 +36,7 @@ def p_order(user):
                                                    text="Are you pregnant?")
     pack = PackFactory(product=product, sku="COD-32", price_amount=Decimal("4.00"), stock_quantity=10)
     order = place_order(user=user, cart=cart_with(user, (pack, 1)), details=details(), idempotency_key="k",
-                        patient=Patient(date_of_birth=datetime.date(1990, 5, 1)),
+                        patient=PatientDetails(date_of_birth=datetime.date(1990, 5, 1)),
                         consultation_answers={"COD-32": {question.pk: ANSWER}})
     OrderAlert.objects.create(order=order, line=order.lines.get(), rule_id="codeine-pregnancy", kind="pregnancy",
                               severity="major", message=MESSAGE, advice="Speak to your midwife.",

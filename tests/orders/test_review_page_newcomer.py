@@ -7,8 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from checkout.services import place_order
 from dispensing.services import current_responsible_pharmacist
-from orders.services import place_order
 from tests.factories import PharmacistFactory
 
 from .helpers import cart_with, details, uploaded_prescription

@@ -5,14 +5,14 @@ import pytest
 from cart.models import Cart
 from cart.services import get_or_create_user_cart
 from catalog.models import Pack
+from checkout.services import place_order, placement
 from orders.exceptions import IdempotencyKeyReused
 from orders.models import Order, OrderStatus
-from orders.services import place_order, placement
 from orders.state_machine import CANCELLABLE_STATES
+from tests.checkout.test_place_order_concurrency import race
 from tests.factories import PackFactory, UserFactory
 
 from .helpers import cart_with, details
-from .test_place_order_concurrency import race
 
 
 @pytest.fixture

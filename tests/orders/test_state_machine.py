@@ -6,10 +6,10 @@ import itertools
 import pytest
 from django.db import IntegrityError, transaction
 
+from checkout.services import place_order
 from orders.exceptions import InvalidOrderTransition
 from orders.models import Order, OrderEvent, OrderStatus
 from orders.services import ALLOWED_TRANSITIONS as REEXPORTED_TABLE
-from orders.services import place_order
 from orders.state_machine import ALLOWED_TRANSITIONS, FINAL_STATES, apply_transition, can_transition
 
 from .helpers import cart_with, details, uploaded_prescription

@@ -9,19 +9,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Pack
+from checkout.services import place_order
 from dispensing.models import RegisterEntry
 from orders.models import LineDecision, MessageKind, Order, OrderStatus, OutboxMessage, PrescriptionStatus
 from orders.selectors import list_orders_awaiting_review
 from orders.services import (
-    Patient,
     approve_order,
     dispatch_order,
     expire_overdue_orders,
     extend_review_deadline,
     list_orders_due_for_expiry,
-    place_order,
 )
 from orders.services.originals import is_waiting_for_original, record_electronic_verified, record_original_received
+from patients.details import PatientDetails
 from tests.factories import PackFactory, ProductFactory, StaffFactory, StockBatchFactory
 
 from .helpers import cart_with, details, dispensing_record, eps_id, uploaded_prescription
@@ -135,7 +135,7 @@ def test_the_register_row_names_the_batch_fefo_picked_and_the_patient(user, phar
     order = place_order(
         user=user, cart=cart_with(user, (pack, 2)), details=details(), idempotency_key="reg",
         prescription=uploaded_prescription(user),
-        patient=Patient(name="Sam Shopper", date_of_birth=datetime.date(2001, 5, 4), is_account_holder=False),
+        patient=PatientDetails(name="Sam Shopper", date_of_birth=datetime.date(2001, 5, 4), is_account_holder=False),
     )
     approve_order(order=order, pharmacist=pharmacist, record=dispensing_record((pack, 56)))
     record_original_received(prescription=order.prescription, pharmacist=pharmacist, matches=True)

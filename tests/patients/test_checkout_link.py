@@ -7,11 +7,12 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from checkout.services import place_order
 from orders.exceptions import PatientDetailsRequired
 from orders.models import Order
-from orders.services import Patient, place_order
+from patients.details import PatientDetails
 from patients.exceptions import InvalidHealthRecord
-from patients.models import Patient as HealthRecord
+from patients.models import PatientDetails as HealthRecord
 from tests.api.helpers import SHIPPING, assert_problem
 from tests.factories import UserFactory
 from tests.orders.helpers import cart_with, details, uploaded_prescription
@@ -47,7 +48,7 @@ def test_a_date_given_at_checkout_fills_in_the_record(pom_pack):
     user = UserFactory(health_record=False)
     born = datetime.date(1970, 2, 3)
     order = place(user, (pom_pack, 1), prescription=uploaded_prescription(user),
-                  patient=Patient(date_of_birth=born))
+                  patient=PatientDetails(date_of_birth=born))
     assert order.patient_record.date_of_birth == born == order.patient_date_of_birth
 
 
@@ -60,7 +61,8 @@ def test_the_account_holders_date_of_birth_comes_from_their_record(user, pom_pac
 
 def test_an_order_for_a_named_record_takes_its_name_and_date_of_birth(user, pom_pack):
     child = child_record(user, name="Sam Carer", date_of_birth=datetime.date(2012, 6, 1))
-    order = place(user, (pom_pack, 1), prescription=uploaded_prescription(user), patient=Patient(record_id=child.pk))
+    order = place(user, (pom_pack, 1), prescription=uploaded_prescription(user),
+                  patient=PatientDetails(record_id=child.pk))
     assert order.patient_record == child
     assert (order.patient_name, order.patient_date_of_birth, order.patient_is_account_holder) == (
         "Sam Carer", datetime.date(2012, 6, 1), False)
@@ -72,7 +74,7 @@ ADULT_DATE_OF_BIRTH = datetime.date(1980, 1, 1)
 def test_a_chosen_record_without_a_date_of_birth_takes_the_one_given_at_checkout(user, pom_pack):
     child = child_record(user, date_of_birth=None)
     order = place(user, (pom_pack, 1), prescription=uploaded_prescription(user),
-                  patient=Patient(record_id=child.pk, date_of_birth=datetime.date(2015, 4, 1)))
+                  patient=PatientDetails(record_id=child.pk, date_of_birth=datetime.date(2015, 4, 1)))
     child.refresh_from_db()
     assert child.date_of_birth == order.patient_date_of_birth == datetime.date(2015, 4, 1)
 
@@ -94,7 +96,7 @@ def test_the_storefront_checkout_refuses_an_adults_date_of_birth_for_a_childs_re
     child = child_record(user)
     cart_with(user, (gsl_pack, 1))
     client.force_login(user)
-    response = client.post(reverse("orders:checkout"), {
+    response = client.post(reverse("checkout:checkout"), {
         "idempotency_key": str(uuid.uuid4()), "full_name": "Ada Shopper", "email": "ada@example.org",
         "phone": "07700 900123", "address_line1": "1 High Street", "city": "Leeds", "postcode": "LS1 1AA",
         "patient_for": "other", "patient_record": str(child.pk),
@@ -111,15 +113,15 @@ def test_the_storefront_checkout_refuses_an_adults_date_of_birth_for_a_childs_re
 def test_a_record_of_another_account_is_refused_as_not_found(user, other_user, gsl_pack):
     theirs = child_record(other_user)
     with pytest.raises(InvalidHealthRecord) as refusal:
-        place(user, (gsl_pack, 1), patient=Patient(record_id=theirs.pk))
+        place(user, (gsl_pack, 1), patient=PatientDetails(record_id=theirs.pk))
     assert refusal.value.field == "patient_record"
     assert "could not find" in refusal.value.message
 
 
 def test_a_person_named_without_a_record_gets_one_and_keeps_it(user, gsl_pack):
-    sam = Patient(name="Sam Carer", is_account_holder=False, date_of_birth=datetime.date(2015, 1, 2))
+    sam = PatientDetails(name="Sam Carer", is_account_holder=False, date_of_birth=datetime.date(2015, 1, 2))
     first = place(user, (gsl_pack, 1), patient=sam, key="one")
-    second = place(user, (gsl_pack, 1), patient=Patient(name="sam carer", is_account_holder=False,
+    second = place(user, (gsl_pack, 1), patient=PatientDetails(name="sam carer", is_account_holder=False,
                                                          date_of_birth=datetime.date(2015, 1, 2)), key="two")
     assert first.patient_record == second.patient_record
     assert (first.patient_record.name, first.patient_record.is_account_holder) == ("Sam Carer", False)

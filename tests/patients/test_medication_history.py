@@ -3,7 +3,9 @@ waiting, was rejected or refused, or went to someone else."""
 
 import pytest
 
-from orders.services import Patient, place_order, reject_order
+from checkout.services import place_order
+from orders.services import reject_order
+from patients.details import PatientDetails
 from patients.selectors import medication_history
 from tests.orders.helpers import cart_with, details, uploaded_prescription
 
@@ -17,7 +19,7 @@ def test_history_holds_supplies_to_this_patient_only(user, pharmacist, gsl_pack,
 
     def order(*packs, patient, key, prescription=None):
         return place_order(user=user, cart=cart_with(user, *packs), details=details(), idempotency_key=key,
-                           prescription=prescription, patient=Patient(record_id=patient.pk))
+                           prescription=prescription, patient=PatientDetails(record_id=patient.pk))
 
     supplied = order((gsl_pack, 2), patient=sam, key="supplied")
     order((gsl_pack, 1), patient=other, key="someone else")

@@ -80,11 +80,11 @@ def test_the_checkout_offers_saved_records_and_orders_for_the_one_chosen(signed_
 
     child = child_record(user)
     cart_with(user, (gsl_pack, 1))
-    page = signed_in.get(reverse("orders:checkout"))
+    page = signed_in.get(reverse("checkout:checkout"))
     html = page.content.decode()
     assert f'name="patient_record" value="{child.pk}"' in html
     key = page.context["form"]["idempotency_key"].value()
-    response = signed_in.post(reverse("orders:checkout"), {
+    response = signed_in.post(reverse("checkout:checkout"), {
         "idempotency_key": key, "full_name": "Ada", "email": "ada@example.org", "phone": "07700 900123",
         "address_line1": "1 High Street", "city": "Leeds", "postcode": "LS1 1AA", "patient_for": "me",
         "patient_record": str(child.pk),
@@ -101,8 +101,8 @@ def test_the_checkout_asks_for_a_missing_date_of_birth_at_its_field(client):
     user = UserFactory(health_record=False)
     client.force_login(user)
     cart_with(user, (PackFactory(product=ProductFactory(legal_category="pharmacy"), sku="P-ONLY-1"), 1))
-    page = client.get(reverse("orders:checkout"))
-    response = client.post(reverse("orders:checkout"), {
+    page = client.get(reverse("checkout:checkout"))
+    response = client.post(reverse("checkout:checkout"), {
         "idempotency_key": page.context["form"]["idempotency_key"].value(), "full_name": "Ada",
         "email": "ada@example.org", "phone": "07700 900123", "address_line1": "1 High Street", "city": "Leeds",
         "postcode": "LS1 1AA", "patient_for": "me",

@@ -8,7 +8,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from orders.services import Patient, place_order
+from checkout.services import place_order
+from patients.details import PatientDetails
 from patients.models import AccessChannel, HealthRecordAccess
 from tests.factories import StaffFactory
 from tests.orders.helpers import cart_with, details, uploaded_prescription
@@ -28,9 +29,9 @@ def record(user):
 def order(user, record, pom_pack, gsl_pack):
     """Sam's order awaiting review, after an earlier general-sale supply to Sam."""
     place_order(user=user, cart=cart_with(user, (gsl_pack, 2)), details=details(), idempotency_key="earlier",
-                patient=Patient(record_id=record.pk))
+                patient=PatientDetails(record_id=record.pk))
     return place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="now",
-                       prescription=uploaded_prescription(user), patient=Patient(record_id=record.pk))
+                       prescription=uploaded_prescription(user), patient=PatientDetails(record_id=record.pk))
 
 
 @pytest.fixture
@@ -197,5 +198,5 @@ def test_the_review_costs_the_same_queries_however_long_the_history(pharmacist, 
     before = review_queries()
     for index in range(3):
         place_order(user=user, cart=cart_with(user, (gsl_pack, 1)), details=details(), idempotency_key=f"more{index}",
-                    patient=Patient(record_id=record.pk))
+                    patient=PatientDetails(record_id=record.pk))
     assert review_queries() == before

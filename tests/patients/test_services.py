@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from orders.services import Patient as OrderPatient
-from orders.services import place_order
+from checkout.services import place_order
+from patients.details import PatientDetails as OrderPatient
 from patients.exceptions import HealthRecordInUse, InvalidHealthRecord
 from patients.models import Patient
 from patients.selectors import patients_with_details

@@ -9,7 +9,7 @@ import sys
 import pytest
 import stripe
 
-from orders.services import place_order
+from checkout.services import place_order
 from payments.gateways import _gateway, get_gateway
 from payments.services import _begin_attempt
 from pharmacy.money import Money

@@ -1,11 +1,12 @@
 import datetime
 
-from orders.services import Patient, place_order
+from checkout.services import place_order
+from patients.details import PatientDetails
 from payments.gateways import get_gateway
 from payments.services import authorise_order
 from tests.orders.helpers import cart_with, details, uploaded_prescription
 
-ADULT = Patient(date_of_birth=datetime.date(1980, 1, 1))
+ADULT = PatientDetails(date_of_birth=datetime.date(1980, 1, 1))
 
 
 def checkout(user, *lines, payment_method: str, key: str = "checkout-1", prescription=None, answers=None):

@@ -7,8 +7,8 @@ from django.db import connection
 
 from orders.models import Order
 from payments.models import MovementKind, Payment, TestGatewayIntent
+from tests.checkout.test_place_order_concurrency import race
 from tests.orders.helpers import cart_with, uploaded_prescription
-from tests.orders.test_place_order_concurrency import race
 
 from .helpers import pay_for_cart
 

@@ -5,8 +5,9 @@ from datetime import timedelta
 
 import pytest
 
+from checkout.services import place_order
 from orders.models import OrderStatus
-from orders.services import expire_overdue_orders, place_order
+from orders.services import expire_overdue_orders
 from payments.models import PaymentStatus, TestGatewayIntent
 from payments.reconciliation import reconcile_payments
 from payments.services import _begin_attempt

@@ -4,7 +4,7 @@ test_api.py; the after-commit hand-overs (settlement, the confirmation) are not 
 
 import pytest
 
-from orders.services import place_order
+from checkout.services import place_order
 from payments.models import PaymentStatus
 from payments.services import authorise_order
 from safeguards.models import FlagKind, OrderFlag

@@ -8,13 +8,14 @@ import pytest
 from django.utils import timezone
 
 from catalog.models import Ingredient, Strength
-from orders.services import Patient, place_order
+from checkout.services import place_order
+from patients.details import PatientDetails
 from safeguards.demo import load_demo_purchase_limits
 from safeguards.models import OrderContact, WarningSignKind, WarningSignRule
 from tests.factories import PackFactory, ProductFactory
 from tests.orders.helpers import cart_with, details
 
-ADULT = Patient(date_of_birth=datetime.date(1980, 1, 1))
+ADULT = PatientDetails(date_of_birth=datetime.date(1980, 1, 1))
 
 
 @pytest.fixture

@@ -122,7 +122,7 @@ def test_a_refused_checkout_in_the_shop_shows_the_limit_at_the_top_of_the_form(c
     cart_with(user, (para32, 4))
     client.force_login(user)
 
-    response = client.post(reverse("orders:checkout"), {
+    response = client.post(reverse("checkout:checkout"), {
         "idempotency_key": "8d0c7c9e-2f0b-4a43-9d55-0d6f1c1f9a01", "full_name": "Ada Shopper",
         "email": "ada@example.org", "phone": "07700 900123", "address_line1": "1 High Street", "address_line2": "",
         "city": "Leeds", "postcode": "ls1 1aa",

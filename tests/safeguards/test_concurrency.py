@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from checkout.services import place_order
 from orders.models import Order
-from orders.services import place_order
 from safeguards.demo import load_demo_purchase_limits
+from tests.checkout.test_place_order_concurrency import race
 from tests.factories import PackFactory, ProductFactory, UserFactory
 from tests.orders.helpers import cart_with, details
-from tests.orders.test_place_order_concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -34,7 +34,7 @@ def test_cart_page_lists_lines_totals_and_a_checkout_button(client, gsl_pack, po
     assert "Subtotal (4 items)" in html and "£22.97" in html
     assert html.count("Prescription only") == 1
     assert "You will need a prescription for this item at checkout" in html
-    assert f'href="{reverse("orders:checkout")}"' in html
+    assert f'href="{reverse("checkout:checkout")}"' in html
     assert "<title>Your cart · " in html
 
 
@@ -160,7 +160,7 @@ def test_blockers_replace_the_checkout_button(client, gsl_pack):
     assert "Before you can check out" in html
     assert f"{gsl_pack.display_name}: only 1 left in stock, 2 requested." in html
     assert f'href="#line-{cart.lines.get().pk}"' in html
-    assert reverse("orders:checkout") not in html
+    assert reverse("checkout:checkout") not in html
 
 
 def fill_cart(user, count: int) -> None:

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Pack
+from checkout.services import place_order
 from orders.models import Order, OrderEvent, OrderStatus
-from orders.services import approve_order, place_order, reject_order
+from orders.services import approve_order, reject_order
 from tests.factories import PackFactory, StaffFactory, UserFactory
 from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 

@@ -41,15 +41,15 @@ def test_checkout_posts_are_throttled_per_client_address(client, user, gsl_pack,
     rates(checkout="1/hour")
     client.force_login(user)
     cart_with(user, (gsl_pack, 1))
-    assert client.post(reverse("orders:checkout"), checkout_data()).status_code == 302
+    assert client.post(reverse("checkout:checkout"), checkout_data()).status_code == 302
     cart_with(user, (gsl_pack, 1))
 
-    refused = client.post(reverse("orders:checkout"), checkout_data(), HTTP_X_FORWARDED_FOR="203.0.113.9")
+    refused = client.post(reverse("checkout:checkout"), checkout_data(), HTTP_X_FORWARDED_FOR="203.0.113.9")
 
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0
     assert Order.objects.count() == 1
-    assert client.get(reverse("orders:checkout")).status_code == 200  # looking is not checking out
+    assert client.get(reverse("checkout:checkout")).status_code == 200  # looking is not checking out
 
 
 def test_prescription_uploads_are_throttled_per_client_address(client, user, rates):
@@ -97,6 +97,6 @@ def test_storefront_checkout_succeeds_while_the_throttles_cache_is_down(client, 
     client.force_login(user)
     for _ in range(2):
         cart_with(user, (gsl_pack, 1))
-        assert client.post(reverse("orders:checkout"), checkout_data()).status_code == 302
+        assert client.post(reverse("checkout:checkout"), checkout_data()).status_code == 302
 
     assert Order.objects.count() == 2  # the throttle could not count, so it let both through

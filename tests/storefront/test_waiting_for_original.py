@@ -5,7 +5,8 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from orders.services import approve_order, place_order
+from checkout.services import place_order
+from orders.services import approve_order
 from orders.services.originals import record_original_received
 from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 

@@ -10,7 +10,8 @@ from playwright.sync_api import Page, expect
 
 from cart.services import add_to_cart, get_or_create_user_cart
 from catalog.models import Pack
-from orders.services import CheckoutDetails, place_order, submit_prescription
+from checkout.services import CheckoutDetails, place_order
+from orders.services import submit_prescription
 from tests.factories import PASSWORD, UserFactory
 from tests.orders.helpers import pdf_upload
 

@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from orders.services import place_order, submit_prescription
+from checkout.services import place_order
+from orders.services import submit_prescription
 from tests.factories import PASSWORD, PharmacistFactory
 from tests.orders.helpers import cart_with, details, image_bytes
 from tests.otp import TEST_TOTP_KEY_HEX, code_for, device_for

@@ -18,7 +18,7 @@ from tests.orders.helpers import MINIMAL_PDF, cart_with, image_bytes, uploaded_p
 
 pytestmark = pytest.mark.django_db
 
-CHECKOUT = reverse("orders:checkout")
+CHECKOUT = reverse("checkout:checkout")
 
 
 def checkout_data(**overrides) -> dict:

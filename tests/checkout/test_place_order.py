@@ -6,6 +6,7 @@ from django.core import mail
 from cart.models import CartLine
 from catalog.exceptions import ControlledDrugNotSoldOnline, LeafletMissing, OutOfStock, PackUnavailable
 from catalog.models import Pack
+from checkout.services import place_order
 from orders.exceptions import (
     CartEmpty,
     IdempotencyKeyReused,
@@ -14,10 +15,9 @@ from orders.exceptions import (
     PrescriptionRequired,
 )
 from orders.models import Order, OrderEvent, OrderStatus, OutboxMessage, OutboxStatus
-from orders.services import approve_order, place_order
+from orders.services import approve_order
 from tests.factories import PackFactory, ProductFactory, UserFactory, set_available_stock
-
-from .helpers import cart_with, details, dispensing_record, uploaded_prescription
+from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,11 @@ from collections import Counter
 import pytest
 from django.db import connection, connections
 
+from checkout.services import place_order
 from orders.models import Order
-from orders.services import place_order
 from pharmacy.exceptions import DomainError
 from tests.factories import PackFactory, UserFactory, set_available_stock
-
-from .helpers import cart_with, details
+from tests.orders.helpers import cart_with, details
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -28,19 +28,19 @@ def test_order_again_fills_the_cart_and_checks_out_with_the_prescription_without
 ):
     prescription = first_issue(user, pharmacist, pom_pack).prescription
     days_since_last_issue(prescription, 28)
-    reorder_url = reverse("orders:prescription-reorder", kwargs={"pk": prescription.pk})
+    reorder_url = reverse("checkout:prescription-reorder", kwargs={"pk": prescription.pk})
     page = signed_in.get(PRESCRIPTIONS)
     assert "Order again from this prescription" in page.content.decode()
     assert f'action="{reorder_url}"' in page.content.decode()
 
     response = signed_in.post(reorder_url, {"next": PRESCRIPTIONS})
 
-    checkout_url = f"{reverse('orders:checkout')}?prescription={prescription.pk}"
+    checkout_url = f"{reverse('checkout:checkout')}?prescription={prescription.pk}"
     assert response.status_code == 302 and response["Location"] == checkout_url
     assert list(CartLine.objects.filter(cart__user=user).values_list("pack_id", "quantity")) == [(pom_pack.pk, 1)]
     checkout = signed_in.get(checkout_url)
     assert checkout.context["form"]["prescription"].value() == prescription.pk
-    signed_in.post(reverse("orders:checkout"), {
+    signed_in.post(reverse("checkout:checkout"), {
         "idempotency_key": str(uuid.uuid4()), "full_name": "Ada Shopper", "email": "ada@example.org",
         "phone": "07700 900123", "address_line1": "1 High Street", "city": "Leeds", "postcode": "LS1 1AA",
         "prescription": str(prescription.pk),
@@ -56,7 +56,7 @@ def test_order_again_too_early_shows_the_date_and_leaves_the_cart_alone(signed_i
     days_since_last_issue(prescription, 1)
     expected = timezone.localdate() + datetime.timedelta(days=27)
 
-    response = signed_in.post(reverse("orders:prescription-reorder", kwargs={"pk": prescription.pk}),
+    response = signed_in.post(reverse("checkout:prescription-reorder", kwargs={"pk": prescription.pk}),
                               {"next": PRESCRIPTIONS}, follow=True)
 
     assert response.redirect_chain[-1][0] == PRESCRIPTIONS

@@ -15,7 +15,7 @@ from tests.orders.helpers import cart_with
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
-CHECKOUT = reverse("orders:checkout")
+CHECKOUT = reverse("checkout:checkout")
 
 
 @pytest.fixture

@@ -21,9 +21,7 @@ from catalog.selectors import current_leaflet_revision_ids
 from catalog.services import check_pack_purchasable, reserve_stock
 from clinical import services as clinical_checks
 from delivery.services import choose_delivery_method
-from safeguards.services import apply_purchase_safeguards
-
-from ..exceptions import (
+from orders.exceptions import (
     CartEmpty,
     IdempotencyKeyReused,
     InvalidCheckoutDetails,
@@ -31,8 +29,8 @@ from ..exceptions import (
     PrescriptionNotUsable,
     PrescriptionRequired,
 )
-from ..locks import prescription_for_update
-from ..models import (
+from orders.locks import prescription_for_update
+from orders.models import (
     LineDecision,
     Order,
     OrderEvent,
@@ -41,20 +39,22 @@ from ..models import (
     Prescription,
     PrescriptionStatus,
 )
-from .confirmation import confirm_placement, placed_status
+from orders.services.confirmation import confirm_placement, placed_status
+from orders.services.coverage import check_not_expired, check_prescription_covers
+from orders.services.order_amounts import order_amounts
+from orders.services.prescription_patient import check_order_is_for_prescription_patient
+from orders.services.repeats import check_repeat_available, record_issue
+from patients.details import PatientDetails
+from safeguards.services import apply_purchase_safeguards
+
 from .consultations import (
     ConsultationAnswers,
-    Patient,
     check_date_of_birth_for_pharmacist_lines,
     check_patient,
     consultation_snapshots,
     link_health_record,
     patient_with_record,
 )
-from .coverage import check_not_expired, check_prescription_covers
-from .order_amounts import order_amounts
-from .prescription_patient import check_order_is_for_prescription_patient
-from .repeats import check_repeat_available, record_issue
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 100
 
@@ -96,12 +96,12 @@ def _check_details(details: CheckoutDetails) -> None:
         raise InvalidCheckoutDetails("Use a two-letter country code such as GB.", field="country")
 
 
-def _fingerprint(details: CheckoutDetails, prescription: Prescription | None, patient: Patient,
+def _fingerprint(details: CheckoutDetails, prescription: Prescription | None, patient: PatientDetails,
                  answers: ConsultationAnswers, delivery_method: str | None = None) -> str:
     payload = {**asdict(details), "prescription": prescription.pk if prescription else None}
     if delivery_method:  # absent: the same fingerprint as before delivery methods
         payload["delivery_method"] = delivery_method
-    if patient != Patient() or answers:  # absent: the same fingerprint as before patients and consultations
+    if patient != PatientDetails() or answers:  # absent: the same fingerprint as before patients and consultations
         payload["patient"] = [patient.name, str(patient.date_of_birth or ""), patient.is_account_holder]
         payload["consultations"] = {sku: {str(k): str(v) for k, v in a.items()} for sku, a in answers.items()}
         if patient.record_id is not None:
@@ -114,13 +114,13 @@ IDEMPOTENCY_CONSTRAINT = "order_idempotency_key_unique"
 
 def place_order(
     *, user, cart: Cart, details: CheckoutDetails, idempotency_key: str, prescription: Prescription | None = None,
-    patient: Patient | None = None, consultation_answers: ConsultationAnswers | None = None,
+    patient: PatientDetails | None = None, consultation_answers: ConsultationAnswers | None = None,
     delivery_method: str | None = None, awaiting_payment: bool | None = None,
 ) -> Order:
     """Turn the shopper's cart into an order.
 
     `delivery_method` is the code of an active delivery method (default: the first active one); the
-    total is the lines plus its charge, and each line records its VAT (orders/services/vat.py).
+    total is the lines plus its charge, and each line records its VAT (orders.services.vat).
 
     With `awaiting_payment` (default: settings.PAYMENTS_AT_CHECKOUT) the order is placed in
     `awaiting_payment`, holding its stock, and the cart is kept: the payments app authorises the card
@@ -152,8 +152,8 @@ def place_order(
         existing = _order_with_key(user=user, idempotency_key=idempotency_key)
         if existing is None:
             raise
-        fingerprint = _fingerprint(details.cleaned(), prescription, patient or Patient(), consultation_answers or {},
-                                   delivery_method)
+        fingerprint = _fingerprint(details.cleaned(), prescription, patient or PatientDetails(),
+                                   consultation_answers or {}, delivery_method)
         return _replay(existing, fingerprint=fingerprint)
 
 
@@ -173,7 +173,7 @@ def _replay(existing: Order, *, fingerprint: str) -> Order:
 @transaction.atomic
 def _place_order(
     *, user, cart: Cart, details: CheckoutDetails, idempotency_key: str, prescription: Prescription | None,
-    patient: Patient | None, consultation_answers: ConsultationAnswers | None, delivery_method: str | None,
+    patient: PatientDetails | None, consultation_answers: ConsultationAnswers | None, delivery_method: str | None,
     awaiting_payment: bool = False,
 ) -> Order:
     if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
@@ -188,7 +188,7 @@ def _place_order(
     details = details.cleaned()
     cart = cart_for_update(cart_id=cart.pk)  # serialises checkouts of this cart, and replays
 
-    patient = patient or Patient()
+    patient = patient or PatientDetails()
     consultation_answers = consultation_answers or {}
     fingerprint = _fingerprint(details, prescription, patient, consultation_answers, delivery_method)
     existing = _order_with_key(user=user, idempotency_key=idempotency_key)
@@ -303,7 +303,7 @@ def _missing_prescription(*, lines: list, prescription: Prescription | None) -> 
 
 
 def _check_prescription_for_checkout(*, user, prescription: Prescription | None, lines: list,
-                                    patient: Patient) -> int | None:
+                                    patient: PatientDetails) -> int | None:
     """Returns the issue number the order takes of an approved repeatable prescription, else None."""
     for missing in _missing_prescription(lines=lines, prescription=prescription):
         raise missing

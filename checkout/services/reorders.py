@@ -7,12 +7,13 @@ from django.db import transaction
 
 from cart.models import Cart, CartLine
 from cart.services import add_to_cart, get_or_create_user_cart
+from orders.exceptions import PrescriptionNotUsable
+from orders.models import Order, Prescription
+from orders.services.repeats import check_repeat_available
+from patients.details import PatientDetails
 
-from ..exceptions import PrescriptionNotUsable
-from ..models import Order, Prescription
-from .consultations import ConsultationAnswers, Patient
+from .consultations import ConsultationAnswers
 from .placement import CheckoutDetails, place_order
-from .repeats import check_repeat_available
 
 __all__ = ["add_prescription_to_cart", "reorder_prescription"]
 
@@ -48,14 +49,14 @@ def add_prescription_to_cart(*, user, prescription: Prescription, cart: Cart) ->
 @transaction.atomic
 def reorder_prescription(
     *, user, prescription: Prescription, details: CheckoutDetails, idempotency_key: str,
-    patient: Patient | None = None, consultation_answers: ConsultationAnswers | None = None,
+    patient: PatientDetails | None = None, consultation_answers: ConsultationAnswers | None = None,
 ) -> Order:
     """Fill the cart from the prescription and check it out (anything already in the cart goes too).
     One transaction: a refused reorder leaves the cart as it was. A retry with the same key returns the
     order the first request placed, without filling the cart again. Without `patient`, the order is for
     the patient recorded on the prescription (checkout refuses any other)."""
     if patient is None and prescription.patient_record_id is not None and prescription.owner_id == user.pk:
-        patient = Patient(record_id=prescription.patient_record_id)
+        patient = PatientDetails(record_id=prescription.patient_record_id)
     cart = get_or_create_user_cart(user=user)
     if not Order.objects.filter(user=user, idempotency_key=idempotency_key).exists():
         add_prescription_to_cart(user=user, prescription=prescription, cart=cart)

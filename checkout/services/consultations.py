@@ -2,17 +2,17 @@
 the shopper's answers to the consultation questions of each pharmacy-only (P) line, kept as a snapshot."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
 
 from catalog.models import AnswerType, ConsultationQuestion
+from orders.exceptions import ConsultationIncomplete, PatientDetailsRequired, PatientTooYoung
 from patients.checkout import check_date_of_birth_matches, owned_record, record_for_order
+from patients.details import PatientDetails
 from patients.models import Patient as HealthRecord
 from patients.services import account_holder_record
 
-from ..exceptions import ConsultationIncomplete, PatientDetailsRequired, PatientTooYoung
 from ..selectors import questions_for_lines
 
 MAX_ANSWER_LENGTH = 1000
@@ -21,21 +21,11 @@ MAX_ANSWER_LENGTH = 1000
 ConsultationAnswers = Mapping[str, Mapping[int | str, str]]
 
 
-@dataclass(frozen=True)
-class Patient:
-    """Who the medicines are for: the account holder, or someone they care for (a child, a parent)."""
-
-    name: str = ""
-    date_of_birth: date | None = None
-    is_account_holder: bool = True
-    record_id: int | None = None  # a health record of the account (patients); its name and date of birth
-
-
 def age_on(*, date_of_birth: date, today: date) -> int:
     return today.year - date_of_birth.year - ((today.month, today.day) < (date_of_birth.month, date_of_birth.day))
 
 
-def check_patient(*, user, patient: Patient, lines: Sequence) -> Patient:
+def check_patient(*, user, patient: PatientDetails, lines: Sequence) -> PatientDetails:
     """The patient as recorded on the order; refuses missing details and medicines the patient is too
     young for (the patient's age, never the account holder's)."""
     name = " ".join(patient.name.split())
@@ -66,11 +56,11 @@ def check_patient(*, user, patient: Patient, lines: Sequence) -> Patient:
                 f"{line.pack.display_name} is not sold for patients under {minimum}; {name or 'the patient'} "
                 f"is {age}.", field="patient_date_of_birth", sku=line.pack.sku, minimum_age=minimum,
             )
-    return Patient(name=name, date_of_birth=patient.date_of_birth, is_account_holder=patient.is_account_holder,
+    return PatientDetails(name=name, date_of_birth=patient.date_of_birth, is_account_holder=patient.is_account_holder,
                    record_id=patient.record_id)
 
 
-def patient_with_record(*, user, patient: Patient) -> Patient:
+def patient_with_record(*, user, patient: PatientDetails) -> PatientDetails:
     """Fill in what the patient's health record knows: a named record gives its name and date of birth
     (a different date typed at checkout is refused); the account holder's record (made on demand) its
     date of birth, unless one is given at checkout."""
@@ -83,11 +73,11 @@ def patient_with_record(*, user, patient: Patient) -> Patient:
         name = patient.name
     else:
         return patient  # someone by name: check_patient asks for the name and date of birth
-    return Patient(name=name, date_of_birth=patient.date_of_birth or record.date_of_birth,
+    return PatientDetails(name=name, date_of_birth=patient.date_of_birth or record.date_of_birth,
                    is_account_holder=record.is_account_holder, record_id=record.pk)
 
 
-def check_date_of_birth_for_pharmacist_lines(*, patient: Patient, pharmacist_lines: Sequence) -> None:
+def check_date_of_birth_for_pharmacist_lines(*, patient: PatientDetails, pharmacist_lines: Sequence) -> None:
     """The checkout asks for what is missing: a pharmacist checks P and POM medicines against the
     patient's age, so those need the date of birth."""
     if pharmacist_lines and patient.date_of_birth is None:
@@ -98,7 +88,7 @@ def check_date_of_birth_for_pharmacist_lines(*, patient: Patient, pharmacist_lin
         )
 
 
-def link_health_record(*, user, patient: Patient) -> HealthRecord:
+def link_health_record(*, user, patient: PatientDetails) -> HealthRecord:
     return record_for_order(user=user, record_id=patient.record_id, name=patient.name,
                             date_of_birth=patient.date_of_birth, is_account_holder=patient.is_account_holder)
 
