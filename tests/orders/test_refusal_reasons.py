@@ -124,7 +124,7 @@ def test_the_note_for_the_record_and_the_original_mismatch_note_stay_with_staff(
     order = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="o",
                         prescription=uploaded_prescription(user))
     approve_order(order=order, pharmacist=pharmacist, record=dispensing_record((pom_pack, 84)),
-                  note="PatientDetails sounded confused on the phone")
+                  note="Patient sounded confused on the phone")
     record_original_received(prescription=order.prescription, pharmacist=pharmacist, matches=False,
                              note="Original is for 28 tablets of a different strength")
 

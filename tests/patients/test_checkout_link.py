@@ -12,7 +12,7 @@ from orders.exceptions import PatientDetailsRequired
 from orders.models import Order
 from patients.details import PatientDetails
 from patients.exceptions import InvalidHealthRecord
-from patients.models import PatientDetails as HealthRecord
+from patients.models import Patient as HealthRecord
 from tests.api.helpers import SHIPPING, assert_problem
 from tests.factories import UserFactory
 from tests.orders.helpers import cart_with, details, uploaded_prescription
