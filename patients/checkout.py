@@ -6,6 +6,7 @@ from datetime import date
 
 from django.urls import reverse
 
+from .details import PatientDetails
 from .exceptions import DateOfBirthDiffersFromRecord, InvalidHealthRecord
 from .models import Patient
 from .services import account_holder_record, record_date_of_birth
@@ -34,17 +35,17 @@ def check_date_of_birth_matches(*, record: Patient, date_of_birth: date | None) 
     )
 
 
-def record_for_order(*, user, record_id: int | None, name: str, date_of_birth: date | None,
-                     is_account_holder: bool) -> Patient:
+def record_for_order(*, user, patient: PatientDetails) -> Patient:
     """The record the order links to. A chosen record keeps its date of birth (a different one was
     refused by check_date_of_birth_matches); a date given at checkout fills in one it lacks. For the
     account holder, a date given at checkout is the shopper's latest word about themselves."""
+    record_id, date_of_birth = patient.record_id, patient.date_of_birth
     if record_id is not None:
         record = owned_record(user=user, record_id=record_id)
-    elif is_account_holder:
+    elif patient.is_account_holder:
         record = account_holder_record(user=user)
     else:
-        record = _record_by_name(user=user, name=name, date_of_birth=date_of_birth)
+        record = _record_by_name(user=user, name=patient.name, date_of_birth=date_of_birth)
     if date_of_birth is None or record.date_of_birth == date_of_birth:
         return record
     if record.date_of_birth is not None and not record.is_account_holder:

@@ -25,13 +25,3 @@ class PatientDetails:
             is_account_holder=order.patient_is_account_holder,
             record_id=order.patient_record_id,
         )
-
-    @classmethod
-    def of_record(cls, record) -> "PatientDetails":
-        """The patient a health record describes."""
-        return cls(
-            name=record.name,
-            date_of_birth=record.date_of_birth,
-            is_account_holder=record.is_account_holder,
-            record_id=record.pk,
-        )

@@ -89,8 +89,7 @@ def check_date_of_birth_for_pharmacist_lines(*, patient: PatientDetails, pharmac
 
 
 def link_health_record(*, user, patient: PatientDetails) -> HealthRecord:
-    return record_for_order(user=user, record_id=patient.record_id, name=patient.name,
-                            date_of_birth=patient.date_of_birth, is_account_holder=patient.is_account_holder)
+    return record_for_order(user=user, patient=patient)
 
 
 def _answer(answers: Mapping[int | str, str], question: ConsultationQuestion) -> str:
