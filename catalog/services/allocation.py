@@ -1,0 +1,85 @@
+"""Allocating and releasing the stock of live orders, under the packs' row locks."""
+
+from collections.abc import Mapping
+
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Greatest
+
+from ..cache import bump_catalog_version
+from ..exceptions import OutOfStock
+from ..locks import packs_for_update
+from ..models import Pack, StockBatch
+from .purchase import out_of_stock_message
+
+#
+# Units on hand live in StockBatch rows; the pack keeps `allocated_quantity`, the units live orders hold.
+# Available = on hand in usable batches (in date beyond the margin, not recalled) - allocated. Every
+# change takes the pack row locks first (catalog.locks, primary-key order), then the batches'.
+
+
+def _sellable_on_hand(pack_ids) -> dict[int, int]:
+    rows = (
+        StockBatch.objects.usable()
+        .filter(pack_id__in=set(pack_ids))
+        .order_by()
+        .values("pack_id")
+        .annotate(total=Sum("quantity_on_hand"))
+        .values_list("pack_id", "total")
+    )
+    return dict(rows)
+
+
+def reserve_stock(*, quantities: Mapping[int, int]) -> dict[int, Pack]:
+    """Allocate `quantities` ({pack_id: units}) to an order, all or nothing, without choosing a batch
+    (dispatch does). Must run inside the caller's transaction: the pack rows stay locked until it
+    commits, so concurrent checkouts never oversell."""
+    packs = packs_for_update(pack_ids=quantities)
+    on_hand = _sellable_on_hand(quantities)
+    for pack_id, quantity in sorted(quantities.items()):
+        pack = packs[pack_id]
+        pack.__dict__["stock_available"] = max(on_hand.get(pack_id, 0) - pack.allocated_quantity, 0)
+        if quantity > pack.available_quantity:
+            raise OutOfStock(
+                out_of_stock_message(pack, quantity), field="quantity", sku=pack.sku, available=pack.available_quantity
+            )
+    # One conditional UPDATE for every pack (a checkout costs the same queries whatever its lines): each
+    # row is allocated only while it still has what was counted under the lock, so a row that changed
+    # anyway is left out, the count falls short, and the caller's transaction rolls everything back.
+    still_has_it = Q()
+    for pack_id, quantity in quantities.items():
+        still_has_it |= Q(pk=pack_id, allocated_quantity__lte=on_hand.get(pack_id, 0) - quantity)
+    updated = Pack.objects.filter(still_has_it).update(
+        allocated_quantity=F("allocated_quantity") + _per_pack(quantities)
+    )
+    if updated != len(quantities):  # not expected under the row locks; refuse rather than oversell
+        raise OutOfStock(
+            "Stock changed while the order was being placed; nothing was reserved. Please try again.", field="cart"
+        )
+    for pack_id, quantity in quantities.items():
+        packs[pack_id].allocated_quantity += quantity
+        packs[pack_id].__dict__["stock_available"] -= quantity
+    if any(pack.available_quantity == 0 for pack in packs.values()):
+        bump_catalog_version()  # the last units went: a pack now reads "out of stock" (not on every checkout)
+    return packs
+
+
+def _per_pack(quantities: Mapping[int, int]) -> Case:
+    """`quantities` ({pack_id: units}) as one SQL expression of the row's pk, for a single UPDATE."""
+    return Case(
+        *(When(pk=pack_id, then=Value(quantity)) for pack_id, quantity in quantities.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def release_stock(*, quantities: Mapping[int, int]) -> None:
+    """Give an allocation back (a cancelled or refused order, or a refused line). Runs inside the
+    caller's transaction. The units never left their batches, so only the allocation changes."""
+    packs = packs_for_update(pack_ids=quantities)
+    on_hand = _sellable_on_hand(quantities)
+    was_out = any(on_hand.get(pack_id, 0) <= pack.allocated_quantity for pack_id, pack in packs.items())
+    Pack.objects.filter(pk__in=list(quantities)).update(
+        allocated_quantity=Greatest(F("allocated_quantity") - _per_pack(quantities), Value(0))
+    )
+    if was_out:
+        bump_catalog_version()  # a pack that read "out of stock" is back in stock
