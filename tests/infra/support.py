@@ -16,7 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
-SETTINGS_FILES = [ROOT / "pharmacy" / "settings" / name for name in ("base.py", "local.py", "production.py")]
+# Every settings module but test.py: base.py and the modules it imports, local.py and production.py.
+SETTINGS_FILES = sorted(path for path in (ROOT / "pharmacy" / "settings").glob("*.py") if path.name != "test.py")
 # An xdist_group: the tests that start scripts/run.py or scripts/start-web.sh. Each collects its static files
 # into a STATIC_ROOT of its own (a file of the shared one vanished mid-collect once); the group also keeps them
 # off the other state those scripts share under var/ (the development encryption key file).
@@ -27,7 +28,7 @@ _ENV_READ = re.compile(r"""\benv(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""")
 
 
 def settings_environment_variables() -> set[str]:
-    """Every environment variable that pharmacy/settings/{base,local,production}.py reads."""
+    """Every environment variable that the settings modules (all but test.py) read."""
     names: set[str] = set()
     for path in SETTINGS_FILES:
         names.update(_ENV_READ.findall(path.read_text()))
