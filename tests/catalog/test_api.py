@@ -27,7 +27,8 @@ def baclofen():
     product = ProductFactory(name="Baclofen tablets", slug="baclofen-tablets", legal_category="prescription",
                              atc_code="M03BX01", description="A muscle relaxant.")
     product.categories.add(category)
-    PackFactory(product=product, sku="BACL-10-84", gtin="2900000000018", pack_size=84,
+    # Outside the 29 range the factory numbers other packs in, so no other pack of the test takes this GTIN.
+    PackFactory(product=product, sku="BACL-10-84", gtin="2800000000011", pack_size=84,
                 price_amount=Decimal("4.99"), stock_quantity=7, max_per_order=3)
     return product
 
@@ -75,7 +76,7 @@ def test_product_list_shape(api_client, baclofen):
             "dosage_form": "tablet", "route": "oral", "atc_code": "M03BX01",
             "categories": ["muscle-and-joint"],
             "packs": [{
-                "id": pack.pk, "sku": "BACL-10-84", "gtin": "2900000000018", "pzn": None,
+                "id": pack.pk, "sku": "BACL-10-84", "gtin": "2800000000011", "pzn": None,
                 "display_name": "Baclofen 10 mg tablets, 84 tablets", "strength": "10 mg",
                 "pack_size": 84, "pack_unit": "tablets", "price": {"amount": "4.99", "currency": "GBP"},
                 "in_stock": True, "max_per_order": 3,
@@ -104,7 +105,7 @@ def test_product_detail_shape_with_current_leaflet(api_client, baclofen):
         "categories": [{"id": category.pk, "name": "Muscle and joint", "slug": "muscle-and-joint",
                         "description": "Spasticity and cramp."}],
         "packs": [{
-            "id": pack.pk, "sku": "BACL-10-84", "gtin": "2900000000018", "pzn": None,
+            "id": pack.pk, "sku": "BACL-10-84", "gtin": "2800000000011", "pzn": None,
             "display_name": "Baclofen 10 mg tablets, 84 tablets", "strength": "10 mg",
             "pack_size": 84, "pack_unit": "tablets", "price": {"amount": "4.99", "currency": "GBP"},
             "in_stock": True, "max_per_order": 3,

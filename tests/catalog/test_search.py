@@ -1,35 +1,25 @@
 """Medicine search with the demo catalog's own names: relevance, strengths and forms, brands
 and synonyms, identifiers, what a medicine is for (GSL and P only), typos and "Did you mean ...?" (typo
-matching is PostgreSQL's; the suggestion works on both), suggestions as you type, and the search document
-that every write path keeps fresh."""
+matching is PostgreSQL's; the suggestion works on both) and suggestions as you type. The search document
+that every write path keeps fresh is tested in test_search_documents.py, query counts in
+test_search_query_counts.py."""
 
-import csv
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
-from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.urls import reverse
 
-from catalog.csv_import.rows import COLUMNS
 from catalog.identifiers import is_valid_pzn, make_pzn, validate_pzn
-from catalog.models import Ingredient, Pack, Product, ProductSearchDocument, ProductSynonym, Strength
-from catalog.pagination import ProductSearchPaginator
+from catalog.models import Pack, Product, ProductSynonym
 from catalog.search import parse_query
 from catalog.selectors import search_products
-from catalog.services import refresh_search_documents, set_product_indications, set_product_synonyms
-from demo.catalog_loader import load_demo_catalog
-from tests.factories import PackFactory, ProductFactory, make_products
+from catalog.services import set_product_indications
+from tests.factories import PackFactory, ProductFactory
 
 PRODUCTS_URL = "/api/v1/products/"
 SUGGEST_URL = "/api/v1/products/suggest/"
 BACLOFEN_10_GTIN = "2099000001023"  # demo_gtin(102), the BAC-10-84 pack
-
-
-@pytest.fixture
-def demo(db):
-    load_demo_catalog()
 
 
 def names(query: str) -> list[str]:
@@ -301,238 +291,3 @@ def test_schema_documents_search_suggestion_and_suggest(db, client):
     assert "baclofen 10mg" in str(search["examples"])
     page = schema["components"]["schemas"]["PaginatedProductListOutputList"]
     assert {"suggestion", "matched_pack"} <= set(page["properties"])
-
-
-# --- The search document on every write path ---------------------------------------------------------------
-
-
-def document(product: Product) -> ProductSearchDocument:
-    return ProductSearchDocument.objects.get(product=product)
-
-
-def test_demo_loader_indexes_every_product(demo):
-    assert ProductSearchDocument.objects.count() == Product.objects.count() == 13
-    assert "lioresal" in document(Product.objects.get(slug="baclofen-tablets")).synonym_text
-
-
-def test_set_product_synonyms_and_indications_reindex(db):
-    product = ProductFactory(name="Loratadine tablets", slug="loratadine-tablets")
-
-    set_product_synonyms(product=product, names=["Clarityn", " Claritin ", "claritin"])
-    set_product_indications(product=product, indications="hay fever; hives")
-
-    assert sorted(ProductSynonym.objects.filter(product=product).values_list("name", flat=True)) == [
-        "Claritin", "Clarityn"]
-    assert names("claritin") == ["Loratadine tablets"]
-    assert names("hives") == ["Loratadine tablets"]
-    set_product_synonyms(product=product, names=[])
-    assert names("claritin") == []
-
-
-def test_admin_product_save_reindexes_name_uses_and_also_known_as(admin_client, db):
-    product = ProductFactory(name="Loratadine tablets", slug="loratadine-tablets")
-    data = {
-        "name": "Loratadine 10 tablets", "slug": product.slug, "description": "", "is_active": "on",
-        "indications": "hay fever", "legal_category": "general_sale", "controlled_drug_schedule": "",
-        "atc_code": "", "dosage_form": "tablet", "route": "oral", "vat_rate": "standard",
-        "synonyms-TOTAL_FORMS": "1", "synonyms-INITIAL_FORMS": "0", "synonyms-MIN_NUM_FORMS": "0",
-        "synonyms-MAX_NUM_FORMS": "1000", "synonyms-0-name": "Clarityn", "synonyms-0-id": "",
-        "synonyms-0-product": str(product.pk),
-        "packs-TOTAL_FORMS": "0", "packs-INITIAL_FORMS": "0", "packs-MIN_NUM_FORMS": "0",
-        "packs-MAX_NUM_FORMS": "1000", "minimum_age": "",
-        "reclassifications-TOTAL_FORMS": "0", "reclassifications-INITIAL_FORMS": "0",
-        "reclassifications-MIN_NUM_FORMS": "0", "reclassifications-MAX_NUM_FORMS": "1000",
-    }
-
-    response = admin_client.post(reverse("admin:catalog_product_change", args=[product.pk]), data)
-
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    assert names("clarityn") == ["Loratadine 10 tablets"]
-    assert names("hay fever") == ["Loratadine 10 tablets"]
-    assert document(product).name_text == " loratadine 10 tablets "
-
-
-def test_admin_pack_save_and_delete_reindex_ingredients(admin_client, db):
-    pack = PackFactory(product=ProductFactory(name="Loratadine tablets", slug="loratadine-tablets"),
-                       sku="LORA-10-30", stock_quantity=0)  # no batch: a pack with stock batches is kept
-    strength = pack.strengths.get()
-    fexofenadine = Ingredient.objects.create(name="fexofenadine")
-    data = {
-        "sku": pack.sku, "gtin": pack.gtin, "pzn": "", "pack_size": "30", "pack_unit": "tablets",
-        "max_per_order": "", "is_active": "on",
-        "strengths-TOTAL_FORMS": "1", "strengths-INITIAL_FORMS": "1", "strengths-MIN_NUM_FORMS": "0",
-        "strengths-MAX_NUM_FORMS": "1000", "strengths-0-id": str(strength.pk), "strengths-0-pack": str(pack.pk),
-        "strengths-0-ingredient": str(fexofenadine.pk), "strengths-0-amount": "5", "strengths-0-unit": "mg",
-        "strengths-0-per_amount": "", "strengths-0-per_unit": "", "strengths-0-position": "0",
-    }
-
-    response = admin_client.post(reverse("admin:catalog_pack_change", args=[pack.pk]), data)
-
-    assert response.status_code == 302
-    assert names("fexofenadine") == ["Loratadine tablets"]
-    admin_client.post(reverse("admin:catalog_pack_delete", args=[pack.pk]), {"post": "yes"})
-    assert not Pack.objects.filter(pk=pack.pk).exists()
-    assert names("fexofenadine") == []
-
-
-def test_admin_ingredient_rename_reindexes_its_products(admin_client, db):
-    pack = PackFactory(product=ProductFactory(name="Loratadine tablets", slug="loratadine-tablets"))
-    ingredient = pack.strengths.get().ingredient
-
-    admin_client.post(reverse("admin:catalog_ingredient_change", args=[ingredient.pk]), {"name": "loratadinum"})
-
-    assert names("loratadinum") == ["Loratadine tablets"]
-
-
-def write_catalog(tmp_path, rows: list[dict], columns=COLUMNS):
-    path = tmp_path / "catalog.csv"
-    with open(path, "w", newline="", encoding="utf-8") as file:
-        writer = csv.DictWriter(file, fieldnames=columns, restval="")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
-LORATADINE_ROW = {"product_name": "Loratadine tablets", "product_slug": "loratadine-tablets",
-                  "legal_category": "general_sale", "dosage_form": "tablet",
-                  "sku": "LORA-10-30", "pack_size": "30", "price": "2.99", "ingredients": "loratadine 10 mg"}
-
-
-def test_import_indexes_products_with_their_also_known_as_names(db, tmp_path):
-    call_command("import_catalog", str(write_catalog(tmp_path, [
-        LORATADINE_ROW | {"also_known_as": "Clarityn; Claritin; clarityn", "used_for": "hay fever;  hives"}])))
-
-    product = Product.objects.get(slug="loratadine-tablets")
-    assert sorted(product.synonyms.values_list("name", flat=True)) == ["Claritin", "Clarityn"]
-    assert product.indications == "hay fever; hives"
-    assert names("claritin") == ["Loratadine tablets"]
-    assert names("loratadine 10mg") == ["Loratadine tablets"]
-    assert names("hives") == ["Loratadine tablets"]
-
-
-def test_import_without_the_optional_columns_keeps_names_and_uses(db, tmp_path):
-    call_command("import_catalog", str(write_catalog(tmp_path, [
-        LORATADINE_ROW | {"also_known_as": "Clarityn", "used_for": "hives"}])))
-    columns = [column for column in COLUMNS if column not in ("also_known_as", "used_for")]
-
-    call_command("import_catalog", str(write_catalog(tmp_path, [
-        LORATADINE_ROW | {"product_name": "Loratadine 10 mg tablets"}], columns)))
-
-    assert names("clarityn") == ["Loratadine 10 mg tablets"]
-    assert names("hives") == ["Loratadine 10 mg tablets"]
-
-
-def test_search_reads_only_the_document_so_a_stale_one_is_what_it_finds(db):
-    """Proof that the write paths above matter: a write past the services is not searchable until refreshed."""
-    pack = PackFactory(product=ProductFactory(name="Loratadine tablets", slug="loratadine-tablets"))
-    Strength.objects.filter(pack=pack).update(ingredient=Ingredient.objects.create(name="fexofenadine"))
-    assert names("fexofenadine") == []
-
-    refresh_search_documents(product_ids=[pack.product_id])
-
-    assert names("fexofenadine") == ["Loratadine tablets"]
-
-
-# --- Query counts ---------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("count", [2, 20])
-def test_a_search_with_a_strength_runs_a_constant_number_of_queries(
-    db, api_client, django_assert_num_queries, count
-):
-    make_products(count)
-
-    # the page's ids with the number of matches, those products, their packs (strength-ordered),
-    # strengths, categories: as many as the list without a search, whose count is its own query
-    with django_assert_num_queries(5):
-        response = api_client.get(PRODUCTS_URL, {"search": "counted 10mg tablets", "page_size": 20})
-
-    assert len(response.json()["results"]) == count
-    assert response.json()["count"] == count
-
-
-def test_a_search_counts_its_matches_in_the_page_query_and_pages_in_relevance_order(
-    db, api_client, django_assert_num_queries
-):
-    make_products(25)
-    ProductFactory(name="Counted tablets", slug="counted-tablets")  # the whole name: ranked first
-
-    with django_assert_num_queries(5) as first_queries:
-        first = api_client.get(PRODUCTS_URL, {"search": "counted", "page_size": 20}).json()
-    second = api_client.get(PRODUCTS_URL, {"search": "counted", "page_size": 20, "page": 2}).json()
-
-    assert not any("COUNT(*)" in query["sql"] for query in first_queries.captured_queries)
-    assert first["count"] == second["count"] == 26
-    shown = [product["name"] for product in first["results"] + second["results"]]
-    assert shown == names("counted")
-    assert shown[0] == "Counted tablets"
-
-
-def test_the_product_search_paginator_reads_page_numbers_as_djangos_does():
-    paginator = ProductSearchPaginator(list(range(5)), 2)
-
-    assert paginator.get_page("not a number").number == 1
-    assert paginator.get_page(None).number == 1
-    assert paginator.get_page("9").number == 3  # past the end: the last page
-    assert list(paginator.page("1")) == [0, 1]
-    assert paginator.count == 5
-    with pytest.raises(PageNotAnInteger):
-        paginator.page(1.5)
-    with pytest.raises(EmptyPage):
-        ProductSearchPaginator([], 2, allow_empty_first_page=False).page(1)
-
-
-def test_a_first_page_with_room_to_spare_is_its_own_count(db, django_assert_num_queries):
-    make_products(3)
-    paginator = ProductSearchPaginator(search_products(category="counted"), 20)
-
-    with django_assert_num_queries(4):  # products, packs, strengths, categories: no COUNT
-        page = paginator.page(1)
-        assert paginator.count == 3
-
-    assert [product.name for product in page] == [f"Counted{number:03d} tablets" for number in range(3)]
-
-
-def test_suggest_runs_one_query(demo, api_client, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        api_client.get(SUGGEST_URL, {"q": "para"})
-
-
-def test_a_barcode_search_adds_one_query_for_the_pack(demo, api_client, django_assert_num_queries):
-    # the pack, then as a one-product list: the product (a page with room to spare needs no count),
-    # its packs, strengths, categories
-    with django_assert_num_queries(5):
-        response = api_client.get(PRODUCTS_URL, {"search": BACLOFEN_10_GTIN})
-
-    assert response.json()["count"] == 1
-
-
-def test_an_empty_page_number_is_refused_as_the_schema_says(db, api_client):
-    response = api_client.get(PRODUCTS_URL, {"search": "x", "page": ""})
-
-    assert response.status_code == 400
-    assert response.json()["errors"][0]["field"] == "page"
-
-
-def test_import_sets_a_pzn_that_search_then_finds(db, tmp_path):
-    pzn = make_pzn("0123456")
-
-    call_command("import_catalog", str(write_catalog(tmp_path, [LORATADINE_ROW | {"pzn": pzn}])))
-
-    assert Pack.objects.get(sku="LORA-10-30").pzn == pzn
-    assert search_products(search=pzn).pack.sku == "LORA-10-30"
-
-
-def test_import_refuses_a_pzn_with_a_wrong_check_digit_or_of_another_pack(db, tmp_path):
-    from catalog.csv_import import check_catalog_csv
-
-    PackFactory(sku="OTHER-1", pzn=make_pzn("0123456"))
-    path = write_catalog(tmp_path, [LORATADINE_ROW | {"pzn": "01234563"},
-                                    LORATADINE_ROW | {"sku": "LORA-10-60", "pzn": make_pzn("0123456")}])
-
-    with open(path, newline="", encoding="utf-8") as stream:
-        errors = [(e.row, e.column, e.reason) for e in check_catalog_csv(stream=stream).errors]
-
-    assert errors == [(2, "pzn", "PZN check digit is wrong: expected 2."),
-                      (3, "pzn", "already belongs to pack OTHER-1")]
-    assert not Pack.objects.filter(sku__startswith="LORA").exists()
