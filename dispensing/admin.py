@@ -60,8 +60,11 @@ class ResponsiblePharmacistLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         current = current_responsible_pharmacist()
-        extra_context = {**(extra_context or {}), "current_rp": current,
-                         "is_current_rp": current is not None and current.pharmacist_id == request.user.pk}
+        extra_context = {
+            **(extra_context or {}),
+            "current_rp": current,
+            "is_current_rp": current is not None and current.pharmacist_id == request.user.pk,
+        }
         return super().changelist_view(request, extra_context)
 
     def get_urls(self):
@@ -81,8 +84,9 @@ class ResponsiblePharmacistLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         except DomainError as refusal:
             self.message_user(request, refusal.message, messages.ERROR)
         back = request.POST.get("next", "")  # the order review page's button comes back to the order
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             back = reverse("admin:dispensing_responsiblepharmacistlog_changelist")
         return HttpResponseRedirect(back)
 
@@ -104,9 +108,21 @@ class RegisterEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The prescription register: immutable, kept at least PRESCRIPTION_REGISTER_RETENTION_YEARS; it needs
     the dispensing.view_registerentry permission (Pharmacists and Superintendent pharmacists groups)."""
 
-    list_display = ("supplied_at", "order", "patient_name", "prescriber_name", "prescriber_address", "medicine",
-                    "strength", "dosage_form", "quantity", "quantity_unit", "batch", "pharmacist",
-                    "pharmacist_registration")
+    list_display = (
+        "supplied_at",
+        "order",
+        "patient_name",
+        "prescriber_name",
+        "prescriber_address",
+        "medicine",
+        "strength",
+        "dosage_form",
+        "quantity",
+        "quantity_unit",
+        "batch",
+        "pharmacist",
+        "pharmacist_registration",
+    )
     list_select_related = ("order", "pharmacist")
     change_list_template = "admin/dispensing/registerentry/change_list.html"
     list_per_page = 100
@@ -133,8 +149,13 @@ class RegisterEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         request.register_filters = filters
         for key in ("date_from", "date_to", "medicine"):
             request.GET.pop(key, None)
-        query = urlencode({key: form.data[key] for key in ("date_from", "date_to", "medicine")
-                           if form.is_bound and form.data.get(key)})
+        query = urlencode(
+            {
+                key: form.data[key]
+                for key in ("date_from", "date_to", "medicine")
+                if form.is_bound and form.data.get(key)
+            }
+        )
         extra_context = {**(extra_context or {}), "filter_form": form, "csv_query": query}
         return super().changelist_view(request, extra_context)
 
@@ -153,3 +174,6 @@ class RegisterEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         response["Cache-Control"] = "private, no-store"
         return response
 
+
+# The pharmacist's review, the dispatch and cannot-supply queues, and the batches supplied with the Recall screen.
+from . import admin_batches, admin_dispatch, admin_review  # noqa: E402,F401

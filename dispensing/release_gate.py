@@ -1,6 +1,6 @@
 """The release gate: the one function that decides whether an order's medicines may leave the pharmacy.
 
-Every path to supply goes through `check_release` (orders.services.pipeline.dispatch_order calls it, and
+Every path to supply goes through `check_release` (approval.dispatch_order calls it, and
 dispatch from the admin, the API and any task calls dispatch_order). It refuses, naming every unmet
 condition rather than the first, unless all of these hold for what is being sent:
 
@@ -25,12 +25,12 @@ from catalog.services import batch_shortfall_message, find_batch_shortfalls
 from clinical.models import OrderAlert
 from clinical.rule_table import Severity
 from orders.models import LineDecision, Order, OrderLine
-from orders.services.batches import batch_needs, lines_to_supply
 from orders.services.coverage import check_not_expired, check_prescription_covers
 from orders.services.originals import original_in_hand
 from payments.selectors import get_payment_standing
 from pharmacy.exceptions import DomainError
 
+from .batches import batch_needs, lines_to_supply
 from .exceptions import ReleaseRefused
 from .services import current_responsible_pharmacist
 
@@ -76,8 +76,11 @@ def _decisions(order: Order, lines: list[OrderLine]) -> list[ReleaseBlocker]:
     if not undecided and not (order.requires_pharmacist and order.released_by_id is None):
         return []
     names = ", ".join(line.description for line in undecided) or "the order"
-    return [ReleaseBlocker("pharmacist_decision_missing",
-                           f"No pharmacist has approved {names}: send the order back to review.")]
+    return [
+        ReleaseBlocker(
+            "pharmacist_decision_missing", f"No pharmacist has approved {names}: send the order back to review."
+        )
+    ]
 
 
 def _payment(order: Order) -> list[ReleaseBlocker]:
@@ -85,17 +88,18 @@ def _payment(order: Order) -> list[ReleaseBlocker]:
     if standing.is_settled_for_supply:
         return []
     state = f" (the latest payment is {standing.latest_status})" if standing.latest_status else " (no payment)"
-    return [ReleaseBlocker(
-        "payment_not_captured",
-        f"The payment is not captured: {standing.payable.amount} {standing.payable.currency} is due and "
-        f"{standing.captured.amount} has been captured{state}. The card authorisation may have been "
-        "cancelled or have lapsed at the gateway; nothing is sent before the money is taken.",
-    )]
+    return [
+        ReleaseBlocker(
+            "payment_not_captured",
+            f"The payment is not captured: {standing.payable.amount} {standing.payable.currency} is due and "
+            f"{standing.captured.amount} has been captured{state}. The card authorisation may have been "
+            "cancelled or have lapsed at the gateway; nothing is sent before the money is taken.",
+        )
+    ]
 
 
 def _prescription(order: Order, lines: list[OrderLine]) -> list[ReleaseBlocker]:
-    if not order.requires_prescription and not any(line.legal_category == LegalCategory.PRESCRIPTION
-                                                   for line in lines):
+    if not order.requires_prescription and not any(line.legal_category == LegalCategory.PRESCRIPTION for line in lines):
         return []
     prescription = order.prescription
     if prescription is None:
@@ -104,18 +108,21 @@ def _prescription(order: Order, lines: list[OrderLine]) -> list[ReleaseBlocker]:
     try:
         check_not_expired(prescription, order=order)
     except DomainError as expired:
-        blockers.append(ReleaseBlocker(expired.code, f"{expired.message} Ask the shopper for a new prescription.",
-                                       lasting=True))
+        blockers.append(
+            ReleaseBlocker(expired.code, f"{expired.message} Ask the shopper for a new prescription.", lasting=True)
+        )
     try:
         check_prescription_covers(prescription=prescription, lines=lines, exclude_order_id=order.pk)
     except DomainError as not_covering:
         blockers.append(ReleaseBlocker(not_covering.code, not_covering.message, lasting=True))
     if not original_in_hand(prescription):
-        blockers.append(ReleaseBlocker(
-            "original_prescription_awaited",
-            "The original prescription has not been received and checked against what was approved (an "
-            "uploaded copy is not the legal original), and it is not a verified electronic prescription.",
-        ))
+        blockers.append(
+            ReleaseBlocker(
+                "original_prescription_awaited",
+                "The original prescription has not been received and checked against what was approved (an "
+                "uploaded copy is not the legal original), and it is not a verified electronic prescription.",
+            )
+        )
     return blockers
 
 
@@ -124,29 +131,43 @@ def _batches(lines: list[OrderLine]) -> list[ReleaseBlocker]:
     if not shortfalls:
         return []
     packs = Pack.objects.select_related("product").in_bulk([shortfall.pack_id for shortfall in shortfalls])
-    return [ReleaseBlocker("batches_unavailable", batch_shortfall_message(shortfall, packs[shortfall.pack_id]),
-                           lasting=True)
-            for shortfall in shortfalls]
+    return [
+        ReleaseBlocker(
+            "batches_unavailable", batch_shortfall_message(shortfall, packs[shortfall.pack_id]), lasting=True
+        )
+        for shortfall in shortfalls
+    ]
 
 
 def _responsible_pharmacist(lines: list[OrderLine]) -> list[ReleaseBlocker]:
     if not any(line.needs_pharmacist for line in lines) or current_responsible_pharmacist() is not None:
         return []
-    return [ReleaseBlocker("no_responsible_pharmacist",
-                           "No responsible pharmacist is signed in for today: one must sign in before pharmacy "
-                           "or prescription-only medicines are sent.")]
+    return [
+        ReleaseBlocker(
+            "no_responsible_pharmacist",
+            "No responsible pharmacist is signed in for today: one must sign in before pharmacy "
+            "or prescription-only medicines are sent.",
+        )
+    ]
 
 
 def _clinical_alerts(order: Order) -> list[ReleaseBlocker]:
     """As approval judges them (clinical.services): an alert no longer applies once one of the lines it
     involves was refused; otherwise it needs its override, whichever of its lines is sent."""
     refused = set(order.lines.filter(decision=LineDecision.REFUSED).values_list("pk", flat=True))
-    open_alerts = (OrderAlert.objects.filter(order=order, severity__in=Severity.NEEDS_OVERRIDE,
-                                             overridden_by__isnull=True).with_line_ids().order_by("pk"))
-    return [ReleaseBlocker("clinical_alert_unresolved",
-                           f"{alert.get_severity_display()} clinical alert ({alert.rule_id}) has no pharmacist's "
-                           "override.")
-            for alert in open_alerts if not set(alert.line_ids) & refused]
+    open_alerts = (
+        OrderAlert.objects.filter(order=order, severity__in=Severity.NEEDS_OVERRIDE, overridden_by__isnull=True)
+        .with_line_ids()
+        .order_by("pk")
+    )
+    return [
+        ReleaseBlocker(
+            "clinical_alert_unresolved",
+            f"{alert.get_severity_display()} clinical alert ({alert.rule_id}) has no pharmacist's override.",
+        )
+        for alert in open_alerts
+        if not set(alert.line_ids) & refused
+    ]
 
 
 # Short names for the staff queues' columns and filters.

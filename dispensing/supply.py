@@ -19,9 +19,10 @@ from catalog.services import release_stock
 from orders.exceptions import InvalidOrderTransition
 from orders.locks import order_for_update
 from orders.models import LineDecision, MessageKind, Order, OrderEvent, OrderStatus
-from orders.services import cancel_order, dispatch_order, ensure_may_change_orders
+from orders.services import cancel_order, ensure_may_change_orders
 from orders.services.notifications import record_message
 
+from .approval import dispatch_order
 from .release_gate import release_blockers
 
 logger = logging.getLogger(__name__)
@@ -31,8 +32,9 @@ FLAG_BATCH = 500
 
 def list_orders_that_cannot_be_supplied() -> QuerySet[Order]:
     """The staff queue: approved orders flagged as not suppliable, the nearest deadline first."""
-    return (Order.objects.filter(status=OrderStatus.APPROVED, cannot_supply_since__isnull=False)
-            .order_by("review_deadline", "pk"))
+    return Order.objects.filter(status=OrderStatus.APPROVED, cannot_supply_since__isnull=False).order_by(
+        "review_deadline", "pk"
+    )
 
 
 @transaction.atomic
@@ -57,16 +59,18 @@ def review_supply(*, order: Order, now: datetime | None = None) -> bool:
         order.cannot_supply_reason = reason
         order.save(update_fields=["cannot_supply_since", "cannot_supply_reason", "review_deadline", "updated_at"])
         when = timezone.localtime(order.review_deadline).strftime("%d %B %Y %H:%M")
-        _note(order, f"Cannot be supplied: {reason} Staff must supply less or cancel and refund by {when}, "
-                     "or it is cancelled and refunded then.")
+        _note(
+            order,
+            f"Cannot be supplied: {reason} Staff must supply less or cancel and refund by {when}, "
+            "or it is cancelled and refunded then.",
+        )
     elif order.cannot_supply_reason != reason:
         order.cannot_supply_reason = reason
         order.save(update_fields=["cannot_supply_reason", "updated_at"])
     return True
 
 
-def flag_orders_that_cannot_be_supplied(*, pack_ids: Iterable[int] | None = None,
-                                        now: datetime | None = None) -> int:
+def flag_orders_that_cannot_be_supplied(*, pack_ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
     """The periodic job, and the recall's follow-up (with the recalled packs): review every approved
     order (holding one of `pack_ids`), one transaction each. Returns how many are flagged."""
     orders = Order.objects.filter(status=OrderStatus.APPROVED)
@@ -93,7 +97,9 @@ def supply_less(*, order: Order, actor, quantities: Mapping[int, int], reason: s
     if order.status != OrderStatus.APPROVED:
         raise InvalidOrderTransition(
             f"Order {order.number} is {order.get_status_display().lower()}: only an approved order can be "
-            "supplied in part.", field="status")
+            "supplied in part.",
+            field="status",
+        )
     lines = {line.pk: line for line in order.lines.exclude(decision=LineDecision.REFUSED)}
     unknown = sorted(set(quantities) - set(lines))
     if unknown:
@@ -103,7 +109,8 @@ def supply_less(*, order: Order, actor, quantities: Mapping[int, int], reason: s
         line = lines[line_id]
         if isinstance(sent, bool) or not isinstance(sent, int) or not 0 <= sent <= line.quantity_supplied:
             raise InvalidOrderTransition(
-                f"Send between 0 and {line.quantity_supplied} of {line.description}.", field="lines")
+                f"Send between 0 and {line.quantity_supplied} of {line.description}.", field="lines"
+            )
         if sent < line.quantity_supplied:
             shortfall[line_id] = line.quantity_supplied - sent
     if not shortfall:
@@ -112,13 +119,11 @@ def supply_less(*, order: Order, actor, quantities: Mapping[int, int], reason: s
         raise InvalidOrderTransition("Nothing would be sent: cancel and refund the order instead.", field="lines")
     returned: dict[int, int] = {}
     for line_id, packs in shortfall.items():
-        type(lines[line_id]).objects.filter(pk=line_id).update(
-            quantity_not_supplied=F("quantity_not_supplied") + packs)
+        type(lines[line_id]).objects.filter(pk=line_id).update(quantity_not_supplied=F("quantity_not_supplied") + packs)
         returned[lines[line_id].pack_id] = returned.get(lines[line_id].pack_id, 0) + packs
     release_stock(quantities=returned)
     left_out = ", ".join(f"{packs} × {lines[line_id].description}" for line_id, packs in shortfall.items())
-    _note(order, f"Supplied less: {left_out} not sent ({reason}); not charged, and refunded if it was.",
-          actor=actor)
+    _note(order, f"Supplied less: {left_out} not sent ({reason}); not charged, and refunded if it was.", actor=actor)
     record_message(order=order, kind=MessageKind.ORDER_SUPPLIED_LESS)
     return dispatch_order(order=order, actor=actor, note=f"Dispatched in part: {left_out} not sent. {reason}")
 
@@ -130,13 +135,16 @@ def cancel_and_refund(*, order: Order, actor, reason: str) -> Order:
     ensure_may_change_orders(actor, doing="cancel orders")
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidOrderTransition("Give the reason the order cannot be supplied, for the order's history.",
-                                     field="reason")
-    return cancel_order(order=order, actor=actor,
-                        reason=f"We could not supply this order: {reason} Any payment is refunded in full.")
+        raise InvalidOrderTransition(
+            "Give the reason the order cannot be supplied, for the order's history.", field="reason"
+        )
+    return cancel_order(
+        order=order, actor=actor, reason=f"We could not supply this order: {reason} Any payment is refunded in full."
+    )
 
 
 def _note(order: Order, reason: str, *, actor=None) -> OrderEvent:
     """A line in the order's history that is not a change of status."""
-    return OrderEvent.objects.create(order=order, from_status=order.status, to_status=order.status, actor=actor,
-                                     reason=reason)
+    return OrderEvent.objects.create(
+        order=order, from_status=order.status, to_status=order.status, actor=actor, reason=reason
+    )

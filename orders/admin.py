@@ -1,66 +1,29 @@
-"""Staff and pharmacists' admin. Orders are never edited field by field: every change is a service
-call (review, dispatch, delivery, cancellation), so the admin cannot skip a rule the shop enforces."""
-
-from datetime import timedelta
+"""Staff admin of the order record. Orders are never edited field by field: every change is a service
+call (delivery, cancellation here; review and dispatch are added by dispensing's admin, which extends
+these classes), so the admin cannot skip a rule the shop enforces."""
 
 from django.contrib import admin, messages
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
+from django.http import Http404
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
-from accounts.roles import is_pharmacist
 from accounts.second_factor import request_has_second_factor
-from clinical.forms import ClinicalOverrideForm
-from clinical.services import review_alerts
-from dispensing.release_gate import release_blockers
-from dispensing.services import current_responsible_pharmacist
-from patients.models import AccessChannel, FileAccessChannel
-from patients.review import review_order_health
+from patients.models import FileAccessChannel
 from payments.admin import PaymentInline
-from pharmacy.admin_mixins import ReadOnlyAdminMixin
 from pharmacy.exceptions import DomainError
 from safeguards.admin import FlaggedOrderFilter, OrderFlagInline
 
-from .admin_forms import (
-    ApproveWithoutPrescriptionForm,
-    AuthorisedItemFormSet,
-    DispensingRecordForm,
-    ElectronicVerifiedForm,
-    LineDecisionForm,
-    OriginalReceivedForm,
-    RejectForm,
-    dispensing_record_from_forms,
-)
 from .downloads import serve_prescription_file
 from .models import (
     Order,
-    OrderAwaitingReview,
     OrderEvent,
     OrderLine,
     OutboxMessage,
     Prescription,
     PrescriptionIssue,
     PrescriptionItem,
-    PrescriptionStatus,
 )
-from .services import (
-    approve_order,
-    approve_order_line,
-    cancel_order,
-    dispatch_order,
-    extend_review_deadline,
-    mark_order_delivered,
-    refuse_order_line,
-    reject_order,
-    send_messages_again,
-)
-from .services.originals import is_waiting_for_original, record_electronic_verified, record_original_received
-from .services.repeats import get_repeat_history
-
-EXTEND_DEADLINE_BY = timedelta(days=7)
+from .services import cancel_order, mark_order_delivered, send_messages_again
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -93,7 +56,7 @@ class OutboxMessageInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-def _run_service(modeladmin, request, queryset, service, done: str, **kwargs):
+def run_order_service(modeladmin, request, queryset, service, done: str, **kwargs):
     succeeded = 0
     for order in queryset:
         try:
@@ -105,10 +68,6 @@ def _run_service(modeladmin, request, queryset, service, done: str, **kwargs):
         modeladmin.message_user(request, f"{succeeded} order(s) {done}.", messages.SUCCESS)
 
 
-def _needs_dispensing_record(order) -> bool:
-    return order.requires_prescription and order.prescription.status != PrescriptionStatus.APPROVED
-
-
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ("number", "created_at", "email", "status", "requires_prescription", "total_amount", "currency")
@@ -118,10 +77,10 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     ordering = ("-created_at",)
     inlines = [OrderFlagInline, OrderLineInline, PaymentInline, OrderEventInline, OutboxMessageInline]
-    actions = ["dispatch_selected", "mark_delivered_selected", "cancel_selected"]
+    actions = ["mark_delivered_selected", "cancel_selected"]
     readonly_fields = [
-        "number", "user", "status", "review_link", "prescription_link", "prescription_approved_by",
-        "prescription_approved_at", "approved_by_registration", "original_status", "release_conditions",
+        "number", "user", "status", "prescription_link", "prescription_approved_by",
+        "prescription_approved_at", "approved_by_registration",
         "email", "full_name", "phone", "address_line1", "address_line2", "city",
         "postcode", "country", "currency", "total_amount", "requires_prescription", "created_at", "updated_at",
         "requires_pharmacist", "released_by", "review_deadline", "patient_name", "patient_date_of_birth",
@@ -130,11 +89,11 @@ class OrderAdmin(admin.ModelAdmin):
         "vat_amount",
     ]
     fieldsets = (
-        (None, {"fields": ("number", "status", "review_link", "user", "created_at", "updated_at",
-                           "requires_pharmacist", "released_by", "review_deadline", "release_conditions")}),
+        (None, {"fields": ("number", "status", "user", "created_at", "updated_at",
+                           "requires_pharmacist", "released_by", "review_deadline")}),
         ("Patient", {"fields": ("patient_name", "patient_date_of_birth", "patient_is_account_holder")}),
         ("Prescription", {"fields": ("requires_prescription", "prescription_link", "prescription_approved_by",
-                                     "prescription_approved_at", "approved_by_registration", "original_status")}),
+                                     "prescription_approved_at", "approved_by_registration")}),
         ("Delivery and contact", {"fields": ("full_name", "email", "phone", "address_line1", "address_line2",
                                              "city", "postcode", "country")}),
         ("Totals (including VAT)", {"fields": ("subtotal_amount", "delivery_method_name", "delivery_method",
@@ -153,13 +112,6 @@ class OrderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # an order is a legal record; cancel it instead
 
-    @admin.display(description="Review")
-    def review_link(self, order):
-        if order.status != "awaiting_review":
-            return "-"
-        url = reverse("admin:orders_order_review", args=[order.pk])
-        return format_html('<a class="button" href="{}">Review</a>', url)
-
     @admin.display(description="Prescription")
     def prescription_link(self, order):
         if not order.prescription_id:
@@ -167,194 +119,13 @@ class OrderAdmin(admin.ModelAdmin):
         url = reverse("admin:orders_prescription_change", args=[order.prescription_id])
         return format_html('<a href="{}">Prescription {}</a>', url, order.prescription_id)
 
-    @admin.display(description="Original prescription")
-    def original_status(self, order):
-        if not order.prescription_id:
-            return "-"
-        if is_waiting_for_original(order):
-            url = reverse("admin:orders_prescription_original", args=[order.prescription_id])
-            return format_html('Waiting for the original: cannot be dispatched. <a class="button" href="{}">'
-                               'Record original received</a>', url)
-        return order.prescription.get_source_display()
-
-    @admin.display(description="Before dispatch")
-    def release_conditions(self, order):
-        """What the release gate still misses (dispensing.release_gate): shown for an approved order."""
-        if order.status != "approved":
-            return "-"
-        blockers = release_blockers(order)
-        if not blockers:
-            return "Ready to dispatch."
-        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>",
-                                                           ((blocker.message,) for blocker in blockers)))
-
-    @admin.action(description="Dispatch selected orders", permissions=["change"])
-    def dispatch_selected(self, request, queryset):
-        _run_service(self, request, queryset, dispatch_order, "dispatched")
-
     @admin.action(description="Mark selected orders delivered", permissions=["change"])
     def mark_delivered_selected(self, request, queryset):
-        _run_service(self, request, queryset, mark_order_delivered, "marked delivered")
+        run_order_service(self, request, queryset, mark_order_delivered, "marked delivered")
 
     @admin.action(description="Cancel selected orders (stock is returned)", permissions=["change"])
     def cancel_selected(self, request, queryset):
-        _run_service(self, request, queryset, cancel_order, "cancelled")
-
-    def get_urls(self):
-        review = self.admin_site.admin_view(self.review_view)
-        return [path("<int:order_id>/review/", review, name="orders_order_review")] + super().get_urls()
-
-    def review_view(self, request, order_id: int):
-        """The pharmacist's decision on one order: approve with the dispensing record, or reject with a reason."""
-        order = get_object_or_404(
-            Order.objects.select_related("prescription", "user").prefetch_related("lines", "safeguard_flags"),
-            pk=order_id,
-        )
-        if request.method == "POST" and ("_approve_line" in request.POST or "_refuse_line" in request.POST):
-            return self._decide_line(request, order)
-        if not self.has_view_permission(request, order):
-            raise Http404
-        pharmacist = is_pharmacist(request.user)
-        if order.status == "awaiting_review":
-            review_alerts(order=order)  # the checks again, now: supplies since checkout, recorded directions
-        prescription_lines = [line for line in order.lines.all() if line.prescription_required]
-        initial_items = [{"pack": line.pack_id, "quantity": line.units} for line in prescription_lines]
-        record_form = DispensingRecordForm(prefix="record")
-        items = AuthorisedItemFormSet(prefix="items", initial=initial_items)
-        reject_form = RejectForm(prefix="reject")
-        override_form = ClinicalOverrideForm(request.POST or None, prefix="override")
-        if request.method == "POST":
-            if not pharmacist:
-                self.message_user(request, "Only a pharmacist in the Pharmacists group can review prescriptions.",
-                                  messages.ERROR)
-                return HttpResponseRedirect(request.path)
-            try:
-                # Nothing to record when there is no prescription, or it was already verified (a repeat).
-                if "_approve" in request.POST and not _needs_dispensing_record(order):
-                    approve_form = ApproveWithoutPrescriptionForm(request.POST, prefix="approve")
-                    if approve_form.is_valid():
-                        approve_order(order=order, pharmacist=request.user, note=approve_form.cleaned_data["note"],
-                                      override=override_form.override())
-                        self.message_user(request, f"Order {order.number} approved.", messages.SUCCESS)
-                        return HttpResponseRedirect(reverse("admin:orders_orderawaitingreview_changelist"))
-                elif "_approve" in request.POST:
-                    record_form = DispensingRecordForm(request.POST, prefix="record")
-                    items = AuthorisedItemFormSet(request.POST, prefix="items")
-                    if record_form.is_valid() and items.is_valid():
-                        approve_order(order=order, pharmacist=request.user, note=record_form.cleaned_data["note"],
-                                      record=dispensing_record_from_forms(record_form, items),
-                                      override=override_form.override())
-                        self.message_user(request, f"Order {order.number} approved.", messages.SUCCESS)
-                        return HttpResponseRedirect(reverse("admin:orders_orderawaitingreview_changelist"))
-                elif "_reject" in request.POST:
-                    reject_form = RejectForm(request.POST, prefix="reject")
-                    if reject_form.is_valid():
-                        reject_order(order=order, pharmacist=request.user, reason=reject_form.cleaned_data["reason"],
-                                     note=reject_form.cleaned_data["note"])
-                        self.message_user(request, f"Order {order.number} rejected; stock returned.", messages.SUCCESS)
-                        return HttpResponseRedirect(reverse("admin:orders_orderawaitingreview_changelist"))
-            except DomainError as refusal:
-                if not ("_approve" in request.POST and record_form.is_bound and record_form.add_refusal(refusal)):
-                    self.message_user(request, refusal.message, messages.ERROR)
-        health = review_order_health(staff=request.user, order=order, channel=AccessChannel.ADMIN_ORDER_REVIEW)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Review order {order.number}",
-            "opts": self.model._meta,
-            "order": order,
-            "health_record": health.record,
-            "health_details_shown": health.shown,  # consultation answers and alert details: entitled staff only
-            "prescription": order.prescription,
-            "prescription_lines": prescription_lines,
-            "is_pharmacist": pharmacist,
-            "record_form": record_form,
-            "items": items,
-            "reject_form": reject_form,
-            "approve_form": ApproveWithoutPrescriptionForm(prefix="approve"),
-            "line_forms": [(line, LineDecisionForm(initial={"line": line.pk}, prefix=f"line-{line.pk}"),
-                            ClinicalOverrideForm(prefix=f"override-{line.pk}"))
-                           for line in order.lines.all() if line.legal_category == "pharmacy"],
-            "clinical_alerts": order.clinical_alerts.select_related("overridden_by").order_by("pk"),
-            "needs_responsible_pharmacist": pharmacist and order.status == "awaiting_review"
-            and current_responsible_pharmacist() is None,
-            "override_form": override_form,
-            "file_url": reverse("admin:orders_prescription_file", args=[order.prescription_id])
-            if order.prescription_id else None,
-            "needs_dispensing_record": _needs_dispensing_record(order),
-            "repeat": get_repeat_history(order=order),  # issue n of m, and the earlier issues
-        }
-        return TemplateResponse(request, "admin/orders/order/review.html", context)
-
-    def _decide_line(self, request, order):
-        """Approve or refuse one P line (through the services), then back to the review page."""
-        if not is_pharmacist(request.user):
-            self.message_user(request, "Only a pharmacist in the Pharmacists group can decide on medicines.",
-                              messages.ERROR)
-            return HttpResponseRedirect(request.path)
-        line = next((line for line in order.lines.all() if str(line.pk) == request.POST.get("line_id")), None)
-        if line is None:
-            raise Http404
-        form = LineDecisionForm(request.POST, prefix=f"line-{line.pk}")
-        if not form.is_valid():
-            self.message_user(request, "Choose a listed reason, and keep the note to 1,000 characters.",
-                              messages.ERROR)
-            return HttpResponseRedirect(request.path)
-        note = form.cleaned_data["note"]
-        try:
-            if "_approve_line" in request.POST:
-                override = ClinicalOverrideForm(request.POST, prefix=f"override-{line.pk}").override()
-                approve_order_line(line=line, pharmacist=request.user, reason=note, override=override)
-                self.message_user(request, f"{line.description} approved.", messages.SUCCESS)
-            else:
-                override = ClinicalOverrideForm(request.POST, prefix=f"override-{line.pk}").override()
-                refuse_order_line(line=line, pharmacist=request.user, reason=form.cleaned_data["reason"], note=note,
-                                  override=override)
-                self.message_user(request, f"{line.description} refused; its stock was returned and the shopper "
-                                  "told why.", messages.SUCCESS)
-        except DomainError as refusal:
-            self.message_user(request, refusal.message, messages.ERROR)
-        return HttpResponseRedirect(request.path)
-
-
-@admin.register(OrderAwaitingReview)
-class OrderAwaitingReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The pharmacist's queue: orders awaiting review, oldest first."""
-
-    list_display = ("number", "created_at", "full_name", "email", "prescription_status", "review_deadline",
-                    "review_link")
-    list_filter = (FlaggedOrderFilter,)
-    search_fields = ("number", "email", "full_name")
-    list_select_related = ("prescription",)
-    ordering = ("created_at", "pk")
-    list_per_page = 50
-    actions = ["extend_deadline_selected"]
-
-    @admin.action(description="Extend the review deadline of the selected orders by 7 days")
-    def extend_deadline_selected(self, request, queryset):
-        succeeded = 0
-        for order in queryset:
-            until = max(order.review_deadline or timezone.now(), timezone.now()) + EXTEND_DEADLINE_BY
-            try:
-                extend_review_deadline(order=order, pharmacist=request.user, until=until,
-                                       reason="Extended in the admin.")
-                succeeded += 1
-            except DomainError as refusal:
-                self.message_user(request, f"{order.number}: {refusal.message}", messages.ERROR)
-        if succeeded:
-            self.message_user(request, f"{succeeded} deadline(s) extended by 7 days.", messages.SUCCESS)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(status="awaiting_review")
-
-    @admin.display(description="Prescription")
-    def prescription_status(self, order):
-        return order.prescription.get_status_display() if order.prescription_id else "-"
-
-    @admin.display(description="")
-    def review_link(self, order):
-        url = reverse("admin:orders_order_review", args=[order.pk])
-        return format_html('<a class="button" href="{}">Review</a>', url)
-
+        run_order_service(self, request, queryset, cancel_order, "cancelled")
 
 class PrescriptionItemInline(ReadOnlyInline):
     model = PrescriptionItem
@@ -381,7 +152,7 @@ class PrescriptionAdmin(admin.ModelAdmin):
         "owner", "file_link", "original_filename", "content_type", "size_bytes", "sha256", "status", "uploaded_at",
         "prescriber_name", "prescriber_registration", "prescriber_address", "issued_on", "valid_until",
         "reviewed_by", "reviewed_at", "rejection_reason", "source", "original_received_at", "original_received_by",
-        "original_matches", "original_checked_note", "electronic_prescription_id", "original_link",
+        "original_matches", "original_checked_note", "electronic_prescription_id",
         "repeatable", "issues_authorised", "repeat_interval_days",
     ]
     exclude = ("file",)
@@ -402,58 +173,9 @@ class PrescriptionAdmin(admin.ModelAdmin):
             '<a href="{}" target="_blank" rel="noopener">Open {}</a>', url, prescription.original_filename
         )
 
-    @admin.display(description="Original")
-    def original_link(self, prescription):
-        url = reverse("admin:orders_prescription_original", args=[prescription.pk])
-        return format_html('<a class="button" href="{}">Record original received / electronic verified</a>', url)
-
     def get_urls(self):
         view = self.admin_site.admin_view(self.file_view)
-        original = self.admin_site.admin_view(self.original_view)
-        return [
-            path("<int:prescription_id>/file/", view, name="orders_prescription_file"),
-            path("<int:prescription_id>/original/", original, name="orders_prescription_original"),
-        ] + super().get_urls()
-
-    def original_view(self, request, prescription_id: int):
-        """The pharmacist records the paper original as received and checked, or the e-prescription verified."""
-        prescription = get_object_or_404(Prescription.objects.select_related("owner"), pk=prescription_id)
-        if not self.has_view_permission(request, prescription):
-            raise Http404
-        received_form = OriginalReceivedForm(prefix="original")
-        electronic_form = ElectronicVerifiedForm(prefix="electronic")
-        if request.method == "POST":
-            try:
-                if "_original" in request.POST:
-                    received_form = OriginalReceivedForm(request.POST, prefix="original")
-                    if received_form.is_valid():
-                        record_original_received(prescription=prescription, pharmacist=request.user,
-                                                 matches=received_form.cleaned_data["matches"],
-                                                 note=received_form.cleaned_data["note"])
-                        self.message_user(request, "Original prescription recorded.", messages.SUCCESS)
-                        return HttpResponseRedirect(reverse("admin:orders_prescription_change",
-                                                            args=[prescription.pk]))
-                elif "_electronic" in request.POST:
-                    electronic_form = ElectronicVerifiedForm(request.POST, prefix="electronic")
-                    if electronic_form.is_valid():
-                        record_electronic_verified(
-                            prescription=prescription, pharmacist=request.user,
-                            electronic_prescription_id=electronic_form.cleaned_data["electronic_prescription_id"],
-                            note=electronic_form.cleaned_data["note"])
-                        self.message_user(request, "Electronic prescription recorded as verified.", messages.SUCCESS)
-                        return HttpResponseRedirect(reverse("admin:orders_prescription_change",
-                                                            args=[prescription.pk]))
-            except DomainError as refusal:
-                self.message_user(request, refusal.message, messages.ERROR)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Original of prescription {prescription.pk}",
-            "opts": self.model._meta,
-            "prescription": prescription,
-            "received_form": received_form,
-            "electronic_form": electronic_form,
-        }
-        return TemplateResponse(request, "admin/orders/prescription/original.html", context)
+        return [path("<int:prescription_id>/file/", view, name="orders_prescription_file"), *super().get_urls()]
 
     def file_view(self, request, prescription_id: int):
         """Shown inline in the browser, to pharmacists only; sandboxed so a crafted PDF cannot run script."""
@@ -492,6 +214,3 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             self.message_user(request, refusal.message, messages.ERROR)
             return
         self.message_user(request, f"{handed} message(s) handed to the workers.", messages.SUCCESS)
-
-# The batches supplied and the Recall screen; the dispatch and cannot-supply queues.
-from . import admin_batches, admin_dispatch  # noqa: E402,F401

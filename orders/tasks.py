@@ -10,7 +10,7 @@ from celery import shared_task
 from django.conf import settings
 
 from .exceptions import EmailDeliveryFailed
-from .services import deliver_outbox_message, expire_overdue_orders, redispatch_pending_messages
+from .services import deliver_outbox_message, redispatch_pending_messages
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +29,3 @@ def deliver_outbox_message_task(message_id: int) -> bool:
 def dispatch_pending_outbox_task() -> int:
     return redispatch_pending_messages()
 
-
-@shared_task
-def expire_overdue_orders_task() -> int:
-    """Periodic: cancel orders still waiting at their review deadline (each re-checked under its lock)."""
-    return expire_overdue_orders()

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("cart.api.urls")),
     path("", include("orders.api.urls")),
     path("", include("checkout.api.urls")),
+    path("", include("dispensing.api.urls")),
     path("", include("delivery.api.urls")),
     path("", include("patients.api.urls")),
     path("", include("payments.api.urls")),

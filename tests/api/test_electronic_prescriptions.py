@@ -8,8 +8,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from checkout.services import place_order
+from dispensing.approval import approve_order
 from orders.models import Prescription, PrescriptionSource
-from orders.services import approve_order, submit_prescription
+from orders.services import submit_prescription
 from tests.orders.helpers import cart_with, details, dispensing_record, image_bytes, uploaded_prescription
 
 from .helpers import assert_problem

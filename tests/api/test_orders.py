@@ -3,8 +3,8 @@
 import pytest
 
 from checkout.services import place_order
+from dispensing.approval import approve_order, dispatch_order
 from orders.models import Order, OrderStatus
-from orders.services import approve_order, dispatch_order
 from tests.factories import StaffFactory
 from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 

@@ -5,9 +5,9 @@ import pytest
 from django.test import override_settings
 
 from checkout.services import place_order
+from dispensing.approval import approve_order
 from dispensing.services import sign_out_as_responsible_pharmacist
 from orders.models import OrderStatus, PrescriptionSource
-from orders.services import approve_order
 from tests.factories import PharmacistFactory
 from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 from tests.otp import verified_token

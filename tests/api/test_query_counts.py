@@ -5,7 +5,8 @@ import pytest
 
 from cart.services import add_to_cart, get_or_create_user_cart
 from checkout.services import place_order
-from orders.services import approve_order, cancel_order
+from dispensing.approval import approve_order
+from orders.services import cancel_order
 from tests.factories import PackFactory
 from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 

@@ -7,6 +7,7 @@ from cart.models import CartLine
 from catalog.exceptions import ControlledDrugNotSoldOnline, LeafletMissing, OutOfStock, PackUnavailable
 from catalog.models import Pack
 from checkout.services import place_order
+from dispensing.approval import approve_order
 from orders.exceptions import (
     CartEmpty,
     IdempotencyKeyReused,
@@ -15,7 +16,6 @@ from orders.exceptions import (
     PrescriptionRequired,
 )
 from orders.models import Order, OrderEvent, OrderStatus, OutboxMessage, OutboxStatus
-from orders.services import approve_order
 from tests.factories import PackFactory, ProductFactory, UserFactory, set_available_stock
 from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 

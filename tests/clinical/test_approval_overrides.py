@@ -9,8 +9,10 @@ from checkout.services import place_order
 from clinical.checks import ClinicalOverride
 from clinical.exceptions import ClinicalOverrideRequired
 from clinical.models import OrderAlert
+from dispensing.approval import approve_order
+from dispensing.decisions import approve_order_line, refuse_order_line
 from orders.models import OrderStatus
-from orders.services import AuthorisedItem, approve_order, approve_order_line, refuse_order_line
+from orders.services import AuthorisedItem
 from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 
 from .helpers import medicine_pack_of

@@ -5,9 +5,9 @@ the API cart shows the same advice as the storefront cart."""
 import pytest
 
 from clinical.checks import ClinicalOverride
+from dispensing.approval import approve_order
 from orders.emails import build_order_email
 from orders.models import Order, OutboxMessage
-from orders.services import approve_order
 from payments.gateways import _gateway
 from payments.receipts import payment_status_text
 from tests.api.helpers import assert_problem, checkout

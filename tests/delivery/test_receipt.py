@@ -82,7 +82,7 @@ def test_the_receipt_carries_no_health_details(user, express, django_capture_on_
 def test_later_e_mails_show_the_delivery_in_their_totals(
     user, pom_pack, pharmacist, express, django_capture_on_commit_callbacks
 ):
-    from orders.services import approve_order
+    from dispensing.approval import approve_order
     from tests.orders.helpers import dispensing_record
 
     order = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="k",

@@ -8,7 +8,7 @@ import pytest
 from catalog.models import ConsultationQuestion, ConsultationQuestionnaire
 from checkout.services import place_order
 from delivery.models import DeliveryMethod
-from orders.services import refuse_order_line
+from dispensing.decisions import refuse_order_line
 from patients.details import PatientDetails
 from tests.factories import PackFactory, ProductFactory
 from tests.orders.helpers import cart_with, details

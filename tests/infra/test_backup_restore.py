@@ -13,10 +13,10 @@ import pytest
 from django.db import connection
 
 from checkout.services import place_order
+from dispensing.approval import approve_order, dispatch_order
 from dispensing.models import RegisterEntry
+from dispensing.originals import record_original_received
 from orders.models import Order, OrderStatus, Prescription
-from orders.services import approve_order, dispatch_order
-from orders.services.originals import record_original_received
 from pharmacy.encryption import key_id_of
 from tests.factories import StaffFactory
 from tests.orders.helpers import MINIMAL_PDF, cart_with, details, dispensing_record, uploaded_prescription

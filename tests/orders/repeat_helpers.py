@@ -7,8 +7,8 @@ import datetime
 from django.utils import timezone
 
 from checkout.services import place_order
+from dispensing.approval import approve_order
 from orders.models import PrescriptionIssue
-from orders.services import approve_order
 
 from .helpers import cart_with, details, dispensing_record, uploaded_prescription
 

@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from checkout.services import place_order
+from dispensing.approval import approve_order, dispatch_order
+from dispensing.originals import record_original_received
 from orders.exceptions import NotAllowed
 from orders.models import Order, OrderStatus, OutboxMessage
-from orders.services import approve_order, cancel_order, dispatch_order, mark_order_delivered
-from orders.services.originals import record_original_received
+from orders.services import cancel_order, mark_order_delivered
 from tests.factories import StaffFactory, UserFactory
 
 from .helpers import (

@@ -8,8 +8,8 @@ import pytest
 from catalog.models import Pack, StockBatch
 from catalog.services import record_stock_take
 from checkout.services import place_order
+from dispensing.approval import dispatch_order
 from orders.models import Order, OrderLineBatch
-from orders.services import dispatch_order
 from tests.checkout.test_place_order_concurrency import race
 from tests.factories import PackFactory, StaffFactory, UserFactory
 

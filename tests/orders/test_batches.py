@@ -12,15 +12,11 @@ from django.utils import timezone
 from catalog.models import Pack, StockBatch
 from catalog.services import recall_batches
 from checkout.services import place_order
+from dispensing.approval import dispatch_order
+from dispensing.batches import list_batch_recipients, recall_pack_batches, recall_recipients_csv
 from dispensing.exceptions import ReleaseRefused
 from orders.models import OrderLineBatch, OrderStatus
-from orders.services import (
-    cancel_order,
-    dispatch_order,
-    list_batch_recipients,
-    recall_pack_batches,
-    recall_recipients_csv,
-)
+from orders.services import cancel_order
 from tests.factories import PackFactory, StaffFactory, StockBatchFactory, UserFactory
 
 from .helpers import cart_with, details

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from checkout.services import place_order
+from dispensing.approval import approve_order, dispatch_order
 from dispensing.models import PharmacistProfile, RegisterEntry
+from dispensing.originals import record_electronic_verified
 from dispensing.services import current_responsible_pharmacist, sign_out_as_responsible_pharmacist
 from orders.models import Order, OrderStatus, PrescriptionSource
-from orders.services import approve_order, dispatch_order
-from orders.services.originals import record_electronic_verified
 from tests.factories import PackFactory, PharmacistFactory, ProductFactory, StaffFactory, UserFactory
 
 from .helpers import PRESCRIBER_ADDRESS, cart_with, details, dispensing_record, eps_id, uploaded_prescription

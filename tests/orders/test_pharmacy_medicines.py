@@ -9,6 +9,9 @@ from django.utils import timezone
 
 from catalog.models import Category, ConsultationQuestion, ConsultationQuestionnaire, Pack
 from checkout.services import place_order
+from dispensing.approval import approve_order
+from dispensing.decisions import approve_order_line, refuse_order_line
+from dispensing.expiry import expire_overdue_orders, extend_review_deadline, list_orders_due_for_expiry
 from orders.exceptions import (
     ConsultationIncomplete,
     InvalidOrderTransition,
@@ -20,15 +23,7 @@ from orders.exceptions import (
     PatientTooYoung,
 )
 from orders.models import LineDecision, MessageKind, Order, OrderStatus, OutboxMessage
-from orders.services import (
-    approve_order,
-    approve_order_line,
-    expire_overdue_orders,
-    extend_review_deadline,
-    list_orders_due_for_expiry,
-    refuse_order_line,
-    set_review_deadline,
-)
+from orders.services import set_review_deadline
 from patients.details import PatientDetails
 from tests.factories import PackFactory, ProductFactory, UserFactory
 
@@ -261,7 +256,7 @@ def test_another_service_can_bring_the_deadline_forward(user, p_pack):
 
 
 def test_expiry_task_runs_the_service(user, p_pack):
-    from orders.tasks import expire_overdue_orders_task
+    from dispensing.tasks import expire_overdue_orders_task
 
     order = place(user, (p_pack, 1), answers=answers_for(p_pack), patient=PatientDetails(
         date_of_birth=datetime.date(1980, 1, 1)))

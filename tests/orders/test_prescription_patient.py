@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from checkout.services import place_order
+from dispensing.approval import approve_order
 from orders.exceptions import PrescriptionForAnotherPatient
 from orders.models import Order, OrderStatus, Prescription, PrescriptionStatus
-from orders.services import approve_order
 from patients.details import PatientDetails
 from tests.api.helpers import SHIPPING, assert_problem
 from tests.orders.helpers import (

@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from catalog.models import ConsultationQuestion, ConsultationQuestionnaire
 from checkout.services import place_order
+from dispensing.approval import approve_order
+from dispensing.originals import record_original_received
 from orders.models import MessageKind, OutboxMessage, OutboxStatus
-from orders.services import approve_order, deliver_outbox_message
-from orders.services.originals import record_original_received
+from orders.services import deliver_outbox_message
 from patients.details import PatientDetails
 from tests.factories import PackFactory, ProductFactory
 

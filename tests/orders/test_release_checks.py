@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.roles import SUPERINTENDENTS_GROUP
 from catalog.reclassification import reclassify_product
 from checkout.services import place_order
+from dispensing.approval import approve_order, dispatch_order
 from dispensing.exceptions import (
     NoResponsiblePharmacist,
     OwnOrderApproval,
@@ -19,6 +20,7 @@ from dispensing.exceptions import (
     ResponsiblePharmacistConflict,
 )
 from dispensing.models import RegisterEntry, ResponsiblePharmacistLog
+from dispensing.originals import record_electronic_verified, record_original_received
 from dispensing.services import (
     current_responsible_pharmacist,
     sign_in_as_responsible_pharmacist,
@@ -26,9 +28,8 @@ from dispensing.services import (
 )
 from orders.exceptions import InvalidDispensingRecord, PrescriptionNotCovering
 from orders.models import OrderStatus, PrescriptionSource, PrescriptionStatus
-from orders.services import approve_order, dispatch_order
 from orders.services.coverage import check_prescription_covers
-from orders.services.originals import is_waiting_for_original, record_electronic_verified, record_original_received
+from orders.services.originals import is_waiting_for_original
 from tests.factories import PharmacistFactory, StaffFactory
 
 from .helpers import cart_with, details, dispensing_record, eps_id, uploaded_prescription

@@ -11,11 +11,12 @@ from django.utils import timezone
 from catalog.models import LEGACY_BATCH_EXPIRY, StockBatch
 from checkout.services import place_order
 from clinical.models import OrderAlert
+from dispensing.approval import approve_order, dispatch_order
+from dispensing.batches import recall_pack_batches
 from dispensing.exceptions import ReleaseRefused
 from dispensing.release_gate import release_blockers
 from dispensing.services import sign_out_as_responsible_pharmacist
 from orders.models import LineDecision, OrderStatus
-from orders.services import approve_order, dispatch_order, recall_pack_batches
 from tests.api.helpers import assert_problem
 from tests.factories import PackFactory, ProductFactory, StaffFactory, StockBatchFactory
 

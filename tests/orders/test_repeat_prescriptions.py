@@ -9,7 +9,9 @@ from django.utils import timezone
 from cart.services import get_or_create_user_cart
 from checkout.services import place_order
 from checkout.services.reorders import add_prescription_to_cart
+from dispensing.approval import approve_order, dispatch_order
 from dispensing.exceptions import ReleaseRefused
+from dispensing.originals import record_electronic_verified
 from orders.exceptions import (
     InvalidDispensingRecord,
     PrescriptionExpired,
@@ -18,8 +20,7 @@ from orders.exceptions import (
     RepeatTooEarly,
 )
 from orders.models import OrderStatus, Prescription, PrescriptionIssue
-from orders.services import approve_order, approve_prescription, cancel_order, dispatch_order
-from orders.services.originals import record_electronic_verified
+from orders.services import approve_prescription, cancel_order
 from orders.services.repeats import check_repeat_available, repeat_status
 from tests.factories import PackFactory, ProductFactory, StaffFactory
 

@@ -8,6 +8,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from checkout.services import place_order
+from dispensing.approval import approve_order, dispatch_order, reject_order
+from dispensing.originals import record_original_received
 from orders.exceptions import (
     InvalidDispensingRecord,
     InvalidOrderTransition,
@@ -18,15 +20,7 @@ from orders.exceptions import (
     PrescriptionNotCovering,
 )
 from orders.models import Order, OrderStatus, OutboxMessage, Prescription, PrescriptionStatus
-from orders.services import (
-    ALLOWED_TRANSITIONS,
-    approve_order,
-    cancel_order,
-    dispatch_order,
-    mark_order_delivered,
-    reject_order,
-)
-from orders.services.originals import record_original_received
+from orders.services import ALLOWED_TRANSITIONS, cancel_order, mark_order_delivered
 from tests.factories import PackFactory, ProductFactory, StaffFactory, UserFactory
 
 from .helpers import cart_with, details, dispensing_record, uploaded_prescription

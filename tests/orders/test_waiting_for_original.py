@@ -10,17 +10,13 @@ from django.utils import timezone
 
 from catalog.models import Pack
 from checkout.services import place_order
+from dispensing.approval import approve_order, dispatch_order
+from dispensing.expiry import expire_overdue_orders, extend_review_deadline, list_orders_due_for_expiry
 from dispensing.models import RegisterEntry
+from dispensing.originals import record_electronic_verified, record_original_received
 from orders.models import LineDecision, MessageKind, Order, OrderStatus, OutboxMessage, PrescriptionStatus
 from orders.selectors import list_orders_awaiting_review
-from orders.services import (
-    approve_order,
-    dispatch_order,
-    expire_overdue_orders,
-    extend_review_deadline,
-    list_orders_due_for_expiry,
-)
-from orders.services.originals import is_waiting_for_original, record_electronic_verified, record_original_received
+from orders.services.originals import is_waiting_for_original
 from patients.details import PatientDetails
 from tests.factories import PackFactory, ProductFactory, StaffFactory, StockBatchFactory
 

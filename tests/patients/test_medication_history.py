@@ -4,7 +4,7 @@ waiting, was rejected or refused, or went to someone else."""
 import pytest
 
 from checkout.services import place_order
-from orders.services import reject_order
+from dispensing.approval import reject_order
 from patients.details import PatientDetails
 from patients.selectors import medication_history
 from tests.orders.helpers import cart_with, details, uploaded_prescription

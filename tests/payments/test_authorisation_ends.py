@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from cart.models import CartLine
 from catalog.models import Pack
+from dispensing.approval import approve_order
 from orders.emails import build_email
 from orders.models import MessageKind, Order, OrderStatus, OutboxMessage
-from orders.services import approve_order
 from payments.gateways import get_gateway
 from payments.models import MovementKind, Payment, PaymentStatus, TestGatewayIntent
 from payments.tasks import reconcile_payments_task
@@ -185,7 +185,7 @@ def test_reconciliation_records_a_capture_whose_answer_was_lost(
 
 def test_an_order_not_paid_again_by_its_new_deadline_is_cancelled_and_the_shopper_told(
         user, pom_pack, awaiting_review, django_capture_on_commit_callbacks):
-    from orders.tasks import expire_overdue_orders_task
+    from dispensing.tasks import expire_overdue_orders_task
 
     order, payment = awaiting_review
     lapse(payment)

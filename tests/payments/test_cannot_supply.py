@@ -11,9 +11,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from dispensing.batches import recall_pack_batches
+from dispensing.expiry import expire_overdue_orders
 from dispensing.supply import list_orders_that_cannot_be_supplied
 from orders.models import MessageKind, OrderStatus
-from orders.services import expire_overdue_orders, recall_pack_batches
 from payments.models import PaymentStatus
 from tests.factories import PackFactory, StockBatchFactory
 

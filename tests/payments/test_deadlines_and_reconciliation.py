@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from checkout.services import place_order
+from dispensing.expiry import expire_overdue_orders
 from orders.models import OrderStatus
-from orders.services import expire_overdue_orders
 from payments.models import PaymentStatus, TestGatewayIntent
 from payments.reconciliation import reconcile_payments
 from payments.services import _begin_attempt

@@ -7,8 +7,11 @@ import pytest
 
 from cart.models import CartLine
 from catalog.models import Pack
+from dispensing.approval import approve_order, reject_order
+from dispensing.decisions import refuse_order_line
+from dispensing.expiry import expire_overdue_orders
 from orders.models import OrderStatus
-from orders.services import approve_order, cancel_order, expire_overdue_orders, refuse_order_line, reject_order
+from orders.services import cancel_order
 from payments.models import MovementKind, PaymentStatus
 from payments.receipts import payment_status_text
 from payments.services import authorise_order

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from dispensing.approval import approve_order
+from dispensing.originals import record_original_received
 from orders.models import OrderStatus
-from orders.services import approve_order
-from orders.services.originals import record_original_received
 from payments.models import PaymentStatus, TestGatewayIntent
 from tests.api.helpers import assert_problem
 from tests.factories import StaffFactory

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from catalog.models import Pack
 from checkout.services import place_order
+from dispensing.approval import approve_order, reject_order
 from orders.models import Order, OrderEvent, OrderStatus
-from orders.services import approve_order, reject_order
 from tests.factories import PackFactory, StaffFactory, UserFactory
 from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 
@@ -123,7 +123,7 @@ def test_cancel_asks_first_then_cancels_and_returns_the_stock(signed_in, user, g
 
 
 def test_cancelling_a_dispatched_order_is_refused_with_a_message(signed_in, user, gsl_pack):
-    from orders.services import dispatch_order
+    from dispensing.approval import dispatch_order
 
     order = place(user, (gsl_pack, 1))
     dispatch_order(order=order, actor=StaffFactory())

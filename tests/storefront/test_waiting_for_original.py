@@ -6,8 +6,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from checkout.services import place_order
-from orders.services import approve_order
-from orders.services.originals import record_original_received
+from dispensing.approval import approve_order
+from dispensing.originals import record_original_received
 from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]

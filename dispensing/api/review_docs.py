@@ -5,9 +5,9 @@ operation.
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 
+from orders.api.docs import ORDER_NUMBER
 from pharmacy.api_schema import problem_responses
 
-from .docs import ORDER_NUMBER
 from .serializers import (
     ApproveOrderInputSerializer,
     ElectronicVerifiedInputSerializer,
@@ -66,8 +66,15 @@ pharmacist_orders_approve = extend_schema(
                 "issued_on": "2026-01-05",
                 "valid_until": "2026-07-05",
                 "items": [
-                    {"sku": "BAC-10-84", "quantity": 84, "directions": "One tablet three times a day",
-                     "dose": "10", "dose_unit": "mg", "times_per_day": 3, "as_directed": False}
+                    {
+                        "sku": "BAC-10-84",
+                        "quantity": 84,
+                        "directions": "One tablet three times a day",
+                        "dose": "10",
+                        "dose_unit": "mg",
+                        "times_per_day": 3,
+                        "as_directed": False,
+                    }
                 ],
                 "note": "Checked with the prescriber.",
                 "override_reason": "Long-standing combination with diazepam; counselled on drowsiness.",
@@ -119,8 +126,11 @@ pharmacist_orders_lines_decide = extend_schema(
         OpenApiExample(
             "Approve past a major alert",
             request_only=True,
-            value={"decision": "approve", "override_reason": "Told to take only the co-codamol.",
-                   "prescriber_contacted": False},
+            value={
+                "decision": "approve",
+                "override_reason": "Told to take only the co-codamol.",
+                "prescriber_contacted": False,
+            },
         ),
     ],
 )

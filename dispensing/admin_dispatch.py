@@ -1,6 +1,6 @@
 """The staff's dispatch queues in the admin: approved orders with the release conditions each still
-misses (the release gate, dispensing.release_gate), and the "cannot supply" queue, where staff supply
-less or cancel and refund (dispensing.supply). These views bind forms and call the services."""
+misses (the release gate, release_gate.py), and the "cannot supply" queue, where staff supply
+less or cancel and refund (supply.py). These views bind forms and call the services."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -10,12 +10,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from dispensing.release_gate import BLOCKER_LABELS, blocker_label, release_blockers
-from dispensing.supply import cancel_and_refund, supply_less
+from orders.models import LineDecision, Order, OrderAwaitingDispatch, OrderCannotSupply, OrderStatus
+from orders.services import may_change_orders
 from pharmacy.exceptions import DomainError
 
-from .models import LineDecision, Order, OrderAwaitingDispatch, OrderCannotSupply, OrderStatus
-from .services import dispatch_order, may_change_orders
+from .approval import dispatch_order
+from .release_gate import BLOCKER_LABELS, blocker_label, release_blockers
+from .supply import cancel_and_refund, supply_less
 
 MISSING_FILTER_LIMIT = 500  # the approved orders the condition filter looks at (a queue, not an archive)
 
@@ -23,9 +24,13 @@ MISSING_FILTER_LIMIT = 500  # the approved orders the condition filter looks at 
 def _blockers_column(order) -> str:
     blockers = release_blockers(order)
     if not blockers:
-        return format_html('<strong>{}</strong>', "Ready to dispatch")
-    return format_html("<ul>{}</ul>", format_html_join(
-        "", '<li title="{}">{}</li>', ((blocker.message, blocker_label(blocker.code)) for blocker in blockers)))
+        return format_html("<strong>{}</strong>", "Ready to dispatch")
+    return format_html(
+        "<ul>{}</ul>",
+        format_html_join(
+            "", '<li title="{}">{}</li>', ((blocker.message, blocker_label(blocker.code)) for blocker in blockers)
+        ),
+    )
 
 
 class MissingConditionFilter(admin.SimpleListFilter):
@@ -100,23 +105,32 @@ class OrderAwaitingDispatchAdmin(_QueueAdmin):
 
 
 class CancelAndRefundForm(forms.Form):
-    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text="Kept in the order's history for staff, e.g. \"The batch was recalled and "
-                             "no other stock is available.\" The shopper gets our standard message.")
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the order's history for staff, e.g. \"The batch was recalled and "
+        'no other stock is available." The shopper gets our standard message.',
+    )
 
 
 class SupplyLessForm(forms.Form):
-    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text="Kept in the order's history for staff; the shopper is e-mailed the items "
-                             "not sent.")
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the order's history for staff; the shopper is e-mailed the items not sent.",
+    )
 
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
         self.lines = lines
         for line in lines:
             self.fields[f"line_{line.pk}"] = forms.IntegerField(
-                min_value=0, max_value=line.quantity_supplied, initial=line.quantity_supplied,
-                label=f"{line.description} (ordered {line.quantity})", help_text="Packs to send now.")
+                min_value=0,
+                max_value=line.quantity_supplied,
+                initial=line.quantity_supplied,
+                label=f"{line.description} (ordered {line.quantity})",
+                help_text="Packs to send now.",
+            )
 
     def quantities(self) -> dict[int, int]:
         return {line.pk: self.cleaned_data[f"line_{line.pk}"] for line in self.lines}
@@ -127,8 +141,14 @@ class OrderCannotSupplyAdmin(_QueueAdmin):
     """Approved orders the gate refuses for a reason time will not fix; cancelled and refunded at their
     deadline unless staff supply less or cancel first."""
 
-    list_display = ("number", "cannot_supply_since", "review_deadline", "full_name", "cannot_supply_reason",
-                    "supply_less_link")
+    list_display = (
+        "number",
+        "cannot_supply_since",
+        "review_deadline",
+        "full_name",
+        "cannot_supply_reason",
+        "supply_less_link",
+    )
     ordering = ("review_deadline", "pk")
 
     def get_queryset(self, request):
@@ -141,8 +161,7 @@ class OrderCannotSupplyAdmin(_QueueAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.resolve_view)
-        return [path("<int:order_id>/resolve/", view, name="orders_ordercannotsupply_resolve"),
-                *super().get_urls()]
+        return [path("<int:order_id>/resolve/", view, name="orders_ordercannotsupply_resolve"), *super().get_urls()]
 
     def resolve_view(self, request, order_id: int):
         """One order: send what can be sent (the rest refunded), or cancel it and refund everything."""
@@ -157,17 +176,25 @@ class OrderCannotSupplyAdmin(_QueueAdmin):
                 if "_supply_less" in request.POST:
                     supply_form = SupplyLessForm(request.POST, prefix="supply", lines=lines)
                     if supply_form.is_valid():
-                        supply_less(order=order, actor=request.user, quantities=supply_form.quantities(),
-                                    reason=supply_form.cleaned_data["reason"])
-                        self.message_user(request, f"Order {order.number} dispatched in part; the shortfall is "
-                                          "refunded.", messages.SUCCESS)
+                        supply_less(
+                            order=order,
+                            actor=request.user,
+                            quantities=supply_form.quantities(),
+                            reason=supply_form.cleaned_data["reason"],
+                        )
+                        self.message_user(
+                            request,
+                            f"Order {order.number} dispatched in part; the shortfall is refunded.",
+                            messages.SUCCESS,
+                        )
                         return HttpResponseRedirect(reverse("admin:orders_ordercannotsupply_changelist"))
                 elif "_cancel" in request.POST:
                     cancel_form = CancelAndRefundForm(request.POST, prefix="cancel")
                     if cancel_form.is_valid():
                         cancel_and_refund(order=order, actor=request.user, reason=cancel_form.cleaned_data["reason"])
-                        self.message_user(request, f"Order {order.number} cancelled; the payment is refunded.",
-                                          messages.SUCCESS)
+                        self.message_user(
+                            request, f"Order {order.number} cancelled; the payment is refunded.", messages.SUCCESS
+                        )
                         return HttpResponseRedirect(reverse("admin:orders_ordercannotsupply_changelist"))
             except DomainError as refusal:
                 self.message_user(request, refusal.message, messages.ERROR)
@@ -180,4 +207,4 @@ class OrderCannotSupplyAdmin(_QueueAdmin):
             "supply_form": supply_form,
             "cancel_form": cancel_form,
         }
-        return TemplateResponse(request, "admin/orders/ordercannotsupply/resolve.html", context)
+        return TemplateResponse(request, "admin/dispensing/ordercannotsupply/resolve.html", context)

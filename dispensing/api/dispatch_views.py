@@ -6,22 +6,28 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dispensing.release_gate import release_blockers
+from orders.api.docs import ORDER_NUMBER
 from orders.models import Order, OrderStatus
 from orders.selectors import get_order_for_review
-from orders.services import dispatch_order
 from pharmacy.api_schema import problem_responses
 
-from .docs import ORDER_NUMBER
+from ..approval import dispatch_order
+from ..release_gate import release_blockers
 from .permissions import MayDispatchOrders
 from .serializers import DispatchOrderInputSerializer, OrderReleaseOutputSerializer
 
 REFUSED_ERRORS = [
-    {"field": None, "code": "payment_not_captured",
-     "message": "The payment is not captured: 19.94 GBP is due and 0.00 has been captured (the latest payment is "
-                "authorised)."},
-    {"field": None, "code": "no_responsible_pharmacist",
-     "message": "No responsible pharmacist is signed in for today."},
+    {
+        "field": None,
+        "code": "payment_not_captured",
+        "message": "The payment is not captured: 19.94 GBP is due and 0.00 has been captured (the latest payment is "
+        "authorised).",
+    },
+    {
+        "field": None,
+        "code": "no_responsible_pharmacist",
+        "message": "No responsible pharmacist is signed in for today.",
+    },
 ]
 
 REFUSED_DETAIL = " ".join(error["message"] for error in REFUSED_ERRORS)
@@ -29,8 +35,12 @@ REFUSED_DETAIL = " ".join(error["message"] for error in REFUSED_ERRORS)
 
 def _release(order: Order) -> dict:
     blockers = release_blockers(order) if order.status == OrderStatus.APPROVED else []
-    return {"number": order.number, "status": order.status, "may_be_dispatched": (
-        order.status == OrderStatus.APPROVED and not blockers), "blockers": [b.as_dict() for b in blockers]}
+    return {
+        "number": order.number,
+        "status": order.status,
+        "may_be_dispatched": (order.status == OrderStatus.APPROVED and not blockers),
+        "blockers": [b.as_dict() for b in blockers],
+    }
 
 
 def _order(number: str) -> Order:
@@ -68,10 +78,18 @@ class OrderDispatchApi(APIView):
         examples=[
             OpenApiExample("Tracking number", request_only=True, value={"note": "Royal Mail tracked 48: AB123"}),
             OpenApiExample(
-                "409 release_refused", response_only=True, status_codes=["409"],
+                "409 release_refused",
+                response_only=True,
+                status_codes=["409"],
                 media_type="application/problem+json",
-                value={"type": "urn:pharmacy:problem:release_refused", "title": "Conflict", "status": 409,
-                       "detail": REFUSED_DETAIL, "code": "release_refused", "errors": REFUSED_ERRORS},
+                value={
+                    "type": "urn:pharmacy:problem:release_refused",
+                    "title": "Conflict",
+                    "status": 409,
+                    "detail": REFUSED_DETAIL,
+                    "code": "release_refused",
+                    "errors": REFUSED_ERRORS,
+                },
             ),
         ],
     )

@@ -17,19 +17,14 @@ from orders.selectors import (
     get_prescription_for_review,
     list_orders_awaiting_review,
 )
-from orders.services import (
-    AuthorisedItem,
-    DispensingRecord,
-    approve_order,
-    approve_order_line,
-    extend_review_deadline,
-    refuse_order_line,
-    reject_order,
-)
-from orders.services.originals import record_electronic_verified, record_original_received
+from orders.services import AuthorisedItem, DispensingRecord
 from patients.models import AccessChannel
 from patients.review import review_order_health
 
+from ..approval import approve_order, reject_order
+from ..decisions import approve_order_line, refuse_order_line
+from ..expiry import extend_review_deadline
+from ..originals import record_electronic_verified, record_original_received
 from . import review_docs as docs
 from .permissions import IsPharmacist
 from .serializers import (
@@ -95,7 +90,9 @@ class ReviewOrderRejectApi(APIView):
         data = RejectOrderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reject_order(
-            order=_order_for_review(number), pharmacist=request.user, reason=data.validated_data["reason"],
+            order=_order_for_review(number),
+            pharmacist=request.user,
+            reason=data.validated_data["reason"],
             note=data.validated_data["note"],
         )
         return _review_response(request, number)
@@ -113,11 +110,20 @@ class ReviewOrderLineDecisionApi(APIView):
         if line is None:
             raise NotFound("No such line in this order.")
         if data.validated_data["decision"] == "approve":
-            approve_order_line(line=line, pharmacist=request.user, reason=data.validated_data["note"],
-                               override=_clinical_override(data.validated_data))
+            approve_order_line(
+                line=line,
+                pharmacist=request.user,
+                reason=data.validated_data["note"],
+                override=_clinical_override(data.validated_data),
+            )
         else:
-            refuse_order_line(line=line, pharmacist=request.user, reason=data.validated_data["reason"],
-                              note=data.validated_data["note"], override=_clinical_override(data.validated_data))
+            refuse_order_line(
+                line=line,
+                pharmacist=request.user,
+                reason=data.validated_data["reason"],
+                note=data.validated_data["note"],
+                override=_clinical_override(data.validated_data),
+            )
         return _review_response(request, number)
 
 
@@ -128,8 +134,12 @@ class ReviewOrderDeadlineApi(APIView):
     def post(self, request, number: str):
         data = ExtendDeadlineInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        extend_review_deadline(order=_order_for_review(number), pharmacist=request.user,
-                               until=data.validated_data["until"], reason=data.validated_data["reason"])
+        extend_review_deadline(
+            order=_order_for_review(number),
+            pharmacist=request.user,
+            until=data.validated_data["until"],
+            reason=data.validated_data["reason"],
+        )
         return _review_response(request, number)
 
 
@@ -141,8 +151,10 @@ class PrescriptionOriginalReceivedApi(APIView):
         data = OriginalReceivedInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         prescription = record_original_received(
-            prescription=_prescription_for_pharmacist(prescription_id), pharmacist=request.user,
-            matches=data.validated_data["matches"], note=data.validated_data["note"],
+            prescription=_prescription_for_pharmacist(prescription_id),
+            pharmacist=request.user,
+            matches=data.validated_data["matches"],
+            note=data.validated_data["note"],
         )
         return Response(PharmacistPrescriptionOutputSerializer(prescription, context={"request": request}).data)
 
@@ -155,7 +167,8 @@ class PrescriptionElectronicVerifiedApi(APIView):
         data = ElectronicVerifiedInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         prescription = record_electronic_verified(
-            prescription=_prescription_for_pharmacist(prescription_id), pharmacist=request.user,
+            prescription=_prescription_for_pharmacist(prescription_id),
+            pharmacist=request.user,
             electronic_prescription_id=data.validated_data["electronic_prescription_id"],
             note=data.validated_data["note"],
         )
@@ -179,8 +192,12 @@ def _order_for_review(number: str) -> Order:
 def _review_response(request, number: str) -> Response:
     order = _order_for_review(number)
     health = review_order_health(staff=request.user, order=order, channel=AccessChannel.API_ORDER_REVIEW)
-    context = {"request": request, "for_pharmacist": True, "health_record": health.record,
-               "health_details_shown": health.shown}
+    context = {
+        "request": request,
+        "for_pharmacist": True,
+        "health_record": health.record,
+        "health_details_shown": health.shown,
+    }
     return Response(ReviewOrderDetailOutputSerializer(order, context=context).data)
 
 
@@ -209,9 +226,15 @@ def _dispensing_record(data: dict) -> DispensingRecord | None:
         issues_authorised=data.get("issues_authorised"),
         repeat_interval_days=data.get("repeat_interval_days"),
         items=[
-            AuthorisedItem(pack=pack, quantity=item["quantity"], directions=item["directions"], dose=item["dose"],
-                           dose_unit=item["dose_unit"], times_per_day=item["times_per_day"],
-                           as_directed=item["as_directed"])
+            AuthorisedItem(
+                pack=pack,
+                quantity=item["quantity"],
+                directions=item["directions"],
+                dose=item["dose"],
+                dose_unit=item["dose_unit"],
+                times_per_day=item["times_per_day"],
+                as_directed=item["as_directed"],
+            )
             for pack, item in zip(packs, data["items"], strict=True)
         ],
     )

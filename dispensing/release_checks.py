@@ -3,16 +3,16 @@
 - Approval needs a pharmacist with a registered profile (GPhC number), who did not place the order, and
   a responsible pharmacist signed in when the order holds a P or POM line.
 
-Dispatch is decided by the release gate (dispensing.release_gate), which dispatch_order calls.
+Dispatch is decided by the release gate (release_gate.py), which dispatch_order calls.
 """
 
 from catalog.models import LegalCategory
-from dispensing.exceptions import NoResponsiblePharmacist, OwnOrderApproval
-from dispensing.models import PharmacistProfile
-from dispensing.register import record_supply
-from dispensing.services import current_responsible_pharmacist, ensure_registered_pharmacist
+from orders.models import Order
 
-from ..models import Order
+from .exceptions import NoResponsiblePharmacist, OwnOrderApproval
+from .models import PharmacistProfile
+from .register import record_supply
+from .services import current_responsible_pharmacist, ensure_registered_pharmacist
 
 __all__ = ["check_may_approve", "record_approver_registration", "record_supply"]
 
@@ -35,9 +35,7 @@ def check_may_approve(*, order: Order, pharmacist) -> PharmacistProfile:
     """Raises PharmacistNotRegistered, OwnOrderApproval or NoResponsiblePharmacist; returns the profile."""
     profile = ensure_registered_pharmacist(pharmacist)
     if order.user_id == pharmacist.pk:
-        raise OwnOrderApproval(
-            f"You placed order {order.number} yourself; another pharmacist must approve it."
-        )
+        raise OwnOrderApproval(f"You placed order {order.number} yourself; another pharmacist must approve it.")
     check_responsible_pharmacist(order=order)
     return profile
 

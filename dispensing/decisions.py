@@ -12,15 +12,15 @@ from catalog.models import LegalCategory
 from catalog.services import release_stock
 from clinical import services as clinical_checks
 from clinical.checks import ClinicalOverride
+from orders.exceptions import InvalidOrderTransition, LineDecisionNotAllowed
+from orders.locks import order_for_update
+from orders.models import LineDecision, MessageKind, Order, OrderLine, OrderStatus
+from orders.refusals import check_refusal_reason, staff_note
+from orders.services.notifications import record_message
+from orders.services.order_amounts import reprice_without_refused_lines
+from orders.services.prescriptions import ensure_pharmacist
+from orders.state_machine import apply_transition
 
-from ..exceptions import InvalidOrderTransition, LineDecisionNotAllowed
-from ..locks import order_for_update
-from ..models import LineDecision, MessageKind, Order, OrderLine, OrderStatus
-from ..refusals import check_refusal_reason, staff_note
-from ..state_machine import apply_transition
-from .notifications import record_message
-from .order_amounts import reprice_without_refused_lines
-from .prescriptions import ensure_pharmacist
 from .release_checks import check_may_approve, ensure_registered_pharmacist, record_approver_registration
 
 
@@ -36,9 +36,13 @@ def _locked_pending_p_line(*, line: OrderLine, pharmacist) -> tuple[Order, Order
     if line.legal_category != LegalCategory.PHARMACY:
         raise LineDecisionNotAllowed(
             f"{line.description} is not a pharmacy-only medicine: "
-            + ("decide it with the prescription (approve or reject the order)."
-               if line.legal_category == LegalCategory.PRESCRIPTION else "it needs no pharmacist's decision."),
-            field="line", line_id=line.pk,
+            + (
+                "decide it with the prescription (approve or reject the order)."
+                if line.legal_category == LegalCategory.PRESCRIPTION
+                else "it needs no pharmacist's decision."
+            ),
+            field="line",
+            line_id=line.pk,
         )
     if line.decision != LineDecision.PENDING:
         raise LineDecisionNotAllowed(
@@ -55,8 +59,12 @@ def _settle(*, order: Order, pharmacist, override: ClinicalOverride | None) -> N
     if LineDecision.PENDING in decisions:
         return
     if all(decision == LineDecision.REFUSED for decision in decisions):
-        apply_transition(order=order, to_status=OrderStatus.REJECTED, actor=pharmacist,
-                         reason="The pharmacist refused every item in the order.")
+        apply_transition(
+            order=order,
+            to_status=OrderStatus.REJECTED,
+            actor=pharmacist,
+            reason="The pharmacist refused every item in the order.",
+        )
         record_message(order=order, kind=MessageKind.ORDER_REJECTED)
         return
     clinical_checks.check_approval(order=order, pharmacist=pharmacist, override=override)
@@ -67,8 +75,9 @@ def _settle(*, order: Order, pharmacist, override: ClinicalOverride | None) -> N
 
 
 @transaction.atomic
-def approve_order_line(*, line: OrderLine, pharmacist, reason: str = "",
-                       override: ClinicalOverride | None = None) -> OrderLine:
+def approve_order_line(
+    *, line: OrderLine, pharmacist, reason: str = "", override: ClinicalOverride | None = None
+) -> OrderLine:
     """The pharmacist approves a P line after reading the consultation answers. A major or contraindicated
     clinical alert involving the line (whichever line it was raised on) needs `override` (reason,
     prescriber contacted), recorded on the alert."""
@@ -84,8 +93,9 @@ def approve_order_line(*, line: OrderLine, pharmacist, reason: str = "",
 
 
 @transaction.atomic
-def refuse_order_line(*, line: OrderLine, pharmacist, reason: str, note: str = "",
-                      override: ClinicalOverride | None = None) -> OrderLine:
+def refuse_order_line(
+    *, line: OrderLine, pharmacist, reason: str, note: str = "", override: ClinicalOverride | None = None
+) -> OrderLine:
     """The pharmacist refuses a P line. The shopper is told `reason`, a code from the fixed list
     (orders.refusals); `note` is for staff only. Its stock goes back at once; the rest of the order goes
     on (a partial refusal), or the order is rejected when nothing is left. Every refusal is e-mailed.

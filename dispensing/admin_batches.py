@@ -1,6 +1,6 @@
 """Admin for the batches supplied on orders, and the Recall screen: mark batches of a pack recalled
 (blocked from further dispatch) and list every patient who received them, as a page and as CSV.
-The rules are in orders.services.batches and catalog.services; these views only bind forms."""
+The rules are in batches.py and catalog.services; these views only bind forms."""
 
 from django import forms
 from django.contrib import admin
@@ -10,11 +10,11 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from catalog.models import Pack
+from orders.models import OrderLineBatch
 from pharmacy.admin_mixins import ReadOnlyAdminMixin
 from pharmacy.exceptions import DomainError
 
-from .models import OrderLineBatch
-from .services import list_batch_recipients, recall_pack_batches, recall_recipients_csv
+from .batches import list_batch_recipients, recall_pack_batches, recall_recipients_csv
 
 
 def _batch_numbers(text: str) -> list[str]:
@@ -23,8 +23,10 @@ def _batch_numbers(text: str) -> list[str]:
 
 class RecallForm(forms.Form):
     pack = forms.CharField(max_length=40, label="Pack SKU", help_text="e.g. BAC-10-84")
-    batch_numbers = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
-                                    help_text="One or more batch numbers, separated by commas or new lines.")
+    batch_numbers = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One or more batch numbers, separated by commas or new lines.",
+    )
     reason = forms.CharField(max_length=500, help_text="e.g. MHRA drug alert EL(26)A/01, Class 2.")
 
     def clean_pack(self):
@@ -62,8 +64,11 @@ class OrderLineBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path("recall/", self.admin_site.admin_view(self.recall_view), name="orders_orderlinebatch_recall"),
-            path("recall/recipients.csv", self.admin_site.admin_view(self.recipients_csv_view),
-                 name="orders_orderlinebatch_recall_csv"),
+            path(
+                "recall/recipients.csv",
+                self.admin_site.admin_view(self.recipients_csv_view),
+                name="orders_orderlinebatch_recall_csv",
+            ),
             *super().get_urls(),
         ]
 
@@ -77,20 +82,29 @@ class OrderLineBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         result = None
         if request.method == "POST" and form.is_valid():
             try:
-                result = recall_pack_batches(pack=form.cleaned_data["pack"],
-                                             batch_numbers=form.cleaned_data["batch_numbers"],
-                                             reason=form.cleaned_data["reason"])
+                result = recall_pack_batches(
+                    pack=form.cleaned_data["pack"],
+                    batch_numbers=form.cleaned_data["batch_numbers"],
+                    reason=form.cleaned_data["reason"],
+                )
             except DomainError as refusal:
                 form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
-        return TemplateResponse(request, "admin/orders/orderlinebatch/recall.html", {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Recall batches",
-            "form": form,
-            "result": result,
-            "csv_query": (f"pack={form.cleaned_data['pack'].sku}&batches="
-                          + ",".join(b.batch_number for b in result.batches)) if result else "",
-        })
+        return TemplateResponse(
+            request,
+            "admin/dispensing/orderlinebatch/recall.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Recall batches",
+                "form": form,
+                "result": result,
+                "csv_query": (
+                    f"pack={form.cleaned_data['pack'].sku}&batches=" + ",".join(b.batch_number for b in result.batches)
+                )
+                if result
+                else "",
+            },
+        )
 
     def recipients_csv_view(self, request):
         self._check_permission(request)

@@ -14,9 +14,8 @@ from django.utils import timezone
 
 from catalog.models import Pack, StockBatch
 from catalog.services import pick_batches_for_dispatch, recall_batches
+from orders.models import LineDecision, Order, OrderLine, OrderLineBatch
 from pharmacy.spreadsheet import spreadsheet_safe
-
-from ..models import LineDecision, Order, OrderLine, OrderLineBatch
 
 
 def lines_to_supply(order: Order) -> list[OrderLine]:
@@ -42,8 +41,14 @@ def supply_order_batches(*, order: Order, lines: Iterable[OrderLine] | None = No
     picks = pick_batches_for_dispatch(lines=batch_needs(lines))
     now = timezone.now()
     return OrderLineBatch.objects.bulk_create(
-        OrderLineBatch(order_line=line, batch=pick.batch, batch_number=pick.batch_number,
-                       expiry_date=pick.expiry_date, quantity=pick.quantity, dispatched_at=now)
+        OrderLineBatch(
+            order_line=line,
+            batch=pick.batch,
+            batch_number=pick.batch_number,
+            expiry_date=pick.expiry_date,
+            quantity=pick.quantity,
+            dispatched_at=now,
+        )
         for line, line_picks in zip(lines, picks, strict=True)
         for pick in line_picks
     )
@@ -74,10 +79,16 @@ def list_batch_recipients(*, pack: Pack, batch_numbers: Sequence[str]) -> list[R
     )
     return [
         RecallRecipient(
-            order_number=row.order_line.order.number, dispatched_at=row.dispatched_at,
-            patient_name=row.order_line.order.patient_display_name, email=row.order_line.order.email,
-            phone=row.order_line.order.phone, batch_number=row.batch_number, expiry_date=row.expiry_date,
-            quantity=row.quantity, sku=row.order_line.sku, description=row.order_line.description,
+            order_number=row.order_line.order.number,
+            dispatched_at=row.dispatched_at,
+            patient_name=row.order_line.order.patient_display_name,
+            email=row.order_line.order.email,
+            phone=row.order_line.order.phone,
+            batch_number=row.batch_number,
+            expiry_date=row.expiry_date,
+            quantity=row.quantity,
+            sku=row.order_line.sku,
+            description=row.order_line.description,
         )
         for row in rows
     ]
@@ -97,15 +108,25 @@ def recall_pack_batches(*, pack: Pack, batch_numbers: Sequence[str], reason: str
     numbers = [batch.batch_number for batch in batches]
     # Approved orders the recall leaves without stock go to the "cannot supply" queue, once the recall has
     # committed: flagging locks orders, which are never locked after packs (the hourly job catches up
-    # if this is lost). Dispensing sits above orders: imported here, where it is needed.
-    from dispensing.supply import flag_orders_that_cannot_be_supplied
+    # if this is lost). Imported here: supply imports dispatch, which imports this module.
+    from .supply import flag_orders_that_cannot_be_supplied
 
     transaction.on_commit(partial(flag_orders_that_cannot_be_supplied, pack_ids=[pack.pk]))
     return RecallResult(batches=batches, recipients=list_batch_recipients(pack=pack, batch_numbers=numbers))
 
 
-RECALL_CSV_COLUMNS = ("order_number", "dispatched_at", "patient_name", "email", "phone", "sku", "description",
-                      "batch_number", "expiry_date", "quantity")
+RECALL_CSV_COLUMNS = (
+    "order_number",
+    "dispatched_at",
+    "patient_name",
+    "email",
+    "phone",
+    "sku",
+    "description",
+    "batch_number",
+    "expiry_date",
+    "quantity",
+)
 
 
 def recall_recipients_csv(recipients: Sequence[RecallRecipient]) -> str:
@@ -113,8 +134,18 @@ def recall_recipients_csv(recipients: Sequence[RecallRecipient]) -> str:
     writer = csv.writer(out)
     writer.writerow(RECALL_CSV_COLUMNS)
     for r in recipients:
-        writer.writerow([r.order_number, timezone.localtime(r.dispatched_at).isoformat(timespec="minutes"),
-                         spreadsheet_safe(r.patient_name), spreadsheet_safe(r.email),
-                         spreadsheet_safe(r.phone), r.sku, r.description,
-                         r.batch_number, r.expiry_date.isoformat(), r.quantity])
+        writer.writerow(
+            [
+                r.order_number,
+                timezone.localtime(r.dispatched_at).isoformat(timespec="minutes"),
+                spreadsheet_safe(r.patient_name),
+                spreadsheet_safe(r.email),
+                spreadsheet_safe(r.phone),
+                r.sku,
+                r.description,
+                r.batch_number,
+                r.expiry_date.isoformat(),
+                r.quantity,
+            ]
+        )
     return out.getvalue()
