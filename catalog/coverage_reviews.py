@@ -1,12 +1,13 @@
 """Medicines the clinical rules do not fully cover: the catalog import records them, a superintendent
 acknowledges them (audited), and until then none is published as a pharmacy or prescription-only medicine.
 
-What "covered" means is clinical.coverage's: an interaction or duplication rule, a maximum-dose rule for every
-ingredient, and a known ATC code.
+What "covered" means is clinical.coverage's, registered here at ready(): an interaction or duplication rule, a
+maximum-dose rule for every ingredient, and a known ATC code.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,24 +16,23 @@ from .models import ClinicalCoverageReview, LegalCategory, Product
 
 GATED_CATEGORIES = (LegalCategory.PHARMACY, LegalCategory.PRESCRIPTION)
 
+# The judge of coverage is the clinical app's (its rule table); catalog sits below clinical and never imports
+# it, so clinical registers its judge here at ready().
+CoverageJudge = Callable[[Iterable[tuple[str, str, str, Sequence[str]]]], dict[str, list[str]]]
+_coverage_judge: CoverageJudge | None = None
+
+
+def register_coverage_judge(judge: CoverageJudge) -> None:
+    global _coverage_judge
+    _coverage_judge = judge
+
 
 def coverage_gaps(medicines: Iterable[tuple[str, str, str, Sequence[str]]]) -> dict[str, list[str]]:
-    """{name: gaps} for (name, atc_code, legal_category, ingredient names) without full clinical coverage.
-    Medicines with the same ATC code and ingredients are judged once (a large import repeats them)."""
-    from clinical.checks import ActiveIngredient, Medicine  # the clinical app reads catalog, not the reverse
-    from clinical.coverage import coverage_of
-
-    judged: dict[tuple, list[str]] = {}
-    found = {}
-    for name, atc_code, legal_category, ingredients in medicines:
-        key = (atc_code, tuple(sorted(ingredients)))
-        if key not in judged:
-            medicine = Medicine(name=name, atc_code=atc_code, legal_category=legal_category,
-                                ingredients=tuple(ActiveIngredient(item.lower()) for item in key[1]))
-            judged[key] = coverage_of(medicine).gaps
-        if judged[key]:
-            found[name] = judged[key]
-    return found
+    """{name: gaps} for (name, atc_code, legal_category, ingredient names) without full clinical coverage,
+    as the registered judge (clinical.coverage.coverage_gaps) finds them."""
+    if _coverage_judge is None:
+        raise ImproperlyConfigured("No clinical coverage judge is registered (clinical registers it at ready()).")
+    return _coverage_judge(medicines)
 
 
 def record_uncovered(*, gaps_by_product_id: dict[int, list[str]]) -> int:

@@ -1,6 +1,6 @@
 """How pharmacists name medicines: an ingredient with or without its salt or ester ("warfarin sodium" is
 warfarin), a brand ("Nurofen" is ibuprofen) or a class ("NSAIDs"). Pure; the rule engine and the health
-record's suggestions both read it. Brands come from clinical/rules/names.yaml, read once per process."""
+record's suggestions both read it. Brands come from catalog/names.yaml, read once per process."""
 
 from functools import lru_cache
 from pathlib import Path
@@ -56,7 +56,7 @@ def brand_names() -> dict[str, tuple[str, ...]]:
 
 
 def allergy_group(name: str) -> str | None:
-    """The clinical.vocabulary.AllergyClass code a patient means by `name` ("NSAIDs", "penicillin"), or None."""
+    """The patients.vocabulary.AllergyClass code a patient means by `name` ("NSAIDs", "penicillin"), or None."""
     return _names()["allergy_groups"].get(" ".join(name.lower().split()))
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .facts import PatientFacts
-from .names import moiety, same_ingredient
+from catalog.names import moiety, same_ingredient
+from patients.facts import PatientFacts
+
 from .rule_table import Kind, Rule, RuleTable, Severity, Subject
 
 PRESCRIPTION_ONLY = "prescription"  # catalog.LegalCategory.PRESCRIPTION; checks read no models
@@ -113,7 +114,7 @@ class ClinicalOverride:
 
 
 def _ingredient_matches(ingredient: str, name: str) -> bool:
-    """`codeine` matches `codeine phosphate`, `warfarin sodium` matches `warfarin` (clinical.names)."""
+    """`codeine` matches `codeine phosphate`, `warfarin sodium` matches `warfarin` (catalog.names)."""
     return same_ingredient(ingredient, name)
 
 

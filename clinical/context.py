@@ -4,10 +4,9 @@ review) asks `facts_for_checkout`, so the patient's health record plugs in here 
 from dataclasses import replace
 
 from patients.details import PatientDetails
+from patients.facts import PatientFacts
 from patients.selectors import patients_with_details
 from patients.services import clinical_facts
-
-from .facts import PatientFacts
 
 
 def facts_for_checkout(user, patient: PatientDetails) -> PatientFacts:

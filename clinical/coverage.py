@@ -6,11 +6,12 @@ active ingredients has a maximum-daily-dose rule; its ATC code must be present a
 class claims it, or a rule names it). Pure over a RuleTable, plus one loader for products.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from catalog.names import same_ingredient
+
 from .checks import ActiveIngredient, Medicine, matches
-from .names import same_ingredient
 from .rule_table import Kind, Rule, RuleTable, rule_table
 
 REPORTED_KINDS = (Kind.INTERACTION, Kind.DUPLICATION, Kind.MAX_DAILY_DOSE, Kind.AGE, Kind.PREGNANCY,
@@ -143,3 +144,19 @@ def sellable_products(product_ids: Iterable[int] | None = None):
     if product_ids is not None:
         products = products.filter(pk__in=list(product_ids))
     return products.order_by("name")
+
+
+def coverage_gaps(medicines: Iterable[tuple[str, str, str, Sequence[str]]]) -> dict[str, list[str]]:
+    """{name: gaps} for (name, atc_code, legal_category, ingredient names) without full clinical coverage.
+    Medicines with the same ATC code and ingredients are judged once (a large import repeats them)."""
+    judged: dict[tuple, list[str]] = {}
+    found = {}
+    for name, atc_code, legal_category, ingredients in medicines:
+        key = (atc_code, tuple(sorted(ingredients)))
+        if key not in judged:
+            medicine = Medicine(name=name, atc_code=atc_code, legal_category=legal_category,
+                                ingredients=tuple(ActiveIngredient(item.lower()) for item in key[1]))
+            judged[key] = coverage_of(medicine).gaps
+        if judged[key]:
+            found[name] = judged[key]
+    return found

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from django.core.exceptions import ImproperlyConfigured
 
-from .vocabulary import AllergyClass, Condition
+from patients.vocabulary import AllergyClass, Condition
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 # libyaml's loader when installed: ten times faster, and the table is read in every process at start-up.

@@ -5,6 +5,7 @@ cart's advice, computed from the cart as it is now (clinical.services.advice_for
 from rest_framework import serializers
 
 from .models import AlertSeverity
+from .services import advice_for_cart
 
 
 class OrderAdviceOutputSerializer(serializers.Serializer):
@@ -54,3 +55,8 @@ def cart_advice_items(advice) -> list[dict]:
     return [{"kind": alert.kind, "severity": alert.severity, "advice": alert.advice, "refused": refused,
              "line_keys": list(alert.line_keys)}
             for refused, alerts in ((True, advice.refused), (False, advice.advice)) for alert in alerts]
+
+
+def cart_advice_for_api(*, user, cart_lines) -> list[dict]:
+    """The cart API's advice (registered with cart.advice at ready())."""
+    return cart_advice_items(advice_for_cart(user=user, cart_lines=cart_lines))

@@ -18,11 +18,11 @@ from catalog.models import LegalCategory, Strength
 from orders.models import LineDecision, Order, OrderLine, OrderStatus, PrescriptionItem
 from orders.services.coverage import medicine_key
 from patients.details import PatientDetails
+from patients.facts import PatientFacts
 
 from . import context
 from .checks import ActiveIngredient, Alert, ClinicalOverride, Directions, Medicine, Origin, run_checks
 from .exceptions import ClinicalCheckRefused, ClinicalOverrideRequired
-from .facts import PatientFacts
 from .models import OrderAlert
 from .rule_table import Kind, Severity, rule_table
 

@@ -4,7 +4,7 @@ read-only to everyone."""
 
 from django.contrib import admin
 
-from clinical.vocabulary import AllergyClass, Condition
+from patients.vocabulary import AllergyClass, Condition
 from pharmacy.admin_mixins import ReadOnlyAdminMixin
 
 from .access import log_health_record_view, may_view_health_records

@@ -8,12 +8,12 @@ from datetime import date
 @dataclass(frozen=True)
 class PatientFacts:
     date_of_birth: date | None = None
-    sex: str = ""  # a clinical.vocabulary.Sex code, or "" when unknown
+    sex: str = ""  # a patients.vocabulary.Sex code, or "" when unknown
     pregnant: bool = False
     pregnancy_weeks: int | None = None
     breastfeeding: bool = False
-    conditions: frozenset[str] = frozenset()  # clinical.vocabulary.Condition codes
-    allergy_classes: frozenset[str] = frozenset()  # clinical.vocabulary.AllergyClass codes
+    conditions: frozenset[str] = frozenset()  # patients.vocabulary.Condition codes
+    allergy_classes: frozenset[str] = frozenset()  # patients.vocabulary.AllergyClass codes
     allergy_ingredients: frozenset[str] = frozenset()  # catalog.Ingredient names, lower case
     other_medicines: frozenset[str] = frozenset()  # ingredients the patient takes, lower case
     other_medicines_text: str = ""  # free text for the pharmacist; rules never read it

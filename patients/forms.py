@@ -3,12 +3,12 @@ shapes; patients.services checks the rules and its refusals are shown next to th
 
 from django import forms
 
-from clinical.names import allergy_group_suggestions, brand_suggestions
-from clinical.vocabulary import AllergyClass, Condition, Sex
+from catalog.names import allergy_group_suggestions, brand_suggestions
 from pharmacy.exceptions import DomainError
 
 from .models import MAX_PREGNANCY_WEEKS, Patient
 from .services import HealthRecordDetails
+from .vocabulary import AllergyClass, Condition, Sex
 
 
 def _choices(names) -> list[tuple[str, str]]:
@@ -51,7 +51,7 @@ class HealthRecordForm(forms.Form):
 
     def __init__(self, *args, ingredient_names=(), **kwargs):
         super().__init__(*args, **kwargs)
-        # Pharmacists' names too: brands ("Nurofen") for both, groups ("NSAIDs") for allergies (clinical.names).
+        # Pharmacists' names too: brands ("Nurofen") for both, groups ("NSAIDs") for allergies (catalog.names).
         ingredients = list(ingredient_names)
         self.fields["allergy_ingredients"].choices = _choices([*ingredients, *brand_suggestions(),
                                                                *allergy_group_suggestions()])

@@ -6,7 +6,8 @@ from django.db import models
 from django.db.models import Q
 
 from catalog.models import Ingredient
-from clinical.vocabulary import Sex
+
+from .vocabulary import Sex
 
 MAX_PREGNANCY_WEEKS = 42
 
@@ -21,7 +22,7 @@ class Patient(models.Model):
     pregnant = models.BooleanField(default=False)
     pregnancy_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
     breastfeeding = models.BooleanField(default=False)
-    # Codes of clinical.vocabulary.Condition and .AllergyClass: a list of strings, never renamed.
+    # Codes of patients.vocabulary.Condition and .AllergyClass: a list of strings, never renamed.
     conditions = models.JSONField(default=list, blank=True)
     allergy_classes = models.JSONField(default=list, blank=True)
     allergy_ingredients = models.ManyToManyField(Ingredient, blank=True, related_name="+")

@@ -6,12 +6,11 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from clinical.vocabulary import AllergyClass, Condition, Sex
-
 from .access import log_health_record_view, may_view_health_records
 from .models import AccessChannel, Patient
 from .selectors import medication_history, patients_with_details
 from .services import clinical_facts
+from .vocabulary import AllergyClass, Condition, Sex
 
 HISTORY_LIMIT = 50
 

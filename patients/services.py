@@ -11,12 +11,12 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from catalog.models import Ingredient
-from clinical.facts import PatientFacts
-from clinical.names import allergy_group, ingredients_named, moiety
-from clinical.vocabulary import AllergyClass, Condition, Sex
+from catalog.names import allergy_group, ingredients_named, moiety
 
 from .exceptions import HealthRecordInUse, InvalidHealthRecord
+from .facts import PatientFacts
 from .models import MAX_PREGNANCY_WEEKS, Patient
+from .vocabulary import AllergyClass, Condition, Sex
 
 MAX_AGE_YEARS = 130
 MAX_TEXT_LENGTH = 1000
@@ -25,7 +25,7 @@ MAX_NAME_LENGTH = 200
 
 @dataclass(frozen=True)
 class HealthRecordDetails:
-    """What the shopper tells us. Ingredients are named (any case); codes come from clinical.vocabulary."""
+    """What the shopper tells us. Ingredients are named (any case); codes come from patients.vocabulary."""
 
     name: str
     date_of_birth: date | None = None

@@ -63,5 +63,5 @@ class CartOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(CartAdviceOutputSerializer(many=True))
     def get_clinical_advice(self, summary) -> list:
-        """Computed by the view (clinical.services.advice_for_cart) and passed in the context."""
+        """Computed by the view (cart.advice, which the clinical app answers) and passed in the context."""
         return CartAdviceOutputSerializer(self.context.get("clinical_advice", []), many=True).data

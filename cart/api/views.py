@@ -10,12 +10,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cart.advice import cart_advice_items
 from cart.selectors import get_cart_summary
 from cart.services import add_to_cart, get_or_create_user_cart, remove_cart_line, set_cart_line_quantity
 from catalog.models import Pack
 from catalog.selectors import get_pack_by_sku
-from clinical.serializers import cart_advice_items
-from clinical.services import CartAdvice, advice_for_cart
 from pharmacy.api_schema import problem_responses
 
 from .serializers import (
@@ -53,8 +52,8 @@ class CartDetailApi(APIView):
     )
     def get(self, request):
         summary = get_cart_summary(cart=get_or_create_user_cart(user=request.user))
-        advice = CartAdvice() if summary.is_empty else advice_for_cart(user=request.user, cart_lines=summary.lines)
-        return Response(CartOutputSerializer(summary, context={"clinical_advice": cart_advice_items(advice)}).data)
+        advice = [] if summary.is_empty else cart_advice_items(user=request.user, cart_lines=summary.lines)
+        return Response(CartOutputSerializer(summary, context={"clinical_advice": advice}).data)
 
 
 class CartLineCreateApi(APIView):

@@ -3,7 +3,7 @@ an order under review. Input serializers check shape only; patients.services hol
 
 from rest_framework import serializers
 
-from clinical.vocabulary import AllergyClass, Condition, Sex
+from patients.vocabulary import AllergyClass, Condition, Sex
 from pharmacy.api_fields import StrictCharField, StrictIntegerField
 
 MAX_CHOICES = 50

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from clinical.checks import ActiveIngredient, Directions, Medicine, Origin, run_checks
-from clinical.facts import PatientFacts
 from clinical.rule_table import Severity, rule_table
+from patients.facts import PatientFacts
 
 TODAY = date(2026, 6, 1)
 ADULT = PatientFacts(date_of_birth=date(1980, 1, 1))
