@@ -35,9 +35,9 @@ GROUP_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
         ("orders", "view_prescriptionitem"),
         ("orders", "view_order"),
         ("orders", "change_order"),  # dispatch, record deliveries, cancel: the order actions (services check it)
-        ("orders", "view_orderawaitingreview"),
-        ("orders", "view_orderawaitingdispatch"),  # the dispatch queue, with what each order still misses
-        ("orders", "view_ordercannotsupply"),  # approved orders that cannot be supplied as they stand
+        ("dispensing", "view_orderawaitingreview"),
+        ("dispensing", "view_orderawaitingdispatch"),  # the dispatch queue, with what each order still misses
+        ("dispensing", "view_ordercannotsupply"),  # approved orders that cannot be supplied as they stand
         ("orders", "view_orderline"),
         ("orders", "view_orderevent"),
         ("catalog", "view_product"),

@@ -10,11 +10,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from orders.models import LineDecision, Order, OrderAwaitingDispatch, OrderCannotSupply, OrderStatus
+from orders.models import LineDecision, Order, OrderStatus
 from orders.services import may_change_orders
 from pharmacy.exceptions import DomainError
 
 from .approval import dispatch_order
+from .models import OrderAwaitingDispatch, OrderCannotSupply
 from .release_gate import BLOCKER_LABELS, blocker_label, release_blockers
 from .supply import cancel_and_refund, supply_less
 
@@ -156,12 +157,12 @@ class OrderCannotSupplyAdmin(_QueueAdmin):
 
     @admin.display(description="")
     def supply_less_link(self, order):
-        url = reverse("admin:orders_ordercannotsupply_resolve", args=[order.pk])
+        url = reverse("admin:dispensing_ordercannotsupply_resolve", args=[order.pk])
         return format_html('<a class="button" href="{}">Supply less or cancel</a>', url)
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.resolve_view)
-        return [path("<int:order_id>/resolve/", view, name="orders_ordercannotsupply_resolve"), *super().get_urls()]
+        return [path("<int:order_id>/resolve/", view, name="dispensing_ordercannotsupply_resolve"), *super().get_urls()]
 
     def resolve_view(self, request, order_id: int):
         """One order: send what can be sent (the rest refunded), or cancel it and refund everything."""
@@ -187,7 +188,7 @@ class OrderCannotSupplyAdmin(_QueueAdmin):
                             f"Order {order.number} dispatched in part; the shortfall is refunded.",
                             messages.SUCCESS,
                         )
-                        return HttpResponseRedirect(reverse("admin:orders_ordercannotsupply_changelist"))
+                        return HttpResponseRedirect(reverse("admin:dispensing_ordercannotsupply_changelist"))
                 elif "_cancel" in request.POST:
                     cancel_form = CancelAndRefundForm(request.POST, prefix="cancel")
                     if cancel_form.is_valid():
@@ -195,7 +196,7 @@ class OrderCannotSupplyAdmin(_QueueAdmin):
                         self.message_user(
                             request, f"Order {order.number} cancelled; the payment is refunded.", messages.SUCCESS
                         )
-                        return HttpResponseRedirect(reverse("admin:orders_ordercannotsupply_changelist"))
+                        return HttpResponseRedirect(reverse("admin:dispensing_ordercannotsupply_changelist"))
             except DomainError as refusal:
                 self.message_user(request, refusal.message, messages.ERROR)
         context = {

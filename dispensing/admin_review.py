@@ -18,7 +18,7 @@ from accounts.roles import is_pharmacist
 from clinical.forms import ClinicalOverrideForm
 from clinical.services import review_alerts
 from orders import admin as orders_admin
-from orders.models import Order, OrderAwaitingReview, Prescription, PrescriptionStatus
+from orders.models import Order, Prescription, PrescriptionStatus
 from orders.services.originals import is_waiting_for_original
 from orders.services.repeats import get_repeat_history
 from patients.models import AccessChannel
@@ -40,6 +40,7 @@ from .admin_forms import (
 from .approval import approve_order, dispatch_order, reject_order
 from .decisions import approve_order_line, refuse_order_line
 from .expiry import extend_review_deadline
+from .models import OrderAwaitingReview
 from .originals import record_electronic_verified, record_original_received
 from .release_gate import release_blockers
 from .services import current_responsible_pharmacist
@@ -170,7 +171,7 @@ class OrderAdmin(orders_admin.OrderAdmin):
                             override=override_form.override(),
                         )
                         self.message_user(request, f"Order {order.number} approved.", messages.SUCCESS)
-                        return HttpResponseRedirect(reverse("admin:orders_orderawaitingreview_changelist"))
+                        return HttpResponseRedirect(reverse("admin:dispensing_orderawaitingreview_changelist"))
                 elif "_approve" in request.POST:
                     record_form = DispensingRecordForm(request.POST, prefix="record")
                     items = AuthorisedItemFormSet(request.POST, prefix="items")
@@ -183,7 +184,7 @@ class OrderAdmin(orders_admin.OrderAdmin):
                             override=override_form.override(),
                         )
                         self.message_user(request, f"Order {order.number} approved.", messages.SUCCESS)
-                        return HttpResponseRedirect(reverse("admin:orders_orderawaitingreview_changelist"))
+                        return HttpResponseRedirect(reverse("admin:dispensing_orderawaitingreview_changelist"))
                 elif "_reject" in request.POST:
                     reject_form = RejectForm(request.POST, prefix="reject")
                     if reject_form.is_valid():
@@ -194,7 +195,7 @@ class OrderAdmin(orders_admin.OrderAdmin):
                             note=reject_form.cleaned_data["note"],
                         )
                         self.message_user(request, f"Order {order.number} rejected; stock returned.", messages.SUCCESS)
-                        return HttpResponseRedirect(reverse("admin:orders_orderawaitingreview_changelist"))
+                        return HttpResponseRedirect(reverse("admin:dispensing_orderawaitingreview_changelist"))
             except DomainError as refusal:
                 if not ("_approve" in request.POST and record_form.is_bound and record_form.add_refusal(refusal)):
                     self.message_user(request, refusal.message, messages.ERROR)

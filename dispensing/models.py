@@ -1,10 +1,12 @@
-"""Who may make a pharmacist's decisions, who is responsible for the pharmacy today, and the register
-of every supply against a prescription."""
+"""Who may make a pharmacist's decisions, who is responsible for the pharmacy today, the register of
+every supply against a prescription, and the staff's queues of orders in the admin."""
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+
+from orders.models import Order
 
 REGISTRATION_VALIDATOR = RegexValidator(
     r"^\d{7}$", "Enter the 7-digit GPhC registration number (e.g. 2071234)."
@@ -106,3 +108,31 @@ class RegisterEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("A prescription register entry is never deleted.")
+
+
+# The staff's queues in the admin: views of orders.Order, not tables.
+class OrderAwaitingReview(Order):
+    """The pharmacist's review queue in the admin (a view of Order, not a table)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "order awaiting prescription review"
+        verbose_name_plural = "prescription review queue"
+
+
+class OrderCannotSupply(Order):
+    """Approved orders the release gate refuses for a reason time will not fix (a view of Order)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "order that cannot be supplied"
+        verbose_name_plural = "cannot supply queue"
+
+
+class OrderAwaitingDispatch(Order):
+    """Approved orders, each with the release conditions it still misses (a view of Order)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "order awaiting dispatch"
+        verbose_name_plural = "dispatch queue"

@@ -375,33 +375,6 @@ class Order(models.Model):
         return "Waiting because " + " and ".join(reasons) + "."
 
 
-class OrderAwaitingReview(Order):
-    """The pharmacist's review queue in the admin (a view of Order, not a table)."""
-
-    class Meta:
-        proxy = True
-        verbose_name = "order awaiting prescription review"
-        verbose_name_plural = "prescription review queue"
-
-
-class OrderCannotSupply(Order):
-    """Approved orders the release gate refuses for a reason time will not fix (a view of Order)."""
-
-    class Meta:
-        proxy = True
-        verbose_name = "order that cannot be supplied"
-        verbose_name_plural = "cannot supply queue"
-
-
-class OrderAwaitingDispatch(Order):
-    """Approved orders, each with the release conditions it still misses (a view of Order)."""
-
-    class Meta:
-        proxy = True
-        verbose_name = "order awaiting dispatch"
-        verbose_name_plural = "dispatch queue"
-
-
 class LineDecision(models.TextChoices):
     NOT_NEEDED = "", "No pharmacist needed (general sale)"
     PENDING = "pending", "Awaiting pharmacist"

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from . import views
@@ -18,7 +19,13 @@ api_v1 = [
     path("", include("payments.api.urls")),
 ]
 
+# The admin's staff queues moved from orders to dispensing: their old changelist addresses still lead there.
+MOVED_ADMIN_QUEUES = ("orderawaitingreview", "orderawaitingdispatch", "ordercannotsupply")
+
 urlpatterns = [
+    *(path(f"admin/orders/{queue}/", RedirectView.as_view(pattern_name=f"admin:dispensing_{queue}_changelist",
+                                                          query_string=True))
+      for queue in MOVED_ADMIN_QUEUES),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

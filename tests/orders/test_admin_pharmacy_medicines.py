@@ -81,6 +81,6 @@ def test_pharmacist_approves_a_p_only_order_without_a_prescription_in_the_admin(
 def test_admin_action_extends_the_review_deadline(client, pharmacist, p_order):
     client.force_login(pharmacist)
     old = p_order.review_deadline
-    client.post(reverse("admin:orders_orderawaitingreview_changelist"),
+    client.post(reverse("admin:dispensing_orderawaitingreview_changelist"),
                 {"action": "extend_deadline_selected", "_selected_action": [str(p_order.pk)]})
     assert Order.objects.get(pk=p_order.pk).review_deadline == old + datetime.timedelta(days=7)

@@ -65,7 +65,7 @@ def test_a_recall_leaves_the_approved_order_in_the_cannot_supply_queue_with_a_de
     assert "2 needed but only 1 in batches" in order.cannot_supply_reason
     assert "Cannot be supplied" in order.events.last().reason
     client.force_login(pharmacist)
-    queue = client.get(reverse("admin:orders_ordercannotsupply_changelist"))
+    queue = client.get(reverse("admin:dispensing_ordercannotsupply_changelist"))
     assert queue.status_code == 200
     assert order.number in queue.content.decode()
     assert list(list_orders_that_cannot_be_supplied()) == [order]
@@ -78,7 +78,7 @@ def test_supply_less_in_the_admin_dispatches_the_rest_and_refunds_the_difference
     plaster_line = order.lines.get(pack=plasters)
     other_line = order.lines.get(pack=gsl_pack)
     client.force_login(pharmacist)
-    url = reverse("admin:orders_ordercannotsupply_resolve", args=[order.pk])
+    url = reverse("admin:dispensing_ordercannotsupply_resolve", args=[order.pk])
     assert "2 needed but only 1" in client.get(url).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -108,7 +108,7 @@ def test_cancel_and_refund_in_the_admin_refunds_everything(
     client.force_login(pharmacist)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:orders_ordercannotsupply_resolve", args=[order.pk]),
+        response = client.post(reverse("admin:dispensing_ordercannotsupply_resolve", args=[order.pk]),
                                {"_cancel": "1", "cancel-reason": "The plasters were recalled."})
 
     assert response.status_code == 302
@@ -143,7 +143,7 @@ def test_supply_less_cannot_send_nothing(client, pharmacist, paid_order, plaster
     client.force_login(pharmacist)
     lines = {line.pack_id: line.pk for line in order.lines.all()}
 
-    page = client.post(reverse("admin:orders_ordercannotsupply_resolve", args=[order.pk]),
+    page = client.post(reverse("admin:dispensing_ordercannotsupply_resolve", args=[order.pk]),
                        {"_supply_less": "1", f"supply-line_{lines[plasters.pk]}": "0",
                         f"supply-line_{lines[gsl_pack.pk]}": "0", "supply-reason": "None left."}, follow=True)
 

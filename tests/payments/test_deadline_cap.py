@@ -49,7 +49,7 @@ def test_the_admin_action_refuses_to_extend_past_the_authorisation(client, pharm
     assert deadline == payment.capture_before - timedelta(hours=12)  # already as late as the hold allows
     client.force_login(pharmacist)
 
-    response = client.post(reverse("admin:orders_orderawaitingreview_changelist"),
+    response = client.post(reverse("admin:dispensing_orderawaitingreview_changelist"),
                            {"action": "extend_deadline_selected", "_selected_action": [str(order.pk)]}, follow=True)
 
     assert f"{order.number}: Order {order.number} can wait no later than" in response.content.decode()

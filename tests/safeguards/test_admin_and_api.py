@@ -66,7 +66,7 @@ def test_pharmacists_see_flags_on_the_order_page_review_page_and_filter(client, 
     review_page = client.get(reverse("admin:orders_order_review", args=[flagged_order.pk])).content.decode()
     flagged = client.get(reverse("admin:orders_order_changelist") + "?flagged=yes").content.decode()
     not_flagged = client.get(reverse("admin:orders_order_changelist") + "?flagged=no").content.decode()
-    queue = client.get(reverse("admin:orders_orderawaitingreview_changelist") + "?flagged=yes").content.decode()
+    queue = client.get(reverse("admin:dispensing_orderawaitingreview_changelist") + "?flagged=yes").content.decode()
     flag_list = client.get(reverse("admin:safeguards_orderflag_changelist"))
 
     assert message in change_page and message in review_page

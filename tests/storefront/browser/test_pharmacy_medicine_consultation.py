@@ -104,7 +104,7 @@ def test_co_codamol_consultation_from_checkout_to_the_pharmacists_refusal(
     pharmacist_page.goto(live_server.url + reverse("admin:dispensing_responsiblepharmacistlog_changelist"))
     pharmacist_page.get_by_role("button", name="Sign in as responsible pharmacist").click()
     expect(pharmacist_page.get_by_text("You are the responsible pharmacist.")).to_be_visible()
-    pharmacist_page.goto(live_server.url + reverse("admin:orders_orderawaitingreview_changelist"))
+    pharmacist_page.goto(live_server.url + reverse("admin:dispensing_orderawaitingreview_changelist"))
     pharmacist_page.get_by_role("row", name=re.compile(order.number)).get_by_role("link", name="Review").click()
 
     # The review page shows the consultation answers, question by question.

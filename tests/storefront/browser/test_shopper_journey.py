@@ -126,7 +126,7 @@ def test_guest_buys_baclofen_with_a_prescription_and_a_pharmacist_approves_it(
     pharmacist_page.goto(live_server.url + reverse("admin:dispensing_responsiblepharmacistlog_changelist"))
     pharmacist_page.get_by_role("button", name="Sign in as responsible pharmacist").click()
     expect(pharmacist_page.get_by_text("You are the responsible pharmacist.")).to_be_visible()
-    pharmacist_page.goto(live_server.url + reverse("admin:orders_orderawaitingreview_changelist"))
+    pharmacist_page.goto(live_server.url + reverse("admin:dispensing_orderawaitingreview_changelist"))
     queue_row = pharmacist_page.get_by_role("row", name=re.compile(order.number))
     queue_row.get_by_role("link", name="Review").click()
     issued = timezone.localdate() - datetime.timedelta(days=3)
