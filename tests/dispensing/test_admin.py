@@ -16,8 +16,14 @@ from dispensing.originals import record_electronic_verified
 from dispensing.services import current_responsible_pharmacist, sign_out_as_responsible_pharmacist
 from orders.models import Order, OrderStatus, PrescriptionSource
 from tests.factories import PackFactory, PharmacistFactory, ProductFactory, StaffFactory, UserFactory
-
-from .helpers import PRESCRIBER_ADDRESS, cart_with, details, dispensing_record, eps_id, uploaded_prescription
+from tests.orders.helpers import (
+    PRESCRIBER_ADDRESS,
+    cart_with,
+    details,
+    dispensing_record,
+    eps_id,
+    uploaded_prescription,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -12,8 +12,7 @@ from dispensing.approval import dispatch_order
 from orders.models import Order, OrderLineBatch
 from tests.checkout.test_place_order_concurrency import race
 from tests.factories import PackFactory, StaffFactory, UserFactory
-
-from .helpers import cart_with, details
+from tests.orders.helpers import cart_with, details
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

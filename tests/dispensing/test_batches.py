@@ -18,8 +18,7 @@ from dispensing.exceptions import ReleaseRefused
 from orders.models import OrderLineBatch, OrderStatus
 from orders.services import cancel_order
 from tests.factories import PackFactory, StaffFactory, StockBatchFactory, UserFactory
-
-from .helpers import cart_with, details
+from tests.orders.helpers import cart_with, details
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

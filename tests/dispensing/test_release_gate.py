@@ -19,9 +19,9 @@ from dispensing.services import sign_out_as_responsible_pharmacist
 from orders.models import LineDecision, OrderStatus
 from tests.api.helpers import assert_problem
 from tests.factories import PackFactory, ProductFactory, StaffFactory, StockBatchFactory
+from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
+from tests.orders.test_pharmacy_medicines import answers_for, p_pack, place  # noqa: F401  (fixture)
 
-from .helpers import cart_with, details, dispensing_record, uploaded_prescription
-from .test_pharmacy_medicines import answers_for, p_pack, place  # noqa: F401  (fixture)
 from .test_release_checks import refused_codes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -94,8 +94,8 @@ def test_the_dispatch_queue_shows_what_each_order_still_misses(client, approved_
     ready = place(user, (gsl_pack, 1), key="ready")
     client.force_login(pharmacist)
 
-    queue = client.get(reverse("admin:orders_orderawaitingdispatch_changelist")).content.decode()
-    waiting = client.get(reverse("admin:orders_orderawaitingdispatch_changelist"),
+    queue = client.get(reverse("admin:dispensing_orderawaitingdispatch_changelist")).content.decode()
+    waiting = client.get(reverse("admin:dispensing_orderawaitingdispatch_changelist"),
                          {"missing": "original_prescription_awaited"}).content.decode()
 
     assert approved_order.number in queue and ready.number in queue

@@ -22,8 +22,7 @@ from orders.exceptions import (
 from orders.models import Order, OrderStatus, OutboxMessage, Prescription, PrescriptionStatus
 from orders.services import ALLOWED_TRANSITIONS, cancel_order, mark_order_delivered
 from tests.factories import PackFactory, ProductFactory, StaffFactory, UserFactory
-
-from .helpers import cart_with, details, dispensing_record, uploaded_prescription
+from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from orders.exceptions import NotAllowed
 from orders.models import Order, OrderStatus, OutboxMessage
 from orders.services import cancel_order, mark_order_delivered
 from tests.factories import StaffFactory, UserFactory
-
-from .helpers import (
+from tests.orders.helpers import (
     PRESCRIBER_ADDRESS,
     awaiting_patient,
     cart_with,
@@ -66,7 +65,7 @@ def test_review_queue_lists_awaiting_orders_oldest_first(client, pharmacist, use
                         prescription=uploaded_prescription(user))
     client.force_login(pharmacist)
 
-    response = client.get(reverse("admin:orders_orderawaitingreview_changelist"))
+    response = client.get(reverse("admin:dispensing_orderawaitingreview_changelist"))
 
     assert response.status_code == 200
     numbers = [order.number for order in response.context["cl"].result_list]

@@ -16,8 +16,7 @@ from clinical.models import OrderAlert
 from patients.details import PatientDetails
 from patients.models import AccessChannel, HealthRecordAccess
 from tests.factories import PackFactory, ProductFactory, StaffFactory
-
-from .helpers import cart_with, details
+from tests.orders.helpers import cart_with, details
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,7 @@ from orders.selectors import list_orders_awaiting_review
 from orders.services.originals import is_waiting_for_original
 from patients.details import PatientDetails
 from tests.factories import PackFactory, ProductFactory, StaffFactory, StockBatchFactory
-
-from .helpers import cart_with, details, dispensing_record, eps_id, uploaded_prescription
+from tests.orders.helpers import cart_with, details, dispensing_record, eps_id, uploaded_prescription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -176,7 +175,7 @@ def test_a_reopened_order_is_in_the_queue_and_can_be_approved_and_dispatched_aga
     assert approved_order.waiting_reason == "Waiting because a pharmacist must check your prescription."
     assert list(list_orders_awaiting_review()) == [approved_order]
     client.force_login(pharmacist)
-    queue = client.get(reverse("admin:orders_orderawaitingreview_changelist"))
+    queue = client.get(reverse("admin:dispensing_orderawaitingreview_changelist"))
     assert queue.status_code == 200 and approved_order.number in queue.content.decode()
 
     # The pharmacist approves again from the corrected prescription (a fresh dispensing record) ...

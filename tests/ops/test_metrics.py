@@ -6,7 +6,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from orders.models import OutboxMessage, OutboxStatus
 from tests.api.helpers import checkout
-from tests.api.test_review import QUEUE_URL, record
+from tests.dispensing.test_review_api import QUEUE_URL, record
 from tests.orders.helpers import cart_with, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
