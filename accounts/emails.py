@@ -1,19 +1,21 @@
 """The account e-mails the outbox sends (verification, password reset, sign-up attempt). Content only:
-the outbox (orders.services.notifications) sends and retries. Links are built here, at send time."""
+the outbox (notifications.services) sends and retries, with `build_account_email`, registered for every
+AccountMessageKind at AccountsConfig.ready(). Links are built here, at send time."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from orders.models import MessageKind, OutboxMessage
+from notifications.models import OutboxMessage
 
+from .models import AccountMessageKind
 from .tokens import email_verification_tokens, encode_uid, password_reset_tokens
 
 SUBJECTS = {
-    MessageKind.EMAIL_VERIFICATION: "Confirm your e-mail address at {pharmacy_name}",
-    MessageKind.PASSWORD_RESET: "Reset your password at {pharmacy_name}",
-    MessageKind.SIGN_UP_ATTEMPT: "You already have an account at {pharmacy_name}",
+    AccountMessageKind.EMAIL_VERIFICATION: "Confirm your e-mail address at {pharmacy_name}",
+    AccountMessageKind.PASSWORD_RESET: "Reset your password at {pharmacy_name}",
+    AccountMessageKind.SIGN_UP_ATTEMPT: "You already have an account at {pharmacy_name}",
 }
 
 
@@ -23,11 +25,11 @@ def _absolute(path: str) -> str:
 
 def account_links(*, user, kind: str) -> dict:
     uid = encode_uid(user)
-    if kind == MessageKind.EMAIL_VERIFICATION:
+    if kind == AccountMessageKind.EMAIL_VERIFICATION:
         token = email_verification_tokens.make_token(user)
         return {"link": _absolute(reverse("accounts:verify-email-confirm", kwargs={"uidb64": uid, "token": token})),
                 "uid": uid, "token": token}
-    if kind == MessageKind.PASSWORD_RESET:
+    if kind == AccountMessageKind.PASSWORD_RESET:
         token = password_reset_tokens.make_token(user)
         return {"link": _absolute(reverse("accounts:password-reset-confirm", kwargs={"uidb64": uid, "token": token})),
                 "uid": uid, "token": token}

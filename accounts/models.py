@@ -144,3 +144,13 @@ class RoleChange(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Role changes are an audit trail: rows are never deleted.")
+
+
+class AccountMessageKind(models.TextChoices):
+    """The outbox messages about an account, not an order (their builder: emails.build_account_email,
+    registered with the outbox at AccountsConfig.ready()). Their links carry tokens computed at send time.
+    The values are stored in the outbox and never change."""
+
+    EMAIL_VERIFICATION = "email_verification", "Confirm your e-mail address"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    SIGN_UP_ATTEMPT = "sign_up_attempt", "Sign-up with an address that has an account"

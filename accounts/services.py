@@ -18,12 +18,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
-from orders.models import MessageKind
-from orders.services import record_account_message
+from notifications.services import record_account_message
 
 from .authentication import staff_token_ttl
 from .exceptions import AccountLocked, InvalidCredentials, InvalidLink, PasswordRejected
-from .models import ApiTokenSecondFactor, User
+from .models import AccountMessageKind, ApiTokenSecondFactor, User
 from .second_factor import verify_second_factor
 from .sign_in_limits import cool_off_minutes, locked_message
 from .tokens import decode_uid, email_verification_tokens, password_reset_tokens
@@ -55,14 +54,14 @@ def register_user(*, email: str, password: str, full_name: str = "") -> None:
         # Hashed and thrown away: a taken address takes as long to answer as a new one, so the time
         # of the answer does not tell which addresses have accounts.
         make_password(password)
-        record_account_message(user=existing, kind=MessageKind.SIGN_UP_ATTEMPT)
+        record_account_message(user=existing, kind=AccountMessageKind.SIGN_UP_ATTEMPT)
         return
     try:
         with transaction.atomic():
             user = User.objects.create_user(email=email, password=password, full_name=full_name)
     except IntegrityError:
         return  # two sign-ups for one address raced; the unique index decided, and the first one's e-mail went
-    record_account_message(user=user, kind=MessageKind.EMAIL_VERIFICATION)
+    record_account_message(user=user, kind=AccountMessageKind.EMAIL_VERIFICATION)
 
 
 @transaction.atomic
@@ -70,7 +69,7 @@ def send_email_verification(*, user: User) -> bool:
     """Send (again) the link that confirms the user's address. False if it is already confirmed."""
     if user.email_verified_at is not None:
         return False
-    record_account_message(user=user, kind=MessageKind.EMAIL_VERIFICATION)
+    record_account_message(user=user, kind=AccountMessageKind.EMAIL_VERIFICATION)
     return True
 
 
@@ -96,7 +95,7 @@ def request_password_reset(*, email: str) -> None:
     """Send a reset link if an active account has this address; otherwise do nothing. Same answer either way."""
     user = User.objects.filter(email__iexact=normalize_email(email), is_active=True).first()
     if user is not None and user.has_usable_password():
-        record_account_message(user=user, kind=MessageKind.PASSWORD_RESET)
+        record_account_message(user=user, kind=AccountMessageKind.PASSWORD_RESET)
 
 
 def check_password_reset_link(*, uidb64: str, token: str) -> User:

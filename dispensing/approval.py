@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from clinical import services as clinical_checks
 from clinical.checks import ClinicalOverride
+from notifications.services import record_message
 from orders.exceptions import InvalidOrderTransition
 from orders.locks import order_for_update, prescription_for_update
 from orders.models import LineDecision, MessageKind, Order, OrderStatus, PrescriptionStatus
 from orders.refusals import check_refusal_reason, staff_note
 from orders.services.coverage import check_not_expired, check_prescription_covers
-from orders.services.notifications import record_message
 from orders.services.pipeline import return_stock
 from orders.services.prescription_patient import check_order_against_prescription
 from orders.services.prescriptions import DispensingRecord, approve_prescription, ensure_pharmacist, reject_prescription

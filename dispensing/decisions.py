@@ -12,11 +12,11 @@ from catalog.models import LegalCategory
 from catalog.services import release_stock
 from clinical import services as clinical_checks
 from clinical.checks import ClinicalOverride
+from notifications.services import record_message
 from orders.exceptions import InvalidOrderTransition, LineDecisionNotAllowed
 from orders.locks import order_for_update
 from orders.models import LineDecision, MessageKind, Order, OrderLine, OrderStatus
 from orders.refusals import check_refusal_reason, staff_note
-from orders.services.notifications import record_message
 from orders.services.order_amounts import reprice_without_refused_lines
 from orders.services.prescriptions import ensure_pharmacist
 from orders.state_machine import apply_transition

@@ -10,11 +10,11 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from notifications.services import record_message
 from orders.exceptions import InvalidReviewDeadline
 from orders.locks import order_for_update
 from orders.models import MessageKind, Order, OrderStatus
 from orders.services.deadlines import DEADLINE_LIMITS, asked_to_pay_again, set_review_deadline
-from orders.services.notifications import record_message
 from orders.services.originals import original_in_hand_condition
 from orders.services.pipeline import return_stock
 from orders.services.prescriptions import ensure_pharmacist

@@ -16,11 +16,11 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from catalog.services import release_stock
+from notifications.services import record_message
 from orders.exceptions import InvalidOrderTransition
 from orders.locks import order_for_update
 from orders.models import LineDecision, MessageKind, Order, OrderEvent, OrderStatus
 from orders.services import cancel_order, ensure_may_change_orders
-from orders.services.notifications import record_message
 
 from .approval import dispatch_order
 from .release_gate import release_blockers

@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from accounts.second_factor import request_has_second_factor
+from notifications.models import OutboxMessage
 from patients.models import FileAccessChannel
 from payments.admin import PaymentInline
 from pharmacy.exceptions import DomainError
@@ -18,12 +19,11 @@ from .models import (
     Order,
     OrderEvent,
     OrderLine,
-    OutboxMessage,
     Prescription,
     PrescriptionIssue,
     PrescriptionItem,
 )
-from .services import cancel_order, mark_order_delivered, send_messages_again
+from .services import cancel_order, mark_order_delivered
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -52,8 +52,12 @@ class OrderEventInline(ReadOnlyInline):
 
 class OutboxMessageInline(ReadOnlyInline):
     model = OutboxMessage
-    fields = ("kind", "recipient", "status", "attempts", "sent_at", "last_error")
+    fields = ("kind_shown", "recipient", "status", "attempts", "sent_at", "last_error")
     readonly_fields = fields
+
+    @admin.display(description="kind")
+    def kind_shown(self, obj: OutboxMessage) -> str:
+        return obj.kind_label
 
 
 def run_order_service(modeladmin, request, queryset, service, done: str, **kwargs):
@@ -187,30 +191,3 @@ class PrescriptionAdmin(admin.ModelAdmin):
             raise Http404 from None
 
 
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ("order", "kind", "recipient", "status", "attempts", "created_at", "sent_at")
-    list_filter = ("status", "kind")
-    search_fields = ("order__number", "recipient")
-    list_select_related = ("order",)
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
-    actions = ["send_again"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        """As for orders: the permission gates the action; a message's own page is read-only."""
-        return obj is None and super().has_change_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.action(description="Hand pending messages to the workers now", permissions=["change"])
-    def send_again(self, request, queryset):
-        try:
-            handed = send_messages_again(actor=request.user, message_ids=list(queryset.values_list("pk", flat=True)))
-        except DomainError as refusal:
-            self.message_user(request, refusal.message, messages.ERROR)
-            return
-        self.message_user(request, f"{handed} message(s) handed to the workers.", messages.SUCCESS)

@@ -1,4 +1,5 @@
-"""The e-mails the outbox sends. Content only: sending and retrying belong to services.notifications."""
+"""The e-mails about an order that the outbox sends. Content only: sending and retrying belong to
+notifications.services. `build_order_email` is registered for every MessageKind at OrdersConfig.ready()."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -8,9 +9,10 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from catalog.models import LeafletRevision, LeafletSection
+from notifications.models import OutboxMessage
 from pharmacy.money import Money
 
-from .models import MessageKind, Order, OrderEvent, OutboxMessage
+from .models import MessageKind, Order, OrderEvent
 from .refusals import shopper_event_reason
 from .services.vat import percent, vat_by_rate
 
@@ -38,15 +40,6 @@ def _order_for_email(order_id: int) -> Order:
         )
         .get(pk=order_id)
     )
-
-
-def build_email(*, message: OutboxMessage) -> EmailMessage:
-    """The e-mail for any outbox message: about an order, or about an account (accounts.emails)."""
-    if message.order_id is None:
-        from accounts.emails import build_account_email  # accounts' own content
-
-        return build_account_email(message=message)
-    return build_order_email(message=message)
 
 
 def build_order_email(*, message: OutboxMessage) -> EmailMessage:

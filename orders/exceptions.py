@@ -100,11 +100,6 @@ class InvalidCheckoutDetails(DomainError):
     default_message = "The shipping or contact details are incomplete."
 
 
-class EmailDeliveryFailed(Exception):
-    """One attempt to send an outbox message failed; re-dispatch tries again when due.
-    Not a DomainError: no client sees it."""
-
-
 class PrescriptionNotRepeatable(PrescriptionNotUsable):
     code = "prescription_not_repeatable"
     default_message = "This prescription cannot be dispensed again."

@@ -1,11 +1,11 @@
 """The orders' gauges on /metrics/pharmacy (registered at OrdersConfig.ready()): orders by status, the review
-queue and the outbox, read from the database at scrape time."""
+queue, read from the database at scrape time."""
 
 from django.db.models import Count, Min
 from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily
 
-from .models import Order, OrderStatus, OutboxMessage, OutboxStatus
+from .models import Order, OrderStatus
 
 
 class OrderGauges:
@@ -24,12 +24,6 @@ class OrderGauges:
         yield GaugeMetricFamily("pharmacy_review_queue_oldest_age_seconds",
                                 "Age of the oldest order awaiting review (0 when the queue is empty)",
                                 value=oldest_age)
-
-        outbox = GaugeMetricFamily("pharmacy_outbox_messages", "Outbox e-mail messages by status", labels=["status"])
-        counts = dict(OutboxMessage.objects.order_by().values_list("status").annotate(n=Count("pk")))
-        for status in OutboxStatus.values:
-            outbox.add_metric([status], counts.get(status, 0))
-        yield outbox
 
 
 order_gauges = OrderGauges()

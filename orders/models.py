@@ -527,15 +527,14 @@ class OrderEvent(models.Model):
 
 
 class MessageKind(models.TextChoices):
+    """The outbox messages about an order (their builder: emails.build_order_email, registered with the
+    outbox at OrdersConfig.ready()). The values are stored in the outbox and never change."""
+
     ORDER_PLACED = "order_placed", "Order confirmation"
     ORDER_APPROVED = "order_approved", "Order approved"
     ORDER_REJECTED = "order_rejected", "Order rejected"
     ORDER_DISPATCHED = "order_dispatched", "Order dispatched"
     ORDER_CANCELLED = "order_cancelled", "Order cancelled"
-    # Account messages: about a user, not an order. Their links carry tokens computed at send time.
-    EMAIL_VERIFICATION = "email_verification", "Confirm your e-mail address"
-    PASSWORD_RESET = "password_reset", "Password reset"
-    SIGN_UP_ATTEMPT = "sign_up_attempt", "Sign-up with an address that has an account"
     ORDER_LINES_REFUSED = "order_lines_refused", "Items refused by the pharmacist"
     ORDER_EXPIRED = "order_expired", "Order cancelled: not reviewed in time"
     PAYMENT_EXPIRING = "payment_expiring", "Card authorisation about to lapse"
@@ -544,55 +543,6 @@ class MessageKind(models.TextChoices):
     ORDER_SUPPLIED_LESS = "order_supplied_less", "Part of the order could not be supplied"
 
 
-# Kinds sent every time they happen to an order (the others once per order, whatever the retries).
-EACH_TIME_MESSAGE_KINDS = [MessageKind.ORDER_LINES_REFUSED.value]
-
-
-class OutboxStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed (gave up)"
-
-
-class OutboxMessage(models.Model):
-    """A message to send, written in the same transaction as the change it reports, so that it is
-    never lost; a Celery task sends it after commit and marks it sent exactly once."""
-
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="messages", null=True, blank=True)
-    # Account messages (verification, password reset) have a user and no order.
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages", null=True, blank=True
-    )
-    kind = models.CharField(max_length=30, choices=MessageKind.choices)
-    recipient = models.EmailField()
-    status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_dispatched_at = models.DateTimeField(null=True, blank=True)
-    # Beat's re-dispatch owns retries: it hands over pending messages whose next attempt is due.
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    # Set while a worker sends, outside any row lock; a duplicate task steps aside until it passes.
-    sending_until = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        indexes = [
-            models.Index(fields=["status", "created_at"], name="outbox_status_created"),
-            models.Index(fields=["status", "next_attempt_at"], name="outbox_status_next_attempt"),
-        ]
-        constraints = [
-            # One message of a kind per order, except a refused line: each refusal is a message of its own.
-            models.UniqueConstraint(
-                fields=["order", "kind"], condition=Q(order__isnull=False) & ~Q(kind__in=EACH_TIME_MESSAGE_KINDS),
-                name="outbox_one_message_per_order_and_kind",
-            ),
-            models.CheckConstraint(
-                condition=Q(order__isnull=False) | Q(user__isnull=False), name="outbox_message_has_order_or_user"
-            ),
-            models.CheckConstraint(condition=~Q(status="sent") | Q(sent_at__isnull=False), name="outbox_sent_has_time"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.order or self.user} ({self.status})"
+# Kinds sent every time they happen to an order (the others once per order, whatever the retries);
+# registered `each_time` with the outbox, whose schema lists them too (notifications.models.EACH_TIME_KINDS).
+EACH_TIME_MESSAGE_KINDS = [MessageKind.ORDER_LINES_REFUSED]

@@ -5,9 +5,10 @@ to empty (cart and orders do not import each other)."""
 
 from datetime import datetime
 
+from notifications.services import record_message
+
 from ..models import MessageKind, Order, OrderStatus
 from ..state_machine import apply_transition
-from .notifications import record_message
 
 __all__ = ["confirm_placement", "placed_status"]
 

@@ -12,11 +12,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.services import record_message
+
 from ..exceptions import InvalidReviewDeadline
 from ..locks import order_for_update
 from ..models import MessageKind, Order, OrderEvent, OrderStatus
 from ..state_machine import apply_transition
-from .notifications import record_message
 from .pipeline import return_stock
 
 # How late another app lets a deadline be moved: each takes the locked order and returns the latest

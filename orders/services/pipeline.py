@@ -6,12 +6,12 @@ refusal and the dispatch are dispensing's (dispensing.approval).
 from django.db import transaction
 
 from catalog.services import release_stock
+from notifications.services import record_message
 
 from ..exceptions import InvalidOrderTransition, NotAllowed
 from ..locks import order_for_update
 from ..models import LineDecision, MessageKind, Order, OrderStatus
 from ..state_machine import ALLOWED_TRANSITIONS, CANCELLABLE_STATES, apply_transition
-from .notifications import record_message
 from .staff import ensure_may_change_orders
 
 __all__ = ["ALLOWED_TRANSITIONS", "cancel_order", "mark_order_delivered", "return_stock"]

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.services import record_message
 from orders.locks import order_for_update
 from orders.models import MessageKind, Order, OrderEvent, OrderStatus
-from orders.services.notifications import record_message
 
 from ..locks import payment_for_update
 from ..models import Payment, PaymentStatus

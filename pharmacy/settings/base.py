@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "catalog",
     "cart",
     "orders",
+    "notifications",  # the outbox: the apps register their message builders at ready()
     "dispensing",
     "safeguards",
     "delivery",
@@ -121,7 +122,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
-# Without a broker, tasks run in-process; they are still queued only after commit (see orders.outbox).
+# Without a broker, tasks run in-process; they are still queued only after commit (see notifications.services).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves the message for another
@@ -137,7 +138,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # --- Outbox delivery ---------------------------------------------------------------------------------
-# Beat's re-dispatch owns retries (see orders/services/notifications.py): every OUTBOX_REDISPATCH_SECONDS it
+# Beat's re-dispatch owns retries (see notifications/services.py): every OUTBOX_REDISPATCH_SECONDS it
 # hands over pending messages whose next attempt is due. A failed attempt waits BACKOFF × 2^(n−1) seconds,
 # capped at BACKOFF_MAX; after OUTBOX_MAX_ATTEMPTS the message is FAILED. The SMTP timeout bounds each network
 # wait, the task time limit bounds an attempt, and the sending lease (longer than the limit) is how long a
@@ -153,6 +154,7 @@ OUTBOX_MESSAGE_ID_DOMAIN = env.str("OUTBOX_MESSAGE_ID_DOMAIN", default="pharmacy
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 CELERY_BEAT_SCHEDULE = {
     "redispatch-pending-outbox": {
+        # notifications.tasks keeps the name the task had in orders (messages already queued use it).
         "task": "orders.tasks.dispatch_pending_outbox_task",
         "schedule": timedelta(seconds=OUTBOX_REDISPATCH_SECONDS),
     },

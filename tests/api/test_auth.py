@@ -8,8 +8,8 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.api.views import SIGN_UP_ACCEPTED
-from accounts.models import User
-from orders.models import MessageKind, OutboxMessage
+from accounts.models import AccountMessageKind, User
+from notifications.models import OutboxMessage
 from tests.factories import PASSWORD, UserFactory
 
 from .helpers import assert_problem
@@ -45,7 +45,7 @@ def test_register_creates_an_unverified_account_and_sends_the_confirmation_link(
     assert (user.email, user.full_name, user.email_verified_at) == ("ada@example.org", "Ada Lovelace", None)
     assert user.check_password(NEW_PASSWORD)
     assert list(OutboxMessage.objects.values_list("user", "order", "kind", "recipient")) == [
-        (user.pk, None, MessageKind.EMAIL_VERIFICATION, "ada@example.org")
+        (user.pk, None, AccountMessageKind.EMAIL_VERIFICATION, "ada@example.org")
     ]
     assert not AuthToken.objects.exists()  # signing in is a separate step
 
@@ -64,7 +64,7 @@ def test_register_answers_the_same_when_the_email_already_has_an_account(api_cli
     assert (existing.password, existing.email_verified_at is not None) == (password_hash, True)
     # Only the owner of the address learns that someone tried: an e-mail to it, no verification link.
     assert list(OutboxMessage.objects.filter(user=existing).values_list("kind", flat=True)) == [
-        MessageKind.SIGN_UP_ATTEMPT
+        AccountMessageKind.SIGN_UP_ATTEMPT
     ]
 
 

@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.cache import cache
 
 from accounts.api.views import RESET_ACCEPTED
-from accounts.models import User
-from orders.models import MessageKind, OutboxMessage
+from accounts.models import AccountMessageKind, User
+from notifications.models import OutboxMessage
 from tests.factories import PASSWORD, UserFactory
 
 from .helpers import assert_problem
@@ -102,5 +102,7 @@ def test_an_unverified_user_can_ask_for_a_new_link(api_client, django_capture_on
         response = api_client.post(RESEND_URL)
 
     assert response.status_code == 202
-    assert list(OutboxMessage.objects.values_list("user", "kind")) == [(shopper.pk, MessageKind.EMAIL_VERIFICATION)]
+    assert list(OutboxMessage.objects.values_list("user", "kind")) == [
+        (shopper.pk, AccountMessageKind.EMAIL_VERIFICATION)
+    ]
     assert api_client.get("/api/v1/auth/me/").json()["email_verified"] is False

@@ -8,6 +8,7 @@ from catalog.exceptions import ControlledDrugNotSoldOnline, LeafletMissing, OutO
 from catalog.models import Pack
 from checkout.services import place_order
 from dispensing.approval import approve_order
+from notifications.models import OutboxMessage, OutboxStatus
 from orders.exceptions import (
     CartEmpty,
     IdempotencyKeyReused,
@@ -15,7 +16,7 @@ from orders.exceptions import (
     PrescriptionNotUsable,
     PrescriptionRequired,
 )
-from orders.models import Order, OrderEvent, OrderStatus, OutboxMessage, OutboxStatus
+from orders.models import Order, OrderEvent, OrderStatus
 from tests.factories import PackFactory, ProductFactory, UserFactory, set_available_stock
 from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 

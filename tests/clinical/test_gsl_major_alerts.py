@@ -6,8 +6,9 @@ import pytest
 
 from clinical.checks import ClinicalOverride
 from dispensing.approval import approve_order
+from notifications.models import OutboxMessage
 from orders.emails import build_order_email
-from orders.models import Order, OutboxMessage
+from orders.models import Order
 from payments.gateways import _gateway
 from payments.receipts import payment_status_text
 from tests.api.helpers import assert_problem, checkout

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from checkout.services import place_order
-from orders.emails import build_email
-from orders.models import OutboxMessage
+from notifications.models import OutboxMessage
+from notifications.services import build_email
 from tests.orders.helpers import cart_with, details
 
 pytestmark = pytest.mark.django_db

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from checkout.services import place_order
 from dispensing.approval import approve_order, dispatch_order, reject_order
 from dispensing.originals import record_original_received
+from notifications.models import OutboxMessage
 from orders.exceptions import (
     InvalidDispensingRecord,
     InvalidOrderTransition,
@@ -19,7 +20,7 @@ from orders.exceptions import (
     PrescriptionExpired,
     PrescriptionNotCovering,
 )
-from orders.models import Order, OrderStatus, OutboxMessage, Prescription, PrescriptionStatus
+from orders.models import Order, OrderStatus, Prescription, PrescriptionStatus
 from orders.services import ALLOWED_TRANSITIONS, cancel_order, mark_order_delivered
 from tests.factories import PackFactory, ProductFactory, StaffFactory, UserFactory
 from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription

@@ -9,8 +9,9 @@ from django.utils import timezone
 from checkout.services import place_order
 from dispensing.approval import approve_order, dispatch_order
 from dispensing.originals import record_original_received
+from notifications.models import OutboxMessage
 from orders.exceptions import NotAllowed
-from orders.models import Order, OrderStatus, OutboxMessage
+from orders.models import Order, OrderStatus
 from orders.services import cancel_order, mark_order_delivered
 from tests.factories import StaffFactory, UserFactory
 from tests.orders.helpers import (
@@ -171,7 +172,7 @@ def test_order_admin_pages_load(client, awaiting_order):
         ("admin:orders_order_change", [awaiting_order.pk]),
         ("admin:orders_prescription_changelist", []),
         ("admin:orders_prescription_change", [awaiting_order.prescription_id]),
-        ("admin:orders_outboxmessage_changelist", []),
+        ("admin:notifications_outboxmessage_changelist", []),
     ]:
         assert client.get(reverse(name, args=args)).status_code == 200, name
     assert Order.objects.count() == 1
@@ -184,9 +185,9 @@ def approved_order(awaiting_order, pharmacist, pom_pack):
     return approve_order(order=awaiting_order, pharmacist=pharmacist, record=dispensing_record((pom_pack, 168)))
 
 
-def run_action(client, action: str, order, model: str = "order"):
+def run_action(client, action: str, order, model: str = "order", app: str = "orders"):
     return client.post(
-        reverse(f"admin:orders_{model}_changelist"), {"action": action, "_selected_action": [order.pk]}, follow=True
+        reverse(f"admin:{app}_{model}_changelist"), {"action": action, "_selected_action": [order.pk]}, follow=True
     )
 
 
@@ -258,7 +259,7 @@ def test_the_order_page_is_read_only_even_for_a_superuser(client, awaiting_order
 def test_the_outbox_message_page_is_read_only(client, awaiting_order):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     message = OutboxMessage.objects.get(order=awaiting_order)
-    url = reverse("admin:orders_outboxmessage_change", args=[message.pk])
+    url = reverse("admin:notifications_outboxmessage_change", args=[message.pk])
     before = OutboxMessage.objects.values().get(pk=message.pk)
 
     page = client.get(url).content.decode()
@@ -271,23 +272,23 @@ def test_the_outbox_message_page_is_read_only(client, awaiting_order):
 
 def test_send_again_needs_the_change_permission_on_outbox_messages(client, awaiting_order, monkeypatch):
     handed = []
-    monkeypatch.setattr("orders.services.notifications.dispatch_message",
+    monkeypatch.setattr("notifications.services.dispatch_message",
                         lambda *, message_id: handed.append(message_id) or True)
     message = OutboxMessage.objects.get(order=awaiting_order)
     client.force_login(StaffFactory(permissions=["view_order", "view_outboxmessage"]))
 
-    refused = run_action(client, "send_again", message, model="outboxmessage")
+    refused = run_action(client, "send_again", message, model="outboxmessage", app="notifications")
 
     assert "handed to the workers" not in refused.content.decode()
     assert handed == []
     client.force_login(StaffFactory(permissions=["view_outboxmessage", "change_outboxmessage"]))
-    accepted = run_action(client, "send_again", message, model="outboxmessage")
+    accepted = run_action(client, "send_again", message, model="outboxmessage", app="notifications")
     assert "1 message(s) handed to the workers." in accepted.content.decode()
     assert handed == [message.pk]
 
 
 def test_send_messages_again_refuses_staff_without_the_change_permission(awaiting_order):
-    from orders.services import send_messages_again
+    from notifications.services import send_messages_again
 
     message = OutboxMessage.objects.get(order=awaiting_order)
 

@@ -14,7 +14,8 @@ from dispensing.approval import approve_order, dispatch_order
 from dispensing.expiry import expire_overdue_orders, extend_review_deadline, list_orders_due_for_expiry
 from dispensing.models import RegisterEntry
 from dispensing.originals import record_electronic_verified, record_original_received
-from orders.models import LineDecision, MessageKind, Order, OrderStatus, OutboxMessage, PrescriptionStatus
+from notifications.models import OutboxMessage
+from orders.models import LineDecision, MessageKind, Order, OrderStatus, PrescriptionStatus
 from orders.selectors import list_orders_awaiting_review
 from orders.services.originals import is_waiting_for_original
 from patients.details import PatientDetails

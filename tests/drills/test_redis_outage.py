@@ -15,8 +15,9 @@ from django.core import mail
 from django.db import connections
 from rest_framework.test import APIClient
 
-from orders.models import Order, OutboxMessage, OutboxStatus
-from orders.services import redispatch_pending_messages
+from notifications.models import OutboxMessage, OutboxStatus
+from notifications.services import redispatch_pending_messages
+from orders.models import Order
 from pharmacy.celery import app as celery_app
 from tests.api.helpers import SHIPPING
 from tests.factories import PackFactory, UserFactory

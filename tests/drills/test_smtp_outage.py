@@ -9,8 +9,8 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from checkout.services import place_order
-from orders.models import OutboxMessage, OutboxStatus
-from orders.services import redispatch_pending_messages
+from notifications.models import OutboxMessage, OutboxStatus
+from notifications.services import redispatch_pending_messages
 from pharmacy.celery import app as celery_app
 from tests.factories import PackFactory, UserFactory
 from tests.orders.helpers import cart_with, details

@@ -11,8 +11,8 @@ new worker. The server kept the first copy, so the shopper may get two: both car
 import pytest
 
 from checkout.services import place_order
-from orders.models import OutboxMessage, OutboxStatus
-from orders.tasks import dispatch_pending_outbox_task
+from notifications.models import OutboxMessage, OutboxStatus
+from notifications.tasks import dispatch_pending_outbox_task
 from tests.factories import PackFactory, UserFactory
 from tests.orders.helpers import cart_with, details
 from tests.servers import wait_for

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
-from orders.models import OutboxMessage, OutboxStatus
+from notifications.models import OutboxMessage, OutboxStatus
 from tests.api.helpers import checkout
 from tests.dispensing.test_review_api import QUEUE_URL, record
 from tests.orders.helpers import cart_with, uploaded_prescription

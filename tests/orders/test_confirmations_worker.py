@@ -11,9 +11,9 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
 from checkout.services import place_order
-from orders.models import OutboxMessage, OutboxStatus
-from orders.services import redispatch_pending_messages
-from orders.tasks import deliver_outbox_message_task
+from notifications.models import OutboxMessage, OutboxStatus
+from notifications.services import redispatch_pending_messages
+from notifications.tasks import deliver_outbox_message_task
 from pharmacy.celery import app as celery_app
 from tests.conftest import redis_url
 from tests.factories import PackFactory, UserFactory

@@ -10,13 +10,15 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.exceptions import EmailNotVerified, InvalidLink
+from accounts.models import AccountMessageKind
 from accounts.services import register_user, send_email_verification, verify_email
 from accounts.tokens import email_verification_tokens, encode_uid
 from cart.models import CartLine
 from catalog.models import Pack
 from checkout.services import place_order
-from orders.models import MessageKind, Order, OutboxMessage, OutboxStatus
-from orders.services import record_message
+from notifications.models import OutboxMessage, OutboxStatus
+from notifications.services import record_message
+from orders.models import MessageKind, Order
 from tests.api.helpers import assert_problem, checkout
 from tests.factories import UserFactory
 
@@ -107,7 +109,7 @@ def test_account_messages_hold_only_user_and_kind_and_may_repeat(new_shopper, dj
 
     messages = OutboxMessage.objects.filter(user=new_shopper)
     assert list(messages.values_list("order", "kind", "status")) == [
-        (None, MessageKind.EMAIL_VERIFICATION, OutboxStatus.SENT)
+        (None, AccountMessageKind.EMAIL_VERIFICATION, OutboxStatus.SENT)
     ] * 2
     # The two links differ only if the token does; each is computed when its e-mail is built.
     assert len(mail.outbox) == 2
@@ -130,4 +132,4 @@ def test_order_messages_stay_one_per_order_and_kind(user, gsl_pack):
 
 def test_a_message_needs_an_order_or_a_user():
     with pytest.raises(IntegrityError), transaction.atomic():
-        OutboxMessage.objects.create(kind=MessageKind.PASSWORD_RESET, recipient="x@example.org")
+        OutboxMessage.objects.create(kind=AccountMessageKind.PASSWORD_RESET, recipient="x@example.org")

@@ -12,6 +12,7 @@ from checkout.services import place_order
 from dispensing.approval import approve_order
 from dispensing.decisions import approve_order_line, refuse_order_line
 from dispensing.expiry import expire_overdue_orders, extend_review_deadline, list_orders_due_for_expiry
+from notifications.models import OutboxMessage
 from orders.exceptions import (
     ConsultationIncomplete,
     InvalidOrderTransition,
@@ -22,7 +23,7 @@ from orders.exceptions import (
     PatientDetailsRequired,
     PatientTooYoung,
 )
-from orders.models import LineDecision, MessageKind, Order, OrderStatus, OutboxMessage
+from orders.models import LineDecision, MessageKind, Order, OrderStatus
 from orders.services import set_review_deadline
 from patients.details import PatientDetails
 from tests.factories import PackFactory, ProductFactory, UserFactory

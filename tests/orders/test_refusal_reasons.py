@@ -14,8 +14,9 @@ from catalog.models import ConsultationQuestion, ConsultationQuestionnaire
 from checkout.services import place_order
 from dispensing.approval import approve_order
 from dispensing.originals import record_original_received
-from orders.models import MessageKind, OutboxMessage, OutboxStatus
-from orders.services import deliver_outbox_message
+from notifications.models import OutboxMessage, OutboxStatus
+from notifications.services import deliver_outbox_message
+from orders.models import MessageKind
 from patients.details import PatientDetails
 from tests.factories import PackFactory, ProductFactory
 

@@ -14,8 +14,9 @@ from django.utils import timezone
 from cart.models import CartLine
 from catalog.models import Pack
 from dispensing.approval import approve_order
-from orders.emails import build_email
-from orders.models import MessageKind, Order, OrderStatus, OutboxMessage
+from notifications.models import OutboxMessage
+from notifications.services import build_email
+from orders.models import MessageKind, Order, OrderStatus
 from payments.gateways import get_gateway
 from payments.models import MovementKind, Payment, PaymentStatus, TestGatewayIntent
 from payments.tasks import reconcile_payments_task

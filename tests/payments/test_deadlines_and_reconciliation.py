@@ -66,7 +66,7 @@ def test_an_authorisation_arriving_after_the_order_expired_unpaid_is_voided(
 
 def test_the_shopper_and_pharmacists_are_warned_once_before_the_authorisation_lapses(
         user, pom_pack, payments_on, django_capture_on_commit_callbacks):
-    from orders.models import OutboxMessage
+    from notifications.models import OutboxMessage
     from payments.services import warn_expiring_authorisations
 
     payments_on.PAYMENT_EXPIRY_WARNING_HOURS = 24

@@ -9,7 +9,8 @@ import pytest
 from django.db import DatabaseError
 
 from dispensing.decisions import refuse_order_line
-from orders.models import MessageKind, OrderStatus, OutboxMessage
+from notifications.models import OutboxMessage
+from orders.models import MessageKind, OrderStatus
 from payments.models import MovementKind, PaymentStatus, WebhookEvent
 from payments.services import authorisation
 from tests.orders.test_pharmacy_medicines import answers_for, p_pack  # noqa: F401  (fixture)

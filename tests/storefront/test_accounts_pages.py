@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import AccountMessageKind, User
 from cart.models import Cart, CartLine
-from orders.models import MessageKind, OutboxMessage, OutboxStatus
+from notifications.models import OutboxMessage, OutboxStatus
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -206,7 +206,7 @@ def test_password_reset_sends_a_link_through_the_outbox_that_sets_a_new_password
 
     assert response["Location"] == reverse("accounts:password-reset-done")
     assert list(OutboxMessage.objects.values_list("user", "kind", "status")) == [
-        (user.pk, MessageKind.PASSWORD_RESET, OutboxStatus.SENT)
+        (user.pk, AccountMessageKind.PASSWORD_RESET, OutboxStatus.SENT)
     ]
     [email] = mail.outbox
     assert email.to == [user.email]

@@ -1,7 +1,10 @@
 """Tasks take ids, load rows and call one service. Both are safe to run twice.
 
 The delivery task does not retry itself: beat's re-dispatch owns the retry schedule (see
-orders.services.notifications), so one failed attempt never starts a second chain of retries.
+notifications.services), so one failed attempt never starts a second chain of retries.
+
+The task names are those they had when the outbox lived in orders: messages already queued under those
+names, and beat's schedule, keep reaching them.
 """
 
 import logging
@@ -15,8 +18,11 @@ from .services import deliver_outbox_message, redispatch_pending_messages
 logger = logging.getLogger(__name__)
 
 
-@shared_task(soft_time_limit=settings.OUTBOX_TASK_TIME_LIMIT_SECONDS,
-             time_limit=settings.OUTBOX_TASK_TIME_LIMIT_SECONDS + 5)
+@shared_task(
+    name="orders.tasks.deliver_outbox_message_task",
+    soft_time_limit=settings.OUTBOX_TASK_TIME_LIMIT_SECONDS,
+    time_limit=settings.OUTBOX_TASK_TIME_LIMIT_SECONDS + 5,
+)
 def deliver_outbox_message_task(message_id: int) -> bool:
     try:
         return deliver_outbox_message(message_id=message_id)
@@ -25,7 +31,6 @@ def deliver_outbox_message_task(message_id: int) -> bool:
         return False
 
 
-@shared_task
+@shared_task(name="orders.tasks.dispatch_pending_outbox_task")
 def dispatch_pending_outbox_task() -> int:
     return redispatch_pending_messages()
-

@@ -9,13 +9,16 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.utils import timezone
 
 from checkout.services import place_order
-from orders.exceptions import EmailDeliveryFailed
-from orders.models import OutboxMessage, OutboxStatus
-from orders.services import deliver_outbox_message, redispatch_pending_messages
-from orders.services.notifications import list_due_message_ids, retry_delay
-from orders.tasks import deliver_outbox_message_task
-
-from .helpers import cart_with, details
+from notifications.exceptions import EmailDeliveryFailed
+from notifications.models import OutboxMessage, OutboxStatus
+from notifications.services import (
+    deliver_outbox_message,
+    list_due_message_ids,
+    redispatch_pending_messages,
+    retry_delay,
+)
+from notifications.tasks import deliver_outbox_message_task
+from tests.orders.helpers import cart_with, details
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +37,7 @@ class FlakySMTPBackend(LocmemBackend):
 
 @pytest.fixture
 def flaky_mail(settings):
-    settings.EMAIL_BACKEND = "tests.orders.test_outbox.FlakySMTPBackend"
+    settings.EMAIL_BACKEND = "tests.notifications.test_outbox.FlakySMTPBackend"
     yield FlakySMTPBackend
     FlakySMTPBackend.failures_left = 0
 
@@ -168,7 +171,7 @@ def test_a_failing_attachment_counts_attempts_and_ends_failed_with_its_error(
 def test_a_resend_after_an_unanswered_send_carries_the_same_message_id(
     user, gsl_pack, settings, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "tests.orders.test_outbox.ReceivedThenDroppedBackend"
+    settings.EMAIL_BACKEND = "tests.notifications.test_outbox.ReceivedThenDroppedBackend"
     settings.OUTBOX_MESSAGE_ID_DOMAIN = "shop.example"
     ReceivedThenDroppedBackend.drops_left = 1
     message = _placed_message(user, gsl_pack, django_capture_on_commit_callbacks)
@@ -270,7 +273,7 @@ def test_a_failed_message_shows_its_error_in_the_admin(admin_client, user, gsl_p
         status=OutboxStatus.FAILED, attempts=12, last_error="TemplateSyntaxError: Invalid block tag 'endfor'"
     )
 
-    page = admin_client.get(f"/admin/orders/outboxmessage/{message.pk}/change/")
+    page = admin_client.get(f"/admin/notifications/outboxmessage/{message.pk}/change/")
 
     assert page.status_code == 200
     assert "TemplateSyntaxError: Invalid block tag" in page.content.decode()
@@ -306,7 +309,7 @@ class LockProbingBackend(LocmemBackend):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_no_row_lock_is_held_while_the_mail_server_is_talked_to(user, gsl_pack, settings):
-    settings.EMAIL_BACKEND = "tests.orders.test_outbox.LockProbingBackend"
+    settings.EMAIL_BACKEND = "tests.notifications.test_outbox.LockProbingBackend"
     order = place_order(user=user, cart=cart_with(user, (gsl_pack, 1)), details=details(), idempotency_key="k")
     message = OutboxMessage.objects.get(order=order)
     OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxStatus.PENDING, sent_at=None, attempts=0)
@@ -340,7 +343,7 @@ def test_a_failed_hand_over_after_commit_never_fails_the_checkout(shopper_client
     if failure == "broker raises an unexpected error":
         monkeypatch.setattr(deliver_outbox_message_task, "delay", torn)
     else:  # the robust on_commit hook itself must be loggable: Django logs it by its __qualname__
-        monkeypatch.setattr("orders.services.notifications.dispatch_message", torn)
+        monkeypatch.setattr("notifications.services.dispatch_message", torn)
     cart_with(user, (gsl_pack, 1))
 
     response = checkout(shopper_client, key=f"torn-{len(failure)}")

@@ -13,6 +13,9 @@ outcome in a second short transaction. A duplicate task steps aside while the cl
 that dies mid-send leaves the claim to expire; re-dispatch then hands the message over again, and
 the resend carries the same Message-ID (`outbox_message_id`). Delivery is therefore at least once;
 a duplicate shares its Message-ID.
+
+The outbox imports no app: each app registers, at its AppConfig.ready(), the builder that writes the
+e-mail of each kind it owns (registry.py), and the sender looks the builder up by the message's kind.
 """
 
 import logging
@@ -20,27 +23,33 @@ import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Model, Q
 from django.utils import timezone
 
-from ..emails import build_email
-from ..exceptions import EmailDeliveryFailed
-from ..locks import outbox_message_for_update
-from ..models import EACH_TIME_MESSAGE_KINDS, Order, OutboxMessage, OutboxStatus
+from .exceptions import EmailDeliveryFailed, NotAllowed
+from .locks import outbox_message_for_update
+from .models import OutboxMessage, OutboxStatus
+from .registry import builder_for, is_each_time, lookup
 
 logger = logging.getLogger(__name__)
 
 REDISPATCH_BATCH = 500
 
 
-def record_message(*, order: Order, kind: str) -> OutboxMessage:
-    """Inside the caller's transaction: write the message, and queue it once the change commits. A kind
-    in EACH_TIME_MESSAGE_KINDS (a refused line) is a new message every time; any other, once per order."""
-    if kind in EACH_TIME_MESSAGE_KINDS:
-        message, created = OutboxMessage.objects.create(
-            order=order, kind=kind, recipient=order.email, next_attempt_at=_dispatch_lease_end()
-        ), True
+def record_message(*, order: Model, kind: str) -> OutboxMessage:
+    """Inside the caller's transaction: write the message about `order` (an orders.Order: the outbox imports
+    no app), and queue it once the change commits. A kind registered `each_time` (a refused line) is a new
+    message every time; any other, once per order. An unregistered kind raises UnknownMessageKind."""
+    lookup(kind)
+    if is_each_time(kind):
+        message, created = (
+            OutboxMessage.objects.create(
+                order=order, kind=kind, recipient=order.email, next_attempt_at=_dispatch_lease_end()
+            ),
+            True,
+        )
     else:
         message, created = OutboxMessage.objects.get_or_create(
             order=order, kind=kind, defaults={"recipient": order.email, "next_attempt_at": _dispatch_lease_end()}
@@ -65,7 +74,9 @@ def _dispatch_after_commit(message: OutboxMessage) -> None:
 
 def record_account_message(*, user, kind: str) -> OutboxMessage:
     """Inside the caller's transaction: a message about an account (e-mail verification, password reset).
-    The row holds only user and kind; the link's token is computed when it is sent."""
+    The row holds only user and kind; the link's token is computed when it is sent. An unregistered kind
+    raises UnknownMessageKind."""
+    lookup(kind)
     message = OutboxMessage.objects.create(user=user, kind=kind, recipient=user.email)
     _dispatch_after_commit(message)
     return message
@@ -94,7 +105,7 @@ def dispatch_message(*, message_id: int) -> bool:
     Handing over pushes the next re-dispatch back by OUTBOX_DISPATCH_LEASE_SECONDS (time for a worker
     to pick it up); if the broker refuses, the message is due again at once.
     """
-    from ..tasks import deliver_outbox_message_task  # tasks import services; resolve at call time
+    from .tasks import deliver_outbox_message_task  # tasks import services; resolve at call time
 
     now = timezone.now()
     OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.PENDING).update(
@@ -149,7 +160,8 @@ def deliver_outbox_message(*, message_id: int) -> bool:
     """Send one message if it is pending and nobody else is sending it. Returns True if this call sent it.
 
     Raises EmailDeliveryFailed when the attempt failed, for whatever reason (mail server, template,
-    attachment); the message then waits for its next scheduled attempt, or is FAILED after the last.
+    attachment, a kind no app registered a builder for); the message then waits for its next scheduled
+    attempt, or is FAILED after the last. The e-mail is built by the builder its kind's app registered.
     """
     message = _claim(message_id=message_id)
     if message is None:
@@ -165,6 +177,25 @@ def deliver_outbox_message(*, message_id: int) -> bool:
         status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="", sending_until=None, next_attempt_at=None
     )
     return True
+
+
+CHANGE_OUTBOX_MESSAGE = "notifications.change_outboxmessage"
+
+
+def send_messages_again(*, actor, message_ids: list[int]) -> int:
+    """Hand these outbox messages, those still pending, to the workers now. Returns how many were handed.
+    Needs the change permission on outbox messages, not `is_staff` alone."""
+    if not (actor is not None and actor.is_active and actor.is_staff and actor.has_perm(CHANGE_OUTBOX_MESSAGE)):
+        raise NotAllowed(
+            "Only pharmacy staff with permission to change outbox messages can send them again.", field="actor"
+        )
+    pending = OutboxMessage.objects.filter(pk__in=message_ids, status=OutboxStatus.PENDING).order_by("pk")
+    return sum(dispatch_message(message_id=pk) for pk in pending.values_list("pk", flat=True))
+
+
+def build_email(*, message: OutboxMessage) -> EmailMessage:
+    """The message's e-mail, written by the builder its kind's app registered (UnknownMessageKind if none)."""
+    return builder_for(message.kind)(message=message)
 
 
 def describe_error(error: Exception) -> str:
@@ -187,8 +218,8 @@ def _record_failure(*, message: OutboxMessage, error: Exception) -> None:
         next_attempt_at=None if failed else now + retry_delay(attempts=message.attempts),
     )
     if failed:
-        logger.error("Giving up on outbox message %s after %s attempts: %s", message.pk, message.attempts,
-                     describe_error(error))
+        logger.error(
+            "Giving up on outbox message %s after %s attempts: %s", message.pk, message.attempts, describe_error(error)
+        )
     else:
-        logger.warning("Outbox message %s attempt %s failed: %s", message.pk, message.attempts,
-                       describe_error(error))
+        logger.warning("Outbox message %s attempt %s failed: %s", message.pk, message.attempts, describe_error(error))
