@@ -86,7 +86,8 @@ def sign_in_responsible_pharmacist(pharmacist=None):
 
 class StaffFactory(UserFactory):
     """Pharmacy staff who may change orders: dispatch, record deliveries, cancel. Pass
-    `permissions=[...]` (orders codenames) for another set, e.g. `["view_order"]` for view-only staff."""
+    `permissions=[...]` (orders codenames, or "app_label.codename" for another app's) for another set,
+    e.g. `["view_order"]` for view-only staff."""
 
     email = factory.Sequence(lambda n: f"staff{n}@example.org")
     is_staff = True
@@ -94,10 +95,10 @@ class StaffFactory(UserFactory):
     @factory.post_generation
     def permissions(obj, create, extracted, **kwargs):
         if create:
-            codenames = ["view_order", "change_order"] if extracted is None else extracted
-            obj.user_permissions.add(
-                *Permission.objects.filter(content_type__app_label="orders", codename__in=codenames)
-            )
+            names = ["view_order", "change_order"] if extracted is None else extracted
+            for name in names:
+                app_label, codename = name.split(".") if "." in name else ("orders", name)
+                obj.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

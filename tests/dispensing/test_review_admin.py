@@ -275,25 +275,29 @@ def test_send_again_needs_the_change_permission_on_outbox_messages(client, await
     monkeypatch.setattr("notifications.services.dispatch_message",
                         lambda *, message_id: handed.append(message_id) or True)
     message = OutboxMessage.objects.get(order=awaiting_order)
-    client.force_login(StaffFactory(permissions=["view_order", "view_outboxmessage"]))
+    client.force_login(StaffFactory(permissions=["view_order", "notifications.view_outboxmessage"]))
 
     refused = run_action(client, "send_again", message, model="outboxmessage", app="notifications")
 
     assert "handed to the workers" not in refused.content.decode()
     assert handed == []
-    client.force_login(StaffFactory(permissions=["view_outboxmessage", "change_outboxmessage"]))
+    client.force_login(
+        StaffFactory(permissions=["notifications.view_outboxmessage", "notifications.change_outboxmessage"])
+    )
     accepted = run_action(client, "send_again", message, model="outboxmessage", app="notifications")
     assert "1 message(s) handed to the workers." in accepted.content.decode()
     assert handed == [message.pk]
 
 
 def test_send_messages_again_refuses_staff_without_the_change_permission(awaiting_order):
+    from notifications.exceptions import NotAllowed as OutboxNotAllowed
     from notifications.services import send_messages_again
 
     message = OutboxMessage.objects.get(order=awaiting_order)
 
-    with pytest.raises(NotAllowed, match="permission to change outbox messages"):
-        send_messages_again(actor=StaffFactory(permissions=["view_outboxmessage"]), message_ids=[message.pk])
+    viewer = StaffFactory(permissions=["notifications.view_outboxmessage"])
+    with pytest.raises(OutboxNotAllowed, match="permission to change outbox messages"):
+        send_messages_again(actor=viewer, message_ids=[message.pk])
 
 
 def test_valid_until_left_empty_in_the_admin_is_six_months_from_the_date_of_issue(
