@@ -44,12 +44,10 @@ def record_message(*, order: Model, kind: str) -> OutboxMessage:
     message every time; any other, once per order. An unregistered kind raises UnknownMessageKind."""
     lookup(kind)
     if is_each_time(kind):
-        message, created = (
-            OutboxMessage.objects.create(
-                order=order, kind=kind, recipient=order.email, next_attempt_at=_dispatch_lease_end()
-            ),
-            True,
+        message = OutboxMessage.objects.create(
+            order=order, kind=kind, recipient=order.email, next_attempt_at=_dispatch_lease_end()
         )
+        created = True
     else:
         message, created = OutboxMessage.objects.get_or_create(
             order=order, kind=kind, defaults={"recipient": order.email, "next_attempt_at": _dispatch_lease_end()}
