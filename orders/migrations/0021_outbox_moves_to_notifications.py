@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0019_undecided_lines_back_to_review"),
+        ("orders", "0020_queues_move_to_dispensing"),
         ("notifications", "0001_initial"),
     ]
 
