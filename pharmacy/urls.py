@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("delivery.api.urls")),
     path("", include("patients.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("privacy.api.urls")),
 ]
 
 # The admin's staff queues moved from orders to dispensing: their old changelist addresses still lead there.
@@ -40,6 +41,7 @@ urlpatterns = [
     path("health-records/", include("patients.urls")),
     path("", include("payments.urls")),
     path("", include("checkout.urls")),
+    path("", include("privacy.urls")),
     path("", include("orders.urls")),
     path("", include("catalog.urls")),
 ]

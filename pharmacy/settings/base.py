@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "payments",
     "checkout",
     "demo",  # the demo shop (top layer): load_demo_catalog and its data files
+    "privacy",  # consent, subject access exports and the retention clock (top layer: reads every app)
 ]
 
 MIDDLEWARE = [

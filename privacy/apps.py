@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+
+
+class PrivacyConfig(AppConfig):
+    """Health-data privacy: the retention policy and its nightly clock, the privacy notice and consent,
+    subject access exports. The top layer, next to demo: it reads every app's records to export them and
+    apply retention; lower apps never import it."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "privacy"
+    verbose_name = "Privacy: consent, exports and retention"
+
+    def ready(self) -> None:
+        from pharmacy.metrics import register_gauges
+
+        from . import checks  # noqa: F401  (registers the system check)
+        from .metrics import retention_gauges
+        from .retention import retention_policy
+
+        register_gauges(retention_gauges)
+
+        # Read and validate the policy now: a malformed entry stops start-up (RetentionPolicyError names the
+        # file and the kind) instead of keeping or deleting records nobody decided about.
+        retention_policy()
