@@ -68,7 +68,8 @@ class ResponsiblePharmacistLog(models.Model):
 class RegisterEntry(models.Model):
     """The prescription register: one row per order line supplied against a prescription, written at
     dispatch and never changed or deleted (model guard here; PostgreSQL trigger in migration 0002).
-    Kept for at least 2 years (settings.PRESCRIPTION_REGISTER_RETENTION_YEARS): there is no deletion path."""
+    Kept for good; after 2 years (the legal minimum, settings.PRESCRIPTION_REGISTER_RETENTION_YEARS) the
+    retention clock may remove the patient's name and address, the one change the trigger allows (register.py)."""
 
     supplied_at = models.DateTimeField(help_text="The supply: when the order was dispatched.")
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")

@@ -102,3 +102,18 @@ def register_csv(entries) -> str:
         writer.writerow([spreadsheet_safe(value(entry)) for _, value in COLUMNS])  # names, addresses typed
     return buffer.getvalue()
 
+
+
+def anonymise_register_entries(*, supplied_before: datetime.datetime, limit: int) -> int:
+    """Remove the patient's name and address from up to `limit` entries supplied before `supplied_before`,
+    once their retention has ended (privacy's retention clock decides when). The supply, medicine, batch and
+    prescriber stay. The only change the register ever allows: the PostgreSQL trigger refuses any other, and
+    this one too for an entry less than two years old, the legal minimum. Entries already anonymised are
+    left alone, so a second run changes nothing. Returns how many changed."""
+    pks = list(
+        RegisterEntry.objects.filter(supplied_at__lt=supplied_before)
+        .exclude(patient_name="", patient_address="")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return RegisterEntry.objects.filter(pk__in=pks).update(patient_name="", patient_address="")

@@ -98,3 +98,13 @@ def s3_storages(*, bucket: str, private_bucket: str, endpoint_url: str, region: 
                     "OPTIONS": {**common, "bucket_name": private_bucket, "location": "private",
                                 "default_acl": "private", "querystring_auth": True}},
     }
+
+
+def delete_every_version(storage, name: str) -> None:
+    """Delete a stored file for good: on an object store that keeps versions, every version of it (a plain
+    delete there only adds a delete marker and the bytes stay); elsewhere, the file."""
+    delete_versions = getattr(storage, "delete_every_version", None)
+    if delete_versions is not None:
+        delete_versions(name)
+    else:
+        storage.delete(name)

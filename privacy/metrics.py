@@ -9,13 +9,19 @@ from .models import RetentionRun, RetentionRunCount
 
 class RetentionGauges:
     def collect(self):
-        last_run = GaugeMetricFamily("pharmacy_retention_last_run_records",
-                                     "Records the last retention run deleted or anonymised, by kind",
-                                     labels=["kind", "action"])
-        total = GaugeMetricFamily("pharmacy_retention_records",
-                                  "Records every retention run so far deleted or anonymised, by kind", labels=["kind"])
-        finished = GaugeMetricFamily("pharmacy_retention_last_run_finished_timestamp_seconds",
-                                     "When the last retention run finished (Unix time)")
+        last_run = GaugeMetricFamily(
+            "pharmacy_retention_last_run_records",
+            "Records the last retention run deleted or anonymised, by kind",
+            labels=["kind", "action"],
+        )
+        total = GaugeMetricFamily(
+            "pharmacy_retention_records",
+            "Records every retention run so far deleted or anonymised, by kind",
+            labels=["kind"],
+        )
+        finished = GaugeMetricFamily(
+            "pharmacy_retention_last_run_finished_timestamp_seconds", "When the last retention run finished (Unix time)"
+        )
         run = RetentionRun.objects.filter(finished_at__isnull=False).order_by("-finished_at").first()
         if run is not None:
             for count in run.counts.all():

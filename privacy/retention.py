@@ -44,7 +44,7 @@ KIND_TRIGGERS = {
 }
 TRIGGER_LABELS = {
     "last_supply": "the supply",
-    "order_closed": "the order is closed (delivered, rejected or cancelled)",
+    "order_closed": "the order is closed (dispatched, delivered, rejected or cancelled)",
     "prescription_last_used": "the last supply against it (or its upload, if never supplied)",
     "account_closed": "the account is closed",
     "accessed": "the access",

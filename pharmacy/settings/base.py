@@ -171,6 +171,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.expire_overdue_orders_task",
         "schedule": timedelta(seconds=ORDER_EXPIRY_CHECK_SECONDS),
     },
+    # The retention policy (privacy/retention.yaml), applied every night.
+    "apply-retention-policy": {
+        "task": "privacy.tasks.apply_retention_task",
+        "schedule": crontab(hour=2, minute=41),
+    },
     "reconcile-payments": {
         "task": "payments.tasks.reconcile_payments_task",
         "schedule": timedelta(seconds=env.int("PAYMENT_RECONCILE_SECONDS", default=300)),

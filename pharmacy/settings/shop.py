@@ -32,7 +32,8 @@ REPEAT_PRESCRIPTION_VALIDITY_DAYS = env.int("REPEAT_PRESCRIPTION_VALIDITY_DAYS",
 GUEST_CART_MAX_AGE_DAYS = env.int("GUEST_CART_MAX_AGE_DAYS", default=30)
 
 # --- Dispensing: original prescriptions, RP log, prescription register -----------------------------------
-# Register entries are never deleted by the application; this documents the minimum the law asks for.
+# Register entries are never deleted; the law's minimum before the retention clock (privacy/retention.yaml)
+# may remove an entry's patient, which the database enforces at two years.
 PRESCRIPTION_REGISTER_RETENTION_YEARS = env.int("PRESCRIPTION_REGISTER_RETENTION_YEARS", default=2)
 
 # --- Stock batches and expiry -------------------------------------------------------------------------
