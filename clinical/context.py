@@ -5,16 +5,19 @@ from dataclasses import replace
 
 from patients.details import PatientDetails
 from patients.facts import PatientFacts
+from patients.models import Patient as HealthRecord
 from patients.selectors import patients_with_details
 from patients.services import clinical_facts
 
 
-def facts_for_checkout(user, patient: PatientDetails) -> PatientFacts:
+def facts_for_checkout(user, patient: PatientDetails, *, record: HealthRecord | None = None) -> PatientFacts:
     """The facts about `patient` (the account holder, or someone they care for) that the rules read: their
     health record (conditions, allergies, pregnancy, other medicines), with a date of birth given at
     checkout taking precedence over the record's. Someone named at checkout without a saved record has
-    only their date of birth. A constant number of queries (the record and its prefetches)."""
-    record = _health_record(user=user, patient=patient)
+    only their date of birth. A constant number of queries (the record and its prefetches), none when the
+    caller passes the patient's `record` (checkout has read it, with patients_with_details)."""
+    if record is None or record.pk != patient.record_id:
+        record = _health_record(user=user, patient=patient)
     if record is None:
         return PatientFacts(date_of_birth=patient.date_of_birth)
     facts = clinical_facts(record)

@@ -19,6 +19,7 @@ from orders.models import LineDecision, Order, OrderLine, OrderStatus, Prescript
 from orders.services.coverage import medicine_key
 from patients.details import PatientDetails
 from patients.facts import PatientFacts
+from patients.models import Patient as HealthRecord
 
 from . import context
 from .checks import ActiveIngredient, Alert, ClinicalOverride, Directions, Medicine, Origin, run_checks
@@ -122,15 +123,17 @@ def refuses_checkout(alert: Alert, lines_by_key: dict[str, Medicine]) -> bool:
     return otc and alert.severity == Severity.CONTRAINDICATED
 
 
-def advice_for_cart(*, user, cart_lines: Sequence, patient: PatientDetails | None = None) -> CartAdvice:
+def advice_for_cart(*, user, cart_lines: Sequence, patient: PatientDetails | None = None,
+                    record: HealthRecord | None = None) -> CartAdvice:
     """The checks on a cart, for showing: what checkout would refuse, and the advice it would keep.
-    `cart_lines` come from cart.selectors.list_cart_lines (packs, products and strengths loaded)."""
+    `cart_lines` come from cart.selectors.list_cart_lines (packs, products and strengths loaded);
+    `record` is the patient's health record when the caller has read it already."""
     patient = patient or PatientDetails()
     medicines = [medicine_for_pack(line.pack, key=line.pack.sku) for line in cart_lines]
     if not medicines:
         return CartAdvice()
     by_key = {medicine.key: medicine for medicine in medicines}
-    alerts = _run(lines=medicines, facts=context.facts_for_checkout(user, patient),
+    alerts = _run(lines=medicines, facts=context.facts_for_checkout(user, patient, record=record),
                   supplied=recent_supplies(user=user, patient=patient))
     result = CartAdvice()
     for alert in alerts:
@@ -138,10 +141,11 @@ def advice_for_cart(*, user, cart_lines: Sequence, patient: PatientDetails | Non
     return result
 
 
-def check_checkout(*, user, patient: PatientDetails, lines: Sequence) -> list[Alert]:
+def check_checkout(*, user, patient: PatientDetails, lines: Sequence,
+                   record: HealthRecord | None = None) -> list[Alert]:
     """Checkout's clinical checks. Raises ClinicalCheckRefused (with the reason and "talk to our
     pharmacist") for what must not be sold; returns the advice to keep with the order (record_order_alerts)."""
-    result = advice_for_cart(user=user, cart_lines=lines, patient=patient)
+    result = advice_for_cart(user=user, cart_lines=lines, patient=patient, record=record)
     if result.refused:
         alert = result.refused[0]
         field = "patient_date_of_birth" if alert.kind == Kind.AGE else "cart"  # shown next to what refused it

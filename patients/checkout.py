@@ -9,6 +9,7 @@ from django.urls import reverse
 from .details import PatientDetails
 from .exceptions import DateOfBirthDiffersFromRecord, InvalidHealthRecord
 from .models import Patient
+from .selectors import patients_with_details
 from .services import account_holder_record, record_date_of_birth
 
 
@@ -18,6 +19,21 @@ def owned_record(*, user, record_id: int) -> Patient:
         # Not "someone else's": that would confirm the id exists.
         raise InvalidHealthRecord("We could not find that health record in your account.", field="patient_record")
     return record
+
+
+def checkout_record(*, user, patient: PatientDetails) -> Patient | None:
+    """The record a checkout names (`record_id`) or the account holder's (made on demand), read once with
+    the ingredients the clinical checks read, so that checkout's steps share it; None for someone named
+    at checkout, whose record `record_for_order` matches or makes."""
+    records = patients_with_details().filter(owner=user)
+    if patient.record_id is not None:
+        record = records.filter(pk=patient.record_id).first()
+        if record is None:
+            raise InvalidHealthRecord("We could not find that health record in your account.", field="patient_record")
+        return record
+    if patient.is_account_holder:
+        return records.filter(is_account_holder=True).first() or account_holder_record(user=user)
+    return None
 
 
 def check_date_of_birth_matches(*, record: Patient, date_of_birth: date | None) -> None:
@@ -35,16 +51,17 @@ def check_date_of_birth_matches(*, record: Patient, date_of_birth: date | None) 
     )
 
 
-def record_for_order(*, user, patient: PatientDetails) -> Patient:
+def record_for_order(*, user, patient: PatientDetails, record: Patient | None = None) -> Patient:
     """The record the order links to. A chosen record keeps its date of birth (a different one was
     refused by check_date_of_birth_matches); a date given at checkout fills in one it lacks. For the
-    account holder, a date given at checkout is the shopper's latest word about themselves."""
+    account holder, a date given at checkout is the shopper's latest word about themselves. `record` is
+    the patient's record when the caller has read it (checkout_record), so it is not read again."""
     record_id, date_of_birth = patient.record_id, patient.date_of_birth
-    if record_id is not None:
+    if record is None and record_id is not None:
         record = owned_record(user=user, record_id=record_id)
-    elif patient.is_account_holder:
+    elif record is None and patient.is_account_holder:
         record = account_holder_record(user=user)
-    else:
+    elif record is None:
         record = _record_by_name(user=user, name=patient.name, date_of_birth=date_of_birth)
     if date_of_birth is None or record.date_of_birth == date_of_birth:
         return record

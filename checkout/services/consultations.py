@@ -8,10 +8,9 @@ from django.utils import timezone
 
 from catalog.models import AnswerType, ConsultationQuestion
 from orders.exceptions import ConsultationIncomplete, PatientDetailsRequired, PatientTooYoung
-from patients.checkout import check_date_of_birth_matches, owned_record, record_for_order
+from patients.checkout import check_date_of_birth_matches, record_for_order
 from patients.details import PatientDetails
 from patients.models import Patient as HealthRecord
-from patients.services import account_holder_record
 
 from ..selectors import questions_for_lines
 
@@ -60,19 +59,17 @@ def check_patient(*, user, patient: PatientDetails, lines: Sequence) -> PatientD
                    record_id=patient.record_id)
 
 
-def patient_with_record(*, user, patient: PatientDetails) -> PatientDetails:
-    """Fill in what the patient's health record knows: a named record gives its name and date of birth
-    (a different date typed at checkout is refused); the account holder's record (made on demand) its
-    date of birth, unless one is given at checkout."""
+def patient_with_record(*, patient: PatientDetails, record: HealthRecord | None) -> PatientDetails:
+    """Fill in what the patient's health record (patients.checkout.checkout_record) knows: a named record
+    gives its name and date of birth (a different date typed at checkout is refused); the account
+    holder's record its date of birth, unless one is given at checkout."""
+    if record is None:
+        return patient  # someone by name: check_patient asks for the name and date of birth
     if patient.record_id is not None:
-        record = owned_record(user=user, record_id=patient.record_id)
         check_date_of_birth_matches(record=record, date_of_birth=patient.date_of_birth)
         name = record.name
-    elif patient.is_account_holder:
-        record = account_holder_record(user=user)
-        name = patient.name
     else:
-        return patient  # someone by name: check_patient asks for the name and date of birth
+        name = patient.name
     return PatientDetails(name=name, date_of_birth=patient.date_of_birth or record.date_of_birth,
                    is_account_holder=record.is_account_holder, record_id=record.pk)
 
@@ -88,8 +85,8 @@ def check_date_of_birth_for_pharmacist_lines(*, patient: PatientDetails, pharmac
         )
 
 
-def link_health_record(*, user, patient: PatientDetails) -> HealthRecord:
-    return record_for_order(user=user, patient=patient)
+def link_health_record(*, user, patient: PatientDetails, record: HealthRecord | None) -> HealthRecord:
+    return record_for_order(user=user, patient=patient, record=record)
 
 
 def _answer(answers: Mapping[int | str, str], question: ConsultationQuestion) -> str:

@@ -44,6 +44,7 @@ from orders.services.coverage import check_not_expired, check_prescription_cover
 from orders.services.order_amounts import order_amounts
 from orders.services.prescription_patient import check_order_is_for_prescription_patient
 from orders.services.repeats import check_repeat_available, record_issue
+from patients.checkout import checkout_record
 from patients.details import PatientDetails
 from safeguards.services import apply_purchase_safeguards
 
@@ -202,9 +203,11 @@ def _place_order(
     method = choose_delivery_method(code=delivery_method)
     for line in lines:
         check_pack_purchasable(pack=line.pack, quantity=line.quantity, check_stock=False)
-    patient = check_patient(user=user, patient=patient_with_record(user=user, patient=patient), lines=lines)
+    # Read once: the patient's details, the order's link and the clinical checks all use this row.
+    record = checkout_record(user=user, patient=patient)
+    patient = check_patient(user=user, patient=patient_with_record(patient=patient, record=record), lines=lines)
     # The record first: the clinical checks and the prescription's patient go by it, never by the name.
-    health_record = link_health_record(user=user, patient=patient)
+    health_record = link_health_record(user=user, patient=patient, record=record)
     patient = replace(patient, record_id=health_record.pk)
     pharmacist_lines = [line for line in lines if line.pack.product.legal_category != LegalCategory.GENERAL_SALE]
     try:
@@ -212,7 +215,8 @@ def _place_order(
     except PatientDetailsRequired as missing:  # with a missing prescription, both in one answer
         raise missing.together_with(*_missing_prescription(lines=lines, prescription=prescription)) from None
     answers_by_pack = consultation_snapshots(lines=lines, answers=consultation_answers)
-    clinical_advice = clinical_checks.check_checkout(user=user, patient=patient, lines=lines)  # refuses, or advises
+    clinical_advice = clinical_checks.check_checkout(user=user, patient=patient, lines=lines,  # refuses, or advises
+                                                     record=health_record)
 
     prescription_lines = [line for line in lines if line.pack.product.prescription_required]
     if prescription_lines and prescription is not None:
