@@ -11,13 +11,17 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Privacy: consent, exports and retention"
 
     def ready(self) -> None:
+        from notifications.registry import register
         from pharmacy.metrics import register_gauges
 
         from . import checks  # noqa: F401  (registers the system check)
+        from .emails import build_data_export_email
         from .metrics import retention_gauges
         from .retention import retention_policy
+        from .services.export import DATA_EXPORT_READY
 
         register_gauges(retention_gauges)
+        register(DATA_EXPORT_READY, build_data_export_email, label="Your data export is ready")
 
         # Read and validate the policy now: a malformed entry stops start-up (RetentionPolicyError names the
         # file and the kind) instead of keeping or deleting records nobody decided about.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "privacy"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("account/privacy/", views.account, name="account"),
     path("account/privacy/consent/", views.consent_give, name="consent-give"),
     path("account/privacy/consent/withdraw/", views.consent_withdraw, name="consent-withdraw"),
+    path("account/privacy/export/", export_views.export_request, name="export-request"),
+    path("account/privacy/export/<str:token>/", export_views.export_download, name="export-download"),
 ]

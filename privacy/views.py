@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from pharmacy.exceptions import DomainError
 
+from .export_views import export_context
 from .forms import HealthDataConsentForm
 from .models import ConsentInterface, PrivacyNoticeRevision
 from .retention import retention_policy
@@ -59,6 +60,7 @@ def _account_page(request, form: HealthDataConsentForm | None = None, status: in
             "consent": consent,
             "consent_current": has_current_consent(user=request.user),
             "form": form,
+            **export_context(user=request.user),
         },
         status=status,
     )

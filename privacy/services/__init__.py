@@ -9,9 +9,16 @@ from .consent import (
     require_current_consent,
     withdraw_consent,
 )
+from .export import build_export, download_token, export_for_download, latest_export, read_export, request_export
 
 __all__ = [
     "active_consent",
+    "build_export",
+    "download_token",
+    "export_for_download",
+    "latest_export",
+    "read_export",
+    "request_export",
     "current_notice",
     "give_consent",
     "has_current_consent",
