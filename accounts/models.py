@@ -38,6 +38,9 @@ class User(AbstractUser):
     full_name = models.CharField(max_length=200, blank=True)
     # Set when the shopper opens the link the outbox sent; a new account cannot check out until then.
     email_verified_at = models.DateTimeField("e-mail verified at", null=True, blank=True)
+    # Set when the account is erased (privacy's erasure service): the row stays, anonymised, because orders
+    # and registers kept under a legal hold still point at it, and those records are then restricted.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -21,6 +21,7 @@ from .models import RoleChange, User
 
 PHARMACISTS_GROUP = "Pharmacists"
 SUPERINTENDENTS_GROUP = "Superintendent pharmacists"
+DATA_OFFICERS_GROUP = "Data officers"
 MANAGE_PHARMACISTS = "accounts.manage_pharmacists"
 REVIEW_PERMISSION = ("orders", "review_prescription")
 
@@ -68,6 +69,17 @@ GROUP_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
         ("safeguards", "change_purchaselimit"),
         ("safeguards", "delete_purchaselimit"),
         ("safeguards", "change_warningsignrule"),
+    }),
+    # Data officers answer erasure requests that arrive by e-mail or post (the privacy app's queue) and may
+    # see the records an erasure restricted (accounts.restriction), which other staff no longer see.
+    DATA_OFFICERS_GROUP: frozenset({
+        ("privacy", "view_restricted"),
+        ("privacy", "view_erasurerequest"),
+        ("privacy", "add_erasurerequest"),
+        ("privacy", "change_erasurerequest"),
+        ("orders", "view_order"),
+        ("orders", "view_prescription"),
+        ("dispensing", "view_registerentry"),
     }),
 }
 

@@ -44,19 +44,25 @@ class RegisteredKind:
     label: str
     builder: Builder
     each_time: bool
+    # Sent to an address nobody else may keep (an erased account's): the row forgets it once sent.
+    forget_recipient: bool = False
 
 
 _KINDS: dict[str, RegisteredKind] = {}
 
 
-def register(kind: str, builder: Builder, *, label: str | None = None, each_time: bool = False) -> None:
+def register(
+    kind: str, builder: Builder, *, label: str | None = None, each_time: bool = False, forget_recipient: bool = False
+) -> None:
     """Register `builder(message=...)` as the e-mail for `kind`. The label defaults to a TextChoices
     member's label. `each_time`: a new message every time it happens to an order (the others are sent
     once per order); such a kind must also be listed in `models.EACH_TIME_KINDS`, which a system check
-    verifies. Registering the same kind again with the same builder is a no-op (ready() may run twice)."""
+    verifies. `forget_recipient`: the address is removed from the row once the message is sent. Registering
+    the same kind again with the same builder is a no-op (ready() may run twice)."""
     value = str(getattr(kind, "value", kind))
     entry = RegisteredKind(
-        value=value, label=label or str(getattr(kind, "label", value)), builder=builder, each_time=each_time
+        value=value, label=label or str(getattr(kind, "label", value)), builder=builder, each_time=each_time,
+        forget_recipient=forget_recipient,
     )
     existing = _KINDS.get(value)
     if existing is not None and existing != entry:

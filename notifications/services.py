@@ -70,12 +70,13 @@ def _dispatch_after_commit(message: OutboxMessage) -> None:
     transaction.on_commit(dispatch_committed_message, robust=True)
 
 
-def record_account_message(*, user, kind: str) -> OutboxMessage:
+def record_account_message(*, user, kind: str, recipient: str | None = None) -> OutboxMessage:
     """Inside the caller's transaction: a message about an account (e-mail verification, password reset).
     The row holds only user and kind; the link's token is computed when it is sent. An unregistered kind
-    raises UnknownMessageKind."""
+    raises UnknownMessageKind. `recipient`: an address other than the account's current one (the address an
+    erased account had)."""
     lookup(kind)
-    message = OutboxMessage.objects.create(user=user, kind=kind, recipient=user.email)
+    message = OutboxMessage.objects.create(user=user, kind=kind, recipient=recipient or user.email)
     _dispatch_after_commit(message)
     return message
 
@@ -171,8 +172,10 @@ def deliver_outbox_message(*, message_id: int) -> bool:
     except Exception as error:  # the task boundary: any failure is one failed attempt, recorded
         _record_failure(message=message, error=error)
         raise EmailDeliveryFailed(f"Outbox message {message_id}: {describe_error(error)}") from error
+    forget = {"recipient": ""} if lookup(message.kind).forget_recipient else {}
     OutboxMessage.objects.filter(pk=message.pk).update(
-        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="", sending_until=None, next_attempt_at=None
+        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="", sending_until=None, next_attempt_at=None,
+        **forget,
     )
     return True
 

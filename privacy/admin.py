@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from . import erasure_admin  # noqa: F401  (registers the erasure request queue)
 from .models import HealthDataConsent, PrivacyNoticeRevision, RetentionRun, RetentionRunCount
 from .services import publish_notice
 

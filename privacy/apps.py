@@ -16,12 +16,18 @@ class PrivacyConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers the system check)
         from .emails import build_data_export_email
+        from .erasure_emails import build_erasure_email
         from .metrics import retention_gauges
         from .retention import retention_policy
+        from .services.erasure import ErasureMessageKind
         from .services.export import DATA_EXPORT_READY
 
         register_gauges(retention_gauges)
         register(DATA_EXPORT_READY, build_data_export_email, label="Your data export is ready")
+
+        register(ErasureMessageKind.CONFIRMATION, build_erasure_email, label="Confirm the erasure of the account")
+        # The report goes to the address the erased account had: the outbox row forgets it once sent.
+        register(ErasureMessageKind.REPORT, build_erasure_email, label="Erasure report", forget_recipient=True)
 
         # Read and validate the policy now: a malformed entry stops start-up (RetentionPolicyError names the
         # file and the kind) instead of keeping or deleting records nobody decided about.

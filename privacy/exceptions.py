@@ -40,3 +40,32 @@ class ExportNotAvailable(DomainError):
     code = "export_not_available"
     http_status = 404
     default_message = "This export link has expired or is not yours. Request a new export from your account."
+
+
+class ErasureNotAllowed(DomainError):
+    code = "erasure_not_allowed"
+    http_status = 409
+    default_message = (
+        "A staff account cannot be erased from here: an administrator closes it, as its actions are on record."
+    )
+
+
+class ErasureBlockedByOpenOrder(DomainError):
+    code = "erasure_blocked_by_open_order"
+    http_status = 409
+    default_message = (
+        "You have an order in progress. Cancel it, or wait until it is dispatched, then ask again for your "
+        "account to be erased."
+    )
+
+
+class ErasureLinkInvalid(DomainError):
+    code = "erasure_link_invalid"
+    http_status = 404
+    default_message = "This erasure link has expired or was already used. Ask again from your account page."
+
+
+class ErasureRequestClosed(DomainError):
+    code = "erasure_request_closed"
+    http_status = 409
+    default_message = "This erasure request is already completed or refused."

@@ -181,3 +181,52 @@ class RetentionRunCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.count} ({self.action})"
+
+
+class ErasureChannel(models.TextChoices):
+    STOREFRONT = "storefront", "Storefront (account page)"
+    API = "api", "API"
+    EMAIL = "email", "E-mail to the pharmacy"
+    POST = "post", "Letter"
+
+
+class ErasureStatus(models.TextChoices):
+    AWAITING_CONFIRMATION = "awaiting_confirmation", "Awaiting the shopper's confirmation (e-mailed link)"
+    RECEIVED = "received", "Received, to be answered by staff"
+    COMPLETED = "completed", "Completed"
+    REFUSED = "refused", "Refused"
+
+
+OPEN_ERASURE_STATUSES = [ErasureStatus.AWAITING_CONFIRMATION, ErasureStatus.RECEIVED]
+
+
+class ErasureRequest(models.Model):
+    """A request to erase an account (GDPR Art. 17), from the shopper (account page or API, confirmed by an
+    e-mailed link) or received by e-mail or post and entered by staff, who answer it by `deadline` (one
+    month from receipt, Art. 12(3)). The report says what was erased and what is kept, why and until when;
+    it names no person."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="erasure_requests")
+    channel = models.CharField(max_length=20, choices=ErasureChannel.choices)
+    status = models.CharField(max_length=30, choices=ErasureStatus.choices)
+    received_on = models.DateField()
+    deadline = models.DateField(help_text="One month after receipt: the request must be answered by then.")
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The staff member who ran the erasure (empty when the shopper confirmed it).",
+    )
+    refusal_reason = models.TextField(blank=True)
+    report = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+        permissions = [("view_restricted", "Can view records restricted after an erasure (legal holds)")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status__in=OPEN_ERASURE_STATUSES), name="erasure_request_one_open_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Erasure request {self.pk} ({self.get_status_display()}, answer by {self.deadline:%d %b %Y})"

@@ -72,10 +72,17 @@ class Period:
     def before(self, moment: datetime) -> datetime:
         """The moment this period before `moment`: records whose trigger is earlier have expired. Months
         and years are calendar ones (29 February steps back to the 28th)."""
+        return self._shift(moment, -1)
+
+    def after(self, moment: datetime) -> datetime:
+        """The moment this period after `moment` (a trigger): when a record kept from then expires."""
+        return self._shift(moment, 1)
+
+    def _shift(self, moment: datetime, sign: int) -> datetime:
         if self.unit == "day":
-            return moment - timedelta(days=self.count)
-        months = self.count * (12 if self.unit == "year" else 1)
-        year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
+            return moment + sign * timedelta(days=self.count)
+        months = sign * self.count * (12 if self.unit == "year" else 1)
+        year, month = divmod(moment.year * 12 + moment.month - 1 + months, 12)
         day = min(moment.day, calendar.monthrange(year, month + 1)[1])
         return moment.replace(year=year, month=month + 1, day=day)
 
