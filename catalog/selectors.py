@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Val
 from pharmacy.exceptions import DomainError
 
 from .exceptions import ControlledDrugNotSoldOnline
+from .listing import PRODUCT_FIELDS, ProductSummary, product_summaries
 from .models import Category, ConsultationQuestion, LeafletRevision, Pack, Product
 from .search import (
     ParsedQuery,
@@ -49,20 +50,16 @@ class ProductSearch:
         return self.products.count() if self.matches is None else self.matches
 
     def __getitem__(self, window: slice) -> list[Product]:
-        """The products of `window`, in order. A ranked search reads them in two steps: the page's ids
-        and scores first, from the search documents and an index of active products (no product row is
-        read for the hundreds of matches of "hay fever"), with the number of matches counted alongside,
-        then those products by id with their packs."""
+        """The products of `window`, in order, as model instances with their packs (the lists read
+        summaries() instead). A ranked search reads them in two steps: the page's ids and scores first,
+        from the search documents and an index of active products (no product row is read for the hundreds
+        of matches of "hay fever"), with the number of matches counted alongside, then those products by
+        id with their packs."""
         if not isinstance(window, slice):
             raise TypeError("a product search is read a page (a slice) at a time")
-        if self.pack is not None or "search_score" not in self.products.query.annotations:
+        if not self._ranked:
             return list(self.products[window])
-        ranked = list(
-            self.products.annotate(search_matches=Window(Count("pk")))
-            .values_list("pk", "search_score", "search_strong", "search_matches")[window]
-        )
-        if ranked:
-            self.matches = ranked[0][3]
+        ranked = self._ranked_page(window)
         shown = Product.objects.filter(pk__in=[row[0] for row in ranked])
         found = {product.pk: product for product in _shaped(shown, pack_ordering=self.pack_ordering)}
         page = []
@@ -73,6 +70,40 @@ class ProductSearch:
                 page.append(product)
         return page
 
+    @property
+    def _ranked(self) -> bool:
+        return self.pack is None and "search_score" in self.products.query.annotations
+
+    def _ranked_page(self, window: slice) -> list[tuple]:
+        ranked = list(
+            self.products.annotate(search_matches=Window(Count("pk")))
+            .values_list("pk", "search_score", "search_strong", "search_matches")[window]
+        )
+        if ranked:
+            self.matches = ranked[0][3]
+        return ranked
+
+    def summaries(self) -> "ProductSummaryPages":
+        """The same search, paged as lean ProductSummary objects (catalog.listing)."""
+        return ProductSummaryPages(self)
+
+    def summary_page(self, window: slice) -> list[ProductSummary]:
+        """The products of `window` as ProductSummary objects, in order: the page's product rows (for a
+        ranked search, its ids and scores first, as __getitem__ reads them), then their packs, strengths
+        and categories, one query each."""
+        if not self._ranked:
+            fields = PRODUCT_FIELDS + (("search_strong",) if "search_strong" in self.products.query.annotations else ())
+            rows = list(self.products.prefetch_related(None).values(*fields)[window])
+            return product_summaries(rows, pack_ordering=self.pack_ordering)
+        ranked = self._ranked_page(window)
+        found = {row["id"]: row for row in Product.objects.filter(pk__in=[row[0] for row in ranked])
+                 .values(*PRODUCT_FIELDS)}
+        rows = []
+        for pk, _, strong, _ in ranked:
+            if pk in found:  # unless deleted between the two queries
+                rows.append({**found[pk], "search_strong": strong})
+        return product_summaries(rows, pack_ordering=self.pack_ordering)
+
     def suggestion(self, shown: Iterable[Product] = ()) -> str | None:
         """A corrected query, or None. No query when a product shown matched every word exactly or by
         prefix; otherwise one (catalog.search.correct_query)."""
@@ -81,6 +112,22 @@ class ProductSearch:
         if any(getattr(product, "search_strong", False) for product in shown):
             return None
         return correct_query(self.query)
+
+
+@dataclass
+class ProductSummaryPages:
+    """A ProductSearch as a Paginator pages it when the list shows summaries: `count()`, and a slice
+    gives that page's ProductSummary objects."""
+
+    search: ProductSearch
+
+    def count(self) -> int:
+        return self.search.count()
+
+    def __getitem__(self, window: slice) -> list[ProductSummary]:
+        if not isinstance(window, slice):
+            raise TypeError("a product search is read a page (a slice) at a time")
+        return self.search.summary_page(window)
 
 
 def search_products(

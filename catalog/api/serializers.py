@@ -5,6 +5,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from catalog.listing import PackSummary, ProductSummary
 from catalog.models import Category, LeafletRevision, LeafletSection, LegalCategory, Pack, Product
 
 PRODUCT_ORDERINGS = ("relevance", "name", "-name", "created_at", "-created_at")
@@ -84,6 +85,32 @@ class ProductListOutputSerializer(serializers.ModelSerializer):
         model = Product
         fields = ["id", "name", "slug", "legal_category", "prescription_required", "controlled_drug_schedule",
                   "dosage_form", "route", "atc_code", "categories", "packs"]
+
+
+# The price's amount exactly as MoneyOutputSerializer writes it (quantised, as a string).
+_PRICE_AMOUNT = MoneyOutputSerializer().fields["amount"]
+
+
+def pack_list_data(pack: PackSummary) -> dict:
+    """PackOutputSerializer's output for a lean PackSummary, key for key (a test keeps them identical)."""
+    return {
+        "id": pack.id, "sku": pack.sku, "gtin": pack.gtin, "pzn": pack.pzn, "display_name": pack.display_name,
+        "strength": pack.strength_label, "pack_size": pack.pack_size, "pack_unit": pack.pack_unit,
+        "price": {"amount": _PRICE_AMOUNT.to_representation(pack.price_amount), "currency": pack.currency},
+        "in_stock": pack.in_stock, "max_per_order": pack.max_per_order,
+    }
+
+
+def product_list_data(product: ProductSummary) -> dict:
+    """ProductListOutputSerializer's output for a lean ProductSummary, key for key: the API list's rows
+    without building a nested serializer per product and pack. The declared serializer documents them."""
+    return {
+        "id": product.id, "name": product.name, "slug": product.slug, "legal_category": product.legal_category,
+        "prescription_required": product.prescription_required,
+        "controlled_drug_schedule": product.controlled_drug_schedule, "dosage_form": product.dosage_form,
+        "route": product.route, "atc_code": product.atc_code, "categories": list(product.categories),
+        "packs": [pack_list_data(pack) for pack in product.packs],
+    }
 
 
 class LeafletSectionOutputSerializer(serializers.ModelSerializer):

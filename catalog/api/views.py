@@ -31,6 +31,7 @@ from .serializers import (
     ProductListFilterInputSerializer,
     ProductListOutputSerializer,
     ProductSuggestInputSerializer,
+    product_list_data,
 )
 
 
@@ -70,10 +71,11 @@ class ProductListApi(ListAPIView):
         return finish_api_response(Response(data), etag)
 
     def list_data(self) -> dict:
-        """The page as plain data (cached under the catalog version by get)."""
+        """The page as plain data (cached under the catalog version by get), read by the lean path:
+        the same JSON as serializer_class's, which documents it."""
         result = self.get_search()
-        page = self.paginate_queryset(result)
-        data = self.get_paginated_response(self.get_serializer(page, many=True).data).data
+        page = self.paginate_queryset(result.summaries())
+        data = self.get_paginated_response([product_list_data(product) for product in page]).data
         data["suggestion"] = result.suggestion(page)
         data["matched_pack"] = result.pack.sku if result.pack is not None else None
         return data

@@ -16,6 +16,8 @@ from .packs import (
     Pack,
     PackQuerySet,
     Strength,
+    pack_display_name,
+    strength_label,
 )
 from .products import (
     Category,
@@ -70,6 +72,8 @@ __all__ = [
     "PackQuerySet",
     "Pack",
     "Strength",
+    "pack_display_name",
+    "strength_label",
     "LeafletSectionKey",
     "LEAFLET_SECTION_ORDER",
     "LeafletRevisionQuerySet",

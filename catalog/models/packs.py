@@ -105,12 +105,8 @@ class Pack(models.Model):
     @property
     def display_name(self) -> str:
         """'Baclofen 10 mg tablets, 84 tablets' from the product name and the pack's strengths."""
-        product_name = self.product.name
-        form = self.product.get_dosage_form_display()
-        base = product_name.removesuffix(" " + form) if product_name.endswith(" " + form) else product_name
-        strength = self.strength_label
-        middle = f"{base} {strength} {form}" if strength else product_name
-        return f"{middle}, {self.pack_size} {self.pack_unit}"
+        return pack_display_name(product_name=self.product.name, form=self.product.get_dosage_form_display(),
+                                 strength=self.strength_label, pack_size=self.pack_size, pack_unit=self.pack_unit)
 
     def refresh_from_db(self, *args, **kwargs):
         self.__dict__.pop("stock_available", None)  # a reloaded pack reads its availability afresh
@@ -135,6 +131,25 @@ class Pack(models.Model):
     @property
     def in_stock(self) -> bool:
         return self.available_quantity > 0
+
+
+def pack_display_name(*, product_name: str, form: str, strength: str, pack_size: int, pack_unit: str) -> str:
+    """Pack.display_name from its parts, for the lists that read packs as plain rows (catalog.listing)."""
+    base = product_name.removesuffix(" " + form) if product_name.endswith(" " + form) else product_name
+    middle = f"{base} {strength} {form}" if strength else product_name
+    return f"{middle}, {pack_size} {pack_unit}"
+
+
+def strength_label(amount: Decimal, unit: str, per_amount: Decimal | None, per_unit: str) -> str:
+    """Strength.label from its columns: '10 mg', '5 mg/5 mL'."""
+    text = f"{_number(amount)} {unit}"
+    if per_amount is not None:
+        text += f"/{_number(per_amount)} {per_unit}"
+    return text
+
+
+def _number(value: Decimal) -> str:
+    return format(value.normalize(), "f")
 
 
 class Strength(models.Model):
@@ -162,13 +177,6 @@ class Strength(models.Model):
     def __str__(self) -> str:
         return f"{self.ingredient} {self.label}"
 
-    @staticmethod
-    def _number(value: Decimal) -> str:
-        return format(value.normalize(), "f")
-
     @property
     def label(self) -> str:
-        text = f"{self._number(self.amount)} {self.unit}"
-        if self.per_amount is not None:
-            text += f"/{self._number(self.per_amount)} {self.per_unit}"
-        return text
+        return strength_label(self.amount, self.unit, self.per_amount, self.per_unit)

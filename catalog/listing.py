@@ -1,0 +1,137 @@
+"""The lean read of a product list: the storefront list and home page, search results and the API list.
+
+A page of products is read as plain rows, one query per relation (products, packs with their
+availability, strengths, categories), into small objects that hold exactly what a list shows. No model
+instance is built and nothing is serialised through nested ModelSerializers: for a page of 20 products
+with their packs, that building was most of an uncached request's time. The declared serializers
+(catalog/api/serializers.py) stay the API's documentation, and a test keeps the JSON made from these
+objects byte-identical to theirs.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.urls import reverse
+
+from pharmacy.money import Money
+
+from .models import (
+    ControlledDrugSchedule,
+    DosageForm,
+    LegalCategory,
+    Pack,
+    Product,
+    Strength,
+    pack_display_name,
+    strength_label,
+)
+
+PRODUCT_FIELDS = ("id", "name", "slug", "legal_category", "controlled_drug_schedule", "dosage_form", "route",
+                  "atc_code")
+PACK_FIELDS = ("id", "product_id", "sku", "gtin", "pzn", "pack_size", "pack_unit", "price_amount", "currency",
+               "max_per_order", "stock_available")
+
+
+@dataclass(slots=True)
+class PackSummary:
+    """A pack as a list shows it; the same names as Pack's for what templates and the API read."""
+
+    id: int
+    product_id: int
+    sku: str
+    gtin: str | None
+    pzn: str | None
+    pack_size: int
+    pack_unit: str
+    price_amount: Decimal
+    currency: str
+    max_per_order: int | None
+    stock_available: int
+    strength_label: str = ""
+    display_name: str = ""
+
+    @property
+    def price(self) -> Money:
+        return Money(self.price_amount, self.currency)
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock_available > 0
+
+
+@dataclass(slots=True)
+class ProductSummary:
+    """A product as a list shows it: its own columns, its categories' slugs and its active packs (in the
+    search's pack order); `search_strong` as the ranked search found it."""
+
+    id: int
+    name: str
+    slug: str
+    legal_category: str
+    controlled_drug_schedule: int | None
+    dosage_form: str
+    route: str
+    atc_code: str
+    categories: list[str] = field(default_factory=list)
+    packs: list[PackSummary] = field(default_factory=list)
+    search_strong: bool = False
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:product-detail", kwargs={"slug": self.slug})
+
+    @property
+    def prescription_required(self) -> bool:
+        return self.legal_category == LegalCategory.PRESCRIPTION
+
+    @property
+    def is_controlled_drug(self) -> bool:
+        return self.controlled_drug_schedule is not None
+
+    def get_legal_category_display(self) -> str:
+        return str(LegalCategory(self.legal_category).label)
+
+    def get_controlled_drug_schedule_display(self) -> str:
+        schedule = self.controlled_drug_schedule
+        return "" if schedule is None else str(ControlledDrugSchedule(schedule).label)
+
+
+def product_summaries(rows: list[dict], *, pack_ordering: list) -> list[ProductSummary]:
+    """ProductSummary objects, in the order of `rows` (dicts of PRODUCT_FIELDS, plus `search_strong` when
+    ranked), with their categories and active packs: three queries whatever the number of rows."""
+    products = [ProductSummary(**row) for row in rows]
+    by_id = {product.id: product for product in products}
+    if not by_id:
+        return products
+    forms = {value: str(label) for value, label in DosageForm.choices}
+    packs = {}
+    for row in (
+        Pack.objects.filter(product_id__in=by_id, is_active=True).with_availability().order_by(*pack_ordering)
+        .values_list(*PACK_FIELDS)
+    ):
+        pack = PackSummary(*row)
+        packs[pack.id] = pack
+        by_id[pack.product_id].packs.append(pack)
+    if packs:
+        labels: dict[int, list[str]] = {}
+        for pack_id, *parts in (
+            Strength.objects.filter(pack_id__in=packs).order_by("position", "pk")
+            .values_list("pack_id", "amount", "unit", "per_amount", "per_unit")
+        ):
+            labels.setdefault(pack_id, []).append(strength_label(*parts))
+        for pack in packs.values():
+            product = by_id[pack.product_id]
+            pack.strength_label = "/".join(labels.get(pack.id, ()))
+            pack.display_name = pack_display_name(
+                product_name=product.name, form=forms.get(product.dosage_form, product.dosage_form),
+                strength=pack.strength_label, pack_size=pack.pack_size, pack_unit=pack.pack_unit,
+            )
+    for product_id, slug in (
+        Product.categories.through.objects.filter(product_id__in=by_id).order_by("category__name")
+        .values_list("product_id", "category__slug")
+    ):
+        by_id[product_id].categories.append(slug)
+    return products
