@@ -69,3 +69,9 @@ class ErasureRequestClosed(DomainError):
     code = "erasure_request_closed"
     http_status = 409
     default_message = "This erasure request is already completed or refused."
+
+
+class NoDataExport(DomainError):
+    code = "no_data_export"
+    http_status = 404
+    default_message = "You have not asked for a copy of your data yet."

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import ConsentInterface
+from ..models import ConsentInterface, ExportStatus
 
 
 class PrivacyNoticeOutputSerializer(serializers.Serializer):
@@ -36,3 +36,20 @@ class HealthDataConsentInputSerializer(serializers.Serializer):
         if value is not True:
             raise serializers.ValidationError("Consent must be given explicitly: true.")
         return value
+
+
+class DataExportOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(
+        choices=ExportStatus.choices,
+        help_text="pending and building: being prepared (an e-mail says when it is ready); ready: download it "
+        "from `download_url`; failed: ask again; expired: deleted, ask again.",
+    )
+    requested_at = serializers.DateTimeField()
+    built_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True, help_text="After this, the file is deleted.")
+    size_bytes = serializers.IntegerField(allow_null=True)
+    download_url = serializers.CharField(
+        allow_null=True,
+        help_text="While ready: the signed download link (this API, for the same signed-in shopper), else null.",
+    )
