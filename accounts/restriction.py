@@ -27,3 +27,13 @@ def visible_to(queryset: QuerySet, user, *, account_path: str) -> QuerySet:
     if may_view_restricted(user):
         return queryset
     return queryset.exclude(restricted(account_path))
+
+
+class RestrictedRecordsAdminMixin:
+    """For a ModelAdmin (listed before it): the changelist, the change pages and the actions see the
+    restricted rows only for those who may. `restricted_account_path` leads from the row to its account."""
+
+    restricted_account_path = "user"
+
+    def get_queryset(self, request):
+        return visible_to(super().get_queryset(request), request.user, account_path=self.restricted_account_path)

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from accounts.restriction import RestrictedRecordsAdminMixin
 from catalog.coverage_reviews import acknowledge_coverage_gaps
 from catalog.models import ClinicalCoverageReview
 from catalog.reclassification import may_reclassify
@@ -27,7 +28,8 @@ COVERAGE_COLUMNS = ((Kind.INTERACTION, "Interactions"), (Kind.DUPLICATION, "Dupl
 
 
 @admin.register(OrderAlert)
-class OrderAlertAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class OrderAlertAdmin(RestrictedRecordsAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    restricted_account_path = "order__user"
     list_display = ["created", "order_link", "severity", "kind", "rule_id", "overridden"]
     list_filter = ["severity", "kind", "raised_at_review", ("overridden_by", admin.EmptyFieldListFilter)]
     search_fields = ["order__number", "rule_id"]

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from accounts.restriction import RestrictedRecordsAdminMixin
 from accounts.roles import may_manage_pharmacists
 from pharmacy.admin_mixins import ReadOnlyAdminMixin
 from pharmacy.exceptions import DomainError
@@ -104,9 +105,10 @@ class RegisterFilterForm(forms.Form):
 
 
 @admin.register(RegisterEntry)
-class RegisterEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RegisterEntryAdmin(RestrictedRecordsAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The prescription register: immutable, kept at least PRESCRIPTION_REGISTER_RETENTION_YEARS; it needs
     the dispensing.view_registerentry permission (Pharmacists and Superintendent pharmacists groups)."""
+    restricted_account_path = "order__user"
 
     list_display = (
         "supplied_at",

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from accounts.restriction import RestrictedRecordsAdminMixin
 from orders.models import LineDecision, Order, OrderStatus
 from orders.services import may_change_orders
 from pharmacy.exceptions import DomainError
@@ -55,7 +56,7 @@ class MissingConditionFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=matching)
 
 
-class _QueueAdmin(admin.ModelAdmin):
+class _QueueAdmin(RestrictedRecordsAdminMixin, admin.ModelAdmin):
     """A view of approved orders: read-only pages; the change-orders permission gates the actions."""
 
     list_select_related = ("prescription",)

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from accounts.restriction import RestrictedRecordsAdminMixin
 from accounts.roles import is_pharmacist
 from clinical.forms import ClinicalOverrideForm
 from clinical.services import review_alerts
@@ -272,7 +273,7 @@ class OrderAdmin(orders_admin.OrderAdmin):
 
 
 @admin.register(OrderAwaitingReview)
-class OrderAwaitingReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class OrderAwaitingReviewAdmin(RestrictedRecordsAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The pharmacist's queue: orders awaiting review, oldest first."""
 
     list_display = (

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from accounts.restriction import RestrictedRecordsAdminMixin
 from accounts.second_factor import request_has_second_factor
 from notifications.models import OutboxMessage
 from patients.models import FileAccessChannel
@@ -73,7 +74,7 @@ def run_order_service(modeladmin, request, queryset, service, done: str, **kwarg
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(RestrictedRecordsAdminMixin, admin.ModelAdmin):
     list_display = ("number", "created_at", "email", "status", "requires_prescription", "total_amount", "currency")
     list_filter = ("status", "requires_prescription", FlaggedOrderFilter, "created_at")
     date_hierarchy = "created_at"
@@ -146,7 +147,8 @@ class PrescriptionIssueInline(ReadOnlyInline):
 
 
 @admin.register(Prescription)
-class PrescriptionAdmin(admin.ModelAdmin):
+class PrescriptionAdmin(RestrictedRecordsAdminMixin, admin.ModelAdmin):
+    restricted_account_path = "owner"
     list_display = ("pk", "owner", "status", "uploaded_at", "valid_until", "reviewed_by")
     list_filter = ("status", "uploaded_at")
     search_fields = ("owner__email", "prescriber_name", "prescriber_registration")

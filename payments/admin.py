@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from accounts.restriction import RestrictedRecordsAdminMixin
 from pharmacy.exceptions import DomainError
 
 from .models import Payment, PaymentMovement, PaymentStatus
@@ -64,7 +65,8 @@ class RefundForm(forms.Form):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(RestrictedRecordsAdminMixin, admin.ModelAdmin):
+    restricted_account_path = "order__user"
     list_display = ("pk", "order", "status", "amount_authorised", "amount_captured", "amount_refunded", "currency",
                     "gateway", "disputed_at", "created_at")
     list_filter = ("status", "gateway", ("disputed_at", admin.EmptyFieldListFilter))

@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 
+from accounts.restriction import RestrictedRecordsAdminMixin
+
 from . import erasure_admin  # noqa: F401  (registers the erasure request queue)
 from .models import HealthDataConsent, PrivacyNoticeRevision, RetentionRun, RetentionRunCount
 from .services import publish_notice
@@ -27,7 +29,7 @@ class PrivacyNoticeRevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(HealthDataConsent)
-class HealthDataConsentAdmin(admin.ModelAdmin):
+class HealthDataConsentAdmin(RestrictedRecordsAdminMixin, admin.ModelAdmin):
     """Evidence: read-only."""
 
     list_display = ["user", "notice", "given_at", "interface", "withdrawn_at", "superseded_at"]

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import format_html
 
+from accounts.restriction import RestrictedRecordsAdminMixin
 from pharmacy.admin_mixins import ReadOnlyAdminMixin
 
 from .models import OrderFlag, PurchaseLimit, WarningSignRule
@@ -40,7 +41,8 @@ class WarningSignRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrderFlag)
-class OrderFlagAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class OrderFlagAdmin(RestrictedRecordsAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    restricted_account_path = "order__user"
     list_display = ("created_at", "order_link", "kind", "message")
     list_filter = ("kind", "created_at")
     search_fields = ("order__number", "message")

@@ -6,6 +6,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.restriction import may_view_restricted
 from orders.api.docs import ORDER_NUMBER
 from orders.models import Order, OrderStatus
 from orders.selectors import get_order_for_review
@@ -43,11 +44,15 @@ def _release(order: Order) -> dict:
     }
 
 
-def _order(number: str) -> Order:
+def _order(number: str, user) -> Order:
     try:
-        return get_order_for_review(number=number)
+        order = get_order_for_review(number=number)
     except Order.DoesNotExist:
         raise NotFound("No such order.") from None
+    # An erased shopper's order is restricted: to staff who may not see it, it does not exist.
+    if order.user.erased_at is not None and not may_view_restricted(user):
+        raise NotFound("No such order.")
+    return order
 
 
 class OrderDispatchApi(APIView):
@@ -64,7 +69,7 @@ class OrderDispatchApi(APIView):
         responses={200: OrderReleaseOutputSerializer, **problem_responses(400, 401, 403, 404)},
     )
     def get(self, request, number: str):
-        return Response(OrderReleaseOutputSerializer(_release(_order(number))).data)
+        return Response(OrderReleaseOutputSerializer(_release(_order(number, request.user))).data)
 
     @extend_schema(
         operation_id="pharmacist_orders_dispatch",
@@ -96,5 +101,5 @@ class OrderDispatchApi(APIView):
     def post(self, request, number: str):
         data = DispatchOrderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        order = dispatch_order(order=_order(number), actor=request.user, note=data.validated_data["note"])
+        order = dispatch_order(order=_order(number, request.user), actor=request.user, note=data.validated_data["note"])
         return Response(OrderReleaseOutputSerializer(_release(order)).data)
