@@ -2,7 +2,10 @@ from django.contrib import admin, messages
 
 from accounts.restriction import RestrictedRecordsAdminMixin
 
-from . import erasure_admin  # noqa: F401  (registers the erasure request queue)
+from . import (
+    erasure_admin,  # noqa: F401  (registers the erasure request queue)
+    export_admin,  # noqa: F401  (registers the read-only list of exports)
+)
 from .models import HealthDataConsent, PrivacyNoticeRevision, RetentionRun, RetentionRunCount
 from .services import publish_notice
 
