@@ -10,10 +10,28 @@ from accounts.restriction import RestrictedRecordsAdminMixin
 from pharmacy.admin_mixins import ReadOnlyAdminMixin
 
 from .models import OrderFlag, PurchaseLimit, WarningSignRule
+from .tables import bump_safeguards_version
+
+
+class BumpsSafeguardsVersion:
+    """Every change made here (a form, a list edit, a delete, a bulk delete) reaches the next checkout:
+    checkout reads these tables from a cache that the version's bump makes stale."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        bump_safeguards_version()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump_safeguards_version()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        bump_safeguards_version()
 
 
 @admin.register(PurchaseLimit)
-class PurchaseLimitAdmin(admin.ModelAdmin):
+class PurchaseLimitAdmin(BumpsSafeguardsVersion, admin.ModelAdmin):
     list_display = ("name", "kind", "maximum", "window_days", "ingredient", "atc_prefix", "categories",
                     "enforcement", "is_active")
     list_filter = ("kind", "enforcement", "is_active")
@@ -35,7 +53,7 @@ class PurchaseLimitAdmin(admin.ModelAdmin):
 
 
 @admin.register(WarningSignRule)
-class WarningSignRuleAdmin(admin.ModelAdmin):
+class WarningSignRuleAdmin(BumpsSafeguardsVersion, admin.ModelAdmin):
     list_display = ("kind", "accounts", "window_days", "is_active")
     list_editable = ("accounts", "window_days", "is_active")
 

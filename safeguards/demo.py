@@ -13,6 +13,7 @@ from django.db import transaction
 from catalog.models import Ingredient
 
 from .models import Enforcement, LimitKind, PurchaseLimit
+from .tables import bump_safeguards_version
 
 
 @dataclass(frozen=True)
@@ -51,4 +52,5 @@ def load_demo_purchase_limits() -> int:
                       "applies_to_prescription": False, "is_active": True},
         )
         created_count += created
+    bump_safeguards_version()
     return created_count

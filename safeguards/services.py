@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 
 from catalog.models import DosageForm, LegalCategory, Strength
@@ -34,6 +33,7 @@ from .models import (
     WarningSignRule,
 )
 from .normalise import address_key, normalise_phone
+from .tables import safeguard_tables
 
 # What a per-order unit limit counts: solid doses. A liquid's pack size is a volume, not a count.
 COUNTED_DOSAGE_FORMS = frozenset({DosageForm.TABLET, DosageForm.CAPSULE})
@@ -100,14 +100,15 @@ def assess_order(*, order: Order, lines: Sequence) -> Findings:
     address = address_key(postcode=order.postcode, first_line=order.address_line1)
     phone = normalise_phone(order.phone)
     flags: list[FlagDraft] = []
-    for breach in _limit_breaches(order=order, items=items, address=address):
+    tables = safeguard_tables()
+    for breach in _limit_breaches(order=order, items=items, address=address, limits=tables.limits):
         if breach.limit.enforcement == Enforcement.REFUSE or not needs_pharmacist:
             raise PurchaseLimitExceeded(
                 _shopper_message(breach), field="cart", limit=breach.limit.name,
                 resets_on=_local_date(breach.resets_at).isoformat() if breach.resets_at else None,
             )
         flags.append(_limit_flag(breach))
-    flags.extend(_warning_signs(order=order, address=address, phone=phone))
+    flags.extend(_warning_signs(order=order, address=address, phone=phone, rules=tables.rules))
     return Findings(address_key=address, phone_key=phone, flags=tuple(flags))
 
 
@@ -121,11 +122,11 @@ def record_findings(*, order: Order, findings: Findings) -> list[OrderFlag]:
     )
 
 
-@transaction.atomic
 def record_card_fingerprint(*, order: Order, fingerprint: str) -> OrderFlag | None:
     """The extension point for payments: store the provider's card fingerprint for a paid order, and flag
     the order when other accounts paid with the same card within the shared-card rule's window.
-    Idempotent: a second payment of the order with the same card adds no second flag."""
+    Idempotent: a second payment of the order with the same card adds no second flag. Call it inside the
+    transaction that records the payment (payments.services.record_authorisation)."""
     if not fingerprint:
         return None
     # place_order recorded the contact (record_findings): one UPDATE, not update_or_create's savepoint,
@@ -136,17 +137,22 @@ def record_card_fingerprint(*, order: Order, fingerprint: str) -> OrderFlag | No
             address_key=address_key(postcode=order.postcode, first_line=order.address_line1),
             phone_key=normalise_phone(order.phone),
         )
-    rule = WarningSignRule.objects.filter(kind=WarningSignKind.SHARED_CARD, is_active=True).first()
-    if rule is None or OrderFlag.objects.filter(order=order, kind=FlagKind.SHARED_CARD).exists():
+    rule = safeguard_tables().rules.get(WarningSignKind.SHARED_CARD)
+    if rule is None:
         return None
     # The most recent matches only, as for the address and phone: a card many accounts share (a fraud
-    # ring, a gateway's test card) must not make every payment read its whole history.
-    others = list(
+    # ring, a gateway's test card) must not make every payment read its whole history. Each row also
+    # says whether the order is flagged already (a retried payment), so that costs no query of its own.
+    already_flagged = Exists(OrderFlag.objects.filter(order=order, kind=FlagKind.SHARED_CARD))
+    rows = list(
         OrderContact.objects.filter(card_fingerprint=fingerprint,
                                     created_at__gt=order.created_at - timedelta(days=rule.window_days))
-        .exclude(user_id=order.user_id).order_by("-created_at").values_list("user_id", "order__number")
-        [:CONTACTS_READ]
+        .exclude(user_id=order.user_id).annotate(already_flagged=already_flagged).order_by("-created_at")
+        .values_list("user_id", "order__number", "already_flagged")[:CONTACTS_READ]
     )[::-1]
+    if not rows or rows[0][2]:
+        return None
+    others = [(user_id, number) for user_id, number, _ in rows]
     draft = _shared_flag(rule=rule, user_id=order.user_id, others=others, what="paid with the same card")
     if draft is None:
         return None
@@ -174,8 +180,8 @@ def _matches(limit: PurchaseLimit, item: Item) -> bool:
     )
 
 
-def _limit_breaches(*, order: Order, items: list[Item], address: str) -> list[Breach]:
-    limits = list(PurchaseLimit.objects.filter(is_active=True))
+def _limit_breaches(*, order: Order, items: list[Item], address: str,
+                    limits: Sequence[PurchaseLimit]) -> list[Breach]:
     breaches = []
     for limit in limits:
         if limit.kind != LimitKind.UNITS_PER_ORDER:
@@ -298,8 +304,8 @@ def _limit_flag(breach: Breach) -> FlagDraft:
 # --- Warning signs --------------------------------------------------------------------------------
 
 
-def _warning_signs(*, order: Order, address: str, phone: str) -> list[FlagDraft]:
-    rules = {rule.kind: rule for rule in WarningSignRule.objects.filter(is_active=True)}
+def _warning_signs(*, order: Order, address: str, phone: str,
+                   rules: dict[str, WarningSignRule]) -> list[FlagDraft]:
     wanted = {
         WarningSignKind.SHARED_ADDRESS: ("address_key", address),
         WarningSignKind.SHARED_PHONE: ("phone_key", phone),

@@ -139,3 +139,14 @@ def pom_pack(db):
     product = ProductFactory(name="Presolol tablets", slug="presolol-tablets", legal_category="prescription")
     return PackFactory(product=product, sku="PRES-10-84", pack_size=84, price_amount=Decimal("12.50"),
                        stock_quantity=50)
+
+
+@pytest.fixture
+def safeguards_cache(settings):
+    """The purchase-limit and warning-sign tables read from the cache, as in production (the suite reads
+    them afresh: tests write those rows directly). A new version first: no entry of an earlier test."""
+    from safeguards.tables import bump_safeguards_version
+
+    settings.SAFEGUARDS_CACHE_ENABLED = True
+    bump_safeguards_version()
+    return settings

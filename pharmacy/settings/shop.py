@@ -72,3 +72,7 @@ SEARCH_SUGGESTION_CUTOFF = env.float("SEARCH_SUGGESTION_CUTOFF", default=0.75)
 # version that every catalog write bumps; entries also expire after this many seconds (safety net).
 CATALOG_CACHE_ENABLED = env.bool("CATALOG_CACHE_ENABLED", default=True)
 CATALOG_CACHE_TIMEOUT = env.int("CATALOG_CACHE_TIMEOUT", default=60)
+# The purchase-limit and warning-sign tables every checkout reads are cached under a version their
+# admin bumps (safeguards/tables.py); entries also expire after this many seconds (safety net).
+SAFEGUARDS_CACHE_ENABLED = env.bool("SAFEGUARDS_CACHE_ENABLED", default=True)
+SAFEGUARDS_CACHE_TIMEOUT = env.int("SAFEGUARDS_CACHE_TIMEOUT", default=300)

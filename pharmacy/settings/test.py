@@ -45,6 +45,9 @@ SITE_URL = "http://testserver"
 # Factories write rows without the catalog services that bump the cache version, so the suite reads
 # uncached; tests/catalog/test_catalog_cache.py turns the cache on to prove each write path bumps it.
 CATALOG_CACHE_ENABLED = False
+# Likewise tests write limits and warning-sign rules directly; the tests that pin checkout's statements,
+# and tests/safeguards/test_cached_tables.py, turn this cache on.
+SAFEGUARDS_CACHE_ENABLED = False
 # Orders go straight on in most tests; the payment tests turn payments on (tests/payments/conftest.py).
 PAYMENTS_AT_CHECKOUT = False
 PAYMENT_GATEWAY = "test"
