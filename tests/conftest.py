@@ -142,6 +142,17 @@ def pom_pack(db):
 
 
 @pytest.fixture
+def warning_rules(db):
+    """The warning-sign rules on, as migration 0001 creates them (a transactional test run earlier in the
+    same worker flushes those rows)."""
+    from safeguards.models import WarningSignKind, WarningSignRule
+
+    for kind in WarningSignKind.values:
+        WarningSignRule.objects.update_or_create(kind=kind, defaults={"window_days": 90, "accounts": 2,
+                                                                      "is_active": True})
+
+
+@pytest.fixture
 def safeguards_cache(settings):
     """The purchase-limit and warning-sign tables read from the cache, as in production (the suite reads
     them afresh: tests write those rows directly). A new version first: no entry of an earlier test."""

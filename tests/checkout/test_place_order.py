@@ -230,6 +230,7 @@ def test_checkout_runs_the_same_queries_whatever_the_number_of_lines(user, line_
     assert queries_for(line_count, f"{line_count}-lines") == baseline
 
 
+@pytest.mark.usefixtures("warning_rules")
 def test_checkout_of_general_sale_items_runs_a_fixed_number_of_queries(user, other_user, gsl_pack,
                                                                        django_assert_num_queries):
     # Pinned: a checkout's time is mostly its queries (bench/bench_checkout.py). Another account's

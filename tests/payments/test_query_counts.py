@@ -7,7 +7,7 @@ import pytest
 from checkout.services import place_order
 from payments.models import PaymentStatus
 from payments.services import authorise_order
-from safeguards.models import FlagKind, OrderFlag, WarningSignKind, WarningSignRule
+from safeguards.models import FlagKind, OrderFlag
 from tests.orders.helpers import cart_with, details
 
 from .helpers import checkout
@@ -17,12 +17,10 @@ pytestmark = pytest.mark.django_db
 CARD = "4242424242424242"
 
 
+@pytest.mark.usefixtures("warning_rules", "safeguards_cache")
 def test_authorising_checkout_card_runs_a_fixed_number_of_queries(user, other_user, gsl_pack, payments_on,
-                                                                   safeguards_cache, django_assert_num_queries):
+                                                                   django_assert_num_queries):
     # Another account paid with the same card, to the same address: the measured payment reads and flags it.
-    # (The rule's row is migration 0001's, which a transactional test run earlier in this worker flushes.)
-    WarningSignRule.objects.update_or_create(kind=WarningSignKind.SHARED_CARD,
-                                             defaults={"window_days": 90, "accounts": 2, "is_active": True})
     checkout(other_user, (gsl_pack, 1), payment_method=CARD, key="first")
     order = place_order(user=user, cart=cart_with(user, (gsl_pack, 2)), details=details(), idempotency_key="k",
                         awaiting_payment=True)

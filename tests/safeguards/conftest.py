@@ -11,7 +11,7 @@ from catalog.models import Ingredient, Strength
 from checkout.services import place_order
 from patients.details import PatientDetails
 from safeguards.demo import load_demo_purchase_limits
-from safeguards.models import OrderContact, WarningSignKind, WarningSignRule
+from safeguards.models import OrderContact
 from tests.factories import PackFactory, ProductFactory
 from tests.orders.helpers import cart_with, details
 
@@ -46,13 +46,6 @@ def cocodamol(db):
 @pytest.fixture
 def limits(db, para16):
     load_demo_purchase_limits()
-
-
-@pytest.fixture
-def warning_rules(db):
-    for kind in WarningSignKind.values:
-        WarningSignRule.objects.update_or_create(kind=kind, defaults={"window_days": 90, "accounts": 2,
-                                                                      "is_active": True})
 
 
 def place(user, *lines, key="k", **detail_overrides):
