@@ -12,6 +12,7 @@ from orders.models import Prescription
 from patients.details import PatientDetails
 from pharmacy.exceptions import DomainError
 
+from .health_data import ConsentGiven, ConsentPrompt
 from .services import CheckoutDetails
 
 PHONE_VALIDATOR = RegexValidator(
@@ -103,8 +104,23 @@ class CheckoutForm(forms.Form):
     REFUSAL_FIELDS = {"file": "prescription_file"}
 
     def __init__(self, *args, usable_prescriptions=None, prescription_required: bool = False,
-                 consultation_lines=(), delivery_methods=(), subtotal=None, health_records=(), **kwargs):
+                 consultation_lines=(), delivery_methods=(), subtotal=None, health_records=(),
+                 consent_prompt: ConsentPrompt | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The health-data consent box, unticked, for a shopper without a consent in force; place_order
+        # decides whether the order needs it. The revision shown travels with the form, so a notice
+        # published in between is refused rather than consented to unseen.
+        self.consent_prompt = consent_prompt
+        if consent_prompt is not None:
+            self.fields["health_data_consent"] = forms.BooleanField(
+                label=consent_prompt.text, required=False, initial=False,
+                help_text="Needed for pharmacy and prescription medicines, answers to our pharmacist's questions, "
+                          "and orders for someone you care for. You can withdraw it at any time on your "
+                          "account's privacy page.",
+            )
+            self.fields["privacy_notice_version"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=consent_prompt.notice_number, required=False, min_value=1,
+            )
         if delivery_methods:  # none configured: no choice, and delivery is free
             self.fields["delivery_method"] = delivery_method_field(list(delivery_methods), subtotal=subtotal)
         # [(record id, name), ...]: saved records of people the shopper cares for (patients).
@@ -167,6 +183,13 @@ class CheckoutForm(forms.Form):
             name=data.get("patient_name", ""), date_of_birth=data.get("patient_date_of_birth"),
             is_account_holder=data.get("patient_for") != "other", record_id=data.get("patient_record"),
         )
+
+    def consent_given(self) -> ConsentGiven | None:
+        """The consent ticked with this order, to the revision the page showed; None when not ticked."""
+        if not self.cleaned_data.get("health_data_consent"):
+            return None
+        shown = self.cleaned_data.get("privacy_notice_version") or self.consent_prompt.notice_number
+        return ConsentGiven(interface="storefront", notice_number=shown)
 
     def delivery_method_code(self) -> str | None:
         return self.cleaned_data.get("delivery_method") or None

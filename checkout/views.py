@@ -33,6 +33,7 @@ from pharmacy.request_limits import limit_upload_body
 from pharmacy.throttling import throttle_posts
 
 from .forms import CheckoutForm
+from .health_data import consent_prompt
 from .selectors import questions_for_lines
 from .services import add_prescription_to_cart, place_order
 
@@ -67,7 +68,8 @@ def _checkout_form(request, *, summary, data=None, files=None) -> CheckoutForm:
     return CheckoutForm(data, files, initial=initial, usable_prescriptions=usable,
                         prescription_required=summary.prescription_required, consultation_lines=consultation_lines,
                         delivery_methods=list_active_delivery_methods(), subtotal=summary.total,
-                        health_records=health_record_choices(user=request.user))
+                        health_records=health_record_choices(user=request.user),
+                        consent_prompt=consent_prompt(user=request.user))
 
 
 def _render_checkout(request, *, summary, form, kept_prescription=None):
@@ -118,7 +120,7 @@ def checkout(request):
             idempotency_key=str(form.cleaned_data["idempotency_key"]),
             prescription=prescription if summary.prescription_required else None,
             patient=form.patient(), consultation_answers=form.consultation_answers(),
-            delivery_method=form.delivery_method_code(),
+            delivery_method=form.delivery_method_code(), health_data_consent=form.consent_given(),
         )
     except IdempotencyKeyReused as refusal:
         key = form.cleaned_data["idempotency_key"]

@@ -15,6 +15,7 @@ class PrivacyConfig(AppConfig):
         from pharmacy.metrics import register_gauges
 
         from . import checks  # noqa: F401  (registers the system check)
+        from .checkout import register as register_checkout_consent
         from .emails import build_data_export_email
         from .erasure_emails import build_erasure_email
         from .metrics import retention_gauges
@@ -28,6 +29,7 @@ class PrivacyConfig(AppConfig):
         register(ErasureMessageKind.CONFIRMATION, build_erasure_email, label="Confirm the erasure of the account")
         # The report goes to the address the erased account had: the outbox row forgets it once sent.
         register(ErasureMessageKind.REPORT, build_erasure_email, label="Erasure report", forget_recipient=True)
+        register_checkout_consent()
 
         # Read and validate the policy now: a malformed entry stops start-up (RetentionPolicyError names the
         # file and the kind) instead of keeping or deleting records nobody decided about.

@@ -25,8 +25,10 @@ from catalog.services import SectionText, publish_new_leaflet_revision, refresh_
 from dispensing.models import PharmacistProfile
 from dispensing.services import sign_in_as_responsible_pharmacist
 from patients.models import Patient
+from privacy.models import ConsentInterface, HealthDataConsent
 
 from .otp import device_for
+from .privacy.helpers import published_notice
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -53,6 +55,15 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted is not False:
             Patient.objects.create(owner=obj, is_account_holder=True, name=obj.full_name or obj.email,
                                    date_of_birth=datetime.date(1980, 5, 17))
+
+    @factory.post_generation
+    def health_data_consent(obj, create, extracted, **kwargs):
+        """The explicit consent P and POM orders need, to the published privacy notice;
+        `health_data_consent=False` for a shopper who has not given it."""
+        if create and extracted is not False:
+            notice = published_notice()
+            HealthDataConsent.objects.create(user=obj, notice=notice, text_shown=notice.consent_text,
+                                             given_at=timezone.now(), interface=ConsentInterface.STOREFRONT)
 
 
 class PharmacistFactory(UserFactory):

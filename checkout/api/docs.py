@@ -34,7 +34,9 @@ prescriptions_reorder = extend_schema(
         "Refusals (422, nothing changes): `repeat_too_early` with `available_on` (the first day it is "
         "possible), `repeats_exhausted` when every issue is used, `prescription_not_repeatable`, "
         "`prescription_expired`, `prescription_for_another_patient` when `patient` is not the one the "
-        "prescription names (leave `patient` out to order for them); and the checkout's own refusals."
+        "prescription names (leave `patient` out to order for them); and the checkout's own refusals, "
+        "`health_data_consent_required` among them: a prescription-only order reveals health data, so send "
+        "`health_data_consent: true` unless your consent is in force."
     ),
     parameters=[PRESCRIPTION_ID, IDEMPOTENCY_KEY],
     request=ReorderInputSerializer,
@@ -106,7 +108,15 @@ checkout_create = extend_schema(
         "on the card: `payments[-1].status` is `authorised` (the order moves on), `failed` (declined: the "
         "order still awaits payment, your cart is kept; try another card with POST "
         "/api/v1/orders/{number}/payments/) or `requires_action` (`client_action` says how to confirm). "
-        "The card is charged only for what the pharmacist approves."
+        "The card is charged only for what the pharmacist approves.\n\n"
+        "Health data: an order that reveals it (a P or POM item, consultation answers, a `patient` who is "
+        "one of your health records or someone you care for) needs your explicit consent. Send "
+        "`health_data_consent: true` (and `privacy_notice_version`, the revision whose words you showed) "
+        "with the first such order; it is recorded with the order, as evidence of the revision, the time and "
+        "the interface, and is not asked for again while it is in force (see "
+        "`GET /api/v1/me/health-data-consent/`). Without it, a 422 `health_data_consent_required`; an "
+        "outdated revision, a 409 `privacy_notice_outdated`. An order of general-sale items for yourself "
+        "needs no consent."
     ),
     parameters=[IDEMPOTENCY_KEY],
     request=CheckoutInputSerializer,
@@ -128,6 +138,8 @@ checkout_create = extend_schema(
             value={
                 "shipping": SHIPPING_EXAMPLE,
                 "patient": {"is_account_holder": False, "name": "Sam Lovelace", "date_of_birth": "2012-04-01"},
+                "health_data_consent": True,
+                "privacy_notice_version": 1,
                 "consultations": [
                     {
                         "sku": "COC-8-500-32",
@@ -146,6 +158,13 @@ checkout_create = extend_schema(
             "consultations.COC-8-500-32.2",
             "Co-codamol 8 mg/500 mg tablets, 32 tablets: please answer “Have you taken a codeine "
             "painkiller for more than 3 days in a row?”",
+        ),
+        problem_example(
+            422,
+            "health_data_consent_required",
+            "health_data_consent",
+            "Your order shows something about your health, so we need your explicit consent to use that "
+            "information first. Read the privacy notice and tick the health-data consent box.",
         ),
         OpenApiExample(
             "For a saved health record (GET /api/v1/patients/)",

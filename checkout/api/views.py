@@ -19,6 +19,7 @@ from orders.selectors import get_order_for_user, get_prescription_for_user
 from patients.details import PatientDetails
 from pharmacy.throttling import ScopedThrottle, default_throttles_and
 
+from ..health_data import ConsentGiven
 from ..selectors import list_checkout_questions
 from ..services import CheckoutDetails, place_order_and_authorise, reorder_prescription
 from . import docs
@@ -48,9 +49,16 @@ class PrescriptionReorderApi(APIView):
                 item["sku"]: {answer["question_id"]: answer["answer"] for answer in item["answers"]}
                 for item in data.validated_data["consultations"]
             },
+            health_data_consent=_consent_given(data.validated_data),
         )
         order = get_order_for_user(user=request.user, number=order.number)
         return Response(OrderOutputSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+def _consent_given(validated: dict) -> ConsentGiven | None:
+    if not validated["health_data_consent"]:
+        return None
+    return ConsentGiven(interface="api", notice_number=validated["privacy_notice_version"])
 
 
 def _own_prescription(*, user, prescription_id: int) -> Prescription:
@@ -88,6 +96,7 @@ class CheckoutApi(APIView):
             },
             delivery_method=data.validated_data["delivery_method"] or None,
             payment_method=data.validated_data["payment_method"],
+            health_data_consent=_consent_given(data.validated_data),
         )
         order = get_order_for_user(user=request.user, number=order.number)
         return Response(OrderOutputSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED)

@@ -48,6 +48,7 @@ from patients.checkout import checkout_record
 from patients.details import PatientDetails
 from safeguards.services import apply_purchase_safeguards
 
+from ..health_data import ConsentGiven, check_health_data_consent, reveals_health_data
 from .consultations import (
     ConsultationAnswers,
     check_date_of_birth_for_pharmacist_lines,
@@ -117,6 +118,7 @@ def place_order(
     *, user, cart: Cart, details: CheckoutDetails, idempotency_key: str, prescription: Prescription | None = None,
     patient: PatientDetails | None = None, consultation_answers: ConsultationAnswers | None = None,
     delivery_method: str | None = None, awaiting_payment: bool | None = None,
+    health_data_consent: ConsentGiven | None = None,
 ) -> Order:
     """Turn the shopper's cart into an order.
 
@@ -135,6 +137,10 @@ def place_order(
     until its `review_deadline`); one of general-sale items alone is approved at once, unless checkout's
     clinical checks raise a major or contraindicated alert (clinical.services.needs_pharmacist_review).
 
+    An order that reveals health data (checkout.health_data) needs the shopper's explicit consent: one in
+    force, or `health_data_consent`, given with this order and recorded in its transaction; otherwise it
+    is refused (health_data_consent_required) before anything about the patient is read.
+
     Idempotent: the same key with the same details returns the order it first created (even when
     ten requests race: they queue on the cart's row lock); the same key with other details is refused.
     A concurrent request therefore never sees "in progress": it waits, then gets the replay. Should the
@@ -146,7 +152,8 @@ def place_order(
             awaiting_payment = settings.PAYMENTS_AT_CHECKOUT
         return _place_order(user=user, cart=cart, details=details, idempotency_key=idempotency_key,
                             prescription=prescription, patient=patient, consultation_answers=consultation_answers,
-                            delivery_method=delivery_method, awaiting_payment=awaiting_payment)
+                            delivery_method=delivery_method, awaiting_payment=awaiting_payment,
+                            health_data_consent=health_data_consent)
     except IntegrityError as error:
         if IDEMPOTENCY_CONSTRAINT not in str(error):
             raise
@@ -175,7 +182,7 @@ def _replay(existing: Order, *, fingerprint: str) -> Order:
 def _place_order(
     *, user, cart: Cart, details: CheckoutDetails, idempotency_key: str, prescription: Prescription | None,
     patient: PatientDetails | None, consultation_answers: ConsultationAnswers | None, delivery_method: str | None,
-    awaiting_payment: bool = False,
+    awaiting_payment: bool = False, health_data_consent: ConsentGiven | None = None,
 ) -> Order:
     if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise InvalidCheckoutDetails(
@@ -203,6 +210,9 @@ def _place_order(
     method = choose_delivery_method(code=delivery_method)
     for line in lines:
         check_pack_purchasable(pack=line.pack, quantity=line.quantity, check_stock=False)
+    # Before anything about the shopper's health is read or written: consent first.
+    if reveals_health_data(lines=lines, patient=patient, answers=consultation_answers):
+        check_health_data_consent(user=user, consent=health_data_consent)
     # Read once: the patient's details, the order's link and the clinical checks all use this row.
     record = checkout_record(user=user, patient=patient)
     patient = check_patient(user=user, patient=patient_with_record(patient=patient, record=record), lines=lines)

@@ -12,6 +12,7 @@ from orders.models import Order, Prescription
 from orders.services.repeats import check_repeat_available
 from patients.details import PatientDetails
 
+from ..health_data import ConsentGiven
 from .consultations import ConsultationAnswers
 from .placement import CheckoutDetails, place_order
 
@@ -50,15 +51,18 @@ def add_prescription_to_cart(*, user, prescription: Prescription, cart: Cart) ->
 def reorder_prescription(
     *, user, prescription: Prescription, details: CheckoutDetails, idempotency_key: str,
     patient: PatientDetails | None = None, consultation_answers: ConsultationAnswers | None = None,
+    health_data_consent: ConsentGiven | None = None,
 ) -> Order:
     """Fill the cart from the prescription and check it out (anything already in the cart goes too).
     One transaction: a refused reorder leaves the cart as it was. A retry with the same key returns the
     order the first request placed, without filling the cart again. Without `patient`, the order is for
-    the patient recorded on the prescription (checkout refuses any other)."""
+    the patient recorded on the prescription (checkout refuses any other). A prescription-only order
+    reveals health data: it needs the shopper's consent, as any checkout does (`health_data_consent`)."""
     if patient is None and prescription.patient_record_id is not None and prescription.owner_id == user.pk:
         patient = PatientDetails(record_id=prescription.patient_record_id)
     cart = get_or_create_user_cart(user=user)
     if not Order.objects.filter(user=user, idempotency_key=idempotency_key).exists():
         add_prescription_to_cart(user=user, prescription=prescription, cart=cart)
     return place_order(user=user, cart=cart, details=details, idempotency_key=idempotency_key,
-                       prescription=prescription, patient=patient, consultation_answers=consultation_answers)
+                       prescription=prescription, patient=patient, consultation_answers=consultation_answers,
+                       health_data_consent=health_data_consent)

@@ -2,6 +2,7 @@
 
 from .consent import (
     active_consent,
+    consent_for_order,
     current_notice,
     give_consent,
     has_current_consent,
@@ -14,6 +15,7 @@ from .export import build_export, download_token, export_for_download, latest_ex
 __all__ = [
     "active_consent",
     "build_export",
+    "consent_for_order",
     "download_token",
     "export_for_download",
     "latest_export",

@@ -1,7 +1,8 @@
 """The privacy notice's revisions and the health-data consent: give, withdraw, and ask whether it holds."""
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..exceptions import HealthDataConsentRequired, NoConsentToWithdraw, NoPrivacyNotice, PrivacyNoticeOutdated
@@ -24,16 +25,6 @@ def publish_notice(*, revision: PrivacyNoticeRevision) -> PrivacyNoticeRevision:
     return revision
 
 
-def _renewal_floor() -> int:
-    """Consents to revisions below this number no longer count: a later revision asked for consent again."""
-    return (
-        PrivacyNoticeRevision.objects.published()
-        .filter(asks_for_consent_again=True)
-        .aggregate(floor=Max("number"))["floor"]
-        or 0
-    )
-
-
 def active_consent(*, user) -> HealthDataConsent | None:
     if not user.is_authenticated:
         return None
@@ -45,9 +36,22 @@ def active_consent(*, user) -> HealthDataConsent | None:
 
 
 def has_current_consent(*, user) -> bool:
-    """Has the shopper an explicit health-data consent in force, given to a revision that still counts?"""
-    consent = active_consent(user=user)
-    return consent is not None and consent.notice.number >= _renewal_floor()
+    """Has the shopper an explicit health-data consent in force, given to a revision that still counts?
+    One query: checkout asks it of every order that reveals health data."""
+    if not user.is_authenticated:
+        return False
+    floor = (
+        PrivacyNoticeRevision.objects.published()
+        .filter(asks_for_consent_again=True)
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    return HealthDataConsent.objects.filter(
+        user=user,
+        withdrawn_at__isnull=True,
+        superseded_at__isnull=True,
+        notice__number__gte=Coalesce(Subquery(floor), 0),
+    ).exists()
 
 
 def require_current_consent(*, user) -> None:
@@ -88,3 +92,20 @@ def withdraw_consent(*, user) -> HealthDataConsent:
     active.withdrawn_at = timezone.now()
     active.save(update_fields=["withdrawn_at"])
     return active
+
+
+def consent_for_order(*, user, consent=None) -> None:
+    """Checkout's gate for an order that reveals health data (registered with checkout.health_data). A
+    consent in force lets it through at the cost of one query; otherwise the consent given with the order
+    (`consent`: its interface and the revision shown, checkout.health_data.ConsentGiven) is recorded as
+    evidence in the order's transaction, or the order is refused. A refused order records no consent."""
+    if has_current_consent(user=user):
+        return
+    if consent is None:
+        raise HealthDataConsentRequired(field="health_data_consent")
+    notice = current_notice()
+    if notice is None:
+        raise NoPrivacyNotice()
+    if consent.notice_number is not None and consent.notice_number != notice.number:
+        raise PrivacyNoticeOutdated(field="privacy_notice_version", current=notice.number)
+    give_consent(user=user, interface=consent.interface, notice_number=notice.number)

@@ -15,10 +15,21 @@ from privacy.services import (
     require_current_consent,
     withdraw_consent,
 )
+from tests.factories import UserFactory
 
 from .helpers import published_notice
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(health_data_consent=False)
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory(health_data_consent=False)
 
 CONSENT_URL = "/api/v1/me/health-data-consent/"
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_generated_client_reads_gives_and_withdraws_health_data_consent(live_server, generated):  # noqa: F811
     client_module, models = generated("client"), generated("models")
     notice = published_notice()
-    user = UserFactory()
+    user = UserFactory(health_data_consent=False)
     anonymous = client_module.Client(base_url=live_server.url)
     token = (
         generated("api.auth.auth_token_create")
