@@ -113,7 +113,7 @@ class CheckoutForm(forms.Form):
         self.consent_prompt = consent_prompt
         if consent_prompt is not None:
             self.fields["health_data_consent"] = forms.BooleanField(
-                label=consent_prompt.text, required=False, initial=False,
+                label="Health-data consent", required=False, initial=False,  # the page shows the words
                 help_text="Needed for pharmacy and prescription medicines, answers to our pharmacist's questions, "
                           "and orders for someone you care for. You can withdraw it at any time on your "
                           "account's privacy page.",

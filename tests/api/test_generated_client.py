@@ -19,6 +19,7 @@ from catalog.models import LeafletRevision
 from tests.factories import PASSWORD, PharmacistFactory, sign_in_responsible_pharmacist
 from tests.orders.helpers import MINIMAL_PDF
 from tests.otp import TEST_TOTP_KEY_HEX, code_for, device_for
+from tests.privacy.helpers import published_notice
 
 from .helpers import SHIPPING, baclofen_packs
 
@@ -70,6 +71,7 @@ def test_a_generated_client_shops_checks_out_with_a_prescription_and_a_pharmacis
     settings.PAYMENTS_AT_CHECKOUT = True  # the card is authorised at checkout and charged on approval
     client_module, models, types = generated("client"), generated("models"), generated("types")
     baclofen_packs()
+    published_notice()  # the migrations' first revision, which a transactional test has flushed
     DeliveryMethod.objects.create(code="standard", name="Standard delivery", price_amount=Decimal("3.95"),
                                   free_over_amount=Decimal("30.00"), position=1)
     DeliveryMethod.objects.create(code="express", name="Express delivery", price_amount=Decimal("6.95"), position=2)
@@ -120,14 +122,24 @@ def test_a_generated_client_shops_checks_out_with_a_prescription_and_a_pharmacis
     )
     assert (updated.date_of_birth, updated.conditions) == (datetime.date(1985, 12, 10), ["asthma"])
 
-    # Checkout is refused without a prescription.
+    # Checkout is refused without the explicit consent a prescription medicine's order needs, then,
+    # with it, without a prescription (a refused order records no consent).
     shipping = models.ShippingInputRequest.from_dict(SHIPPING)
     place = generated("api.checkout.checkout_create")
     refused = place.sync_detailed(
         client=shopper, body=models.CheckoutInputRequest(shipping=shipping), idempotency_key=str(uuid.uuid4())
     )
+    assert (refused.status_code, refused.parsed.code) == (422, "health_data_consent_required")
+    assert refused.parsed.errors[0].field == "health_data_consent"
+    notice = generated("api.me.me_health_data_consent_retrieve").sync(client=shopper).notice
+    refused = place.sync_detailed(
+        client=shopper, idempotency_key=str(uuid.uuid4()),
+        body=models.CheckoutInputRequest(shipping=shipping, health_data_consent=True,
+                                         privacy_notice_version=notice.version),
+    )
     assert refused.status_code == 422
     assert refused.parsed.code == "prescription_required"
+    assert generated("api.me.me_health_data_consent_retrieve").sync(client=shopper).consented is False
 
     # Upload one, and check out with it.
     uploaded = generated("api.prescriptions.prescriptions_create").sync(
@@ -146,9 +158,12 @@ def test_a_generated_client_shops_checks_out_with_a_prescription_and_a_pharmacis
         client=shopper,
         idempotency_key=str(uuid.uuid4()),
         body=models.CheckoutInputRequest(shipping=shipping, prescription_id=uploaded.id, delivery_method="express",
-                                         payment_method="4242424242424242"),
+                                         payment_method="4242424242424242", health_data_consent=True,
+                                         privacy_notice_version=notice.version),
     )
     assert placed.status_code == 201, placed.content
+    consent = generated("api.me.me_health_data_consent_retrieve").sync(client=shopper)
+    assert (consent.consented, consent.consent.notice_version) == (True, notice.version)
     number = placed.parsed.number
     order = generated("api.orders.orders_retrieve").sync(client=shopper, number=number)
     assert order.status == models.OrderStatusEnum.AWAITING_REVIEW

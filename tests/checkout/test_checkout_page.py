@@ -369,8 +369,8 @@ def test_checkout_page_queries_do_not_grow_with_lines(client, django_assert_num_
     client.force_login(user)
 
     # session, user, cart, lines, strengths, last order, any usable prescription?, the radio choices,
-    # delivery methods, the saved health records of people the shopper cares for
-    with django_assert_num_queries(10):
+    # delivery methods, the saved health records of people the shopper cares for, the health-data consent
+    with django_assert_num_queries(11):
         response = client.get(CHECKOUT)
 
     assert len(response.context["summary"].lines) == line_count

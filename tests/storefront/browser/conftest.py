@@ -14,6 +14,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command, get_commands
 
+from tests.privacy.helpers import published_notice
+
 
 @pytest.fixture(scope="session", autouse=True)
 def allow_django_orm_beside_playwrights_event_loop():
@@ -62,10 +64,13 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def demo_catalog():
-    """The demo catalog (Baclofen and friends) and its demo logins, from the catalog's own command."""
+    """The demo catalog (Baclofen and friends) and its demo logins, from the catalog's own command, and
+    the privacy notice the migrations publish (a transactional test's flush removed it): without it no
+    shopper could consent to an order that reveals health data."""
     if "load_demo_catalog" not in get_commands():
         pytest.fail("the load_demo_catalog management command is missing")
     call_command("load_demo_catalog", verbosity=0)
+    published_notice()
 
 
 @pytest.fixture

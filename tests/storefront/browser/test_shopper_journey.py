@@ -83,14 +83,17 @@ def test_guest_buys_baclofen_with_a_prescription_and_a_pharmacist_approves_it(
     expect(page.get_by_label(re.compile(r"^Full name"))).to_have_value("Nia Shopper")
     expect(page.get_by_role("cell", name=re.compile(BACLOFEN_10))).to_be_visible()
 
-    # … forgets the date of birth a prescription medicine needs (their new health record has none), and
-    # is told in one answer that it and a prescription are missing, keeping what they typed.
+    # … ticks the health-data consent box a new account is shown (a prescription medicine's order needs
+    # it), forgets the date of birth a prescription medicine needs (their new health record has none),
+    # and is told in one answer that it and a prescription are missing, keeping what they typed.
     fill_delivery_details(page)
+    page.get_by_role("group", name="Your health data").get_by_role("checkbox").check()
     page.get_by_role("button", name="Place order").click()
     expect(page.get_by_role("alert").first).to_contain_text("Enter the patient's date of birth")
     expect(page.get_by_role("alert").first).to_contain_text(PRESCRIPTION_NEEDED)
     page.screenshot(path=screenshots / "checkout-every-missing-field.png", full_page=True)
     expect(page.get_by_label("Address line 1")).to_have_value("1 High Street")
+    expect(page.get_by_role("group", name="Your health data").get_by_role("checkbox")).to_be_checked()
     assert not Order.objects.exists()
     page.get_by_label("Patient's date of birth").fill("1985-12-10")
 
