@@ -22,7 +22,6 @@ from .selectors import (
     get_leaflet_revision,
     get_product_for_display,
     list_categories,
-    list_products,
     search_products,
 )
 from .services import purchase_policy_settings
@@ -50,7 +49,7 @@ def _categories() -> list:
 
 @conditional_page
 def home(request):
-    featured = cached("featured", fill=lambda: list(list_products(in_stock=True)[:FEATURED_PRODUCT_COUNT]))
+    featured = cached("featured", fill=lambda: search_products(in_stock=True).summaries()[:FEATURED_PRODUCT_COUNT])
     return render(request, "catalog/home.html", {"categories": _categories(), "featured_products": featured})
 
 
@@ -73,7 +72,7 @@ def _product_list_content(query: QueryDict) -> ProductListContent:
     if result.pack is not None and not page_number:
         url = result.pack.product.get_absolute_url() + f"#pack-{result.pack.sku}"
         return ProductListContent(title="", redirect_url=url)
-    page = ProductSearchPaginator(result, PRODUCTS_PER_PAGE).get_page(page_number)
+    page = ProductSearchPaginator(result.summaries(), PRODUCTS_PER_PAGE).get_page(page_number)
     products = list(page.object_list)
     context = {
         "query": query,

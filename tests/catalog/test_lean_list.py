@@ -95,3 +95,21 @@ def test_a_list_page_reads_the_same_number_of_queries_whatever_its_size(
         with django_assert_num_queries(5):
             response = api_client.get(PRODUCTS_URL, {**params, "page_size": page_size})
         assert len(response.json()["results"]) == page_size
+
+
+
+
+@pytest.mark.parametrize(("count", "query", "queries"), [
+    # the categories, then as the API list: the page's products, packs, strengths, categories
+    (1, "", 5),
+    (25, "", 6),  # a full page of the plain list counts the rest in a query of its own
+    # a search reads the page's ids with the number of matches first, then those products
+    (1, "?q=counted", 6), (25, "?q=counted", 6),
+])
+def test_the_storefront_list_reads_a_constant_number_of_queries(
+    db, client, django_assert_num_queries, count, query, queries
+):
+    make_products(count, packs_each=3)
+    with django_assert_num_queries(queries):
+        page = client.get(f"/medicines/{query}")
+    assert page.content.count(b'class="product-card"') == min(count, 20)
