@@ -221,13 +221,15 @@ def test_a_whole_journey_logs_no_token_e_mail_address_name_or_health_detail(
         assert shopper.post(reverse("accounts:login"), {"username": JOURNEY_EMAIL,
                                                         "password": PASSWORDS[1]}).status_code == 302
 
-        # A P medicine for the shopper's child, with the consultation answered.
+        # A P medicine for the shopper's child, with the consultation answered and the health-data consent
+        # a new account gives with its first such order.
         shopper.post(reverse("cart:add"), {"pack": pack.pk, "quantity": 1})
         response = committed(shopper.post, reverse("checkout:checkout"), {
             "idempotency_key": "5d1f7a2e-8c44-4a0e-9d8e-0a8f6c1f2b3c", "full_name": JOURNEY_NAME,
             "email": JOURNEY_EMAIL, "phone": "07700 912345", "address_line1": "9 Zabriskie Point",
             "city": "Leeds", "postcode": "LS1 1AA", "patient_for": "other", "patient_name": CHILD_NAME,
             "patient_date_of_birth": datetime.date(2001, 6, 1).isoformat(), f"consult_COD-32_{question.pk}": ANSWER,
+            "health_data_consent": "on",
         })
         assert response.status_code == 302, response.content
         order = Order.objects.get()
