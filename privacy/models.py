@@ -230,3 +230,7 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Erasure request {self.pk} ({self.get_status_display()}, answer by {self.deadline:%d %b %Y})"
+
+    @property
+    def completed_report(self) -> dict | None:
+        return self.report or None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, views
+from . import erasure_views, export_views, views
 
 # No app_name: these names live in the project's "api" namespace.
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("me/data-export/", export_views.DataExportApi.as_view(), name="me-data-export"),
     path("me/data-export/download/<str:token>/", export_views.DataExportDownloadApi.as_view(),
          name="me-data-export-download"),
+    path("me/erasure/", erasure_views.ErasureApi.as_view(), name="me-erasure"),
+    path("erasure/confirm/", erasure_views.ErasureConfirmApi.as_view(), name="erasure-confirm"),
 ]
