@@ -25,6 +25,9 @@ from ..retention import retention_policy
 logger = logging.getLogger(__name__)
 
 DATA_EXPORT_READY = "data_export_ready"  # the outbox kind (privacy.emails)
+# A build takes seconds. One still running after this lost its task (a broker outage, a worker killed
+# mid-build): the next request marks it failed and starts afresh, so it cannot block the shopper for good.
+GIVE_UP_AFTER = timedelta(hours=2)
 _SIGNING_SALT = "privacy.data-export"
 
 
@@ -43,19 +46,27 @@ def _queue_build(export_id: int) -> None:
     def queue_committed_export() -> None:
         build_data_export_task.delay(export_id)
 
-    transaction.on_commit(queue_committed_export)
+    # Robust: the request has committed, and a broker outage must not turn it into an error; the export
+    # then stays pending until GIVE_UP_AFTER, and the shopper asks again.
+    transaction.on_commit(queue_committed_export, robust=True)
 
 
 @transaction.atomic
 def request_export(*, user, interface: str) -> tuple[DataExport, bool]:
     """Start an export, or return the one already running for this person (created: False). Under the
     account's row lock, so two requests at once cannot both start one; the partial unique constraint
-    data_export_one_running_per_user refuses it in the database as well."""
+    data_export_one_running_per_user refuses it in the database as well. One running for longer than
+    GIVE_UP_AFTER is marked failed and replaced."""
     user_for_privacy_change(user_id=user.pk)
+    now = timezone.now()
     running = DataExport.objects.filter(user=user, status__in=RUNNING_EXPORT_STATUSES).first()
-    if running is not None:
+    if running is not None and running.requested_at > now - GIVE_UP_AFTER:
         return running, False
-    export = DataExport.objects.create(user=user, interface=interface, requested_at=timezone.now())
+    if running is not None:
+        logger.warning("Data export %s given up after %s without being built", running.pk, GIVE_UP_AFTER)
+        running.status = ExportStatus.FAILED
+        running.save(update_fields=["status"])
+    export = DataExport.objects.create(user=user, interface=interface, requested_at=now)
     _queue_build(export.pk)
     return export, True
 

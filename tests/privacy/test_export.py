@@ -11,6 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from checkout.services import place_order
 from clinical.models import OrderAlert
@@ -157,3 +158,24 @@ def test_an_account_with_no_orders_exports_empty_lists_that_still_validate(user,
     jsonschema.validate(data, SCHEMA)
     assert (data["orders"], data["prescriptions"], data["addresses"]) == ([], [], [])
     assert not Order.objects.filter(user=user).exists()
+
+
+def test_an_export_that_lost_its_task_is_given_up_after_two_hours_and_replaced(user):
+    stuck, _created = request_export(user=user, interface=ConsentInterface.API)
+    DataExport.objects.filter(pk=stuck.pk).update(status=ExportStatus.BUILDING,
+                                                  requested_at=timezone.now() - datetime.timedelta(hours=2, minutes=1))
+
+    fresh, created = request_export(user=user, interface=ConsentInterface.API)
+
+    stuck.refresh_from_db()
+    assert created and fresh.pk != stuck.pk
+    assert (stuck.status, fresh.status) == (ExportStatus.FAILED, ExportStatus.PENDING)
+
+
+def test_an_export_building_for_less_than_two_hours_is_still_the_running_one(user):
+    running, _created = request_export(user=user, interface=ConsentInterface.API)
+    DataExport.objects.filter(pk=running.pk).update(requested_at=timezone.now() - datetime.timedelta(hours=1))
+
+    again, created = request_export(user=user, interface=ConsentInterface.API)
+
+    assert not created and again.pk == running.pk
