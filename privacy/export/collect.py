@@ -191,7 +191,8 @@ def _prescription_file(prescription: Prescription) -> tuple[str, bytes] | None:
 def _prescriptions(user, files: dict[str, bytes]) -> list[dict]:
     prescriptions = (
         Prescription.objects.filter(owner=user)
-        .prefetch_related(Prefetch("items", queryset=PrescriptionItem.objects.select_related("pack").order_by("pk")))
+        .prefetch_related(Prefetch("items", queryset=PrescriptionItem.objects.select_related("pack__product")
+                                   .prefetch_related("pack__strengths").order_by("pk")))
         .order_by("uploaded_at", "pk")
     )
     exported = []

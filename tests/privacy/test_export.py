@@ -11,6 +11,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from checkout.services import place_order
@@ -20,6 +22,7 @@ from dispensing.originals import record_electronic_verified
 from orders.models import Order
 from patients.details import PatientDetails
 from patients.models import HealthRecordAccess, PrescriptionFileAccess
+from privacy.export import collect_subject_data
 from privacy.models import ConsentInterface, DataExport, ExportStatus
 from privacy.services import give_consent, request_export
 from tests.factories import StaffFactory, UserFactory
@@ -179,3 +182,19 @@ def test_an_export_building_for_less_than_two_hours_is_still_the_running_one(use
     again, created = request_export(user=user, interface=ConsentInterface.API)
 
     assert not created and again.pk == running.pk
+
+
+def test_collecting_takes_as_many_queries_for_two_histories_as_for_one(p_pack, pom_pack, pharmacist):  # noqa: F811
+    ada = shopper("Ada Lovelace", "ada@example.org")
+    history(ada, name="Ada Lovelace", child_name="Sam Lovelace", p_pack=p_pack, pom_pack=pom_pack,
+            pharmacist=pharmacist, key="first")
+    with CaptureQueriesContext(connection) as one:
+        collect_subject_data(user=ada)
+    history(ada, name="Ada Lovelace", child_name="Tom Lovelace", p_pack=p_pack, pom_pack=pom_pack,
+            pharmacist=pharmacist, key="second")
+
+    with CaptureQueriesContext(connection) as two:
+        data = collect_subject_data(user=ada).data
+
+    assert len(data["orders"]) == 4 and len(data["prescriptions"]) == 2
+    assert len(two.captured_queries) == len(one.captured_queries)
