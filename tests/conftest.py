@@ -14,6 +14,7 @@ from pharmacy.celery import app as celery_app
 from .factories import PackFactory, PharmacistFactory, ProductFactory, UserFactory, sign_in_responsible_pharmacist
 from .otp import verified_token, verify_session
 from .server_fixtures import (  # noqa: F401  (real test servers, and their xdist groups)
+    migrated_sqlite,
     postgres_cluster,
     private_redis,
     pytest_collection_modifyitems,

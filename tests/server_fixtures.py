@@ -1,6 +1,7 @@
 """pytest fixtures for the real servers in tests/servers.py. Each skips without its binary and fails
 under CI=true (see `require`); each is stopped at the end of its scope."""
 
+import fcntl
 import importlib.util
 import json
 import os
@@ -88,6 +89,28 @@ def seeded_database(postgres_cluster, seeded_template):
     name = f"seeded_{uuid.uuid4().hex[:8]}"
     postgres_cluster.create_database(name, template=SEEDED_TEMPLATE)
     return name, seeded_template
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A SQLite database file migrated from every migration once per run, for the tests whose subprocesses
+    would otherwise each migrate a new one (most of a minute on 2 cores): copy it, never write to it.
+    The xdist processes of one run share it through a file lock in the run's temporary directory."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    template = shared / "migrated-template.sqlite3"
+    with open(shared / "migrated-template.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            partial = shared / f"migrating-{os.getpid()}.sqlite3"
+            environment = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
+            result = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+                                    cwd=Path(__file__).resolve().parents[1],
+                                    env={**environment, "DATABASE_URL": f"sqlite:///{partial}"},
+                                    capture_output=True, text=True, timeout=600)
+            assert result.returncode == 0, result.stderr[-3000:]
+            partial.rename(template)
+    return template
 
 
 @pytest.fixture

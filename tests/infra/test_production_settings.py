@@ -1,18 +1,25 @@
 """pharmacy/settings/production.py refuses unsafe settings at start-up, and passes Django's deploy checks
-with the values docker-compose.yml gives it. Each case loads the settings in a fresh interpreter, as a
-server process would."""
+with the values docker-compose.yml gives it. The refusals are checked by executing the settings modules in
+this process, as a function of the environment; one case of each outcome also starts a fresh interpreter,
+as a server process would."""
 
 import base64
+import importlib
 import os
 import re
 import secrets
+import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+
+from catalog.models import Pack
 
 from .support import MANIFEST_STATIC_FILES, ROOT, environment_without
 
@@ -34,7 +41,9 @@ UNSET = {"CELERY_BROKER_URL": None, "CELERY_TASK_ALWAYS_EAGER": None,
          "ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION": None, "PAYMENT_GATEWAY": None,
          "ALLOW_TEST_PAYMENTS_IN_PRODUCTION": None}
 LOAD_SETTINGS = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
-REFUSAL = "django.core.exceptions.ImproperlyConfigured: Refusing to start in production: "
+REFUSING = "Refusing to start in production: "
+REFUSAL = "django.core.exceptions.ImproperlyConfigured: " + REFUSING
+SETTINGS_MODULES = "pharmacy.settings."
 
 
 def load_production_settings(**changes: str | None) -> subprocess.CompletedProcess:
@@ -46,10 +55,47 @@ def load_production_settings(**changes: str | None) -> subprocess.CompletedProce
                           capture_output=True, text=True, timeout=60)
 
 
+@pytest.fixture
+def production_refusal(monkeypatch):
+    """Execute production.py and the modules it reads, in this process, with GOOD_VALUES and `changes` (None
+    removes a variable) in the environment: the refusal's message, or None when the settings load. Django's
+    own settings stay the test settings: the modules are loaded aside and the test's copies put back."""
+
+    def refusal(**changes: str | None) -> str | None:
+        values = {**GOOD_VALUES, **UNSET, **changes}
+        values.pop("DJANGO_SETTINGS_MODULE")
+        for name, value in values.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        loaded = {name: module for name, module in sys.modules.items() if name.startswith(SETTINGS_MODULES)}
+        package = sys.modules["pharmacy.settings"]
+        for name in loaded:
+            del sys.modules[name]
+        try:
+            importlib.import_module("pharmacy.settings.production")
+        except ImproperlyConfigured as error:
+            return str(error)
+        finally:
+            for name in [name for name in sys.modules if name.startswith(SETTINGS_MODULES)]:
+                del sys.modules[name]
+            sys.modules.update(loaded)
+            for name, module in loaded.items():
+                setattr(package, name.removeprefix(SETTINGS_MODULES), module)
+        return None
+
+    return refusal
+
+
 def test_production_settings_start_with_good_values():
     result = load_production_settings()
 
     assert (result.returncode, result.stdout) == (0, "False\n"), result.stderr
+
+
+def test_production_settings_load_in_process_with_good_values(production_refusal):
+    assert production_refusal() is None
 
 
 @pytest.mark.parametrize(
@@ -75,18 +121,16 @@ def test_production_settings_start_with_good_values():
          "empty-allowed-hosts", "no-prescription-key", "short-prescription-key", "test-payment-gateway",
          "no-webhook-secret"],
 )
-def test_production_settings_refuse_to_start(changes, problem):
-    result = load_production_settings(**changes)
-
-    assert result.returncode == 1
-    assert result.stdout == ""
-    assert result.stderr.rstrip().endswith(REFUSAL + problem)
+def test_production_settings_refuse_to_start(production_refusal, changes, problem):
+    assert production_refusal(**changes) == REFUSING + problem
 
 
 def test_production_settings_report_every_problem_at_once():
+    """The one refusal that starts an interpreter: the process exits 1, says why, and prints nothing else."""
     result = load_production_settings(DEBUG="true", SECRET_KEY=None, ALLOWED_HOSTS=None)
 
     assert result.returncode == 1
+    assert result.stdout == ""
     assert result.stderr.rstrip().endswith(
         REFUSAL + "DEBUG must be off; SECRET_KEY must be set to a random value of at least 32 characters; "
         "ALLOWED_HOSTS must name the hosts this site is served on."
@@ -163,53 +207,53 @@ def test_deploy_checks_pass_once_the_demo_login_has_another_password(settings):
     ],
     ids=["no-database-url", "sqlite", "no-redis", "eager-celery", "file-email", "console-email"],
 )
-def test_production_settings_refuse_embedded_services(changes, problem):
-    result = load_production_settings(**changes)
+def test_production_settings_refuse_embedded_services(production_refusal, changes, problem):
+    refusal = production_refusal(**changes)
 
-    assert result.returncode == 1
-    assert result.stdout == ""
-    assert REFUSAL + problem in result.stderr
-    assert result.stderr.rstrip().endswith("(or set ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION=true).")
-
-
-def test_production_settings_start_on_embedded_services_with_the_explicit_override():
-    result = load_production_settings(DATABASE_URL=None, REDIS_URL=None, EMAIL_URL=None,
-                                      ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION="true")
-
-    assert (result.returncode, result.stdout) == (0, "False\n"), result.stderr
+    assert refusal.startswith(REFUSING)
+    assert problem in refusal
+    assert refusal.endswith("(or set ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION=true).")
 
 
-def test_load_demo_catalog_creates_no_demo_login_under_production_settings(tmp_path):
+def test_production_settings_start_on_embedded_services_with_the_explicit_override(production_refusal):
+    assert production_refusal(DATABASE_URL=None, REDIS_URL=None, EMAIL_URL=None,
+                              ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION="true") is None
+
+
+def test_load_demo_catalog_creates_no_demo_login_under_production_settings(tmp_path, migrated_sqlite):
+    database = tmp_path / "demo.sqlite3"
+    shutil.copyfile(migrated_sqlite, database)
     environment = environment_without(
-        *GOOD_VALUES, *UNSET, **{**GOOD_VALUES, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        *GOOD_VALUES, *UNSET, **{**GOOD_VALUES, "DATABASE_URL": f"sqlite:///{database}",
                                  "ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION": "true"},
     )
-    for command in (["migrate", "--noinput", "-v0"], ["load_demo_catalog"]):
-        result = subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=environment,
-                                capture_output=True, text=True, timeout=300)
-        assert result.returncode == 0, result.stderr
-    count_users = "from django.contrib.auth import get_user_model as m; print(m().objects.count())"
-    users = subprocess.run([sys.executable, "manage.py", "shell", "-c", count_users], cwd=ROOT, env=environment,
-                           capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "manage.py", "load_demo_catalog"], cwd=ROOT, env=environment,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(database) as loaded:
+        (users,) = loaded.execute(f'SELECT count(*) FROM "{get_user_model()._meta.db_table}"').fetchone()
+        (packs,) = loaded.execute(f'SELECT count(*) FROM "{Pack._meta.db_table}"').fetchone()
 
     assert "Demo logins not created: DEMO_LOGINS_ALLOWED is off" in result.stdout
     assert "demo-admin-password" not in result.stdout
-    assert users.stdout.splitlines()[-1] == "0", users.stderr
+    assert users == 0
+    assert packs > 0  # the catalog itself was loaded
 
 
 @pytest.mark.xdist_group(MANIFEST_STATIC_FILES)
-def test_web_start_script_refuses_to_serve_while_a_demo_login_has_its_published_password(tmp_path):
-    values = {**GOOD_VALUES, "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
+def test_web_start_script_refuses_to_serve_while_a_demo_login_has_its_published_password(tmp_path, migrated_sqlite):
+    database = tmp_path / "web.sqlite3"
+    shutil.copyfile(migrated_sqlite, database)
+    values = {**GOOD_VALUES, "DATABASE_URL": f"sqlite:///{database}",
               "ALLOW_EMBEDDED_SERVICES_IN_PRODUCTION": "true", "LOAD_DEMO_CATALOG": "false",
               "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
               "BIND": "127.0.0.1:1", "STATIC_ROOT": str(tmp_path / "static")}
     environment = environment_without(*values, *UNSET, **values)
     create_demo_admin = ("from django.contrib.auth import get_user_model as m; "
                          "m().objects.create_user(email='admin@pharmacy.invalid', password='demo-admin-password')")
-    for command in (["migrate", "--noinput", "-v0"], ["shell", "-c", create_demo_admin]):
-        prepared = subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=environment,
-                                  capture_output=True, text=True, timeout=300)
-        assert prepared.returncode == 0, prepared.stderr
+    prepared = subprocess.run([sys.executable, "manage.py", "shell", "-c", create_demo_admin], cwd=ROOT,
+                              env=environment, capture_output=True, text=True, timeout=300)
+    assert prepared.returncode == 0, prepared.stderr
 
     result = subprocess.run([str(ROOT / "scripts" / "start-web.sh")], cwd=ROOT, env=environment,
                             capture_output=True, text=True, timeout=300)
