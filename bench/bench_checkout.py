@@ -61,8 +61,8 @@ def main() -> None:
         # gateway authorises the test card (its capture, after commit, is the worker's job).
         settings.PAYMENT_GATEWAY = "test"
         paying = not arguments.no_payment
+        from tests.builders.orders import cart_with, details
         from tests.factories import PackFactory, UserFactory
-        from tests.orders.helpers import cart_with, details
 
         def run(label: str, cart_packs) -> None:
             shoppers = [UserFactory() for _ in range(arguments.orders)]

@@ -6,9 +6,8 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from orders.models import Prescription
+from tests.builders.api import baclofen_packs
 from tests.factories import UserFactory
-
-from .helpers import baclofen_packs
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,8 @@ import pytest
 
 from cart.models import CartLine
 from cart.services import add_to_cart, get_or_create_user_cart
+from tests.builders.api import assert_problem
 from tests.factories import PackFactory, ProductFactory, set_available_stock
-
-from .helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,9 @@ from django.test import RequestFactory
 from cart.models import CartLine
 from orders.models import Order, Prescription
 from pharmacy.views import server_error
+from tests.builders.api import PROBLEM_KEYS, assert_problem, checkout, pdf_file
+from tests.builders.orders import cart_with
 from tests.factories import set_available_stock
-from tests.orders.helpers import cart_with
-
-from .helpers import PROBLEM_KEYS, assert_problem, checkout, pdf_file
 
 pytestmark = pytest.mark.django_db
 

@@ -16,12 +16,11 @@ from django.core import mail
 from django.utils import timezone
 
 from catalog.models import LeafletRevision
+from tests.builders.api import SHIPPING, baclofen_packs
+from tests.builders.orders import MINIMAL_PDF
 from tests.factories import PASSWORD, PharmacistFactory, sign_in_responsible_pharmacist
-from tests.orders.helpers import MINIMAL_PDF
 from tests.otp import TEST_TOTP_KEY_HEX, code_for, device_for
 from tests.privacy.helpers import published_notice
-
-from .helpers import SHIPPING, baclofen_packs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

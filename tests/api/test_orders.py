@@ -5,10 +5,9 @@ import pytest
 from checkout.services import place_order
 from dispensing.approval import approve_order, dispatch_order
 from orders.models import Order, OrderStatus
+from tests.builders.api import assert_problem
+from tests.builders.orders import cart_with, details, dispensing_record, uploaded_prescription
 from tests.factories import StaffFactory
-from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
-
-from .helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,8 @@ from django.core.cache import cache
 from accounts.api.views import RESET_ACCEPTED
 from accounts.models import AccountMessageKind, User
 from notifications.models import OutboxMessage
+from tests.builders.api import assert_problem
 from tests.factories import PASSWORD, UserFactory
-
-from .helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 

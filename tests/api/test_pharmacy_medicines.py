@@ -10,9 +10,8 @@ from django.utils import timezone
 from cart.services import add_to_cart, get_or_create_user_cart
 from catalog.models import ConsultationQuestion, ConsultationQuestionnaire, Pack
 from orders.models import Order
+from tests.builders.api import SHIPPING, assert_problem
 from tests.factories import PackFactory, ProductFactory
-
-from .helpers import SHIPPING, assert_problem
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -92,7 +91,7 @@ def test_pharmacist_extends_the_deadline_over_the_api(user, pharmacist_client, p
     add_to_cart(cart=cart, pack=p_pack, quantity=1)
     from checkout.services import place_order
     from patients.details import PatientDetails
-    from tests.orders.helpers import details
+    from tests.builders.orders import details
 
     question = ConsultationQuestion.objects.get()
     order = place_order(user=user, cart=cart, details=details(), idempotency_key="k",

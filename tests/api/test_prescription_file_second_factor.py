@@ -11,11 +11,10 @@ from rest_framework.test import APIClient
 
 from accounts.roles import PHARMACISTS_GROUP, is_pharmacist
 from patients.models import FileAccessChannel, PrescriptionFileAccess
+from tests.builders.api import assert_problem
+from tests.builders.orders import MINIMAL_PDF, uploaded_prescription
 from tests.factories import PASSWORD, PharmacistFactory, UserFactory
-from tests.orders.helpers import MINIMAL_PDF, uploaded_prescription
 from tests.otp import TEST_TOTP_KEY_HEX, code_for
-
-from .helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,8 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from orders.models import Prescription
 from pharmacy.encryption import decrypt, get_key_ring
-from tests.orders.helpers import MINIMAL_PDF, image_bytes, uploaded_prescription
-
-from .helpers import assert_problem, pdf_file, stored_files
+from tests.builders.api import assert_problem, pdf_file, stored_files
+from tests.builders.orders import MINIMAL_PDF, image_bytes, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

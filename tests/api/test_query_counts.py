@@ -7,8 +7,8 @@ from cart.services import add_to_cart, get_or_create_user_cart
 from checkout.services import place_order
 from dispensing.approval import approve_order
 from orders.services import cancel_order
+from tests.builders.orders import cart_with, details, dispensing_record, uploaded_prescription
 from tests.factories import PackFactory
-from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,8 @@ from rest_framework.test import APIClient
 from catalog.models import Pack
 from orders.models import Prescription
 from pharmacy.images import SafeImageField
-from tests.orders.helpers import MINIMAL_PDF, uploaded_prescription
-
-from .helpers import assert_problem, stored_files
+from tests.builders.api import assert_problem, stored_files
+from tests.builders.orders import MINIMAL_PDF, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

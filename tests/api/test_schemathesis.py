@@ -17,11 +17,10 @@ import pytest
 from knox.models import AuthToken
 
 from cart.services import add_to_cart, get_or_create_user_cart
+from tests.builders.api import baclofen_packs
+from tests.builders.orders import uploaded_prescription
 from tests.factories import PackFactory, PharmacistFactory, UserFactory
-from tests.orders.helpers import uploaded_prescription
 from tests.otp import verified_token
-
-from .helpers import baclofen_packs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

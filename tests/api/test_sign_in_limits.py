@@ -9,9 +9,8 @@ from axes.utils import reset
 from django.utils import timezone
 from knox.models import AuthToken
 
+from tests.builders.api import assert_problem
 from tests.factories import PASSWORD, UserFactory
-
-from .helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 

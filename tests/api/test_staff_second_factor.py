@@ -10,11 +10,10 @@ from rest_framework.test import APIClient
 from accounts.models import ApiTokenSecondFactor
 from checkout.services import place_order
 from orders.models import OrderStatus
+from tests.builders.api import assert_problem
+from tests.builders.orders import cart_with, details, uploaded_prescription
 from tests.factories import PASSWORD, UserFactory
-from tests.orders.helpers import cart_with, details, uploaded_prescription
 from tests.otp import TEST_TOTP_KEY_HEX, code_for, device_for
-
-from .helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,9 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from tests.builders.api import assert_problem
 from tests.factories import PASSWORD, UserFactory
 from tests.otp import TEST_TOTP_KEY_HEX, code_for, device_for
-
-from .helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,8 @@ from cart.models import CartLine
 from cart.services import add_to_cart, get_or_create_user_cart
 from checkout.services import place_order
 from orders.models import Order, OrderStatus
-from tests.orders.helpers import cart_with, details, uploaded_prescription
-
-from .helpers import assert_problem
+from tests.builders.api import assert_problem
+from tests.builders.orders import cart_with, details, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

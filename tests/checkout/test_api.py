@@ -8,9 +8,9 @@ from rest_framework.test import APIClient
 
 from cart.models import CartLine
 from orders.models import Order, OrderStatus
-from tests.api.helpers import SHIPPING, assert_problem, checkout
+from tests.builders.api import SHIPPING, assert_problem, checkout
+from tests.builders.orders import cart_with, uploaded_prescription
 from tests.factories import PackFactory, UserFactory, set_available_stock
-from tests.orders.helpers import cart_with, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

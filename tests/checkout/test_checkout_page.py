@@ -13,8 +13,8 @@ from cart.models import Cart, CartLine
 from catalog.models import Pack
 from orders.models import Order, OrderStatus, Prescription
 from orders.services import reject_prescription
+from tests.builders.orders import MINIMAL_PDF, cart_with, image_bytes, uploaded_prescription
 from tests.factories import PackFactory, ProductFactory, UserFactory, set_available_stock
-from tests.orders.helpers import MINIMAL_PDF, cart_with, image_bytes, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

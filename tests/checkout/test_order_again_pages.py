@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cart.models import CartLine
 from orders.models import Order, OrderStatus, Prescription
-from tests.orders.repeat_helpers import days_since_last_issue, first_issue
+from tests.builders.repeats import days_since_last_issue, first_issue
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from catalog.models import ConsultationQuestion, ConsultationQuestionnaire, Pack
 from orders.models import Order, OrderStatus
+from tests.builders.orders import cart_with
 from tests.factories import PackFactory, ProductFactory
-from tests.orders.helpers import cart_with
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -17,8 +17,8 @@ from orders.exceptions import (
     PrescriptionRequired,
 )
 from orders.models import Order, OrderEvent, OrderStatus
+from tests.builders.orders import cart_with, details, dispensing_record, uploaded_prescription
 from tests.factories import PackFactory, ProductFactory, UserFactory, set_available_stock
-from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

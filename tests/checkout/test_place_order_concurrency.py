@@ -9,8 +9,8 @@ from django.db import connection, connections
 from checkout.services import place_order
 from orders.models import Order
 from pharmacy.exceptions import DomainError
+from tests.builders.orders import cart_with, details
 from tests.factories import PackFactory, UserFactory, set_available_stock
-from tests.orders.helpers import cart_with, details
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

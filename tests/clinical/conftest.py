@@ -2,8 +2,7 @@ import pytest
 
 from catalog.models import Ingredient
 from patients.services import HealthRecordDetails, account_holder_record, update_patient
-
-from .helpers import medicine_pack
+from tests.builders.medicines import medicine_pack
 
 
 class Packs(dict):

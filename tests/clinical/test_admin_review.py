@@ -10,7 +10,7 @@ from django.utils import timezone
 from checkout.services import place_order
 from clinical.models import OrderAlert
 from orders.models import OrderStatus
-from tests.orders.helpers import cart_with, details, prescription_patient_fields, uploaded_prescription
+from tests.builders.orders import cart_with, details, prescription_patient_fields, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

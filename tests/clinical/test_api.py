@@ -8,10 +8,9 @@ from django.utils import timezone
 
 from checkout.services import place_order
 from clinical.models import OrderAlert
-from tests.api.helpers import assert_problem, checkout
-from tests.orders.helpers import cart_with, details, prescription_patient_fields, uploaded_prescription
-
-from .helpers import medicine_pack_of
+from tests.builders.api import assert_problem, checkout
+from tests.builders.medicines import medicine_pack_of
+from tests.builders.orders import cart_with, details, prescription_patient_fields, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 QUEUE_URL = "/api/v1/pharmacist/orders/"

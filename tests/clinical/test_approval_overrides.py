@@ -13,9 +13,8 @@ from dispensing.approval import approve_order
 from dispensing.decisions import approve_order_line, refuse_order_line
 from orders.models import OrderStatus
 from orders.services import AuthorisedItem
-from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
-
-from .helpers import medicine_pack_of
+from tests.builders.medicines import medicine_pack_of
+from tests.builders.orders import cart_with, details, dispensing_record, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from clinical.exceptions import ClinicalCheckRefused
 from clinical.services import check_checkout
 from orders.models import Order
 from patients.details import PatientDetails
-from tests.orders.helpers import cart_with, details
+from tests.builders.orders import cart_with, details
 
 pytestmark = pytest.mark.django_db
 

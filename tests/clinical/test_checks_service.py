@@ -12,8 +12,8 @@ from clinical.models import OrderAlert
 from clinical.services import advice_for_cart, review_alerts
 from orders.models import Order, OrderStatus, PrescriptionItem
 from patients.details import PatientDetails
+from tests.builders.orders import cart_with, details, uploaded_prescription
 from tests.factories import PharmacistFactory
-from tests.orders.helpers import cart_with, details, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

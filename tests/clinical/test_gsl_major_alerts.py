@@ -11,10 +11,10 @@ from orders.emails import build_order_email
 from orders.models import Order
 from payments.gateways import _gateway
 from payments.receipts import payment_status_text
-from tests.api.helpers import assert_problem, checkout
-from tests.orders.helpers import cart_with
+from tests.builders.api import assert_problem, checkout
+from tests.builders.orders import cart_with
+from tests.builders.payments import pay_for_cart
 from tests.payments.conftest import CARDS
-from tests.payments.helpers import pay_for_cart
 
 pytestmark = pytest.mark.django_db
 QUEUE_URL = "/api/v1/pharmacist/orders/"

@@ -10,9 +10,9 @@ from clinical.models import OrderAlert
 from orders.models import Order, OrderStatus
 from patients.details import PatientDetails
 from patients.services import HealthRecordDetails, update_patient
+from tests.builders.orders import cart_with, details, uploaded_prescription
+from tests.builders.patients import child_record
 from tests.factories import PharmacistFactory
-from tests.orders.helpers import cart_with, details, uploaded_prescription
-from tests.patients.helpers import child_record
 
 pytestmark = pytest.mark.django_db
 

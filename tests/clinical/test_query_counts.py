@@ -11,7 +11,7 @@ from checkout.services import place_order
 from clinical import services
 from clinical.rule_table import rule_table
 from clinical.services import advice_for_cart, review_alerts
-from tests.orders.helpers import cart_with, details
+from tests.builders.orders import cart_with, details
 
 pytestmark = pytest.mark.django_db
 SKUS = ("BAC-10-84", "IBU-200-16", "PARA-500-16", "COCO-8-500-32")

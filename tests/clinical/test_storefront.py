@@ -7,7 +7,7 @@ from django.urls import reverse
 from checkout.services import place_order
 from notifications.models import OutboxMessage
 from notifications.services import build_email
-from tests.orders.helpers import cart_with, details
+from tests.builders.orders import cart_with, details
 
 pytestmark = pytest.mark.django_db
 

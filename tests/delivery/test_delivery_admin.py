@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from checkout.services import place_order
 from delivery.models import DeliveryMethod
+from tests.builders.orders import cart_with, details
 from tests.factories import UserFactory
-from tests.orders.helpers import cart_with, details
 
 pytestmark = pytest.mark.django_db
 

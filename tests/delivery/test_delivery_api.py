@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from cart.services import add_to_cart, get_or_create_user_cart
 from delivery.models import DeliveryMethod
 from delivery.services import save_delivery_method
-from tests.api.helpers import SHIPPING, assert_problem
+from tests.builders.api import SHIPPING, assert_problem
 from tests.factories import PackFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from delivery.exceptions import DeliveryMethodUnavailable
 from delivery.models import DeliveryMethod
 from orders.exceptions import IdempotencyKeyReused
 from orders.models import Order
+from tests.builders.orders import cart_with, details, uploaded_prescription
 from tests.factories import PackFactory, ProductFactory
-from tests.orders.helpers import cart_with, details, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.core import mail
 
 from checkout.services import place_order
 from delivery.models import DeliveryMethod
+from tests.builders.orders import cart_with, details, uploaded_prescription
 from tests.factories import PackFactory
-from tests.orders.helpers import cart_with, details, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_later_e_mails_show_the_delivery_in_their_totals(
     user, pom_pack, pharmacist, express, django_capture_on_commit_callbacks
 ):
     from dispensing.approval import approve_order
-    from tests.orders.helpers import dispensing_record
+    from tests.builders.orders import dispensing_record
 
     order = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="k",
                         prescription=uploaded_prescription(user), delivery_method="express")

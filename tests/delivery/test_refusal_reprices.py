@@ -10,8 +10,8 @@ from checkout.services import place_order
 from delivery.models import DeliveryMethod
 from dispensing.decisions import refuse_order_line
 from patients.details import PatientDetails
+from tests.builders.orders import cart_with, details
 from tests.factories import PackFactory, ProductFactory
-from tests.orders.helpers import cart_with, details
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from dispensing.models import PharmacistProfile, RegisterEntry
 from dispensing.originals import record_electronic_verified
 from dispensing.services import current_responsible_pharmacist, sign_out_as_responsible_pharmacist
 from orders.models import Order, OrderStatus, PrescriptionSource
-from tests.factories import PackFactory, PharmacistFactory, ProductFactory, StaffFactory, UserFactory
-from tests.orders.helpers import (
+from tests.builders.orders import (
     PRESCRIBER_ADDRESS,
     cart_with,
     details,
@@ -24,6 +23,7 @@ from tests.orders.helpers import (
     eps_id,
     uploaded_prescription,
 )
+from tests.factories import PackFactory, PharmacistFactory, ProductFactory, StaffFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -17,8 +17,8 @@ from dispensing.batches import list_batch_recipients, recall_pack_batches, recal
 from dispensing.exceptions import ReleaseRefused
 from orders.models import OrderLineBatch, OrderStatus
 from orders.services import cancel_order
+from tests.builders.orders import cart_with, details
 from tests.factories import PackFactory, StaffFactory, StockBatchFactory, UserFactory
-from tests.orders.helpers import cart_with, details
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

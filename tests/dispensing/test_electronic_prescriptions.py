@@ -11,8 +11,8 @@ from checkout.services import place_order
 from dispensing.approval import approve_order
 from orders.models import Prescription, PrescriptionSource
 from orders.services import submit_prescription
-from tests.api.helpers import assert_problem
-from tests.orders.helpers import cart_with, details, dispensing_record, image_bytes, uploaded_prescription
+from tests.builders.api import assert_problem
+from tests.builders.orders import cart_with, details, dispensing_record, image_bytes, uploaded_prescription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

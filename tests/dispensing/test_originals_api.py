@@ -8,9 +8,9 @@ from checkout.services import place_order
 from dispensing.approval import approve_order
 from dispensing.services import sign_out_as_responsible_pharmacist
 from orders.models import OrderStatus, PrescriptionSource
-from tests.api.helpers import assert_problem
+from tests.builders.api import assert_problem
+from tests.builders.orders import cart_with, details, dispensing_record, uploaded_prescription
 from tests.factories import PharmacistFactory
-from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 from tests.otp import verified_token
 
 from .test_review_api import record

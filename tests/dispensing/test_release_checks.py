@@ -30,8 +30,8 @@ from orders.exceptions import InvalidDispensingRecord, PrescriptionNotCovering
 from orders.models import OrderStatus, PrescriptionSource, PrescriptionStatus
 from orders.services.coverage import check_prescription_covers
 from orders.services.originals import is_waiting_for_original
+from tests.builders.orders import cart_with, details, dispensing_record, eps_id, uploaded_prescription
 from tests.factories import PharmacistFactory, StaffFactory
-from tests.orders.helpers import cart_with, details, dispensing_record, eps_id, uploaded_prescription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -22,8 +22,8 @@ from orders.exceptions import (
 )
 from orders.models import Order, OrderStatus, Prescription, PrescriptionStatus
 from orders.services import ALLOWED_TRANSITIONS, cancel_order, mark_order_delivered
+from tests.builders.orders import cart_with, details, dispensing_record, uploaded_prescription
 from tests.factories import PackFactory, ProductFactory, StaffFactory, UserFactory
-from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from notifications.models import OutboxMessage
 from orders.exceptions import NotAllowed
 from orders.models import Order, OrderStatus
 from orders.services import cancel_order, mark_order_delivered
-from tests.factories import StaffFactory, UserFactory
-from tests.orders.helpers import (
+from tests.builders.orders import (
     PRESCRIBER_ADDRESS,
     awaiting_patient,
     cart_with,
@@ -23,6 +22,7 @@ from tests.orders.helpers import (
     image_bytes,
     uploaded_prescription,
 )
+from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from checkout.services import place_order
 from orders.models import Order, OrderStatus, Prescription, PrescriptionItem, PrescriptionStatus
-from tests.api.helpers import assert_problem
+from tests.builders.api import assert_problem
+from tests.builders.orders import cart_with, details, prescription_patient_fields, uploaded_prescription
 from tests.factories import PackFactory
-from tests.orders.helpers import cart_with, details, prescription_patient_fields, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

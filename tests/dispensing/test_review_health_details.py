@@ -15,8 +15,8 @@ from checkout.services import place_order
 from clinical.models import OrderAlert
 from patients.details import PatientDetails
 from patients.models import AccessChannel, HealthRecordAccess
+from tests.builders.orders import cart_with, details
 from tests.factories import PackFactory, ProductFactory, StaffFactory
-from tests.orders.helpers import cart_with, details
 
 pytestmark = pytest.mark.django_db
 

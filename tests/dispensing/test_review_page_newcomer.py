@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from checkout.services import place_order
 from dispensing.services import current_responsible_pharmacist
+from tests.builders.orders import cart_with, details, uploaded_prescription
 from tests.factories import PharmacistFactory
-from tests.orders.helpers import cart_with, details, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from orders.models import LineDecision, MessageKind, Order, OrderStatus, Prescri
 from orders.selectors import list_orders_awaiting_review
 from orders.services.originals import is_waiting_for_original
 from patients.details import PatientDetails
+from tests.builders.orders import cart_with, details, dispensing_record, eps_id, uploaded_prescription
 from tests.factories import PackFactory, ProductFactory, StaffFactory, StockBatchFactory
-from tests.orders.helpers import cart_with, details, dispensing_record, eps_id, uploaded_prescription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -19,7 +19,7 @@ import uuid
 import psycopg
 import pytest
 
-from tests.api.helpers import SHIPPING
+from tests.builders.api import SHIPPING
 from tests.servers import drill_seconds, free_port, port_open, wait_for
 
 from .support import ROOT

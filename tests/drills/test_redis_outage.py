@@ -19,7 +19,7 @@ from notifications.models import OutboxMessage, OutboxStatus
 from notifications.services import redispatch_pending_messages
 from orders.models import Order
 from pharmacy.celery import app as celery_app
-from tests.api.helpers import SHIPPING
+from tests.builders.api import SHIPPING
 from tests.factories import PackFactory, UserFactory
 from tests.servers import drill_seconds, wait_for
 

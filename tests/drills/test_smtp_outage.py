@@ -12,8 +12,8 @@ from checkout.services import place_order
 from notifications.models import OutboxMessage, OutboxStatus
 from notifications.services import redispatch_pending_messages
 from pharmacy.celery import app as celery_app
+from tests.builders.orders import cart_with, details
 from tests.factories import PackFactory, UserFactory
-from tests.orders.helpers import cart_with, details
 from tests.servers import drill_seconds, wait_for
 
 from .support import celery_broker

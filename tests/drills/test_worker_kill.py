@@ -13,8 +13,8 @@ import pytest
 from checkout.services import place_order
 from notifications.models import OutboxMessage, OutboxStatus
 from notifications.tasks import dispatch_pending_outbox_task
+from tests.builders.orders import cart_with, details
 from tests.factories import PackFactory, UserFactory
-from tests.orders.helpers import cart_with, details
 from tests.servers import wait_for
 
 from .support import WorkerProcess, celery_broker, current_database_url

@@ -18,8 +18,8 @@ from dispensing.models import RegisterEntry
 from dispensing.originals import record_original_received
 from orders.models import Order, OrderStatus, Prescription
 from pharmacy.encryption import key_id_of
+from tests.builders.orders import MINIMAL_PDF, cart_with, details, dispensing_record, uploaded_prescription
 from tests.factories import StaffFactory
-from tests.orders.helpers import MINIMAL_PDF, cart_with, details, dispensing_record, uploaded_prescription
 from tests.servers import postgres_bin_dir
 
 pytestmark = pytest.mark.postgres

@@ -18,7 +18,7 @@ from notifications.services import (
     retry_delay,
 )
 from notifications.tasks import deliver_outbox_message_task
-from tests.orders.helpers import cart_with, details
+from tests.builders.orders import cart_with, details
 
 pytestmark = pytest.mark.django_db
 
@@ -335,7 +335,7 @@ class TornBrokerConnection(ValueError):
 @pytest.mark.parametrize("failure", ["broker raises an unexpected error", "hand-over itself fails"])
 def test_a_failed_hand_over_after_commit_never_fails_the_checkout(shopper_client, user, gsl_pack, monkeypatch,
                                                                     failure):
-    from tests.api.helpers import checkout
+    from tests.builders.api import checkout
 
     def torn(*args, **kwargs):
         raise TornBrokerConnection("I/O operation on closed file.")

@@ -19,8 +19,8 @@ from pharmacy.log_context import (
     request_id_var,
     restore_request_id_for_task,
 )
-from tests.api.helpers import checkout
-from tests.orders.helpers import MINIMAL_PDF, cart_with
+from tests.builders.api import checkout
+from tests.builders.orders import MINIMAL_PDF, cart_with
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
 from notifications.models import OutboxMessage, OutboxStatus
-from tests.api.helpers import checkout
+from tests.builders.api import checkout
+from tests.builders.orders import cart_with, uploaded_prescription
 from tests.dispensing.test_review_api import QUEUE_URL, record
-from tests.orders.helpers import cart_with, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,7 @@ def test_pharmacy_gauges_count_payments_by_status_and_the_money_held(
     from checkout.services import place_order
     from payments.gateways.test import DECLINED_CARDS, SUCCESS_CARD
     from payments.services import authorise_order
-    from tests.orders.helpers import details
+    from tests.builders.orders import details
 
     def pay(key, card, *lines, prescription=None):
         with django_capture_on_commit_callbacks(execute=True):

@@ -11,9 +11,8 @@ from catalog.models import ConsultationQuestion, ConsultationQuestionnaire, Pack
 from checkout.services import place_order
 from orders.models import LineDecision, Order, OrderStatus
 from patients.details import PatientDetails
+from tests.builders.orders import cart_with, details
 from tests.factories import PackFactory, ProductFactory
-
-from .helpers import cart_with, details
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

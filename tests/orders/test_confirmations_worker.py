@@ -15,10 +15,9 @@ from notifications.models import OutboxMessage, OutboxStatus
 from notifications.services import redispatch_pending_messages
 from notifications.tasks import deliver_outbox_message_task
 from pharmacy.celery import app as celery_app
+from tests.builders.orders import cart_with, details
 from tests.conftest import redis_url
 from tests.factories import PackFactory, UserFactory
-
-from .helpers import cart_with, details
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 

@@ -19,10 +19,9 @@ from checkout.services import place_order
 from notifications.models import OutboxMessage, OutboxStatus
 from notifications.services import record_message
 from orders.models import MessageKind, Order
-from tests.api.helpers import assert_problem, checkout
+from tests.builders.api import assert_problem, checkout
+from tests.builders.orders import cart_with, details
 from tests.factories import UserFactory
-
-from .helpers import cart_with, details
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,8 @@ import pytest
 
 from catalog.models import LeafletRevision
 from checkout.services import place_order
+from tests.builders.orders import cart_with, details
 from tests.factories import publish_leaflet
-
-from .helpers import cart_with, details
 
 pytestmark = pytest.mark.django_db
 

@@ -26,9 +26,8 @@ from orders.exceptions import (
 from orders.models import LineDecision, MessageKind, Order, OrderStatus
 from orders.services import set_review_deadline
 from patients.details import PatientDetails
+from tests.builders.orders import cart_with, details
 from tests.factories import PackFactory, ProductFactory, UserFactory
-
-from .helpers import cart_with, details
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

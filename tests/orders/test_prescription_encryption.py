@@ -24,8 +24,7 @@ from pharmacy.encryption import (
     key_id_of,
     parse_keys,
 )
-
-from .helpers import MINIMAL_PDF, pdf_upload
+from tests.builders.orders import MINIMAL_PDF, pdf_upload
 
 pytestmark = pytest.mark.django_db
 

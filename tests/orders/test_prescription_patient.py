@@ -13,8 +13,8 @@ from dispensing.approval import approve_order
 from orders.exceptions import PrescriptionForAnotherPatient
 from orders.models import Order, OrderStatus, Prescription, PrescriptionStatus
 from patients.details import PatientDetails
-from tests.api.helpers import SHIPPING, assert_problem
-from tests.orders.helpers import (
+from tests.builders.api import SHIPPING, assert_problem
+from tests.builders.orders import (
     PRESCRIBER_ADDRESS,
     cart_with,
     details,
@@ -22,8 +22,8 @@ from tests.orders.helpers import (
     prescription_patient_fields,
     uploaded_prescription,
 )
-from tests.orders.repeat_helpers import days_since_last_issue, repeatable_record
-from tests.patients.helpers import child_record
+from tests.builders.patients import child_record
+from tests.builders.repeats import days_since_last_issue, repeatable_record
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from orders.exceptions import PrescriptionFileTooLarge, PrescriptionFileType
 from orders.models import Prescription, PrescriptionStatus
 from orders.services import submit_prescription
-
-from .helpers import MINIMAL_PDF, image_bytes
+from tests.builders.orders import MINIMAL_PDF, image_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,8 @@ from notifications.models import OutboxMessage, OutboxStatus
 from notifications.services import deliver_outbox_message
 from orders.models import MessageKind
 from patients.details import PatientDetails
+from tests.builders.orders import cart_with, details, dispensing_record, uploaded_prescription
 from tests.factories import PackFactory, ProductFactory
-
-from .helpers import cart_with, details, dispensing_record, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

@@ -22,10 +22,9 @@ from orders.exceptions import (
 from orders.models import OrderStatus, Prescription, PrescriptionIssue
 from orders.services import approve_prescription, cancel_order
 from orders.services.repeats import check_repeat_available, repeat_status
+from tests.builders.orders import cart_with, details, dispensing_record, eps_id, uploaded_prescription
+from tests.builders.repeats import days_since_last_issue, first_issue, repeatable_record
 from tests.factories import PackFactory, ProductFactory, StaffFactory
-
-from .helpers import cart_with, details, dispensing_record, eps_id, uploaded_prescription
-from .repeat_helpers import days_since_last_issue, first_issue, repeatable_record
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,10 @@ from cart.services import get_or_create_user_cart
 from checkout.services import place_order
 from checkout.services.reorders import add_prescription_to_cart
 from orders.models import OrderStatus, Prescription
+from tests.builders.orders import cart_with, details, uploaded_prescription
+from tests.builders.repeats import days_since_last_issue, first_issue
 from tests.dispensing.test_review_admin import approve_post, review_url
 from tests.factories import PackFactory, ProductFactory
-
-from .helpers import cart_with, details, uploaded_prescription
-from .repeat_helpers import days_since_last_issue, first_issue
 
 pytestmark = pytest.mark.django_db
 

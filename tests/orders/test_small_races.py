@@ -9,10 +9,9 @@ from checkout.services import place_order, placement
 from orders.exceptions import IdempotencyKeyReused
 from orders.models import Order, OrderStatus
 from orders.state_machine import CANCELLABLE_STATES
+from tests.builders.orders import cart_with, details
 from tests.checkout.test_place_order_concurrency import race
 from tests.factories import PackFactory, UserFactory
-
-from .helpers import cart_with, details
 
 
 @pytest.fixture

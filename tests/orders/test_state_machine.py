@@ -11,8 +11,7 @@ from orders.exceptions import InvalidOrderTransition
 from orders.models import Order, OrderEvent, OrderStatus
 from orders.services import ALLOWED_TRANSITIONS as REEXPORTED_TABLE
 from orders.state_machine import ALLOWED_TRANSITIONS, FINAL_STATES, apply_transition, can_transition
-
-from .helpers import cart_with, details, uploaded_prescription
+from tests.builders.orders import cart_with, details, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

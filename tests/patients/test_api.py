@@ -3,9 +3,8 @@
 import pytest
 
 from patients.models import Patient
-from tests.api.helpers import assert_problem
-
-from .helpers import child_record, ingredients
+from tests.builders.api import assert_problem
+from tests.builders.patients import child_record, ingredients
 
 pytestmark = pytest.mark.django_db
 

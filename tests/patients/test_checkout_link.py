@@ -13,11 +13,10 @@ from orders.models import Order
 from patients.details import PatientDetails
 from patients.exceptions import InvalidHealthRecord
 from patients.models import Patient as HealthRecord
-from tests.api.helpers import SHIPPING, assert_problem
+from tests.builders.api import SHIPPING, assert_problem
+from tests.builders.orders import cart_with, details, uploaded_prescription
+from tests.builders.patients import child_record
 from tests.factories import UserFactory
-from tests.orders.helpers import cart_with, details, uploaded_prescription
-
-from .helpers import child_record
 
 pytestmark = pytest.mark.django_db
 

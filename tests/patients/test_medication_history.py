@@ -7,9 +7,8 @@ from checkout.services import place_order
 from dispensing.approval import reject_order
 from patients.details import PatientDetails
 from patients.selectors import medication_history
-from tests.orders.helpers import cart_with, details, uploaded_prescription
-
-from .helpers import child_record
+from tests.builders.orders import cart_with, details, uploaded_prescription
+from tests.builders.patients import child_record
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from orders.models import Order
 from patients.models import Patient
-
-from .helpers import child_record, ingredients
+from tests.builders.patients import child_record, ingredients
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +75,7 @@ def test_a_shopper_removes_a_childs_record_but_not_their_own(signed_in, user):
 
 
 def test_the_checkout_offers_saved_records_and_orders_for_the_one_chosen(signed_in, user, gsl_pack):
-    from tests.orders.helpers import cart_with
+    from tests.builders.orders import cart_with
 
     child = child_record(user)
     cart_with(user, (gsl_pack, 1))
@@ -95,8 +94,8 @@ def test_the_checkout_offers_saved_records_and_orders_for_the_one_chosen(signed_
 
 
 def test_the_checkout_asks_for_a_missing_date_of_birth_at_its_field(client):
+    from tests.builders.orders import cart_with
     from tests.factories import PackFactory, ProductFactory, UserFactory
-    from tests.orders.helpers import cart_with
 
     user = UserFactory(health_record=False)
     client.force_login(user)

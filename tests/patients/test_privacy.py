@@ -11,11 +11,10 @@ from rest_framework.test import APIClient
 from checkout.services import place_order
 from patients.details import PatientDetails
 from patients.models import AccessChannel, HealthRecordAccess
+from tests.builders.orders import cart_with, details, uploaded_prescription
+from tests.builders.patients import child_record
 from tests.factories import StaffFactory
-from tests.orders.helpers import cart_with, details, uploaded_prescription
 from tests.otp import verified_token
-
-from .helpers import child_record
 
 pytestmark = pytest.mark.django_db
 

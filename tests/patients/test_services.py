@@ -20,10 +20,9 @@ from patients.services import (
     delete_patient,
     update_patient,
 )
+from tests.builders.orders import cart_with, details
+from tests.builders.patients import child_record, ingredients
 from tests.factories import UserFactory
-from tests.orders.helpers import cart_with, details
-
-from .helpers import child_record, ingredients
 
 pytestmark = pytest.mark.django_db
 

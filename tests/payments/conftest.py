@@ -13,7 +13,7 @@ from checkout.services import place_order
 from payments.gateways import _gateway, get_gateway
 from payments.services import _begin_attempt
 from pharmacy.money import Money
-from tests.orders.helpers import cart_with, details, uploaded_prescription
+from tests.builders.orders import cart_with, details, uploaded_prescription
 from tests.servers import free_port, port_open, wait_for
 
 STRIPE_TEST_KEY = "sk_test_pharmacy"

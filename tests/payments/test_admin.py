@@ -8,9 +8,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from payments.models import MovementKind, PaymentStatus, TestGatewayIntent
+from tests.builders.payments import checkout
 from tests.factories import StaffFactory
-
-from .helpers import checkout
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@
 import pytest
 
 from orders.models import Order
-from tests.api.helpers import SHIPPING, assert_problem
-from tests.orders.helpers import cart_with
+from tests.builders.api import SHIPPING, assert_problem
+from tests.builders.orders import cart_with
 
 pytestmark = pytest.mark.django_db
 

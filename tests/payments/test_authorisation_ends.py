@@ -21,9 +21,8 @@ from payments.gateways import get_gateway
 from payments.models import MovementKind, Payment, PaymentStatus, TestGatewayIntent
 from payments.tasks import reconcile_payments_task
 from pharmacy.money import Money
-from tests.orders.helpers import cart_with, dispensing_record
-
-from .helpers import checkout, on_gateway, prescription_checkout
+from tests.builders.orders import cart_with, dispensing_record
+from tests.builders.payments import checkout, on_gateway, prescription_checkout
 
 pytestmark = pytest.mark.django_db
 CARD = "4242424242424242"

@@ -16,9 +16,8 @@ from dispensing.expiry import expire_overdue_orders
 from dispensing.supply import list_orders_that_cannot_be_supplied
 from orders.models import MessageKind, OrderStatus
 from payments.models import PaymentStatus
+from tests.builders.payments import checkout, on_gateway
 from tests.factories import PackFactory, StockBatchFactory
-
-from .helpers import checkout, on_gateway
 
 pytestmark = pytest.mark.django_db
 S, P = OrderStatus, PaymentStatus

@@ -19,10 +19,10 @@ from payments.gateways.base import GatewayError
 from payments.gateways.test import TestGateway
 from payments.models import Payment, PaymentStatus, TestGatewayIntent
 from payments.services import refresh_payment
-from tests.api.helpers import SHIPPING
+from tests.builders.api import SHIPPING
+from tests.builders.orders import cart_with
+from tests.builders.payments import checkout
 from tests.checkout.test_checkout_page import CHECKOUT, checkout_data, signed_in  # noqa: F401  (fixture)
-from tests.orders.helpers import cart_with
-from tests.payments.helpers import checkout
 from tests.storefront.test_payment_step import pay
 
 pytestmark = pytest.mark.django_db

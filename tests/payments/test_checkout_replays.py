@@ -7,10 +7,9 @@ from django.db import connection
 
 from orders.models import Order
 from payments.models import MovementKind, Payment, TestGatewayIntent
+from tests.builders.orders import cart_with, uploaded_prescription
+from tests.builders.payments import pay_for_cart
 from tests.checkout.test_place_order_concurrency import race
-from tests.orders.helpers import cart_with, uploaded_prescription
-
-from .helpers import pay_for_cart
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -8,9 +8,8 @@ from django.urls import reverse
 
 from orders.models import Order, OrderStatus
 from orders.services import set_review_deadline
-from tests.api.helpers import assert_problem
-
-from .helpers import prescription_checkout
+from tests.builders.api import assert_problem
+from tests.builders.payments import prescription_checkout
 
 pytestmark = pytest.mark.django_db
 

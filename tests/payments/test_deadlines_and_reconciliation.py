@@ -11,9 +11,8 @@ from orders.models import OrderStatus
 from payments.models import PaymentStatus, TestGatewayIntent
 from payments.reconciliation import reconcile_payments
 from payments.services import _begin_attempt
-from tests.orders.helpers import cart_with, details, uploaded_prescription
-
-from .helpers import prescription_checkout
+from tests.builders.orders import cart_with, details, uploaded_prescription
+from tests.builders.payments import prescription_checkout
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,8 @@ from checkout.services import place_order
 from payments.models import PaymentStatus
 from payments.services import authorise_order
 from safeguards.models import FlagKind, OrderFlag
-from tests.orders.helpers import cart_with, details
-
-from .helpers import checkout
+from tests.builders.orders import cart_with, details
+from tests.builders.payments import checkout
 
 pytestmark = pytest.mark.django_db
 

@@ -12,12 +12,11 @@ from dispensing.approval import approve_order
 from dispensing.originals import record_original_received
 from orders.models import OrderStatus
 from payments.models import PaymentStatus, TestGatewayIntent
-from tests.api.helpers import assert_problem
+from tests.builders.api import assert_problem
+from tests.builders.orders import dispensing_record
+from tests.builders.payments import on_gateway, prescription_checkout
 from tests.factories import StaffFactory
-from tests.orders.helpers import dispensing_record
 from tests.otp import verified_token
-
-from .helpers import on_gateway, prescription_checkout
 
 pytestmark = pytest.mark.django_db
 S, P = OrderStatus, PaymentStatus

@@ -13,9 +13,9 @@ from notifications.models import OutboxMessage
 from orders.models import MessageKind, OrderStatus
 from payments.models import MovementKind, PaymentStatus, WebhookEvent
 from payments.services import authorisation
+from tests.builders.payments import checkout, prescription_checkout
 from tests.orders.test_pharmacy_medicines import answers_for, p_pack  # noqa: F401  (fixture)
 
-from .helpers import checkout, prescription_checkout
 from .test_stripe_webhooks import event_for, post
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from orders.models import Order
-from tests.api.helpers import SHIPPING
-from tests.orders.helpers import cart_with
+from tests.builders.api import SHIPPING
+from tests.builders.orders import cart_with
 
 
 def _closed_port() -> int:

@@ -15,9 +15,8 @@ from privacy.services import (
     require_current_consent,
     withdraw_consent,
 )
+from tests.builders.privacy import published_notice
 from tests.factories import UserFactory
-
-from .helpers import published_notice
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,8 @@ import pytest
 
 from privacy.models import HealthDataConsent
 from tests.api.test_generated_client import generated  # noqa: F401  (the fixture)
+from tests.builders.privacy import published_notice
 from tests.factories import PASSWORD, UserFactory
-
-from .helpers import published_notice
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -19,11 +19,10 @@ from pharmacy.metrics import pharmacy_registry
 from privacy.models import ConsentInterface, HealthDataConsent, RetentionRun
 from privacy.services import give_consent, withdraw_consent
 from privacy.services.retention import apply_retention
+from tests.builders.patients import child_record
+from tests.builders.privacy import published_notice
 from tests.dispensing.test_admin import supply
 from tests.factories import UserFactory, sign_in_responsible_pharmacist
-from tests.patients.helpers import child_record
-
-from .helpers import published_notice
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -12,8 +12,8 @@ from checkout.services import place_order
 from patients.details import PatientDetails
 from safeguards.demo import load_demo_purchase_limits
 from safeguards.models import OrderContact
+from tests.builders.orders import cart_with, details
 from tests.factories import PackFactory, ProductFactory
-from tests.orders.helpers import cart_with, details
 
 ADULT = PatientDetails(date_of_birth=datetime.date(1980, 1, 1))
 

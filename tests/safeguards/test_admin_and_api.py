@@ -8,9 +8,9 @@ from django.urls import reverse
 from accounts.roles import SUPERINTENDENTS_GROUP
 from orders.models import Order
 from safeguards.models import LimitKind, OrderFlag, PurchaseLimit
-from tests.api.helpers import SHIPPING, assert_problem
+from tests.builders.api import SHIPPING, assert_problem
+from tests.builders.orders import cart_with
 from tests.factories import StaffFactory
-from tests.orders.helpers import cart_with
 
 from .conftest import place
 

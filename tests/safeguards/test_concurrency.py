@@ -10,9 +10,9 @@ from django.db import connection
 from checkout.services import place_order
 from orders.models import Order
 from safeguards.demo import load_demo_purchase_limits
+from tests.builders.orders import cart_with, details
 from tests.checkout.test_place_order_concurrency import race
 from tests.factories import PackFactory, ProductFactory, UserFactory
-from tests.orders.helpers import cart_with, details
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

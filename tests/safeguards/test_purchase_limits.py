@@ -17,8 +17,8 @@ from safeguards.demo import load_demo_purchase_limits
 from safeguards.exceptions import PurchaseLimitExceeded
 from safeguards.models import Enforcement, FlagKind, LimitKind, OrderFlag, PurchaseLimit
 from safeguards.services import assess_order
+from tests.builders.orders import cart_with
 from tests.factories import PackFactory, ProductFactory
-from tests.orders.helpers import cart_with
 
 from .conftest import backdate, place
 

@@ -9,8 +9,8 @@ from catalog.models import Pack
 from checkout.services import place_order
 from dispensing.approval import approve_order, reject_order
 from orders.models import Order, OrderEvent, OrderStatus
+from tests.builders.orders import cart_with, details, dispensing_record, uploaded_prescription
 from tests.factories import PackFactory, StaffFactory, UserFactory
-from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

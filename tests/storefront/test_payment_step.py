@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from cart.models import CartLine
 from orders.models import Order, OrderStatus
+from tests.builders.orders import cart_with
 from tests.checkout.test_checkout_page import CHECKOUT, checkout_data, signed_in  # noqa: F401  (fixture)
-from tests.orders.helpers import cart_with
 from tests.payments.conftest import payments_on  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.urls import reverse
 from orders.models import Prescription
 from orders.services import approve_prescription, reject_prescription
 from patients.models import FileAccessChannel, PrescriptionFileAccess
+from tests.builders.orders import MINIMAL_PDF, dispensing_record, image_bytes, uploaded_prescription
 from tests.factories import PASSWORD, UserFactory
-from tests.orders.helpers import MINIMAL_PDF, dispensing_record, image_bytes, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 

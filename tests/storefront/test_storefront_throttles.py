@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from orders.models import Order, Prescription
-from tests.orders.helpers import cart_with, image_bytes
+from tests.builders.orders import cart_with, image_bytes
 from tests.pharmacy.test_cache import _closed_port
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 from checkout.services import place_order
 from dispensing.approval import approve_order
 from dispensing.originals import record_original_received
-from tests.orders.helpers import cart_with, details, dispensing_record, uploaded_prescription
+from tests.builders.orders import cart_with, details, dispensing_record, uploaded_prescription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -20,9 +20,9 @@ from clinical.rule_table import Severity
 from clinical.services import advice_for_cart
 from orders.models import Order
 from patients.services import HealthRecordDetails, account_holder_record, update_patient
-from tests.api.helpers import checkout
-from tests.clinical.helpers import build_medicine_pack
-from tests.orders.helpers import cart_with, prescription_patient_fields, uploaded_prescription
+from tests.builders.api import checkout
+from tests.builders.medicines import build_medicine_pack
+from tests.builders.orders import cart_with, prescription_patient_fields, uploaded_prescription
 
 HERE = Path(__file__).resolve().parent
 MEDICINES = yaml.safe_load((HERE / "medicines.yaml").read_text(encoding="utf-8"))["medicines"]

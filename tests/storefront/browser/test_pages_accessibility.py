@@ -12,8 +12,8 @@ from cart.services import add_to_cart, get_or_create_user_cart
 from catalog.models import Pack
 from checkout.services import CheckoutDetails, place_order
 from orders.services import submit_prescription
+from tests.builders.orders import pdf_upload
 from tests.factories import PASSWORD, UserFactory
-from tests.orders.helpers import pdf_upload
 
 from .conftest import DESKTOP, PHONE
 

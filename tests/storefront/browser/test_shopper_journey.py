@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 
 from demo.management.commands.load_demo_catalog import DEMO_TOTP_KEY_HEX
 from orders.models import Order, OrderStatus
+from tests.builders.orders import MINIMAL_PDF
 from tests.factories import PASSWORD, UserFactory
-from tests.orders.helpers import MINIMAL_PDF
 from tests.otp import code_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.builders.orders import MINIMAL_PDF
 from tests.factories import PackFactory, ProductFactory
-from tests.orders.helpers import MINIMAL_PDF
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "code", "errors"}
 PROBLEM_ERROR_KEYS = {"field", "code", "message"}

@@ -4,7 +4,7 @@ from checkout.services import place_order
 from patients.details import PatientDetails
 from payments.gateways import get_gateway
 from payments.services import authorise_order
-from tests.orders.helpers import cart_with, details, uploaded_prescription
+from tests.builders.orders import cart_with, details, uploaded_prescription
 
 ADULT = PatientDetails(date_of_birth=datetime.date(1980, 1, 1))
 

@@ -9,8 +9,7 @@ from django.utils import timezone
 from checkout.services import place_order
 from dispensing.approval import approve_order
 from orders.models import PrescriptionIssue
-
-from .helpers import cart_with, details, dispensing_record, uploaded_prescription
+from tests.builders.orders import cart_with, details, dispensing_record, uploaded_prescription
 
 
 def repeatable_record(*items, issues: int | None = None, interval_days: int = 28, **kwargs):
