@@ -1,14 +1,20 @@
 """Shared fixtures, and the rule for tests that need a real service: they skip on a laptop without
 it and fail under CI (CI=true), so a green CI run proves they ran."""
 
+import importlib
 import os
 import shutil
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
+import httpx
 import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
+from catalog.models import ConsultationQuestion, ConsultationQuestionnaire
 from pharmacy.celery import app as celery_app
 
 from .factories import PackFactory, PharmacistFactory, ProductFactory, UserFactory, sign_in_responsible_pharmacist
@@ -162,3 +168,63 @@ def safeguards_cache(settings):
     settings.SAFEGUARDS_CACHE_ENABLED = True
     bump_safeguards_version()
     return settings
+
+
+@pytest.fixture
+def p_pack(db):
+    """Co-codamol-like: a P medicine for 12 and over, with two questions (one yes/no, one text)."""
+    product = ProductFactory(name="Codamol tablets", slug="codamol-tablets", legal_category="pharmacy",
+                             minimum_age=12)
+    questionnaire = ConsultationQuestionnaire.objects.create(name="Codeine")
+    questionnaire.products.add(product)
+    ConsultationQuestion.objects.create(questionnaire=questionnaire, position=0, answer_type="yes_no",
+                                        text="Will you use it for at most 3 days?")
+    ConsultationQuestion.objects.create(questionnaire=questionnaire, position=1, answer_type="text",
+                                        text="Other medicines?")
+    return PackFactory(product=product, sku="COD-32", price_amount=Decimal("4.00"), stock_quantity=10)
+
+
+@pytest.fixture
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+# The API client generated from the live schema (openapi-python-client), for the tests that call the API as
+# an outside program would.
+PACKAGE = "pharmacy_api_client"
+
+
+GENERATOR = Path(sys.executable).parent / "openapi-python-client"
+
+
+@pytest.fixture
+def generated(live_server, tmp_path, monkeypatch):
+    """Generate the client from the live schema into tmp_path and import it (never committed)."""
+    schema = tmp_path / "schema.json"
+    schema.write_bytes(httpx.get(f"{live_server.url}/api/schema/?format=json", timeout=30).content)
+    config = tmp_path / "config.yaml"
+    config.write_text("post_hooks: []\n")  # no formatter run: the code is imported, not read
+    subprocess.run(
+        [
+            str(GENERATOR),
+            "generate",
+            "--path",
+            str(schema),
+            "--output-path",
+            str(tmp_path / PACKAGE),
+            "--meta",
+            "none",
+            "--config",
+            str(config),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    yield lambda name: importlib.import_module(f"{PACKAGE}.{name}")
+    for module in [name for name in sys.modules if name == PACKAGE or name.startswith(f"{PACKAGE}.")]:
+        del sys.modules[module]

@@ -2,15 +2,10 @@
 against a live server: if the schema lies about a path, a field, a header or a body, this fails."""
 
 import datetime
-import importlib
 import io
 import re
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
-import httpx
 import pytest
 from django.core import mail
 from django.utils import timezone
@@ -24,40 +19,8 @@ from tests.privacy.helpers import published_notice
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PACKAGE = "pharmacy_api_client"
-GENERATOR = Path(sys.executable).parent / "openapi-python-client"
 
 
-@pytest.fixture
-def generated(live_server, tmp_path, monkeypatch):
-    """Generate the client from the live schema into tmp_path and import it (never committed)."""
-    schema = tmp_path / "schema.json"
-    schema.write_bytes(httpx.get(f"{live_server.url}/api/schema/?format=json", timeout=30).content)
-    config = tmp_path / "config.yaml"
-    config.write_text("post_hooks: []\n")  # no formatter run: the code is imported, not read
-    subprocess.run(
-        [
-            str(GENERATOR),
-            "generate",
-            "--path",
-            str(schema),
-            "--output-path",
-            str(tmp_path / PACKAGE),
-            "--meta",
-            "none",
-            "--config",
-            str(config),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    importlib.invalidate_caches()
-    yield lambda name: importlib.import_module(f"{PACKAGE}.{name}")
-    for module in [name for name in sys.modules if name == PACKAGE or name.startswith(f"{PACKAGE}.")]:
-        del sys.modules[module]
 
 
 def test_a_generated_client_shops_checks_out_with_a_prescription_and_a_pharmacist_approves(

@@ -1,4 +1,10 @@
+"""Builders for the payment tests: a checkout that authorises a card, the gateway's view of a payment,
+the test cards, and the payment page's form."""
+
 import datetime
+import re
+
+from django.urls import reverse
 
 from checkout.services import place_order
 from patients.details import PatientDetails
@@ -33,3 +39,20 @@ def on_gateway(payment):
     """The gateway's own view of the payment: (status, net amount charged in pence)."""
     intent = get_gateway(payment.gateway).retrieve(reference=payment.reference)
     return intent.status, intent.amount_captured - intent.amount_refunded
+
+
+WEBHOOK_SECRET = "whsec_pharmacy_test"
+
+
+CARDS = {  # what each test means by a card, per gateway (the same numbers: localstripe follows Stripe)
+    "success": "4242424242424242",
+    "declined": "4000000000000341",
+    "confirmation": "4000000000003220",
+}
+
+
+def pay(client, order, card: str):
+    page = client.get(reverse("payments:pay", args=[order.number]))
+    key = re.search(rb'name="attempt_key" value="([^"]+)"', page.content).group(1).decode()
+    return client.post(reverse("payments:pay", args=[order.number]), {"card": card, "attempt_key": key},
+                       follow=True)

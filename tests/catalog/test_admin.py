@@ -12,13 +12,12 @@ from django.urls import reverse
 from catalog.identifiers import make_gtin13
 from catalog.models import Category, Ingredient, LeafletRevision, LeafletSection, Pack, Product, StockBatch
 from catalog.services import SectionText, create_leaflet_draft
+from tests.builders.catalog import admin_url
 from tests.factories import CategoryFactory, PackFactory, ProductFactory, leaflet_sections
 
 pytestmark = pytest.mark.django_db
 
 
-def admin_url(model, view: str, *args) -> str:
-    return reverse(f"admin:catalog_{model._meta.model_name}_{view}", args=args)
 
 
 @pytest.fixture

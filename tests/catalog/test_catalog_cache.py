@@ -17,10 +17,8 @@ from catalog.services import (
     set_price,
     set_product_synonyms,
 )
+from tests.builders.catalog import admin_url, pack_row, run_import, write_csv
 from tests.factories import CategoryFactory, PackFactory, ProductFactory, publish_leaflet
-
-from .test_admin import admin_url
-from .test_import_catalog import pack_row, run_import, write_csv
 
 pytestmark = pytest.mark.django_db
 

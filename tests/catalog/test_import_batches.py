@@ -11,9 +11,8 @@ from django.core.management import CommandError, call_command
 from catalog.csv_import.rows import COLUMNS, OPTIONAL_COLUMNS
 from catalog.models import LEGACY_BATCH_EXPIRY, Pack, StockBatch
 from catalog.services import record_stock_take, reserve_stock
+from tests.builders.catalog import failed_import, pack_row, run_import
 from tests.factories import StockBatchFactory
-
-from .test_import_catalog import failed_import, pack_row, run_import
 
 pytestmark = pytest.mark.django_db
 

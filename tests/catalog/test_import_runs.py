@@ -5,7 +5,7 @@ from django.core.management import CommandError
 from django.urls import reverse
 
 from catalog.models import ImportOutcome, ImportRun, Pack, Product
-from tests.catalog.test_import_catalog import GOOD_FILE, failed_import, pack_row, run_import, write_csv
+from tests.builders.catalog import GOOD_FILE, failed_import, pack_row, run_import, write_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,8 @@ from catalog.exceptions import InvalidReclassification, ReclassificationNotAllow
 from catalog.models import Product, ProductReclassification
 from catalog.reclassification import reclassify_product
 from catalog.services import set_product_indications
+from tests.builders.catalog import pack_row, run_import, write_csv
 from tests.factories import PackFactory, PharmacistFactory, ProductFactory
-
-from .test_import_catalog import pack_row, run_import, write_csv
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

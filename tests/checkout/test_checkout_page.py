@@ -13,32 +13,20 @@ from cart.models import Cart, CartLine
 from catalog.models import Pack
 from orders.models import Order, OrderStatus, Prescription
 from orders.services import reject_prescription
+from tests.builders.checkout import CHECKOUT, checkout_data
 from tests.builders.orders import MINIMAL_PDF, cart_with, image_bytes, uploaded_prescription
 from tests.factories import PackFactory, ProductFactory, UserFactory, set_available_stock
 
 pytestmark = pytest.mark.django_db
 
-CHECKOUT = reverse("checkout:checkout")
 
 
-def checkout_data(**overrides) -> dict:
-    data = {
-        "idempotency_key": str(uuid.uuid4()), "full_name": "Ada Shopper", "email": "Ada@Example.org",
-        "phone": "07700 900123", "address_line1": "1 High Street", "address_line2": "",
-        "city": "Leeds", "postcode": "ls1 1aa",
-    }
-    data.update(overrides)
-    return data
 
 
 def pdf_file(name="prescription.pdf"):
     return SimpleUploadedFile(name, MINIMAL_PDF, content_type="application/pdf")
 
 
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
 
 
 def stock(pack) -> int:

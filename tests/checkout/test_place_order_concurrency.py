@@ -1,43 +1,19 @@
 """Races against a real PostgreSQL: row locks, not luck, keep stock and idempotency right."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from checkout.services import place_order
 from orders.models import Order
-from pharmacy.exceptions import DomainError
+from tests.builders.concurrency import race
 from tests.builders.orders import cart_with, details
 from tests.factories import PackFactory, UserFactory, set_available_stock
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def race(callables) -> list:
-    """Run each callable in its own thread (own DB connection), released together by a barrier."""
-    barrier = threading.Barrier(len(callables))
-    results: list = [None] * len(callables)
-
-    def run(index, function):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = function()
-        except DomainError as refusal:
-            results[index] = refusal
-        except Exception as error:  # noqa: BLE001 - surfaced by the assertions below
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(callables)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a checkout hung"
-    return results
 
 
 def test_thirty_concurrent_checkouts_for_five_units_sell_exactly_five():

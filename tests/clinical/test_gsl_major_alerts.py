@@ -13,8 +13,7 @@ from payments.gateways import _gateway
 from payments.receipts import payment_status_text
 from tests.builders.api import assert_problem, checkout
 from tests.builders.orders import cart_with
-from tests.builders.payments import pay_for_cart
-from tests.payments.conftest import CARDS
+from tests.builders.payments import CARDS, pay_for_cart
 
 pytestmark = pytest.mark.django_db
 QUEUE_URL = "/api/v1/pharmacist/orders/"

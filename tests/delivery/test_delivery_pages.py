@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from delivery.models import DeliveryMethod
 from orders.models import Order
+from tests.builders.checkout import CHECKOUT, checkout_data
 from tests.builders.orders import cart_with
-from tests.checkout.test_checkout_page import CHECKOUT, checkout_data
 from tests.factories import PackFactory
 
 pytestmark = pytest.mark.django_db

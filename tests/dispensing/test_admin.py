@@ -15,6 +15,7 @@ from dispensing.models import PharmacistProfile, RegisterEntry
 from dispensing.originals import record_electronic_verified
 from dispensing.services import current_responsible_pharmacist, sign_out_as_responsible_pharmacist
 from orders.models import Order, OrderStatus, PrescriptionSource
+from tests.builders.dispensing import supply
 from tests.builders.orders import (
     PRESCRIBER_ADDRESS,
     cart_with,
@@ -35,13 +36,6 @@ def approved_order(user, pom_pack, pharmacist):
     return approve_order(order=order, pharmacist=pharmacist, record=dispensing_record((pom_pack, 84)))
 
 
-def supply(user, pack, pharmacist, *, key: str, units: int):
-    order = place_order(user=user, cart=cart_with(user, (pack, 1)), details=details(), idempotency_key=key,
-                        prescription=uploaded_prescription(user))
-    approve_order(order=order, pharmacist=pharmacist, record=dispensing_record((pack, units)))
-    record_electronic_verified(prescription=order.prescription, pharmacist=pharmacist,
-                               electronic_prescription_id=eps_id(order.prescription))
-    return dispatch_order(order=order, actor=StaffFactory())
 
 
 def test_pharmacist_records_the_original_received_in_the_admin(client, pharmacist, approved_order):

@@ -10,8 +10,8 @@ from catalog.services import record_stock_take
 from checkout.services import place_order
 from dispensing.approval import dispatch_order
 from orders.models import Order, OrderLineBatch
+from tests.builders.concurrency import race
 from tests.builders.orders import cart_with, details
-from tests.checkout.test_place_order_concurrency import race
 from tests.factories import PackFactory, StaffFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

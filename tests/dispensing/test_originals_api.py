@@ -9,11 +9,10 @@ from dispensing.approval import approve_order
 from dispensing.services import sign_out_as_responsible_pharmacist
 from orders.models import OrderStatus, PrescriptionSource
 from tests.builders.api import assert_problem
+from tests.builders.dispensing import record
 from tests.builders.orders import cart_with, details, dispensing_record, uploaded_prescription
 from tests.factories import PharmacistFactory
 from tests.otp import verified_token
-
-from .test_review_api import record
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -30,15 +30,13 @@ from orders.exceptions import InvalidDispensingRecord, PrescriptionNotCovering
 from orders.models import OrderStatus, PrescriptionSource, PrescriptionStatus
 from orders.services.coverage import check_prescription_covers
 from orders.services.originals import is_waiting_for_original
+from tests.builders.dispensing import refused_codes
 from tests.builders.orders import cart_with, details, dispensing_record, eps_id, uploaded_prescription
 from tests.factories import PharmacistFactory, StaffFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
-def refused_codes(refused) -> list[str]:
-    """The release gate's unmet conditions, by code, from a pytest.raises(ReleaseRefused) result."""
-    return [blocker["code"] for blocker in refused.value.extra["blockers"]]
 
 
 @pytest.fixture

@@ -18,11 +18,10 @@ from dispensing.release_gate import release_blockers
 from dispensing.services import sign_out_as_responsible_pharmacist
 from orders.models import LineDecision, OrderStatus
 from tests.builders.api import assert_problem
+from tests.builders.consultations import answers_for, place
+from tests.builders.dispensing import refused_codes
 from tests.builders.orders import cart_with, details, dispensing_record, uploaded_prescription
 from tests.factories import PackFactory, ProductFactory, StaffFactory, StockBatchFactory
-from tests.orders.test_pharmacy_medicines import answers_for, p_pack, place  # noqa: F401  (fixture)
-
-from .test_release_checks import refused_codes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from checkout.services import place_order
 from dispensing.approval import approve_order, dispatch_order
@@ -13,9 +12,8 @@ from notifications.models import OutboxMessage
 from orders.exceptions import NotAllowed
 from orders.models import Order, OrderStatus
 from orders.services import cancel_order, mark_order_delivered
+from tests.builders.dispensing import approve_post, review_url
 from tests.builders.orders import (
-    PRESCRIBER_ADDRESS,
-    awaiting_patient,
     cart_with,
     details,
     dispensing_record,
@@ -33,29 +31,8 @@ def awaiting_order(user, pom_pack):
                        prescription=uploaded_prescription(user))
 
 
-def approve_post(pom_pack, **overrides):
-    issued = timezone.localdate() - datetime.timedelta(days=2)
-    name, born = awaiting_patient(pom_pack)
-    data = {
-        "_approve": "1",
-        "record-prescriber_name": "Dr Grace Prescriber",
-        "record-prescriber_registration": "7123456",
-        "record-prescriber_address": PRESCRIBER_ADDRESS,
-        "record-patient_name": name,
-        "record-patient_date_of_birth": born.isoformat(),
-        "record-issued_on": issued.isoformat(),
-        "record-valid_until": (issued + datetime.timedelta(days=150)).isoformat(),
-        "record-note": "Checked with the surgery.",
-        "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "1", "items-MAX_NUM_FORMS": "1000",
-        "items-0-pack": str(pom_pack.pk), "items-0-quantity": "84", "items-0-directions": "One three times a day",
-        "items-0-dose": "1", "items-0-dose_unit": "tablet", "items-0-times_per_day": "3",
-    }
-    data.update(overrides)
-    return data
 
 
-def review_url(order):
-    return reverse("admin:orders_order_review", args=[order.pk])
 
 
 def test_review_queue_lists_awaiting_orders_oldest_first(client, pharmacist, user, pom_pack, gsl_pack):

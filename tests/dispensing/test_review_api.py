@@ -8,12 +8,12 @@ from django.utils import timezone
 from checkout.services import place_order
 from orders.models import Order, OrderStatus, Prescription, PrescriptionItem, PrescriptionStatus
 from tests.builders.api import assert_problem
-from tests.builders.orders import cart_with, details, prescription_patient_fields, uploaded_prescription
+from tests.builders.dispensing import QUEUE_URL, record
+from tests.builders.orders import cart_with, details, uploaded_prescription
 from tests.factories import PackFactory
 
 pytestmark = pytest.mark.django_db
 
-QUEUE_URL = "/api/v1/pharmacist/orders/"
 
 
 @pytest.fixture
@@ -24,19 +24,6 @@ def awaiting_order(user, pom_pack):
     )
 
 
-def record(sku: str, units: int = 168, **overrides) -> dict:
-    issued = timezone.localdate() - datetime.timedelta(days=3)
-    return {
-        "prescriber_name": "Dr Grace Prescriber",
-        "prescriber_registration": "7123456",
-        "issued_on": issued.isoformat(),
-        "valid_until": (issued + datetime.timedelta(days=180)).isoformat(),
-        "items": [{"sku": sku, "quantity": units, "directions": "One three times a day", "dose": "1",
-                   "dose_unit": "tablet", "times_per_day": 3}],
-        "note": "Checked with the surgery.",
-        **prescription_patient_fields(sku),
-        **overrides,
-    }
 
 
 def review_urls(number: str) -> list[tuple[str, str]]:

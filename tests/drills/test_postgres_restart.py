@@ -7,7 +7,6 @@ its confirmation in the outbox, and the app serves checkouts again after the res
 restarted itself (CONN_HEALTH_CHECKS replaces the dead connections).
 """
 
-import http.client
 import json
 import os
 import subprocess
@@ -20,6 +19,7 @@ import psycopg
 import pytest
 
 from tests.builders.api import SHIPPING
+from tests.builders.api_client import Client
 from tests.servers import drill_seconds, free_port, port_open, wait_for
 
 from .support import ROOT
@@ -29,24 +29,6 @@ pytestmark = [pytest.mark.drill]
 SHOPPERS = 4
 
 
-class Client:
-    def __init__(self, port: int):
-        self.port = port
-        self.token = ""
-
-    def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            all_headers = {"Content-Type": "application/json", **(headers or {})}
-            if self.token:
-                all_headers["Authorization"] = f"Token {self.token}"
-            connection.request(method, path, body=json.dumps(body) if body is not None else None,
-                               headers=all_headers)
-            response = connection.getresponse()
-            data = response.read()
-            return response.status, dict(response.getheaders()), data
-        finally:
-            connection.close()
 
 
 @pytest.fixture

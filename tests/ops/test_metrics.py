@@ -6,8 +6,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from notifications.models import OutboxMessage, OutboxStatus
 from tests.builders.api import checkout
+from tests.builders.dispensing import QUEUE_URL, record
 from tests.builders.orders import cart_with, uploaded_prescription
-from tests.dispensing.test_review_api import QUEUE_URL, record
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_pharmacy_gauges_read_zero_on_an_empty_shop(metrics_token):
 
 def test_pharmacy_gauges_count_catalog_import_runs_by_outcome(metrics_token, tmp_path):
     from catalog.models import ImportRun
-    from tests.catalog.test_import_catalog import GOOD_FILE, failed_import, pack_row, run_import, write_csv
+    from tests.builders.catalog import GOOD_FILE, failed_import, pack_row, run_import, write_csv
 
     run_import(write_csv(tmp_path, GOOD_FILE))
     failed_import(write_csv(tmp_path, [pack_row(price="twelve")], name="bad.csv"))

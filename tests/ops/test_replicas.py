@@ -18,7 +18,7 @@ import uuid
 import pytest
 
 from pharmacy.db_router import ReplicaRouter, replica_reads
-from tests.drills.test_postgres_restart import Client
+from tests.builders.api_client import Client, product_names
 from tests.infra.support import gunicorn_serving
 
 PRIMARY_NAME, REPLICA_NAME = "Primary Testamol", "Replica Testamol"
@@ -48,10 +48,6 @@ def replica_server(postgres_cluster, two_databases, tmp_path):
         yield port, primary, replica, seed
 
 
-def product_names(client) -> list[str]:
-    status, _, body = client.request("GET", "/api/v1/products/")
-    assert status == 200, body[:500]
-    return [product["name"] for product in json.loads(body)["results"]]
 
 
 def test_catalog_reads_go_to_the_replica_and_the_cart_stays_on_the_primary(replica_server):

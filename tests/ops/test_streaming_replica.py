@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.drills.test_postgres_restart import Client
+from tests.builders.api_client import Client, product_names
 from tests.infra.support import gunicorn_serving
-from tests.ops.test_replicas import product_names
 
 OLD_NAME, NEW_NAME = "Streamed Testamol", "Renamed Testamol"
 

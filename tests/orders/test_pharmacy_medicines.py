@@ -2,13 +2,11 @@
 and the review deadline. Through the services, on PostgreSQL."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from catalog.models import Category, ConsultationQuestion, ConsultationQuestionnaire, Pack
-from checkout.services import place_order
 from dispensing.approval import approve_order
 from dispensing.decisions import approve_order_line, refuse_order_line
 from dispensing.expiry import expire_overdue_orders, extend_review_deadline, list_orders_due_for_expiry
@@ -26,37 +24,18 @@ from orders.exceptions import (
 from orders.models import LineDecision, MessageKind, Order, OrderStatus
 from orders.services import set_review_deadline
 from patients.details import PatientDetails
-from tests.builders.orders import cart_with, details
+from tests.builders.consultations import answers_for, place
 from tests.factories import PackFactory, ProductFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
-@pytest.fixture
-def p_pack(db):
-    """Co-codamol-like: a P medicine for 12 and over, with two questions (one yes/no, one text)."""
-    product = ProductFactory(name="Codamol tablets", slug="codamol-tablets", legal_category="pharmacy",
-                             minimum_age=12)
-    questionnaire = ConsultationQuestionnaire.objects.create(name="Codeine")
-    questionnaire.products.add(product)
-    ConsultationQuestion.objects.create(questionnaire=questionnaire, position=0, answer_type="yes_no",
-                                        text="Will you use it for at most 3 days?")
-    ConsultationQuestion.objects.create(questionnaire=questionnaire, position=1, answer_type="text",
-                                        text="Other medicines?")
-    return PackFactory(product=product, sku="COD-32", price_amount=Decimal("4.00"), stock_quantity=10)
 
 
-def answers_for(pack: Pack, first="yes", second="none") -> dict:
-    questions = list(ConsultationQuestion.objects.filter(questionnaire__products=pack.product).order_by("position"))
-    return {pack.sku: {questions[0].pk: first, questions[1].pk: second}}
 
 
-ADULT = PatientDetails(date_of_birth=datetime.date(1980, 1, 1))
 
 
-def place(user, *lines, answers=None, patient=None, key="k"):
-    return place_order(user=user, cart=cart_with(user, *lines), details=details(), idempotency_key=key,
-                       consultation_answers=answers, patient=ADULT if patient is None else patient)
 
 
 def test_p_only_order_waits_for_a_pharmacist_with_its_answers_and_deadline(user, p_pack, settings):

@@ -9,8 +9,8 @@ from checkout.services import place_order, placement
 from orders.exceptions import IdempotencyKeyReused
 from orders.models import Order, OrderStatus
 from orders.state_machine import CANCELLABLE_STATES
+from tests.builders.concurrency import race
 from tests.builders.orders import cart_with, details
-from tests.checkout.test_place_order_concurrency import race
 from tests.factories import PackFactory, UserFactory
 
 

@@ -14,15 +14,10 @@ from payments.gateways import _gateway, get_gateway
 from payments.services import _begin_attempt
 from pharmacy.money import Money
 from tests.builders.orders import cart_with, details, uploaded_prescription
+from tests.builders.payments import CARDS, WEBHOOK_SECRET
 from tests.servers import free_port, port_open, wait_for
 
 STRIPE_TEST_KEY = "sk_test_pharmacy"
-WEBHOOK_SECRET = "whsec_pharmacy_test"
-CARDS = {  # what each test means by a card, per gateway (the same numbers: localstripe follows Stripe)
-    "success": "4242424242424242",
-    "declined": "4000000000000341",
-    "confirmation": "4000000000003220",
-}
 
 
 class LocalStripe:

@@ -20,10 +20,9 @@ from payments.gateways.test import TestGateway
 from payments.models import Payment, PaymentStatus, TestGatewayIntent
 from payments.services import refresh_payment
 from tests.builders.api import SHIPPING
+from tests.builders.checkout import CHECKOUT, checkout_data
 from tests.builders.orders import cart_with
-from tests.builders.payments import checkout
-from tests.checkout.test_checkout_page import CHECKOUT, checkout_data, signed_in  # noqa: F401  (fixture)
-from tests.storefront.test_payment_step import pay
+from tests.builders.payments import checkout, pay
 
 pytestmark = pytest.mark.django_db
 

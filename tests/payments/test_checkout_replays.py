@@ -7,9 +7,9 @@ from django.db import connection
 
 from orders.models import Order
 from payments.models import MovementKind, Payment, TestGatewayIntent
+from tests.builders.concurrency import race
 from tests.builders.orders import cart_with, uploaded_prescription
 from tests.builders.payments import pay_for_cart
-from tests.checkout.test_place_order_concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

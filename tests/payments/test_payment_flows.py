@@ -15,9 +15,9 @@ from orders.services import cancel_order
 from payments.models import MovementKind, PaymentStatus
 from payments.receipts import payment_status_text
 from payments.services import authorise_order
+from tests.builders.consultations import answers_for
 from tests.builders.orders import dispensing_record
 from tests.builders.payments import checkout, on_gateway, prescription_checkout
-from tests.orders.test_pharmacy_medicines import answers_for, p_pack  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 

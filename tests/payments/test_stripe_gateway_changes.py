@@ -13,10 +13,9 @@ from notifications.models import OutboxMessage
 from orders.models import MessageKind, OrderStatus
 from payments.models import MovementKind, PaymentStatus, WebhookEvent
 from payments.services import authorisation
+from tests.builders.consultations import answers_for
 from tests.builders.payments import checkout, prescription_checkout
-from tests.orders.test_pharmacy_medicines import answers_for, p_pack  # noqa: F401  (fixture)
-
-from .test_stripe_webhooks import event_for, post
+from tests.builders.stripe_webhooks import event_for, post
 
 pytestmark = pytest.mark.django_db
 

@@ -2,40 +2,22 @@
 event is processed once; a forged signature is refused; the intent is re-read before our state changes,
 which also repairs a crash between the gateway's answer and our commit."""
 
-import hashlib
-import hmac
 import json
-import time
 
 import pytest
 from django.urls import reverse
 
 from orders.models import OrderStatus
-from payments.models import MovementKind, Payment, PaymentStatus, WebhookEvent
-
-from .conftest import WEBHOOK_SECRET
+from payments.models import MovementKind, PaymentStatus, WebhookEvent
+from tests.builders.stripe_webhooks import URL, event_for, post
 
 pytestmark = pytest.mark.django_db
-URL = "/payments/webhooks/stripe/"
 
 
-def signed(event: dict, secret: str = WEBHOOK_SECRET) -> tuple[bytes, str]:
-    payload = json.dumps(event).encode()
-    timestamp = int(time.time())
-    signature = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256).hexdigest()
-    return payload, f"t={timestamp},v1={signature}"
 
 
-def post(client, event: dict, secret: str = WEBHOOK_SECRET):
-    payload, header = signed(event, secret)
-    return client.post(URL, data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header)
 
 
-def event_for(reference: str, payment: Payment, kind="payment_intent.amount_capturable_updated",
-              event_id="evt_1") -> dict:
-    return {"id": event_id, "object": "event", "type": kind, "api_version": "2024-06-20", "created": 1,
-            "data": {"object": {"id": reference, "object": "payment_intent",
-                                "metadata": {"payment": str(payment.pk), "order": payment.order.number}}}}
 
 
 def test_a_webhook_delivered_twice_is_processed_once_and_repairs_the_lost_answer(

@@ -4,7 +4,6 @@ schema lies about the consent endpoints' paths, fields or answers, this fails.""
 import pytest
 
 from privacy.models import HealthDataConsent
-from tests.api.test_generated_client import generated  # noqa: F401  (the fixture)
 from tests.builders.privacy import published_notice
 from tests.factories import PASSWORD, UserFactory
 

@@ -19,9 +19,9 @@ from pharmacy.metrics import pharmacy_registry
 from privacy.models import ConsentInterface, HealthDataConsent, RetentionRun
 from privacy.services import give_consent, withdraw_consent
 from privacy.services.retention import apply_retention
+from tests.builders.dispensing import supply
 from tests.builders.patients import child_record
 from tests.builders.privacy import published_notice
-from tests.dispensing.test_admin import supply
 from tests.factories import UserFactory, sign_in_responsible_pharmacist
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]

@@ -10,8 +10,8 @@ from django.db import connection
 from checkout.services import place_order
 from orders.models import Order
 from safeguards.demo import load_demo_purchase_limits
+from tests.builders.concurrency import race
 from tests.builders.orders import cart_with, details
-from tests.checkout.test_place_order_concurrency import race
 from tests.factories import PackFactory, ProductFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -1,25 +1,20 @@
 """The storefront's payment step with the test gateway: a plain form with no JavaScript, labelled as
 test payments; a declined card shows why and keeps the cart; 3-D Secure goes to our confirm page and back."""
 
-import re
 
 import pytest
 from django.urls import reverse
 
 from cart.models import CartLine
 from orders.models import Order, OrderStatus
+from tests.builders.checkout import CHECKOUT, checkout_data
 from tests.builders.orders import cart_with
-from tests.checkout.test_checkout_page import CHECKOUT, checkout_data, signed_in  # noqa: F401  (fixture)
+from tests.builders.payments import pay
 from tests.payments.conftest import payments_on  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
 
-def pay(client, order, card: str):
-    page = client.get(reverse("payments:pay", args=[order.number]))
-    key = re.search(rb'name="attempt_key" value="([^"]+)"', page.content).group(1).decode()
-    return client.post(reverse("payments:pay", args=[order.number]), {"card": card, "attempt_key": key},
-                       follow=True)
 
 
 def test_checkout_goes_to_the_payment_step_which_is_labelled_as_test_payments(

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from orders.models import Order, Prescription
 from tests.builders.orders import cart_with, image_bytes
-from tests.pharmacy.test_cache import _closed_port
+from tests.servers import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def test_storefront_checkout_succeeds_while_the_throttles_cache_is_down(client, 
     settings.CACHES = {
         "default": {
             "BACKEND": "pharmacy.cache.FailOpenRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }

@@ -9,10 +9,13 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from orders.models import Order
+from tests.builders.browser import (
+    answer_the_consultation,
+    fill_delivery_details,
+    sign_in,
+    sign_in_to_the_admin_as_the_demo_pharmacist,
+)
 from tests.factories import PASSWORD, UserFactory
-
-from .test_pharmacy_medicine_consultation import answer_the_consultation, sign_in_to_the_admin_as_the_demo_pharmacist
-from .test_shopper_journey import fill_delivery_details, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,13 +5,13 @@ import re
 import uuid
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from cart.services import add_to_cart, get_or_create_user_cart
 from catalog.models import Pack
 from checkout.services import CheckoutDetails, place_order
 from orders.services import submit_prescription
+from tests.builders.browser import blocking_violations
 from tests.builders.orders import pdf_upload
 from tests.factories import PASSWORD, UserFactory
 
@@ -20,17 +20,8 @@ from .conftest import DESKTOP, PHONE
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
-BLOCKING_IMPACTS = {"serious", "critical"}
 
 
-def blocking_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
-        + ", ".join(str(node["target"]) for node in violation["nodes"])
-        for violation in results.response["violations"]
-        if violation["impact"] in BLOCKING_IMPACTS
-    ]
 
 
 def test_the_accessibility_check_catches_a_broken_page(page: Page):

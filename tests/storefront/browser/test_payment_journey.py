@@ -9,9 +9,8 @@ from playwright.sync_api import Page, expect
 from cart.models import CartLine
 from orders.models import Order, OrderStatus
 from payments.gateways import _gateway
+from tests.builders.browser import IBUPROFEN, fill_delivery_details, sign_in
 from tests.factories import PASSWORD, UserFactory
-
-from .test_shopper_journey import IBUPROFEN, fill_delivery_details, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

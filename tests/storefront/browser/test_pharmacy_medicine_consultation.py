@@ -9,41 +9,26 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from catalog.models import Pack
-from demo.management.commands.load_demo_catalog import DEMO_TOTP_KEY_HEX
 from orders.models import LineDecision, Order, OrderStatus
+from tests.builders.browser import (
+    IBUPROFEN,
+    PAIN,
+    WHO,
+    answer_the_consultation,
+    fill_delivery_details,
+    sign_in,
+    sign_in_to_the_admin_as_the_demo_pharmacist,
+)
 from tests.factories import PASSWORD, UserFactory
-from tests.otp import code_for
-
-from .test_shopper_journey import IBUPROFEN, fill_delivery_details, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CO_CODAMOL_SKU = "COCO-8-500-32"
-PAIN = "What is the pain, and how long has the patient had it?"
-WHO = "Who is the medicine for, and how old are they?"
-OTHER_MEDICINES = "What other medicines (including from a shop or herbal) does the patient take?"
 UNDERSTANDS_3_DAYS = "Do you understand that co-codamol must be used for no more than 3 days in a row?"
 
 
-def answer_the_consultation(page: Page, *, who: str) -> None:
-    """Text questions get an answer; yes/no questions "No", except the 3-day warning, which is understood."""
-    section = page.locator("#consultation-section")
-    expect(section.get_by_role("heading", name=re.compile("Co-codamol"))).to_be_visible()
-    section.get_by_label(WHO).fill(who)
-    section.get_by_label(OTHER_MEDICINES).fill("none")
-    section.get_by_label(PAIN).fill("Toothache since yesterday; dentist appointment on Friday.")
-    for group in section.get_by_role("group").all():
-        name = group.locator("legend").inner_text()
-        group.get_by_label("Yes" if name.startswith("Do you understand") else "No", exact=True).check()
 
 
-def sign_in_to_the_admin_as_the_demo_pharmacist(page: Page, base_url: str) -> None:
-    page.goto(base_url + "/admin/")
-    page.get_by_label("Email address").or_(page.get_by_label("E-mail address")).fill("pharmacist@pharmacy.invalid")
-    page.get_by_label("Password").fill("demo-pharmacist-password")
-    page.get_by_label("OTP Token").fill(code_for(DEMO_TOTP_KEY_HEX))
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("link", name="Log out").or_(page.get_by_role("button", name="Log out"))).to_be_visible()
 
 
 def test_co_codamol_consultation_from_checkout_to_the_pharmacists_refusal(

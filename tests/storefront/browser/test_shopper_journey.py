@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from demo.management.commands.load_demo_catalog import DEMO_TOTP_KEY_HEX
 from orders.models import Order, OrderStatus
+from tests.builders.browser import IBUPROFEN, fill_delivery_details, sign_in
 from tests.builders.orders import MINIMAL_PDF
 from tests.factories import PASSWORD, UserFactory
 from tests.otp import code_for
@@ -18,22 +19,11 @@ from tests.otp import code_for
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BACLOFEN_10 = "Baclofen 10 mg tablets, 84 tablets"
-IBUPROFEN = "Ibuprofen 200 mg tablets, 16 tablets"
 PRESCRIPTION_NEEDED = f"A prescription is needed for: {BACLOFEN_10}."
 
 
-def fill_delivery_details(page: Page) -> None:
-    page.get_by_label("Phone number").fill("07700 900123")
-    page.get_by_label("Address line 1").fill("1 High Street")
-    page.get_by_label("Town or city").fill("Leeds")
-    page.get_by_label("Postcode").fill("LS1 1AA")
 
 
-def sign_in(page: Page, base_url: str, email: str, password: str, path: str = "/accounts/sign-in/") -> None:
-    page.goto(base_url + path)
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_guest_buys_baclofen_with_a_prescription_and_a_pharmacist_approves_it(
