@@ -1,4 +1,6 @@
+import contextlib
 import datetime
+from unittest import mock
 
 from django.utils import timezone
 
@@ -18,3 +20,15 @@ def published_notice(number: int = 1, *, asks_for_consent_again: bool = False) -
             published_at=timezone.now(),
         )
     return revision
+
+
+@contextlib.contextmanager
+def clock_at(moment: datetime.datetime):
+    """Every timezone.now() (auto_now_add fields included) answers `moment` meanwhile."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+def years_ago(years: int, days: int = 0) -> datetime.datetime:
+    now = timezone.now()
+    return now.replace(year=now.year - years) - datetime.timedelta(days=days)

@@ -18,11 +18,10 @@ from privacy.models import HealthDataConsent
 from privacy.services.erasure import erase_account
 from privacy.services.erasure.account import OPEN_ORDER_STATUSES
 from privacy.services.retention import apply_retention
+from tests.builders.erasure import EMAIL, NAME, PHONE, rows_naming, shopper, shopper_history
+from tests.builders.orders import cart_with, details, uploaded_prescription
+from tests.builders.privacy import clock_at, years_ago
 from tests.factories import PASSWORD, StaffFactory, sign_in_responsible_pharmacist
-from tests.orders.helpers import cart_with, details, uploaded_prescription
-
-from .erasure_helpers import EMAIL, NAME, PHONE, rows_naming, shopper, shopper_history
-from .test_retention_clock import clock_at, years_ago
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -9,9 +9,8 @@ from django.urls import reverse
 
 from accounts.roles import DATA_OFFICERS_GROUP
 from privacy.models import ErasureRequest, ErasureStatus
+from tests.builders.erasure import shopper, shopper_history
 from tests.factories import StaffFactory
-
-from .erasure_helpers import shopper, shopper_history
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from notifications.models import OutboxMessage
 from privacy.models import ErasureRequest, ErasureStatus
-
-from .erasure_helpers import EMAIL, shopper, shopper_history
+from tests.builders.erasure import EMAIL, shopper, shopper_history
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

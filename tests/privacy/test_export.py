@@ -25,12 +25,11 @@ from patients.models import HealthRecordAccess, PrescriptionFileAccess
 from privacy.export import collect_subject_data
 from privacy.models import ConsentInterface, DataExport, ExportStatus
 from privacy.services import give_consent, request_export
+from tests.builders.consultations import answers_for
+from tests.builders.orders import MINIMAL_PDF, cart_with, details, dispensing_record, eps_id, uploaded_prescription
+from tests.builders.patients import child_record
+from tests.builders.privacy import published_notice
 from tests.factories import StaffFactory, UserFactory
-from tests.orders.helpers import MINIMAL_PDF, cart_with, details, dispensing_record, eps_id, uploaded_prescription
-from tests.orders.test_pharmacy_medicines import answers_for, p_pack  # noqa: F401  (p_pack: the fixture)
-from tests.patients.helpers import child_record
-
-from .helpers import published_notice
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -2,10 +2,8 @@
 policy as of today. What expired is deleted or anonymised, what has not stays, and a second run changes
 nothing. The register rows past two years hold no personal data, yet the register still records the supply."""
 
-import contextlib
 import datetime
 import logging
-from unittest import mock
 
 import pytest
 from django.db import connection, transaction
@@ -21,7 +19,7 @@ from privacy.services import give_consent, withdraw_consent
 from privacy.services.retention import apply_retention
 from tests.builders.dispensing import supply
 from tests.builders.patients import child_record
-from tests.builders.privacy import published_notice
+from tests.builders.privacy import clock_at, published_notice, years_ago
 from tests.factories import UserFactory, sign_in_responsible_pharmacist
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -29,22 +27,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 PERSONAL = ("Ada Shopper", "ada@example.org", "07700 900123", "1 High Street")
 
 
-@contextlib.contextmanager
-def clock_at(moment: datetime.datetime):
-    """Every timezone.now() (auto_now_add fields included) answers `moment` meanwhile."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
-
-
 @pytest.fixture
 def user(db):
     """A shopper who consents in the story told below, when the clock says so."""
     return UserFactory(health_data_consent=False)
-
-
-def years_ago(years: int, days: int = 0) -> datetime.datetime:
-    now = timezone.now()
-    return now.replace(year=now.year - years) - datetime.timedelta(days=days)
 
 
 def shopper_history(user, pom_pack, pharmacist, *, at: datetime.datetime) -> Order:

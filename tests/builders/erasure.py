@@ -7,14 +7,13 @@ from django.db.models.functions import Cast
 from orders.models import OrderLine, Prescription
 from privacy.models import ConsentInterface
 from privacy.services import give_consent
-from tests.dispensing.test_admin import supply
+from tests.builders.dispensing import supply
+from tests.builders.orders import cart_with, uploaded_prescription
+from tests.builders.patients import child_record
+from tests.builders.privacy import published_notice
 from tests.factories import UserFactory
-from tests.orders.helpers import cart_with, uploaded_prescription
-from tests.patients.helpers import child_record
 
-from .helpers import published_notice
-
-NAME, EMAIL, PHONE = "Ada Shopper", "ada@example.org", "07700 900123"  # as tests.orders.helpers.details()
+NAME, EMAIL, PHONE = "Ada Shopper", "ada@example.org", "07700 900123"  # as tests.builders.orders.details()
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)  # EmailField is a CharField
 
 
