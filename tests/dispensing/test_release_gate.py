@@ -102,7 +102,7 @@ def test_the_dispatch_queue_shows_what_each_order_still_misses(client, approved_
     assert approved_order.number in waiting and ready.number not in waiting
 
 
-def test_pharmacy_and_prescription_medicines_are_never_sent_from_legacy_stock(user, pharmacist, staff, p_pack,  # noqa: F811
+def test_pharmacy_and_prescription_medicines_are_never_sent_from_legacy_stock(user, pharmacist, staff, p_pack,
                                                                              gsl_pack):
     StockBatch.objects.filter(pack__in=[p_pack, gsl_pack]).update(batch_number="LEGACY",
                                                                   expiry_date=LEGACY_BATCH_EXPIRY)
@@ -119,7 +119,7 @@ def test_pharmacy_and_prescription_medicines_are_never_sent_from_legacy_stock(us
         "REAL1", "LEGACY"]
 
 
-def test_a_p_line_without_a_pharmacists_decision_is_not_sent(user, pharmacist, staff, p_pack):  # noqa: F811
+def test_a_p_line_without_a_pharmacists_decision_is_not_sent(user, pharmacist, staff, p_pack):
     order = place(user, (p_pack, 1), answers=answers_for(p_pack, "yes"))
     approve_order(order=order, pharmacist=pharmacist)
     order.lines.update(decision=LineDecision.NOT_NEEDED, decided_by=None, decided_at=None)  # as before 0007

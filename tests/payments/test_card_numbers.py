@@ -49,7 +49,7 @@ def text_columns_holding(pattern: str) -> list[tuple[str, str, str]]:
 
 
 def test_a_database_dump_after_a_test_gateway_journey_holds_no_full_card_number(
-        signed_in, shopper_client, user, gsl_pack, payments_on, django_capture_on_commit_callbacks):  # noqa: F811
+        signed_in, shopper_client, user, gsl_pack, payments_on, django_capture_on_commit_callbacks):
     cart_with(user, (gsl_pack, 1))
     signed_in.post(CHECKOUT, checkout_data())
     storefront_order = Order.objects.get()

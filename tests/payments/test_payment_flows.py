@@ -56,7 +56,7 @@ def test_rejection_voids_the_authorisation(user, pharmacist, pom_pack, card, dja
 
 
 def test_partial_approval_captures_only_the_approved_lines(
-        user, pharmacist, p_pack, gsl_pack, card, django_capture_on_commit_callbacks):  # noqa: F811
+        user, pharmacist, p_pack, gsl_pack, card, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         order, payment = checkout(user, (p_pack, 2), (gsl_pack, 1), payment_method=card("success"),
                                   answers=answers_for(p_pack, "no"))

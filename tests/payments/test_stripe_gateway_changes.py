@@ -113,7 +113,7 @@ def test_refunds_made_in_the_stripe_dashboard_are_recorded_once_each_apart_from_
 
 
 def test_a_dashboard_refund_of_a_partly_captured_payment_leaves_the_captured_amount_as_it_was(
-        client, user, pharmacist, p_pack, gsl_pack, stripe_on, django_capture_on_commit_callbacks):  # noqa: F811
+        client, user, pharmacist, p_pack, gsl_pack, stripe_on, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         order, payment = checkout(user, (p_pack, 2), (gsl_pack, 1), payment_method=stripe_card(stripe_on),
                                   answers=answers_for(p_pack, "no"))

@@ -43,7 +43,7 @@ def shopper(name: str, email: str):
     return user
 
 
-def history(user, *, name: str, child_name: str, p_pack, pom_pack, pharmacist, key: str) -> dict:  # noqa: F811
+def history(user, *, name: str, child_name: str, p_pack, pom_pack, pharmacist, key: str) -> dict:
     """Two orders: a P medicine for a child (with the pharmacist's questions answered) and a prescription
     medicine for the account holder, supplied against an uploaded prescription."""
     child = child_record(user, name=child_name, date_of_birth=datetime.date(2012, 4, 1))
@@ -81,7 +81,7 @@ def unzip(export: DataExport) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def two_shoppers_at_one_address(p_pack, pom_pack, pharmacist):  # noqa: F811
+def two_shoppers_at_one_address(p_pack, pom_pack, pharmacist):
     ada = shopper("Ada Lovelace", "ada@example.org")
     bob = shopper("Bob Neighbour", "bob@example.org")
     ada_history = history(ada, name="Ada Lovelace", child_name="Sam Lovelace", p_pack=p_pack, pom_pack=pom_pack,

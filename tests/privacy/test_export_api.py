@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from privacy.models import DataExport, ExportStatus
-from tests.api.helpers import assert_problem
+from tests.builders.api import assert_problem
 
 pytestmark = pytest.mark.django_db
 

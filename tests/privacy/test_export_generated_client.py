@@ -7,13 +7,12 @@ import zipfile
 
 import pytest
 
-from tests.api.test_generated_client import generated  # noqa: F401  (the fixture)
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_generated_client_asks_for_reads_and_downloads_an_export(live_server, generated):  # noqa: F811
+def test_a_generated_client_asks_for_reads_and_downloads_an_export(live_server, generated):
     client_module, models = generated("client"), generated("models")
     user = UserFactory(full_name="Ada Lovelace")
     anonymous = client_module.Client(base_url=live_server.url)

@@ -10,7 +10,7 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_generated_client_reads_gives_and_withdraws_health_data_consent(live_server, generated):  # noqa: F811
+def test_a_generated_client_reads_gives_and_withdraws_health_data_consent(live_server, generated):
     client_module, models = generated("client"), generated("models")
     notice = published_notice()
     user = UserFactory(health_data_consent=False)
