@@ -10,10 +10,9 @@ from accounts.restriction import may_view_restricted
 from accounts.roles import DATA_OFFICERS_GROUP
 from dispensing.models import RegisterEntry
 from privacy.services.erasure import erase_account
+from tests.builders.erasure import shopper, shopper_history
 from tests.factories import StaffFactory
 from tests.otp import verified_token
-
-from .erasure_helpers import shopper, shopper_history
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
