@@ -27,8 +27,8 @@ from dispensing.services import sign_in_as_responsible_pharmacist
 from patients.models import Patient
 from privacy.models import ConsentInterface, HealthDataConsent
 
+from .builders.privacy import published_notice
 from .otp import device_for
-from .privacy.helpers import published_notice
 
 PASSWORD = "correct-horse-battery-staple"
 

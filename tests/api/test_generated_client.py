@@ -13,9 +13,9 @@ from django.utils import timezone
 from catalog.models import LeafletRevision
 from tests.builders.api import SHIPPING, baclofen_packs
 from tests.builders.orders import MINIMAL_PDF
+from tests.builders.privacy import published_notice
 from tests.factories import PASSWORD, PharmacistFactory, sign_in_responsible_pharmacist
 from tests.otp import TEST_TOTP_KEY_HEX, code_for, device_for
-from tests.privacy.helpers import published_notice
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

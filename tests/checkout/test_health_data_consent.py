@@ -20,12 +20,12 @@ from patients.details import PatientDetails
 from privacy.exceptions import HealthDataConsentRequired, PrivacyNoticeOutdated
 from privacy.models import HealthDataConsent
 from privacy.services import consent_for_order, has_current_consent, withdraw_consent
-from tests.api.helpers import SHIPPING, assert_problem
+from tests.builders.api import SHIPPING, assert_problem
+from tests.builders.orders import cart_with, details, uploaded_prescription
+from tests.builders.patients import child_record
+from tests.builders.privacy import published_notice
+from tests.builders.repeats import days_since_last_issue, first_issue
 from tests.factories import PackFactory, ProductFactory, UserFactory
-from tests.orders.helpers import cart_with, details, uploaded_prescription
-from tests.orders.repeat_helpers import days_since_last_issue, first_issue
-from tests.patients.helpers import child_record
-from tests.privacy.helpers import published_notice
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from privacy.models import ConsentInterface, DataExport
 from privacy.services import request_export
 from privacy.tasks import build_data_export_task
-from tests.checkout.test_place_order_concurrency import race
+from tests.builders.concurrency import race
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

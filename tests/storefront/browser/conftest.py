@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command, get_commands
 
-from tests.privacy.helpers import published_notice
+from tests.builders.privacy import published_notice
 
 
 @pytest.fixture(scope="session", autouse=True)

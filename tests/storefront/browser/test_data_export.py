@@ -14,12 +14,11 @@ from playwright.sync_api import Page, expect
 from cart.services import add_to_cart, get_or_create_user_cart
 from checkout.services import CheckoutDetails, place_order
 from privacy.models import DataExport, ExportStatus
+from tests.builders.browser import blocking_violations, sign_in
+from tests.builders.patients import child_record
 from tests.factories import PASSWORD, PackFactory, UserFactory
-from tests.patients.helpers import child_record
 
 from .conftest import DESKTOP, PHONE
-from .test_pages_accessibility import blocking_violations
-from .test_shopper_journey import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

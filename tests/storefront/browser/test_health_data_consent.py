@@ -11,12 +11,15 @@ from playwright.sync_api import Page, expect
 from orders.models import Order, OrderStatus
 from privacy.exceptions import HealthDataConsentRequired
 from privacy.models import HealthDataConsent
+from tests.builders.browser import (
+    IBUPROFEN,
+    answer_the_consultation,
+    blocking_violations,
+    fill_delivery_details,
+    sign_in,
+)
+from tests.builders.privacy import published_notice
 from tests.factories import PASSWORD, UserFactory
-from tests.privacy.helpers import published_notice
-
-from .test_pages_accessibility import blocking_violations
-from .test_pharmacy_medicine_consultation import answer_the_consultation
-from .test_shopper_journey import IBUPROFEN, fill_delivery_details, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
