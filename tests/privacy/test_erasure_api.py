@@ -7,10 +7,9 @@ from django.core import mail
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from tests.api.helpers import assert_problem
+from tests.builders.api import assert_problem
+from tests.builders.erasure import EMAIL, shopper, shopper_history
 from tests.factories import StaffFactory
-
-from .erasure_helpers import EMAIL, shopper, shopper_history
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

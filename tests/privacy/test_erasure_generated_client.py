@@ -6,13 +6,12 @@ import re
 import pytest
 from django.core import mail
 
-from tests.api.test_generated_client import generated  # noqa: F401  (the fixture)
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_generated_client_asks_for_and_confirms_an_erasure(live_server, generated, settings):  # noqa: F811
+def test_a_generated_client_asks_for_and_confirms_an_erasure(live_server, generated, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     client_module, models = generated("client"), generated("models")
     user = UserFactory()
