@@ -1,6 +1,8 @@
 """The storefront's erasure: a request from the account's privacy page, the e-mailed link's confirmation
 page (a GET shows what will happen; only the POST erases), and the erasure report on that same page."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -45,4 +47,5 @@ def erasure_confirm(request, token: str):
             return render(request, "privacy/erasure.html", {"erasure": erasure, "error": refusal.message}, status=409)
         if request.user.is_authenticated and request.user.pk == erasure.user_id:
             logout(request)
-    return render(request, "privacy/erasure.html", {"erasure": erasure, "report": erasure.report})
+    kept = [{**entry, "until_date": date.fromisoformat(entry["until"])} for entry in erasure.report.get("kept", [])]
+    return render(request, "privacy/erasure.html", {"erasure": erasure, "report": erasure.report, "kept": kept})

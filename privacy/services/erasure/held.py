@@ -72,9 +72,9 @@ def _triggers(user) -> dict[str, list[datetime]]:
 
 # What happens when the hold ends, in the report's words.
 OUTCOMES = {
-    "delete": "then deleted",
-    "anonymise": "then anonymised",
-    "keep": "then kept without your details, with the anonymised order",
+    "delete": "deleted",
+    "anonymise": "anonymised",
+    "keep": "kept without your details, with the anonymised order",
 }
 
 
