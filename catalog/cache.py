@@ -14,11 +14,17 @@ When to bump: both inside the writing transaction and again after it commits.
   is visible. Bumping only inside would leave that window open for a whole TTL; bumping only on commit
   would let the writer's own transaction read stale entries.
 The fill reads the primary database (the default alias), never a replica that may lag behind the bump.
+
+A request reads the version once: its ETag and its cache key then name the same version, and Redis is
+asked once rather than twice. The version is remembered from request_started to request_finished (the
+signals are connected in CatalogConfig.ready), and a bump forgets it, so a request that writes reads the
+new version afterwards. Outside a request (tasks, commands) every read asks the cache.
 """
 
 import hashlib
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -31,17 +37,39 @@ VERSION_KEY = "catalog:version"
 _MISSING = object()
 
 
+# The current request's memo ({} until the version is read, then {"version": n}); None outside a request.
+_request_memo: ContextVar[dict | None] = ContextVar("catalog_version_memo", default=None)
+
+
+def remember_version_for_request(**signal_arguments) -> None:
+    """request_started: this request reads the catalog version at most once (until a bump)."""
+    _request_memo.set({})
+
+
+def forget_version_after_request(**signal_arguments) -> None:
+    """request_finished: the next request reads the version afresh."""
+    _request_memo.set(None)
+
+
 def catalog_version() -> int:
+    memo = _request_memo.get()
+    if memo:
+        return memo["version"]
     version = cache.get(VERSION_KEY)
     if version is None:
         # First read after a flush: start from the clock so an old entry can never be reached again.
         version = int(time.time() * 1000)
         if not cache.add(VERSION_KEY, version, timeout=None):
             version = cache.get(VERSION_KEY) or version
+    if memo is not None:
+        memo["version"] = int(version)
     return int(version)
 
 
 def _bump() -> None:
+    memo = _request_memo.get()
+    if memo:
+        memo.clear()  # the request that wrote reads the new version from now on
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet (flushed, or never read): a fresh one is as good as a bump

@@ -1,0 +1,61 @@
+"""The cart page and the cart API read the lines, their packs and their prices in a number of queries that
+does not grow with the lines."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from cart.services import add_to_cart, get_or_create_user_cart
+from tests.factories import PackFactory
+
+pytestmark = pytest.mark.django_db
+
+# what the lines, their packs and their prices cost: the cart, its lines with packs, products, prices and
+# availability in one query, and the packs' strengths
+LINE_QUERIES = 3
+# then the clinical advice on the cart: the health record, its allergy ingredients, its other medicines,
+# what was supplied lately
+ADVICE_QUERIES = 4
+# the cart page also quotes delivery (the methods and their prices)
+DELIVERY_QUERIES = 1
+
+
+def fill_cart(user, lines: int) -> None:
+    cart = get_or_create_user_cart(user=user)
+    for _ in range(lines):
+        add_to_cart(cart=cart, pack=PackFactory(), quantity=1)
+
+
+def line_queries(captured) -> list[str]:
+    """The queries that read the cart, its lines, packs (with their prices) and strengths."""
+    reads = re.compile(r'FROM "(cart_cart|cart_cartline|catalog_pack|catalog_product|catalog_strength)"')
+    return [query["sql"] for query in captured if reads.search(query["sql"])]
+
+
+@pytest.mark.parametrize("lines", [1, 10])
+def test_the_cart_api_reads_its_lines_in_a_constant_number_of_queries(
+    shopper_client, user, lines, django_assert_num_queries
+):
+    fill_cart(user, lines)
+
+    with django_assert_num_queries(LINE_QUERIES + ADVICE_QUERIES) as captured:
+        response = shopper_client.get("/api/v1/cart/")
+
+    assert len(response.json()["lines"]) == lines
+    assert len(line_queries(captured.captured_queries)) == LINE_QUERIES
+
+
+@pytest.mark.parametrize("lines", [1, 10])
+def test_the_cart_page_reads_its_lines_in_a_constant_number_of_queries(
+    client, user, lines, django_assert_num_queries
+):
+    fill_cart(user, lines)
+    client.force_login(user)
+
+    # + the session and the signed-in user
+    with django_assert_num_queries(2 + LINE_QUERIES + ADVICE_QUERIES + DELIVERY_QUERIES) as captured:
+        response = client.get(reverse("cart:detail"))
+
+    assert response.content.decode().count('name="quantity"') == lines
+    assert len(line_queries(captured.captured_queries)) == LINE_QUERIES
