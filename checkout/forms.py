@@ -105,8 +105,21 @@ class CheckoutForm(forms.Form):
 
     def __init__(self, *args, usable_prescriptions=None, prescription_required: bool = False,
                  consultation_lines=(), delivery_methods=(), subtotal=None, health_records=(),
-                 consent_prompt: ConsentPrompt | None = None, **kwargs):
+                 consent_prompt: ConsentPrompt | None = None, date_of_birth_needed_for=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Asked only where a medicine needs it (checkout.services.lines_needing_date_of_birth): the help
+        # says for which, or that the shopper's own is not needed.
+        self.date_of_birth_needed_for = list(date_of_birth_needed_for)
+        if self.date_of_birth_needed_for:
+            self.fields["patient_date_of_birth"].help_text = (
+                f"Needed for {'; '.join(self.date_of_birth_needed_for)}: we check these medicines against the "
+                "patient's age. For you, the date in your health record is used if you leave it empty."
+            )
+        else:
+            self.fields["patient_date_of_birth"].help_text = (
+                "Only for someone you care for: the medicines in your cart do not depend on your age, so we "
+                "do not ask for yours."
+            )
         # The health-data consent box, unticked, for a shopper without a consent in force; place_order
         # decides whether the order needs it. The revision shown travels with the form, so a notice
         # published in between is refused rather than consented to unseen.

@@ -35,7 +35,7 @@ from pharmacy.throttling import throttle_posts
 from .forms import CheckoutForm
 from .health_data import consent_prompt
 from .selectors import questions_for_lines
-from .services import add_prescription_to_cart, place_order
+from .services import add_prescription_to_cart, lines_needing_date_of_birth, place_order
 
 # --- Checkout ----------------------------------------------------------------------------------------
 
@@ -69,7 +69,9 @@ def _checkout_form(request, *, summary, data=None, files=None) -> CheckoutForm:
                         prescription_required=summary.prescription_required, consultation_lines=consultation_lines,
                         delivery_methods=list_active_delivery_methods(), subtotal=summary.total,
                         health_records=health_record_choices(user=request.user),
-                        consent_prompt=consent_prompt(user=request.user))
+                        consent_prompt=consent_prompt(user=request.user),
+                        date_of_birth_needed_for=[line.pack.display_name
+                                                  for line in lines_needing_date_of_birth(lines=summary.lines)])
 
 
 def _render_checkout(request, *, summary, form, kept_prescription=None):

@@ -22,7 +22,7 @@ from patients.facts import PatientFacts
 from patients.models import Patient as HealthRecord
 
 from . import context
-from .checks import ActiveIngredient, Alert, ClinicalOverride, Directions, Medicine, Origin, run_checks
+from .checks import ActiveIngredient, Alert, ClinicalOverride, Directions, Medicine, Origin, matches, run_checks
 from .exceptions import ClinicalCheckRefused, ClinicalOverrideRequired
 from .models import OrderAlert
 from .rule_table import Kind, Severity, rule_table
@@ -61,6 +61,24 @@ def medicine_for_pack(pack, *, key: str = "", origin: str = Origin.ORDER, direct
         ingredients=tuple(_ingredient(strength) for strength in pack.strengths.all()),
         dose_key=dose_key, needs_directions=needs_directions,
     )
+
+
+def age_ruled_pack_ids(*, packs: Sequence) -> set[int]:
+    """The packs an age rule of the rule table covers (a dose or a use that depends on age): checkout asks
+    for the patient's date of birth for them, and only for them and the other age-limited medicines.
+    `packs` with their product and strengths (and ingredients) loaded; no query."""
+    table = rule_table()
+    age_rules = [rule for rule in table.rules if rule.kind == Kind.AGE]
+    ruled = set()
+    for pack in packs:
+        medicine = medicine_for_pack(pack)
+        for rule in age_rules:
+            # A tablets-only age rule says nothing about the children's liquid (as the check itself reads it).
+            other_form = rule.dosage_forms and medicine.dosage_form and medicine.dosage_form not in rule.dosage_forms
+            if not other_form and matches(medicine, rule.subjects, table):
+                ruled.add(pack.pk)
+                break
+    return ruled
 
 
 def directions_of(item: PrescriptionItem | None) -> Directions | None:

@@ -45,7 +45,9 @@ class PatientInputSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Needed when the patient is not you, and for medicines with a minimum age.",
+        help_text="Asked only where it is needed: when the patient is not you, and for a P or POM medicine, a "
+        "minimum age or a medicine whose use depends on age (a 422 `patient_details_required` names them). "
+        "Left out for yourself, the date in your health record is used.",
     )
     record_id = StrictIntegerField(
         min_value=1,

@@ -6,7 +6,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from catalog.models import AnswerType, ConsultationQuestion
+from catalog.models import AnswerType, ConsultationQuestion, LegalCategory
+from clinical.services import age_ruled_pack_ids
 from orders.exceptions import ConsultationIncomplete, PatientDetailsRequired, PatientTooYoung
 from patients.checkout import check_date_of_birth_matches, record_for_order
 from patients.details import PatientDetails
@@ -22,6 +23,32 @@ ConsultationAnswers = Mapping[str, Mapping[int | str, str]]
 
 def age_on(*, date_of_birth: date, today: date) -> int:
     return today.year - date_of_birth.year - ((today.month, today.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def lines_needing_date_of_birth(*, lines: Sequence) -> list:
+    """The lines for which checkout asks the patient's date of birth, and no others (data minimisation):
+    a minimum age, an age rule of the clinical table (a dose or use that depends on age), or a P or POM
+    medicine, which our pharmacist checks against the patient's age. An order of other general-sale
+    items for the shopper needs none; one for someone they care for always names them by birth date."""
+    ruled = age_ruled_pack_ids(packs=[line.pack for line in lines])
+    return [line for line in lines if line.pack.product.minimum_age or line.pack.pk in ruled
+            or line.pack.product.legal_category != LegalCategory.GENERAL_SALE]
+
+
+def _check_date_of_birth_for_dose_by_age(*, patient: PatientDetails, lines: Sequence) -> None:
+    """General-sale lines an age rule covers need the date of birth, or the rule could not be checked.
+    (P and POM lines ask for it with a missing prescription, in one answer: see placement.)"""
+    if patient.date_of_birth is not None:
+        return
+    general_sale = [line for line in lines if line.pack.product.legal_category == LegalCategory.GENERAL_SALE]
+    ruled = age_ruled_pack_ids(packs=[line.pack for line in general_sale])
+    by_age = [line for line in general_sale if line.pack.pk in ruled]
+    if by_age:
+        names = "; ".join(line.pack.display_name for line in by_age)
+        raise PatientDetailsRequired(
+            f"Enter the patient's date of birth: whether {names} suits the patient depends on their age.",
+            field="patient_date_of_birth",
+        )
 
 
 def check_patient(*, user, patient: PatientDetails, lines: Sequence) -> PatientDetails:
@@ -47,6 +74,7 @@ def check_patient(*, user, patient: PatientDetails, lines: Sequence) -> PatientD
         raise PatientDetailsRequired(
             f"Enter the patient's date of birth: {names} has a minimum age.", field="patient_date_of_birth"
         )
+    _check_date_of_birth_for_dose_by_age(patient=patient, lines=lines)
     for line in limited:
         minimum = line.pack.product.minimum_age
         age = age_on(date_of_birth=patient.date_of_birth, today=today)
