@@ -12,9 +12,9 @@ from cart.selectors import list_cart_lines
 from checkout.services import lines_needing_date_of_birth, place_order
 from orders.exceptions import PatientDetailsRequired
 from orders.models import Order
-from tests.api.helpers import SHIPPING, assert_problem
+from tests.builders.api import SHIPPING, assert_problem
+from tests.builders.orders import cart_with, details
 from tests.factories import PackFactory, ProductFactory, UserFactory
-from tests.orders.helpers import cart_with, details
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
