@@ -142,6 +142,13 @@ def empty_cart(*, cart: Cart) -> None:
     _touch(cart)
 
 
+def empty_user_cart(*, user_id: int) -> None:
+    """Empty the account's cart, inside the caller's transaction: two statements, without reading the
+    cart first (the payment step empties it once the card is authorised)."""
+    CartLine.objects.filter(cart__user_id=user_id).delete()
+    Cart.objects.filter(user_id=user_id).update(updated_at=timezone.now())
+
+
 def delete_stale_guest_carts(*, older_than_days: int) -> int:
     cutoff = timezone.now() - timedelta(days=older_than_days)
     deleted, _ = Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff).delete()

@@ -22,6 +22,7 @@ from functools import partial
 from django.db import transaction
 
 from .exceptions import InvalidOrderTransition
+from .locks import fields_changed_since_locked
 from .models import Order, OrderEvent, OrderStatus
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -67,7 +68,12 @@ def apply_transition(*, order: Order, to_status: str, actor, reason: str = "") -
     check_transition(order=order, to_status=to_status)
     from_status = order.status
     order.status = to_status
-    order.save()
+    changed = fields_changed_since_locked(order)
+    if changed is None:
+        order.save()
+    else:  # the status and what the caller set with it: the row's other columns are as they were locked
+        order.save(update_fields=[*changed, "updated_at"])
+        order._values_as_locked = None
     OrderEvent.objects.create(order=order, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
     for listener in TRANSITION_LISTENERS:
         transaction.on_commit(partial(listener, order.pk, from_status, str(to_status)))

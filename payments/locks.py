@@ -1,8 +1,10 @@
 """Every row lock of the payments app. A payment is locked after its order (orders.locks), never before."""
 
+from django.db.models import Exists, OuterRef
+
 from orders.models import Order
 
-from .models import Payment, TestGatewayIntent
+from .models import MovementKind, Payment, PaymentMovement, TestGatewayIntent
 
 
 def payment_for_update(*, payment_id: int, order: Order | None = None) -> Payment:
@@ -11,6 +13,17 @@ def payment_for_update(*, payment_id: int, order: Order | None = None) -> Paymen
     if order is None:
         return Payment.objects.select_for_update(of=("self",)).select_related("order").get(pk=payment_id)
     payment = Payment.objects.select_for_update().get(pk=payment_id, order=order)
+    payment.order = order
+    return payment
+
+
+def payment_for_update_knowing_paid_before(*, payment_id: int, order: Order) -> Payment:
+    """payment_for_update with the `order` locked, and `paid_before` set: whether another payment of the
+    order was ever authorised (the order is being paid again), read in the same statement."""
+    authorised_before = PaymentMovement.objects.filter(
+        payment__order=order, kind=MovementKind.AUTHORISED).exclude(payment_id=OuterRef("pk"))
+    payment = (Payment.objects.select_for_update().annotate(paid_before=Exists(authorised_before))
+               .get(pk=payment_id, order=order))
     payment.order = order
     return payment
 

@@ -10,8 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cart.models import Cart
-from cart.services import empty_cart
+from cart.services import empty_user_cart
 from orders.locks import order_for_update
 from orders.models import Order, OrderStatus
 from orders.services.confirmation import confirm_placement
@@ -23,7 +22,7 @@ from ..exceptions import InvalidPaymentMethod, PaymentNotPossible
 from ..gateway_changes import record_ended_authorisation, record_gateway_refunds
 from ..gateways import get_gateway
 from ..gateways.base import GatewayError, GatewayIntent, IntentStatus
-from ..locks import payment_for_update
+from ..locks import payment_for_update_knowing_paid_before
 from ..models import LIVE_STATUSES, MovementKind, Payment, PaymentStatus
 from ..movements import record_movement as _movement
 from .disputes import flag_dispute
@@ -47,8 +46,14 @@ def authorise_order(
     if not payment_method:
         raise InvalidPaymentMethod("Enter a card number or choose a card.", field="payment_method")
     payment_method = get_gateway().prepare_payment_method(payment_method)  # never a full card number
-    _replace_abandoned_confirmations(order=order, attempt_key=attempt_key, actor=actor)
-    payment, created = _begin_attempt(order_id=order.pk, attempt_key=attempt_key, payment_method=payment_method)
+    payment, created, abandoned = _begin_attempt(order_id=order.pk, attempt_key=attempt_key,
+                                                 payment_method=payment_method)
+    if abandoned:
+        # Replaced outside the order's lock (the gateway is called), then the attempt begins again; one
+        # that could not be voided stays live, and the checkout answers with it as before.
+        _replace_abandoned_confirmations(abandoned=abandoned, actor=actor)
+        payment, created, _ = _begin_attempt(order_id=order.pk, attempt_key=attempt_key,
+                                             payment_method=payment_method, replacing=False)
     if not created:
         return payment
     return _call_authorise(payment=payment, actor=actor, return_url=return_url)
@@ -62,16 +67,10 @@ def authorise_at_checkout(*, order: Order, payment_method: str, attempt_key: str
     return authorise_order(order=order, payment_method=payment_method, attempt_key=attempt_key, actor=actor)
 
 
-def _replace_abandoned_confirmations(*, order: Order, attempt_key: str, actor) -> None:
+def _replace_abandoned_confirmations(*, abandoned: list[Payment], actor) -> None:
     """A new card replaces an attempt still waiting for the shopper's bank (3-D Secure): that attempt is
-    voided first, so it neither blocks the new card nor could be confirmed later beside it. A replay of
-    an attempt replaces nothing."""
-    earlier = list(order.payments.filter(Q(attempt_key=attempt_key) | Q(status=PaymentStatus.REQUIRES_ACTION)))
-    if any(payment.attempt_key == attempt_key for payment in earlier):
-        return
-    for payment in earlier:
-        if not payment.reference:
-            continue
+    voided first, so it neither blocks the new card nor could be confirmed later beside it."""
+    for payment in abandoned:
         try:
             payment = refresh_payment(payment=payment, actor=actor)  # confirmed meanwhile: it stays
             if payment.status == PaymentStatus.REQUIRES_ACTION:
@@ -81,15 +80,23 @@ def _replace_abandoned_confirmations(*, order: Order, attempt_key: str, actor) -
 
 
 @transaction.atomic
-def _begin_attempt(*, order_id: int, attempt_key: str, payment_method: str) -> tuple[Payment, bool]:
+def _begin_attempt(*, order_id: int, attempt_key: str, payment_method: str,
+                   replacing: bool = True) -> tuple[Payment | None, bool, list[Payment]]:
+    """(payment, created, abandoned). `abandoned`, when `replacing`: the attempts still waiting for the
+    shopper's bank that a new card replaces; nothing is written then, and the caller begins again once
+    they are voided. A replay of an attempt replaces nothing."""
     order = order_for_update(order_id=order_id)
-    # One read for both refusals: an order has a handful of payments at most.
+    # One read for the replay, the refusals and the attempts to replace: an order has a handful of payments.
     earlier = list(order.payments.filter(Q(attempt_key=attempt_key) | Q(status__in=LIVE_STATUSES)).order_by("-pk"))
     existing = next((payment for payment in earlier if payment.attempt_key == attempt_key), None)
     if existing is not None:
-        return existing, False  # a replay: the first request's payment, whatever became of it
+        return existing, False, []  # a replay: the first request's payment, whatever became of it
+    abandoned = [payment for payment in earlier
+                 if payment.status == PaymentStatus.REQUIRES_ACTION and payment.reference]
+    if replacing and abandoned:
+        return None, False, abandoned
     if earlier:
-        return earlier[0], False  # the newest live one: never two authorisations for one order
+        return earlier[0], False, []  # the newest live one: never two authorisations for one order
     if order.status != OrderStatus.AWAITING_PAYMENT:
         raise PaymentNotPossible(
             f"Order {order.number} is {order.get_status_display().lower()}: it does not wait for a payment.",
@@ -104,7 +111,7 @@ def _begin_attempt(*, order_id: int, attempt_key: str, payment_method: str) -> t
         amount_authorised=amount.amount,
         payment_method=payment_method[:100],
     )
-    return payment, True
+    return payment, True, []
 
 
 def _call_authorise(*, payment: Payment, actor, return_url: str) -> Payment:
@@ -122,17 +129,20 @@ def _call_authorise(*, payment: Payment, actor, return_url: str) -> Payment:
         # repeats the call with the same idempotency key (the gateway answers it once).
         logger.warning("Authorising payment %s failed: %s", payment.pk, error)
         return Payment.objects.get(pk=payment.pk)
-    return record_authorisation(payment_id=payment.pk, intent=intent, actor=actor)
+    return record_authorisation(payment_id=payment.pk, intent=intent, actor=actor, order_id=payment.order_id)
 
 
 @transaction.atomic
-def record_authorisation(*, payment_id: int, intent: GatewayIntent, actor=None) -> Payment:
+def record_authorisation(*, payment_id: int, intent: GatewayIntent, actor=None,
+                         order_id: int | None = None) -> Payment:
     """Record the gateway's answer to an authorisation (from the call, a 3-D Secure return, a webhook or
-    reconciliation). Moves the order on when the card is authorised; safe to run twice."""
-    # Only the order's id: the order is read under its lock next (it is locked before the payment).
-    order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()
+    reconciliation). Moves the order on when the card is authorised; safe to run twice. `order_id` is the
+    payment's order, when the caller knows it."""
+    if order_id is None:
+        # Only the order's id: the order is read under its lock next (it is locked before the payment).
+        order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()
     order = order_for_update(order_id=order_id)
-    payment = payment_for_update(payment_id=payment_id, order=order)
+    payment = payment_for_update_knowing_paid_before(payment_id=payment_id, order=order)
     if payment.status not in (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION):
         return payment  # already recorded
     check_intent_currency(payment=payment, intent=intent)
@@ -175,17 +185,15 @@ def record_authorisation(*, payment_id: int, intent: GatewayIntent, actor=None) 
 
 
 def _order_paid(*, order: Order, payment: Payment, actor) -> None:
-    # Paid again after an earlier authorisation ended uncaptured (payments.gateway_changes): the cart
-    # was emptied the first time, and a pharmacist's release of the order still stands.
-    paid_before = order.payments.exclude(pk=payment.pk).filter(movements__kind=MovementKind.AUTHORISED).exists()
     review_deadline = authorisation_deadline(
         review_deadline=timezone.now() + timedelta(days=settings.ORDER_REVIEW_DEADLINE_DAYS),
         capture_before=payment.capture_before,
     )
     confirm_placement(order=order, actor=actor, because="Card authorised", review_deadline=review_deadline)
-    cart = Cart.objects.filter(user_id=order.user_id).first()
-    if cart is not None and not paid_before:
-        empty_cart(cart=cart)  # kept until now, so that a declined card left it as it was
+    # Paid again after an earlier authorisation ended uncaptured (payments.gateway_changes): the cart
+    # was emptied the first time, and a pharmacist's release of the order still stands.
+    if not payment.paid_before:
+        empty_user_cart(user_id=order.user_id)  # kept until now, so that a declined card left it as it was
 
 
 def authorisation_deadline(*, review_deadline: datetime | None, capture_before: datetime | None) -> datetime | None:

@@ -108,7 +108,7 @@ def crashed_authorisation(stripe_on, user, pom_pack):
     """A card authorised at Stripe whose answer we never stored (the process died before our commit)."""
     order = place_order(user=user, cart=cart_with(user, (pom_pack, 2)), details=details(), idempotency_key="k",
                         prescription=uploaded_prescription(user), awaiting_payment=True)
-    payment, _ = _begin_attempt(order_id=order.pk, attempt_key="k", payment_method="unused")
+    payment, _, _ = _begin_attempt(order_id=order.pk, attempt_key="k", payment_method="unused")
     method = stripe_on.client().v1.payment_methods.create(params={
         "type": "card", "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}})
     intent = get_gateway().authorise(amount=Money(payment.amount_authorised, "GBP"), payment_method=method.id,

@@ -38,7 +38,7 @@ def test_reconciliation_finishes_a_payment_whose_answer_was_lost(
         user, pom_pack, payments_on, django_capture_on_commit_callbacks):
     order = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="k",
                         prescription=uploaded_prescription(user), awaiting_payment=True)
-    payment, _ = _begin_attempt(order_id=order.pk, attempt_key="k", payment_method="4242424242424242")
+    payment, _, _ = _begin_attempt(order_id=order.pk, attempt_key="k", payment_method="4242424242424242")
 
     with django_capture_on_commit_callbacks(execute=True):
         assert reconcile_payments(now=payment.updated_at + timedelta(minutes=10)) == 1
@@ -53,7 +53,7 @@ def test_an_authorisation_arriving_after_the_order_expired_unpaid_is_voided(
         user, pom_pack, payments_on, django_capture_on_commit_callbacks):
     order = place_order(user=user, cart=cart_with(user, (pom_pack, 1)), details=details(), idempotency_key="k",
                         prescription=uploaded_prescription(user), awaiting_payment=True)
-    payment, _ = _begin_attempt(order_id=order.pk, attempt_key="k", payment_method="4242424242424242")
+    payment, _, _ = _begin_attempt(order_id=order.pk, attempt_key="k", payment_method="4242424242424242")
     with django_capture_on_commit_callbacks(execute=True):
         expire_overdue_orders(now=order.review_deadline)
         reconcile_payments(now=payment.updated_at + timedelta(minutes=10))

@@ -24,9 +24,9 @@ def test_authorising_checkout_card_runs_a_fixed_number_of_queries(user, other_us
     order = place_order(user=user, cart=cart_with(user, (gsl_pack, 2)), details=details(), idempotency_key="k",
                         awaiting_payment=True)
 
-    # One of them tells a first payment from paying again (the cart was emptied the first time); one asks
-    # whether an unconfirmed attempt is to be replaced.
-    with django_assert_num_queries(30):
+    # Whether the order was paid before (the cart was emptied the first time) is read with the payment's
+    # lock, and whether an unconfirmed attempt is to be replaced with the attempt's own read.
+    with django_assert_num_queries(24):
         payment = authorise_order(order=order, payment_method=CARD, attempt_key="k", actor=user)
 
     assert payment.status == PaymentStatus.AUTHORISED
