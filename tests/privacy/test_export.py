@@ -122,7 +122,9 @@ def test_an_export_holds_exactly_the_shoppers_data_and_nobody_elses(
     for bobs in ["Bob Neighbour", "bob@example.org", "Kim Neighbour", *bob_history["orders"],
                  f"prescription-{bob_history['prescription'].pk}."]:
         assert bobs not in text
-    assert "Sam Lovelace" in files["export.html"].decode()
+    page = files["export.html"].decode()
+    assert "Sam Lovelace" in page and "Penicillins (such as amoxicillin)" in page and "Dispatched" in page
+    assert "penicillins" in files["export.json"].decode()  # the stored code, for machines
 
 
 def test_the_ready_export_is_e_mailed_as_a_link_without_the_data(

@@ -57,6 +57,12 @@ def test_a_shopper_asks_for_a_copy_of_their_data_and_downloads_it(page: Page, li
     download.save_as(saved)
     with zipfile.ZipFile(saved) as archive:
         data = json.loads(archive.read("export.json"))
+        archive.extract("export.html", tmp_path)
+    # The readable part opens on its own, offline, and is accessible too.
+    page.goto((tmp_path / "export.html").as_uri())
+    expect(page.get_by_role("heading", name="Sam Shopper")).to_be_visible()
+    page.screenshot(path=str(screenshots / "privacy-data-export-html.png"), full_page=True)
+    assert blocking_violations(page) == []
     assert [placed["number"] for placed in data["orders"]] == [order.number]
     assert sorted(record["name"] for record in data["health_records"]) == ["Ada Shopper", "Sam Shopper"]
     assert DataExport.objects.get(user=shopper).status == ExportStatus.READY
