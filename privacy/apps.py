@@ -18,12 +18,13 @@ class PrivacyConfig(AppConfig):
         from .checkout import register as register_checkout_consent
         from .emails import build_data_export_email
         from .erasure_emails import build_erasure_email
-        from .metrics import retention_gauges
+        from .metrics import erasure_queue_gauges, retention_gauges
         from .retention import retention_policy
         from .services.erasure import ErasureMessageKind
         from .services.export import DATA_EXPORT_READY
 
         register_gauges(retention_gauges)
+        register_gauges(erasure_queue_gauges)
         register(DATA_EXPORT_READY, build_data_export_email, label="Your data export is ready")
 
         register(ErasureMessageKind.CONFIRMATION, build_erasure_email, label="Confirm the erasure of the account")

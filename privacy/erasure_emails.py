@@ -8,16 +8,18 @@ from django.urls import reverse
 
 from notifications.models import OutboxMessage
 
-from .models import ErasureRequest, ErasureStatus
+from .models import OPEN_ERASURE_STATUSES, ErasureRequest, ErasureStatus
 from .services.erasure import ErasureMessageKind, confirmation_token
 
 SUBJECTS = {
     ErasureMessageKind.CONFIRMATION: "Confirm the erasure of your {pharmacy_name} account",
     ErasureMessageKind.REPORT: "Your {pharmacy_name} account is erased: what we keep and why",
 }
+# The request each e-mail is about: the open one (the shopper's, or one staff entered from a letter), or the
+# completed one whose report it carries.
 STATUSES = {
-    ErasureMessageKind.CONFIRMATION: ErasureStatus.AWAITING_CONFIRMATION,
-    ErasureMessageKind.REPORT: ErasureStatus.COMPLETED,
+    ErasureMessageKind.CONFIRMATION: OPEN_ERASURE_STATUSES,
+    ErasureMessageKind.REPORT: [ErasureStatus.COMPLETED],
 }
 
 
@@ -28,7 +30,7 @@ def erasure_link(request: ErasureRequest) -> str:
 
 def build_erasure_email(*, message: OutboxMessage) -> EmailMessage:
     request = (
-        ErasureRequest.objects.filter(user=message.user, status=STATUSES[message.kind]).order_by("-pk").first()
+        ErasureRequest.objects.filter(user=message.user, status__in=STATUSES[message.kind]).order_by("-pk").first()
     )
     context = {
         "request": request,

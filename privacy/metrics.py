@@ -1,10 +1,11 @@
 """The retention clock's gauges on /metrics/pharmacy (registered at PrivacyConfig.ready()), read at scrape time
 from the last stored run: how many records of each kind it deleted or anonymised, and when it finished."""
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily
 
-from .models import RetentionRun, RetentionRunCount
+from .models import OPEN_ERASURE_STATUSES, ErasureRequest, RetentionRun, RetentionRunCount
 
 
 class RetentionGauges:
@@ -35,3 +36,24 @@ class RetentionGauges:
 
 
 retention_gauges = RetentionGauges()
+
+
+class ErasureQueueGauges:
+    """The staff queue of erasure requests: how many are open, and how many are past their one-month deadline
+    (an alert on the second catches a request nobody answered)."""
+
+    def collect(self):
+        counts = ErasureRequest.objects.filter(status__in=OPEN_ERASURE_STATUSES).aggregate(
+            open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=timezone.localdate()))
+        )
+        open_requests = GaugeMetricFamily("pharmacy_erasure_requests_open", "Erasure requests not yet answered")
+        open_requests.add_metric([], counts["open"])
+        overdue = GaugeMetricFamily(
+            "pharmacy_erasure_requests_overdue", "Erasure requests not answered by their deadline (one month)"
+        )
+        overdue.add_metric([], counts["overdue"])
+        yield open_requests
+        yield overdue
+
+
+erasure_queue_gauges = ErasureQueueGauges()

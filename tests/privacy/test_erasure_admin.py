@@ -6,11 +6,14 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import DATA_OFFICERS_GROUP
-from privacy.models import ErasureRequest, ErasureStatus
+from pharmacy.metrics import pharmacy_registry
+from privacy.models import ErasureChannel, ErasureRequest, ErasureStatus
+from privacy.services.erasure import receive_erasure_request
 from tests.builders.erasure import shopper, shopper_history
-from tests.factories import StaffFactory
+from tests.factories import StaffFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -62,3 +65,14 @@ def test_a_staff_account_cannot_be_queued(client, data_officer):
 
     assert response.status_code == 200 and "staff account" in response.content.decode()
     assert not ErasureRequest.objects.exists()
+
+
+def test_the_metrics_count_open_and_overdue_requests():
+    receive_erasure_request(user=shopper(), channel=ErasureChannel.POST, received_on=datetime.date(2026, 1, 5))
+    receive_erasure_request(
+        user=UserFactory(), channel=ErasureChannel.EMAIL, received_on=timezone.localdate()
+    )
+
+    samples = {sample.name: sample.value for metric in pharmacy_registry.collect() for sample in metric.samples}
+
+    assert (samples["pharmacy_erasure_requests_open"], samples["pharmacy_erasure_requests_overdue"]) == (2, 1)

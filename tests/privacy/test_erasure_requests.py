@@ -2,6 +2,7 @@
 e-mailed link (a GET changes nothing), the report shown on the page and e-mailed to the old address, whose
 outbox row then forgets it."""
 
+import datetime
 import re
 
 import pytest
@@ -9,7 +10,8 @@ from django.core import mail
 from django.urls import reverse
 
 from notifications.models import OutboxMessage
-from privacy.models import ErasureRequest, ErasureStatus
+from privacy.models import ErasureChannel, ErasureRequest, ErasureStatus
+from privacy.services.erasure import receive_erasure_request
 from tests.builders.erasure import EMAIL, shopper, shopper_history
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -77,3 +79,20 @@ def test_asking_twice_keeps_one_open_request(client):
     client.post(reverse("privacy:erasure-request"))
 
     assert ErasureRequest.objects.filter(user=user, status=ErasureStatus.AWAITING_CONFIRMATION).count() == 1
+
+
+def test_a_shopper_whose_letter_is_queued_can_still_confirm_by_the_link(client, django_capture_on_commit_callbacks):
+    user = shopper()
+    queued = receive_erasure_request(user=user, channel=ErasureChannel.POST, received_on=datetime.date(2026, 12, 1))
+    client.force_login(user)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("privacy:erasure-request"))
+    [email] = mail.outbox
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirmation_link(email))
+
+    queued.refresh_from_db()
+    assert queued.status == ErasureStatus.COMPLETED and queued.channel == ErasureChannel.POST
+    assert ErasureRequest.objects.filter(user=user).count() == 1
