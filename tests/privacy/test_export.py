@@ -199,3 +199,20 @@ def test_collecting_takes_as_many_queries_for_two_histories_as_for_one(p_pack, p
 
     assert len(data["orders"]) == 4 and len(data["prescriptions"]) == 2
     assert len(two.captured_queries) == len(one.captured_queries)
+
+
+def test_two_people_with_one_carer_appear_in_the_carers_export_and_not_in_each_others(pharmacist):
+    cara = shopper("Cara Carer", "cara@example.org")
+    child_record(cara, name="Kim Cared")
+    sam = child_record(cara, name="Sam Cared")
+    kim = shopper("Kim Cared", "kim@example.org")  # Kim also has an account of her own
+    HealthRecordAccess.objects.create(staff=pharmacist, patient=sam, patient_reference=sam.pk, channel="admin_record")
+
+    carers = collect_subject_data(user=cara).data
+    kims = collect_subject_data(user=kim).data
+
+    assert sorted(record["name"] for record in carers["health_records"]) == ["Cara Carer", "Kim Cared", "Sam Cared"]
+    assert [view["health_record_id"] for view in carers["staff_access_log"]] == [sam.pk]
+    assert [record["name"] for record in kims["health_records"]] == ["Kim Cared"]
+    assert kims["staff_access_log"] == [] and kims["account"]["email"] == "kim@example.org"
+    assert "Sam Cared" not in json.dumps(kims) and "Cara Carer" not in json.dumps(kims)

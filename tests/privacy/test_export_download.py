@@ -10,8 +10,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.models import OutboxMessage
+from privacy.emails import build_data_export_email
 from privacy.models import ConsentInterface, DataExport, ExportStatus
 from privacy.services import download_token, request_export
+from privacy.services.export import DATA_EXPORT_READY
 from privacy.services.retention import apply_retention
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +109,16 @@ def test_the_nightly_clock_deletes_exports_past_their_period(user, django_captur
     export.refresh_from_db()
     assert (export.status, export.file.name) == (ExportStatus.EXPIRED, "")
     assert not storage.exists(name)
+
+
+def test_an_e_mail_sent_after_the_export_expired_offers_a_new_one_instead_of_a_dead_link(
+        user, django_capture_on_commit_callbacks):
+    export = ready_export(user, django_capture_on_commit_callbacks)
+    message = OutboxMessage.objects.get(user=user, kind=DATA_EXPORT_READY)
+    live = build_data_export_email(message=message).body
+    DataExport.objects.filter(pk=export.pk).update(status=ExportStatus.EXPIRED, file="")
+
+    late = build_data_export_email(message=message).body
+
+    assert "/account/privacy/export/" in live and "is ready" in live
+    assert "/account/privacy/export/" not in late and "no longer available" in late and ACCOUNT_URL in late
