@@ -73,9 +73,12 @@ def request_export(*, user, interface: str) -> tuple[DataExport, bool]:
 
 def _claim(export_id: int) -> DataExport | None:
     """Mark the export as being built; None when there is nothing to build (already built or failed:
-    the broker delivered the task twice)."""
+    the broker delivered the task twice; or gone, erased with the account)."""
     with transaction.atomic():
-        export = export_for_update(export_id=export_id)
+        try:
+            export = export_for_update(export_id=export_id)
+        except DataExport.DoesNotExist:  # erased with its account meanwhile
+            return None
         if export.status not in RUNNING_EXPORT_STATUSES:
             return None
         export.status = ExportStatus.BUILDING
@@ -83,12 +86,13 @@ def _claim(export_id: int) -> DataExport | None:
         return export
 
 
-def build_export(*, export_id: int) -> DataExport:
+def build_export(*, export_id: int) -> DataExport | None:
     """Collect, render and store the ZIP, outside any row lock (it reads every app), then mark it ready and
-    write the e-mail in one short transaction. A failure marks it failed, so the shopper can ask again."""
+    write the e-mail in one short transaction. A failure marks it failed, so the shopper can ask again.
+    None when the export no longer exists (the account was erased before or while it was built)."""
     export = _claim(export_id)
     if export is None:
-        return DataExport.objects.get(pk=export_id)
+        return DataExport.objects.filter(pk=export_id).first()
     try:
         archive = build_archive(collect_subject_data(user=export.user), pharmacy_name=settings.PHARMACY_NAME)
         stored_name = export.file.storage.save(export.file.field.generate_filename(export, "export.zip"),
@@ -98,10 +102,14 @@ def build_export(*, export_id: int) -> DataExport:
         DataExport.objects.filter(pk=export_id, status=ExportStatus.BUILDING).update(status=ExportStatus.FAILED)
         raise
     built_at = timezone.now()
+    storage = export.file.storage
     with transaction.atomic():
-        export = export_for_update(export_id=export_id)
-        if export.status != ExportStatus.BUILDING:  # another delivery of the task finished first
-            export.file.storage.delete(stored_name)
+        try:
+            export = export_for_update(export_id=export_id)
+        except DataExport.DoesNotExist:  # erased with its account while it was built
+            export = None
+        if export is None or export.status != ExportStatus.BUILDING:  # or built by a twin delivery of the task
+            storage.delete(stored_name)
             return export
         export.file.name = stored_name
         export.status = ExportStatus.READY

@@ -24,7 +24,8 @@ from patients.details import PatientDetails
 from patients.models import HealthRecordAccess, PrescriptionFileAccess
 from privacy.export import collect_subject_data
 from privacy.models import ConsentInterface, DataExport, ExportStatus
-from privacy.services import give_consent, request_export
+from privacy.services import build_export, give_consent, request_export
+from privacy.services.erasure import erase_account
 from tests.builders.consultations import answers_for
 from tests.builders.orders import MINIMAL_PDF, cart_with, details, dispensing_record, eps_id, uploaded_prescription
 from tests.builders.patients import child_record
@@ -216,3 +217,11 @@ def test_two_people_with_one_carer_appear_in_the_carers_export_and_not_in_each_o
     assert [record["name"] for record in kims["health_records"]] == ["Kim Cared"]
     assert kims["staff_access_log"] == [] and kims["account"]["email"] == "kim@example.org"
     assert "Sam Cared" not in json.dumps(kims) and "Cara Carer" not in json.dumps(kims)
+
+
+def test_an_export_whose_account_was_erased_before_it_was_built_builds_nothing(user):
+    export, _created = request_export(user=user, interface=ConsentInterface.API)
+    erase_account(user=user)
+
+    assert build_export(export_id=export.pk) is None
+    assert not DataExport.objects.filter(pk=export.pk).exists()
