@@ -77,6 +77,7 @@ GROUP_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
         ("privacy", "view_erasurerequest"),
         ("privacy", "add_erasurerequest"),
         ("privacy", "change_erasurerequest"),
+        ("privacy", "view_healthdataconsent"),
         ("orders", "view_order"),
         ("orders", "view_prescription"),
         ("dispensing", "view_registerentry"),

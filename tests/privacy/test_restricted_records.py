@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from accounts.restriction import may_view_restricted
 from accounts.roles import DATA_OFFICERS_GROUP
 from dispensing.models import RegisterEntry
+from privacy.models import HealthDataConsent
 from privacy.services.erasure import erase_account
 from tests.builders.erasure import shopper, shopper_history
 from tests.factories import StaffFactory
@@ -20,6 +21,7 @@ ADMIN_PAGES = [
     ("admin:orders_order_changelist", "admin:orders_order_change", "order"),
     ("admin:orders_prescription_changelist", "admin:orders_prescription_change", "prescription"),
     ("admin:dispensing_registerentry_changelist", "admin:dispensing_registerentry_change", "entry"),
+    ("admin:privacy_healthdataconsent_changelist", "admin:privacy_healthdataconsent_change", "consent"),
 ]
 
 
@@ -28,14 +30,14 @@ def held(pom_pack, pharmacist):
     user = shopper()
     order, _unused = shopper_history(user, pom_pack, pharmacist)
     return {"user": user, "order": order, "prescription": order.prescription,
-            "entry": RegisterEntry.objects.get(order=order)}
+            "entry": RegisterEntry.objects.get(order=order), "consent": HealthDataConsent.objects.get(user=user)}
 
 
 @pytest.fixture
 def clerk(db):
     """Staff who may read orders, prescriptions and the register, but are neither pharmacist nor data officer."""
     return StaffFactory(permissions=["view_order", "change_order", "view_prescription",
-                                     "dispensing.view_registerentry"])
+                                     "dispensing.view_registerentry", "privacy.view_healthdataconsent"])
 
 
 def shows(client, held_records) -> dict[str, tuple[bool, int]]:
@@ -51,7 +53,7 @@ def shows(client, held_records) -> dict[str, tuple[bool, int]]:
 
 def test_held_records_vanish_for_other_staff_after_the_erasure(client, held, clerk):
     client.force_login(clerk)
-    assert shows(client, held) == dict.fromkeys(["order", "prescription", "entry"], (True, 200))
+    assert shows(client, held) == dict.fromkeys(["order", "prescription", "entry", "consent"], (True, 200))
 
     erase_account(user=held["user"])
 
@@ -66,9 +68,11 @@ def test_the_data_officer_and_the_pharmacist_still_see_them(client, held, pharma
     officer.groups.add(Group.objects.get(name=DATA_OFFICERS_GROUP))
     erase_account(user=held["user"])
 
-    for viewer in (officer, pharmacist):
-        client.force_login(viewer)
-        assert shows(client, held) == dict.fromkeys(["order", "prescription", "entry"], (True, 200))
+    client.force_login(officer)
+    assert shows(client, held) == dict.fromkeys(["order", "prescription", "entry", "consent"], (True, 200))
+    client.force_login(pharmacist)  # who holds no permission on the consents' evidence
+    assert shows(client, held) == {**dict.fromkeys(["order", "prescription", "entry"], (True, 200)),
+                                   "consent": (False, 403)}
 
 
 def test_the_staff_api_answers_404_for_a_restricted_order(held, clerk):
