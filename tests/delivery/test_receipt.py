@@ -33,8 +33,11 @@ def test_the_confirmation_lists_each_line_with_its_vat_then_delivery_vat_and_tot
     body = placed_email(django_capture_on_commit_callbacks, user, (gsl_pack, 2), (pom_pack, 1),
                         prescription=uploaded_prescription(user))
 
-    assert "2 x Testamol" in body and "£3.49 each: £6.98, VAT 20% £1.16" in body
-    assert "£12.50 each: £12.50, VAT 0% £0.00 (prescription-only, dispensed: zero-rated)" in body
+    assert "Item 1: 2 x £3.49 each: £6.98, VAT 20% £1.16" in body
+    assert "Item 2: 1 x £12.50 each: £12.50, VAT 0% £0.00" in body
+    # No medicine is named (health data): the order page says what each item is.
+    assert gsl_pack.product.name not in body
+    assert pom_pack.product.name not in body
     assert "Items:    £19.48" in body
     # 6.98 of 19.48 of the £6.95 delivery is standard-rated: 2.49 × 20/120 = 0.415… → £0.42
     assert "Delivery: £6.95 (Express delivery), VAT £0.42" in body

@@ -162,6 +162,8 @@ CHILD_NAME = "Philippa Zabriskie-Journey"
 ANSWER = "Philippa is 20 weeks pregnant and allergic to penicillin"
 NOTE = "Spoke to Philippa's midwife: codeine refused in pregnancy"
 PASSWORDS = ("first-plum-orchard-42", "second-plum-orchard-42")
+CONDITION = "asthma"  # coded values of the health record (patients/vocabulary.py)
+ALLERGY = "penicillins"
 
 
 def _link(body: str, path: str) -> tuple[str, str, str]:
@@ -173,18 +175,21 @@ def _link(body: str, path: str) -> tuple[str, str, str]:
 
 
 def test_a_whole_journey_logs_no_token_e_mail_address_name_or_health_detail(
-        client, pharmacist, django_capture_on_commit_callbacks):
+        client, pharmacist, django_capture_on_commit_callbacks, settings):
     """Sign-up, the verification link, a failed sign-in and a password reset link, a checkout of a P medicine
-    for a child with the consultation, then the pharmacist's review and refusal with a note: the logs (every
-    logger, from DEBUG) hold none of the secrets or personal details the journey carried."""
-    import datetime
+    for a child's health record (conditions, allergies) with the consultation, then the pharmacist's review
+    and refusal with a note: the logs (every logger, from DEBUG) hold none of the secrets or personal details
+    the journey carried, and neither the e-mails sent nor /metrics/pharmacy hold any health data (the
+    medicine, the conditions and allergies, the answers)."""
     from decimal import Decimal
 
     from django.core import mail
     from django.urls import reverse
 
+    from accounts.models import User
     from catalog.models import ConsultationQuestion, ConsultationQuestionnaire
     from orders.models import Order
+    from tests.builders.patients import child_record
     from tests.factories import PackFactory, ProductFactory
 
     product = ProductFactory(name="Codamol tablets", slug="codamol-tablets", legal_category="pharmacy")
@@ -221,15 +226,16 @@ def test_a_whole_journey_logs_no_token_e_mail_address_name_or_health_detail(
         assert shopper.post(reverse("accounts:login"), {"username": JOURNEY_EMAIL,
                                                         "password": PASSWORDS[1]}).status_code == 302
 
-        # A P medicine for the shopper's child, with the consultation answered and the health-data consent
-        # a new account gives with its first such order.
+        # A P medicine for the shopper's child, by the child's health record, with the consultation answered
+        # and the health-data consent a new account gives with its first such order.
+        child = child_record(User.objects.get(email=JOURNEY_EMAIL), name=CHILD_NAME, conditions=[CONDITION],
+                             allergy_classes=[ALLERGY])
         shopper.post(reverse("cart:add"), {"pack": pack.pk, "quantity": 1})
         response = committed(shopper.post, reverse("checkout:checkout"), {
             "idempotency_key": "5d1f7a2e-8c44-4a0e-9d8e-0a8f6c1f2b3c", "full_name": JOURNEY_NAME,
             "email": JOURNEY_EMAIL, "phone": "07700 912345", "address_line1": "9 Zabriskie Point",
-            "city": "Leeds", "postcode": "LS1 1AA", "patient_for": "other", "patient_name": CHILD_NAME,
-            "patient_date_of_birth": datetime.date(2001, 6, 1).isoformat(), f"consult_COD-32_{question.pk}": ANSWER,
-            "health_data_consent": "on",
+            "city": "Leeds", "postcode": "LS1 1AA", "patient_for": "other", "patient_record": str(child.pk),
+            f"consult_COD-32_{question.pk}": ANSWER, "health_data_consent": "on",
         })
         assert response.status_code == 302, response.content
         order = Order.objects.get()
@@ -242,6 +248,9 @@ def test_a_whole_journey_logs_no_token_e_mail_address_name_or_health_detail(
         committed(client.post, review, {"line_id": str(line.pk), f"line-{line.pk}-line": str(line.pk),
                              f"line-{line.pk}-reason": "not_suitable", f"line-{line.pk}-note": NOTE,
                              "_refuse_line": "1"})
+        settings.METRICS_TOKEN = "journey-metrics-token"
+        metrics = client.get("/metrics/pharmacy", HTTP_AUTHORIZATION="Bearer journey-metrics-token")
+        assert metrics.status_code == 200
         logging.getLogger("pharmacy.test").info("journey done")
 
     line.refresh_from_db()
@@ -252,3 +261,11 @@ def test_a_whole_journey_logs_no_token_e_mail_address_name_or_health_detail(
     for value in [*secrets, JOURNEY_EMAIL, JOURNEY_NAME, CHILD_NAME, ANSWER, NOTE, "penicillin", "pregnant",
                   *PASSWORDS, "wrong-password-1", "Zabriskie"]:
         assert value.lower() not in text.lower(), f"{value!r} appeared in the logs"
+    assert order.patient_record_id == child.pk and order.lines.get().product_name == "Codamol tablets"
+    health_data = [product.name, "Codamol", CONDITION, "asthma", ALLERGY, "penicillin", ANSWER, "pregnant", NOTE]
+    sent = [f"{email.subject}\n{email.body}" for email in mail.outbox]
+    scraped = metrics.content.decode()
+    for value in health_data:
+        for body in sent:
+            assert value.lower() not in body.lower(), f"{value!r} appeared in an e-mail: {body}"
+        assert value.lower() not in scraped.lower(), f"{value!r} appeared in /metrics/pharmacy"
