@@ -70,7 +70,7 @@ test: collectstatic
 # schemathesis runs (make test runs them all).
 test-fast: collectstatic
 	$(PY) -m pytest -n auto --dist loadgroup -m "not browser and not drill" \
-	    --ignore=tests/api/test_schemathesis.py $(PYTEST_ARGS)
+	    --ignore=tests/pharmacy/test_schemathesis.py $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/bench_catalog.py $(BENCH_ARGS)

@@ -78,7 +78,7 @@ class CountingHasher(MD5PasswordHasher):
 
 
 def test_register_hashes_a_password_for_a_taken_address_as_for_a_new_one(api_client, settings):
-    settings.PASSWORD_HASHERS = ["tests.api.test_auth.CountingHasher"]
+    settings.PASSWORD_HASHERS = ["tests.accounts.test_api_auth.CountingHasher"]
     UserFactory(email="ada@example.org")
 
     CountingHasher.encoded = 0
