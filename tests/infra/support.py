@@ -18,9 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 # Every settings module but test.py: base.py and the modules it imports, local.py and production.py.
 SETTINGS_FILES = sorted(path for path in (ROOT / "pharmacy" / "settings").glob("*.py") if path.name != "test.py")
-# An xdist_group: the tests that start scripts/run.py or scripts/start-web.sh. Each collects its static files
+# An xdist_group: the tests that start scripts/run.py with nothing configured. Each collects its static files
 # into a STATIC_ROOT of its own (a file of the shared one vanished mid-collect once); the group also keeps them
-# off the other state those scripts share under var/ (the development encryption key file).
+# off the other state they share under var/ (the development encryption key file). Tests that give the
+# scripts their own PRESCRIPTION_ENCRYPTION_KEYS, database and directories need no group.
 MANIFEST_STATIC_FILES = "manifest-static-files"
 
 # env("NAME"), env.str("NAME", …), env.db("NAME"), env.list("NAME", …) and the like.

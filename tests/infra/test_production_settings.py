@@ -21,7 +21,7 @@ from django.db import connection
 
 from catalog.models import Pack
 
-from .support import MANIFEST_STATIC_FILES, ROOT, environment_without
+from .support import ROOT, environment_without
 
 GOOD_VALUES = {
     "DJANGO_SETTINGS_MODULE": "pharmacy.settings.production",
@@ -240,8 +240,8 @@ def test_load_demo_catalog_creates_no_demo_login_under_production_settings(tmp_p
     assert packs > 0  # the catalog itself was loaded
 
 
-@pytest.mark.xdist_group(MANIFEST_STATIC_FILES)
 def test_web_start_script_refuses_to_serve_while_a_demo_login_has_its_published_password(tmp_path, migrated_sqlite):
+    # Its own keys, database and STATIC_ROOT: it shares nothing under var/, so it needs no xdist_group.
     database = tmp_path / "web.sqlite3"
     shutil.copyfile(migrated_sqlite, database)
     values = {**GOOD_VALUES, "DATABASE_URL": f"sqlite:///{database}",
