@@ -37,6 +37,7 @@ def moiety(name: str) -> str:
     return text
 
 
+@lru_cache(maxsize=16384)  # the clinical checks ask it of every line against every rule's names, per request
 def same_ingredient(ingredient: str, name: str) -> bool:
     """`name` (from a rule, or declared by a patient) names `ingredient` (of a medicine): "codeine" names
     "codeine phosphate", "warfarin sodium" names "warfarin", "sodium valproate" names "valproate"."""

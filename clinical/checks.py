@@ -152,16 +152,22 @@ def _alert(rule: Rule, *, subjects: Sequence[str], involved: Sequence[Medicine])
 def _interactions(rule: Rule, lines, others, table) -> list[Alert]:
     alerts, seen = [], set()
     everything = [*lines, *others]
+    # Whether each medicine is a subject of the rule, and whether it is what the subject interacts with:
+    # asked once per medicine, not once per pair.
+    is_subject = {id(medicine): matches(medicine, rule.subjects, table) for medicine in everything}
+    interacts = {id(medicine): matches(medicine, rule.interacts_with, table) for medicine in everything}
     for first in lines:
         for other in everything:
+            forward = is_subject[id(first)] and interacts[id(other)]
+            backward = interacts[id(first)] and is_subject[id(other)]
+            if not (forward or backward):
+                continue
             # The same medicine twice (a repeat of what we supplied, or what the patient declares) is
             # duplication's business: a class interacting with itself (QT, serotonin) needs two medicines.
             if other is first or _share_an_ingredient(first, other):
                 continue
-            forward = matches(first, rule.subjects, table) and matches(other, rule.interacts_with, table)
-            backward = matches(first, rule.interacts_with, table) and matches(other, rule.subjects, table)
             pair = frozenset({id(first), id(other)})
-            if (forward or backward) and pair not in seen:
+            if pair not in seen:
                 seen.add(pair)
                 alerts.append(_alert(rule, subjects=(first.label, other.label), involved=(first, other)))
     return alerts
