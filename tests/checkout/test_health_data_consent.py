@@ -25,7 +25,7 @@ from tests.builders.orders import cart_with, details, uploaded_prescription
 from tests.builders.patients import child_record
 from tests.builders.privacy import published_notice
 from tests.builders.repeats import days_since_last_issue, first_issue
-from tests.factories import PackFactory, ProductFactory, UserFactory
+from tests.factories import PackFactory, ProductFactory, StaffFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -150,6 +150,21 @@ def test_a_consent_ticked_with_an_order_refused_for_another_reason_is_not_record
 def test_the_gate_reads_the_consent_in_force_in_one_query(user, django_assert_num_queries):
     with django_assert_num_queries(1):
         consent_for_order(user=user, consent=None)
+
+
+def test_the_admin_shows_a_consent_given_at_checkout_as_read_only_evidence(client, shopper, p_pack):
+    notice = published_notice()
+    place(shopper, p_pack, consent=ConsentGiven(interface="storefront", notice_number=notice.number))
+    consent = HealthDataConsent.objects.get(user=shopper)
+    client.force_login(StaffFactory(permissions=["privacy.view_healthdataconsent"]))
+
+    listed = client.get(reverse("admin:privacy_healthdataconsent_changelist") + f"?q={shopper.email}")
+    page = client.get(reverse("admin:privacy_healthdataconsent_change", args=[consent.pk]))
+
+    assert reverse("admin:privacy_healthdataconsent_change", args=[consent.pk]) in listed.content.decode()
+    assert "Storefront" in listed.content.decode()
+    assert page.status_code == 200 and escape(notice.consent_text) in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()  # evidence: nothing to change
 
 
 # --- The checkout page ---------------------------------------------------------------------------------
@@ -288,3 +303,19 @@ def test_the_reorder_api_refuses_without_consent_and_accepts_it_in_the_request(s
                                  HTTP_IDEMPOTENCY_KEY="again-2")
     assert placed.status_code == 201, placed.content
     assert HealthDataConsent.objects.filter(user=user, withdrawn_at__isnull=True).get().interface == "api"
+
+
+def test_order_again_on_the_storefront_asks_for_the_withdrawn_consent_at_checkout(client, user, repeatable):
+    client.force_login(user)
+    client.post(reverse("checkout:prescription-reorder", kwargs={"pk": repeatable.pk}))
+    page = client.get(f"{CHECKOUT}?prescription={repeatable.pk}")
+    assert "health_data_consent" in page.context["form"].fields
+
+    refused = client.post(CHECKOUT, page_data(prescription=str(repeatable.pk)))
+    assert refused.context["form"].errors["health_data_consent"] == [HealthDataConsentRequired.default_message]
+    assert Order.objects.count() == 1
+
+    placed = client.post(CHECKOUT, page_data(prescription=str(repeatable.pk), health_data_consent="on"))
+    assert placed.status_code == 302
+    assert Order.objects.latest("pk").prescription_id == repeatable.pk
+    assert HealthDataConsent.objects.get(user=user, withdrawn_at__isnull=True).interface == "storefront"
