@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db.models import Q
+from django.utils import timezone
 from knox.models import AuthToken
 
 from cart.models import Cart
@@ -32,9 +33,10 @@ def erased_email(user) -> str:
 def revoke_sign_ins(*, user) -> int:
     """Every API token and every session of the account: the next request with any of them is refused."""
     tokens = AuthToken.objects.filter(user=user).delete()[0]
+    # Sessions are signed blobs, not searchable: each live one is decoded (expired ones sign nobody in).
     session_keys = [
         session.session_key
-        for session in Session.objects.all().iterator()
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
         if session.get_decoded().get("_auth_user_id") == str(user.pk)
     ]
     return tokens + Session.objects.filter(session_key__in=session_keys).delete()[0]
