@@ -75,3 +75,12 @@ class NoDataExport(DomainError):
     code = "no_data_export"
     http_status = 404
     default_message = "You have not asked for a copy of your data yet."
+
+
+class ExportLimitReached(DomainError):
+    code = "export_limit_reached"
+    http_status = 429
+    default_message = (
+        "You have asked for several copies of your data today. Download the latest from your account, or ask "
+        "again tomorrow."
+    )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from .exceptions import ExportNotAvailable
+from .exceptions import ExportLimitReached, ExportNotAvailable
 from .models import ConsentInterface, ExportStatus
 from .services import download_token, export_for_download, latest_export, read_export, request_export
 
@@ -33,7 +33,11 @@ def export_response(export) -> FileResponse:
 @never_cache
 @require_POST
 def export_request(request):
-    _export, created = request_export(user=request.user, interface=ConsentInterface.STOREFRONT)
+    try:
+        _export, created = request_export(user=request.user, interface=ConsentInterface.STOREFRONT)
+    except ExportLimitReached as refusal:
+        messages.error(request, refusal.message)
+        return redirect("privacy:account")
     if created:
         messages.success(request, "We are preparing a copy of your data. We will e-mail you a link when it is ready.")
     else:
@@ -56,5 +60,6 @@ def export_download(request, token: str):
 def export_context(*, user) -> dict:
     """What the account page shows of the exports: the latest, and its link while it can be downloaded."""
     export = latest_export(user=user)
-    ready = export is not None and export.status == ExportStatus.READY and export.expires_at > timezone.now()
+    ready = (export is not None and export.status == ExportStatus.READY and export.expires_at is not None
+             and export.expires_at > timezone.now())
     return {"data_export": export, "data_export_token": download_token(export=export) if ready else None}

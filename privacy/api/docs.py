@@ -53,7 +53,8 @@ data_export_create = extend_schema(
     summary="Ask for a copy of everything the shop holds about the shopper",
     description="A ZIP (export.json, valid against the JSON Schema in the docs; export.html; the uploaded "
     "prescriptions) is built in the background and an e-mail with a link is sent when it is ready. One export "
-    "runs at a time per person: while one is being prepared, the answer is that one, with 200 instead of 202.",
+    "runs at a time per person: while one is being prepared, the answer is that one, with 200 instead of 202. "
+    "A fourth new export within a day is a 429 `export_limit_reached`.",
     request=None,
     responses={
         202: OpenApiResponse(DataExportOutputSerializer, description="A new export is being prepared."),

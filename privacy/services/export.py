@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from notifications.services import record_account_message
 
-from ..exceptions import ExportNotAvailable
+from ..exceptions import ExportLimitReached, ExportNotAvailable
 from ..export import build_archive, collect_subject_data
 from ..locks import export_for_update, user_for_privacy_change
 from ..models import RUNNING_EXPORT_STATUSES, DataExport, ExportStatus
@@ -28,6 +28,9 @@ DATA_EXPORT_READY = "data_export_ready"  # the outbox kind (privacy.emails)
 # A build takes seconds. One still running after this lost its task (a broker outage, a worker killed
 # mid-build): the next request marks it failed and starts afresh, so it cannot block the shopper for good.
 GIVE_UP_AFTER = timedelta(hours=2)
+# Each build reads everything the shop holds about the person: a few a day serve any real need, and more
+# are refused as manifestly excessive (UK GDPR Art. 12(5)). Failed builds do not count.
+EXPORTS_PER_DAY = 3
 _SIGNING_SALT = "privacy.data-export"
 
 
@@ -56,7 +59,7 @@ def request_export(*, user, interface: str) -> tuple[DataExport, bool]:
     """Start an export, or return the one already running for this person (created: False). Under the
     account's row lock, so two requests at once cannot both start one; the partial unique constraint
     data_export_one_running_per_user refuses it in the database as well. One running for longer than
-    GIVE_UP_AFTER is marked failed and replaced."""
+    GIVE_UP_AFTER is marked failed and replaced. More than EXPORTS_PER_DAY in a day: ExportLimitReached."""
     user_for_privacy_change(user_id=user.pk)
     now = timezone.now()
     running = DataExport.objects.filter(user=user, status__in=RUNNING_EXPORT_STATUSES).first()
@@ -66,6 +69,9 @@ def request_export(*, user, interface: str) -> tuple[DataExport, bool]:
         logger.warning("Data export %s given up after %s without being built", running.pk, GIVE_UP_AFTER)
         running.status = ExportStatus.FAILED
         running.save(update_fields=["status"])
+    today = DataExport.objects.filter(user=user, requested_at__gt=now - timedelta(days=1))
+    if today.exclude(status=ExportStatus.FAILED).count() >= EXPORTS_PER_DAY:
+        raise ExportLimitReached()
     export = DataExport.objects.create(user=user, interface=interface, requested_at=now)
     _queue_build(export.pk)
     return export, True

@@ -1,10 +1,12 @@
 """The export through the API: POST asks (202, or 200 with the running one), GET reads the latest with its
 signed download link, and the link serves the ZIP to its owner alone, as problems otherwise."""
 
+import datetime
 import io
 import zipfile
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from privacy.models import DataExport, ExportStatus
@@ -56,3 +58,29 @@ def test_another_shoppers_link_is_a_404_problem_and_signed_out_a_401(shopper_cli
     assert_problem(shopper_client.get(link.replace("/download/", "/download/x")), 404, "export_not_available")
     assert APIClient().get(link).status_code == 401
     assert APIClient().post(EXPORT_URL).status_code == 401
+
+
+def test_a_fourth_export_in_a_day_is_refused_and_a_failed_one_does_not_count(shopper_client, user):
+    for status in [ExportStatus.READY, ExportStatus.READY, ExportStatus.FAILED, ExportStatus.EXPIRED]:
+        DataExport.objects.create(user=user, interface="api", requested_at=timezone.now(), status=status)
+
+    refused = shopper_client.post(EXPORT_URL)
+
+    assert_problem(refused, 429, "export_limit_reached")
+    assert DataExport.objects.filter(user=user).count() == 4
+    DataExport.objects.filter(user=user, status=ExportStatus.EXPIRED).update(
+        requested_at=timezone.now() - datetime.timedelta(days=1, minutes=1))
+    assert shopper_client.post(EXPORT_URL).status_code == 202
+
+
+def test_the_storefront_says_why_a_fourth_export_in_a_day_is_refused(client, user):
+    now = timezone.now()
+    for _ in range(3):
+        DataExport.objects.create(user=user, interface="storefront", requested_at=now, status=ExportStatus.EXPIRED,
+                                  built_at=now, expires_at=now)
+    client.force_login(user)
+
+    page = client.post("/account/privacy/export/", follow=True).content.decode()
+
+    assert "several copies of your data today" in page
+    assert DataExport.objects.filter(user=user).count() == 3
