@@ -38,12 +38,15 @@ logger = logging.getLogger(__name__)
 REDISPATCH_BATCH = 500
 
 
-def record_message(*, order: Model, kind: str) -> OutboxMessage:
+def record_message(*, order: Model, kind: str, first: bool = False) -> OutboxMessage:
     """Inside the caller's transaction: write the message about `order` (an orders.Order: the outbox imports
     no app), and queue it once the change commits. A kind registered `each_time` (a refused line) is a new
-    message every time; any other, once per order. An unregistered kind raises UnknownMessageKind."""
+    message every time; any other, once per order. An unregistered kind raises UnknownMessageKind.
+    `first`: the caller knows the order has no message of this kind yet (it has just been placed or
+    paid for the first time), so it is written without looking for one; the database's unique
+    constraint still refuses a second."""
     lookup(kind)
-    if is_each_time(kind):
+    if is_each_time(kind) or first:
         message = OutboxMessage.objects.create(
             order=order, kind=kind, recipient=order.email, next_attempt_at=_dispatch_lease_end()
         )

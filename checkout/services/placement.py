@@ -300,7 +300,7 @@ def _place_order(
     OrderEvent.objects.create(order=order, from_status="", to_status=status, actor=user, reason=reason)
     if not awaiting_payment:  # otherwise the cart is kept, and the payments app confirms the order once paid
         empty_cart(cart=cart)
-        confirm_placement(order=order, actor=user)
+        confirm_placement(order=order, actor=user, first=True)
     return order
 
 

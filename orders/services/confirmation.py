@@ -19,8 +19,11 @@ def placed_status(*, requires_pharmacist: bool, released: bool = False) -> str:
     return OrderStatus.AWAITING_REVIEW if requires_pharmacist and not released else OrderStatus.APPROVED
 
 
-def confirm_placement(*, order: Order, actor, because: str = "", review_deadline: datetime | None = None) -> Order:
+def confirm_placement(*, order: Order, actor, because: str = "", review_deadline: datetime | None = None,
+                      first: bool = False) -> Order:
     """Confirm a placed order to the shopper. Inside the caller's transaction, with the order locked.
+    `first`: the order has never been confirmed (just placed, or paid for the first time), so its
+    confirmation is written without looking for an earlier one.
 
     An order still awaiting payment moves on to its placed status (`because` opens the reason recorded
     in its history; `review_deadline` is how long a pharmacist may take, for an order that needs one).
@@ -40,5 +43,5 @@ def confirm_placement(*, order: Order, actor, because: str = "", review_deadline
                 else f"{because}; awaiting pharmacist review."
             )
         apply_transition(order=order, to_status=to_status, actor=actor, reason=reason)
-    record_message(order=order, kind=MessageKind.ORDER_PLACED)
+    record_message(order=order, kind=MessageKind.ORDER_PLACED, first=first)
     return order

@@ -189,9 +189,10 @@ def _order_paid(*, order: Order, payment: Payment, actor) -> None:
         review_deadline=timezone.now() + timedelta(days=settings.ORDER_REVIEW_DEADLINE_DAYS),
         capture_before=payment.capture_before,
     )
-    confirm_placement(order=order, actor=actor, because="Card authorised", review_deadline=review_deadline)
-    # Paid again after an earlier authorisation ended uncaptured (payments.gateway_changes): the cart
-    # was emptied the first time, and a pharmacist's release of the order still stands.
+    # Paid again after an earlier authorisation ended uncaptured (payments.gateway_changes): the order
+    # was confirmed and the cart emptied the first time, and a pharmacist's release still stands.
+    confirm_placement(order=order, actor=actor, because="Card authorised", review_deadline=review_deadline,
+                      first=not payment.paid_before)
     if not payment.paid_before:
         empty_user_cart(user_id=order.user_id)  # kept until now, so that a declined card left it as it was
 

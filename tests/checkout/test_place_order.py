@@ -239,7 +239,7 @@ def test_checkout_of_general_sale_items_runs_a_fixed_number_of_queries(user, oth
                 idempotency_key="first")
     cart = cart_with(user, (gsl_pack, 2))
 
-    with django_assert_num_queries(31):
+    with django_assert_num_queries(28):
         order = place_order(user=user, cart=cart, details=details(), idempotency_key="k")
 
     assert order.status == OrderStatus.APPROVED

@@ -26,7 +26,7 @@ def test_authorising_checkout_card_runs_a_fixed_number_of_queries(user, other_us
 
     # Whether the order was paid before (the cart was emptied the first time) is read with the payment's
     # lock, and whether an unconfirmed attempt is to be replaced with the attempt's own read.
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(21):
         payment = authorise_order(order=order, payment_method=CARD, attempt_key="k", actor=user)
 
     assert payment.status == PaymentStatus.AUTHORISED
