@@ -1,6 +1,6 @@
 """What a new pharmacist meets on the review page: the responsible-pharmacist sign-in is a button right
 there, and it comes back to the order; the review forms are laid out as the admin's aligned rows, each
-field labelled (the browser test tests/storefront/browser/test_review_page_layout.py shows it)."""
+field labelled (the browser test tests/browser/test_review_page_layout.py shows it)."""
 
 import re
 

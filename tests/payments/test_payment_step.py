@@ -10,7 +10,6 @@ from orders.models import Order, OrderStatus
 from tests.builders.checkout import CHECKOUT, checkout_data
 from tests.builders.orders import cart_with
 from tests.builders.payments import pay
-from tests.payments.conftest import payments_on  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_checkout_goes_to_the_payment_step_which_is_labelled_as_test_payments(
-        signed_in, user, gsl_pack, payments_on):  # noqa: F811
+        signed_in, user, gsl_pack, payments_on):
     cart_with(user, (gsl_pack, 1))
 
     response = signed_in.post(CHECKOUT, checkout_data(), follow=True)
@@ -33,7 +32,7 @@ def test_checkout_goes_to_the_payment_step_which_is_labelled_as_test_payments(
 
 
 def test_a_declined_card_is_explained_and_another_card_pays(
-        signed_in, user, gsl_pack, payments_on, django_capture_on_commit_callbacks):  # noqa: F811
+        signed_in, user, gsl_pack, payments_on, django_capture_on_commit_callbacks):
     cart_with(user, (gsl_pack, 1))
     signed_in.post(CHECKOUT, checkout_data())
     order = Order.objects.get()
@@ -52,7 +51,7 @@ def test_a_declined_card_is_explained_and_another_card_pays(
 
 
 def test_a_card_needing_confirmation_goes_to_the_confirm_page_and_back(
-        signed_in, user, gsl_pack, payments_on, django_capture_on_commit_callbacks):  # noqa: F811
+        signed_in, user, gsl_pack, payments_on, django_capture_on_commit_callbacks):
     cart_with(user, (gsl_pack, 1))
     signed_in.post(CHECKOUT, checkout_data())
     order = Order.objects.get()
@@ -67,7 +66,7 @@ def test_a_card_needing_confirmation_goes_to_the_confirm_page_and_back(
     assert (order.status, order.payments.get().status) == (OrderStatus.APPROVED, "captured")
 
 
-def test_with_stripe_only_the_payment_page_allows_stripe_js(signed_in, user, gsl_pack, payments_on):  # noqa: F811
+def test_with_stripe_only_the_payment_page_allows_stripe_js(signed_in, user, gsl_pack, payments_on):
     payments_on.PAYMENT_GATEWAY = "stripe"
     cart_with(user, (gsl_pack, 1))
     signed_in.post(CHECKOUT, checkout_data())
@@ -84,7 +83,7 @@ def test_with_stripe_only_the_payment_page_allows_stripe_js(signed_in, user, gsl
 
 
 def test_a_new_card_replaces_an_unconfirmed_3d_secure_attempt(
-        signed_in, user, gsl_pack, payments_on, django_capture_on_commit_callbacks):  # noqa: F811
+        signed_in, user, gsl_pack, payments_on, django_capture_on_commit_callbacks):
     cart_with(user, (gsl_pack, 1))
     signed_in.post(CHECKOUT, checkout_data())
     order = Order.objects.get()
@@ -106,7 +105,7 @@ def test_a_new_card_replaces_an_unconfirmed_3d_secure_attempt(
     assert TestGateway().retrieve(reference=abandoned.reference).status == "canceled"
 
 
-def test_the_test_gateway_takes_only_its_documented_card_numbers(signed_in, user, gsl_pack, payments_on):  # noqa: F811
+def test_the_test_gateway_takes_only_its_documented_card_numbers(signed_in, user, gsl_pack, payments_on):
     cart_with(user, (gsl_pack, 1))
     signed_in.post(CHECKOUT, checkout_data())
     order = Order.objects.get()
