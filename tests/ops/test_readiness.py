@@ -3,6 +3,7 @@ a private Redis that the tests stop and start; never the shared servers."""
 
 import json
 import os
+import shutil
 import sys
 import time
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from contextlib import contextmanager
 import pytest
 
 from tests.infra.support import gunicorn_serving, http_get
-from tests.servers import S3Server
+from tests.servers import RedisServer, S3Server
 
 
 @contextmanager
@@ -24,9 +25,24 @@ def serving(postgres_cluster, private_redis, tmp_path, **extra_env):
         yield f"http://127.0.0.1:{port}/readyz"
 
 
-@pytest.fixture
-def ready_server(postgres_cluster, private_redis, tmp_path):
-    with serving(postgres_cluster, private_redis, tmp_path) as url:
+@pytest.fixture(scope="module")
+def shared_redis(tmp_path_factory):
+    """A redis-server of this module's own; a test that stops it starts it again before it ends."""
+    from tests.conftest import require
+
+    binary = shutil.which("redis-server")
+    require(binary is not None, "needs redis-server on PATH: apt-get install redis-server")
+    server = RedisServer(tmp_path_factory.mktemp("redis"), binary)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def ready_server(postgres_cluster, shared_redis, tmp_path_factory):
+    """One gunicorn for the module's tests (a start takes seconds on 2 cores): each test that stops a server
+    it depends on starts it again and checks the answer is ok again, so the next test finds all ok."""
+    with serving(postgres_cluster, shared_redis, tmp_path_factory.mktemp("ready")) as url:
         yield url
 
 
@@ -62,12 +78,12 @@ def test_readyz_names_each_dependency_ok_when_all_answer(ready_server):
 
 
 def test_readyz_is_degraded_naming_redis_while_redis_is_stopped_and_ok_after_it_restarts(
-        ready_server, private_redis):
-    private_redis.stop()
+        ready_server, shared_redis):
+    shared_redis.stop()
     try:
         status, body, elapsed = get_ready(ready_server)
     finally:
-        private_redis.start()
+        shared_redis.start()
 
     assert status == 200
     assert body["status"] == "degraded"
@@ -101,9 +117,9 @@ def test_readyz_answers_503_while_the_primary_database_is_unreachable_and_200_af
 
 
 def test_readyz_is_degraded_naming_the_object_store_while_it_is_stopped_and_ok_after_it_returns(
-        postgres_cluster, private_redis, object_store_server, tmp_path):
+        postgres_cluster, shared_redis, object_store_server, tmp_path):
     bucket = object_store_server.create_bucket()
-    with serving(postgres_cluster, private_redis, tmp_path,
+    with serving(postgres_cluster, shared_redis, tmp_path,
                  STORAGE_URL=object_store_server.storage_url(bucket), S3_BUCKET="",
                  PRESCRIPTION_ENCRYPTION_KEYS="1:" + "A" * 43 + "=") as url:
         status, body, _ = get_ready(url)

@@ -20,6 +20,7 @@ import pytest
 from pharmacy.db_router import ReplicaRouter, replica_reads
 from tests.builders.api_client import Client, product_names
 from tests.infra.support import gunicorn_serving
+from tests.server_fixtures import SEEDED_TEMPLATE
 
 PRIMARY_NAME, REPLICA_NAME = "Primary Testamol", "Replica Testamol"
 
@@ -29,18 +30,23 @@ def psql(cluster, database: str, sql: str) -> None:
                  "-v", "ON_ERROR_STOP=1", "-c", sql)
 
 
-@pytest.fixture
-def two_databases(postgres_cluster, seeded_database):
-    (primary, seed), replica = seeded_database, f"replica_{uuid.uuid4().hex[:8]}"
-    psql(postgres_cluster, "postgres", f'CREATE DATABASE "{replica}" TEMPLATE "{primary}"')
+@pytest.fixture(scope="module")
+def two_databases(postgres_cluster, seeded_template):
+    """Two copies of the seeded template, shared by this module's tests as the server below is."""
+    primary, replica, seed = f"seeded_{uuid.uuid4().hex[:8]}", f"replica_{uuid.uuid4().hex[:8]}", seeded_template
+    postgres_cluster.create_database(primary, template=SEEDED_TEMPLATE)
+    postgres_cluster.create_database(replica, template=primary)
     psql(postgres_cluster, primary, f"UPDATE catalog_product SET name = '{PRIMARY_NAME}'")
     psql(postgres_cluster, replica, f"UPDATE catalog_product SET name = '{REPLICA_NAME}'")
     return primary, replica, seed
 
 
-@pytest.fixture
-def replica_server(postgres_cluster, two_databases, tmp_path):
+@pytest.fixture(scope="module")
+def replica_server(postgres_cluster, two_databases, tmp_path_factory):
+    """One gunicorn for the module's tests (a start takes seconds on 2 cores); the test that makes the
+    replica refuse connections allows them again and checks the reads are back on it."""
     primary, replica, seed = two_databases
+    tmp_path = tmp_path_factory.mktemp("replicas")
     env = {**os.environ, "DATABASE_URL": postgres_cluster.database_url(primary),
            "DATABASE_REPLICA_URLS": postgres_cluster.database_url(replica), "REPLICA_RETRY_SECONDS": "1",
            "REDIS_URL": "", "CELERY_BROKER_URL": "memory://", "DJANGO_SETTINGS_MODULE": "pharmacy.settings.test"}
