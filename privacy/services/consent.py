@@ -1,6 +1,6 @@
 """The privacy notice's revisions and the health-data consent: give, withdraw, and ask whether it holds."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -108,4 +108,23 @@ def consent_for_order(*, user, consent=None) -> None:
         raise NoPrivacyNotice()
     if consent.notice_number is not None and consent.notice_number != notice.number:
         raise PrivacyNoticeOutdated(field="privacy_notice_version", current=notice.number)
-    give_consent(user=user, interface=consent.interface, notice_number=notice.number)
+    _record_consent_with_order(user=user, notice=notice, interface=consent.interface)
+
+
+def _record_consent_with_order(*, user, notice: PrivacyNoticeRevision, interface: str) -> None:
+    """give_consent without the account's row lock: checkout already holds the cart's, and erasure takes
+    the account's before deleting the carts, so taking both here could deadlock. The partial unique
+    constraint (one active consent per account) settles a race with the account page instead."""
+    now = timezone.now()
+    # A consent to a revision that no longer counts (one that asked again came after it) ends here.
+    HealthDataConsent.objects.filter(user=user, withdrawn_at__isnull=True, superseded_at__isnull=True).update(
+        superseded_at=now
+    )
+    try:
+        with transaction.atomic():  # a savepoint: the order's transaction goes on if the race is lost
+            HealthDataConsent.objects.create(
+                user=user, notice=notice, text_shown=notice.consent_text, given_at=now, interface=interface
+            )
+    except IntegrityError:
+        if not has_current_consent(user=user):  # given meanwhile on another page: it holds
+            raise

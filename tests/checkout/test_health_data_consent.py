@@ -147,6 +147,20 @@ def test_a_consent_ticked_with_an_order_refused_for_another_reason_is_not_record
     assert not HealthDataConsent.objects.exists()
 
 
+def test_a_notice_that_asks_again_needs_a_new_consent_which_ends_the_earlier_one(shopper, p_pack):
+    first = published_notice(1)
+    place(shopper, p_pack, consent=ConsentGiven(interface="api", notice_number=first.number))
+    second = published_notice(2, asks_for_consent_again=True)
+
+    with pytest.raises(HealthDataConsentRequired):
+        place(shopper, p_pack)
+    place(shopper, p_pack, consent=ConsentGiven(interface="storefront", notice_number=second.number))
+
+    earlier, current = HealthDataConsent.objects.filter(user=shopper).order_by("pk")
+    assert (earlier.notice, earlier.superseded_at is not None, earlier.withdrawn_at) == (first, True, None)
+    assert (current.notice, current.is_active, current.interface) == (second, True, "storefront")
+
+
 def test_the_gate_reads_the_consent_in_force_in_one_query(user, django_assert_num_queries):
     with django_assert_num_queries(1):
         consent_for_order(user=user, consent=None)
