@@ -116,6 +116,7 @@ class CheckoutForm(forms.Form):
                 "patient's age. For you, the date in your health record is used if you leave it empty."
             )
         else:
+            self.fields["patient_date_of_birth"].label = "Patient's date of birth (only for someone you care for)"
             self.fields["patient_date_of_birth"].help_text = (
                 "Only for someone you care for: the medicines in your cart do not depend on your age, so we "
                 "do not ask for yours."

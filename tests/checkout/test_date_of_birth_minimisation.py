@@ -70,12 +70,14 @@ def test_the_checkout_page_says_whose_date_of_birth_is_needed_and_for_which_medi
                                                                                       ibuprofen):
     client.force_login(shopper)
     cart_with(shopper, (gsl_pack, 1))
-    help_text = client.get(reverse("checkout:checkout")).context["form"]["patient_date_of_birth"].help_text
-    assert help_text.startswith("Only for someone you care for")
+    field = client.get(reverse("checkout:checkout")).context["form"]["patient_date_of_birth"]
+    assert field.help_text.startswith("Only for someone you care for")
+    assert field.label == "Patient's date of birth (only for someone you care for)"
 
     cart_with(shopper, (ibuprofen, 1))
     page = client.get(reverse("checkout:checkout"))
     assert page.context["form"]["patient_date_of_birth"].help_text.startswith(f"Needed for {ibuprofen.display_name}")
+    assert page.context["form"]["patient_date_of_birth"].label == "Patient's date of birth"
 
     refused = client.post(reverse("checkout:checkout"), {
         "idempotency_key": str(uuid.uuid4()), "full_name": "Ada Shopper", "email": "ada@example.org",
