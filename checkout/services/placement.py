@@ -117,7 +117,7 @@ IDEMPOTENCY_CONSTRAINT = "order_idempotency_key_unique"
 def place_order(
     *, user, cart: Cart, details: CheckoutDetails, idempotency_key: str, prescription: Prescription | None = None,
     patient: PatientDetails | None = None, consultation_answers: ConsultationAnswers | None = None,
-    delivery_method: str | None = None, awaiting_payment: bool | None = None,
+    delivery_method: str | None = None, awaiting_payment: bool | None = None, on_placed=None,
     health_data_consent: ConsentGiven | None = None,
 ) -> Order:
     """Turn the shopper's cart into an order.
@@ -129,7 +129,8 @@ def place_order(
     `awaiting_payment`, holding its stock, and the cart is kept: the payments app authorises the card
     after this transaction commits and then moves the order on, empties the cart and sends the
     confirmation (payments.services.authorise_order). Unpaid, it expires after
-    PAYMENT_AUTHORISATION_TIMEOUT_MINUTES.
+    PAYMENT_AUTHORISATION_TIMEOUT_MINUTES. `on_placed(order)` runs in the placing transaction once the order
+    is written (checkout.services.place_order_and_authorise writes the card's attempt there).
 
     `patient` is who the medicines are for (default: the account holder); age limits use their date of
     birth. `consultation_answers` ({sku: {question id: answer}}) answers the questions of each
@@ -153,7 +154,7 @@ def place_order(
         return _place_order(user=user, cart=cart, details=details, idempotency_key=idempotency_key,
                             prescription=prescription, patient=patient, consultation_answers=consultation_answers,
                             delivery_method=delivery_method, awaiting_payment=awaiting_payment,
-                            health_data_consent=health_data_consent)
+                            health_data_consent=health_data_consent, on_placed=on_placed)
     except IntegrityError as error:
         if IDEMPOTENCY_CONSTRAINT not in str(error):
             raise
@@ -182,7 +183,7 @@ def _replay(existing: Order, *, fingerprint: str) -> Order:
 def _place_order(
     *, user, cart: Cart, details: CheckoutDetails, idempotency_key: str, prescription: Prescription | None,
     patient: PatientDetails | None, consultation_answers: ConsultationAnswers | None, delivery_method: str | None,
-    awaiting_payment: bool = False, health_data_consent: ConsentGiven | None = None,
+    awaiting_payment: bool = False, health_data_consent: ConsentGiven | None = None, on_placed=None,
 ) -> Order:
     if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise InvalidCheckoutDetails(
@@ -298,6 +299,8 @@ def _place_order(
     if awaiting_payment:
         reason = "Awaiting payment; then: " + reason[0].lower() + reason[1:]
     OrderEvent.objects.create(order=order, from_status="", to_status=status, actor=user, reason=reason)
+    if on_placed is not None:  # what the caller writes with the order, in its transaction (the card's attempt)
+        on_placed(order)
     if not awaiting_payment:  # otherwise the cart is kept, and the payments app confirms the order once paid
         empty_cart(cart=cart)
         confirm_placement(order=order, actor=user, first=True)

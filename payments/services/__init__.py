@@ -16,7 +16,9 @@ from .authorisation import (
     apply_gateway_intent,
     authorisation_deadline,
     authorise_at_checkout,
+    authorise_begun_attempt,
     authorise_order,
+    begin_checkout_attempt,
     record_authorisation,
     refresh_payment,
 )
@@ -39,6 +41,8 @@ __all__ = [
     "apply_gateway_intent",
     "authorisation_deadline",
     "authorise_at_checkout",
+    "authorise_begun_attempt",
+    "begin_checkout_attempt",
     "authorise_order",
     "capture_payment",
     "check_intent_currency",

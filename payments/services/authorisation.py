@@ -59,6 +59,28 @@ def authorise_order(
     return _call_authorise(payment=payment, actor=actor, return_url=return_url)
 
 
+def begin_checkout_attempt(*, order: Order, payment_method: str, attempt_key: str) -> Payment | None:
+    """Inside checkout's transaction, for the order it has just placed awaiting payment: the attempt's row,
+    written with the order, so that it commits with it. It takes no lock and reads nothing: no other
+    request can see the order yet. None for a payment method the gateway refuses; authorise_at_checkout
+    then refuses it once the order has committed, as before."""
+    try:
+        payment_method = get_gateway().prepare_payment_method((payment_method or "").strip())
+    except InvalidPaymentMethod:
+        return None
+    if not payment_method or order.status != OrderStatus.AWAITING_PAYMENT:
+        return None
+    amount = authorisation_amount(order)
+    return Payment.objects.create(order=order, attempt_key=attempt_key, gateway=get_gateway().name,
+                                  currency=amount.currency, amount_authorised=amount.amount,
+                                  payment_method=payment_method[:100])
+
+
+def authorise_begun_attempt(*, payment: Payment, actor=None) -> Payment:
+    """Authorise the attempt begin_checkout_attempt wrote, once checkout's transaction has committed."""
+    return _call_authorise(payment=payment, actor=actor, return_url="")
+
+
 def authorise_at_checkout(*, order: Order, payment_method: str, attempt_key: str, actor=None) -> Payment | None:
     """Checkout's payment step (API): authorise when the order awaits payment and a card was given; a
     replayed checkout returns the first attempt."""
