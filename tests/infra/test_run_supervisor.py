@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from pharmacy.encryption import generate_key_entry
+
 from .support import (
     MANIFEST_STATIC_FILES,
     ROOT,
@@ -30,8 +32,6 @@ from .support import (
     process_group_members,
     wait_for_http_ok,
 )
-
-pytestmark = pytest.mark.xdist_group(MANIFEST_STATIC_FILES)
 
 SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER",
                      "EMAIL_URL")
@@ -108,8 +108,11 @@ def test_run_with_postgres_and_redis_starts_worker_and_beat_and_stops_all_on_ctr
     tmp_path, throwaway_database
 ):
     port = free_port()
+    # Its own encryption key, so it shares nothing under var/ with the SQLite tests (which create the
+    # development key) and needs no xdist_group: it runs beside them.
     environment = isolated_environment(tmp_path, DATABASE_URL=throwaway_database,
-                                       REDIS_URL=os.environ["REDIS_URL"])
+                                       REDIS_URL=os.environ["REDIS_URL"],
+                                       PRESCRIPTION_ENCRYPTION_KEYS=generate_key_entry("run"))
     process, log_path = start_supervisor(environment=environment, port=port, tmp_path=tmp_path)
     groups: list[int] = []
     try:
@@ -136,6 +139,7 @@ def test_run_with_postgres_and_redis_starts_worker_and_beat_and_stops_all_on_ctr
         stop_leftovers(groups)
 
 
+@pytest.mark.xdist_group(MANIFEST_STATIC_FILES)
 def test_run_stops_everything_when_a_child_dies(tmp_path, migrated_sqlite):
     """If the web server dies (here: its port is taken), the supervisor stops and reports it."""
     shutil.copyfile(migrated_sqlite, tmp_path / "run.sqlite3")
@@ -190,6 +194,7 @@ def shop_once(page: str, base_url: str, start: threading.Barrier) -> list[int]:
     return statuses
 
 
+@pytest.mark.xdist_group(MANIFEST_STATIC_FILES)
 def test_run_on_sqlite_serves_the_site_to_forty_shoppers_at_once_and_stops_on_ctrl_c(tmp_path, migrated_sqlite):
     """gunicorn, not runserver: forty shoppers posting at once all get an answer, no reset connection. The
     database starts migrated (run.py's own migrate then has nothing to do: the PostgreSQL test below proves
