@@ -1,16 +1,22 @@
 #!/usr/bin/env python
 """Checkout throughput under concurrency: `DATABASE_URL=postgres://… python bench/bench_checkout.py`.
 
-Places `--orders` orders from `--threads` threads through `checkout.services.place_order`, the path every
-interface uses, in two scenarios: spread (each cart holds two of many packs, so row locks rarely meet)
-and hot (every cart holds the same pack, so every checkout queues on one row lock). Runs in a throwaway
-database (bench_checkout_<pid> on the PostgreSQL of DATABASE_URL) that it drops afterwards. Prints
-orders per second and latency percentiles; nothing asserts a timing, so compare runs side by side.
-With `--copy-migrated`, DATABASE_URL's database is already migrated and the throwaway one is copied from it
-(CREATE DATABASE … TEMPLATE, a second) instead of migrated (most of a minute on 2 cores).
+Places `--orders` orders from `--threads` threads through `checkout.services.place_order_and_authorise`
+(the API's paid checkout; `place_order` alone with `--no-payment`), in two scenarios: spread (each cart
+holds two of many packs, so row locks rarely meet) and hot (every cart holds the same pack, so every
+checkout queues on one row lock). With `--processes N`
+the orders are placed from N worker processes instead (one thread each), as gunicorn's workers would.
+`--threads 1` is the service-level, one-thread measure that django-oscar publishes for its order
+placement. Runs in a throwaway database (bench_checkout_<pid> on the PostgreSQL of DATABASE_URL) that it
+drops afterwards. Prints orders per second, latency percentiles, SQL statements per order and CPU per
+order (this process's, and the whole machine's busy time, PostgreSQL included, from /proc/stat: on a
+shared machine the latter counts its neighbours too); nothing asserts a timing, so compare runs side by
+side. With `--copy-migrated`, DATABASE_URL's database is already migrated and the throwaway one is copied
+from it (CREATE DATABASE … TEMPLATE, a second) instead of migrated (most of a minute on 2 cores).
 """
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import sys
@@ -19,6 +25,39 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def machine_busy_seconds() -> float | None:
+    """The machine's busy CPU time (user, system, interrupts, all cores) from /proc/stat; None off Linux."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = (int(value) for value in fields[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+# What the worker processes place: set before they are forked, so they inherit it rather than unpickle it.
+_FORKED_WORK: tuple = ()
+
+
+def _place_in_worker(index: int) -> tuple[float, int, float]:
+    """In a worker process: one order, with the statements it ran and the process CPU it took."""
+    from django.db import connection
+
+    place, shoppers, carts = _FORKED_WORK
+
+    counted = []
+
+    def count(execute, sql, params, many, context):
+        counted.append(1)
+        return execute(sql, params, many, context)
+
+    cpu_before = time.process_time()
+    with connection.execute_wrapper(count):
+        latency = place(index, shoppers, carts)
+    return latency, len(counted), time.process_time() - cpu_before
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -47,6 +86,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--orders", type=int, default=400)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--processes", type=int, default=0,
+                        help="place the orders from this many worker processes (one thread each) instead of threads")
     parser.add_argument("--no-payment", action="store_true",
                         help="place orders only, without authorising a card (the payment step is included by default)")
     parser.add_argument("--copy-migrated", action="store_true",
@@ -78,20 +119,39 @@ def main() -> None:
     try:
         from django.conf import settings
 
-        from checkout.services import place_order
-        from payments.services import authorise_order
+        from checkout.services import place_order, place_order_and_authorise
 
         # The payment step as checkout runs it: the order is placed awaiting payment, then the test
         # gateway authorises the test card (its capture, after commit, is the worker's job).
+        settings.PAYMENTS_AT_CHECKOUT = True
         settings.PAYMENT_GATEWAY = "test"
+        settings.SAFEGUARDS_CACHE_ENABLED = True  # as in production (the test settings read the tables afresh)
         paying = not arguments.no_payment
         from tests.builders.orders import cart_with, details
         from tests.factories import PackFactory, UserFactory
+
+        statements = [0]
+
+        def count_statements(execute, sql, params, many, context):
+            statements[0] += 1  # only read in the process that counts: a rough sum across threads is fine
+            return execute(sql, params, many, context)
+
+        def place(index: int, shoppers, carts) -> float:
+            started = time.perf_counter()
+            with connection.execute_wrapper(count_statements):
+                if paying:
+                    place_order_and_authorise(user=shoppers[index], cart=carts[index], details=details(),
+                                              idempotency_key=f"bench-{index}", payment_method="4242424242424242")
+                else:
+                    place_order(user=shoppers[index], cart=carts[index], details=details(),
+                                idempotency_key=f"bench-{index}", awaiting_payment=False)
+            return time.perf_counter() - started
 
         def run(label: str, cart_packs) -> None:
             shoppers = [UserFactory() for _ in range(arguments.orders)]
             carts = [cart_with(shopper, *cart_packs(index)) for index, shopper in enumerate(shoppers)]
             latencies: list[float] = []
+            statements[0] = 0
             lock = threading.Lock()
             work = iter(range(arguments.orders))
 
@@ -102,34 +162,49 @@ def main() -> None:
                             index = next(work, None)
                         if index is None:
                             return
-                        started = time.perf_counter()
-                        order = place_order(user=shoppers[index], cart=carts[index], details=details(),
-                                            idempotency_key=f"bench-{index}", awaiting_payment=paying)
-                        if paying:
-                            authorise_order(order=order, payment_method="4242424242424242",
-                                            attempt_key=f"bench-{index}", actor=shoppers[index])
+                        latency = place(index, shoppers, carts)
                         with lock:
-                            latencies.append(time.perf_counter() - started)
+                            latencies.append(latency)
                 finally:
                     connections.close_all()
 
+            busy_before, cpu_before = machine_busy_seconds(), time.process_time()
             started = time.perf_counter()
-            threads = [threading.Thread(target=worker) for _ in range(arguments.threads)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            if arguments.processes:
+                global _FORKED_WORK
+                _FORKED_WORK = (place, shoppers, carts)
+                connections.close_all()  # each worker process opens its own connection
+                pool = multiprocessing.get_context("fork").Pool(arguments.processes)
+                results = pool.map(_place_in_worker, range(arguments.orders), chunksize=1)
+                pool.close()
+                pool.join()  # the workers exit, and their connections with them, before the database is dropped
+                latencies = [latency for latency, _, _ in results]
+                statements[0] = sum(count for _, count, _ in results)
+                process_cpu = sum(cpu for _, _, cpu in results)
+            else:
+                threads = [threading.Thread(target=worker) for _ in range(arguments.threads)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                process_cpu = time.process_time() - cpu_before
             seconds = time.perf_counter() - started
+            busy_after = machine_busy_seconds()
+            machine = (f"  machine CPU ms/order {(busy_after - busy_before) * 1000 / len(latencies):6.1f}"
+                       if busy_before is not None and busy_after is not None else "")
             print(f"{label:<8} {len(latencies):5d} orders in {seconds:6.2f} s = {len(latencies) / seconds:7.1f} "
                   f"orders/s   latency ms p50 {statistics.median(latencies) * 1000:6.1f}  "
-                  f"p95 {percentile(latencies, 0.95) * 1000:6.1f}  max {max(latencies) * 1000:6.1f}")
+                  f"p95 {percentile(latencies, 0.95) * 1000:6.1f}  max {max(latencies) * 1000:6.1f}   "
+                  f"statements/order {statements[0] / len(latencies):5.1f}  "
+                  f"Python CPU ms/order {process_cpu * 1000 / len(latencies):6.1f}{machine}")
 
         stock = arguments.orders * 2
         many = [PackFactory(stock_quantity=stock) for _ in range(50)]
         run("spread", lambda index: [(many[index % 50], 1), (many[(index * 7 + 3) % 50], 1)])
         hot = PackFactory(stock_quantity=stock)
         run("hot", lambda index: [(hot, 1)])
-        print(f"{arguments.threads} threads, PostgreSQL {connection.pg_version // 10000}, "
+        workers = f"{arguments.processes} processes" if arguments.processes else f"{arguments.threads} threads"
+        print(f"{workers}, PostgreSQL {connection.pg_version // 10000}, "
               + ("payment included (test gateway authorisation)" if paying else "no payment"))
     finally:
         connections.close_all()
