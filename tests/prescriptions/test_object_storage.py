@@ -17,7 +17,7 @@ from orders.models import Prescription
 from pharmacy.encryption import key_id_of
 from pharmacy.storage import parse_storage_url, s3_storages
 from tests.builders.orders import MINIMAL_PDF, pdf_upload
-from tests.infra.support import ROOT, environment_without
+from tests.deploy.support import ROOT, environment_without
 
 KEYS = "s3test:" + base64.b64encode(secrets.token_bytes(32)).decode()
 

@@ -10,8 +10,7 @@ from django.core.management.base import SystemCheckError
 
 from privacy import retention
 from privacy.retention import KIND_TRIGGERS, Period, RetentionPolicyError, load_policy, retention_policy
-
-from ..infra.support import ROOT
+from tests.deploy.support import ROOT
 
 POLICY_TEXT = retention.POLICY_FILE.read_text()
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.infra.support import gunicorn_serving, http_get
+from tests.deploy.support import gunicorn_serving, http_get
 from tests.servers import RedisServer, S3Server
 
 
@@ -150,7 +150,7 @@ def test_readyz_probes_once_per_cache_period_on_one_pool(settings, monkeypatch):
     from pharmacy import readiness
 
     calls = []
-    settings.READINESS_CHECKS = ["tests.ops.test_readiness.counted_check"]
+    settings.READINESS_CHECKS = ["tests.pharmacy.test_readiness.counted_check"]
     settings.READINESS_CACHE_SECONDS = 60
     monkeypatch.setattr(readiness, "_last", None)
     monkeypatch.setattr(readiness, "ThreadPoolExecutor", lambda *args, **kwargs: pytest.fail("a new pool"))

@@ -6,7 +6,7 @@ import sys
 
 import yaml
 
-from .support import ROOT, environment_without
+from tests.deploy.support import ROOT, environment_without
 
 
 def test_api_schema_generates_without_warnings_and_validates(tmp_path):

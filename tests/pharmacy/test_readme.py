@@ -4,7 +4,7 @@ variables something reads. The README stays a front page that sends readers to d
 
 import re
 
-from .support import ROOT, settings_environment_variables
+from tests.deploy.support import ROOT, settings_environment_variables
 
 README = (ROOT / "README.md").read_text()
 DOCS = ROOT / "docs"

@@ -1,4 +1,4 @@
-"""Read replicas with two real databases (tests/ops/test_streaming_replica.py uses a real hot standby; two
+"""Read replicas with two real databases (tests/pharmacy/test_streaming_replica.py uses a real hot standby; two
 databases let a test make the replica differ at will and refuse connections): the app (gunicorn, in a
 subprocess) has DATABASE_URL at one database and DATABASE_REPLICA_URLS at a copy of it, on the throwaway
 cluster. The copy's product is renamed, so each answer shows where its rows came from:
@@ -19,7 +19,7 @@ import pytest
 
 from pharmacy.db_router import ReplicaRouter, replica_reads
 from tests.builders.api_client import Client, product_names
-from tests.infra.support import gunicorn_serving
+from tests.deploy.support import gunicorn_serving
 from tests.server_fixtures import SEEDED_TEMPLATE
 
 PRIMARY_NAME, REPLICA_NAME = "Primary Testamol", "Replica Testamol"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders.api_client import Client, product_names
-from tests.infra.support import gunicorn_serving
+from tests.deploy.support import gunicorn_serving
 
 OLD_NAME, NEW_NAME = "Streamed Testamol", "Renamed Testamol"
 

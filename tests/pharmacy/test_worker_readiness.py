@@ -10,7 +10,7 @@ import time
 import pytest
 import yaml
 
-from tests.infra.support import ROOT
+from tests.deploy.support import ROOT
 
 WORKER_HOST = "readiness-check"
 
