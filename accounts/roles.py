@@ -23,7 +23,7 @@ PHARMACISTS_GROUP = "Pharmacists"
 SUPERINTENDENTS_GROUP = "Superintendent pharmacists"
 DATA_OFFICERS_GROUP = "Data officers"
 MANAGE_PHARMACISTS = "accounts.manage_pharmacists"
-REVIEW_PERMISSION = ("orders", "review_prescription")
+REVIEW_PERMISSION = ("prescriptions", "review_prescription")
 
 # Every staff group and every permission it holds, as (app label, codename). ensure_staff_groups brings
 # the database to this after every migrate and test flush; the data migrations that first created the
@@ -32,8 +32,8 @@ GROUP_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
     # Pharmacists review prescriptions and orders, and read in the admin what they need for it.
     PHARMACISTS_GROUP: frozenset({
         REVIEW_PERMISSION,
-        ("orders", "view_prescription"),
-        ("orders", "view_prescriptionitem"),
+        ("prescriptions", "view_prescription"),
+        ("prescriptions", "view_prescriptionitem"),
         ("orders", "view_order"),
         ("orders", "change_order"),  # dispatch, record deliveries, cancel: the order actions (services check it)
         ("dispensing", "view_orderawaitingreview"),
@@ -79,7 +79,7 @@ GROUP_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
         ("privacy", "change_erasurerequest"),
         ("privacy", "view_healthdataconsent"),
         ("orders", "view_order"),
-        ("orders", "view_prescription"),
+        ("prescriptions", "view_prescription"),
         ("dispensing", "view_registerentry"),
     }),
 }

@@ -7,10 +7,10 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from delivery.forms import delivery_method_field
-from orders.forms import ACCEPTED_FILE_TYPES, upload_help_text
-from orders.models import Prescription
 from patients.details import PatientDetails
 from pharmacy.exceptions import DomainError
+from prescriptions.forms import ACCEPTED_FILE_TYPES, upload_help_text
+from prescriptions.models import Prescription
 
 from .health_data import ConsentGiven, ConsentPrompt
 from .services import CheckoutDetails

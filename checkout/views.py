@@ -24,13 +24,15 @@ from cart.services import get_or_create_user_cart
 from delivery.forms import selected_delivery_quote
 from delivery.selectors import list_active_delivery_methods
 from orders.exceptions import IdempotencyKeyReused
-from orders.models import Order, OrderStatus, Prescription
-from orders.selectors import get_prescription_for_user, list_orders_for_user, list_usable_prescriptions
-from orders.services import submit_prescription
+from orders.models import Order, OrderStatus
+from orders.selectors import list_orders_for_user
 from patients.selectors import health_record_choices
 from pharmacy.exceptions import DomainError
 from pharmacy.request_limits import limit_upload_body
 from pharmacy.throttling import throttle_posts
+from prescriptions.models import Prescription
+from prescriptions.selectors import get_prescription_for_user, list_usable_prescriptions
+from prescriptions.services import submit_prescription
 
 from .forms import CheckoutForm
 from .health_data import consent_prompt
@@ -180,4 +182,4 @@ def _back(request) -> str:
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return back
-    return reverse("orders:prescription-list")
+    return reverse("prescriptions:prescription-list")

@@ -15,11 +15,12 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from catalog.models import LegalCategory, Strength
-from orders.models import LineDecision, Order, OrderLine, OrderStatus, PrescriptionItem
-from orders.services.coverage import medicine_key
+from orders.models import LineDecision, Order, OrderLine, OrderStatus
 from patients.details import PatientDetails
 from patients.facts import PatientFacts
 from patients.models import Patient as HealthRecord
+from prescriptions.models import PrescriptionItem
+from prescriptions.services.coverage import medicine_key
 
 from . import context
 from .checks import ActiveIngredient, Alert, ClinicalOverride, Directions, Medicine, Origin, matches, run_checks

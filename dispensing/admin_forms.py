@@ -5,9 +5,9 @@ from decimal import Decimal
 from django import forms
 
 from catalog.models import Pack
-from orders.models import DoseUnit
 from orders.refusals import RefusalReason
-from orders.services import AuthorisedItem, DispensingRecord
+from prescriptions.models import DoseUnit
+from prescriptions.services import AuthorisedItem, DispensingRecord
 
 
 class DispensingRecordForm(forms.Form):
@@ -15,7 +15,7 @@ class DispensingRecordForm(forms.Form):
     prescriber_registration = forms.CharField(
         max_length=50, label="Prescriber's registration number", help_text="e.g. GMC number (7 digits)"
     )
-    # Required by the service (orders.services.prescriptions.validate_dispensing_record), which decides for
+    # Required by the service (prescriptions.services.prescriptions.validate_dispensing_record), which decides for
     # the API too; its refusal is shown next to the field.
     prescriber_address = forms.CharField(max_length=300, required=False, label="Prescriber's address")
     patient_name = forms.CharField(max_length=200, required=False, label="Patient's name on the prescription")

@@ -1,8 +1,8 @@
-"""The pharmacist's review in the admin. Dispensing extends orders' admin of the order and the
-prescription (registered again here) with what staff do to a placed order: the review page, the
-dispatch action, the release conditions and the original prescription, and the review queue. The URLs
-keep their names (admin:orders_order_review, admin:orders_prescription_original). These views bind forms
-and call the services."""
+"""The pharmacist's review in the admin. Dispensing extends orders' admin of the order and prescriptions'
+admin of the prescription (both registered again here) with what staff do to a placed order: the review
+page, the dispatch action, the release conditions and the original prescription, and the review queue
+(admin:orders_order_review, admin:prescriptions_prescription_original). These views bind forms and call
+the services."""
 
 from datetime import timedelta
 
@@ -19,13 +19,15 @@ from accounts.roles import is_pharmacist
 from clinical.forms import ClinicalOverrideForm
 from clinical.services import review_alerts
 from orders import admin as orders_admin
-from orders.models import Order, Prescription, PrescriptionStatus
+from orders.models import Order
 from orders.services.originals import is_waiting_for_original
-from orders.services.repeats import get_repeat_history
 from patients.models import AccessChannel
 from patients.review import review_order_health
 from pharmacy.admin_mixins import ReadOnlyAdminMixin
 from pharmacy.exceptions import DomainError
+from prescriptions import admin as prescriptions_admin
+from prescriptions.models import Prescription, PrescriptionStatus
+from prescriptions.services.repeats import get_repeat_history
 from safeguards.admin import FlaggedOrderFilter
 
 from .admin_forms import (
@@ -107,7 +109,7 @@ class OrderAdmin(orders_admin.OrderAdmin):
         if not order.prescription_id:
             return "-"
         if is_waiting_for_original(order):
-            url = reverse("admin:orders_prescription_original", args=[order.prescription_id])
+            url = reverse("admin:prescriptions_prescription_original", args=[order.prescription_id])
             return format_html(
                 'Waiting for the original: cannot be dispatched. <a class="button" href="{}">'
                 "Record original received</a>",
@@ -229,7 +231,7 @@ class OrderAdmin(orders_admin.OrderAdmin):
             and order.status == "awaiting_review"
             and current_responsible_pharmacist() is None,
             "override_form": override_form,
-            "file_url": reverse("admin:orders_prescription_file", args=[order.prescription_id])
+            "file_url": reverse("admin:prescriptions_prescription_file", args=[order.prescription_id])
             if order.prescription_id
             else None,
             "needs_dispensing_record": _needs_dispensing_record(order),
@@ -324,22 +326,22 @@ admin.site.unregister(Prescription)
 
 
 @admin.register(Prescription)
-class PrescriptionAdmin(orders_admin.PrescriptionAdmin):
+class PrescriptionAdmin(prescriptions_admin.PrescriptionAdmin):
     readonly_fields = [
         field
-        for name in orders_admin.PrescriptionAdmin.readonly_fields
+        for name in prescriptions_admin.PrescriptionAdmin.readonly_fields
         for field in ((name, "original_link") if name == "electronic_prescription_id" else (name,))
     ]
 
     @admin.display(description="Original")
     def original_link(self, prescription):
-        url = reverse("admin:orders_prescription_original", args=[prescription.pk])
+        url = reverse("admin:prescriptions_prescription_original", args=[prescription.pk])
         return format_html('<a class="button" href="{}">Record original received / electronic verified</a>', url)
 
     def get_urls(self):
         original = self.admin_site.admin_view(self.original_view)
         return [
-            path("<int:prescription_id>/original/", original, name="orders_prescription_original"),
+            path("<int:prescription_id>/original/", original, name="prescriptions_prescription_original"),
             *super().get_urls(),
         ]
 
@@ -362,7 +364,8 @@ class PrescriptionAdmin(orders_admin.PrescriptionAdmin):
                             note=received_form.cleaned_data["note"],
                         )
                         self.message_user(request, "Original prescription recorded.", messages.SUCCESS)
-                        return HttpResponseRedirect(reverse("admin:orders_prescription_change", args=[prescription.pk]))
+                        return HttpResponseRedirect(
+                            reverse("admin:prescriptions_prescription_change", args=[prescription.pk]))
                 elif "_electronic" in request.POST:
                     electronic_form = ElectronicVerifiedForm(request.POST, prefix="electronic")
                     if electronic_form.is_valid():
@@ -373,7 +376,8 @@ class PrescriptionAdmin(orders_admin.PrescriptionAdmin):
                             note=electronic_form.cleaned_data["note"],
                         )
                         self.message_user(request, "Electronic prescription recorded as verified.", messages.SUCCESS)
-                        return HttpResponseRedirect(reverse("admin:orders_prescription_change", args=[prescription.pk]))
+                        return HttpResponseRedirect(
+                            reverse("admin:prescriptions_prescription_change", args=[prescription.pk]))
             except DomainError as refusal:
                 self.message_user(request, refusal.message, messages.ERROR)
         context = {

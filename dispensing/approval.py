@@ -10,16 +10,23 @@ from clinical import services as clinical_checks
 from clinical.checks import ClinicalOverride
 from notifications.services import record_message
 from orders.exceptions import InvalidOrderTransition
-from orders.locks import order_for_update, prescription_for_update
-from orders.models import LineDecision, MessageKind, Order, OrderStatus, PrescriptionStatus
+from orders.locks import order_for_update
+from orders.models import LineDecision, MessageKind, Order, OrderStatus
 from orders.refusals import check_refusal_reason, staff_note
-from orders.services.coverage import check_not_expired, check_prescription_covers
 from orders.services.pipeline import return_stock
-from orders.services.prescription_patient import check_order_against_prescription
-from orders.services.prescriptions import DispensingRecord, approve_prescription, ensure_pharmacist, reject_prescription
-from orders.services.repeats import ensure_issue_for_order
 from orders.services.staff import ensure_may_change_orders
 from orders.state_machine import apply_transition
+from prescriptions.locks import prescription_for_update
+from prescriptions.models import PrescriptionStatus
+from prescriptions.services.coverage import check_not_expired, check_prescription_covers
+from prescriptions.services.patient import check_order_against_prescription
+from prescriptions.services.prescriptions import (
+    DispensingRecord,
+    approve_prescription,
+    ensure_pharmacist,
+    reject_prescription,
+)
+from prescriptions.services.repeats import ensure_issue_for_order
 
 from .batches import supply_order_batches
 from .release_checks import check_may_approve, record_approver_registration, record_supply

@@ -18,8 +18,8 @@ from orders.locks import order_for_update
 from orders.models import LineDecision, MessageKind, Order, OrderLine, OrderStatus
 from orders.refusals import check_refusal_reason, staff_note
 from orders.services.order_amounts import reprice_without_refused_lines
-from orders.services.prescriptions import ensure_pharmacist
 from orders.state_machine import apply_transition
+from prescriptions.services.prescriptions import ensure_pharmacist
 
 from .release_checks import check_may_approve, ensure_registered_pharmacist, record_approver_registration
 

@@ -15,10 +15,10 @@ from orders.exceptions import InvalidReviewDeadline
 from orders.locks import order_for_update
 from orders.models import MessageKind, Order, OrderStatus
 from orders.services.deadlines import DEADLINE_LIMITS, asked_to_pay_again, set_review_deadline
-from orders.services.originals import original_in_hand_condition
 from orders.services.pipeline import return_stock
-from orders.services.prescriptions import ensure_pharmacist
 from orders.state_machine import apply_transition
+from prescriptions.services.originals import original_in_hand_condition
+from prescriptions.services.prescriptions import ensure_pharmacist
 
 logger = logging.getLogger(__name__)
 

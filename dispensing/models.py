@@ -74,7 +74,7 @@ class RegisterEntry(models.Model):
     supplied_at = models.DateTimeField(help_text="The supply: when the order was dispatched.")
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")
     order_line = models.OneToOneField("orders.OrderLine", on_delete=models.PROTECT, related_name="register_entry")
-    prescription = models.ForeignKey("orders.Prescription", on_delete=models.PROTECT, related_name="+")
+    prescription = models.ForeignKey("prescriptions.Prescription", on_delete=models.PROTECT, related_name="+")
     patient_name = models.CharField(max_length=200)
     patient_address = models.CharField(max_length=500)
     prescriber_name = models.CharField(max_length=200)

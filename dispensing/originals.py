@@ -1,6 +1,6 @@
 """The pharmacist records a prescription's legal original: the paper original received and checked
 against what was approved, or an electronic prescription retrieved and verified. Whether an original is
-in hand is orders.services.originals'."""
+in hand is prescriptions.services.originals'."""
 
 import re
 
@@ -8,11 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import LegalCategory
-from orders.exceptions import InvalidDispensingRecord, PrescriptionNotUsable
-from orders.locks import order_for_update, prescription_for_update
-from orders.models import LineDecision, Order, OrderStatus, Prescription, PrescriptionSource, PrescriptionStatus
-from orders.services.prescriptions import ensure_pharmacist
+from orders.locks import order_for_update
+from orders.models import LineDecision, Order, OrderStatus
 from orders.state_machine import apply_transition
+from prescriptions.exceptions import InvalidDispensingRecord, PrescriptionNotUsable
+from prescriptions.locks import prescription_for_update
+from prescriptions.models import Prescription, PrescriptionSource, PrescriptionStatus
+from prescriptions.services.prescriptions import ensure_pharmacist
 
 from .services import ensure_registered_pharmacist
 

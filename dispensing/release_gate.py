@@ -25,10 +25,10 @@ from catalog.services import batch_shortfall_message, find_batch_shortfalls
 from clinical.models import OrderAlert
 from clinical.rule_table import Severity
 from orders.models import LineDecision, Order, OrderLine
-from orders.services.coverage import check_not_expired, check_prescription_covers
-from orders.services.originals import original_in_hand
 from payments.selectors import get_payment_standing
 from pharmacy.exceptions import DomainError
+from prescriptions.services.coverage import check_not_expired, check_prescription_covers
+from prescriptions.services.originals import original_in_hand
 
 from .batches import batch_needs, lines_to_supply
 from .exceptions import ReleaseRefused

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class OrdersConfig(AppConfig):
     name = "orders"
-    verbose_name = "Orders and prescriptions"
+    verbose_name = "Orders"
 
     def ready(self) -> None:
         from notifications.registry import register

@@ -1,7 +1,8 @@
-"""Every row lock of the orders app. Order before prescription before packs, always, so that the
-review, cancellation and checkout paths take locks in one global order and cannot deadlock."""
+"""Every row lock of the orders app. Order before prescription (prescriptions/locks.py) before packs,
+always, so that the review, cancellation and checkout paths take locks in one global order and cannot
+deadlock."""
 
-from .models import Order, Prescription
+from .models import Order
 
 
 def order_for_update(*, order_id: int) -> Order:
@@ -23,8 +24,3 @@ def fields_changed_since_locked(order: Order) -> list[str] | None:
 def _values(order: Order) -> dict:
     # The attribute names: a foreign key compares by its id, and reads no related row.
     return {field.attname: getattr(order, field.attname) for field in Order._meta.concrete_fields}
-
-
-def prescription_for_update(*, prescription_id: int) -> Prescription:
-    return Prescription.objects.select_for_update().get(pk=prescription_id)
-

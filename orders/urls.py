@@ -8,6 +8,4 @@ urlpatterns = [
     path("orders/<str:number>/", views.order_detail, name="order-detail"),
     path("orders/<str:number>/placed/", views.order_confirmation, name="order-confirmation"),
     path("orders/<str:number>/cancel/", views.order_cancel, name="order-cancel"),
-    path("prescriptions/", views.prescription_list, name="prescription-list"),
-    path("prescriptions/<int:pk>/file/", views.prescription_file, name="prescription-file"),
 ]

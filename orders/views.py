@@ -1,7 +1,7 @@
-"""Storefront order pages: confirmation, history, cancellation and the shopper's prescriptions.
+"""Storefront order pages: confirmation, history and cancellation.
 
 Each view binds a form, calls a service and redirects, or renders; refusals (DomainError) are shown
-next to the field they concern. Another shopper's order or prescription is a 404, never a 403.
+next to the field they concern. Another shopper's order is a 404, never a 403.
 """
 
 
@@ -13,26 +13,17 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from patients.models import FileAccessChannel
 from payments.receipts import payment_status_text
 from pharmacy.exceptions import DomainError
-from pharmacy.request_limits import limit_upload_body
-from pharmacy.throttling import throttle_posts
 
-from .downloads import serve_prescription_file
-from .forms import CancelOrderForm, PrescriptionUploadForm
-from .models import Order, OrderStatus, Prescription
+from .forms import CancelOrderForm
+from .models import Order, OrderStatus
 from .refusals import shopper_event_reason
-from .selectors import (
-    get_order_for_user,
-    list_orders_for_user,
-    list_prescriptions_for_user,
-)
-from .services import cancel_order, submit_prescription
+from .selectors import get_order_for_user, list_orders_for_user
+from .services import cancel_order
 from .services.originals import is_waiting_for_original
 
 ORDERS_PER_PAGE = 10
-PRESCRIPTIONS_PER_PAGE = 10
 AWAITING_REVIEW = OrderStatus.AWAITING_REVIEW
 PHARMACIST_DECISIONS = {OrderStatus.APPROVED, OrderStatus.REJECTED}
 
@@ -106,40 +97,3 @@ def order_cancel(request, number: str):
         messages.error(request, f"Order {order.number} is {status} and can no longer be cancelled.")
         return redirect(order)
     return render(request, "orders/order_cancel.html", {"order": order, "form": form})
-
-
-# --- Prescriptions -----------------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@throttle_posts("upload")
-@limit_upload_body
-def prescription_list(request):
-    if request.method == "POST":
-        form = PrescriptionUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                submit_prescription(owner=request.user, uploaded_file=form.cleaned_data["file"])
-            except DomainError as refusal:
-                form.add_refusal(refusal)
-            else:
-                messages.success(request, "Your prescription is uploaded; you can choose it at checkout.")
-                return redirect("orders:prescription-list")
-    else:
-        form = PrescriptionUploadForm()
-    prescriptions = list_prescriptions_for_user(user=request.user).prefetch_related("items__pack__strengths")
-    page = Paginator(prescriptions, PRESCRIPTIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "orders/prescription_list.html", {
-        "form": form, "page_obj": page, "prescriptions": page.object_list,
-    })
-
-
-@login_required
-def prescription_file(request, pk: int):
-    """The uploaded file, for its owner alone; 404 for anyone else, as for a missing one. Pharmacists see
-    other people's files in the admin or through the API, with their second factor, never here."""
-    try:
-        return serve_prescription_file(user=request.user, prescription_id=pk, channel=FileAccessChannel.STOREFRONT)
-    except Prescription.DoesNotExist:
-        raise Http404("No such prescription.") from None

@@ -1,10 +1,10 @@
 """Who among staff may see health records, and the log of every time they do. Pharmacists see them (the
-review needs them); other staff only with the permission patients.view_health_record. The same immutable
-kind of log records every request for someone else's prescription file, served or refused."""
+review needs them); other staff only with the permission patients.view_health_record. Requests for
+someone else's prescription file have their own log (prescriptions.access)."""
 
 from accounts.roles import is_pharmacist
 
-from .models import AccessChannel, FileAccessChannel, HealthRecordAccess, Patient, PrescriptionFileAccess
+from .models import AccessChannel, HealthRecordAccess, Patient
 
 VIEW_PERMISSION = "patients.view_health_record"
 
@@ -28,10 +28,3 @@ def log_order_health_views(*, staff, orders, channel: AccessChannel) -> None:
                            channel=channel, order_number=order.number)
         for order in {order.pk: order for order in orders}.values()
     )
-
-
-def log_prescription_file_access(*, user, prescription, channel: FileAccessChannel,
-                                 served: bool) -> PrescriptionFileAccess:
-    return PrescriptionFileAccess.objects.create(user=user, prescription=prescription,
-                                                 prescription_reference=prescription.pk, channel=channel,
-                                                 served=served)

@@ -8,7 +8,7 @@ from patients.vocabulary import AllergyClass, Condition
 from pharmacy.admin_mixins import ReadOnlyAdminMixin
 
 from .access import log_health_record_view, may_view_health_records
-from .models import AccessChannel, HealthRecordAccess, Patient, PrescriptionFileAccess
+from .models import AccessChannel, HealthRecordAccess, Patient
 
 
 @admin.register(Patient)
@@ -56,15 +56,3 @@ class HealthRecordAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return may_view_health_records(request.user)
-
-
-@admin.register(PrescriptionFileAccess)
-class PrescriptionFileAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Every request for someone else's prescription file, served or refused. Read-only to everyone; who
-    sees it is the usual view permission (superusers, or patients.view_prescriptionfileaccess)."""
-
-    list_display = ("accessed_at", "user", "prescription_reference", "channel", "served")
-    list_filter = ("served", "channel", "accessed_at")
-    search_fields = ("user__email", "=prescription_reference")
-    list_select_related = ("user",)
-    date_hierarchy = "accessed_at"

@@ -5,22 +5,16 @@ from datetime import datetime
 
 from django.db import models
 
-from .models import HealthRecordAccess, Patient, PrescriptionFileAccess
+from .models import HealthRecordAccess, Patient
 
 
 def purge_access_logs(*, accessed_before: datetime, limit: int) -> int:
-    """Delete up to `limit` access log rows (health records and prescription files) older than
-    `accessed_before`. The logs' own managers refuse deletion; this is the one path, and it takes only
-    rows past their retention. Returns how many were deleted."""
-    deleted = 0
-    for model in (HealthRecordAccess, PrescriptionFileAccess):
-        rows = models.QuerySet(model=model)  # the plain queryset: the model's manager refuses delete()
-        pks = list(rows.filter(accessed_at__lt=accessed_before).order_by("pk").values_list("pk", flat=True)[:limit])
-        deleted += rows.filter(pk__in=pks).delete()[0]
-        limit -= len(pks)
-        if limit <= 0:
-            break
-    return deleted
+    """Delete up to `limit` health record access log rows older than `accessed_before`. The log's own
+    manager refuses deletion; this is the one path, and it takes only rows past their retention. Returns
+    how many were deleted (the prescription file log's: prescriptions.retention)."""
+    rows = models.QuerySet(model=HealthRecordAccess)  # the plain queryset: the model's manager refuses delete()
+    pks = list(rows.filter(accessed_at__lt=accessed_before).order_by("pk").values_list("pk", flat=True)[:limit])
+    return rows.filter(pk__in=pks).delete()[0]
 
 
 def delete_health_records(*, patient_ids: list[int]) -> int:

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("cart.api.urls")),
+    path("", include("prescriptions.api.urls")),
     path("", include("orders.api.urls")),
     path("", include("checkout.api.urls")),
     path("", include("dispensing.api.urls")),
@@ -23,7 +24,14 @@ api_v1 = [
 # The admin's staff queues moved from orders to dispensing: their old changelist addresses still lead there.
 MOVED_ADMIN_QUEUES = ("orderawaitingreview", "orderawaitingdispatch", "ordercannotsupply")
 
+# Prescriptions moved from orders (and the file access log from patients) to the prescriptions app: their
+# old admin addresses still lead there.
+MOVED_ADMIN_MODELS = {"orders/prescription": "prescriptions/prescription",
+                      "patients/prescriptionfileaccess": "prescriptions/prescriptionfileaccess"}
+
 urlpatterns = [
+    *(re_path(rf"^admin/{old}/(?P<rest>.*)$", RedirectView.as_view(url=f"/admin/{new}/%(rest)s", query_string=True))
+      for old, new in MOVED_ADMIN_MODELS.items()),
     *(path(f"admin/orders/{queue}/", RedirectView.as_view(pattern_name=f"admin:dispensing_{queue}_changelist",
                                                           query_string=True))
       for queue in MOVED_ADMIN_QUEUES),
@@ -43,6 +51,7 @@ urlpatterns = [
     path("", include("checkout.urls")),
     path("", include("privacy.urls")),
     path("", include("orders.urls")),
+    path("", include("prescriptions.urls")),
     path("", include("catalog.urls")),
 ]
 

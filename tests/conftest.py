@@ -12,13 +12,14 @@ from pathlib import Path
 import httpx
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from accounts.roles import PHARMACISTS_GROUP, ensure_staff_groups
 from catalog.models import ConsultationQuestion, ConsultationQuestionnaire
-from orders.models import Prescription
 from pharmacy.celery import app as celery_app
+from prescriptions.models import Prescription
 from tests.builders.api import baclofen_packs
 
 from .factories import PackFactory, PharmacistFactory, ProductFactory, UserFactory, sign_in_responsible_pharmacist
@@ -282,14 +283,7 @@ def superuser_client(db):
 
 @pytest.fixture
 def pharmacists_group(transactional_db):
-    """The Pharmacists group comes from a data migration, and a transactional test's flush deletes it;
-    put it back (with the migration's own permission list) for tests against a live server."""
-    migration = importlib.import_module("orders.migrations.0002_pharmacists_group")
-    group, _ = Group.objects.get_or_create(name=migration.GROUP)
-    group.permissions.add(
-        *(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            for app_label, codename in migration.PERMISSIONS
-        )
-    )
-    return group
+    """A transactional test's flush deletes the staff groups; put them back (accounts.roles declares their
+    permissions) for tests against a live server."""
+    ensure_staff_groups()
+    return Group.objects.get(name=PHARMACISTS_GROUP)

@@ -6,9 +6,10 @@ from http import HTTPStatus
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 
-from orders.api.docs import IDEMPOTENCY_KEY, PRESCRIPTION_ID, problem_example
+from orders.api.docs import IDEMPOTENCY_KEY, problem_example
 from orders.api.serializers import OrderOutputSerializer
 from pharmacy.api_schema import problem_responses
+from prescriptions.api.docs import PRESCRIPTION_ID
 
 from .serializers import CheckoutInputSerializer, CheckoutQuestionsOutputSerializer, ReorderInputSerializer
 

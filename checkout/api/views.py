@@ -14,10 +14,11 @@ from rest_framework.views import APIView
 from cart.services import get_or_create_user_cart
 from orders.api.idempotency import read_idempotency_key
 from orders.api.serializers import OrderOutputSerializer
-from orders.models import Prescription
-from orders.selectors import get_order_for_user, get_prescription_for_user
+from orders.selectors import get_order_for_user
 from patients.details import PatientDetails
 from pharmacy.throttling import ScopedThrottle, default_throttles_and
+from prescriptions.models import Prescription
+from prescriptions.selectors import get_prescription_for_user
 
 from ..health_data import ConsentGiven
 from ..selectors import list_checkout_questions

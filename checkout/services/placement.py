@@ -21,31 +21,18 @@ from catalog.selectors import current_leaflet_revision_ids
 from catalog.services import check_pack_purchasable, reserve_stock
 from clinical import services as clinical_checks
 from delivery.services import choose_delivery_method
-from orders.exceptions import (
-    CartEmpty,
-    IdempotencyKeyReused,
-    InvalidCheckoutDetails,
-    PatientDetailsRequired,
-    PrescriptionNotUsable,
-    PrescriptionRequired,
-)
-from orders.locks import prescription_for_update
-from orders.models import (
-    LineDecision,
-    Order,
-    OrderEvent,
-    OrderLine,
-    OrderStatus,
-    Prescription,
-    PrescriptionStatus,
-)
+from orders.exceptions import CartEmpty, IdempotencyKeyReused, InvalidCheckoutDetails, PatientDetailsRequired
+from orders.models import LineDecision, Order, OrderEvent, OrderLine, OrderStatus
 from orders.services.confirmation import confirm_placement, placed_status
-from orders.services.coverage import check_not_expired, check_prescription_covers
 from orders.services.order_amounts import order_amounts
-from orders.services.prescription_patient import check_order_is_for_prescription_patient
-from orders.services.repeats import check_repeat_available, record_issue
 from patients.checkout import checkout_record
 from patients.details import PatientDetails
+from prescriptions.exceptions import PrescriptionNotUsable, PrescriptionRequired
+from prescriptions.locks import prescription_for_update
+from prescriptions.models import Prescription, PrescriptionStatus
+from prescriptions.services.coverage import check_not_expired, check_prescription_covers
+from prescriptions.services.patient import check_order_is_for_prescription_patient
+from prescriptions.services.repeats import check_repeat_available, record_issue
 from safeguards.services import apply_purchase_safeguards
 
 from ..health_data import ConsentGiven, check_health_data_consent, reveals_health_data

@@ -1,16 +1,17 @@
 """'Order again from this prescription': the prescribed items go into the shopper's cart, and the cart
 is checked out with the prescription, without a new upload, while issues remain. The rules (issues
-left, interval, dates) are orders.services.repeats'; checkout re-checks them under the prescription's
+left, interval, dates) are prescriptions.services.repeats'; checkout re-checks them under the prescription's
 row lock, and the pharmacist reviews the order like any other."""
 
 from django.db import transaction
 
 from cart.models import Cart, CartLine
 from cart.services import add_to_cart, get_or_create_user_cart
-from orders.exceptions import PrescriptionNotUsable
-from orders.models import Order, Prescription
-from orders.services.repeats import check_repeat_available
+from orders.models import Order
 from patients.details import PatientDetails
+from prescriptions.exceptions import PrescriptionNotUsable
+from prescriptions.models import Prescription
+from prescriptions.services.repeats import check_repeat_available
 
 from ..health_data import ConsentGiven
 from .consultations import ConsultationAnswers

@@ -11,15 +11,13 @@ from rest_framework.views import APIView
 from catalog.models import Pack
 from catalog.selectors import get_pack_by_sku
 from clinical.checks import ClinicalOverride
-from orders.models import Order, Prescription
-from orders.selectors import (
-    get_order_for_review,
-    get_prescription_for_review,
-    list_orders_awaiting_review,
-)
-from orders.services import AuthorisedItem, DispensingRecord
+from orders.models import Order
+from orders.selectors import get_order_for_review, list_orders_awaiting_review
 from patients.models import AccessChannel
 from patients.review import review_order_health
+from prescriptions.models import Prescription
+from prescriptions.selectors import get_prescription_for_review
+from prescriptions.services import AuthorisedItem, DispensingRecord
 
 from ..approval import approve_order, reject_order
 from ..decisions import approve_order_line, refuse_order_line

@@ -7,16 +7,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinical.serializers import OrderAlertOutputSerializer
-from orders.api.serializers import (
-    OrderLineOutputSerializer,
-    OrderOutputSerializer,
-    PharmacistPrescriptionOutputSerializer,
-)
-from orders.models import DoseUnit, OrderStatus
+from orders.api.serializers import OrderLineOutputSerializer, OrderOutputSerializer
+from orders.models import OrderStatus
 from orders.refusals import RefusalReason
-from orders.services.repeats import get_repeat_history
 from patients.api.serializers import HealthRecordSummaryOutputSerializer
 from pharmacy.api_fields import StrictCharField, StrictIntegerField
+from prescriptions.api.serializers import PharmacistPrescriptionOutputSerializer
+from prescriptions.models import DoseUnit
+from prescriptions.services.repeats import get_repeat_history
 from safeguards.api.serializers import OrderFlagOutputSerializer
 
 

@@ -20,17 +20,6 @@ register_converter(OrderNumberConverter, "order_number")
 
 # No app_name: these names live in the project's "api" namespace (api:order-detail, ...).
 urlpatterns = [
-    path("prescriptions/", views.PrescriptionListCreateApi.as_view(), name="prescription-list"),
-    path(
-        "prescriptions/<int:prescription_id>/",
-        views.PrescriptionDetailApi.as_view(),
-        name="prescription-detail",
-    ),
-    path(
-        "prescriptions/<int:prescription_id>/file/",
-        views.PrescriptionFileApi.as_view(),
-        name="prescription-file",
-    ),
     path("orders/", views.OrderListApi.as_view(), name="order-list"),
     path("orders/<order_number:number>/", views.OrderDetailApi.as_view(), name="order-detail"),
     path("orders/<order_number:number>/cancel/", views.OrderCancelApi.as_view(), name="order-cancel"),

@@ -1,28 +1,7 @@
-"""Is a prescription's legal original in hand? A pharmacist may approve against an uploaded copy, but a
-prescription-only medicine is supplied only when the paper original has been received and checked
-against what was approved, or the prescription is an electronic one the pharmacist has retrieved and
-verified (advanced electronic signature). An upload alone, or an EPS token, is never enough. Recording
-the original is the pharmacist's (dispensing.originals)."""
+"""Does an approved order wait for its prescription's legal original? The original itself is the
+prescriptions app's (Prescription.original_in_hand); the order only asks it through its foreign key."""
 
-from django.db.models import Q
-
-from ..models import Order, OrderStatus, Prescription, PrescriptionSource
-
-
-def original_in_hand(prescription: Prescription | None) -> bool:
-    """May this prescription authorise a supply? Only a checked paper original or a verified e-prescription."""
-    return bool(
-        prescription is not None
-        and prescription.source in (PrescriptionSource.PAPER, PrescriptionSource.ELECTRONIC)
-        and prescription.original_received_at is not None
-        and prescription.original_matches is True
-    )
-
-
-def original_in_hand_condition(*, prefix: str = "") -> Q:
-    """`original_in_hand` as a query condition (prefix "prescription__" to ask it of orders)."""
-    return Q(**{f"{prefix}source__in": [PrescriptionSource.PAPER, PrescriptionSource.ELECTRONIC],
-                f"{prefix}original_received_at__isnull": False, f"{prefix}original_matches": True})
+from ..models import Order, OrderStatus
 
 
 def is_waiting_for_original(order: Order) -> bool:
@@ -30,5 +9,5 @@ def is_waiting_for_original(order: Order) -> bool:
     return bool(
         order.requires_prescription
         and order.status == OrderStatus.APPROVED
-        and not original_in_hand(order.prescription)
+        and not (order.prescription is not None and order.prescription.original_in_hand)
     )

@@ -50,7 +50,7 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set that several fields share (order status, prescription status).
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "orders.models.OrderStatus",
-        "PrescriptionStatusEnum": "orders.models.PrescriptionStatus",
+        "PrescriptionStatusEnum": "prescriptions.models.PrescriptionStatus",
         "RefusalReasonEnum": "orders.refusals.RefusalReason",
         "LineDecisionEnum": "orders.models.LineDecision",
     },

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "catalog",
     "cart",
     "orders",
+    "prescriptions",  # the prescription as evidence and authority (its tables keep orders' names)
     "notifications",  # the outbox: the apps register their message builders at ready()
     "dispensing",
     "safeguards",

@@ -20,7 +20,7 @@ CONTROLLED_DRUG_SCHEDULES_BLOCKED_ONLINE = env.list(
 PRESCRIPTION_MAX_UPLOAD_BYTES = env.int("PRESCRIPTION_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 PRESCRIPTION_VALIDITY_DAYS = env.int("PRESCRIPTION_VALIDITY_DAYS", default=183)  # UK: six months
 CONTROLLED_PRESCRIPTION_VALIDITY_DAYS = env.int("CONTROLLED_PRESCRIPTION_VALIDITY_DAYS", default=28)
-# Repeatable private prescriptions (UK; orders/services/repeats.py). Issues count every dispensing, the first
+# Repeatable private prescriptions (UK; prescriptions/services/repeats.py). Issues count every dispensing, the first
 # included. Later issues follow the interval and end this many days after the date of issue (our choice).
 REPEAT_PRESCRIPTION_DEFAULT_ISSUES = env.int("REPEAT_PRESCRIPTION_DEFAULT_ISSUES", default=2)
 REPEAT_PRESCRIPTION_ORAL_CONTRACEPTIVE_ISSUES = env.int("REPEAT_PRESCRIPTION_ORAL_CONTRACEPTIVE_ISSUES", default=6)

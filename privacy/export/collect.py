@@ -16,11 +16,12 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from clinical.models import OrderAlert
-from orders.models import Order, OrderEvent, OrderLine, Prescription, PrescriptionItem
-from patients.models import HealthRecordAccess, Patient, PrescriptionFileAccess
+from orders.models import Order, OrderEvent, OrderLine
+from patients.models import HealthRecordAccess, Patient
 from patients.selectors import list_patients_for_user
 from payments.models import Payment, PaymentMovement
 from pharmacy.encryption import PrescriptionDecryptionError
+from prescriptions.models import Prescription, PrescriptionFileAccess, PrescriptionItem
 
 from ..models import HealthDataConsent
 

@@ -13,10 +13,11 @@ from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 
 from catalog.models import LegalCategory
-from orders.models import LineDecision, OrderStatus, PrescriptionSource, PrescriptionStatus
-from patients.models import AccessChannel, FileAccessChannel
+from orders.models import LineDecision, OrderStatus
+from patients.models import AccessChannel
 from patients.vocabulary import AllergyClass, Condition, Sex
 from payments.models import MovementKind, PaymentStatus
+from prescriptions.models import FileAccessChannel, PrescriptionSource, PrescriptionStatus
 
 from ..models import ConsentInterface
 

@@ -16,11 +16,13 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from dispensing.register import anonymise_register_entries
-from orders.models import Order, OrderLine, OrderStatus, Prescription
+from orders.models import Order, OrderLine, OrderStatus
 from patients.models import Patient
 from patients.retention import delete_health_records, purge_access_logs
 from payments.models import Payment
 from pharmacy.storage import delete_every_version
+from prescriptions.models import Prescription
+from prescriptions.retention import purge_file_access_logs
 from safeguards.models import OrderContact
 
 from ..models import DataExport, ExportStatus, HealthDataConsent, RetentionRun, RetentionRunCount
@@ -186,7 +188,8 @@ def _register(*, before: datetime) -> int:
 
 
 def _access_logs(*, before: datetime) -> int:
-    return _batches(lambda: purge_access_logs(accessed_before=before, limit=BATCH_SIZE))
+    return (_batches(lambda: purge_access_logs(accessed_before=before, limit=BATCH_SIZE))
+            + _batches(lambda: purge_file_access_logs(accessed_before=before, limit=BATCH_SIZE)))
 
 
 STEPS: dict[str, Callable[..., int]] = {

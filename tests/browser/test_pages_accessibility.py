@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from cart.services import add_to_cart, get_or_create_user_cart
 from catalog.models import Pack
 from checkout.services import CheckoutDetails, place_order
-from orders.services import submit_prescription
+from prescriptions.services import submit_prescription
 from tests.builders.browser import blocking_violations
 from tests.builders.orders import pdf_upload
 from tests.factories import PASSWORD, UserFactory

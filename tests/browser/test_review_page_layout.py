@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from checkout.services import place_order
-from orders.services import submit_prescription
+from prescriptions.services import submit_prescription
 from tests.builders.orders import cart_with, details, image_bytes
 from tests.factories import PASSWORD, PharmacistFactory
 from tests.otp import TEST_TOTP_KEY_HEX, code_for, device_for

@@ -4,7 +4,8 @@ from django.apps import apps
 from django.db import models
 from django.db.models.functions import Cast
 
-from orders.models import OrderLine, Prescription
+from orders.models import OrderLine
+from prescriptions.models import Prescription
 from privacy.models import ConsentInterface
 from privacy.services import give_consent
 from tests.builders.dispensing import supply

@@ -10,7 +10,7 @@ from PIL import Image
 from cart.services import add_to_cart, get_or_create_user_cart
 from checkout.services import CheckoutDetails
 from orders.models import Order, OrderStatus
-from orders.services import AuthorisedItem, DispensingRecord, submit_prescription
+from prescriptions.services import AuthorisedItem, DispensingRecord, submit_prescription
 
 
 def _one_page_pdf() -> bytes:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from checkout.services import place_order
 from dispensing.approval import approve_order
-from orders.models import PrescriptionIssue
+from prescriptions.models import PrescriptionIssue
 from tests.builders.orders import cart_with, details, dispensing_record, uploaded_prescription
 
 

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from cart.models import Cart, CartLine
 from catalog.models import Pack
-from orders.models import Order, OrderStatus, Prescription
-from orders.services import reject_prescription
+from orders.models import Order, OrderStatus
+from prescriptions.models import Prescription
+from prescriptions.services import reject_prescription
 from tests.builders.checkout import CHECKOUT, checkout_data
 from tests.builders.orders import MINIMAL_PDF, cart_with, image_bytes, uploaded_prescription
 from tests.factories import PackFactory, ProductFactory, UserFactory, set_available_stock

@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cart.models import CartLine
-from orders.models import Order, OrderStatus, Prescription
+from orders.models import Order, OrderStatus
+from prescriptions.models import Prescription
 from tests.builders.repeats import days_since_last_issue, first_issue
 
 pytestmark = pytest.mark.django_db
 
-PRESCRIPTIONS = reverse("orders:prescription-list")
+PRESCRIPTIONS = reverse("prescriptions:prescription-list")
 
 
 @pytest.fixture

@@ -9,14 +9,9 @@ from catalog.models import Pack
 from checkout.services import place_order
 from dispensing.approval import approve_order
 from notifications.models import OutboxMessage, OutboxStatus
-from orders.exceptions import (
-    CartEmpty,
-    IdempotencyKeyReused,
-    InvalidCheckoutDetails,
-    PrescriptionNotUsable,
-    PrescriptionRequired,
-)
+from orders.exceptions import CartEmpty, IdempotencyKeyReused, InvalidCheckoutDetails
 from orders.models import Order, OrderEvent, OrderStatus
+from prescriptions.exceptions import PrescriptionNotUsable, PrescriptionRequired
 from tests.builders.orders import cart_with, details, dispensing_record, uploaded_prescription
 from tests.factories import PackFactory, ProductFactory, UserFactory, set_available_stock
 
@@ -98,7 +93,7 @@ def test_place_order_refuses_another_shoppers_prescription(user, other_user, pom
 
 
 def test_place_order_refuses_rejected_prescription(user, pharmacist, pom_pack):
-    from orders.services import reject_prescription
+    from prescriptions.services import reject_prescription
 
     prescription = reject_prescription(prescription=uploaded_prescription(user), pharmacist=pharmacist,
                                        reason="prescription_unreadable")
@@ -119,7 +114,7 @@ def test_place_order_reuses_approved_prescription_only_within_what_it_authorises
                          prescription=prescription)
     assert second.status == OrderStatus.AWAITING_REVIEW
 
-    from orders.exceptions import PrescriptionNotCovering
+    from prescriptions.exceptions import PrescriptionNotCovering
 
     cart = cart_with(user, (pom_pack, 1))
     with pytest.raises(PrescriptionNotCovering, match="authorises 0 more tablets"):

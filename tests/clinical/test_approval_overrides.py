@@ -12,7 +12,7 @@ from clinical.models import OrderAlert
 from dispensing.approval import approve_order
 from dispensing.decisions import approve_order_line, refuse_order_line
 from orders.models import OrderStatus
-from orders.services import AuthorisedItem
+from prescriptions.services import AuthorisedItem
 from tests.builders.medicines import medicine_pack_of
 from tests.builders.orders import cart_with, details, dispensing_record, uploaded_prescription
 

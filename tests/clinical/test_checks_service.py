@@ -10,8 +10,9 @@ from cart.selectors import list_cart_lines
 from checkout.services import place_order
 from clinical.models import OrderAlert
 from clinical.services import advice_for_cart, review_alerts
-from orders.models import Order, OrderStatus, PrescriptionItem
+from orders.models import Order, OrderStatus
 from patients.details import PatientDetails
+from prescriptions.models import PrescriptionItem
 from tests.builders.orders import cart_with, details, uploaded_prescription
 from tests.factories import PharmacistFactory
 

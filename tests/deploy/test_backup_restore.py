@@ -16,8 +16,9 @@ from checkout.services import place_order
 from dispensing.approval import approve_order, dispatch_order
 from dispensing.models import RegisterEntry
 from dispensing.originals import record_original_received
-from orders.models import Order, OrderStatus, Prescription
+from orders.models import Order, OrderStatus
 from pharmacy.encryption import key_id_of
+from prescriptions.models import Prescription
 from tests.builders.orders import MINIMAL_PDF, cart_with, details, dispensing_record, uploaded_prescription
 from tests.factories import StaffFactory
 from tests.servers import postgres_bin_dir

@@ -14,7 +14,8 @@ from dispensing.approval import approve_order, dispatch_order
 from dispensing.models import PharmacistProfile, RegisterEntry
 from dispensing.originals import record_electronic_verified
 from dispensing.services import current_responsible_pharmacist, sign_out_as_responsible_pharmacist
-from orders.models import Order, OrderStatus, PrescriptionSource
+from orders.models import Order, OrderStatus
+from prescriptions.models import PrescriptionSource
 from tests.builders.dispensing import supply
 from tests.builders.orders import (
     PRESCRIBER_ADDRESS,
@@ -40,7 +41,7 @@ def approved_order(user, pom_pack, pharmacist):
 
 def test_pharmacist_records_the_original_received_in_the_admin(client, pharmacist, approved_order):
     client.force_login(pharmacist)
-    url = reverse("admin:orders_prescription_original", args=[approved_order.prescription_id])
+    url = reverse("admin:prescriptions_prescription_original", args=[approved_order.prescription_id])
     assert client.get(url).status_code == 200
 
     response = client.post(url, {"_original": "1", "original-matches": "yes", "original-note": "Paper, signed."})
@@ -55,7 +56,7 @@ def test_pharmacist_records_the_original_received_in_the_admin(client, pharmacis
 
 def test_admin_original_mismatch_reopens_the_review(client, pharmacist, approved_order):
     client.force_login(pharmacist)
-    url = reverse("admin:orders_prescription_original", args=[approved_order.prescription_id])
+    url = reverse("admin:prescriptions_prescription_original", args=[approved_order.prescription_id])
     client.post(url, {"_original": "1", "original-matches": "no", "original-note": "Different strength."})
     approved_order.refresh_from_db()
     assert approved_order.status == OrderStatus.AWAITING_REVIEW

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from checkout.services import place_order
 from dispensing.approval import approve_order
-from orders.models import Prescription, PrescriptionSource
-from orders.services import submit_prescription
+from prescriptions.models import Prescription, PrescriptionSource
+from prescriptions.services import submit_prescription
 from tests.builders.api import assert_problem
 from tests.builders.orders import cart_with, details, dispensing_record, image_bytes, uploaded_prescription
 
@@ -84,7 +84,7 @@ def test_the_database_refuses_an_electronic_original_without_its_identifier(phar
 def test_the_admin_form_records_the_identifier(client, pharmacist, user, pom_pack):
     order = approved(user, pharmacist, pom_pack)
     client.force_login(pharmacist)
-    url = reverse("admin:orders_prescription_original", args=[order.prescription_id])
+    url = reverse("admin:prescriptions_prescription_original", args=[order.prescription_id])
 
     refused = client.post(url, {"_electronic": "1", "electronic-note": "Checked."})
     response = client.post(url, {"_electronic": "1", "electronic-electronic_prescription_id": "9D2C1E-B77001-5F2A8K",

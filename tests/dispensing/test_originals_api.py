@@ -7,7 +7,8 @@ from django.test import override_settings
 from checkout.services import place_order
 from dispensing.approval import approve_order
 from dispensing.services import sign_out_as_responsible_pharmacist
-from orders.models import OrderStatus, PrescriptionSource
+from orders.models import OrderStatus
+from prescriptions.models import PrescriptionSource
 from tests.builders.api import assert_problem
 from tests.builders.dispensing import record
 from tests.builders.orders import cart_with, details, dispensing_record, uploaded_prescription

@@ -26,10 +26,11 @@ from dispensing.services import (
     sign_in_as_responsible_pharmacist,
     sign_out_as_responsible_pharmacist,
 )
-from orders.exceptions import InvalidDispensingRecord, PrescriptionNotCovering
-from orders.models import OrderStatus, PrescriptionSource, PrescriptionStatus
-from orders.services.coverage import check_prescription_covers
+from orders.models import OrderStatus
 from orders.services.originals import is_waiting_for_original
+from prescriptions.exceptions import InvalidDispensingRecord, PrescriptionNotCovering
+from prescriptions.models import PrescriptionSource, PrescriptionStatus
+from prescriptions.services.coverage import check_prescription_covers
 from tests.builders.dispensing import refused_codes
 from tests.builders.orders import cart_with, details, dispensing_record, eps_id, uploaded_prescription
 from tests.factories import PharmacistFactory, StaffFactory

@@ -11,17 +11,11 @@ from checkout.services import place_order
 from dispensing.approval import approve_order, dispatch_order, reject_order
 from dispensing.originals import record_original_received
 from notifications.models import OutboxMessage
-from orders.exceptions import (
-    InvalidDispensingRecord,
-    InvalidOrderTransition,
-    InvalidRefusalReason,
-    NotAllowed,
-    NotAPharmacist,
-    PrescriptionExpired,
-    PrescriptionNotCovering,
-)
-from orders.models import Order, OrderStatus, Prescription, PrescriptionStatus
+from orders.exceptions import InvalidOrderTransition, InvalidRefusalReason, NotAllowed, NotAPharmacist
+from orders.models import Order, OrderStatus
 from orders.services import ALLOWED_TRANSITIONS, cancel_order, mark_order_delivered
+from prescriptions.exceptions import InvalidDispensingRecord, PrescriptionExpired, PrescriptionNotCovering
+from prescriptions.models import Prescription, PrescriptionStatus
 from tests.builders.orders import cart_with, details, dispensing_record, uploaded_prescription
 from tests.factories import PackFactory, ProductFactory, StaffFactory, UserFactory
 

@@ -55,7 +55,8 @@ def test_pharmacist_approves_in_the_admin_with_a_dispensing_record(client, pharm
     page = client.get(review_url(awaiting_order))
     assert page.status_code == 200
     assert b"Approve order" in page.content
-    assert reverse("admin:orders_prescription_file", args=[awaiting_order.prescription_id]).encode() in page.content
+    file_url = reverse("admin:prescriptions_prescription_file", args=[awaiting_order.prescription_id])
+    assert file_url.encode() in page.content
 
     response = client.post(review_url(awaiting_order), approve_post(pom_pack))
 
@@ -125,11 +126,11 @@ def test_pharmacist_rejects_in_the_admin_and_stock_returns(client, pharmacist, a
 def test_prescription_file_is_shown_inline_to_pharmacists_only(client, pharmacist, user):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from orders.services import submit_prescription
+    from prescriptions.services import submit_prescription
 
     png = image_bytes("PNG")
     prescription = submit_prescription(owner=user, uploaded_file=SimpleUploadedFile("p.png", png, "image/png"))
-    url = reverse("admin:orders_prescription_file", args=[prescription.pk])
+    url = reverse("admin:prescriptions_prescription_file", args=[prescription.pk])
 
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     assert client.get(url).status_code == 404
@@ -147,8 +148,8 @@ def test_order_admin_pages_load(client, awaiting_order):
     for name, args in [
         ("admin:orders_order_changelist", []),
         ("admin:orders_order_change", [awaiting_order.pk]),
-        ("admin:orders_prescription_changelist", []),
-        ("admin:orders_prescription_change", [awaiting_order.prescription_id]),
+        ("admin:prescriptions_prescription_changelist", []),
+        ("admin:prescriptions_prescription_change", [awaiting_order.prescription_id]),
         ("admin:notifications_outboxmessage_changelist", []),
     ]:
         assert client.get(reverse(name, args=args)).status_code == 200, name

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from checkout.services import place_order
-from orders.models import Order, OrderStatus, Prescription, PrescriptionItem, PrescriptionStatus
+from orders.models import Order, OrderStatus
+from prescriptions.models import Prescription, PrescriptionItem, PrescriptionStatus
 from tests.builders.api import assert_problem
 from tests.builders.dispensing import QUEUE_URL, record
 from tests.builders.orders import cart_with, details, uploaded_prescription

@@ -15,10 +15,11 @@ from dispensing.expiry import expire_overdue_orders, extend_review_deadline, lis
 from dispensing.models import RegisterEntry
 from dispensing.originals import record_electronic_verified, record_original_received
 from notifications.models import OutboxMessage
-from orders.models import LineDecision, MessageKind, Order, OrderStatus, PrescriptionStatus
+from orders.models import LineDecision, MessageKind, Order, OrderStatus
 from orders.selectors import list_orders_awaiting_review
 from orders.services.originals import is_waiting_for_original
 from patients.details import PatientDetails
+from prescriptions.models import PrescriptionStatus
 from tests.builders.orders import cart_with, details, dispensing_record, eps_id, uploaded_prescription
 from tests.factories import PackFactory, ProductFactory, StaffFactory, StockBatchFactory
 

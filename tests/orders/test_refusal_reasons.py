@@ -115,7 +115,7 @@ def test_the_rejection_e_mail_says_see_your_order_page(
     client.force_login(user)
     html = client.get(reverse("orders:order-detail", args=[order.number])).content.decode()
     assert "We need to speak to your prescriber before we can supply this." in html and NOTE not in html
-    prescriptions = client.get(reverse("orders:prescription-list")).content.decode()
+    prescriptions = client.get(reverse("prescriptions:prescription-list")).content.decode()
     assert "Reason: We need to speak to your prescriber" in prescriptions and NOTE not in prescriptions
 
 

@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
 from cart.models import CartLine
-from orders.models import Order, Prescription
+from orders.models import Order
 from pharmacy.views import server_error
+from prescriptions.models import Prescription
 from tests.builders.api import PROBLEM_KEYS, assert_problem, checkout, pdf_file
 from tests.builders.orders import cart_with
 from tests.factories import set_available_stock
@@ -172,13 +173,15 @@ def test_every_dispensing_refusal_carries_a_client_error_status():
     from dispensing import exceptions as dispensing_errors
     from orders import exceptions as order_errors
     from pharmacy.exceptions import DomainError
+    from prescriptions import exceptions as prescription_errors
 
     dispensing = [
         order_errors.NotAllowed, order_errors.NotAPharmacist, order_errors.InvalidOrderTransition,
         order_errors.LineDecisionNotAllowed, order_errors.ConsultationIncomplete,
         order_errors.PatientDetailsRequired, order_errors.PatientTooYoung, order_errors.InvalidReviewDeadline,
-        order_errors.PrescriptionExpired, order_errors.PrescriptionNotCovering, order_errors.PrescriptionNotUsable,
-        order_errors.InvalidDispensingRecord, catalog_errors.BatchesUnavailable, catalog_errors.UnknownBatch,
+        prescription_errors.PrescriptionExpired, prescription_errors.PrescriptionNotCovering,
+        prescription_errors.PrescriptionNotUsable, prescription_errors.InvalidDispensingRecord,
+        catalog_errors.BatchesUnavailable, catalog_errors.UnknownBatch,
         catalog_errors.InvalidBatch, catalog_errors.AllocationMismatch, catalog_errors.ReclassificationNotAllowed,
         catalog_errors.InvalidReclassification,
         *(error for _, error in inspect.getmembers(dispensing_errors, inspect.isclass)

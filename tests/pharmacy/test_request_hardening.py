@@ -15,14 +15,14 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from catalog.models import Pack
-from orders.models import Prescription
 from pharmacy.images import SafeImageField
+from prescriptions.models import Prescription
 from tests.builders.api import assert_problem, stored_files
 from tests.builders.orders import MINIMAL_PDF, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
 
-STOREFRONT_UPLOAD = reverse("orders:prescription-list")
+STOREFRONT_UPLOAD = reverse("prescriptions:prescription-list")
 API_UPLOAD = "/api/v1/prescriptions/"
 
 

@@ -8,7 +8,8 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from orders.models import Order, Prescription
+from orders.models import Order
+from prescriptions.models import Prescription
 from tests.builders.orders import cart_with, image_bytes
 from tests.servers import free_port
 
@@ -58,7 +59,7 @@ def test_prescription_uploads_are_throttled_per_client_address(client, user, rat
 
     def upload():
         scan = SimpleUploadedFile("scan.png", image_bytes("PNG"), content_type="image/png")
-        return client.post(reverse("orders:prescription-list"), {"file": scan}, HTTP_X_FORWARDED_FOR="6.6.6.6")
+        return client.post(reverse("prescriptions:prescription-list"), {"file": scan}, HTTP_X_FORWARDED_FOR="6.6.6.6")
 
     assert upload().status_code == 302
     refused = upload()
@@ -75,7 +76,7 @@ def test_throttles_are_per_address_behind_a_trusted_proxy(client, user, rates, s
 
     def upload(address):
         scan = SimpleUploadedFile("scan.png", image_bytes("PNG"), content_type="image/png")
-        return client.post(reverse("orders:prescription-list"), {"file": scan}, HTTP_X_FORWARDED_FOR=address)
+        return client.post(reverse("prescriptions:prescription-list"), {"file": scan}, HTTP_X_FORWARDED_FOR=address)
 
     assert upload("203.0.113.1").status_code == 302
     assert upload("203.0.113.2").status_code == 302

@@ -5,8 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
-from orders.models import Prescription
 from pharmacy.encryption import decrypt, get_key_ring
+from prescriptions.models import Prescription
 from tests.builders.api import assert_problem, pdf_file, stored_files
 from tests.builders.orders import MINIMAL_PDF, image_bytes, uploaded_prescription
 

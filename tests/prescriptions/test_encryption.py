@@ -12,8 +12,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 
-from orders.models import Prescription
-from orders.services import submit_prescription
 from pharmacy.encryption import (
     LEGACY_MAGIC,
     MAGIC,
@@ -24,6 +22,8 @@ from pharmacy.encryption import (
     key_id_of,
     parse_keys,
 )
+from prescriptions.models import Prescription
+from prescriptions.services import submit_prescription
 from tests.builders.orders import MINIMAL_PDF, pdf_upload
 
 pytestmark = pytest.mark.django_db

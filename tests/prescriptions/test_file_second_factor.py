@@ -10,7 +10,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.roles import PHARMACISTS_GROUP, is_pharmacist
-from patients.models import FileAccessChannel, PrescriptionFileAccess
+from prescriptions.models import FileAccessChannel, PrescriptionFileAccess
 from tests.builders.api import assert_problem
 from tests.builders.orders import MINIMAL_PDF, uploaded_prescription
 from tests.factories import PASSWORD, PharmacistFactory, UserFactory
@@ -87,7 +87,7 @@ def test_an_otp_verified_admin_session_gets_the_file_in_the_admin_and_the_api(us
     prescription = uploaded_prescription(user)
     client = admin_signed_in(pharmacist)
 
-    admin_view = client.get(reverse("admin:orders_prescription_file", args=[prescription.pk]))
+    admin_view = client.get(reverse("admin:prescriptions_prescription_file", args=[prescription.pk]))
     api_view = client.get(file_url(prescription))
 
     assert admin_view.status_code == 200 and api_view.status_code == 200

@@ -13,9 +13,9 @@ import pytest
 from django.core.files.storage import storages
 from django.db import connection
 
-from orders.models import Prescription
 from pharmacy.encryption import key_id_of
 from pharmacy.storage import parse_storage_url, s3_storages
+from prescriptions.models import Prescription
 from tests.builders.orders import MINIMAL_PDF, pdf_upload
 from tests.deploy.support import ROOT, environment_without
 
@@ -29,7 +29,7 @@ django.setup()
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
-from orders.models import Prescription
+from prescriptions.models import Prescription
 prescription = Prescription.objects.get(pk=int(sys.argv[1]))
 storage = Prescription._meta.get_field("file").storage
 results = {"backend": type(storage).__name__, "private_root": str(settings.PRIVATE_MEDIA_ROOT)}
@@ -96,7 +96,7 @@ def test_prescription_uploaded_here_downloads_in_another_process_from_the_object
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_objects_in_the_bucket_are_private_and_have_no_url(s3_server, object_store, user):
-    from orders.services import submit_prescription
+    from prescriptions.services import submit_prescription
 
     prescription = submit_prescription(owner=user, uploaded_file=pdf_upload())
 
@@ -114,7 +114,7 @@ def test_objects_in_the_bucket_are_private_and_have_no_url(s3_server, object_sto
 def test_reencrypt_command_works_on_the_object_store(s3_server, object_store, user, settings, capsys):
     from django.core.management import call_command
 
-    from orders.services import submit_prescription
+    from prescriptions.services import submit_prescription
 
     prescription = submit_prescription(owner=user, uploaded_file=pdf_upload())
     old_key = f"private/{prescription.file.name}"

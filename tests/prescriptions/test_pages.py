@@ -4,15 +4,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from orders.models import Prescription
-from orders.services import approve_prescription, reject_prescription
-from patients.models import FileAccessChannel, PrescriptionFileAccess
+from prescriptions.models import FileAccessChannel, Prescription, PrescriptionFileAccess
+from prescriptions.services import approve_prescription, reject_prescription
 from tests.builders.orders import MINIMAL_PDF, dispensing_record, image_bytes, uploaded_prescription
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-LIST = reverse("orders:prescription-list")
+LIST = reverse("prescriptions:prescription-list")
 
 
 @pytest.fixture

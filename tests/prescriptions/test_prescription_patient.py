@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from checkout.services import place_order
 from dispensing.approval import approve_order
-from orders.exceptions import PrescriptionForAnotherPatient
-from orders.models import Order, OrderStatus, Prescription, PrescriptionStatus
+from orders.models import Order, OrderStatus
 from patients.details import PatientDetails
+from prescriptions.exceptions import PrescriptionForAnotherPatient
+from prescriptions.models import Prescription, PrescriptionStatus
 from tests.builders.api import SHIPPING, assert_problem
 from tests.builders.orders import (
     PRESCRIBER_ADDRESS,

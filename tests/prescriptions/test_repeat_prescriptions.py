@@ -12,16 +12,18 @@ from checkout.services.reorders import add_prescription_to_cart
 from dispensing.approval import approve_order, dispatch_order
 from dispensing.exceptions import ReleaseRefused
 from dispensing.originals import record_electronic_verified
-from orders.exceptions import (
+from orders.models import OrderStatus
+from orders.services import cancel_order
+from prescriptions.exceptions import (
     InvalidDispensingRecord,
     PrescriptionExpired,
     PrescriptionNotRepeatable,
     RepeatsExhausted,
     RepeatTooEarly,
 )
-from orders.models import OrderStatus, Prescription, PrescriptionIssue
-from orders.services import approve_prescription, cancel_order
-from orders.services.repeats import check_repeat_available, repeat_status
+from prescriptions.models import Prescription, PrescriptionIssue
+from prescriptions.services import approve_prescription
+from prescriptions.services.repeats import check_repeat_available, repeat_status
 from tests.builders.orders import cart_with, details, dispensing_record, eps_id, uploaded_prescription
 from tests.builders.repeats import days_since_last_issue, first_issue, repeatable_record
 from tests.factories import PackFactory, ProductFactory, StaffFactory

@@ -6,7 +6,8 @@ import pytest
 from cart.services import get_or_create_user_cart
 from checkout.services import place_order
 from checkout.services.reorders import add_prescription_to_cart
-from orders.models import OrderStatus, Prescription
+from orders.models import OrderStatus
+from prescriptions.models import Prescription
 from tests.builders.dispensing import approve_post, review_url
 from tests.builders.orders import cart_with, details, uploaded_prescription
 from tests.builders.repeats import days_since_last_issue, first_issue

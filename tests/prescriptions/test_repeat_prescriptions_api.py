@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from cart.services import get_or_create_user_cart
 from checkout.services import place_order
-from orders.models import Order, Prescription
+from orders.models import Order
+from prescriptions.models import Prescription
 from tests.builders.api import SHIPPING, assert_problem
 from tests.builders.orders import cart_with, details, prescription_patient_fields, uploaded_prescription
 from tests.builders.repeats import days_since_last_issue

@@ -1,9 +1,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from orders.exceptions import PrescriptionFileTooLarge, PrescriptionFileType
-from orders.models import Prescription, PrescriptionStatus
-from orders.services import submit_prescription
+from prescriptions.exceptions import PrescriptionFileTooLarge, PrescriptionFileType
+from prescriptions.models import Prescription, PrescriptionStatus
+from prescriptions.services import submit_prescription
 from tests.builders.orders import MINIMAL_PDF, image_bytes
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,9 @@ from rest_framework.test import APIClient
 from cart.models import Cart
 from checkout.services import place_order
 from dispensing.models import RegisterEntry
-from orders.models import Order, Prescription
+from orders.models import Order
 from patients.models import Patient
+from prescriptions.models import Prescription
 from privacy.exceptions import ErasureBlockedByOpenOrder, ErasureNotAllowed
 from privacy.models import HealthDataConsent
 from privacy.services.erasure import erase_account
@@ -59,7 +60,7 @@ def test_only_rows_under_a_legal_hold_still_name_the_shopper(pom_pack, pharmacis
     report = erase_account(user=user)
 
     held = {("orders.Order", order.pk), ("dispensing.RegisterEntry", RegisterEntry.objects.get(order=order).pk),
-            ("orders.Prescription", order.prescription_id)}
+            ("prescriptions.Prescription", order.prescription_id)}
     assert rows_naming(NAME, EMAIL, PHONE) <= held
     assert ("orders.Order", order.pk) in rows_naming(PHONE)  # the tax record is kept whole
     assert not Patient.objects.filter(owner=user).exists()

@@ -21,7 +21,8 @@ from dispensing.approval import approve_order, dispatch_order
 from dispensing.originals import record_electronic_verified
 from orders.models import Order
 from patients.details import PatientDetails
-from patients.models import HealthRecordAccess, PrescriptionFileAccess
+from patients.models import HealthRecordAccess
+from prescriptions.models import PrescriptionFileAccess
 from privacy.export import collect_subject_data
 from privacy.models import ConsentInterface, DataExport, ExportStatus
 from privacy.services import build_export, give_consent, request_export

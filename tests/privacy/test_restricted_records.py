@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 ADMIN_PAGES = [
     ("admin:orders_order_changelist", "admin:orders_order_change", "order"),
-    ("admin:orders_prescription_changelist", "admin:orders_prescription_change", "prescription"),
+    ("admin:prescriptions_prescription_changelist", "admin:prescriptions_prescription_change", "prescription"),
     ("admin:dispensing_registerentry_changelist", "admin:dispensing_registerentry_change", "entry"),
     ("admin:privacy_healthdataconsent_changelist", "admin:privacy_healthdataconsent_change", "consent"),
 ]
@@ -36,7 +36,7 @@ def held(pom_pack, pharmacist):
 @pytest.fixture
 def clerk(db):
     """Staff who may read orders, prescriptions and the register, but are neither pharmacist nor data officer."""
-    return StaffFactory(permissions=["view_order", "change_order", "view_prescription",
+    return StaffFactory(permissions=["view_order", "change_order", "prescriptions.view_prescription",
                                      "dispensing.view_registerentry", "privacy.view_healthdataconsent"])
 
 

@@ -10,10 +10,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dispensing.models import RegisterEntry
-from orders.models import Order, OrderLine, Prescription
+from orders.models import Order, OrderLine
 from patients.models import HealthRecordAccess, Patient
 from patients.services import account_holder_record
 from pharmacy.metrics import pharmacy_registry
+from prescriptions.models import Prescription
 from privacy.models import ConsentInterface, HealthDataConsent, RetentionRun
 from privacy.services import give_consent, withdraw_consent
 from privacy.services.retention import apply_retention

@@ -9,9 +9,10 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from dispensing.models import RegisterEntry
-from orders.models import Order, Prescription
-from patients.models import HealthRecordAccess, Patient, PrescriptionFileAccess
+from orders.models import Order
+from patients.models import HealthRecordAccess, Patient
 from payments.models import Payment
+from prescriptions.models import Prescription, PrescriptionFileAccess
 
 from ...models import HealthDataConsent
 from ...retention import RetentionPolicy

@@ -13,10 +13,11 @@ from knox.models import AuthToken
 
 from cart.models import Cart
 from notifications.models import OutboxMessage, OutboxStatus
-from orders.models import Order, OrderLine, OrderStatus, Prescription
+from orders.models import Order, OrderLine, OrderStatus
 from patients.models import Patient
 from patients.retention import delete_health_records
 from pharmacy.storage import delete_every_version
+from prescriptions.models import Prescription
 from safeguards.models import OrderContact
 
 from ...models import DataExport

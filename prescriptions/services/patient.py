@@ -3,8 +3,10 @@ it, and every order against it (the first, repeats, "order again") must be for t
 
 from datetime import date
 
+from orders.models import Order
+
 from ..exceptions import InvalidDispensingRecord, PrescriptionForAnotherPatient
-from ..models import Order, Prescription
+from ..models import Prescription
 
 
 def _same_name(first: str, second: str) -> bool:

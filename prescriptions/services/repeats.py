@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from catalog.models import Route
+from orders.models import Order, OrderStatus
 
 from ..exceptions import (
     InvalidDispensingRecord,
@@ -32,7 +33,7 @@ from ..exceptions import (
     RepeatsExhausted,
     RepeatTooEarly,
 )
-from ..models import Order, OrderStatus, Prescription, PrescriptionIssue, PrescriptionStatus
+from ..models import Prescription, PrescriptionIssue, PrescriptionStatus
 
 # The statuses that free an issue: the same ones coverage treats as no longer drawing on a prescription.
 FREEING_STATUSES = (OrderStatus.REJECTED, OrderStatus.CANCELLED)

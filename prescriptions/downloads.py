@@ -4,7 +4,7 @@ serve_prescription_file, so who may see a file and which headers protect it are 
 Its owner may download it anywhere but the admin. Anyone else's file goes only to a pharmacist who
 came with a second factor (a token issued with a TOTP code, or an OTP-verified admin session); the
 interface says whether the request has one, and the storefront never claims it. Every request for
-someone else's file is logged, served or refused (patients.access). A refused request gets
+someone else's file is logged, served or refused (prescriptions.access). A refused request gets
 Prescription.DoesNotExist, exactly as for a missing file, and each interface turns that into its own
 404. Health data: never cached, never sniffed.
 """
@@ -16,11 +16,10 @@ import logging
 from django.http import FileResponse
 
 from accounts.roles import is_pharmacist
-from patients.access import log_prescription_file_access
-from patients.models import FileAccessChannel
 from pharmacy.encryption import PrescriptionDecryptionError
 
-from .models import Prescription
+from .access import log_prescription_file_access
+from .models import FileAccessChannel, Prescription
 from .selectors import get_prescription_for_review, list_prescriptions_for_user
 
 logger = logging.getLogger(__name__)

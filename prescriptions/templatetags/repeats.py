@@ -2,7 +2,7 @@
 
 from django import template
 
-from orders.services.repeats import repeat_status, repeat_status_is_unknown
+from prescriptions.services.repeats import repeat_status, repeat_status_is_unknown
 
 register = template.Library()
 

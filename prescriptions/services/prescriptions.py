@@ -13,20 +13,21 @@ from django.utils import timezone
 
 from accounts.roles import is_pharmacist
 from catalog.models import LegalCategory, Pack
+from orders.exceptions import NotAPharmacist
+from orders.models import Order
+from orders.refusals import check_refusal_reason, staff_note
 from pharmacy.images import check_image_dimensions
 
 from ..exceptions import (
     InvalidDispensingRecord,
-    NotAPharmacist,
     PrescriptionExpired,
     PrescriptionFileTooLarge,
     PrescriptionFileType,
     PrescriptionNotUsable,
 )
 from ..locks import prescription_for_update
-from ..models import DoseUnit, Order, Prescription, PrescriptionItem, PrescriptionStatus
-from ..refusals import check_refusal_reason, staff_note
-from .prescription_patient import check_named_patient_is_the_orders
+from ..models import DoseUnit, Prescription, PrescriptionItem, PrescriptionStatus
+from .patient import check_named_patient_is_the_orders
 from .repeats import check_repeat_terms
 
 # What each accepted type's file starts with, and the names and MIME types a client may claim for it.
@@ -127,7 +128,7 @@ class AuthorisedItem:
     directions: str = ""
     # Structured directions, for the clinical checks' daily dose: `dose` `dose_unit` `times_per_day` a day.
     dose: Decimal | None = None
-    dose_unit: str = ""  # orders.models.DoseUnit
+    dose_unit: str = ""  # prescriptions.models.DoseUnit
     times_per_day: int | None = None
     as_directed: bool = False
 
@@ -143,7 +144,7 @@ class DispensingRecord:
     # The patient the prescription names, as written on it (the order's health record is linked too).
     patient_name: str = ""
     patient_date_of_birth: date | None = None
-    # Repeats (orders/services/repeats.py): the number of issues in all (None: the UK default) and the
+    # Repeats (prescriptions/services/repeats.py): the number of issues in all (None: the UK default) and the
     # fewest days between issues.
     repeatable: bool = False
     issues_authorised: int | None = None

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from catalog.models import LegalCategory
+from orders.models import OrderLine, OrderStatus
 
 from ..exceptions import PrescriptionExpired, PrescriptionNotCovering
-from ..models import OrderLine, OrderStatus, Prescription
+from ..models import Prescription
 from .repeats import check_supply_in_date
 
 DEAD_STATUSES = (OrderStatus.REJECTED, OrderStatus.CANCELLED)
@@ -58,7 +59,7 @@ def _line_facts(line) -> _Facts:
 
 
 def check_not_expired(prescription: Prescription, *, order=None) -> None:
-    """A repeatable prescription is judged by issue (orders.services.repeats): `order` is the order
+    """A repeatable prescription is judged by issue (prescriptions.services.repeats): `order` is the order
     supplied, or None for the next one."""
     if prescription.repeatable:
         check_supply_in_date(prescription=prescription, order=order)
@@ -76,7 +77,7 @@ def check_prescription_covers(
     Raises PrescriptionNotCovering naming the first line the prescription does not authorise.
 
     A repeatable prescription authorises its quantities once per issue, and each order is one issue
-    (orders.services.repeats): the order is judged on its own, not against the earlier issues."""
+    (prescriptions.services.repeats): the order is judged on its own, not against the earlier issues."""
     authorised: dict[tuple[int, str], int] = defaultdict(int)
     items = prescription.items.select_related("pack__product").prefetch_related("pack__strengths__ingredient")
     for item in items:

@@ -7,12 +7,12 @@ older key are re-encrypted, files stored in plain (before encryption) are encryp
 
 from django.core.management.base import BaseCommand, CommandError
 
-from orders.services.encryption import (
+from pharmacy.encryption import PrescriptionDecryptionError, generate_key_entry
+from prescriptions.services.encryption import (
     PrescriptionFileMismatch,
     list_prescriptions_with_files,
     reencrypt_prescription,
 )
-from pharmacy.encryption import PrescriptionDecryptionError, generate_key_entry
 
 
 class Command(BaseCommand):
