@@ -3,20 +3,17 @@ gateway (a declined card, a card needing confirmation, a card that pays), every 
 table is searched for the numbers typed. Idempotency keys name the installation and the order, and an
 intent read back in another currency is refused."""
 
-import importlib
 import re
 import subprocess
 import sys
 
 import pytest
-from django.apps import apps
 from django.core.checks import Error
 from django.db import connection
 
 from orders.models import Order
 from payments.checks import check_payment_settings
 from payments.gateways.base import GatewayError
-from payments.gateways.test import TestGateway
 from payments.models import Payment, PaymentStatus, TestGatewayIntent
 from payments.services import refresh_payment
 from tests.builders.api import SHIPPING
@@ -129,15 +126,3 @@ def test_check_refuses_test_payments_in_production_unless_allowed(settings):
     assert "test payment gateway takes no money" in errors[0].msg
     settings.ALLOW_TEST_PAYMENTS_IN_PRODUCTION = True
     assert check_payment_settings() == []
-
-
-def test_the_data_migration_truncates_stored_card_numbers(user, gsl_pack, payments_on):
-    migration = importlib.import_module("payments.migrations.0002_card_numbers_truncated")
-    order, payment = checkout(user, (gsl_pack, 1), payment_method="4242424242424242")
-    Payment.objects.filter(pk=payment.pk).update(payment_method="4242 4242 4242 4242")  # as stored before
-
-    migration.truncate_card_numbers(apps, connection.schema_editor())
-
-    payment.refresh_from_db()
-    assert payment.payment_method == "test_card_4242"
-    assert TestGateway().retrieve(reference=payment.reference).card_last4 == "4242"
