@@ -1,18 +1,27 @@
 """Order reads, each shaped for the page or endpoint that shows it."""
 
+from collections.abc import Callable
+
 from django.db.models import Prefetch, QuerySet
 
-from clinical.models import OrderAlert
-
 from .models import Order, OrderEvent, OrderLine, OrderStatus
+
+# Apps above orders that show their own rows with an order (clinical's alerts) register a prefetch at
+# ready(), so that every order page reads them in one query without orders importing those apps.
+_ORDER_PAGE_PREFETCHES: list[Callable[[], Prefetch]] = []
+
+
+def register_order_page_prefetch(make: Callable[[], Prefetch]) -> None:
+    if make not in _ORDER_PAGE_PREFETCHES:
+        _ORDER_PAGE_PREFETCHES.append(make)
 
 
 def _with_lines_and_events(orders: QuerySet[Order]) -> QuerySet[Order]:
     return orders.select_related("prescription", "delivery_method").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("leaflet_revision").order_by("pk")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "pk")),
-        Prefetch("clinical_alerts", queryset=OrderAlert.objects.with_line_ids().order_by("pk")),
         "payments",
+        *(make() for make in _ORDER_PAGE_PREFETCHES),
     )
 
 
