@@ -11,8 +11,6 @@ objects byte-identical to theirs.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.urls import reverse
-
 from pharmacy.money import Money
 
 from .models import (
@@ -21,6 +19,7 @@ from .models import (
     LegalCategory,
     Pack,
     Product,
+    ProductFacts,
     Strength,
     pack_display_name,
     strength_label,
@@ -60,7 +59,7 @@ class PackSummary:
 
 
 @dataclass(slots=True)
-class ProductSummary:
+class ProductSummary(ProductFacts):
     """A product as a list shows it: its own columns, its categories' slugs and its active packs (in the
     search's pack order); `search_strong` as the ranked search found it."""
 
@@ -80,16 +79,6 @@ class ProductSummary:
     def pk(self) -> int:
         return self.id
 
-    def get_absolute_url(self) -> str:
-        return reverse("catalog:product-detail", kwargs={"slug": self.slug})
-
-    @property
-    def prescription_required(self) -> bool:
-        return self.legal_category == LegalCategory.PRESCRIPTION
-
-    @property
-    def is_controlled_drug(self) -> bool:
-        return self.controlled_drug_schedule is not None
 
     def get_legal_category_display(self) -> str:
         return str(LegalCategory(self.legal_category).label)

@@ -77,6 +77,24 @@ class Ingredient(models.Model):
         return self.name
 
 
+class ProductFacts:
+    """What a product's page, card and rules ask of it, from its slug, legal category and controlled-drug
+    schedule: shared by the model and by the lean list's plain rows (catalog.listing.ProductSummary)."""
+
+    __slots__ = ()
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:product-detail", kwargs={"slug": self.slug})
+
+    @property
+    def prescription_required(self) -> bool:
+        return self.legal_category == LegalCategory.PRESCRIPTION
+
+    @property
+    def is_controlled_drug(self) -> bool:
+        return self.controlled_drug_schedule is not None
+
+
 class ProductQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -89,7 +107,7 @@ class ProductQuerySet(models.QuerySet):
         return self if query.is_empty else rank_products(self, query)
 
 
-class Product(models.Model):
+class Product(ProductFacts, models.Model):
     """A medicine as shoppers know it, e.g. 'Baclofen tablets'; its strengths and pack sizes are Packs.
 
     `prescription_required` is derived from the legal category and never stored, so the two can't disagree.
@@ -167,17 +185,6 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("catalog:product-detail", kwargs={"slug": self.slug})
-
-    @property
-    def prescription_required(self) -> bool:
-        return self.legal_category == LegalCategory.PRESCRIPTION
-
-    @property
-    def is_controlled_drug(self) -> bool:
-        return self.controlled_drug_schedule is not None
 
 
 class ProductSynonym(models.Model):

@@ -73,6 +73,31 @@ class ConsultationInputSerializer(serializers.Serializer):
     answers = ConsultationAnswerInputSerializer(many=True, max_length=50)
 
 
+# The checkout and "order again" take the same consent, each in its place among their fields.
+def health_data_consent_field() -> serializers.BooleanField:
+    return serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true: you give your explicit consent to the use of your health data, in the words of the "
+        "privacy notice (GET /api/v1/me/health-data-consent/ shows them). Needed once, with the first order "
+        "that reveals health data (a P or POM medicine, consultation answers, a health record or someone you "
+        "care for) while no consent of yours is in force; without it such an order is a 422 "
+        "`health_data_consent_required`. Ignored while your consent is in force.",
+    )
+
+
+def privacy_notice_version_field() -> StrictIntegerField:
+    return StrictIntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The revision of the privacy notice you showed with the consent box; a revision that is no "
+        "longer in force is a 409 `privacy_notice_outdated`. The one in force if left out.",
+    )
+
+
 class CheckoutInputSerializer(serializers.Serializer):
     shipping = ShippingInputSerializer()
     patient = PatientInputSerializer(
@@ -113,24 +138,8 @@ class CheckoutInputSerializer(serializers.Serializer):
         help_text="The card to authorise the total on: the test gateway's test card number, or a Stripe "
         "PaymentMethod id. Without it the order waits for POST /api/v1/orders/{number}/payments/.",
     )
-    health_data_consent = serializers.BooleanField(
-        required=False,
-        default=False,
-        help_text="true: you give your explicit consent to the use of your health data, in the words of the "
-        "privacy notice (GET /api/v1/me/health-data-consent/ shows them). Needed once, with the first order "
-        "that reveals health data (a P or POM medicine, consultation answers, a health record or someone you "
-        "care for) while no consent of yours is in force; without it such an order is a 422 "
-        "`health_data_consent_required`. Ignored while your consent is in force.",
-    )
-    privacy_notice_version = StrictIntegerField(
-        min_value=1,
-        max_value=MAX_ID,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="The revision of the privacy notice you showed with the consent box; a revision that is no "
-        "longer in force is a 409 `privacy_notice_outdated`. The one in force if left out.",
-    )
+    health_data_consent = health_data_consent_field()
+    privacy_notice_version = privacy_notice_version_field()
 
 
 class ReorderInputSerializer(serializers.Serializer):
@@ -145,24 +154,8 @@ class ReorderInputSerializer(serializers.Serializer):
         max_length=50,
         help_text="Answers for any pharmacy-only (P) item already in your cart (it is checked out too).",
     )
-    health_data_consent = serializers.BooleanField(
-        required=False,
-        default=False,
-        help_text="true: you give your explicit consent to the use of your health data, in the words of the "
-        "privacy notice (GET /api/v1/me/health-data-consent/ shows them). Needed once, with the first order "
-        "that reveals health data (a P or POM medicine, consultation answers, a health record or someone you "
-        "care for) while no consent of yours is in force; without it such an order is a 422 "
-        "`health_data_consent_required`. Ignored while your consent is in force.",
-    )
-    privacy_notice_version = StrictIntegerField(
-        min_value=1,
-        max_value=MAX_ID,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="The revision of the privacy notice you showed with the consent box; a revision that is no "
-        "longer in force is a 409 `privacy_notice_outdated`. The one in force if left out.",
-    )
+    health_data_consent = health_data_consent_field()
+    privacy_notice_version = privacy_notice_version_field()
 
 
 # --- Consultation questions -------------------------------------------------------------------------
