@@ -10,9 +10,6 @@ from tests.deploy.support import ROOT
 LIMIT = 400
 # Directories whose modules are generated, vendored, local output or benchmarks, wherever they sit.
 SKIPPED_DIRECTORIES = {"migrations", "bench", "node_modules", "build", "dist", "site", "staticfiles", "var"}
-# Modules still over the limit, in apps being split by concern. This list only shrinks: split a module,
-# then delete its line (the second test fails while a listed module is already short enough).
-STILL_TOO_LONG: set[str] = set()
 
 
 def project_modules() -> list[Path]:
@@ -34,16 +31,10 @@ def test_no_module_is_over_400_lines():
     too_long = {
         str(path.relative_to(ROOT)): line_count(path)
         for path in project_modules()
-        if line_count(path) > LIMIT and str(path.relative_to(ROOT)) not in STILL_TOO_LONG
+        if line_count(path) > LIMIT
     }
 
     assert too_long == {}
-
-
-def test_the_modules_still_too_long_are_still_too_long():
-    lengths = {name: line_count(ROOT / name) if (ROOT / name).exists() else 0 for name in STILL_TOO_LONG}
-
-    assert {name: length for name, length in lengths.items() if length <= LIMIT} == {}
 
 
 def test_the_walk_finds_the_apps_and_skips_migrations_and_the_benchmark():
