@@ -6,12 +6,14 @@ store through django-storages (pharmacy/storage_s3.py): media under `media/`, pr
 `private/` of a private bucket, so every web node reads what any other stored.
 """
 
+from functools import partial
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+from django.db import transaction
 
 from .encryption import PrescriptionDecryptionError, decrypt, encrypt, get_key_ring, is_encrypted
 
@@ -108,3 +110,11 @@ def delete_every_version(storage, name: str) -> None:
         delete_versions(name)
     else:
         storage.delete(name)
+
+
+def delete_every_version_after_commit(storage, names: list[str]) -> None:
+    """Inside a transaction: delete the files once it commits. A rollback then keeps every file its rows
+    still name, and no object-store call waits while the transaction holds its row locks. A failed delete
+    is logged (robust) and leaves the file for the nightly retention run, never the commit undone."""
+    for name in names:
+        transaction.on_commit(partial(delete_every_version, storage, name), robust=True)

@@ -51,13 +51,17 @@ def test_after_erasure_the_shopper_cannot_sign_in_and_their_tokens_and_sessions_
     assert user.email.endswith("@erased.invalid") and user.erased_at is not None
 
 
-def test_only_rows_under_a_legal_hold_still_name_the_shopper(pom_pack, pharmacist):
+def test_only_rows_under_a_legal_hold_still_name_the_shopper(pom_pack, pharmacist, django_capture_on_commit_callbacks):
     user = shopper()
     order, unused = shopper_history(user, pom_pack, pharmacist)
     stored_name = unused.file.name
     assert rows_naming(NAME, EMAIL, PHONE)
 
-    report = erase_account(user=user)
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        report = erase_account(user=user)
+    assert unused.file.storage.exists(stored_name)  # the store is not touched before the erasure commits
+    for callback in after_commit:
+        callback()
 
     held = {("orders.Order", order.pk), ("dispensing.RegisterEntry", RegisterEntry.objects.get(order=order).pk),
             ("prescriptions.Prescription", order.prescription_id)}

@@ -16,7 +16,7 @@ from notifications.models import OutboxMessage, OutboxStatus
 from orders.models import Order, OrderLine, OrderStatus
 from patients.models import Patient
 from patients.retention import delete_health_records
-from pharmacy.storage import delete_every_version
+from pharmacy.storage import delete_every_version_after_commit
 from prescriptions.models import Prescription
 from safeguards.models import OrderContact
 
@@ -99,15 +99,13 @@ def unsupplied_prescriptions(user):
 
 
 def erase_unsupplied_prescriptions(*, user) -> int:
-    """Delete each file from the store (every version) and anonymise the record."""
+    """Anonymise the record, and delete each file from the store (every version) once the erasure commits."""
     prescriptions = unsupplied_prescriptions(user).filter(
         ~Q(file="") | ~Q(patient_name="") | Q(patient_date_of_birth__isnull=False) | ~Q(original_filename="")
     )
     rows = list(prescriptions.values_list("pk", "file"))
     storage = Prescription._meta.get_field("file").storage
-    for _pk, name in rows:
-        if name:
-            delete_every_version(storage, name)
+    delete_every_version_after_commit(storage, [name for _pk, name in rows if name])
     return Prescription.objects.filter(pk__in=[pk for pk, _name in rows]).update(
         file="", patient_name="", patient_date_of_birth=None, original_filename=""
     )
@@ -121,9 +119,7 @@ def erase_order_contacts(*, user) -> int:
 def erase_data_exports(*, user) -> int:
     exports = list(DataExport.objects.filter(user=user).values_list("pk", "file"))
     storage = DataExport._meta.get_field("file").storage
-    for _pk, name in exports:
-        if name:
-            delete_every_version(storage, name)
+    delete_every_version_after_commit(storage, [name for _pk, name in exports if name])
     return DataExport.objects.filter(pk__in=[pk for pk, _name in exports]).delete()[0]
 
 
