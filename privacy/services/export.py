@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications.services import record_account_message
+from pharmacy.storage import delete_every_version_after_commit
 
 from ..exceptions import ExportLimitReached, ExportNotAvailable
 from ..export import build_archive, collect_subject_data
@@ -115,7 +116,7 @@ def build_export(*, export_id: int) -> DataExport | None:
         except DataExport.DoesNotExist:  # erased with its account while it was built
             export = None
         if export is None or export.status != ExportStatus.BUILDING:  # or built by a twin delivery of the task
-            storage.delete(stored_name)
+            delete_every_version_after_commit(storage, [stored_name])  # after the lock, every version
             return export
         export.file.name = stored_name
         export.status = ExportStatus.READY

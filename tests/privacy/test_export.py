@@ -23,7 +23,7 @@ from orders.models import Order
 from patients.details import PatientDetails
 from patients.models import HealthRecordAccess
 from prescriptions.models import PrescriptionFileAccess
-from privacy.export import collect_subject_data
+from privacy.export import build_archive, collect_subject_data
 from privacy.models import ConsentInterface, DataExport, ExportStatus
 from privacy.services import build_export, give_consent, request_export
 from privacy.services.erasure import erase_account
@@ -226,3 +226,25 @@ def test_an_export_whose_account_was_erased_before_it_was_built_builds_nothing(u
 
     assert build_export(export_id=export.pk) is None
     assert not DataExport.objects.filter(pk=export.pk).exists()
+
+
+def test_an_export_erased_while_it_is_built_leaves_no_file_once_the_erasure_of_it_commits(
+    user, monkeypatch, django_capture_on_commit_callbacks
+):
+    export, _created = request_export(user=user, interface=ConsentInterface.API)
+    storage = DataExport._meta.get_field("file").storage
+    folder = f"exports/{user.pk}"
+    real_build_archive = build_archive
+
+    def erased_while_built(*args, **kwargs):
+        DataExport.objects.filter(pk=export.pk).delete()  # the erasure commits while the ZIP is being built
+        return real_build_archive(*args, **kwargs)
+
+    monkeypatch.setattr("privacy.services.export.build_archive", erased_while_built)
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        assert build_export(export_id=export.pk) is None
+    assert storage.listdir(folder)[1]  # stored, and not deleted while the export's row was locked
+    for callback in after_commit:
+        callback()
+
+    assert storage.listdir(folder)[1] == []
