@@ -72,13 +72,18 @@ def development_keys(path: Path) -> str:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         value = "dev1:" + base64.b64encode(secrets.token_bytes(32)).decode()
+        # Written whole under a private name, then linked into place: link() fails if the file exists,
+        # so two processes starting at once agree on one key, and neither reads a half-written file.
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(value + "\n")
         try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(draft, path)
         except FileExistsError:
-            pass  # another process wrote it first
-        else:
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(value + "\n")
+            pass  # another process linked its key first; theirs is the one every process reads
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 

@@ -1,19 +1,16 @@
 """Builders for pharmacy (P) medicines: consultation answers and an order placed with them."""
 
-import datetime
 
 from catalog.models import ConsultationQuestion, Pack
 from checkout.services import place_order
-from patients.details import PatientDetails
 from tests.builders.orders import cart_with, details
+from tests.builders.patients import ADULT
 
 
 def answers_for(pack: Pack, first="yes", second="none") -> dict:
     questions = list(ConsultationQuestion.objects.filter(questionnaire__products=pack.product).order_by("position"))
     return {pack.sku: {questions[0].pk: first, questions[1].pk: second}}
 
-
-ADULT = PatientDetails(date_of_birth=datetime.date(1980, 1, 1))
 
 
 def place(user, *lines, answers=None, patient=None, key="k"):

@@ -3,7 +3,11 @@
 import datetime
 
 from catalog.models import Ingredient
+from patients.details import PatientDetails
 from patients.services import HealthRecordDetails, create_patient
+
+# The shopper's own details for a checkout: an adult, so no age band of the clinical rules applies.
+ADULT = PatientDetails(date_of_birth=datetime.date(1980, 1, 1))
 
 
 def child_record(owner, **overrides):

@@ -1,18 +1,15 @@
 """Builders for the payment tests: a checkout that authorises a card, the gateway's view of a payment,
 the test cards, and the payment page's form."""
 
-import datetime
 import re
 
 from django.urls import reverse
 
 from checkout.services import place_order
-from patients.details import PatientDetails
 from payments.gateways import get_gateway
 from payments.services import authorise_order
 from tests.builders.orders import cart_with, details, uploaded_prescription
-
-ADULT = PatientDetails(date_of_birth=datetime.date(1980, 1, 1))
+from tests.builders.patients import ADULT
 
 
 def checkout(user, *lines, payment_method: str, key: str = "checkout-1", prescription=None, answers=None):

@@ -18,6 +18,7 @@ from pharmacy.encryption import (
     PrescriptionDecryptionError,
     binds_name,
     decrypt,
+    development_keys,
     encrypt,
     key_id_of,
     parse_keys,
@@ -225,3 +226,22 @@ def test_without_keys_a_development_key_is_generated_once_under_var(user, settin
     assert (tmp_path / "keys").stat().st_mode & 0o077 == 0
     with Prescription.objects.get(pk=prescription.pk).file.open("rb") as opened:
         assert opened.read() == MINIMAL_PDF
+
+
+def _first_start(path: Path, barrier) -> str:
+    barrier.wait()
+    return development_keys(path)
+
+
+def test_processes_starting_at_once_agree_on_one_whole_development_key(tmp_path):
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    path = tmp_path / "var" / "keys"
+    barrier = context.Manager().Barrier(6)
+    with context.Pool(6) as pool:
+        keys = pool.starmap(_first_start, [(path, barrier)] * 6)
+
+    assert len(set(keys)) == 1
+    assert parse_keys(keys[0]).current_id == "dev1"
+    assert [entry.name for entry in path.parent.iterdir()] == ["keys"]  # no draft left behind

@@ -9,13 +9,11 @@ from django.utils import timezone
 
 from catalog.models import Ingredient, Strength
 from checkout.services import place_order
-from patients.details import PatientDetails
 from safeguards.demo import load_demo_purchase_limits
 from safeguards.models import OrderContact
 from tests.builders.orders import cart_with, details
+from tests.builders.patients import ADULT
 from tests.factories import PackFactory, ProductFactory
-
-ADULT = PatientDetails(date_of_birth=datetime.date(1980, 1, 1))
 
 
 @pytest.fixture
