@@ -18,6 +18,10 @@ from notifications.tasks import deliver_outbox_message_task, dispatch_pending_ou
 from orders.emails import build_order_email
 from orders.models import MessageKind
 from pharmacy.celery import app as celery_app
+from privacy.emails import build_data_export_email
+from privacy.erasure_emails import build_erasure_email
+from privacy.services.erasure import ErasureMessageKind
+from privacy.services.export import DATA_EXPORT_READY
 
 TEST_KIND = "test_greeting"
 
@@ -40,6 +44,16 @@ def test_every_kind_of_the_apps_is_registered_with_its_own_apps_builder():
     )
     assert registry.label_for(MessageKind.ORDER_PLACED) == "Order confirmation"
     assert [kind.value for kind in registry.registered_kinds() if kind.each_time] == EACH_TIME_KINDS
+
+
+def test_the_privacy_kinds_are_registered_and_only_the_erasure_report_forgets_its_recipient():
+    privacy_kinds = {DATA_EXPORT_READY: build_data_export_email, ErasureMessageKind.CONFIRMATION: build_erasure_email,
+                     ErasureMessageKind.REPORT: build_erasure_email}
+    assert {kind: registry.builder_for(kind) for kind in privacy_kinds} == privacy_kinds
+    assert [kind.value for kind in registry.registered_kinds() if kind.forget_recipient] == ["erasure_report"]
+    # Nothing else is registered: a new kind must be added to the lists these tests check.
+    every_kind = {*MessageKind, *AccountMessageKind, *privacy_kinds}
+    assert {kind.value for kind in registry.registered_kinds()} == {str(kind) for kind in every_kind}
 
 
 @pytest.mark.django_db
