@@ -103,7 +103,13 @@ def _prescriptions_last_used_before(before: datetime):
 
 
 def delete_prescription_files(*, before: datetime) -> int:
-    """Delete each scan from the store (every version, where the bucket keeps them), then forget its name."""
+    """Delete each scan from the store (every version, where the bucket keeps them), then forget its name.
+
+    Files first, inside the batch's transaction, unlike erasure (which deletes after commit): a failed
+    delete raises, the batch rolls back and the next night tries again with the name still on the row.
+    Forgetting the name first could leave a stored scan that no row names and no run would find. A row
+    update failing after the deletes leaves names of files already gone, which the next run deletes again
+    harmlessly (a delete of a missing object succeeds)."""
 
     def step() -> int:
         rows = list(
