@@ -11,6 +11,7 @@ from decimal import Decimal
 from catalog.names import moiety, same_ingredient
 from patients.facts import PatientFacts
 
+from .rule_index import Matcher
 from .rule_table import Kind, Rule, RuleTable, Severity, Subject
 
 PRESCRIPTION_ONLY = "prescription"  # catalog.LegalCategory.PRESCRIPTION; checks read no models
@@ -149,13 +150,13 @@ def _alert(rule: Rule, *, subjects: Sequence[str], involved: Sequence[Medicine])
                  source=rule.source, subjects=tuple(subjects), line_keys=keys)
 
 
-def _interactions(rule: Rule, lines, others, table) -> list[Alert]:
+def _interactions(rule: Rule, lines, others, matcher: Matcher) -> list[Alert]:
     alerts, seen = [], set()
     everything = [*lines, *others]
     # Whether each medicine is a subject of the rule, and whether it is what the subject interacts with:
     # asked once per medicine, not once per pair.
-    is_subject = {id(medicine): matches(medicine, rule.subjects, table) for medicine in everything}
-    interacts = {id(medicine): matches(medicine, rule.interacts_with, table) for medicine in everything}
+    is_subject = {id(medicine): matcher.matches(medicine, rule.subjects) for medicine in everything}
+    interacts = {id(medicine): matcher.matches(medicine, rule.interacts_with) for medicine in everything}
     for first in lines:
         for other in everything:
             forward = is_subject[id(first)] and interacts[id(other)]
@@ -183,8 +184,8 @@ def _same_prescribed_medicine(members: list[Medicine]) -> bool:
     return len(kinds) == 1 and all(member.legal_category == PRESCRIPTION_ONLY for member in ordered)
 
 
-def _duplication(rule: Rule, lines, declared, table) -> list[Alert]:
-    members = [medicine for medicine in [*lines, *declared] if matches(medicine, rule.subjects, table)]
+def _duplication(rule: Rule, lines, declared, matcher: Matcher) -> list[Alert]:
+    members = [medicine for medicine in [*lines, *declared] if matcher.matches(medicine, rule.subjects)]
     if len(members) < 2 or not any(member.origin == Origin.ORDER for member in members):
         return []
     if _same_prescribed_medicine(members):
@@ -238,7 +239,7 @@ def _subject_names_ingredient(subject: Subject, ingredient: ActiveIngredient, ta
     return False
 
 
-def _patient_alerts(rule: Rule, lines, facts: PatientFacts, today: date, table) -> list[Alert]:
+def _patient_alerts(rule: Rule, lines, facts: PatientFacts, today: date, table, matcher: Matcher) -> list[Alert]:
     """Kinds that compare one order line with the patient: age, pregnancy, breastfeeding, condition, allergy."""
     found: str | None = None
     if rule.kind == Kind.AGE:
@@ -258,7 +259,7 @@ def _patient_alerts(rule: Rule, lines, facts: PatientFacts, today: date, table) 
         found = ", ".join(code.replace("_", " ") for code in shared) if shared else None
     alerts = []
     for line in lines:
-        if not matches(line, rule.subjects, table):
+        if not matcher.matches(line, rule.subjects):
             continue
         if rule.dosage_forms and line.dosage_form and line.dosage_form not in rule.dosage_forms:
             continue  # a tablets-only age limit says nothing about the children's liquid
@@ -300,20 +301,22 @@ def run_checks(
     declared = [Medicine(name=name, ingredients=(ActiveIngredient(name),), origin=Origin.DECLARED)
                 for name in sorted(facts.other_medicines)]
     alerts: list[Alert] = []
-    for rule in table.rules:
+    matcher = Matcher(table.index)
+    # Only the rules some line is named by: no other can raise an alert (see clinical.rule_index).
+    for rule in matcher.rules_for(lines):
         if not rule.applies_in(jurisdiction):
             continue
         if rule.kind == Kind.INTERACTION:
-            alerts += _interactions(rule, lines, [*declared, *supplied], table)
+            alerts += _interactions(rule, lines, [*declared, *supplied], matcher)
         elif rule.kind == Kind.DUPLICATION:
-            alerts += _duplication(rule, lines, declared, table)
+            alerts += _duplication(rule, lines, declared, matcher)
         elif rule.kind == Kind.MAX_DAILY_DOSE:
             if _in_age_band(rule, facts, today):
                 alerts += _max_daily_dose(rule, lines, table)
         elif rule.kind == Kind.MISSING_DIRECTIONS:
             alerts += [_alert(rule, subjects=(line.label, "no structured directions recorded"), involved=(line,))
                        for line in lines
-                       if line.needs_directions and not line.directions and matches(line, rule.subjects, table)]
+                       if line.needs_directions and not line.directions and matcher.matches(line, rule.subjects)]
         else:
-            alerts += _patient_alerts(rule, lines, facts, today, table)
+            alerts += _patient_alerts(rule, lines, facts, today, table, matcher)
     return sorted(alerts, key=lambda alert: (Severity.rank(alert.severity), alert.rule_id))

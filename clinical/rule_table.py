@@ -8,7 +8,7 @@ stops start-up with a RuleFileError naming the file and the rule, rather than si
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -139,6 +139,14 @@ class RuleTable:
 
     def get(self, rule_id: str) -> Rule:
         return next(rule for rule in self.rules if rule.id == rule_id)
+
+    @cached_property
+    def index(self):
+        """This table's rules by what they name (clinical.rule_index), built at its first use. A table is
+        never changed, only replaced (a new file version, a test's copy), and a new table builds its own."""
+        from .rule_index import RuleIndex  # the index is built from this module's types
+
+        return RuleIndex(self)
 
 
 def _fail(path: Path, problem: str, rule_id: str | None = None) -> RuleFileError:

@@ -23,9 +23,10 @@ from prescriptions.models import PrescriptionItem
 from prescriptions.services.coverage import medicine_key
 
 from . import context
-from .checks import ActiveIngredient, Alert, ClinicalOverride, Directions, Medicine, Origin, matches, run_checks
+from .checks import ActiveIngredient, Alert, ClinicalOverride, Directions, Medicine, Origin, run_checks
 from .exceptions import ClinicalCheckRefused, ClinicalOverrideRequired
 from .models import OrderAlert
+from .rule_index import Matcher
 from .rule_table import Kind, Severity, rule_table
 
 SUPPLIED_STATUSES = (OrderStatus.APPROVED, OrderStatus.DISPATCHED, OrderStatus.DELIVERED)
@@ -68,15 +69,14 @@ def age_ruled_pack_ids(*, packs: Sequence) -> set[int]:
     """The packs an age rule of the rule table covers (a dose or a use that depends on age): checkout asks
     for the patient's date of birth for them, and only for them and the other age-limited medicines.
     `packs` with their product and strengths (and ingredients) loaded; no query."""
-    table = rule_table()
-    age_rules = [rule for rule in table.rules if rule.kind == Kind.AGE]
+    matcher = Matcher(rule_table().index)
     ruled = set()
     for pack in packs:
         medicine = medicine_for_pack(pack)
-        for rule in age_rules:
+        for rule in matcher.rules_for([medicine]):
             # A tablets-only age rule says nothing about the children's liquid (as the check itself reads it).
             other_form = rule.dosage_forms and medicine.dosage_form and medicine.dosage_form not in rule.dosage_forms
-            if not other_form and matches(medicine, rule.subjects, table):
+            if rule.kind == Kind.AGE and not other_form and matcher.matches(medicine, rule.subjects):
                 ruled.add(pack.pk)
                 break
     return ruled
