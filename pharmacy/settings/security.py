@@ -41,12 +41,16 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # --- API tokens and staff second factor (django-rest-knox, django-otp) ------------------------------
 # Tokens are stored as SHA-512 digests, one per sign-in (device); each use slides a shopper's expiry forward.
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+# However often it is used, a shopper's token stops this many days after sign-in (knox's AUTO_REFRESH_MAX_TTL):
+# a lost phone's token, kept alive by an app that polls, does not open the health record for ever.
+API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=90)
 # Staff tokens (issued with a TOTP code) last this long from sign-in, used or not, and never slide.
 STAFF_TOKEN_TTL_HOURS = env.int("STAFF_TOKEN_TTL_HOURS", default=8)
 KNOX_TOKEN_MODEL = "knox.AuthToken"
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
     "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(days=API_TOKEN_MAX_AGE_DAYS),
     "AUTH_HEADER_PREFIX": "Token",
 }
 # The TOTP issuer shown in authenticator apps; the admin never shows a device's key after creation.

@@ -171,3 +171,15 @@ def test_a_shoppers_token_still_slides(user, settings):
     assert client.get(ME_URL).status_code == 200
 
     assert AuthToken.objects.get().expiry > timezone.now() + timedelta(days=29)
+
+
+def test_a_shoppers_token_slides_no_further_than_its_maximum_age_after_sign_in(user):
+    client = client_with(sign_in(user))
+    created = timezone.now() - timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS - 1)
+    AuthToken.objects.update(created=created, expiry=timezone.now() + timedelta(hours=1))
+
+    assert client.get(ME_URL).status_code == 200
+    assert AuthToken.objects.get().expiry == created + timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
+
+    AuthToken.objects.update(expiry=timezone.now() - timedelta(seconds=1))  # the maximum age is reached
+    assert_problem(client.get(ME_URL), 401)
