@@ -34,7 +34,7 @@ help:
 	@echo "make run     install into $(VENV), migrate, load the demo catalog, serve on http://$(HOST):$(PORT)/"
 	@echo "make test    install into $(VENV), check migrations, run the whole pytest suite ($(PYTEST_WORKERS) processes)"
 	@echo "make test-fast  the developer loop: every test but the browser, drill and schemathesis ones, -n auto"
-	@echo "make bench   measure the catalog API and pages under load (results in bench/results/)"
+	@echo "make bench   measure every performance target, each met or missed (DATABASE_URL=postgres://... for all of them)"
 	@echo "make lint    ruff check, lint-imports (the apps' layers, in .importlinter), mkdocs build --strict (docs/)"
 	@echo "make lock    re-pin requirements/*.txt from pyproject.toml (needs the package index)"
 

@@ -1,7 +1,6 @@
-"""The benchmark's own load client (bench/bench_catalog.py) counts what it measures, bounded in time,
-and refuses to load anything but this machine. Timings themselves are never asserted."""
+"""The benchmark's own load client (bench/load.py) counts what it measures, bounded in time, and refuses
+to load anything but this machine. Timings themselves are never asserted."""
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -10,18 +9,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from bench import load as bench
+from bench.site import bench_environment
+
 from .support import ROOT
-
-
-def load_bench_module():
-    spec = importlib.util.spec_from_file_location("bench_catalog", ROOT / "bench" / "bench_catalog.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = load_bench_module()
 
 
 class Answer(BaseHTTPRequestHandler):
@@ -88,7 +79,7 @@ def test_bench_reads_wrk_latencies_in_every_unit():
 def test_bench_environment_passes_the_production_settings_checks():
     # The bench serves under the production settings, which refuse to start on anything they would not
     # run a pharmacy on; its environment must get past them with no keys of the developer's own.
-    environment = bench.bench_environment()
+    environment = bench_environment()
     environment["DATABASE_URL"] = "sqlite:///:memory:"
 
     checked = subprocess.run([sys.executable, str(ROOT / "manage.py"), "check"], cwd=ROOT, env=environment,
