@@ -6,3 +6,8 @@ from .models import Cart
 
 def cart_for_update(*, cart_id: int) -> Cart:
     return Cart.objects.select_for_update().get(pk=cart_id)
+
+
+def carts_of_user_for_update(*, user_id: int) -> list[Cart]:
+    """Every cart of an account, locked in primary-key order: waits for a checkout of any of them to end."""
+    return list(Cart.objects.select_for_update().filter(user_id=user_id).order_by("pk"))

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.locks import user_for_update
+from cart.locks import carts_of_user_for_update
 from orders.models import Order, OrderStatus
 
 from ...exceptions import ErasureBlockedByOpenOrder, ErasureNotAllowed
@@ -50,6 +51,10 @@ def erase_account(*, user, now: datetime | None = None, policy: RetentionPolicy 
     now = now or timezone.now()
     policy = policy or retention_policy()
     with transaction.atomic():
+        # The carts first, as every transaction takes them (docs/layout.md, row locks): a checkout already
+        # under way ends before the erasure looks for open orders, so its order blocks the erasure instead
+        # of being left open on an erased account.
+        carts_of_user_for_update(user_id=user.pk)
         user = user_for_update(user_id=user.pk)
         ensure_may_be_erased(user)
         old_email = user.email
