@@ -24,6 +24,8 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +49,16 @@ from bench.searches import SEARCH_QUERIES, run_bench_checkout, search_latencies 
 from bench.site import bench_environment, get_json, guest_cart_cookie, prepare_site, serve, stop  # noqa: E402
 
 RESULTS_DIR = ROOT / "bench" / "results"
+
+
+@contextmanager
+def timed(phases: dict, name: str):
+    """Records how long a step of the run took, so the report shows where its minutes went."""
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        phases[name] = round(time.monotonic() - started, 1)
 
 
 def page_targets(base_url: str) -> tuple[list[tuple[str, str, dict | None]], dict]:
@@ -150,17 +162,20 @@ def main() -> int:
     environment = bench_environment()
     database = environment["DATABASE_URL"].split("@")[-1]  # never print a password
     postgres = environment["DATABASE_URL"].startswith("postgres")
+    phases: dict[str, float] = {}
     print(f"preparing the site on {database} …", flush=True)
-    prepare_site(environment)
-    if arguments.generated_packs:
-        generated = subprocess.run([sys.executable, str(ROOT / "bench" / "generate_catalog.py"), "--packs",
-                                    str(arguments.generated_packs), "--no-progress"], cwd=ROOT, env=environment,
-                                   capture_output=True, text=True)
-        print(generated.stdout.strip() or generated.stderr.strip().splitlines()[-1], flush=True)
+    with timed(phases, "prepare"):
+        prepare_site(environment)
+        if arguments.generated_packs:
+            generated = subprocess.run([sys.executable, str(ROOT / "bench" / "generate_catalog.py"), "--packs",
+                                        str(arguments.generated_packs), "--no-progress"], cwd=ROOT,
+                                       env=environment, capture_output=True, text=True)
+            print(generated.stdout.strip() or generated.stderr.strip().splitlines()[-1], flush=True)
 
     report: dict = {"taken_at": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
                     "database": environment["DATABASE_URL"].split(":")[0], "gunicorn_workers": arguments.workers,
-                    "cpu_count": os.cpu_count(), "client": client, "arguments": vars(arguments), "runs": {}}
+                    "cpu_count": os.cpu_count(), "client": client, "arguments": vars(arguments), "runs": {},
+                    "phase_seconds": phases}
     targets, found = None, {}
     for mode, enabled in (("warm", "true"), ("uncached", "false")):
         server, base_url = serve({**environment, "CATALOG_CACHE_ENABLED": enabled}, arguments.workers)
@@ -169,34 +184,40 @@ def main() -> int:
                 targets, found = page_targets(base_url)
                 queries = [*SEARCH_QUERIES, found["gtin"], ">bac", ">nuro"]
             site = SiteCpu(server.pid, environment["DATABASE_URL"])
-            report["runs"][mode] = {"targets": measure_pages(base_url, targets, arguments, client, mode, site)}
+            with timed(phases, f"pages ({mode})"):
+                report["runs"][mode] = {"targets": measure_pages(base_url, targets, arguments, client, mode, site)}
             if mode == "uncached":
-                report["runs"][mode]["search"] = search_latencies(base_url, queries,
-                                                                  repeats=arguments.search_repeats)
+                with timed(phases, "search (demo catalog)"):
+                    report["runs"][mode]["search"] = search_latencies(base_url, queries,
+                                                                      repeats=arguments.search_repeats)
                 if arguments.memory_requests:
                     print(f"worker memory: {arguments.memory_requests} mixed requests …", flush=True)
                     mix = memory.mixed_requests(product_paths=found["product_paths"], queries=SEARCH_QUERIES,
                                                 cart_cookie=found["cookie"])
                     total = arguments.memory_requests
-                    report["memory"] = memory.measure_worker_memory(base_url, server.pid, mix, early=total // 5,
-                                                                    total=total)
+                    with timed(phases, "worker memory"):
+                        report["memory"] = memory.measure_worker_memory(base_url, server.pid, mix,
+                                                                        early=total // 5, total=total)
         finally:
             stop(server)
 
     if postgres and arguments.search_packs:
         print(f"search mix at {arguments.search_packs:,} packs …", flush=True)
-        report["large_search"] = measure_large_search(environment, arguments, queries)
+        with timed(phases, f"search ({arguments.search_packs:,} packs)"):
+            report["large_search"] = measure_large_search(environment, arguments, queries)
     if postgres and arguments.checkout_orders:
         print("bench_checkout: one thread, then two worker processes …", flush=True)
-        report["checkout"] = {
-            "one_thread": run_bench_checkout(environment, orders=arguments.checkout_orders,
-                                             workers=["--threads", "1"]),
-            "two_processes": run_bench_checkout(environment, orders=arguments.checkout_orders,
-                                                workers=["--processes", "2"]),
-        }
+        with timed(phases, "bench_checkout"):
+            report["checkout"] = {
+                "one_thread": run_bench_checkout(environment, orders=arguments.checkout_orders,
+                                                 workers=["--threads", "1"]),
+                "two_processes": run_bench_checkout(environment, orders=arguments.checkout_orders,
+                                                    workers=["--processes", "2"]),
+            }
     if postgres and arguments.http_orders:
         print(f"{arguments.http_orders} paid orders over HTTP …", flush=True)
-        report["http_orders"] = measure_http_orders(environment, arguments)
+        with timed(phases, "orders over HTTP"):
+            report["http_orders"] = measure_http_orders(environment, arguments)
 
     report["targets"] = [asdict(verdict) for verdict in verdicts(report, postgres=postgres)]
     print_report(report)

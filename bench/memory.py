@@ -14,7 +14,7 @@ from bench.load import require_loopback
 
 # A worker's RSS moves by a few hundred KiB between readings with no leak at all: pymalloc keeps freed
 # arenas, and the C allocator's heap grows to the peak of the largest page so far (a 700-result search
-# page builds a larger response than a product page). 4 MiB is about 5% of a worker here, and far below
+# page builds a larger response than a product page). 4 MiB is about 3% of a worker here, and far below
 # what a per-request leak adds over 8,000 requests (500 bytes a request is 3.8 MiB).
 TOLERANCE_MIB = 4.0
 
