@@ -22,6 +22,7 @@ from pharmacy.celery import app as celery_app
 from prescriptions.models import Prescription
 from tests.builders.api import baclofen_packs
 
+from .availability import redis_available, require
 from .factories import PackFactory, PharmacistFactory, ProductFactory, UserFactory, sign_in_responsible_pharmacist
 from .otp import verified_token, verify_session
 from .server_fixtures import (  # noqa: F401  (real test servers, and their xdist groups)
@@ -34,32 +35,6 @@ from .server_fixtures import (  # noqa: F401  (real test servers, and their xdis
     seeded_template,
     smtp_sink,
 )
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def require(available: bool, reason: str) -> None:
-    if available:
-        return
-    if IN_CI:
-        pytest.fail(f"{reason} — CI=true requires this service", pytrace=False)
-    pytest.skip(reason)
-
-
-def redis_url() -> str:
-    return os.environ.get("REDIS_URL", "")
-
-
-def redis_available() -> bool:
-    url = redis_url()
-    if not url:
-        return False
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
 
 
 def pytest_runtest_setup(item):

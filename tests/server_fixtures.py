@@ -47,7 +47,7 @@ def pytest_collection_modifyitems(items):
 def postgres_cluster():
     """A throwaway PostgreSQL cluster for the whole run (never the shared server): tests may stop and
     start it (`.stop()`, `.start()`), and must leave it running."""
-    from .conftest import require
+    from .availability import require
 
     bin_dir = postgres_bin_dir()
     require(bin_dir is not None, "needs PostgreSQL server binaries (initdb, pg_ctl): apt-get install postgresql")
@@ -116,7 +116,7 @@ def migrated_sqlite(tmp_path_factory) -> Path:
 @pytest.fixture
 def private_redis(tmp_path):
     """A redis-server of the test's own, on a free port; the test may stop and start it."""
-    from .conftest import require
+    from .availability import require
 
     binary = shutil.which("redis-server")
     require(binary is not None, "needs redis-server on PATH: apt-get install redis-server")
@@ -138,7 +138,7 @@ def smtp_sink():
 @pytest.fixture(scope="session")
 def s3_server():
     """moto's S3 server for the whole run; tests take their own bucket with `s3_server.create_bucket()`."""
-    from .conftest import require
+    from .availability import require
 
     require(importlib.util.find_spec("moto") is not None and importlib.util.find_spec("flask") is not None,
             "needs moto's S3 server: pip install 'moto[server]' (requirements/dev.txt)")

@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command, get_commands
 
+from tests.builders.browser import DESKTOP
 from tests.builders.privacy import published_notice
 
 
@@ -34,8 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
 
 
 BROWSER_TESTS_DIR = Path(__file__).parent

@@ -6,10 +6,8 @@ from playwright.sync_api import Page, expect
 
 from cart.services import add_to_cart, get_or_create_user_cart
 from catalog.models import Pack
-from tests.builders.browser import blocking_violations
+from tests.builders.browser import DESKTOP, PHONE, blocking_violations
 from tests.factories import PASSWORD, UserFactory
-
-from .conftest import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

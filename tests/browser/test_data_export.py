@@ -14,11 +14,9 @@ from playwright.sync_api import Page, expect
 from cart.services import add_to_cart, get_or_create_user_cart
 from checkout.services import CheckoutDetails, place_order
 from privacy.models import DataExport, ExportStatus
-from tests.builders.browser import blocking_violations, sign_in
+from tests.builders.browser import DESKTOP, PHONE, blocking_violations, sign_in
 from tests.builders.patients import child_record
 from tests.factories import PASSWORD, PackFactory, UserFactory
-
-from .conftest import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,12 +11,10 @@ from playwright.sync_api import Page, expect
 from cart.services import add_to_cart, get_or_create_user_cart
 from privacy.models import ConsentInterface
 from privacy.services import give_consent
-from tests.builders.browser import blocking_violations, sign_in
+from tests.builders.browser import DESKTOP, PHONE, blocking_violations, sign_in
 from tests.builders.patients import child_record
 from tests.builders.privacy import published_notice
 from tests.factories import PASSWORD, PackFactory, UserFactory
-
-from .conftest import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,11 +11,9 @@ from cart.services import add_to_cart, get_or_create_user_cart
 from catalog.models import Pack
 from checkout.services import CheckoutDetails, place_order
 from prescriptions.services import submit_prescription
-from tests.builders.browser import blocking_violations
+from tests.builders.browser import DESKTOP, PHONE, blocking_violations
 from tests.builders.orders import pdf_upload
 from tests.factories import PASSWORD, UserFactory
-
-from .conftest import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

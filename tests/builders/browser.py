@@ -13,6 +13,10 @@ WHO = "Who is the medicine for, and how old are they?"
 OTHER_MEDICINES = "What other medicines (including from a shop or herbal) does the patient take?"
 IBUPROFEN = "Ibuprofen 200 mg tablets, 16 tablets"
 
+# The viewports the journeys and layout checks use: a laptop and a small phone.
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
 
 def fill_delivery_details(page: Page) -> None:
     page.get_by_label("Phone number").fill("07700 900123")

@@ -62,7 +62,7 @@ def restored_database():
 @pytest.mark.django_db(transaction=True)
 def test_a_pg_dump_restores_orders_prescriptions_and_the_register(user, pom_pack, pharmacist, restored_database,
                                                                   tmp_path):
-    from tests.conftest import require
+    from tests.availability import require
 
     pg_dump, pg_restore = client_binary("pg_dump"), client_binary("pg_restore")
     require(pg_dump is not None and pg_restore is not None,

@@ -15,8 +15,8 @@ from notifications.models import OutboxMessage, OutboxStatus
 from notifications.services import redispatch_pending_messages
 from notifications.tasks import deliver_outbox_message_task
 from pharmacy.celery import app as celery_app
+from tests.availability import redis_url
 from tests.builders.orders import cart_with, details
-from tests.conftest import redis_url
 from tests.factories import PackFactory, UserFactory
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]

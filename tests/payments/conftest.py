@@ -50,7 +50,7 @@ class LocalStripe:
 
 @pytest.fixture(scope="session")
 def localstripe():
-    from tests.conftest import require
+    from tests.availability import require
 
     require(importlib.util.find_spec("localstripe") is not None,
             "needs localstripe: pip install -r requirements/dev.txt")

@@ -54,7 +54,7 @@ def test_redis_cache_reuses_one_client_for_every_call_and_from_every_thread(sett
     # Building a redis.Redis object per call cost a seventh of a cached catalog page (pharmacy/cache.py).
     import threading
 
-    from tests.conftest import redis_url
+    from tests.availability import redis_url
 
     settings.CACHES = {"default": {"BACKEND": "pharmacy.cache.FailOpenRedisCache", "LOCATION": redis_url()}}
     cache.set("reused-client", "value")

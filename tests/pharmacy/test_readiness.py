@@ -28,7 +28,7 @@ def serving(postgres_cluster, private_redis, tmp_path, **extra_env):
 @pytest.fixture(scope="module")
 def shared_redis(tmp_path_factory):
     """A redis-server of this module's own; a test that stops it starts it again before it ends."""
-    from tests.conftest import require
+    from tests.availability import require
 
     binary = shutil.which("redis-server")
     require(binary is not None, "needs redis-server on PATH: apt-get install redis-server")

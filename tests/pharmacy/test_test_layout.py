@@ -1,6 +1,8 @@
-"""The tests mirror the apps, and no test module imports another: what several test modules share lives in
-tests/builders/ (plain functions and constants) or in a conftest.py (fixtures). A test module that imports
-another runs that module's imports and fixtures too, and ties two tests that should move independently."""
+"""The tests mirror the apps, and no test module imports another, nor a conftest.py: what several test
+modules share lives in tests/builders/ (plain functions and constants) or in a conftest.py (fixtures, which
+pytest hands out by name). A test module that imports another runs that module's imports and fixtures too,
+and ties two tests that should move independently; importing a conftest.py imports it a second time under
+another name where pytest's rootdir handling differs, as pytest's documentation warns."""
 
 import ast
 import configparser
@@ -33,7 +35,7 @@ def imported_modules(source: str, module: str) -> set[str]:
 
 def is_test_or_helpers_module(name: str) -> bool:
     last = name.rsplit(".", 1)[-1]
-    return name.startswith("tests.") and (last.startswith("test_") or last.endswith("helpers"))
+    return name.startswith("tests.") and (last.startswith("test_") or last.endswith("helpers") or last == "conftest")
 
 
 def cross_imports(sources: dict[str, str]) -> dict[str, list[str]]:
@@ -66,8 +68,8 @@ def test_the_check_sees_absolute_relative_and_nested_imports():
     )
 
     assert cross_imports({"tests.orders.test_sample": source}) == {"tests.orders.test_sample": [
-        "tests.api.helpers", "tests.catalog.test_import_catalog", "tests.orders.test_small_races",
-        "tests.orders.test_state_machine", "tests.payments.helpers",
+        "tests.api.helpers", "tests.catalog.test_import_catalog", "tests.orders.conftest",
+        "tests.orders.test_small_races", "tests.orders.test_state_machine", "tests.payments.helpers",
     ]}
 
 

@@ -1,18 +1,12 @@
 """A paracetamol shelf like the demo's (16 GSL, 32 P, co-codamol P), the demo purchase limits, and the
 warning-sign rules on (transactional tests elsewhere may flush the rows migration 0001 creates)."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from catalog.models import Ingredient, Strength
-from checkout.services import place_order
 from safeguards.demo import load_demo_purchase_limits
-from safeguards.models import OrderContact
-from tests.builders.orders import cart_with, details
-from tests.builders.patients import ADULT
 from tests.factories import PackFactory, ProductFactory
 
 
@@ -46,15 +40,3 @@ def limits(db, para16):
     load_demo_purchase_limits()
 
 
-def place(user, *lines, key="k", **detail_overrides):
-    return place_order(user=user, cart=cart_with(user, *lines), details=details(**detail_overrides),
-                       idempotency_key=key, patient=ADULT)
-
-
-def backdate(order, *, days: int):
-    """Move an order (and its contact keys) `days` into the past."""
-    moment = timezone.now() - datetime.timedelta(days=days)
-    type(order).objects.filter(pk=order.pk).update(created_at=moment)
-    OrderContact.objects.filter(order_id=order.pk).update(created_at=moment)
-    order.refresh_from_db()
-    return moment

@@ -10,9 +10,8 @@ from orders.models import Order
 from safeguards.models import LimitKind, OrderFlag, PurchaseLimit
 from tests.builders.api import SHIPPING, assert_problem
 from tests.builders.orders import cart_with
+from tests.builders.safeguards import place
 from tests.factories import StaffFactory
-
-from .conftest import place
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("limits", "warning_rules")]
 

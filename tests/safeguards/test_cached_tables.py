@@ -10,9 +10,8 @@ from cart.services import get_or_create_user_cart
 from orders.models import OrderStatus
 from safeguards.exceptions import PurchaseLimitExceeded
 from safeguards.models import FlagKind, LimitKind, OrderFlag, PurchaseLimit, WarningSignKind, WarningSignRule
+from tests.builders.safeguards import place
 from tests.factories import StaffFactory
-
-from .conftest import place
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("limits", "warning_rules", "safeguards_cache")]
 

@@ -18,9 +18,8 @@ from safeguards.exceptions import PurchaseLimitExceeded
 from safeguards.models import Enforcement, FlagKind, LimitKind, OrderFlag, PurchaseLimit
 from safeguards.services import assess_order
 from tests.builders.orders import cart_with
+from tests.builders.safeguards import backdate, place
 from tests.factories import PackFactory, ProductFactory
-
-from .conftest import backdate, place
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("limits", "warning_rules")]
 

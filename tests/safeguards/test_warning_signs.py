@@ -7,9 +7,8 @@ from orders.models import OrderStatus
 from safeguards import services as safeguards_services
 from safeguards.models import FlagKind, OrderContact, OrderFlag, WarningSignKind, WarningSignRule
 from safeguards.services import record_card_fingerprint
+from tests.builders.safeguards import backdate, place
 from tests.factories import UserFactory
-
-from .conftest import backdate, place
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("warning_rules")]
 
