@@ -21,18 +21,19 @@ def usable_expiry_after():
 
 
 class StockBatchQuerySet(models.QuerySet):
-    def usable(self):
-        """Batches that may be sold and dispatched: not recalled and expiring after the margin."""
-        return self.filter(recalled=False, expiry_date__gt=usable_expiry_after())
+    def usable(self, expiry_after: date | None = None):
+        """Batches that may be sold and dispatched: not recalled and expiring after the margin
+        (`expiry_after`, usable_expiry_after() unless given)."""
+        return self.filter(recalled=False, expiry_date__gt=expiry_after or usable_expiry_after())
 
     def first_expiry_first_out(self):
         return self.order_by("expiry_date", "pk")
 
 
-def sellable_on_hand_expression(pack_ref: str = "pk"):
+def sellable_on_hand_expression(pack_ref: str = "pk", *, expiry_after: date | None = None):
     """Units on hand in the usable batches of the pack at OuterRef(pack_ref), as a subquery (0 if none)."""
     usable = (
-        StockBatch.objects.usable()
+        StockBatch.objects.usable(expiry_after)
         .filter(pack_id=OuterRef(pack_ref))
         .order_by()
         .values("pack_id")
@@ -42,10 +43,12 @@ def sellable_on_hand_expression(pack_ref: str = "pk"):
     return Coalesce(Subquery(usable, output_field=models.IntegerField()), Value(0))
 
 
-def available_quantity_expression(pack_ref: str = "pk", allocated: str = "allocated_quantity"):
+def available_quantity_expression(pack_ref: str = "pk", allocated: str = "allocated_quantity", *,
+                                  expiry_after: date | None = None):
     """Sellable on hand less allocated, never below 0 (a recall or the margin can leave allocations
     uncovered: such orders wait for stock at dispatch)."""
-    return Greatest(sellable_on_hand_expression(pack_ref) - F(allocated), Value(0), output_field=models.IntegerField())
+    return Greatest(sellable_on_hand_expression(pack_ref, expiry_after=expiry_after) - F(allocated), Value(0),
+                    output_field=models.IntegerField())
 
 
 class StockBatch(models.Model):

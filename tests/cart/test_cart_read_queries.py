@@ -6,8 +6,10 @@ import re
 import pytest
 from django.urls import reverse
 
+from cart.selectors import list_cart_lines, read_cart_lines
 from cart.services import add_to_cart, get_or_create_user_cart
-from tests.factories import PackFactory
+from catalog.models import usable_expiry_after
+from tests.factories import PackFactory, StockBatchFactory, set_available_stock
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +61,27 @@ def test_the_cart_page_reads_its_lines_in_a_constant_number_of_queries(
 
     assert response.content.decode().count('name="quantity"') == lines
     assert len(line_queries(captured.captured_queries)) == LINE_QUERIES
+
+
+def _shown(lines) -> list[tuple]:
+    return [(line.pk, line.quantity, line.pack.pk, line.pack.display_name, line.pack.product.slug,
+             line.pack_stock_available, line.unit_price, line.line_total,
+             [(strength.ingredient.name, strength.amount) for strength in line.pack.strengths.all()])
+            for line in lines]
+
+
+def test_the_compiled_read_gives_what_the_queryset_gives_for_each_cart_as_stock_changes(user, other_user):
+    fill_cart(user, 3)
+    fill_cart(other_user, 1)
+    carts = [get_or_create_user_cart(user=user), get_or_create_user_cart(user=other_user)]
+    short = carts[0].lines.order_by("pk").first().pack
+    StockBatchFactory(pack=short, quantity_on_hand=7, expiry_date=usable_expiry_after())  # inside the margin
+
+    for cart in carts:
+        assert _shown(read_cart_lines(cart=cart)) == _shown(list_cart_lines(cart=cart))
+    assert [len(read_cart_lines(cart=cart)) for cart in carts] == [3, 1]
+    assert read_cart_lines(cart=carts[0])[0].pack_stock_available == 100
+
+    set_available_stock(short, 2)  # read afresh: the SQL is kept, never the rows
+
+    assert read_cart_lines(cart=carts[0])[0].pack_stock_available == 2

@@ -1,0 +1,73 @@
+"""A queryset whose SQL is compiled once per process and database, then run with each request's parameters.
+
+Django turns a queryset into SQL on every evaluation. For a read with joins and an annotated subquery (the
+cart's lines with their packs, products and availability) building and compiling it took several times
+longer than PostgreSQL took to answer. A CompiledQuery builds its queryset once with stand-in parameters,
+keeps the SQL and the compiler that knows its columns, and on each run executes that SQL with the real
+parameters and builds the model instances (select_related objects and annotations included) as Django's
+own iterator does. Queries still go through the connection's cursor: query counts and wrappers see them.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
+
+
+class CompiledQuery:
+    def __init__(self, model: type[Model], build: Callable[..., QuerySet], **stand_ins):
+        """`build(**stand_ins)` returns a queryset of `model`. Each stand-in must be a value that appears exactly once
+        among the compiled query's parameters (an id no row has, a date no one uses); every other parameter
+        must be the same on every run (no clock read inside `build`)."""
+        self.model = model
+        self._build = build
+        self._stand_ins = stand_ins
+        self._compiled: dict[str, tuple] = {}  # by database alias: engines compile differently
+
+    def _compile(self, using: str) -> tuple:
+        queryset = self._build(**self._stand_ins)
+        if queryset._prefetch_related_lookups:
+            raise ImproperlyConfigured("A CompiledQuery runs one statement: read prefetched relations separately.")
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        slots = {}
+        for name, value in self._stand_ins.items():
+            positions = [position for position, param in enumerate(params)
+                         if type(param) is type(value) and param == value]
+            if len(positions) != 1:
+                raise ImproperlyConfigured(f"stand-in {name}={value!r} appears {len(positions)} times in {sql}")
+            slots[name] = positions[0]
+        klass_info, select = compiler.klass_info, compiler.select
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        init_list = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, using)
+        return (compiler, sql, list(params), slots, klass_info["model"], start, end, init_list, populators,
+                dict(compiler.annotation_col_map))
+
+    def run(self, **values) -> list[Model]:
+        """The model instances for these parameters (by the stand-ins' names), in the queryset's order."""
+        if values.keys() != self._stand_ins.keys():
+            raise TypeError(f"run() takes {sorted(self._stand_ins)}, got {sorted(values)}")
+        using = router.db_for_read(self.model)
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            compiled = self._compiled[using] = self._compile(using)
+        compiler, sql, params, slots, model, start, end, init_list, populators, annotations = compiled
+        params = list(params)
+        for name, value in values.items():
+            params[slots[name]] = value
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        instances = []
+        for row in compiler.results_iter([rows]):
+            instance = model.from_db(using, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            for name, position in annotations.items():
+                setattr(instance, name, row[position])
+            instances.append(instance)
+        return instances
