@@ -98,23 +98,31 @@ def measure_pages(base_url: str, targets, arguments, client: str, mode: str, sit
 
 
 def measure_large_search(environment, arguments, queries: list[str]) -> dict:
-    url, done = databases.large_catalog(environment["DATABASE_URL"], environment, packs=arguments.search_packs)
-    print(done, flush=True)
+    if arguments.search_database_url:  # a large catalog made elsewhere (e.g. a million packs), used as it is
+        url, done = arguments.search_database_url, "used as it is"
+    else:
+        url, done = databases.large_catalog(environment["DATABASE_URL"], environment, packs=arguments.search_packs)
+    packs = databases.pack_count(url)
+    print(f"{databases.database_name(url)}: {done}, {packs:,} packs", flush=True)
     server, base_url = serve({**environment, "DATABASE_URL": url, "CATALOG_CACHE_ENABLED": "false"},
                              arguments.workers)
     try:
-        return {"packs": arguments.search_packs, "database": databases.database_name(url), "prepared": done,
+        return {"packs": packs, "database": databases.database_name(url), "prepared": done,
                 **search_latencies(base_url, queries, repeats=arguments.search_repeats)}
     finally:
         stop(server)
 
 
 def measure_http_orders(environment, arguments) -> dict:
-    """Paid orders through the API on a copy of the bench database, dropped afterwards."""
+    """Paid orders through the API on a copy of the bench database, dropped afterwards. The tasks a
+    checkout hands over (the card's capture, the confirmation) go to an in-memory broker that nothing
+    consumes, as bench_checkout's do: a worker would take them off the web process, and none is left
+    queued in Redis for orders of a database that is gone."""
     name = f"{databases.database_name(environment['DATABASE_URL'])}_orders_{os.getpid()}"
     url = databases.copy_database(environment["DATABASE_URL"], name)
     try:
-        site = {**environment, "DATABASE_URL": url}
+        site = {**environment, "DATABASE_URL": url, "CELERY_BROKER_URL": "memory://localhost/",
+                "CELERY_TASK_ALWAYS_EAGER": "false"}
         shoppers = http_orders.setup_shoppers(site, arguments.http_orders)
         server, base_url = serve(site, arguments.workers)
         try:
@@ -142,6 +150,9 @@ def parse_arguments():
     parser.add_argument("--search-packs", type=int, default=100_000,
                         help="time the search mix on a generated catalog of this many packs, kept between runs "
                              "(PostgreSQL; 0 skips it)")
+    parser.add_argument("--search-database-url",
+                        help="time the search mix on this PostgreSQL database's catalog instead (already migrated "
+                             "and generated, e.g. a million packs); it is only read")
     parser.add_argument("--generated-packs", type=int, default=0,
                         help="run everything on the demo catalog plus bench/generate_catalog.py --packs N "
                              "(PostgreSQL; on an empty database of its own)")
@@ -201,9 +212,9 @@ def main() -> int:
         finally:
             stop(server)
 
-    if postgres and arguments.search_packs:
-        print(f"search mix at {arguments.search_packs:,} packs …", flush=True)
-        with timed(phases, f"search ({arguments.search_packs:,} packs)"):
+    if postgres and (arguments.search_packs or arguments.search_database_url):
+        print("search mix on a large catalog …", flush=True)
+        with timed(phases, "search (large catalog)"):
             report["large_search"] = measure_large_search(environment, arguments, queries)
     if postgres and arguments.checkout_orders:
         print("bench_checkout: one thread, then two worker processes …", flush=True)

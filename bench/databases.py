@@ -42,6 +42,13 @@ def drop_database(url: str, name: str) -> None:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def pack_count(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        return connection.execute("SELECT count(*) FROM catalog_pack").fetchone()[0]
+
+
 def generator_fingerprint() -> str:
     """A short hash of everything a generated catalog depends on (the generator, the search documents,
     the catalog's models, migrations and services, the demo catalog it is added to)."""
@@ -73,7 +80,7 @@ def large_catalog(url: str, environment: dict[str, str], *, packs: int) -> tuple
     if _kept_fingerprint(url, name) == fingerprint:
         subprocess.run([*manage, "migrate", "--noinput", "--verbosity", "0"], cwd=ROOT,
                        env={**environment, "DATABASE_URL": large_url}, check=True)
-        return large_url, f"reused {name}"
+        return large_url, "reused"
     copy_database(url, name)
     generated = subprocess.run([sys.executable, str(ROOT / "bench" / "generate_catalog.py"), "--packs", str(packs),
                                 "--no-progress"], cwd=ROOT, env={**environment, "DATABASE_URL": large_url},
@@ -83,4 +90,4 @@ def large_catalog(url: str, environment: dict[str, str], *, packs: int) -> tuple
         raise SystemExit(f"generate_catalog failed: {generated.stderr[-2000:]}")
     with _admin(url) as admin:  # written last: a catalog whose generation broke off is never reused
         admin.execute(f"COMMENT ON DATABASE \"{name}\" IS '{fingerprint}'")
-    return large_url, f"generated {name}: {generated.stdout.strip()}"
+    return large_url, f"generated: {generated.stdout.strip()}"

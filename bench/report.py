@@ -40,7 +40,7 @@ def verdicts(report: dict, *, postgres: bool) -> list[judge.Verdict]:
                                      reference_ms=measured[reference].get(field), reference=REFERENCES[reference],
                                      at_least=at_least, reading=reading))
 
-    packs = arguments.get("search_packs", 0)
+    packs = report.get("large_search", {}).get("packs") or arguments.get("search_packs", 0)
     search_label, suggest_label = f"search mix at {packs:,} packs, uncached", f"suggest at {packs:,} packs, uncached"
     search_threshold, suggest_threshold = (f"p99 ≤ {at_most} ms for every query"
                                            for at_most in (SEARCH_P99_MS, SUGGEST_P99_MS))
