@@ -168,6 +168,11 @@ class Product(ProductFacts, models.Model):
             models.Index(
                 fields=["id"], include=["name"], condition=Q(is_active=True), name="catalog_product_active_idx"
             ),
+            # The product list counts the active products. Every entry of this index has the same key, so
+            # PostgreSQL stores it deduplicated at about a seventh of the index above, and the planner
+            # counts from it (an index-only scan) instead of reading the whole table: 5 ms rather than 15-30
+            # at 100,000 packs (bench/explain_catalog.py).
+            models.Index(fields=["is_active"], condition=Q(is_active=True), name="catalog_product_count_idx"),
         ]
         constraints = [
             # Schedule 1-4 controlled drugs are prescription-only by law; only Schedule 5 may be P or GSL.
