@@ -261,6 +261,13 @@ for _index, _url in enumerate(DATABASE_REPLICA_URLS):
         DATABASES[_alias].setdefault("OPTIONS", {})["connect_timeout"] = 2  # a dead replica is skipped fast
     DATABASE_REPLICAS.append(_alias)
 DATABASE_ROUTERS = ["pharmacy.db_router.ReplicaRouter"]
+# PostgreSQL's JIT compiles any plan costed above jit_above_cost, which pays off on analytic queries, not on
+# ours: at 100,000 packs the in-stock product list spent about 125 ms compiling its count per request (0.5 s
+# rather than 1.35 s in all). Every PostgreSQL connection, primary and replicas, starts with it off.
+for _database in DATABASES.values():
+    if _database["ENGINE"].endswith("postgresql"):
+        _options = _database.setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 # A replica that did not answer is left out for this long, then tried again.
 REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=30)
 MIDDLEWARE += ["pharmacy.db_router.ReplicaReadsMiddleware"]
