@@ -243,7 +243,10 @@ def rank_products(
         name = f"search_term_{index}"
         products = products.annotate(**{name: term_score(term, fuzzy=fuzzy)})
         score = score + F(name)
-        strong_terms.append(Q(**{f"{name}__gte": STRONG_MATCH}))
+        # The term scores STRONG_MATCH or more exactly when a word starts with it or, for uses, shares its
+        # stem (its only weaker score is a near miss): that is its filter without near misses, three tests
+        # where comparing its score would run the whole CASE again, near misses included, for every match.
+        strong_terms.append(term_filter(term, fuzzy=False, uses=uses))
     if query.terms:
         phrase = " ".join(query.terms)
         score = score + Case(
