@@ -13,7 +13,8 @@ published leaflet of six short templated sections (kept light: 6 rows per produc
 
 The catalog is streamed: products are made one at a time and written `--batch` products at a time, so
 memory stays flat whatever the size. On PostgreSQL each batch goes in with COPY, with ids taken from the
-tables' own sequences; elsewhere with plain multi-row INSERTs. Search documents get the same text as
+tables' own sequences, the tables' foreign keys dropped for the load and added back (checked in one join
+each) at its end; elsewhere with plain multi-row INSERTs. Search documents get the same text as
 catalog.services writes, and their full-text vector from the same expression (catalog.search). Everything
 is written in one transaction, then the catalog cache version is bumped and the tables vacuumed and
 analysed, so the planner knows their new size and index-only scans can skip the table.
@@ -40,6 +41,7 @@ if str(ROOT) not in sys.path:  # run as a script: the project's packages sit one
     sys.path.insert(0, str(ROOT))
 
 SKU_PREFIX = "GEN-"
+SCRATCH_DOCUMENTS = "generated_search_documents"  # a temporary table of the generator's transaction
 BATCH = 2000  # products per write; about 7,000 packs and 45,000 rows in all
 PREFIXES = [
     "ab",
@@ -269,7 +271,7 @@ class _Table:
     sets (by attname, already database values), and every other column takes the model's default as the
     ORM would write it (auto_now dates included)."""
 
-    def __init__(self, model, connection):
+    def __init__(self, model, connection, *, table: str | None = None):
         self.model, self.connection = model, connection
         self.fields = list(model._meta.concrete_fields)
         template = model()
@@ -277,7 +279,7 @@ class _Table:
             field.attname: field.get_db_prep_save(field.pre_save(template, add=True), connection)
             for field in self.fields
         }
-        self.table = connection.ops.quote_name(model._meta.db_table)
+        self.table = connection.ops.quote_name(table or model._meta.db_table)
         self.columns = ", ".join(connection.ops.quote_name(field.column) for field in self.fields)
         self.postgresql = connection.vendor == "postgresql"
 
@@ -364,6 +366,7 @@ class CatalogWriter:
         self.expiry = None
         self.Category = Category
         self.analysed: set[str] = set()
+        self.documents_insert: tuple[str, list] | None = None
 
     def analyse_once(self, *tables: str) -> None:
         """Statistics for tables still empty when the planner last looked. The trigger that guards published
@@ -481,7 +484,7 @@ class CatalogWriter:
         )
         self._write_leaflets(products, product_ids)
         documents = t[self.ProductSearchDocument]
-        documents.write(
+        self._write_documents(
             [
                 documents.row(
                     product_id=pk,
@@ -497,11 +500,43 @@ class CatalogWriter:
             ]
         )
         self.analyse_once(*CATALOG_TABLES)
-        if self.connection.vendor == "postgresql":
-            from catalog.search import search_vector
-
-            self.ProductSearchDocument.objects.filter(product_id__in=product_ids).update(search_vector=search_vector())
         return product_ids
+
+    def _write_documents(self, rows: list[tuple]) -> None:
+        """Search documents with their full-text vector. On PostgreSQL the rows are copied into a scratch
+        table and inserted from it with the vector computed by catalog.search's own expression: each row
+        is written once, where copying it in and then updating its vector wrote it and its six GIN index
+        entries (trigrams of five texts) twice."""
+        documents = self.tables[self.ProductSearchDocument]
+        if self.connection.vendor != "postgresql":
+            documents.write(rows)
+            return
+        if self.documents_insert is None:
+            self.documents_insert = self._documents_insert_sql()
+        _Table(self.ProductSearchDocument, self.connection, table=SCRATCH_DOCUMENTS).write(rows)
+        with self.connection.cursor() as cursor:
+            cursor.execute(*self.documents_insert)
+            cursor.execute(f"TRUNCATE {self.connection.ops.quote_name(SCRATCH_DOCUMENTS)}")
+
+    def _documents_insert_sql(self) -> tuple[str, list]:
+        """INSERT INTO the documents SELECT every column but the vector, and the vector from
+        catalog.search.search_vector(), FROM the scratch table (under the documents' name, so the compiled
+        expression's column references hold)."""
+        from catalog.search import search_vector
+
+        quote = self.connection.ops.quote_name
+        fields = [f for f in self.tables[self.ProductSearchDocument].fields if f.name != "search_vector"]
+        query = self.ProductSearchDocument.objects.annotate(generated_vector=search_vector()).values_list(
+            *(f.attname for f in fields), "generated_vector"
+        )
+        select, params = query.query.get_compiler(connection=self.connection).as_sql()
+        table = quote(self.ProductSearchDocument._meta.db_table)
+        select = select.replace(f"FROM {table}", f"FROM {quote(SCRATCH_DOCUMENTS)} AS {table}", 1)
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMPORARY TABLE {quote(SCRATCH_DOCUMENTS)} (LIKE {table}) ON COMMIT DROP")
+        vector = self.ProductSearchDocument._meta.get_field("search_vector")
+        columns = ", ".join(quote(f.column) for f in [*fields, vector])
+        return f"INSERT INTO {table} ({columns}) {select}", list(params)
 
     def _write_leaflets(self, products: list[GeneratedProduct], product_ids: list[int]) -> None:
         """One published revision per product, six short sections from one template. Written as drafts and
@@ -555,6 +590,31 @@ def leaflet_section_guard_off(connection):
         cursor.execute(statement.format("ENABLE"))
 
 
+@contextmanager
+def foreign_keys_checked_once(connection, tables):
+    """The foreign keys of `tables` are dropped for the load and added back after it, as PostgreSQL's
+    "Populating a Database" advises: adding one checks every row in one join, where a kept key queues a
+    check per row (6 million at a million packs) and runs them one lookup at a time at the commit, a fifth
+    of the database's work. Everything happens in the generator's one transaction, so a failure, or a row
+    whose reference is missing, restores the keys with the rest."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s) ORDER BY 1, 2",
+            [list(tables)],
+        )
+        keys = cursor.fetchall()
+        for table, name, _ in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
+
+
 CATALOG_TABLES = (
     "catalog_product",
     "catalog_pack",
@@ -586,7 +646,7 @@ def write_generated_catalog(
             raise ValueError("A generated catalog is already loaded (packs GEN-...): use a fresh database.")
         writer = CatalogWriter(connection)
         products = written = 0
-        with leaflet_section_guard_off(connection):
+        with foreign_keys_checked_once(connection, CATALOG_TABLES), leaflet_section_guard_off(connection):
             for chunk in _batches(generate_catalog_products(packs=packs, seed=seed), batch):
                 writer.write(chunk)
                 chunk_packs = sum(len(p.packs) for p in chunk)

@@ -4,10 +4,19 @@ from a stream of products, and refuses to write a second one into the same datab
 import io
 import itertools
 import random
+from datetime import date
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 
-from bench.generate_catalog import _ingredient_names, generate_catalog_products, main, write_generated_catalog
+from bench.generate_catalog import (
+    CATALOG_TABLES,
+    _ingredient_names,
+    foreign_keys_checked_once,
+    generate_catalog_products,
+    main,
+    write_generated_catalog,
+)
 from catalog.models import LeafletRevision, Pack, Product, ProductSearchDocument, StockBatch, Strength
 from catalog.selectors import search_products
 
@@ -69,3 +78,37 @@ def test_a_second_catalog_is_refused_and_nothing_is_written(capsys):
     assert main(["--packs", "20", "--no-progress"], stdout=io.StringIO()) == 2
     assert "already loaded" in capsys.readouterr().err
     assert Pack.objects.count() == 20
+
+
+def _catalog_foreign_keys() -> list[tuple[str, str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s) ORDER BY 1, 2",
+            [list(CATALOG_TABLES)],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_on_postgresql_documents_get_their_vector_and_every_foreign_key_is_back():
+    keys = _catalog_foreign_keys()
+
+    write_generated_catalog(packs=40, batch=5)
+
+    assert not ProductSearchDocument.objects.filter(search_vector__isnull=True).exists()
+    assert len(keys) >= 10 and _catalog_foreign_keys() == keys
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_row_whose_reference_is_missing_fails_when_its_foreign_key_is_added_back():
+    keys = _catalog_foreign_keys()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with foreign_keys_checked_once(connection, CATALOG_TABLES):
+            StockBatch.objects.create(pack_id=2_147_483_647, batch_number="L1", expiry_date=date(2030, 1, 1))
+
+    assert _catalog_foreign_keys() == keys
+    assert not StockBatch.objects.exists()
