@@ -1,5 +1,6 @@
 """Cart reads: the lines with everything a page or endpoint shows, and what would block checkout."""
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -91,10 +92,17 @@ def get_cart_summary(*, cart: Cart) -> CartSummary:
     return CartSummary(cart=cart, lines=lines, total=total, blockers=blockers)
 
 
-def get_guest_cart(*, token) -> Cart | None:
-    import uuid
+def _guest_cart(*, token: uuid.UUID) -> QuerySet[Cart]:
+    return Cart.objects.filter(token=token, user__isnull=True).order_by("pk")[:1]
 
+
+_GUEST_CART = CompiledQuery(Cart, _guest_cart, token=uuid.UUID(int=0))  # no uuid4 is all zeros
+
+
+def get_guest_cart(*, token) -> Cart | None:
+    """The guest cart of this session's token (read on every cart page, hence compiled once)."""
     try:
-        return Cart.objects.filter(token=uuid.UUID(str(token)), user__isnull=True).first()
+        token = uuid.UUID(str(token))
     except (ValueError, TypeError):
         return None
+    return next(iter(_GUEST_CART.run(token=token)), None)

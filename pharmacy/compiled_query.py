@@ -8,12 +8,17 @@ parameters and builds the model instances (select_related objects and annotation
 own iterator does. Queries still go through the connection's cursor: query counts and wrappers see them.
 """
 
+import uuid
 from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
+
+# How a value may appear among compiled parameters: as given, or a UUID as hex where the database has no uuid
+# type (SQLite).
+_FORMS = (lambda value: value, lambda value: value.hex if isinstance(value, uuid.UUID) else object())
 
 
 class CompiledQuery:
@@ -34,11 +39,11 @@ class CompiledQuery:
         sql, params = compiler.as_sql()
         slots = {}
         for name, value in self._stand_ins.items():
-            positions = [position for position, param in enumerate(params)
-                         if type(param) is type(value) and param == value]
-            if len(positions) != 1:
-                raise ImproperlyConfigured(f"stand-in {name}={value!r} appears {len(positions)} times in {sql}")
-            slots[name] = positions[0]
+            found = [(position, form) for form in _FORMS for position, param in enumerate(params)
+                     if type(param) is type(form(value)) and param == form(value)]
+            if len(found) != 1:
+                raise ImproperlyConfigured(f"stand-in {name}={value!r} appears {len(found)} times in {sql}")
+            slots[name] = found[0]
         klass_info, select = compiler.klass_info, compiler.select
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
@@ -58,7 +63,8 @@ class CompiledQuery:
         compiler, sql, params, slots, model, start, end, init_list, populators, annotations = compiled
         params = list(params)
         for name, value in values.items():
-            params[slots[name]] = value
+            position, form = slots[name]
+            params[position] = form(value)
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
