@@ -134,6 +134,14 @@ def measure_http_orders(environment, arguments) -> dict:
         databases.drop_database(environment["DATABASE_URL"], name)
 
 
+def recorded_arguments(arguments) -> dict:
+    """The run's options as the report keeps them: a database URL by its name only, never its password."""
+    recorded = vars(arguments).copy()
+    if recorded.get("search_database_url"):
+        recorded["search_database_url"] = databases.database_name(recorded["search_database_url"])
+    return recorded
+
+
 def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=3, help="seconds per page target and round")
@@ -185,8 +193,8 @@ def main() -> int:
 
     report: dict = {"taken_at": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
                     "database": environment["DATABASE_URL"].split(":")[0], "gunicorn_workers": arguments.workers,
-                    "cpu_count": os.cpu_count(), "client": client, "arguments": vars(arguments), "runs": {},
-                    "phase_seconds": phases}
+                    "cpu_count": os.cpu_count(), "client": client, "arguments": recorded_arguments(arguments),
+                    "runs": {}, "phase_seconds": phases}
     targets, found = None, {}
     for mode, enabled in (("warm", "true"), ("uncached", "false")):
         server, base_url = serve({**environment, "CATALOG_CACHE_ENABLED": enabled}, arguments.workers)
