@@ -117,3 +117,13 @@ def test_bench_reads_the_machines_busy_cpu_time_without_the_stolen_time():
     fields = open("/proc/stat").readline().split()
     everything = sum(int(value) for value in fields[1:9]) / os.sysconf("SC_CLK_TCK")
     assert 0 < busy < everything  # idle, iowait and steal are left out
+
+
+@pytest.mark.parametrize("command", [["bench/bench_catalog.py"], ["-m", "bench.http_orders"]])
+def test_bench_scripts_find_their_modules(command):
+    # make bench runs bench/bench_catalog.py by its path, which imports the rest of bench/ as a package from
+    # the repository's root; bench_catalog runs `python -m bench.http_orders` to make the shoppers.
+    shown = subprocess.run([sys.executable, *command, "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    assert "usage:" in shown.stdout
