@@ -31,12 +31,14 @@ class ActiveIngredient:
 
 @dataclass(frozen=True)
 class Directions:
-    """Structured directions: `dose` `dose_unit` `times_per_day` times a day, or "as directed"."""
+    """Structured directions: `dose` `dose_unit` `times_per_day` times a day, on one day in every
+    `every_days` (1 daily, 7 weekly), or "as directed". The daily dose is what is taken on a dosing day."""
 
     dose: Decimal | None = None
     dose_unit: str = ""  # DoseUnit: mg, g, microgram, mL, tablet, capsule
     times_per_day: int | None = None
     as_directed: bool = False
+    every_days: int = 1
 
     def daily_mg(self, ingredient: ActiveIngredient) -> Decimal | None:
         """Milligrams of `ingredient` a day, or None when the directions do not say (or "as directed")."""
@@ -231,6 +233,21 @@ def _max_daily_dose(rule: Rule, lines, table) -> list[Alert]:
                    involved=contributing)]
 
 
+def _dosing_interval(rule: Rule, lines, matcher: Matcher) -> list[Alert]:
+    """A line whose directions give a dose on days closer together than the rule allows: methotrexate
+    once a week written as once a day. "As directed" says nothing either way and raises nothing."""
+    alerts = []
+    for line in lines:
+        given = [directions for directions in line.directions if not directions.as_directed and directions.dose]
+        closest = min((directions.every_days for directions in given), default=None)
+        if closest is None or closest >= rule.min_days_between_doses or not matcher.matches(line, rule.subjects):
+            continue
+        every = "every day" if closest == 1 else f"every {closest} days"
+        alerts.append(_alert(rule, subjects=(line.label, f"directions: {every} (at least every "
+                                                       f"{rule.min_days_between_doses} days)"), involved=(line,)))
+    return alerts
+
+
 def _subject_names_ingredient(subject: Subject, ingredient: ActiveIngredient, table: RuleTable) -> bool:
     if subject.kind == "ingredient":
         return _ingredient_matches(ingredient.name, subject.value)
@@ -313,6 +330,8 @@ def run_checks(
         elif rule.kind == Kind.MAX_DAILY_DOSE:
             if _in_age_band(rule, facts, today):
                 alerts += _max_daily_dose(rule, lines, table)
+        elif rule.kind == Kind.DOSING_INTERVAL:
+            alerts += _dosing_interval(rule, lines, matcher)
         elif rule.kind == Kind.MISSING_DIRECTIONS:
             alerts += [_alert(rule, subjects=(line.label, "no structured directions recorded"), involved=(line,))
                        for line in lines

@@ -25,6 +25,8 @@ class Kind:
     INTERACTION = "interaction"
     DUPLICATION = "duplication"
     MAX_DAILY_DOSE = "max_daily_dose"
+    # Directions that give a weekly medicine more often than its interval (methotrexate taken daily).
+    DOSING_INTERVAL = "dosing_interval"
     AGE = "age"
     PREGNANCY = "pregnancy"
     BREASTFEEDING = "breastfeeding"
@@ -34,11 +36,11 @@ class Kind:
     # dose could not be checked (raised at the pharmacist's review only).
     MISSING_DIRECTIONS = "missing_directions"
 
-    ALL = (INTERACTION, DUPLICATION, MAX_DAILY_DOSE, AGE, PREGNANCY, BREASTFEEDING, CONDITION, ALLERGY,
-           MISSING_DIRECTIONS)
+    ALL = (INTERACTION, DUPLICATION, MAX_DAILY_DOSE, DOSING_INTERVAL, AGE, PREGNANCY, BREASTFEEDING, CONDITION,
+           ALLERGY, MISSING_DIRECTIONS)
     LABELS = {
         INTERACTION: "Drug interaction", DUPLICATION: "Therapeutic duplication",
-        MAX_DAILY_DOSE: "Maximum daily dose", AGE: "Age", PREGNANCY: "Pregnancy",
+        MAX_DAILY_DOSE: "Maximum daily dose", DOSING_INTERVAL: "Dosing interval", AGE: "Age", PREGNANCY: "Pregnancy",
         BREASTFEEDING: "Breastfeeding", CONDITION: "Condition", ALLERGY: "Allergy",
         MISSING_DIRECTIONS: "No structured directions",
     }
@@ -63,6 +65,7 @@ KIND_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     Kind.INTERACTION: ({"interacts_with"}, set()),
     Kind.DUPLICATION: (set(), set()),
     Kind.MAX_DAILY_DOSE: ({"max_mg_per_day"}, {"from_age", "under_age"}),
+    Kind.DOSING_INTERVAL: ({"min_days_between_doses"}, set()),
     Kind.AGE: ({"min_age"}, {"dosage_forms"}),
     Kind.PREGNANCY: (set(), {"from_week", "until_week"}),
     Kind.BREASTFEEDING: (set(), set()),
@@ -117,6 +120,7 @@ class Rule:
     note: str = ""
     interacts_with: tuple[Subject, ...] = ()
     max_mg_per_day: Decimal | None = None
+    min_days_between_doses: int | None = None  # a dosing-interval rule: fewer days between dosing days alerts
     min_age: int | None = None
     dosage_forms: frozenset[str] = frozenset()  # an age rule for these catalog.DosageForm values only ("tablet")
     from_age: int | None = None  # a dose rule for patients of this age and over only
@@ -294,6 +298,8 @@ def _rule(path: Path, spec, classes: dict) -> Rule:
             raise _fail(path, "`max_mg_per_day` must be a positive number of milligrams", rule_id)
         values["from_age"] = _whole_number(path, spec, "from_age", rule_id, minimum=1)
         values["under_age"] = _whole_number(path, spec, "under_age", rule_id, minimum=1)
+    if kind == Kind.DOSING_INTERVAL:
+        values["min_days_between_doses"] = _whole_number(path, spec, "min_days_between_doses", rule_id, minimum=2)
     if kind == Kind.AGE:
         values["min_age"] = _whole_number(path, spec, "min_age", rule_id, minimum=1)
         values["dosage_forms"] = _codes(path, spec, "dosage_forms", rule_id, DOSAGE_FORMS)

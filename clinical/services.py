@@ -86,7 +86,7 @@ def directions_of(item: PrescriptionItem | None) -> Directions | None:
     if item is None or (item.dose is None and not item.as_directed):
         return None
     return Directions(dose=item.dose, dose_unit=item.dose_unit, times_per_day=item.times_per_day,
-                      as_directed=item.as_directed)
+                      as_directed=item.as_directed, every_days=item.every_days)
 
 
 def recent_supplies(*, user, patient: PatientDetails, exclude_order_id: int | None = None) -> list[Medicine]:

@@ -6,7 +6,7 @@ from django import forms
 
 from catalog.models import Pack
 from orders.refusals import RefusalReason
-from prescriptions.models import DoseUnit
+from prescriptions.models import MAX_EVERY_DAYS, DoseUnit
 from prescriptions.services import AuthorisedItem, DispensingRecord
 
 
@@ -72,6 +72,8 @@ class AuthorisedItemForm(forms.Form):
     dose = forms.DecimalField(required=False, min_value=Decimal("0.001"), max_digits=10, decimal_places=3)
     dose_unit = forms.ChoiceField(required=False, choices=[("", "-"), *DoseUnit.choices], label="Dose unit")
     times_per_day = forms.IntegerField(required=False, min_value=1, max_value=24, label="Times a day")
+    every_days = forms.IntegerField(required=False, min_value=1, max_value=MAX_EVERY_DAYS, initial=1,
+                                    label="Every … days", help_text="1: every day; 7: once a week.")
     as_directed = forms.BooleanField(required=False, label="As directed")
 
 
@@ -99,6 +101,7 @@ def dispensing_record_from_forms(record_form: DispensingRecordForm, items: forms
                 dose=item.get("dose"),
                 dose_unit=item.get("dose_unit", ""),
                 times_per_day=item.get("times_per_day"),
+                every_days=item.get("every_days") or 1,
                 as_directed=item.get("as_directed", False),
             )
             for item in items.cleaned_data

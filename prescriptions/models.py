@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.storage import storages
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -160,6 +160,11 @@ class Prescription(models.Model):
         return shopper_reason(self.refusal_code) if self.status == PrescriptionStatus.REJECTED else ""
 
 
+# The longest gap between dosing days that structured directions take: four weeks (a monthly tablet is
+# written as 28).
+MAX_EVERY_DAYS = 28
+
+
 class DoseUnit(models.TextChoices):
     MILLIGRAM = "mg", "mg"
     GRAM = "g", "g"
@@ -172,7 +177,7 @@ class DoseUnit(models.TextChoices):
 class PrescriptionItem(models.Model):
     """One medicine a prescription authorises: the pack names medicine, strength and form; `quantity`
     is in dosage units (tablets, capsules, mL), as prescribers write it. The structured directions (dose,
-    unit, times a day, or "as directed") let the clinical checks compute the daily dose."""
+    unit, times a day, every how many days, or "as directed") let the clinical checks compute the daily dose."""
 
     prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, related_name="items")
     pack = models.ForeignKey(Pack, on_delete=models.PROTECT, related_name="+")
@@ -182,6 +187,11 @@ class PrescriptionItem(models.Model):
                                validators=[MinValueValidator(Decimal("0.001"))])
     dose_unit = models.CharField(max_length=10, choices=DoseUnit.choices, blank=True)
     times_per_day = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
+    # The dose is taken on one day in every `every_days`: 1 daily, 7 once a week (methotrexate, a weekly
+    # bisphosphonate). `times_per_day` counts the doses on such a day.
+    every_days = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_EVERY_DAYS)],
+        help_text="Days from one dosing day to the next: 1 every day, 7 once a week.")
     as_directed = models.BooleanField(default=False, help_text="The prescription says only \"as directed\".")
 
     class Meta:

@@ -44,8 +44,9 @@ pharmacist_orders_approve = extend_schema(
         "patient the prescription names (`patient_name`, `patient_date_of_birth`) are required (422 "
         "`invalid_dispensing_record` on the field); that patient must be the order's, and every later order "
         "against the prescription must be for them. `items[].quantity` is in dosage units "
-        "(tablets, capsules, mL); `dose`, `dose_unit` and `times_per_day` (or `as_directed`) are the "
-        "structured directions the clinical checks compute the daily dose from. Refused with 422 when the "
+        "(tablets, capsules, mL); `dose`, `dose_unit`, `times_per_day` and `every_days` (1 daily, 7 "
+        "weekly; or `as_directed`) are the structured directions the clinical checks compute the daily dose "
+        "and the dosing interval from. Refused with 422 when the "
         "prescription has expired or authorises less than the order holds, and with 422 "
         "`clinical_override_required` past a major or contraindicated clinical alert without "
         "`override_reason` and `prescriber_contacted`; 409 when the order is not awaiting review."
@@ -73,6 +74,7 @@ pharmacist_orders_approve = extend_schema(
                         "dose": "10",
                         "dose_unit": "mg",
                         "times_per_day": 3,
+                        "every_days": 1,
                         "as_directed": False,
                     }
                 ],

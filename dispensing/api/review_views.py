@@ -231,6 +231,7 @@ def _dispensing_record(data: dict) -> DispensingRecord | None:
                 dose=item["dose"],
                 dose_unit=item["dose_unit"],
                 times_per_day=item["times_per_day"],
+                every_days=item["every_days"],
                 as_directed=item["as_directed"],
             )
             for pack, item in zip(packs, data["items"], strict=True)

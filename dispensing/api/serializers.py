@@ -13,7 +13,7 @@ from orders.refusals import RefusalReason
 from patients.api.serializers import HealthRecordSummaryOutputSerializer
 from pharmacy.api_fields import StrictCharField, StrictIntegerField
 from prescriptions.api.serializers import PharmacistPrescriptionOutputSerializer
-from prescriptions.models import DoseUnit
+from prescriptions.models import MAX_EVERY_DAYS, DoseUnit
 from prescriptions.services.repeats import get_repeat_history
 from safeguards.api.serializers import OrderFlagOutputSerializer
 
@@ -127,6 +127,10 @@ class AuthorisedItemInputSerializer(serializers.Serializer):
     )
     dose_unit = serializers.ChoiceField(choices=DoseUnit.choices, required=False, allow_blank=True, default="")
     times_per_day = StrictIntegerField(min_value=1, max_value=24, required=False, allow_null=True, default=None)
+    every_days = StrictIntegerField(
+        min_value=1, max_value=MAX_EVERY_DAYS, required=False, default=1,
+        help_text="Structured directions: days from one dosing day to the next (1 every day, 7 once a week).",
+    )
     as_directed = serializers.BooleanField(required=False, default=False)
 
 

@@ -26,7 +26,7 @@ from ..exceptions import (
     PrescriptionNotUsable,
 )
 from ..locks import prescription_for_update
-from ..models import DoseUnit, Prescription, PrescriptionItem, PrescriptionStatus
+from ..models import MAX_EVERY_DAYS, DoseUnit, Prescription, PrescriptionItem, PrescriptionStatus
 from .patient import check_named_patient_is_the_orders
 from .repeats import check_repeat_terms
 
@@ -126,11 +126,13 @@ class AuthorisedItem:
     pack: Pack
     quantity: int  # dosage units: tablets, capsules, mL
     directions: str = ""
-    # Structured directions, for the clinical checks' daily dose: `dose` `dose_unit` `times_per_day` a day.
+    # Structured directions, for the clinical checks' daily dose: `dose` `dose_unit` `times_per_day` a day,
+    # on one day in every `every_days` (1 daily, 7 weekly).
     dose: Decimal | None = None
     dose_unit: str = ""  # prescriptions.models.DoseUnit
     times_per_day: int | None = None
     as_directed: bool = False
+    every_days: int = 1
 
 
 @dataclass(frozen=True)
@@ -160,8 +162,8 @@ def _validity_days(record: DispensingRecord) -> int:
 
 def _validate_structured_directions(item: AuthorisedItem, index: int) -> None:
     if item.dose is None:
-        if item.dose_unit or item.times_per_day:
-            raise InvalidDispensingRecord("Enter the dose, or clear its unit and times a day.",
+        if item.dose_unit or item.times_per_day or item.every_days != 1:
+            raise InvalidDispensingRecord("Enter the dose, or clear its unit, times a day and days between doses.",
                                           field=f"items[{index}].dose")
         return
     if item.as_directed:
@@ -172,6 +174,9 @@ def _validate_structured_directions(item: AuthorisedItem, index: int) -> None:
         raise InvalidDispensingRecord("Choose the dose's unit (mg, mL, tablet...).", field=f"items[{index}].dose_unit")
     if not item.times_per_day or item.times_per_day < 1:
         raise InvalidDispensingRecord("Enter how many times a day.", field=f"items[{index}].times_per_day")
+    if not 1 <= item.every_days <= MAX_EVERY_DAYS:
+        raise InvalidDispensingRecord(f"Days between dosing days must be 1 (every day) to {MAX_EVERY_DAYS}.",
+                                      field=f"items[{index}].every_days")
 
 
 def default_valid_until(record: DispensingRecord) -> date:
@@ -270,7 +275,8 @@ def approve_prescription(*, prescription: Prescription, pharmacist, record: Disp
     PrescriptionItem.objects.bulk_create(
         PrescriptionItem(prescription=prescription, pack=item.pack, quantity=item.quantity, directions=item.directions,
                          dose=item.dose, dose_unit=item.dose_unit if item.dose is not None else "",
-                         times_per_day=item.times_per_day, as_directed=item.as_directed)
+                         times_per_day=item.times_per_day, as_directed=item.as_directed,
+                         every_days=item.every_days)
         for item in record.items
     )
     return prescription
