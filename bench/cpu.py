@@ -1,11 +1,12 @@
-"""The site's own CPU time: its gunicorn workers' and, on PostgreSQL, their database sessions', read from
-/proc/<pid>/stat. Unlike the machine's busy time it leaves out the load client and whatever else runs on
-the machine (on a shared machine, other people's work); it leaves out Redis too, a server shared with
-them."""
+"""The site's own CPU time: its gunicorn workers' and, on a PostgreSQL of this machine, their database
+sessions', read from /proc/<pid>/stat. Unlike the machine's busy time it leaves out the load client and
+whatever else runs on the machine (on a shared machine, other people's work); it leaves out Redis too, a
+server shared with them."""
 
 from __future__ import annotations
 
 import os
+import urllib.parse
 from pathlib import Path
 
 from bench.memory import worker_pids
@@ -35,7 +36,9 @@ class SiteCpu:
 
     def __init__(self, master_pid: int, database_url: str | None):
         self.master_pid = master_pid
-        self.database_url = database_url if database_url and database_url.startswith("postgres") else None
+        # A session's pid names a process in this machine's /proc only when PostgreSQL runs here too.
+        local = urllib.parse.urlsplit(database_url or "").hostname in (None, "", "localhost", "127.0.0.1", "::1")
+        self.database_url = database_url if local and (database_url or "").startswith("postgres") else None
 
     def read(self) -> dict[int, float]:
         pids = worker_pids(self.master_pid) + (database_sessions(self.database_url) if self.database_url else [])

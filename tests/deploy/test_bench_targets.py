@@ -7,6 +7,7 @@ import os
 import pytest
 
 from bench import memory, report, targets
+from bench.cpu import SiteCpu, spent_seconds
 from bench.searches import p99_by_query, read_checkout_output
 
 
@@ -141,3 +142,12 @@ def test_bench_checkout_output_is_read_back_by_scenario():
                                    "statements_per_order": 36.0, "python_cpu_ms_per_order": 35.2,
                                    "machine_cpu_ms_per_order": 195.0}
     assert scenarios["hot"]["machine_cpu_ms_per_order"] is None
+
+
+def test_site_cpu_counts_new_processes_from_their_start_and_reads_database_sessions_only_on_this_machine():
+    before, after = {11: 5.0, 12: 7.0}, {11: 5.5, 12: 7.25, 13: 0.25}  # 13: a worker's new database session
+
+    assert spent_seconds(before, after) == 1.0
+    assert SiteCpu(1, "postgres://postgres@127.0.0.1:5432/bench").database_url is not None
+    assert SiteCpu(1, "postgres://bench@db.example.org:5432/bench").database_url is None  # its pids are not ours
+    assert SiteCpu(1, "sqlite:///var/bench.sqlite3").database_url is None
