@@ -216,10 +216,23 @@ def _prescriptions(user, files: dict[str, bytes]) -> list[dict]:
             "patient_name": prescription.patient_name,
             "patient_date_of_birth": _iso(prescription.patient_date_of_birth),
             "rejection_reason": prescription.shopper_rejection_reason or None,
-            "items": [{"medicine": str(item.pack), "quantity": item.quantity, "directions": item.directions}
-                      for item in prescription.items.all()],
+            "items": [_prescription_item(item) for item in prescription.items.all()],
         })
     return exported
+
+
+def _prescription_item(item: PrescriptionItem) -> dict:
+    """What the prescription authorised, with its directions as written and as recorded for the checks."""
+    return {
+        "medicine": str(item.pack),
+        "quantity": item.quantity,
+        "directions": item.directions,
+        "dose": None if item.dose is None else format(item.dose.normalize(), "f"),
+        "dose_unit": item.dose_unit,
+        "times_per_day": item.times_per_day,
+        "every_days": item.every_days,
+        "as_directed": item.as_directed,
+    }
 
 
 def _health_records(user) -> list[Patient]:

@@ -113,6 +113,9 @@ def test_an_export_holds_exactly_the_shoppers_data_and_nobody_elses(
     assert [address["address_line1"] for address in data["addresses"]] == ["1 High Street"]
     assert sorted(record["name"] for record in data["health_records"]) == ["Ada Lovelace", "Sam Lovelace"]
     assert [prescription["id"] for prescription in data["prescriptions"]] == [prescription.pk]
+    [item] = data["prescriptions"][0]["items"]  # what the pharmacist recorded, structured directions included
+    assert item == {"medicine": item["medicine"], "quantity": 84, "directions": "As directed", "dose": None,
+                    "dose_unit": "", "times_per_day": None, "every_days": 1, "as_directed": True}
     assert [answer["answer"] for answer in data["consultation_answers"]] == ["yes", "Sam Lovelace takes nothing else"]
     assert [consent["notice_version"] for consent in data["consents"]] == [1]
     alerts = [alert["advice"] for order in data["orders"] for alert in order["clinical_alerts"]]
