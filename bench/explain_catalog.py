@@ -68,7 +68,7 @@ def plan_nodes(plan: dict):
 
 
 def explain(path: str, *, analyze: bool) -> list[dict]:
-    """Every statement `path` runs, with its plan's scans: [{"sql", "scans": [[node type, relation]],
+    """Every statement `path` runs, with its plan's scans: [{"sql", "scans": [[node type, table, index]],
     "seq_scans": [big tables scanned in full], "ms": execution time with --analyze}]."""
     from django.db import connection
     from django.test import Client
@@ -90,7 +90,7 @@ def explain(path: str, *, analyze: bool) -> list[dict]:
         document = json.loads(document) if isinstance(document, str) else document
         plan = document[0]["Plan"]
         scans = [
-            [node["Node Type"], node.get("Relation Name") or node.get("Index Name") or ""]
+            [node["Node Type"], node.get("Relation Name", ""), node.get("Index Name", "")]
             for node in plan_nodes(plan)
             if "Scan" in node["Node Type"]
         ]
@@ -98,7 +98,7 @@ def explain(path: str, *, analyze: bool) -> list[dict]:
             {
                 "sql": sql,
                 "scans": scans,
-                "seq_scans": sorted({table for kind, table in scans if kind == "Seq Scan" and table in BIG_TABLES}),
+                "seq_scans": sorted({table for kind, table, _ in scans if kind == "Seq Scan" and table in BIG_TABLES}),
                 "ms": round(document[0].get("Execution Time", 0.0), 2) if analyze else None,
             }
         )
