@@ -184,6 +184,8 @@ def main() -> int:
     phases: dict[str, float] = {}
     print(f"preparing the site on {database} …", flush=True)
     with timed(phases, "prepare"):
+        if postgres and databases.create_database_if_missing(environment["DATABASE_URL"]):
+            print(f"created {databases.database_name(environment['DATABASE_URL'])}", flush=True)
         prepare_site(environment)
         if arguments.generated_packs:
             generated = subprocess.run([sys.executable, str(ROOT / "bench" / "generate_catalog.py"), "--packs",

@@ -37,6 +37,16 @@ def copy_database(url: str, name: str) -> str:
     return with_database(url, name)
 
 
+def create_database_if_missing(url: str) -> bool:
+    """Create url's database when PostgreSQL has none of that name; True when it did."""
+    name = database_name(url)
+    with _admin(url) as admin:
+        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return False
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return True
+
+
 def drop_database(url: str, name: str) -> None:
     with _admin(url) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
