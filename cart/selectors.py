@@ -36,11 +36,41 @@ def list_cart_lines(*, cart: Cart) -> QuerySet[CartLine]:
 _COMPILED_LINES = CompiledQuery(CartLine, _lines, cart_id=-4_242_424, expiry_after=date(1901, 2, 3))
 
 
+# The strengths of up to this many packs are read with a compiled query of that many ids (a shorter list
+# repeats its first id); a larger cart's go through prefetch_related_objects.
+COMPILED_STRENGTH_PACKS = 8
+_COMPILED_STRENGTHS = CompiledQuery(
+    Strength, lambda **pack_ids: STRENGTHS.queryset.filter(pack_id__in=list(pack_ids.values())),
+    **{f"pack_{slot}": -4_242_500 - slot for slot in range(COMPILED_STRENGTH_PACKS)},
+)
+
+
+def _read_strengths(packs: list) -> None:
+    """`pack.strengths.all()` of each pack, read in one query, as prefetch_related_objects leaves it."""
+    ids = list(dict.fromkeys(pack.pk for pack in packs))
+    if not ids or len(ids) > COMPILED_STRENGTH_PACKS:
+        prefetch_related_objects(packs, STRENGTHS)
+        return
+    padded = ids + [ids[0]] * (COMPILED_STRENGTH_PACKS - len(ids))
+    found: dict[int, list[Strength]] = {}
+    for strength in _COMPILED_STRENGTHS.run(**{f"pack_{slot}": pk for slot, pk in enumerate(padded)}):
+        found.setdefault(strength.pack_id, []).append(strength)
+    pack_field = Strength._meta.get_field("pack")
+    for pack in packs:
+        strengths = found.get(pack.pk, [])
+        for strength in strengths:
+            pack_field.set_cached_value(strength, pack)
+        # What Django's prefetch stores: the related manager's queryset with its results already filled in.
+        queryset = pack.strengths.all()
+        queryset._result_cache, queryset._prefetch_done = strengths, True
+        pack._prefetched_objects_cache = {**getattr(pack, "_prefetched_objects_cache", {}), "strengths": queryset}
+
+
 def read_cart_lines(*, cart: Cart) -> list[CartLine]:
     """What list_cart_lines reads (lines, packs, products, availability, strengths), the same two queries,
-    with the lines' SQL compiled once per process (pharmacy.compiled_query) instead of on every request."""
+    with their SQL compiled once per process (pharmacy.compiled_query) instead of on every request."""
     lines = _COMPILED_LINES.run(cart_id=cart.pk, expiry_after=usable_expiry_after())
-    prefetch_related_objects([line.pack for line in lines], STRENGTHS)
+    _read_strengths([line.pack for line in lines])
     return lines
 
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from cart.selectors import list_cart_lines, read_cart_lines
+from cart.selectors import COMPILED_STRENGTH_PACKS, list_cart_lines, read_cart_lines
 from cart.services import add_to_cart, get_or_create_user_cart
 from catalog.models import usable_expiry_after
 from tests.factories import PackFactory, StockBatchFactory, set_available_stock
@@ -70,7 +70,9 @@ def _shown(lines) -> list[tuple]:
             for line in lines]
 
 
-def test_the_compiled_read_gives_what_the_queryset_gives_for_each_cart_as_stock_changes(user, other_user):
+def test_the_compiled_read_gives_what_the_queryset_gives_for_each_cart_as_stock_changes(
+    user, other_user, django_assert_num_queries
+):
     fill_cart(user, 3)
     fill_cart(other_user, 1)
     carts = [get_or_create_user_cart(user=user), get_or_create_user_cart(user=other_user)]
@@ -78,10 +80,25 @@ def test_the_compiled_read_gives_what_the_queryset_gives_for_each_cart_as_stock_
     StockBatchFactory(pack=short, quantity_on_hand=7, expiry_date=usable_expiry_after())  # inside the margin
 
     for cart in carts:
-        assert _shown(read_cart_lines(cart=cart)) == _shown(list_cart_lines(cart=cart))
+        with django_assert_num_queries(2):
+            shown = _shown(read_cart_lines(cart=cart))
+        assert shown == _shown(list_cart_lines(cart=cart))
     assert [len(read_cart_lines(cart=cart)) for cart in carts] == [3, 1]
     assert read_cart_lines(cart=carts[0])[0].pack_stock_available == 100
 
     set_available_stock(short, 2)  # read afresh: the SQL is kept, never the rows
 
     assert read_cart_lines(cart=carts[0])[0].pack_stock_available == 2
+
+
+def test_a_cart_with_more_packs_than_the_compiled_strengths_query_holds_reads_them_all(
+    user, django_assert_num_queries
+):
+    fill_cart(user, COMPILED_STRENGTH_PACKS + 1)
+    cart = get_or_create_user_cart(user=user)
+
+    with django_assert_num_queries(2):
+        shown = _shown(read_cart_lines(cart=cart))
+
+    assert shown == _shown(list_cart_lines(cart=cart))
+    assert all(strengths for *_, strengths in shown)
