@@ -25,3 +25,10 @@ def test_fixed_url_follows_the_urlconf(settings):
     settings.ROOT_URLCONF = "tests.pharmacy.moved_urls"
 
     assert LINK.render(Context()) == "/catalogue/medicines/"
+
+
+def test_fixed_url_with_arguments_is_reversed_for_each_value():
+    line = Template('{% load fixed_urls %}{% fixed_url "cart:line-remove" line_id=pk %}')
+
+    assert [line.render(Context({"pk": pk})) for pk in (7, 8, 7)] == [
+        "/cart/lines/7/remove/", "/cart/lines/8/remove/", "/cart/lines/7/remove/"]
