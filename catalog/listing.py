@@ -8,6 +8,7 @@ with their packs, that building was most of an uncached request's time. The decl
 objects byte-identical to theirs.
 """
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -23,7 +24,9 @@ from .models import (
     Strength,
     pack_display_name,
     strength_label,
+    usable_expiry_after,
 )
+from .prepared import AmongIds, run_prepared
 
 PRODUCT_FIELDS = ("id", "name", "slug", "legal_category", "controlled_drug_schedule", "dosage_form", "route",
                   "atc_code")
@@ -88,27 +91,30 @@ class ProductSummary(ProductFacts):
         return "" if schedule is None else str(ControlledDrugSchedule(schedule).label)
 
 
-def product_summaries(rows: list[dict], *, pack_ordering: list) -> list[ProductSummary]:
+def product_summaries(rows: list[dict], *, pack_ordering: list, pack_ordering_key: Hashable) -> list[ProductSummary]:
     """ProductSummary objects, in the order of `rows` (dicts of PRODUCT_FIELDS, plus `search_strong` when
-    ranked), with their categories and active packs: three queries whatever the number of rows."""
+    ranked), with their categories and active packs: three queries whatever the number of rows, each
+    compiled once per shape (catalog.prepared); `pack_ordering_key` names what `pack_ordering` depends on."""
     products = [ProductSummary(**row) for row in rows]
     by_id = {product.id: product for product in products}
     if not by_id:
         return products
     forms = {value: str(label) for value, label in DosageForm.choices}
     packs = {}
-    for row in (
-        Pack.objects.filter(product_id__in=by_id, is_active=True).with_availability().order_by(*pack_ordering)
-        .values_list(*PACK_FIELDS)
+    for row in run_prepared(
+        ("list-packs", usable_expiry_after(), pack_ordering_key), Pack, by_id,
+        lambda ids: Pack.objects.filter(AmongIds("product_id", ids), is_active=True).with_availability()
+        .order_by(*pack_ordering).values_list(*PACK_FIELDS),
     ):
         pack = PackSummary(*row)
         packs[pack.id] = pack
         by_id[pack.product_id].packs.append(pack)
     if packs:
         labels: dict[int, list[str]] = {}
-        for pack_id, *parts in (
-            Strength.objects.filter(pack_id__in=packs).order_by("position", "pk")
-            .values_list("pack_id", "amount", "unit", "per_amount", "per_unit")
+        for pack_id, *parts in run_prepared(
+            ("list-strengths",), Strength, packs,
+            lambda ids: Strength.objects.filter(AmongIds("pack_id", ids)).order_by("position", "pk")
+            .values_list("pack_id", "amount", "unit", "per_amount", "per_unit"),
         ):
             labels.setdefault(pack_id, []).append(strength_label(*parts))
         for pack in packs.values():
@@ -118,9 +124,11 @@ def product_summaries(rows: list[dict], *, pack_ordering: list) -> list[ProductS
                 product_name=product.name, form=forms.get(product.dosage_form, product.dosage_form),
                 strength=pack.strength_label, pack_size=pack.pack_size, pack_unit=pack.pack_unit,
             )
-    for product_id, slug in (
-        Product.categories.through.objects.filter(product_id__in=by_id).order_by("category__name")
-        .values_list("product_id", "category__slug")
+    for product_id, slug in run_prepared(
+        ("list-categories",), Product.categories.through, by_id,
+        lambda ids: Product.categories.through.objects.filter(AmongIds("product_id", ids))
+        .order_by("category__name").values_list("product_id", "category__slug"),
     ):
         by_id[product_id].categories.append(slug)
     return products
+

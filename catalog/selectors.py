@@ -10,6 +10,7 @@ from pharmacy.exceptions import DomainError
 from .exceptions import ControlledDrugNotSoldOnline
 from .listing import PRODUCT_FIELDS, ProductSummary, product_summaries
 from .models import Category, ConsultationQuestion, LeafletRevision, Pack, Product
+from .prepared import AmongIds, run_prepared
 from .search import (
     ParsedQuery,
     correct_query,
@@ -40,10 +41,11 @@ class ProductSearch:
     It is also what a Paginator pages (ProductSearchPaginator): `count()`, and a slice such as
     `search[20:40]` gives that page's products, fully shaped."""
 
-    products: QuerySet[Product]
+    products: QuerySet[Product]  # filtered and ordered; shaped (packs, categories) only where instances are read
     query: ParsedQuery | None = None
     pack: Pack | None = None
     pack_ordering: list = field(default_factory=lambda: ["pk"])
+    pack_ordering_key: tuple = ()  # what pack_ordering depends on: the compiled SQL's key (catalog.prepared)
     matches: int | None = field(default=None, init=False)  # known once a ranked page is read
 
     def count(self) -> int:
@@ -58,7 +60,7 @@ class ProductSearch:
         if not isinstance(window, slice):
             raise TypeError("a product search is read a page (a slice) at a time")
         if not self._ranked:
-            return list(self.products[window])
+            return list(_shaped(self.products, pack_ordering=self.pack_ordering)[window])
         ranked = self._ranked_page(window)
         shown = Product.objects.filter(pk__in=[row[0] for row in ranked])
         found = {product.pk: product for product in _shaped(shown, pack_ordering=self.pack_ordering)}
@@ -93,16 +95,21 @@ class ProductSearch:
         and categories, one query each."""
         if not self._ranked:
             fields = PRODUCT_FIELDS + (("search_strong",) if "search_strong" in self.products.query.annotations else ())
-            rows = list(self.products.prefetch_related(None).values(*fields)[window])
-            return product_summaries(rows, pack_ordering=self.pack_ordering)
+            rows = list(self.products.values(*fields)[window])
+            return self._summaries(rows)
         ranked = self._ranked_page(window)
-        found = {row["id"]: row for row in Product.objects.filter(pk__in=[row[0] for row in ranked])
-                 .values(*PRODUCT_FIELDS)}
+        found = {row[0]: row for row in run_prepared(
+            ("list-products",), Product, [row[0] for row in ranked],
+            lambda ids: Product.objects.filter(AmongIds("id", ids)).values_list(*PRODUCT_FIELDS),
+        )}
         rows = []
         for pk, _, strong, _ in ranked:
             if pk in found:  # unless deleted between the two queries
-                rows.append({**found[pk], "search_strong": strong})
-        return product_summaries(rows, pack_ordering=self.pack_ordering)
+                rows.append({**dict(zip(PRODUCT_FIELDS, found[pk], strict=True)), "search_strong": strong})
+        return self._summaries(rows)
+
+    def _summaries(self, rows: list[dict]) -> list[ProductSummary]:
+        return product_summaries(rows, pack_ordering=self.pack_ordering, pack_ordering_key=self.pack_ordering_key)
 
     def suggestion(self, shown: Iterable[Product] = ()) -> str | None:
         """A corrected query, or None. No query when a product shown matched every word exactly or by
@@ -141,15 +148,18 @@ def search_products(
     query = parse_query(search) if search else None
     pack = find_pack_by_identifier(search) if search else None
     pack_ordering: list = ["pk"]
+    pack_ordering_key: tuple = ()
     if pack is not None:
         products = products.filter(pk=pack.product_id).annotate(search_score=Value(1000.0),
                                                                   search_strong=Value(True))
         pack_ordering = pack_order(None, matched_pack_id=pack.pk)
+        pack_ordering_key = ("matched", pack.pk)
     elif query is not None and query.is_empty:
         products = products.none()  # only punctuation or units: nothing to look for
     elif query is not None:
         products = rank_products(products, query)
         pack_ordering = pack_order(query)
+        pack_ordering_key = ("strengths", query.strengths)
     if category:
         products = products.filter(categories__slug=category)
     if legal_category:
@@ -163,8 +173,8 @@ def search_products(
         order = ["-search_score", "name", "pk"]
     else:
         order = ["name"]
-    products = _shaped(products, pack_ordering=pack_ordering).order_by(*order)
-    return ProductSearch(products=products, query=query, pack=pack, pack_ordering=pack_ordering)
+    return ProductSearch(products=products.order_by(*order), query=query, pack=pack, pack_ordering=pack_ordering,
+                         pack_ordering_key=pack_ordering_key)
 
 
 def _shaped(products: QuerySet[Product], *, pack_ordering: list) -> QuerySet[Product]:
@@ -174,8 +184,8 @@ def _shaped(products: QuerySet[Product], *, pack_ordering: list) -> QuerySet[Pro
 def list_products(
     *, search: str = "", category: str = "", legal_category: str = "", in_stock: bool | None = None
 ) -> QuerySet[Product]:
-    return search_products(search=search, category=category, legal_category=legal_category,
-                           in_stock=in_stock).products
+    result = search_products(search=search, category=category, legal_category=legal_category, in_stock=in_stock)
+    return _shaped(result.products, pack_ordering=result.pack_ordering)
 
 
 def suggest_product_names(*, text: str, limit: int | None = None) -> list[dict]:
