@@ -12,6 +12,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.urls import reverse
+
 from pharmacy.money import Money
 
 from .models import (
@@ -28,6 +30,7 @@ from .models import (
 )
 from .prepared import AmongIds, run_prepared
 
+_SLUG = "product-slug"  # a stand-in reversed once: a slug needs no quoting in a path
 PRODUCT_FIELDS = ("id", "name", "slug", "legal_category", "controlled_drug_schedule", "dosage_form", "route",
                   "atc_code")
 PACK_FIELDS = ("id", "product_id", "sku", "gtin", "pzn", "pack_size", "pack_unit", "price_amount", "currency",
@@ -77,6 +80,10 @@ class ProductSummary(ProductFacts):
     categories: list[str] = field(default_factory=list)
     packs: list[PackSummary] = field(default_factory=list)
     search_strong: bool = False
+    url: str = ""  # its page, from a prefix reversed once per list rather than once per product
+
+    def get_absolute_url(self) -> str:
+        return self.url
 
     @property
     def pk(self) -> int:
@@ -96,6 +103,9 @@ def product_summaries(rows: list[dict], *, pack_ordering: list, pack_ordering_ke
     ranked), with their categories and active packs: three queries whatever the number of rows, each
     compiled once per shape (catalog.prepared); `pack_ordering_key` names what `pack_ordering` depends on."""
     products = [ProductSummary(**row) for row in rows]
+    before_slug, after_slug = reverse("catalog:product-detail", kwargs={"slug": _SLUG}).split(_SLUG)
+    for product in products:
+        product.url = f"{before_slug}{product.slug}{after_slug}"
     by_id = {product.id: product for product in products}
     if not by_id:
         return products

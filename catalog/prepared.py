@@ -90,11 +90,12 @@ _shapes: OrderedDict[tuple, _Compiled] = OrderedDict()
 _shapes_lock = Lock()
 
 
-def run_prepared(key: Hashable, model, ids: Collection[int],
+def run_prepared(key: Hashable, model, ids: Collection[int] | None,
                  build: Callable[[object], QuerySet]) -> list[tuple]:
-    """The rows (tuples, as values_list gives them) of `build(IDS)` with `ids` bound in place of IDS.
-    `key` must name everything `build` depends on but the ids (a date, a search's strengths)."""
-    if not ids:
+    """The rows (tuples, as values_list gives them) of `build(IDS)` with `ids` bound in place of IDS
+    (None: a query with no ids). `key` must name everything `build` depends on but the ids (a date, a
+    search's strengths)."""
+    if ids is not None and not ids:
         return []
     using = router.db_for_read(model)
     connection = connections[using]
@@ -109,7 +110,7 @@ def run_prepared(key: Hashable, model, ids: Collection[int],
             _shapes[shape] = compiled
             while len(_shapes) > MAX_SHAPES:
                 _shapes.popitem(last=False)
-    bound = bind_ids(connection, ids)
+    bound = None if ids is None else bind_ids(connection, ids)
     params = [bound if param is IDS else param for param in compiled.params]
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, Window
 
@@ -249,6 +250,18 @@ def get_leaflet_revision(*, revision_id: int) -> LeafletRevision:
 
 def list_categories() -> QuerySet[Category]:
     return Category.objects.order_by("name")
+
+
+class CategoryChoice(NamedTuple):
+    slug: str
+    name: str
+
+
+def list_category_choices() -> list[CategoryChoice]:
+    """Every category's slug and name, by name: what the storefront's filters and links show."""
+    return [CategoryChoice(*row) for row in run_prepared(
+        ("category-choices",), Category, None, lambda _: Category.objects.order_by("name").values_list("slug", "name"),
+    )]
 
 
 def get_pack_by_sku(*, sku: str) -> Pack:

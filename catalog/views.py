@@ -21,7 +21,7 @@ from .selectors import (
     annotate_purchase_refusals,
     get_leaflet_revision,
     get_product_for_display,
-    list_categories,
+    list_category_choices,
     search_products,
 )
 from .services import purchase_policy_settings
@@ -44,7 +44,7 @@ class ProductListContent:
 
 
 def _categories() -> list:
-    return cached("categories", fill=lambda: list(list_categories()))
+    return cached("category-choices", fill=list_category_choices)
 
 
 @conditional_page

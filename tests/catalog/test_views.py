@@ -149,6 +149,34 @@ def test_product_card_lists_packs_with_price_stock_and_prescription_badge(client
     assert '<span class="badge badge-prescription">Prescription only</span>' in html
 
 
+# A card exactly as the list and the home page write it (catalog/_product_grid.html), blank lines and all.
+CETIRIZINE_CARD = """<li><article class="product-card" aria-labelledby="product-{pk}-name">
+  <h3 id="product-{pk}-name"><a href="/medicines/cetirizine-tablets/">Cetirizine tablets</a></h3>
+  <p>
+    <span class="badge">General sale (GSL)</span>
+    
+  </p>
+  
+    
+      <ul class="pack-summary">
+        
+          <li>Cetirizine 10 mg tablets, 30 tablets: <strong>£2.99</strong>,
+            <span class="stock stock-in">in stock</span></li>
+        
+      </ul>
+    
+  
+</article>
+</li>"""
+
+
+def test_a_product_card_is_the_same_markup_on_the_list_and_the_home_page(client, small_catalog):
+    card = CETIRIZINE_CARD.format(pk=small_catalog["cetirizine"].pk)
+
+    assert card in client.get(reverse("catalog:product-list")).content.decode()
+    assert card in client.get(reverse("catalog:home")).content.decode()
+
+
 def test_product_list_paginates_20_per_page_and_links_keep_the_filters(client):
     for number in range(25):
         product = ProductFactory(name=f"Paged{number:02d} tablets", slug=f"paged{number:02d}-tablets")
