@@ -101,7 +101,7 @@ class ProductSearch:
         ranked = self._ranked_page(window)
         found = {row[0]: row for row in run_prepared(
             ("list-products",), Product, [row[0] for row in ranked],
-            lambda ids: Product.objects.filter(AmongIds("id", ids)).values_list(*PRODUCT_FIELDS),
+            lambda ids: Product.objects.filter(AmongIds("id", ids)).order_by().values_list(*PRODUCT_FIELDS),
         )}
         rows = []
         for pk, _, strong, _ in ranked:
