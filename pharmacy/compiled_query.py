@@ -10,15 +10,20 @@ own iterator does. Queries still go through the connection's cursor: query count
 
 import uuid
 from collections.abc import Callable
+from datetime import date
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
-# How a value may appear among compiled parameters: as given, or a UUID as hex where the database has no uuid
-# type (SQLite).
-_FORMS = (lambda value: value, lambda value: value.hex if isinstance(value, uuid.UUID) else object())
+# How a value may appear among compiled parameters: as given, or where the database has no such type
+# (SQLite) a UUID as hex and a date as its ISO text.
+_FORMS = (
+    lambda value: value,
+    lambda value: value.hex if isinstance(value, uuid.UUID) else object(),
+    lambda value: value.isoformat() if type(value) is date else object(),
+)
 
 
 class CompiledQuery:
@@ -31,11 +36,13 @@ class CompiledQuery:
         self._stand_ins = stand_ins
         self._compiled: dict[str, tuple] = {}  # by database alias: engines compile differently
 
-    def _compile(self, using: str) -> tuple:
+    def compile(self, connection) -> tuple:
+        """The SQL, its parameters with the stand-ins' positions, and how to build the rows' instances."""
+        using = connection.alias
         queryset = self._build(**self._stand_ins)
         if queryset._prefetch_related_lookups:
             raise ImproperlyConfigured("A CompiledQuery runs one statement: read prefetched relations separately.")
-        compiler = queryset.query.get_compiler(using=using)
+        compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         slots = {}
         for name, value in self._stand_ins.items():
@@ -59,7 +66,7 @@ class CompiledQuery:
         using = router.db_for_read(self.model)
         compiled = self._compiled.get(using)
         if compiled is None:
-            compiled = self._compiled[using] = self._compile(using)
+            compiled = self._compiled[using] = self.compile(connections[using])
         compiler, sql, params, slots, model, start, end, init_list, populators, annotations = compiled
         params = list(params)
         for name, value in values.items():

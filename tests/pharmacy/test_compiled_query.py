@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
+from django.db.utils import ConnectionHandler
 
 from catalog.models import Pack
 from pharmacy.compiled_query import CompiledQuery
@@ -35,3 +36,12 @@ def test_a_stand_in_that_is_not_exactly_one_parameter_is_refused():
         twice.run(sku="FIRST")
     with pytest.raises(TypeError):
         twice.run(gtin="FIRST")
+
+
+def test_the_carts_compiled_queries_find_their_stand_ins_on_sqlite_too():
+    from cart.selectors import _COMPILED_LINES, _COMPILED_STRENGTHS, _GUEST_CART  # what the cart page runs
+
+    sqlite = ConnectionHandler({"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}})["default"]
+    for query in (_COMPILED_LINES, _COMPILED_STRENGTHS, _GUEST_CART):
+        sql, params, slots = query.compile(sqlite)[1:4]  # SQLite has no date or uuid type: text stands in
+        assert len(slots) == len(query._stand_ins) and sql.count("%s") == len(params)
