@@ -224,8 +224,8 @@ class ProductSearchDocument(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Its GIN indexes (full text on search_vector, trigram on each text field) are PostgreSQL-only and are
-    # created by migration 0007 on PostgreSQL alone; SQLite scans this one small table instead.
+    # Its GIN indexes (full text on search_vector, trigram on each text field) are PostgreSQL-only, created
+    # by migration 0002_postgresql_guards_and_search_indexes; SQLite scans this one small table instead.
 
     def __str__(self) -> str:
         return f"search document of product {self.product_id}"
