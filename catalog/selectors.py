@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, Window
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
 
 from pharmacy.exceptions import DomainError
 
@@ -242,6 +242,13 @@ def current_leaflet_revision_ids(*, product_ids) -> dict[int, int]:
     for product_id, revision_id in rows:
         current.setdefault(product_id, revision_id)
     return current
+
+
+def current_leaflet_revision_id_expression(product_ref: str) -> Subquery:
+    """The id of the latest published revision of the product at `product_ref` (None without one), as a
+    column of another query: current_leaflet_revision_ids, read with the rows that name the products."""
+    return Subquery(LeafletRevision.objects.published().filter(product_id=OuterRef(product_ref))
+                    .order_by("-number").values("id")[:1])
 
 
 def get_leaflet_revision(*, revision_id: int) -> LeafletRevision:

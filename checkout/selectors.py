@@ -1,11 +1,16 @@
-"""Checkout's reads: the consultation questions asked for the pharmacy-only (P) lines of a cart."""
+"""Checkout's reads: the cart's lines as checkout reads them, and the consultation questions asked for
+the pharmacy-only (P) lines of a cart."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import QuerySet, Subquery
+
+from cart.models import CartLine
 from cart.selectors import list_cart_lines
 from catalog.models import ConsultationQuestion, LegalCategory
-from catalog.selectors import consultation_questions_for
+from catalog.selectors import consultation_questions_for, current_leaflet_revision_id_expression
+from orders.models import Order
 
 
 @dataclass(frozen=True)
@@ -14,6 +19,19 @@ class CheckoutQuestions:
     description: str
     minimum_age: int | None
     questions: list
+
+
+def list_cart_lines_for_checkout(*, cart, user, idempotency_key: str) -> QuerySet[CartLine]:
+    """The cart's lines (cart.selectors.list_cart_lines), each with what checkout would otherwise read in
+    statements of its own: `leaflet_revision_id`, the current leaflet of the line's product (None without
+    one), and `order_with_key_id`, the user's order placed with this idempotency key (None: a new
+    checkout; the same on every line). Read under the cart's lock, so that a checkout queued behind
+    another with the same key sees the order that one placed."""
+    order_with_key = Order.objects.filter(user=user, idempotency_key=idempotency_key).values("pk")[:1]
+    return list_cart_lines(cart=cart).annotate(
+        leaflet_revision_id=current_leaflet_revision_id_expression("pack__product_id"),
+        order_with_key_id=Subquery(order_with_key),
+    )
 
 
 def list_checkout_questions(*, cart) -> list[CheckoutQuestions]:

@@ -6,7 +6,7 @@ from dataclasses import replace
 from patients.details import PatientDetails
 from patients.facts import PatientFacts
 from patients.models import Patient as HealthRecord
-from patients.selectors import patients_with_details
+from patients.selectors import patients_with_clinical_details
 from patients.services import clinical_facts
 
 
@@ -15,7 +15,7 @@ def facts_for_checkout(user, patient: PatientDetails, *, record: HealthRecord | 
     health record (conditions, allergies, pregnancy, other medicines), with a date of birth given at
     checkout taking precedence over the record's. Someone named at checkout without a saved record has
     only their date of birth. A constant number of queries (the record and its prefetches), none when the
-    caller passes the patient's `record` (checkout has read it, with patients_with_details)."""
+    caller passes the patient's `record` (checkout has read it, with patients_with_clinical_details)."""
     if record is None or record.pk != patient.record_id:
         record = _health_record(user=user, patient=patient)
     if record is None:
@@ -33,7 +33,7 @@ def facts_for_order(order) -> PatientFacts:
 def _health_record(*, user, patient: PatientDetails):
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    records = patients_with_details().filter(owner=user)
+    records = patients_with_clinical_details().filter(owner=user)
     if patient.record_id is not None:
         return records.filter(pk=patient.record_id).first()
     if patient.is_account_holder:

@@ -40,7 +40,7 @@ def choose_delivery_method(*, code: str | None) -> DeliveryMethod | None:
     """
     if not code:
         return default_delivery_method()
-    method = DeliveryMethod.objects.filter(code=code, is_active=True).first()
+    method = next((method for method in list_active_delivery_methods() if method.code == code), None)
     if method is None:
         raise DeliveryMethodUnavailable(field="delivery_method")
     return method

@@ -9,7 +9,7 @@ from django.urls import reverse
 from .details import PatientDetails
 from .exceptions import DateOfBirthDiffersFromRecord, InvalidHealthRecord
 from .models import Patient
-from .selectors import patients_with_details
+from .selectors import patients_with_clinical_details
 from .services import account_holder_record, record_date_of_birth
 
 
@@ -25,7 +25,7 @@ def checkout_record(*, user, patient: PatientDetails) -> Patient | None:
     """The record a checkout names (`record_id`) or the account holder's (made on demand), read once with
     the ingredients the clinical checks read, so that checkout's steps share it; None for someone named
     at checkout, whose record `record_for_order` matches or makes."""
-    records = patients_with_details().filter(owner=user)
+    records = patients_with_clinical_details().filter(owner=user)
     if patient.record_id is not None:
         record = records.filter(pk=patient.record_id).first()
         if record is None:

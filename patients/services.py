@@ -179,7 +179,8 @@ def record_date_of_birth(*, patient: Patient, date_of_birth: date) -> Patient:
 
 def clinical_facts(patient: Patient) -> PatientFacts:
     """What the clinical checks know about the patient. Constant queries: two, or none when the record
-    came from patients.selectors.patients_with_details (prefetched ingredients)."""
+    came from patients.selectors.patients_with_details or patients_with_clinical_details (the ingredients
+    prefetched, or their names read with the record)."""
     return PatientFacts(
         date_of_birth=patient.date_of_birth,
         sex=patient.sex,
@@ -188,7 +189,16 @@ def clinical_facts(patient: Patient) -> PatientFacts:
         breastfeeding=patient.breastfeeding,
         conditions=frozenset(patient.conditions),
         allergy_classes=frozenset(patient.allergy_classes),
-        allergy_ingredients=frozenset(i.name.lower() for i in patient.allergy_ingredients.all()),
-        other_medicines=frozenset(i.name.lower() for i in patient.other_medicines.all()),
+        allergy_ingredients=frozenset(name.lower() for name in _ingredient_names(patient, "allergy_ingredients")),
+        other_medicines=frozenset(name.lower() for name in _ingredient_names(patient, "other_medicines")),
         other_medicines_text=patient.other_medicines_text,
     )
+
+
+def _ingredient_names(patient: Patient, relation: str) -> list[str]:
+    """The names patients_with_clinical_details read with the record, else those of the related rows."""
+    names = getattr(patient, {"allergy_ingredients": "allergy_ingredient_names",
+                              "other_medicines": "other_medicine_names"}[relation], None)
+    if names is not None:
+        return names
+    return [ingredient.name for ingredient in getattr(patient, relation).all()]

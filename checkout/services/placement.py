@@ -13,11 +13,9 @@ from django.utils import timezone
 from accounts.exceptions import EmailNotVerified
 from cart.locks import cart_for_update
 from cart.models import Cart
-from cart.selectors import list_cart_lines
 from cart.services import empty_cart
 from catalog.exceptions import LeafletMissing
 from catalog.models import LegalCategory
-from catalog.selectors import current_leaflet_revision_ids
 from catalog.services import check_pack_purchasable, reserve_stock
 from clinical import services as clinical_checks
 from delivery.services import choose_delivery_method
@@ -36,6 +34,7 @@ from prescriptions.services.repeats import check_repeat_available, record_issue
 from safeguards.services import apply_purchase_safeguards
 
 from ..health_data import ConsentGiven, check_health_data_consent, reveals_health_data
+from ..selectors import list_cart_lines_for_checkout
 from .consultations import (
     ConsultationAnswers,
     check_date_of_birth_for_pharmacist_lines,
@@ -160,6 +159,15 @@ def _order_with_key(*, user, idempotency_key: str) -> Order | None:
     return Order.objects.get(pk=order_id) if order_id is not None else None
 
 
+def _order_placed_with_key(*, user, idempotency_key: str, lines: list) -> Order | None:
+    """The order this key placed: the lines name it (read with them under the cart's lock); an empty cart
+    (often a replay of a paid checkout, whose cart was emptied) asks in a statement of its own."""
+    if not lines:
+        return _order_with_key(user=user, idempotency_key=idempotency_key)
+    order_id = lines[0].order_with_key_id
+    return Order.objects.get(pk=order_id) if order_id is not None else None
+
+
 def _replay(existing: Order, *, fingerprint: str) -> Order:
     if existing.request_fingerprint != fingerprint:
         raise IdempotencyKeyReused(field="idempotency_key")
@@ -187,11 +195,10 @@ def _place_order(
     patient = patient or PatientDetails()
     consultation_answers = consultation_answers or {}
     fingerprint = _fingerprint(details, prescription, patient, consultation_answers, delivery_method)
-    existing = _order_with_key(user=user, idempotency_key=idempotency_key)
+    lines = list(list_cart_lines_for_checkout(cart=cart, user=user, idempotency_key=idempotency_key))
+    existing = _order_placed_with_key(user=user, idempotency_key=idempotency_key, lines=lines)
     if existing is not None:
         return _replay(existing, fingerprint=fingerprint)
-
-    lines = list(list_cart_lines(cart=cart))
     if not lines:
         raise CartEmpty(field="cart")
     _check_details(details)
@@ -228,7 +235,7 @@ def _place_order(
     else:
         prescription = None
 
-    leaflets = current_leaflet_revision_ids(product_ids=[line.pack.product_id for line in lines])
+    leaflets = {line.pack.product_id: line.leaflet_revision_id for line in lines if line.leaflet_revision_id}
     for line in lines:
         if line.pack.product_id not in leaflets:
             raise LeafletMissing(

@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 # what the lines, their packs and their prices cost: the cart, its lines with packs, products, prices and
 # availability in one query, and the packs' strengths
 LINE_QUERIES = 3
-# then the clinical advice on the cart: the health record, its allergy ingredients, its other medicines,
-# what was supplied lately
-ADVICE_QUERIES = 4
+# then the clinical advice on the cart: the health record with the names of its allergy ingredients and
+# other medicines, and what was supplied lately
+ADVICE_QUERIES = 2
 # the cart page also quotes delivery (the methods and their prices)
 DELIVERY_QUERIES = 1
 

@@ -178,8 +178,8 @@ def test_cart_page_queries_do_not_grow_with_lines(client, django_assert_num_quer
     client.force_login(user)
 
     # session, user, cart, lines (with packs and products), strengths, delivery methods, what we supplied the
-    # patient and their health record with its two ingredient lists (the clinical checks' advice)
-    with django_assert_num_queries(10):
+    # patient and their health record with its ingredients' names (the clinical checks' advice)
+    with django_assert_num_queries(8):
         response = client.get(reverse("cart:detail"))
 
     assert len(response.context["summary"].lines) == line_count

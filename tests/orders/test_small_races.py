@@ -17,15 +17,20 @@ from tests.factories import PackFactory, UserFactory
 @pytest.fixture
 def lookup_misses_once(monkeypatch):
     """The replay lookup misses once, as when a concurrent request's order commits just after it:
-    the insert then meets the unique constraint on (user, idempotency_key)."""
+    the insert then meets the unique constraint on (user, idempotency_key). The lookup made with the
+    cart's lines misses; the replay's, after the constraint, finds the order. Returns the replay's lookups."""
     real = placement._order_with_key
     calls = []
 
-    def miss_first(**kwargs):
-        calls.append(kwargs)
-        return None if len(calls) == 1 else real(**kwargs)
+    def miss(**kwargs):
+        return None
 
-    monkeypatch.setattr(placement, "_order_with_key", miss_first)
+    def find(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(placement, "_order_placed_with_key", miss)
+    monkeypatch.setattr(placement, "_order_with_key", find)
     return calls
 
 
@@ -39,7 +44,7 @@ def test_an_integrity_error_on_the_idempotency_key_is_answered_as_a_replay(looku
     again = place_order(user=shopper, cart=cart, details=details(), idempotency_key="k1")
 
     assert again == first
-    assert len(lookup_misses_once) == 2
+    assert len(lookup_misses_once) == 1  # the insert met the constraint, and the replay looked the order up
     assert Order.objects.count() == 1
     assert Pack.objects.get(pk=pack.pk).stock_quantity == 8  # the second attempt's reservation rolled back
     assert cart.lines.get().quantity == 3  # and its cart was not emptied

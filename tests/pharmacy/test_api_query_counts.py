@@ -20,8 +20,8 @@ REVIEW_QUEUE_QUERIES = 7
 # their orders (the selector's prefetch)
 PRESCRIPTION_LIST_QUERIES = 6
 # the cart + its lines with packs and products + the packs' strengths with ingredients; then its clinical
-# advice: the health record + its allergy ingredients + its other medicines + what we supplied lately
-CART_QUERIES = 7
+# advice: the health record with its ingredients' names + what we supplied lately
+CART_QUERIES = 5
 
 
 def place_orders(user, count: int, *, with_prescription: bool, pharmacist=None) -> None:
