@@ -20,6 +20,7 @@ Side effects (stock, messages) belong to the services that call `apply_transitio
 from functools import partial
 
 from django.db import transaction
+from django.utils import timezone
 
 from .exceptions import InvalidOrderTransition
 from .locks import fields_changed_since_locked
@@ -74,7 +75,32 @@ def apply_transition(*, order: Order, to_status: str, actor, reason: str = "") -
     else:  # the status and what the caller set with it: the row's other columns are as they were locked
         order.save(update_fields=[*changed, "updated_at"])
         order._values_as_locked = None
-    OrderEvent.objects.create(order=order, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
-    for listener in TRANSITION_LISTENERS:
-        transaction.on_commit(partial(listener, order.pk, from_status, str(to_status)))
+    _record(order=order, from_status=from_status, actor=actor, reason=reason)
     return order
+
+
+def apply_transition_if_unchanged(*, order: Order, to_status: str, actor, reason: str = "", **changes) -> bool:
+    """apply_transition for an order the caller has not locked, read in a state no one else is expected
+    to change (checkout's own order, just placed): one conditional UPDATE moves the row to `to_status`,
+    with the `changes` ({field: value}) that go with it, only while it is still in the status and release
+    `order` was read with. It takes the row's lock, held until the caller's transaction ends. False, with
+    nothing written, when the order has moved on: the caller then locks it and reads it afresh."""
+    check_transition(order=order, to_status=to_status)
+    from_status = order.status
+    now = timezone.now()
+    moved = Order.objects.filter(pk=order.pk, status=from_status, released_by=order.released_by_id).update(
+        status=to_status, updated_at=now, **changes)
+    if not moved:
+        return False
+    for name, value in {**changes, "status": to_status, "updated_at": now}.items():
+        setattr(order, name, value)
+    _record(order=order, from_status=from_status, actor=actor, reason=reason)
+    return True
+
+
+def _record(*, order: Order, from_status: str, actor, reason: str) -> None:
+    """Who moved the order, when and why; and the listeners, once the transaction commits."""
+    OrderEvent.objects.create(order=order, from_status=from_status, to_status=order.status, actor=actor,
+                              reason=reason)
+    for listener in TRANSITION_LISTENERS:
+        transaction.on_commit(partial(listener, order.pk, from_status, str(order.status)))

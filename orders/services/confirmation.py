@@ -8,9 +8,9 @@ from datetime import datetime
 from notifications.services import record_message
 
 from ..models import MessageKind, Order, OrderStatus
-from ..state_machine import apply_transition
+from ..state_machine import apply_transition, apply_transition_if_unchanged
 
-__all__ = ["confirm_placement", "placed_status"]
+__all__ = ["confirm_first_payment", "confirm_placement", "placed_status"]
 
 
 def placed_status(*, requires_pharmacist: bool, released: bool = False) -> str:
@@ -30,18 +30,34 @@ def confirm_placement(*, order: Order, actor, because: str = "", review_deadline
     Paid again after an earlier authorisation ended, an order a pharmacist already released is approved
     again. An order placed straight into its status (no payment step) only gets its confirmation."""
     if order.status == OrderStatus.AWAITING_PAYMENT:
-        released = order.released_by_id is not None
-        to_status = placed_status(requires_pharmacist=order.requires_pharmacist, released=released)
-        if not order.requires_pharmacist:
-            order.review_deadline = None
-            reason = f"{because}; general-sale medicines only: no pharmacist review needed."
-        else:
-            order.review_deadline = review_deadline
-            reason = (
-                f"{because} again; the pharmacist's approval stands."
-                if released
-                else f"{because}; awaiting pharmacist review."
-            )
+        to_status, reason, order.review_deadline = _placed_after_payment(order=order, because=because,
+                                                                         review_deadline=review_deadline)
         apply_transition(order=order, to_status=to_status, actor=actor, reason=reason)
     record_message(order=order, kind=MessageKind.ORDER_PLACED, first=first)
     return order
+
+
+def confirm_first_payment(*, order: Order, actor, because: str, review_deadline: datetime | None) -> bool:
+    """confirm_placement for an order checkout has just placed awaiting payment, once its first card is
+    authorised, without locking and reading the order again: it moves on by one conditional UPDATE
+    (orders.state_machine.apply_transition_if_unchanged), inside the caller's transaction. False, with
+    nothing written, when it no longer awaits payment as placed (cancelled meanwhile): the caller then
+    locks it and confirms it with confirm_placement, if at all."""
+    to_status, reason, deadline = _placed_after_payment(order=order, because=because, review_deadline=review_deadline)
+    if not apply_transition_if_unchanged(order=order, to_status=to_status, actor=actor, reason=reason,
+                                         review_deadline=deadline):
+        return False
+    record_message(order=order, kind=MessageKind.ORDER_PLACED, first=True)
+    return True
+
+
+def _placed_after_payment(*, order: Order, because: str,
+                          review_deadline: datetime | None) -> tuple[str, str, datetime | None]:
+    """(status, reason, review deadline) of an order awaiting payment once it is paid."""
+    released = order.released_by_id is not None
+    to_status = placed_status(requires_pharmacist=order.requires_pharmacist, released=released)
+    if not order.requires_pharmacist:
+        return to_status, f"{because}; general-sale medicines only: no pharmacist review needed.", None
+    if released:
+        return to_status, f"{because} again; the pharmacist's approval stands.", review_deadline
+    return to_status, f"{because}; awaiting pharmacist review.", review_deadline

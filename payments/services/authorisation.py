@@ -13,7 +13,7 @@ from django.utils import timezone
 from cart.services import empty_user_cart
 from orders.locks import order_for_update
 from orders.models import Order, OrderStatus
-from orders.services.confirmation import confirm_placement
+from orders.services.confirmation import confirm_first_payment, confirm_placement
 from pharmacy.money import Money
 from safeguards.services import record_card_fingerprint
 
@@ -77,8 +77,10 @@ def begin_checkout_attempt(*, order: Order, payment_method: str, attempt_key: st
 
 
 def authorise_begun_attempt(*, payment: Payment, actor=None) -> Payment:
-    """Authorise the attempt begin_checkout_attempt wrote, once checkout's transaction has committed."""
-    return _call_authorise(payment=payment, actor=actor, return_url="")
+    """Authorise the attempt begin_checkout_attempt wrote, once checkout's transaction has committed. An
+    authorisation is recorded by record_first_authorisation, which knows the order and the payment as
+    checkout left them; any other answer, or one that finds either moved on, by record_authorisation."""
+    return _call_authorise(payment=payment, actor=actor, return_url="", just_placed=True)
 
 
 def authorise_at_checkout(*, order: Order, payment_method: str, attempt_key: str, actor=None) -> Payment | None:
@@ -136,7 +138,7 @@ def _begin_attempt(*, order_id: int, attempt_key: str, payment_method: str,
     return payment, True, []
 
 
-def _call_authorise(*, payment: Payment, actor, return_url: str) -> Payment:
+def _call_authorise(*, payment: Payment, actor, return_url: str, just_placed: bool = False) -> Payment:
     gateway = get_gateway(payment.gateway)
     try:
         intent = gateway.authorise(
@@ -151,7 +153,62 @@ def _call_authorise(*, payment: Payment, actor, return_url: str) -> Payment:
         # repeats the call with the same idempotency key (the gateway answers it once).
         logger.warning("Authorising payment %s failed: %s", payment.pk, error)
         return Payment.objects.get(pk=payment.pk)
+    if just_placed and record_first_authorisation(payment=payment, intent=intent, actor=actor):
+        return payment
     return record_authorisation(payment_id=payment.pk, intent=intent, actor=actor, order_id=payment.order_id)
+
+
+class _MovedOn(Exception):
+    """The order or the payment is no longer as checkout left it: roll back, and record the answer under
+    their locks instead."""
+
+
+def record_first_authorisation(*, payment: Payment, intent: GatewayIntent, actor=None) -> bool:
+    """Record the authorisation of the attempt checkout wrote with its order (begin_checkout_attempt),
+    knowing both rows as checkout left them, so neither is read or locked again: the order moves on by a
+    conditional UPDATE (orders' confirm_first_payment; the order's row lock first, as orders.locks asks),
+    then the payment by another, from pending only. No earlier payment of the order was authorised: its
+    first attempt is this one, and the order's other attempts wait while it is pending (_begin_attempt).
+    False, with nothing written, for any other answer than an authorisation of the amount asked, or when
+    either row moved on meanwhile (a webhook recorded it, the order expired): record_authorisation then
+    records the answer as it always does."""
+    if (intent.status not in (IntentStatus.AUTHORISED, IntentStatus.CAPTURED)
+            or payment.status != PaymentStatus.PENDING
+            or from_minor(intent.amount_authorised) != payment.amount_authorised):
+        return False
+    check_intent_currency(payment=payment, intent=intent)
+    order = payment.order
+    as_placed = {name: getattr(order, name) for name in ("status", "review_deadline", "updated_at")}
+    try:
+        with transaction.atomic():
+            _record_first_authorisation(payment=payment, order=order, intent=intent, actor=actor)
+    except _MovedOn:
+        for name, value in as_placed.items():  # rolled back: the caller's copy says what the row says
+            setattr(order, name, value)
+        return False
+    return True
+
+
+def _record_first_authorisation(*, payment: Payment, order: Order, intent: GatewayIntent, actor) -> None:
+    review_deadline = authorisation_deadline(
+        review_deadline=timezone.now() + timedelta(days=settings.ORDER_REVIEW_DEADLINE_DAYS),
+        capture_before=intent.capture_before,
+    )
+    if not confirm_first_payment(order=order, actor=actor, because="Card authorised", review_deadline=review_deadline):
+        raise _MovedOn
+    answer = {
+        "status": PaymentStatus.AUTHORISED, "reference": intent.reference or payment.reference,
+        "card_fingerprint": intent.card_fingerprint or payment.card_fingerprint,
+        "card_last4": intent.card_last4 or payment.card_last4, "capture_before": intent.capture_before,
+        "client_action": {}, "failure_message": "", "updated_at": timezone.now(),
+    }
+    if not Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(**answer):
+        raise _MovedOn
+    for name, value in answer.items():
+        setattr(payment, name, value)
+    _movement(payment, MovementKind.AUTHORISED, payment.amount_authorised, actor=actor)
+    record_card_fingerprint(order=order, fingerprint=payment.card_fingerprint)
+    empty_user_cart(user_id=order.user_id)  # kept until now, so that a declined card left it as it was
 
 
 @transaction.atomic
