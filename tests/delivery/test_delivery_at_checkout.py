@@ -4,11 +4,13 @@ from decimal import Decimal
 
 import pytest
 
+from catalog.cache import bump_catalog_version
 from catalog.models import Pack
 from checkout.services import place_order
 from delivery.demo_data import load_demo_delivery_methods
 from delivery.exceptions import DeliveryMethodUnavailable
 from delivery.models import DeliveryMethod
+from delivery.services import save_delivery_method
 from orders.exceptions import IdempotencyKeyReused
 from orders.models import Order
 from tests.builders.orders import cart_with, details, uploaded_prescription
@@ -135,3 +137,27 @@ def test_demo_methods_load_twice_without_duplicates():
         "standard", Decimal("3.95"), Decimal("30.00"))
     assert (express.code, express.free_over_amount) == ("express", None)
     assert not Pack.objects.exists()  # delivery data alone, no catalog rows
+
+
+def test_checkout_takes_the_methods_from_the_catalog_cache_and_sees_an_admin_change_at_once(
+        user, gsl_pack, methods, settings):
+    settings.CATALOG_CACHE_ENABLED = True
+    bump_catalog_version()  # no entry of an earlier test
+    standard, express = methods
+
+    def charged(key: str, **choice) -> Decimal:
+        cart = cart_with(user, (gsl_pack, 2))
+        return place_order(user=user, cart=cart, details=details(), idempotency_key=key, **choice).delivery_amount
+
+    assert charged("first") == Decimal("3.95")  # read, and cached
+    DeliveryMethod.objects.filter(pk=standard.pk).update(price_amount=Decimal("9.99"))  # behind the cache's back
+    assert charged("cached") == Decimal("3.95")
+
+    standard.price_amount = Decimal("4.25")
+    save_delivery_method(method=standard)  # what the admin calls: it bumps the version
+    express.is_active = False
+    save_delivery_method(method=express)
+
+    assert charged("after-the-change") == Decimal("4.25")
+    with pytest.raises(DeliveryMethodUnavailable):
+        charged("retired", delivery_method="express")
