@@ -126,6 +126,7 @@ def main() -> None:
         settings.PAYMENTS_AT_CHECKOUT = True
         settings.PAYMENT_GATEWAY = "test"
         settings.SAFEGUARDS_CACHE_ENABLED = True  # as in production (the test settings read the tables afresh)
+        settings.CATALOG_CACHE_ENABLED = True  # likewise: the delivery methods come from the catalog's cache
         paying = not arguments.no_payment
         from tests.builders.orders import cart_with, details
         from tests.factories import PackFactory, UserFactory
