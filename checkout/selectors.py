@@ -4,13 +4,14 @@ the pharmacy-only (P) lines of a cart."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Subquery
+from django.db.models import QuerySet, Subquery, prefetch_related_objects
 
 from cart.models import CartLine
-from cart.selectors import list_cart_lines
+from cart.selectors import STRENGTHS, list_cart_lines
 from catalog.models import ConsultationQuestion, LegalCategory
 from catalog.selectors import consultation_questions_for, current_leaflet_revision_id_expression
 from orders.models import Order
+from pharmacy.compiled_query import CompiledQuery
 
 
 @dataclass(frozen=True)
@@ -21,17 +22,33 @@ class CheckoutQuestions:
     questions: list
 
 
-def list_cart_lines_for_checkout(*, cart, user, idempotency_key: str) -> QuerySet[CartLine]:
-    """The cart's lines (cart.selectors.list_cart_lines), each with what checkout would otherwise read in
-    statements of its own: `leaflet_revision_id`, the current leaflet of the line's product (None without
-    one), and `order_with_key_id`, the user's order placed with this idempotency key (None: a new
-    checkout; the same on every line). Read under the cart's lock, so that a checkout queued behind
-    another with the same key sees the order that one placed."""
-    order_with_key = Order.objects.filter(user=user, idempotency_key=idempotency_key).values("pk")[:1]
-    return list_cart_lines(cart=cart).annotate(
-        leaflet_revision_id=current_leaflet_revision_id_expression("pack__product_id"),
-        order_with_key_id=Subquery(order_with_key),
+def _checkout_lines(*, cart_id: int, user_id: int, idempotency_key: str) -> QuerySet[CartLine]:
+    order_with_key = Order.objects.filter(user_id=user_id, idempotency_key=idempotency_key).values("pk")[:1]
+    return (
+        CartLine.objects.filter(cart_id=cart_id)
+        .select_related("pack__product")
+        .annotate(leaflet_revision_id=current_leaflet_revision_id_expression("pack__product_id"),
+                  order_with_key_id=Subquery(order_with_key))
+        .order_by("created_at", "pk")
     )
+
+
+# Compiled once per process (pharmacy.compiled_query), found again by ids no row has and a key no one sends.
+_COMPILED_CHECKOUT_LINES = CompiledQuery(CartLine, _checkout_lines, cart_id=-4_242_425, user_id=-4_242_426,
+                                         idempotency_key="\x1fcompiled-checkout-lines\x1f")
+
+
+def list_cart_lines_for_checkout(*, cart, user, idempotency_key: str) -> list[CartLine]:
+    """The cart's lines with their packs, products and strengths, as cart.selectors.list_cart_lines reads
+    them but without each pack's stock (checkout counts it under the packs' locks), each with what checkout
+    would otherwise read in statements of its own: `leaflet_revision_id`, the current leaflet of the line's
+    product (None without one), and `order_with_key_id`, the user's order placed with this idempotency key
+    (None: a new checkout; the same on every line). Read under the cart's lock, so that a checkout queued
+    behind another with the same key sees the order that one placed. Two queries, the lines' SQL compiled
+    once per process."""
+    lines = _COMPILED_CHECKOUT_LINES.run(cart_id=cart.pk, user_id=user.pk, idempotency_key=idempotency_key)
+    prefetch_related_objects([line.pack for line in lines], STRENGTHS)
+    return lines
 
 
 def list_checkout_questions(*, cart) -> list[CheckoutQuestions]:
