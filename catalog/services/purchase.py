@@ -24,9 +24,9 @@ def check_pack_purchasable(*, pack: Pack, quantity: int, check_stock: bool = Tru
     Prescription rules are the order's (they depend on the attached prescription); see orders.services.
     """
     check_quantity(quantity)
-    name = pack.display_name
+    # The name goes into refusals only: a pack that may be bought (most, on every cart page) never builds it.
     if not (pack.is_active and pack.product.is_active):
-        raise PackUnavailable(f"{name} is not available to buy.", field="sku", sku=pack.sku)
+        raise PackUnavailable(f"{pack.display_name} is not available to buy.", field="sku", sku=pack.sku)
     schedule = pack.product.controlled_drug_schedule
     if (
         schedule is not None
@@ -34,11 +34,12 @@ def check_pack_purchasable(*, pack: Pack, quantity: int, check_stock: bool = Tru
         and not settings.ALLOW_CONTROLLED_DRUGS_ONLINE
     ):
         raise ControlledDrugNotSoldOnline(
-            f"{name} is a Schedule {schedule} controlled drug and is not sold online.", field="sku", sku=pack.sku
+            f"{pack.display_name} is a Schedule {schedule} controlled drug and is not sold online.", field="sku",
+            sku=pack.sku,
         )
     if pack.max_per_order is not None and quantity > pack.max_per_order:
         raise QuantityLimitExceeded(
-            f"{name}: at most {pack.max_per_order} per order.",
+            f"{pack.display_name}: at most {pack.max_per_order} per order.",
             field="quantity",
             sku=pack.sku,
             max_per_order=pack.max_per_order,
