@@ -10,10 +10,12 @@ objects byte-identical to theirs.
 
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.urls import reverse
 
+from pharmacy.compiled_query import AmongIds, CompiledQuery
 from pharmacy.money import Money
 
 from .models import (
@@ -28,7 +30,6 @@ from .models import (
     strength_label,
     usable_expiry_after,
 )
-from .prepared import AmongIds, run_prepared
 
 _SLUG = "product-slug"  # a stand-in reversed once: a slug needs no quoting in a path
 PRODUCT_FIELDS = ("id", "name", "slug", "legal_category", "controlled_drug_schedule", "dosage_form", "route",
@@ -98,10 +99,38 @@ class ProductSummary(ProductFacts):
         return "" if schedule is None else str(ControlledDrugSchedule(schedule).label)
 
 
+# The relations' queries compiled once per process (pharmacy.compiled_query): building and compiling them
+# cost more CPU than running them. Stand-ins no row has: an id list, a date.
+_NO_IDS = [-4_242_424]
+_NO_DATE = date(1901, 2, 3)
+_STRENGTHS = CompiledQuery(Strength, lambda *, pack_ids: (
+    Strength.objects.filter(AmongIds("pack_id", pack_ids)).order_by("position", "pk")
+    .values_list("pack_id", "amount", "unit", "per_amount", "per_unit")
+), pack_ids=_NO_IDS)
+_CATEGORIES = CompiledQuery(Product.categories.through, lambda *, product_ids: (
+    Product.categories.through.objects.filter(AmongIds("product_id", product_ids)).order_by("category__name")
+    .values_list("product_id", "category__slug")
+), product_ids=_NO_IDS)
+_PACKS_BY_ORDER: dict[Hashable, CompiledQuery] = {}  # a search's strengths order its packs: one query each
+MAX_PACK_ORDERS = 256
+
+
+def _packs_query(pack_ordering: list, pack_ordering_key: Hashable) -> CompiledQuery:
+    query = _PACKS_BY_ORDER.get(pack_ordering_key)
+    if query is None:
+        if len(_PACKS_BY_ORDER) >= MAX_PACK_ORDERS:  # the strengths come from shoppers: keep the memory bounded
+            _PACKS_BY_ORDER.clear()
+        query = _PACKS_BY_ORDER[pack_ordering_key] = CompiledQuery(Pack, lambda *, product_ids, expiry_after: (
+            Pack.objects.filter(AmongIds("product_id", product_ids), is_active=True)
+            .with_availability(expiry_after=expiry_after).order_by(*pack_ordering).values_list(*PACK_FIELDS)
+        ), product_ids=_NO_IDS, expiry_after=_NO_DATE)
+    return query
+
+
 def product_summaries(rows: list[dict], *, pack_ordering: list, pack_ordering_key: Hashable) -> list[ProductSummary]:
     """ProductSummary objects, in the order of `rows` (dicts of PRODUCT_FIELDS, plus `search_strong` when
     ranked), with their categories and active packs: three queries whatever the number of rows, each
-    compiled once per shape (catalog.prepared); `pack_ordering_key` names what `pack_ordering` depends on."""
+    compiled once (`pack_ordering_key` names what `pack_ordering` depends on)."""
     products = [ProductSummary(**row) for row in rows]
     before_slug, after_slug = reverse("catalog:product-detail", kwargs={"slug": _SLUG}).split(_SLUG)
     for product in products:
@@ -111,21 +140,14 @@ def product_summaries(rows: list[dict], *, pack_ordering: list, pack_ordering_ke
         return products
     forms = {value: str(label) for value, label in DosageForm.choices}
     packs = {}
-    for row in run_prepared(
-        ("list-packs", usable_expiry_after(), pack_ordering_key), Pack, by_id,
-        lambda ids: Pack.objects.filter(AmongIds("product_id", ids), is_active=True).with_availability()
-        .order_by(*pack_ordering).values_list(*PACK_FIELDS),
-    ):
+    for row in _packs_query(pack_ordering, pack_ordering_key).run(product_ids=list(by_id),
+                                                                  expiry_after=usable_expiry_after()):
         pack = PackSummary(*row)
         packs[pack.id] = pack
         by_id[pack.product_id].packs.append(pack)
     if packs:
         labels: dict[int, list[str]] = {}
-        for pack_id, *parts in run_prepared(
-            ("list-strengths",), Strength, packs,
-            lambda ids: Strength.objects.filter(AmongIds("pack_id", ids)).order_by("position", "pk")
-            .values_list("pack_id", "amount", "unit", "per_amount", "per_unit"),
-        ):
+        for pack_id, *parts in _STRENGTHS.run(pack_ids=list(packs)):
             labels.setdefault(pack_id, []).append(strength_label(*parts))
         for pack in packs.values():
             product = by_id[pack.product_id]
@@ -134,11 +156,6 @@ def product_summaries(rows: list[dict], *, pack_ordering: list, pack_ordering_ke
                 product_name=product.name, form=forms.get(product.dosage_form, product.dosage_form),
                 strength=pack.strength_label, pack_size=pack.pack_size, pack_unit=pack.pack_unit,
             )
-    for product_id, slug in run_prepared(
-        ("list-categories",), Product.categories.through, by_id,
-        lambda ids: Product.categories.through.objects.filter(AmongIds("product_id", ids))
-        .order_by("category__name").values_list("product_id", "category__slug"),
-    ):
+    for product_id, slug in _CATEGORIES.run(product_ids=list(by_id)):
         by_id[product_id].categories.append(slug)
     return products
-

@@ -6,12 +6,12 @@ from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
 
+from pharmacy.compiled_query import AmongIds, CompiledQuery
 from pharmacy.exceptions import DomainError
 
 from .exceptions import ControlledDrugNotSoldOnline
 from .listing import PRODUCT_FIELDS, ProductSummary, product_summaries
 from .models import Category, ConsultationQuestion, LeafletRevision, Pack, Product
-from .prepared import AmongIds, run_prepared
 from .search import (
     ParsedQuery,
     correct_query,
@@ -33,6 +33,12 @@ def _packs_prefetch(*, active_only: bool = True, ordering=("pk",)) -> Prefetch:
     return Prefetch("packs", queryset=packs)
 
 
+# A ranked page's product rows, by id (in the search's order in Python), compiled once (pharmacy.compiled_query).
+_PRODUCT_ROWS = CompiledQuery(Product, lambda *, ids: (
+    Product.objects.filter(AmongIds("id", ids)).order_by().values_list(*PRODUCT_FIELDS)
+), ids=[-4_242_424])
+
+
 @dataclass
 class ProductSearch:
     """What a product list shows: `products` (a shaped queryset, most relevant first when searching),
@@ -46,7 +52,7 @@ class ProductSearch:
     query: ParsedQuery | None = None
     pack: Pack | None = None
     pack_ordering: list = field(default_factory=lambda: ["pk"])
-    pack_ordering_key: tuple = ()  # what pack_ordering depends on: the compiled SQL's key (catalog.prepared)
+    pack_ordering_key: tuple = ()  # what pack_ordering depends on: the key of its compiled SQL (catalog.listing)
     matches: int | None = field(default=None, init=False)  # known once a ranked page is read
 
     def count(self) -> int:
@@ -99,10 +105,7 @@ class ProductSearch:
             rows = list(self.products.values(*fields)[window])
             return self._summaries(rows)
         ranked = self._ranked_page(window)
-        found = {row[0]: row for row in run_prepared(
-            ("list-products",), Product, [row[0] for row in ranked],
-            lambda ids: Product.objects.filter(AmongIds("id", ids)).order_by().values_list(*PRODUCT_FIELDS),
-        )}
+        found = {row[0]: row for row in _PRODUCT_ROWS.run(ids=[row[0] for row in ranked])} if ranked else {}
         rows = []
         for pk, _, strong, _ in ranked:
             if pk in found:  # unless deleted between the two queries
@@ -264,11 +267,12 @@ class CategoryChoice(NamedTuple):
     name: str
 
 
+_CATEGORY_CHOICES = CompiledQuery(Category, lambda: Category.objects.order_by("name").values_list("slug", "name"))
+
+
 def list_category_choices() -> list[CategoryChoice]:
     """Every category's slug and name, by name: what the storefront's filters and links show."""
-    return [CategoryChoice(*row) for row in run_prepared(
-        ("category-choices",), Category, None, lambda _: Category.objects.order_by("name").values_list("slug", "name"),
-    )]
+    return [CategoryChoice(*row) for row in _CATEGORY_CHOICES.run()]
 
 
 def get_pack_by_sku(*, sku: str) -> Pack:

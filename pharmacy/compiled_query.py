@@ -5,17 +5,25 @@ cart's lines with their packs, products and availability) building and compiling
 longer than PostgreSQL took to answer. A CompiledQuery builds its queryset once with stand-in parameters,
 keeps the SQL and the compiler that knows its columns, and on each run executes that SQL with the real
 parameters and builds the model instances (select_related objects and annotations included) as Django's
-own iterator does. Queries still go through the connection's cursor: query counts and wrappers see them.
+own iterator does, or for a values_list() queryset the rows as tuples. Queries still go through the
+connection's cursor: query counts and wrappers see them.
+
+A list of ids is one parameter when filtered with AmongIds (PostgreSQL `= ANY(array)`, SQLite
+`IN json_each(...)`), so the SQL is the same whatever their number:
+
+    CompiledQuery(Pack, lambda *, ids: Pack.objects.filter(AmongIds("product_id", ids)).values_list("sku"),
+                  ids=[-4_242_424]).run(ids=[3, 5, 8])
 """
 
+import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
-from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models import BooleanField, Expression, F, Model, QuerySet
+from django.db.models.query import ValuesListIterable, get_related_populators
 
 # How a value may appear among compiled parameters: as given, or where the database has no such type
 # (SQLite) a UUID as hex and a date as its ISO text.
@@ -23,7 +31,34 @@ _FORMS = (
     lambda value: value,
     lambda value: value.hex if isinstance(value, uuid.UUID) else object(),
     lambda value: value.isoformat() if type(value) is date else object(),
+    lambda value: json.dumps(value) if isinstance(value, list) else object(),  # AmongIds's ids
 )
+
+
+class AmongIds(Expression):
+    """`column` is one of `ids`, as a single parameter: filter(AmongIds("product_id", ids))."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column: str, ids: Collection[int]):
+        super().__init__()
+        self.column = F(column)
+        self.ids = list(ids)
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, expressions):
+        (self.column,) = expressions
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        return f"{column} = ANY(%s)", [*params, self.ids]
+
+    def as_sqlite(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        return f"{column} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
 
 
 class CompiledQuery:
@@ -51,6 +86,10 @@ class CompiledQuery:
             if len(found) != 1:
                 raise ImproperlyConfigured(f"stand-in {name}={value!r} appears {len(found)} times in {sql}")
             slots[name] = found[0]
+        if queryset._iterable_class is ValuesListIterable:  # rows, not instances
+            return compiler, sql, list(params), slots, None, 0, 0, [], [], {}
+        if queryset._fields is not None:
+            raise ImproperlyConfigured("A CompiledQuery reads model instances or values_list() rows.")
         klass_info, select = compiler.klass_info, compiler.select
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
@@ -59,8 +98,9 @@ class CompiledQuery:
         return (compiler, sql, list(params), slots, klass_info["model"], start, end, init_list, populators,
                 dict(compiler.annotation_col_map))
 
-    def run(self, **values) -> list[Model]:
-        """The model instances for these parameters (by the stand-ins' names), in the queryset's order."""
+    def run(self, **values) -> list:
+        """The model instances for these parameters (by the stand-ins' names), in the queryset's order; for
+        a values_list() queryset, its rows as tuples."""
         if values.keys() != self._stand_ins.keys():
             raise TypeError(f"run() takes {sorted(self._stand_ins)}, got {sorted(values)}")
         using = router.db_for_read(self.model)
@@ -75,6 +115,8 @@ class CompiledQuery:
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
+        if model is None:
+            return list(compiler.results_iter([rows], tuple_expected=True))
         instances = []
         for row in compiler.results_iter([rows]):
             instance = model.from_db(using, init_list, row[start:end])

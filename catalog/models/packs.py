@@ -1,5 +1,6 @@
 """What is sold and stocked: packs and the strengths of their active ingredients."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,10 +19,10 @@ class PackQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True, product__is_active=True)
 
-    def with_availability(self):
+    def with_availability(self, expiry_after: date | None = None):
         """Annotate `stock_available`: units that can be sold now (see Pack.available_quantity), in the
-        same query, so lists read it without a query per pack."""
-        return self.annotate(stock_available=available_quantity_expression())
+        same query, so lists read it without a query per pack (`expiry_after`: see StockBatch usable())."""
+        return self.annotate(stock_available=available_quantity_expression(expiry_after=expiry_after))
 
     def in_stock(self):
         return self.with_availability().filter(stock_available__gt=0)

@@ -2,12 +2,13 @@
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.db.models import Q
 from django.db.utils import ConnectionHandler
 
 from catalog.models import Pack
-from pharmacy.compiled_query import CompiledQuery
-from tests.factories import PackFactory
+from pharmacy.compiled_query import AmongIds, CompiledQuery
+from tests.factories import PackFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +46,31 @@ def test_the_carts_compiled_queries_find_their_stand_ins_on_sqlite_too():
     for query in (_COMPILED_LINES, _COMPILED_STRENGTHS, _GUEST_CART):
         sql, params, slots = query.compile(sqlite)[1:4]  # SQLite has no date or uuid type: text stands in
         assert len(slots) == len(query._stand_ins) and sql.count("%s") == len(params)
+
+
+def packs_of(*, product_ids):
+    return (
+        Pack.objects.filter(AmongIds("product_id", product_ids)).with_availability().order_by("-pk")
+        .values_list("id", "product_id", "price_amount", "stock_available")
+    )
+
+
+def test_a_compiled_values_query_gives_its_querysets_rows_for_any_number_of_ids(django_assert_num_queries):
+    query = CompiledQuery(Pack, packs_of, product_ids=[-4_242_424])
+    products = [ProductFactory() for _ in range(4)]
+    for product in products:
+        PackFactory(product=product)
+        PackFactory(product=product, price_amount="12.50")
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    for chosen in (products[:1], products[1:], products):
+        ids = [product.pk for product in chosen]
+        with connection.execute_wrapper(record):
+            rows = query.run(product_ids=ids)
+        assert rows == list(packs_of(product_ids=ids)), len(ids)  # prices as Decimal on SQLite too
+        assert len(rows) == 2 * len(ids)
+    assert len(set(statements)) == 1 and len(statements) == 3  # one SQL text, whatever the number of ids
