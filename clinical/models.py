@@ -3,8 +3,8 @@ page, the pharmacist reads every alert with its severity and source, and records
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db import models
-from django.db.models import Q
+from django.db import connections, models
+from django.db.models import Aggregate, JSONField, Q
 
 from .rule_table import Kind, Severity
 
@@ -16,10 +16,21 @@ class AlertSeverity(models.TextChoices):
     MINOR = Severity.MINOR, "Minor"
 
 
+class JSONGroupArray(Aggregate):
+    """SQLite's json_group_array(): the embedded default has no ARRAY_AGG, nor ORDER BY in an aggregate
+    before SQLite 3.44, so the ids come as a JSON array in no set order."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = JSONField()
+
+
 class OrderAlertQuerySet(models.QuerySet):
     def with_line_ids(self):
         """Each alert's involved lines as `involved_line_ids`, in the same query (see `line_ids`)."""
-        return self.annotate(involved_line_ids=ArrayAgg("lines", filter=Q(lines__isnull=False), order_by="lines"))
+        involved = Q(lines__isnull=False)
+        if connections[self.db].vendor == "postgresql":
+            return self.annotate(involved_line_ids=ArrayAgg("lines", filter=involved, order_by="lines"))
+        return self.annotate(involved_line_ids=JSONGroupArray("lines", filter=involved))
 
 
 class OrderAlert(models.Model):
@@ -80,5 +91,5 @@ class OrderAlert(models.Model):
     def line_ids(self) -> list[int]:
         """The lines involved: from `with_line_ids()` when the query asked for them, else one query."""
         if hasattr(self, "involved_line_ids"):
-            return self.involved_line_ids or []
+            return sorted(self.involved_line_ids or [])
         return sorted(self.lines.values_list("pk", flat=True))

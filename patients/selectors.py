@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import OuterRef, Prefetch, QuerySet
+from django.db.models import F, Func, JSONField, OuterRef, Prefetch, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from catalog.models import Ingredient, Strength
@@ -25,21 +25,28 @@ def patients_with_details() -> QuerySet[Patient]:
 
 
 def patients_with_clinical_details() -> QuerySet[Patient]:
-    """Records with what the clinical checks read of them (patients.services.clinical_facts). On
-    PostgreSQL the names of the allergy and other-medicine ingredients come in the record's own row (as
-    `allergy_ingredient_names` and `other_medicine_names`), one statement rather than three: every
-    checkout reads its patient's record. Elsewhere the ingredients are prefetched."""
-    if connection.vendor != "postgresql":
-        return patients_with_details()
+    """Records with what the clinical checks read of them (patients.services.clinical_facts): the names
+    of the allergy and other-medicine ingredients come in the record's own row (as
+    `allergy_ingredient_names` and `other_medicine_names`), one statement rather than three, on
+    PostgreSQL and on the embedded SQLite alike: every checkout reads its patient's record."""
+    names = _ingredient_names if connection.vendor == "postgresql" else _ingredient_names_as_json
     return Patient.objects.annotate(
-        allergy_ingredient_names=_ingredient_names(Patient.allergy_ingredients.through),
-        other_medicine_names=_ingredient_names(Patient.other_medicines.through),
+        allergy_ingredient_names=names(Patient.allergy_ingredients.through),
+        other_medicine_names=names(Patient.other_medicines.through),
     )
 
 
 def _ingredient_names(through) -> ArraySubquery:
     return ArraySubquery(through.objects.filter(patient_id=OuterRef("pk")).order_by("ingredient__name")
                          .values("ingredient__name"))
+
+
+def _ingredient_names_as_json(through) -> Subquery:
+    """SQLite's json_group_array() over the record's rows: an aggregate without GROUP BY, so one row, `[]`
+    for none (a Func, not an Aggregate, so Django adds no GROUP BY). The order is not set; readers use a set."""
+    rows = through.objects.filter(patient_id=OuterRef("pk")).order_by()
+    return Subquery(rows.annotate(names=Func(F("ingredient__name"), function="JSON_GROUP_ARRAY",
+                                             output_field=JSONField())).values("names"), output_field=JSONField())
 
 
 def list_patients_for_user(*, user) -> QuerySet[Patient]:

@@ -98,6 +98,8 @@ def _fingerprint(details: CheckoutDetails, prescription: Prescription | None, pa
 
 
 IDEMPOTENCY_CONSTRAINT = "order_idempotency_key_unique"
+# How each database names the broken constraint: PostgreSQL by its name, SQLite by its columns.
+IDEMPOTENCY_CONFLICT_MARKS = (IDEMPOTENCY_CONSTRAINT, "orders_order.user_id, orders_order.idempotency_key")
 
 
 def place_order(
@@ -142,7 +144,7 @@ def place_order(
                             delivery_method=delivery_method, awaiting_payment=awaiting_payment,
                             health_data_consent=health_data_consent, on_placed=on_placed)
     except IntegrityError as error:
-        if IDEMPOTENCY_CONSTRAINT not in str(error):
+        if not any(mark in str(error) for mark in IDEMPOTENCY_CONFLICT_MARKS):
             raise
         existing = _order_with_key(user=user, idempotency_key=idempotency_key)
         if existing is None:

@@ -45,6 +45,7 @@ def text_columns_holding(pattern: str) -> list[tuple[str, str, str]]:
     return found
 
 
+@pytest.mark.postgres  # reads PostgreSQL's catalogue (information_schema) and its regular expressions
 def test_a_database_dump_after_a_test_gateway_journey_holds_no_full_card_number(
         signed_in, shopper_client, user, gsl_pack, payments_on, django_capture_on_commit_callbacks):
     cart_with(user, (gsl_pack, 1))
@@ -68,6 +69,7 @@ def test_a_database_dump_after_a_test_gateway_journey_holds_no_full_card_number(
     assert storefront_order.payments.count() == 3
 
 
+@pytest.mark.postgres  # its check that nothing was stored reads the whole database like the one above
 def test_an_undocumented_card_number_is_refused_by_the_api_and_not_stored(
         shopper_client, user, gsl_pack, payments_on):
     cart_with(user, (gsl_pack, 1))

@@ -103,6 +103,7 @@ def test_the_database_refuses_two_active_consents_for_one_account(user):
         )
 
 
+@pytest.mark.postgres  # the SQL guard is a PostgreSQL trigger (privacy 0002); SQLite has the model's
 def test_a_published_notice_never_changes_even_through_sql():
     notice = published_notice()
     draft = PrivacyNoticeRevision.objects.create(
