@@ -1,7 +1,8 @@
 """Serializer fields for JSON request bodies that accept exactly the JSON types the schema documents.
 
-DRF's CharField also takes 12 or 1.5 (and stores "12"), and its IntegerField takes "12" and 12.0; the
-OpenAPI schema says string and integer, so clients and contract tests are held to those types.
+DRF's CharField also takes 12 or 1.5 (and stores "12"), its IntegerField takes "12" and 12.0, and its
+BooleanField takes "yes", "on", 1 and "1"; the OpenAPI schema says string, integer and boolean, so clients
+and contract tests are held to those types.
 """
 
 from rest_framework import serializers
@@ -34,3 +35,13 @@ class StrictIntegerField(serializers.IntegerField):
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only: a consent is given by true, not by "yes" or 1 (multipart forms, which send
+    every value as a string, keep DRF's BooleanField)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data

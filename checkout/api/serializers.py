@@ -5,7 +5,13 @@ from rest_framework import serializers
 
 from catalog.models import AnswerType
 from orders.api.serializers import MAX_ID
-from pharmacy.api_fields import StrictCharField, StrictEmailField, StrictIntegerField, StrictRegexField
+from pharmacy.api_fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictEmailField,
+    StrictIntegerField,
+    StrictRegexField,
+)
 
 # --- Checkout -------------------------------------------------------------------------------------
 
@@ -29,7 +35,7 @@ class ShippingInputSerializer(serializers.Serializer):
 
 
 class PatientInputSerializer(serializers.Serializer):
-    is_account_holder = serializers.BooleanField(
+    is_account_holder = StrictBooleanField(
         required=False,
         default=True,
         help_text="true: the medicines are for you; false: for someone you care for (name and date of birth needed).",
@@ -74,8 +80,8 @@ class ConsultationInputSerializer(serializers.Serializer):
 
 
 # The checkout and "order again" take the same consent, each in its place among their fields.
-def health_data_consent_field() -> serializers.BooleanField:
-    return serializers.BooleanField(
+def health_data_consent_field() -> StrictBooleanField:
+    return StrictBooleanField(
         required=False,
         default=False,
         help_text="true: you give your explicit consent to the use of your health data, in the words of the "

@@ -259,6 +259,18 @@ def test_the_api_refuses_a_pharmacy_medicine_without_consent_with_the_problem(sh
     assert not Order.objects.exists() and not HealthDataConsent.objects.exists()
 
 
+@pytest.mark.parametrize("given", ["true", "yes", 1])
+def test_the_api_takes_consent_only_as_json_true(shopper_api, shopper, p_pack, given):
+    published_notice()
+    cart = cart_with(shopper, (p_pack, 1))
+
+    assert_problem(api_checkout(shopper_api, health_data_consent=given), 400, field="health_data_consent")
+    assert_problem(api_checkout(shopper_api, health_data_consent=True, patient={"is_account_holder": given}), 400,
+                   field="patient.is_account_holder")
+    assert not Order.objects.exists() and not HealthDataConsent.objects.exists()
+    assert cart.lines.count() == 1
+
+
 def test_the_api_stores_the_consent_sent_with_the_checkout(shopper_api, shopper, p_pack):
     notice = published_notice()
     cart_with(shopper, (p_pack, 1))
