@@ -25,18 +25,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: the project's packages sit one directory up
+    sys.path.insert(0, str(ROOT))
 
-
-def machine_busy_seconds() -> float | None:
-    """The machine's busy CPU time (user, system, interrupts, all cores) from /proc/stat; None off Linux."""
-    try:
-        with open("/proc/stat") as stat:
-            fields = stat.readline().split()
-    except OSError:
-        return None
-    user, nice, system, _idle, _iowait, irq, softirq = (int(value) for value in fields[1:8])
-    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
-
+from bench.load import machine_busy_seconds  # noqa: E402  (after the path above)
 
 # What the worker processes place: set before they are forked, so they inherit it rather than unpickle it.
 _FORKED_WORK: tuple = ()
@@ -105,7 +97,6 @@ def main() -> None:
                              "(migrates after all while another session is connected to it)")
     arguments = parser.parse_args()
 
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pharmacy.settings.test")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
