@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from cart.exceptions import CartLineNotFound
+from cart.exceptions import CartGone, CartLineNotFound
 from cart.models import Cart, CartLine
 from cart.selectors import get_cart_summary
 from cart.services import (
@@ -151,3 +151,19 @@ def test_merge_guest_cart_drops_lines_that_can_no_longer_be_bought(user):
 
     assert not result.cart.lines.exists()
     assert "removed from your cart" in result.notes[0]
+
+
+def test_changing_a_cart_deleted_since_it_was_read_is_refused_as_gone_not_a_server_error(user, gsl_pack):
+    """A sign-in merging a guest cart, or an erasure of the account, deletes the cart under a request that
+    has already read it; the cart services lock its row first and answer CartGone."""
+    cart = get_or_create_user_cart(user=user)
+    line = add_to_cart(cart=cart, pack=gsl_pack, quantity=1)
+    Cart.objects.filter(pk=cart.pk).delete()
+
+    for change in (lambda: add_to_cart(cart=cart, pack=gsl_pack, quantity=1),
+                   lambda: set_cart_line_quantity(cart=cart, line_id=line.pk, quantity=2),
+                   lambda: remove_cart_line(cart=cart, line_id=line.pk)):
+        with pytest.raises(CartGone) as refusal:
+            change()
+        assert refusal.value.http_status == 409 and refusal.value.field == "cart"
+    assert not CartLine.objects.filter(pk=line.pk).exists()

@@ -3,7 +3,8 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from cart.models import CartLine
+from cart.exceptions import CartGone
+from cart.models import Cart, CartLine
 from catalog.exceptions import ControlledDrugNotSoldOnline, LeafletMissing, OutOfStock, PackUnavailable
 from catalog.models import Pack
 from checkout.services import place_order
@@ -240,3 +241,16 @@ def test_checkout_of_general_sale_items_runs_a_fixed_number_of_queries(user, oth
 
     assert order.status == OrderStatus.APPROVED
     assert set(order.safeguard_flags.values_list("kind", flat=True)) == {"shared_address", "shared_phone"}
+
+
+def test_checkout_of_a_cart_deleted_since_the_request_read_it_is_refused_and_takes_nothing(user, gsl_pack):
+    """An erasure of the account (or a sign-in's merge) may delete the cart a checkout request has read."""
+    cart = cart_with(user, (gsl_pack, 2))
+    Cart.objects.filter(pk=cart.pk).delete()
+
+    with pytest.raises(CartGone):
+        place_order(user=user, cart=cart, details=details(), idempotency_key="gone")
+
+    assert not Order.objects.filter(user=user).exists()
+    gsl_pack.refresh_from_db()
+    assert gsl_pack.stock_quantity == 100
