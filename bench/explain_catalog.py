@@ -43,14 +43,15 @@ SEARCHES = ["baclofen", "baclofn", "baclofen 10mg", "Lioresal", "hay fever", "ce
 SUGGESTIONS = ["bac", "nuro", "hay"]
 
 
-def request_paths(gtin: str | None) -> dict[str, str]:
-    """label -> path of every read that is checked."""
-    paths = {
-        "list": "/api/v1/products/",
-        "list page 2": "/api/v1/products/?page=2",
+def request_paths(gtin: str | None, *, has_second_page: bool = True) -> dict[str, str]:
+    """label -> path of every read that is checked. A catalog of one page (the demo's) has no page 2 to ask."""
+    paths = {"list": "/api/v1/products/"}
+    if has_second_page:
+        paths["list page 2"] = "/api/v1/products/?page=2"
+    paths.update({
         "list in stock": "/api/v1/products/?in_stock=true&legal_category=general_sale",
         "storefront list": "/medicines/",
-    }
+    })
     for text in SEARCHES:
         paths[f"search {text}"] = f"/api/v1/products/?search={urllib.parse.quote(text)}"
     paths["storefront search hay fever"] = "/medicines/?q=hay+fever"
@@ -124,8 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     from catalog.models import Pack, Product
 
     gtin = Pack.objects.filter(gtin__isnull=False).order_by("-pk").values_list("gtin", flat=True).first()
+    from pharmacy.api import PageNumberPagination
+
     report = {"products": Product.objects.count(), "packs": Pack.objects.count(), "paths": {}}
-    for label, path in request_paths(gtin).items():
+    has_second_page = Product.objects.active().count() > PageNumberPagination.page_size
+    for label, path in request_paths(gtin, has_second_page=has_second_page).items():
         report["paths"][label] = {"path": path, "statements": explain(path, analyze=arguments.analyze)}
     scanned = {
         label: sorted({table for statement in entry["statements"] for table in statement["seq_scans"]})
