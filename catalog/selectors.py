@@ -12,6 +12,7 @@ from pharmacy.exceptions import DomainError
 from .exceptions import ControlledDrugNotSoldOnline
 from .listing import PRODUCT_FIELDS, ProductSummary, product_summaries
 from .models import Category, ConsultationQuestion, LeafletRevision, Pack, Product
+from .product_detail import read_product_for_display
 from .search import (
     ParsedQuery,
     correct_query,
@@ -200,15 +201,9 @@ def suggest_product_names(*, text: str, limit: int | None = None) -> list[dict]:
 
 def get_product_for_display(*, slug: str | None = None, product_id: int | None = None) -> Product:
     """One active product, by slug or id, with its packs, categories and current leaflet
-    (`current_leaflet`, or None). Raises Product.DoesNotExist."""
-    lookup = {"slug": slug} if slug is not None else {"pk": product_id}
-    product = (
-        Product.objects.active()
-        .prefetch_related(_packs_prefetch(), "categories")
-        .get(**lookup)
-    )
-    product.current_leaflet = get_current_leaflet_revision(product=product)
-    return product
+    (`current_leaflet`, or None), in five queries compiled once (catalog.product_detail). Raises
+    Product.DoesNotExist."""
+    return read_product_for_display(slug=slug, product_id=product_id)
 
 
 def annotate_purchase_refusals(*, product: Product) -> Product:

@@ -1,0 +1,132 @@
+"""The product page's and the API detail's read (catalog.product_detail, SQL compiled once) gives what the
+ORM's prefetches gave: the same page and the same JSON for every product of the demo catalog and for the
+awkward shapes (no leaflet, later revisions and a draft, no packs, inactive and out-of-stock packs, several
+strengths, controlled drugs), in five queries whatever the number of packs."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+
+from catalog.api.serializers import ProductDetailOutputSerializer
+from catalog.models import Ingredient, LeafletRevision, LeafletSectionKey, Pack, Product, Strength
+from catalog.product_detail import read_product_for_display
+from catalog.selectors import annotate_purchase_refusals, get_current_leaflet_revision, get_product_for_display
+from catalog.services import create_leaflet_draft
+from tests.factories import CategoryFactory, PackFactory, ProductFactory, leaflet_sections, publish_leaflet
+
+pytestmark = pytest.mark.django_db
+
+
+def orm_product_for_display(**lookup) -> Product:
+    """get_product_for_display as it read before: prefetch_related through the ORM."""
+    packs = Pack.objects.with_details().select_related(None).with_availability().filter(is_active=True)
+    product = (Product.objects.active().prefetch_related(Prefetch("packs", queryset=packs.order_by("pk")),
+                                                         "categories").get(**lookup))
+    product.current_leaflet = get_current_leaflet_revision(product=product)
+    return product
+
+
+def article(product: Product) -> str:
+    product = annotate_purchase_refusals(product=product)
+    return render_to_string("catalog/_product_article.html", {
+        "product": product, "packs": product.packs.all(), "leaflet": product.current_leaflet,
+        "csrf_token": "token", "next_path": "/path/",
+    })
+
+
+@pytest.fixture
+def awkward_products(demo):
+    """Shapes the demo catalog (which has prescription-only medicines and controlled drugs of Schedules 3,
+    4 and 5) has none of, beside it."""
+    odd = ProductFactory(name='Odd & "quoted" <tablets>', slug="odd-tablets", legal_category="pharmacy",
+                         description="Takes <care> & 'quotes'.\nSecond line.", leaflet=False)
+    odd.categories.add(CategoryFactory(name="Zed & <b>", slug="zed-b"), CategoryFactory(name="Alpha", slug="alpha"))
+    limited = PackFactory(product=odd, sku="ODD-1", pack_size=10, max_per_order=3, price_amount=Decimal("1.05"))
+    codeine, _ = Ingredient.objects.get_or_create(name="codeine")
+    Strength.objects.create(pack=limited, ingredient=codeine, amount=Decimal("8"), unit="mg",
+                            per_amount=Decimal("500"), per_unit="mg", position=1)
+    PackFactory(product=odd, sku="ODD-2", stock_quantity=0)
+    PackFactory(product=odd, sku="ODD-3", is_active=False)
+    ProductFactory(name="Empty tablets", slug="empty-tablets")
+    layered = ProductFactory(name="Layered capsules", slug="layered-capsules", dosage_form="capsule")
+    PackFactory(product=layered, sku="LAY-1", pack_unit="capsules")
+    publish_leaflet(layered, marker="Second edition.\n\nWith <two> paragraphs & a line\nbreak.",
+                    revised_on=datetime.date(2026, 2, 3))
+    create_leaflet_draft(product=layered, revised_on=datetime.date(2026, 4, 1),
+                         sections=leaflet_sections(layered.name, "Unpublished draft."))
+
+
+def test_the_compiled_read_renders_the_same_page_as_the_orm_for_every_product(awkward_products):
+    products = list(Product.objects.active().order_by("pk").values_list("pk", "slug"))
+
+    assert len(products) == 13 + 3
+    for pk, slug in products:
+        assert article(read_product_for_display(slug=slug)) == article(orm_product_for_display(slug=slug)), slug
+        assert article(read_product_for_display(product_id=pk)) == article(orm_product_for_display(pk=pk)), slug
+
+
+def test_the_compiled_read_gives_the_api_the_same_json_as_the_orm_for_every_product(awkward_products):
+    for pk in Product.objects.active().values_list("pk", flat=True):
+        compiled = ProductDetailOutputSerializer(read_product_for_display(product_id=pk)).data
+        assert compiled == ProductDetailOutputSerializer(orm_product_for_display(pk=pk)).data, pk
+
+
+def test_the_compiled_read_shows_the_latest_published_revision_with_its_sections_in_order(awkward_products):
+    product = get_product_for_display(slug="layered-capsules")
+
+    leaflet = product.current_leaflet
+    assert leaflet.number == 2
+    assert [section.key for section in leaflet.sections.all()] == LeafletSectionKey.values
+    assert all("Second edition." in section.body for section in leaflet.sections.all())
+    assert [pack.sku for pack in product.packs.all()] == ["LAY-1"]
+
+
+def test_a_published_revision_without_sections_is_still_the_current_leaflet(db):
+    product = ProductFactory(leaflet=False)
+    empty = create_leaflet_draft(product=product, revised_on=datetime.date(2026, 6, 1))
+    LeafletRevision.objects.filter(pk=empty.pk).update(published_at=datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC))
+
+    leaflet = read_product_for_display(slug=product.slug).current_leaflet
+
+    assert leaflet.pk == empty.pk and list(leaflet.sections.all()) == []
+
+
+def test_an_inactive_or_unknown_product_is_not_found(db):
+    retired = ProductFactory(is_active=False)
+
+    for lookup in ({"slug": retired.slug}, {"product_id": retired.pk}, {"slug": "no-such"}, {"product_id": 0}):
+        with pytest.raises(Product.DoesNotExist):
+            read_product_for_display(**lookup)
+
+
+def test_a_relation_filtered_after_the_read_still_queries_only_this_products_rows(db):
+    first, second = PackFactory(sku="FIRST-1"), PackFactory(sku="SECOND-1")
+
+    product = read_product_for_display(slug=first.product.slug)
+
+    assert list(product.packs.filter(is_active=True).values_list("sku", flat=True)) == ["FIRST-1"]
+    assert second.product_id != product.pk
+
+
+# product with its current leaflet revision's id, its packs, their strengths, its categories, the leaflet's
+# sections with the revision
+READ_QUERIES = 5
+
+
+@pytest.mark.parametrize("packs", [1, 10])
+def test_the_compiled_read_runs_five_queries_whatever_the_number_of_packs(db, django_assert_num_queries, packs):
+    product = ProductFactory()
+    product.categories.add(CategoryFactory())
+    for _ in range(packs):
+        PackFactory(product=product)
+
+    with django_assert_num_queries(READ_QUERIES):
+        read = read_product_for_display(slug=product.slug)
+        html = article(read)
+        data = ProductDetailOutputSerializer(read).data
+
+    assert len(data["packs"]) == packs and html.count('<tr id="pack-') == packs
+    assert len(data["categories"]) == 1 and len(data["current_leaflet"]["sections"]) == 6
