@@ -17,6 +17,7 @@ from .http import conditional_page
 from .leaflet_pdf import leaflet_pdf_filename, render_leaflet_pdf
 from .models import LeafletRevision, Product
 from .pagination import ProductSearchPaginator
+from .product_page import render_product_article
 from .selectors import (
     annotate_purchase_refusals,
     get_leaflet_revision,
@@ -120,13 +121,7 @@ class ProductPage:
 
 def _product_page(slug: str) -> ProductPage:
     product = annotate_purchase_refusals(product=get_product_for_display(slug=slug))
-    article = render_to_string("catalog/_product_article.html", {
-        "product": product,
-        "packs": product.packs.all(),
-        "leaflet": product.current_leaflet,
-        "csrf_token": _CSRF_TOKEN_SLOT,
-        "next_path": _NEXT_PATH_SLOT,
-    })
+    article = render_product_article(product, csrf_token=_CSRF_TOKEN_SLOT, next_path=_NEXT_PATH_SLOT)
     return ProductPage(product_name=product.name, article_html=article)
 
 

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 
 from catalog.api.serializers import ProductDetailOutputSerializer
 from catalog.models import Ingredient, LeafletRevision, LeafletSectionKey, Pack, Product, Strength
 from catalog.product_detail import read_product_for_display
+from catalog.product_page import render_product_article
 from catalog.selectors import annotate_purchase_refusals, get_current_leaflet_revision, get_product_for_display
 from catalog.services import create_leaflet_draft
 from tests.factories import CategoryFactory, PackFactory, ProductFactory, leaflet_sections, publish_leaflet
@@ -30,11 +30,7 @@ def orm_product_for_display(**lookup) -> Product:
 
 
 def article(product: Product) -> str:
-    product = annotate_purchase_refusals(product=product)
-    return render_to_string("catalog/_product_article.html", {
-        "product": product, "packs": product.packs.all(), "leaflet": product.current_leaflet,
-        "csrf_token": "token", "next_path": "/path/",
-    })
+    return render_product_article(annotate_purchase_refusals(product=product), csrf_token="token", next_path="/path/")
 
 
 @pytest.fixture
