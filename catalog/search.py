@@ -197,9 +197,9 @@ def term_filter(term: str, *, fuzzy: bool, uses: bool = True) -> Q:
     return match
 
 
-def term_score(term: str, *, fuzzy: bool):
+def term_score(term: str, *, fuzzy: bool, uses: bool = True):
     """100 a whole name word, 80 a name word's start, 60/50 ingredient, 45/40 also-known-as, 25 what it is
-    for; a near miss (PostgreSQL) scores its word similarity times 10, below STRONG_MATCH."""
+    for (unless not `uses`); a near miss (PostgreSQL) scores its word similarity times 10, below STRONG_MATCH."""
     whole, start = f" {term} ", f" {term}"
 
     def word(field: str, whole_score: float, start_score: float) -> When:
@@ -212,13 +212,13 @@ def term_score(term: str, *, fuzzy: bool):
     # "hay fever" finds) costs two LIKEs here, not seven.
     names = Case(word("name_text", 100.0, 80.0), word("ingredient_text", 60.0, 50.0),
                  word("synonym_text", 45.0, 40.0), default=Value(0.0), output_field=FloatField())
-    whens = [
-        When(**{f"{_doc('all_names')}__contains": start}, then=names),
-        When(**{f"{_doc('indication_text')}__contains": start}, then=Value(25.0)),
-    ]
+    whens = [When(**{f"{_doc('all_names')}__contains": start}, then=names)]
+    if uses:
+        whens.append(When(**{f"{_doc('indication_text')}__contains": start}, then=Value(25.0)))
     default = Value(0.0)
-    if _is_postgresql():
+    if _is_postgresql() and uses:
         whens.append(When(Q(**{_doc("search_vector"): _indication_stem_query(term)}), then=Value(25.0)))
+    if _is_postgresql():
         if fuzzy and len(term) >= MIN_FUZZY_TERM_LENGTH:
             default = Greatest(  # a near miss of the name beats one of an ingredient or brand
                 WordSimilarity(Value(term), F(_doc("name_text"))) * Value(10.0),
@@ -247,7 +247,7 @@ def rank_products(
     for index, term in enumerate(query.terms):
         products = products.filter(term_filter(term, fuzzy=fuzzy, uses=uses))
         name = f"search_term_{index}"
-        products = products.annotate(**{name: term_score(term, fuzzy=fuzzy)})
+        products = products.annotate(**{name: term_score(term, fuzzy=fuzzy, uses=uses)})
         score = score + F(name)
         # The term scores STRONG_MATCH or more exactly when a word starts with it or, for uses, shares its
         # stem (its only weaker score is a near miss): that is its filter without near misses, three tests
@@ -295,7 +295,7 @@ def pack_order(query: ParsedQuery | None, *, matched_pack_id: int | None = None)
     return [*ordering, "pk"]
 
 
-# --- "Did you mean ...?" and suggestions as you type ---------------------------------------------------
+# --- "Did you mean ...?" (suggestions as you type: catalog.suggest) -----------------------------------------
 
 
 def correct_query(query: ParsedQuery, *, candidates: int = 50) -> str | None:
@@ -327,18 +327,6 @@ def correct_query(query: ParsedQuery, *, candidates: int = 50) -> str | None:
             corrected = re.sub(rf"\b{re.escape(term)}\b", close[0], corrected)
             changed = True
     return " ".join(corrected.split()) if changed else None
-
-
-def suggest_products(text: str, *, limit: int | None = None) -> list[dict]:
-    """Up to `limit` active products whose names (or ingredients, or other names) start with the words
-    typed, best first: [{"id", "name", "slug"}]. One query; no typo matching and no uses, so it stays
-    fast and only ever completes names."""
-    query = parse_query(text)
-    if not query.terms:
-        return []
-    limit = settings.SEARCH_SUGGEST_LIMIT if limit is None else limit
-    products = rank_products(Product.objects.active(), query, fuzzy=False, uses=False)
-    return list(products.order_by("-search_score", "name").values("id", "name", "slug")[:limit])
 
 
 # --- The document ---------------------------------------------------------------------------------------

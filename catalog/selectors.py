@@ -20,9 +20,9 @@ from .search import (
     pack_order,
     parse_query,
     rank_products,
-    suggest_products,
 )
 from .services import check_pack_purchasable
+from .suggest import suggest_products
 
 
 def _packs_prefetch(*, active_only: bool = True, ordering=("pk",)) -> Prefetch:

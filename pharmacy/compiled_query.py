@@ -13,9 +13,16 @@ A list of ids is one parameter when filtered with AmongIds (PostgreSQL `= ANY(ar
 
     CompiledQuery(Pack, lambda *, ids: Pack.objects.filter(AmongIds("product_id", ids)).values_list("sku"),
                   ids=[-4_242_424]).run(ids=[3, 5, 8])
+
+Words a search matches on (catalog.suggest) are StandInWords: each may appear any number of times inside
+the text parameters (LIKE patterns such as '% bac%', a phrase, a tsquery), and only words of [a-z0-9] are
+taken, so nothing in them needs escaping in any of those forms:
+
+    CompiledQuery(Product, build, terms=StandInWords(2)).run(terms=("bac", "tab"))
 """
 
 import json
+import re
 import uuid
 from collections.abc import Callable, Collection
 from datetime import date
@@ -61,11 +68,36 @@ class AmongIds(Expression):
         return f"{column} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+_STAND_IN_WORD = re.compile(r"qqstandin(\d+)qq")
+
+
+class StandInWords(tuple):
+    """`count` stand-in words for a CompiledQuery, to be run with as many words of [a-z0-9]+."""
+
+    def __new__(cls, count: int):
+        return super().__new__(cls, (f"qqstandin{index}qq" for index in range(count)))
+
+
+def _words_slot(name: str, words: StandInWords, sql: str, params: list) -> tuple:
+    positions = [position for position, param in enumerate(params)
+                 if isinstance(param, str) and _STAND_IN_WORD.search(param)]
+    found = {match for position in positions for match in _STAND_IN_WORD.findall(params[position])}
+    if found != {str(index) for index in range(len(words))}:
+        raise ImproperlyConfigured(f"stand-in {name}={words!r} is not among the parameters of {sql}")
+    return None, positions  # no single position: every parameter that holds one of the words
+
+
+def _fill_words(param: str, words: tuple[str, ...]) -> str:
+    # One pass over the compiled text: a word typed that looks like a stand-in is never replaced again.
+    return _STAND_IN_WORD.sub(lambda match: words[int(match[1])], param)
+
+
 class CompiledQuery:
     def __init__(self, model: type[Model], build: Callable[..., QuerySet], **stand_ins):
         """`build(**stand_ins)` returns a queryset of `model`. Each stand-in must be a value that appears exactly once
-        among the compiled query's parameters (an id no row has, a date no one uses); every other parameter
-        must be the same on every run (no clock read inside `build`)."""
+        among the compiled query's parameters (an id no row has, a date no one uses), or StandInWords; every
+        other parameter must be the same on every run (no clock read inside `build`)."""
         self.model = model
         self._build = build
         self._stand_ins = stand_ins
@@ -81,6 +113,9 @@ class CompiledQuery:
         sql, params = compiler.as_sql()
         slots = {}
         for name, value in self._stand_ins.items():
+            if isinstance(value, StandInWords):
+                slots[name] = _words_slot(name, value, sql, params)
+                continue
             found = [(position, form) for form in _FORMS for position, param in enumerate(params)
                      if type(param) is type(form(value)) and param == form(value)]
             if len(found) != 1:
@@ -108,10 +143,16 @@ class CompiledQuery:
         if compiled is None:
             compiled = self._compiled[using] = self.compile(connections[using])
         compiler, sql, params, slots, model, start, end, init_list, populators, annotations = compiled
-        params = list(params)
+        compiled_params, params = params, list(params)
         for name, value in values.items():
             position, form = slots[name]
-            params[position] = form(value)
+            if position is not None:
+                params[position] = form(value)
+                continue
+            if len(value) != len(self._stand_ins[name]) or not all(_WORD.fullmatch(word) for word in value):
+                raise ValueError(f"{name} takes {len(self._stand_ins[name])} words of [a-z0-9]+, got {value!r}")
+            for position in form:  # the positions of the parameters that hold the words
+                params[position] = _fill_words(compiled_params[position], value)
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()

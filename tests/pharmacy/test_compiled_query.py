@@ -1,4 +1,5 @@
-"""pharmacy.compiled_query: the SQL is compiled once, and a stand-in it cannot find again is refused."""
+"""pharmacy.compiled_query: the SQL is compiled once, a stand-in it cannot find again is refused, and stand-in
+words fill every parameter they appear in."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -7,7 +8,7 @@ from django.db.models import Q
 from django.db.utils import ConnectionHandler
 
 from catalog.models import Pack
-from pharmacy.compiled_query import AmongIds, CompiledQuery
+from pharmacy.compiled_query import AmongIds, CompiledQuery, StandInWords
 from tests.factories import PackFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +75,34 @@ def test_a_compiled_values_query_gives_its_querysets_rows_for_any_number_of_ids(
         assert rows == list(packs_of(product_ids=ids)), len(ids)  # prices as Decimal on SQLite too
         assert len(rows) == 2 * len(ids)
     assert len(set(statements)) == 1 and len(statements) == 3  # one SQL text, whatever the number of ids
+
+
+def skus_by_words(*, words):
+    first, second = words
+    return (
+        Pack.objects.filter(Q(sku__startswith=first) | Q(sku__contains=f"-{second}") | Q(sku=f"{first}{second}"))
+        .order_by("sku").values_list("sku")
+    )
+
+
+def test_stand_in_words_fill_every_parameter_they_appear_in_however_often(django_assert_num_queries):
+    query = CompiledQuery(Pack, skus_by_words, words=StandInWords(2))
+    for sku in ("red-1", "blue-red", "bluered", "green-2", "xray-1"):
+        PackFactory(sku=sku)
+
+    with django_assert_num_queries(1):
+        assert query.run(words=("red", "2")) == [("green-2",), ("red-1",)]
+    assert query.run(words=("blue", "red")) == [("blue-red",), ("bluered",)]
+    assert query.run(words=("qqstandin1qq", "x")) == []  # a typed word like a stand-in is searched as typed
+
+
+def test_stand_in_words_take_only_plain_words_and_as_many_as_compiled():
+    query = CompiledQuery(Pack, skus_by_words, words=StandInWords(2))
+    PackFactory(sku="red-1")
+
+    for refused in (("red%", "1"), ("red",), ("red", "1", "x"), ("Red", "1")):
+        with pytest.raises(ValueError, match="takes 2 words"):
+            query.run(words=refused)
+    unused = CompiledQuery(Pack, lambda *, words: Pack.objects.filter(sku__startswith=words[0]), words=StandInWords(2))
+    with pytest.raises(ImproperlyConfigured, match="not among the parameters"):
+        unused.run(words=("red", "1"))
