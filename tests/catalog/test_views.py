@@ -357,9 +357,9 @@ def test_product_list_runs_a_constant_number_of_queries(client, django_assert_nu
     assert len(response.context["products"]) == count
 
 
-# product with its current leaflet revision's id, its packs, their strengths, its categories, the
-# leaflet's sections with the revision (catalog.product_detail)
-PRODUCT_DETAIL_QUERIES = 5
+# the product with its categories and its current leaflet revision's id, its packs with their strengths,
+# the leaflet's sections with the revision (catalog.product_detail)
+PRODUCT_DETAIL_QUERIES = 3
 
 
 @pytest.mark.parametrize("packs", [1, 10])
