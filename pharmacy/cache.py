@@ -77,6 +77,13 @@ class FailOpenRedisCache(RedisCache):
         except UNREACHABLE as error:
             self._unreachable("set", error)
 
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().set_many(data, timeout, version)
+        except UNREACHABLE as error:
+            self._unreachable("set_many", error)
+            return list(data)
+
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         try:
             return super().add(key, value, timeout, version)

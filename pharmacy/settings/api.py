@@ -21,10 +21,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "pharmacy.api.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
-    "DEFAULT_THROTTLE_CLASSES": [
-        "pharmacy.throttling.AnonThrottle",
-        "pharmacy.throttling.UserThrottle",
-    ],
+    # AnonThrottle and UserThrottle, read and written together: one Redis round trip each way.
+    "DEFAULT_THROTTLE_CLASSES": ["pharmacy.throttling.DefaultThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="120/min"),
         "user": env.str("THROTTLE_USER", default="600/min"),

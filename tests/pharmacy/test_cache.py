@@ -35,6 +35,8 @@ def test_unreachable_cache_reads_as_empty_and_ignores_writes(unreachable_redis_c
     assert unreachable_redis_cache.add("k", 1) is False
     assert unreachable_redis_cache.incr("k") == 1
     assert unreachable_redis_cache.delete("k") is False
+    assert unreachable_redis_cache.set_many({"k": 1, "j": 2}) == ["k", "j"]
+    assert unreachable_redis_cache.get_many(["k", "j"]) == {}
 
 
 @pytest.mark.django_db

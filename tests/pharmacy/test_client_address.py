@@ -53,7 +53,4 @@ def test_drf_and_axes_are_configured_with_the_same_address_rule(settings):
 
     assert live_settings.REST_FRAMEWORK["NUM_PROXIES"] == live_settings.TRUSTED_PROXY_COUNT
     assert live_settings.AXES_CLIENT_IP_CALLABLE == "pharmacy.client_address.client_address"
-    assert live_settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] == [
-        "pharmacy.throttling.AnonThrottle",
-        "pharmacy.throttling.UserThrottle",
-    ]
+    assert live_settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] == ["pharmacy.throttling.DefaultThrottle"]
