@@ -7,8 +7,9 @@ the same markup the template wrote (tests/cart/test_cart_line_rows.py compares t
 escaped as autoescape would. (A backslash at the end of a line of markup continues it: the line is one.)
 """
 
+import html
+
 from django import template
-from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
 
 from pharmacy.templatetags.fixed_urls import fixed_url
@@ -50,6 +51,11 @@ max="{max_quantity}" inputmode="numeric" class="quantity-input"{invalid}>
       """
 
 
+def escape(value) -> str:
+    """What autoescape writes for `value` (django.utils.html.conditional_escape without its lazy wrappers)."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
 def _csrf_input(token) -> str:
     """What {% csrf_token %} writes for the context's token."""
     if not token or token == "NOTPROVIDED":
@@ -66,7 +72,7 @@ def cart_line_row(line, *, csrf_input: str, blocked: bool) -> str:
     return _ROW.format(
         id=line_id,
         blocked=' class="line-blocked"' if blocked else "",
-        product_url=escape(pack.product.get_absolute_url()),
+        product_url=escape(fixed_url("catalog:product-detail", slug=pack.product.slug)),  # get_absolute_url's
         name=escape(pack.display_name),
         prescription_note=_PRESCRIPTION_NOTE if line.prescription_required else "",
         unit_price=escape(line.unit_price),
