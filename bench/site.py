@@ -107,7 +107,10 @@ def guest_cart_cookie(base_url: str, pack_ids: list[int], product_path: str) -> 
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
-                cookies[name] = rest.split(";", 1)[0]
+                if re.search(r"max-age=0(;|$)", rest, re.IGNORECASE):  # a deletion, as a browser reads it
+                    cookies.pop(name.strip(), None)
+                else:
+                    cookies[name.strip()] = rest.split(";", 1)[0]
 
     connection.request("GET", product_path)
     response = connection.getresponse()
@@ -123,10 +126,11 @@ def guest_cart_cookie(base_url: str, pack_ids: list[int], product_path: str) -> 
         response = connection.getresponse()
         response.read()
         remember(response)
-    header = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    connection.request("GET", "/cart/", headers={"Cookie": header})  # takes the flash messages
-    connection.getresponse().read()
-    return header
+    connection.request("GET", "/cart/", headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
+    response = connection.getresponse()
+    response.read()
+    remember(response)  # it took the flash messages: the cookie that held them goes
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
 def serve(environment: dict[str, str], workers: int) -> tuple[subprocess.Popen, str]:
