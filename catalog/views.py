@@ -17,6 +17,7 @@ from .http import conditional_page
 from .leaflet_pdf import leaflet_pdf_filename, render_leaflet_pdf
 from .models import LeafletRevision, Product
 from .pagination import ProductSearchPaginator
+from .product_list_html import category_links_html, filter_fields_html, product_grid_html
 from .product_page import render_product_article
 from .selectors import (
     annotate_purchase_refusals,
@@ -51,7 +52,9 @@ def _categories() -> list:
 @conditional_page
 def home(request):
     featured = cached("featured", fill=lambda: search_products(in_stock=True).summaries()[:FEATURED_PRODUCT_COUNT])
-    return render(request, "catalog/home.html", {"categories": _categories(), "featured_products": featured})
+    return render(request, "catalog/home.html", {
+        "categories": _categories(), "featured_products": featured, "product_grid": product_grid_html(featured),
+    })
 
 
 def _list_query(request) -> QueryDict:
@@ -85,7 +88,12 @@ def _product_list_content(query: QueryDict) -> ProductListContent:
         "page_obj": page,
         "products": products,
     }
-    title = render_to_string("catalog/_product_list_heading.txt", context).strip()
+    # The heading is both the page's title and its h1: rendered once. The repeated markup (cards, category
+    # links, the form's widgets) is written in Python (catalog.product_list_html), the page around it here.
+    heading = render_to_string("catalog/_product_list_heading.txt", context)
+    context.update(heading=heading, filter_fields=filter_fields_html(form), product_grid=product_grid_html(products),
+                   category_links=category_links_html(query, categories, filters["category"]))
+    title = heading.strip()
     return ProductListContent(title=title if page.number == 1 else f"{title} (page {page.number})",
                               html=render_to_string("catalog/_product_list_content.html", context))
 

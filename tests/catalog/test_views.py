@@ -149,7 +149,7 @@ def test_product_card_lists_packs_with_price_stock_and_prescription_badge(client
     assert '<span class="badge badge-prescription">Prescription only</span>' in html
 
 
-# A card exactly as the list and the home page write it (catalog/_product_grid.html), blank lines and all.
+# A card exactly as the list and the home page write it (catalog.product_list_html), blank lines and all.
 CETIRIZINE_CARD = """<li><article class="product-card" aria-labelledby="product-{pk}-name">
   <h3 id="product-{pk}-name"><a href="/medicines/cetirizine-tablets/">Cetirizine tablets</a></h3>
   <p>

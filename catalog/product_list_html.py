@@ -1,0 +1,136 @@
+"""The storefront list's repeated markup, written in Python rather than by the template engine.
+
+A page of the list repeats three things: a product card (with a line per pack), a category link, and the
+filter form's widgets (a select with an option per category). Through templates each repetition costs a
+loop iteration, variable lookups and, for the widgets, a template render per option; for a page of 20
+products that was most of the page's rendering time. Here each is one f-string with its values escaped
+(autoescape's `escape`), written to be the very bytes the templates wrote, blank lines and all:
+tests/catalog/test_product_list_html.py compares them with the templates that still write the form when it
+has errors (catalog/_product_filter_fields.html) and with pinned cards. The page around them stays a
+template (catalog/_product_list_content.html).
+"""
+
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+from django.forms import Form
+from django.forms.widgets import CheckboxInput
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .listing import ProductSummary
+
+_IN_STOCK = '<span class="stock stock-in">in stock</span>'
+_OUT_OF_STOCK = '<span class="stock stock-out">out of stock</span>'
+_NO_PACKS = "\n      <p>No packs available at the moment.</p>\n    "
+
+
+def _card(product: ProductSummary) -> str:
+    pk = product.pk
+    if product.prescription_required:
+        badge = '<span class="badge badge-prescription">Prescription only</span>'
+    else:
+        badge = f'<span class="badge">{escape(product.get_legal_category_display())}</span>'
+    controlled = ""
+    if product.is_controlled_drug:
+        schedule = escape(product.get_controlled_drug_schedule_display())
+        controlled = f'<span class="badge badge-prescription">Controlled drug ({schedule})</span>'
+    if product.packs:
+        lines = "".join(
+            f"\n          <li>{escape(pack.display_name)}: <strong>{escape(pack.price)}</strong>,"
+            f"\n            {_IN_STOCK if pack.in_stock else _OUT_OF_STOCK}</li>\n        "
+            for pack in product.packs
+        )
+        packs = f'\n      <ul class="pack-summary">\n        {lines}\n      </ul>\n    '
+    else:
+        packs = _NO_PACKS
+    return (
+        f'<li><article class="product-card" aria-labelledby="product-{pk}-name">\n'
+        f'  <h3 id="product-{pk}-name"><a href="{escape(product.get_absolute_url())}">{escape(product.name)}</a></h3>\n'
+        f"  <p>\n    {badge}\n    {controlled}\n  </p>\n"
+        f"  \n    {packs}\n  \n</article>\n</li>"
+    )
+
+
+def product_grid_html(products: Iterable[ProductSummary]) -> SafeString:
+    """The grid of product cards, for the list and the home page."""
+    cards = "".join(_card(product) for product in products)
+    return mark_safe(f'<ul class="product-grid">\n      {cards}\n    </ul>\n')  # every value escaped in _card
+
+
+def list_href(query: QueryDict, **changes: str | None) -> str:
+    """What `{% querystring query name=value ... %}` writes, unescaped: `query` (one value a name, as
+    catalog.views reads it) with each name set to its value (kept in place, else added last) or, for None,
+    left out."""
+    pairs = {name: query[name] for name in query}
+    for name, value in changes.items():
+        if value is None:
+            pairs.pop(name, None)
+        else:
+            pairs[name] = value
+    if not pairs and not query:
+        return ""
+    return "?" + "&".join(urlencode({name.encode(): str(value).encode()}) for name, value in pairs.items())
+
+
+def category_links_html(query: QueryDict, categories: Iterable, selected: str) -> SafeString:
+    """The category list's items: every category (and "All categories") linked with the list's other
+    filters, the selected one marked as current."""
+    current = ' aria-current="true"'
+    links = [f'<li><a href="{escape(list_href(query, category=None, page=None))}"'
+             f'{"" if selected else current}>All categories</a></li>\n    ']
+    links.extend(
+        f'\n      <li><a href="{escape(list_href(query, category=category.slug, page=None))}"'
+        f'{current if selected == category.slug else ""}>{escape(category.name)}</a></li>\n    '
+        for category in categories
+    )
+    return mark_safe("".join(links))
+
+
+def _options(choices, selected: list[str]) -> str:
+    chosen = False
+    options = []
+    for value, label in choices:
+        mark = ""
+        if not chosen and str(value) in selected:
+            mark, chosen = " selected", True
+        options.append(f'\n  <option value="{escape(value)}"{mark}>{escape(label)}</option>\n')
+    return "".join(options)
+
+
+def _widget(form: Form, name: str) -> str:
+    field = form.fields[name]
+    widget = field.widget
+    value = widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+    widget_id = f"id_{form.add_prefix(name)}"
+    if isinstance(widget, CheckboxInput):
+        checked = " checked" if widget.check_test(value) else ""
+        return f'<input type="checkbox" name="{name}" id="{widget_id}"{checked}>'
+    if hasattr(widget, "choices"):
+        options = _options(field.choices, widget.format_value(value))
+        return f'<select name="{name}" id="{widget_id}">{options}\n</select>'
+    shown = widget.format_value(value)
+    value_attribute = "" if shown is None else f' value="{escape(shown)}"'
+    attributes = "".join(f' {key}="{escape(attribute)}"' for key, attribute in widget.attrs.items())
+    return f'<input type="{widget.input_type}" name="{name}"{value_attribute}{attributes} id="{widget_id}">'
+
+
+def filter_fields_html(form: Form) -> SafeString:
+    """The filter form's rows, as catalog/_product_filter_fields.html writes them. A form with errors is
+    rendered by that template: its widgets then carry the errors' ARIA attributes and messages."""
+    if form.errors:
+        return render_to_string("catalog/_product_filter_fields.html", {"form": form})
+    rows = []
+    for name, field in form.fields.items():
+        label = escape(field.label)
+        widget_id = f"id_{form.add_prefix(name)}"
+        if isinstance(field.widget, CheckboxInput):
+            row = (f'\n        <div class="form-row form-row-checkbox">\n          {_widget(form, name)} '
+                   f'<label for="{widget_id}">{label}</label>\n          \n        </div>\n      ')
+        else:
+            row = (f'\n        <div class="form-row">\n          <label for="{widget_id}">{label}</label>\n'
+                   f"          {_widget(form, name)}\n          \n        </div>\n      ")
+        rows.append(f"\n      {row}\n    ")
+    return mark_safe("".join(rows))
