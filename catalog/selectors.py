@@ -2,13 +2,15 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 
 from pharmacy.compiled_query import AmongIds, CompiledQuery
 from pharmacy.exceptions import DomainError
 
+from . import search_plans
 from .exceptions import ControlledDrugNotSoldOnline
 from .listing import PRODUCT_FIELDS, ProductSummary, product_summaries
 from .models import Category, ConsultationQuestion, LeafletRevision, Pack, Product
@@ -19,8 +21,8 @@ from .search import (
     find_pack_by_identifier,
     pack_order,
     parse_query,
-    rank_products,
 )
+from .search_plans import SearchFilters
 from .services import check_pack_purchasable
 from .suggest import suggest_products
 
@@ -47,17 +49,34 @@ class ProductSearch:
     "Did you mean ...?" `suggestion(page)` when nothing on it matched the words well.
 
     It is also what a Paginator pages (ProductSearchPaginator): `count()`, and a slice such as
-    `search[20:40]` gives that page's products, fully shaped."""
+    `search[20:40]` gives that page's products, fully shaped. The lists read a page's rows with SQL
+    compiled once per shape of search (catalog.search_plans); `products` is built only when asked for."""
 
-    products: QuerySet[Product]  # filtered and ordered; shaped (packs, categories) only where instances are read
-    query: ParsedQuery | None = None
+    filters: SearchFilters
     pack: Pack | None = None
     pack_ordering: list = field(default_factory=lambda: ["pk"])
     pack_ordering_key: tuple = ()  # what pack_ordering depends on: the key of its compiled SQL (catalog.listing)
     matches: int | None = field(default=None, init=False)  # known once a ranked page is read
 
+    @property
+    def query(self) -> ParsedQuery | None:
+        return self.filters.query
+
+    @cached_property
+    def products(self) -> QuerySet[Product]:
+        """Filtered and ordered; shaped (packs, categories) only where instances are read."""
+        return self.filters.queryset(product_id=None if self.pack is None else self.pack.product_id)
+
+    @property
+    def _nothing(self) -> bool:
+        return self.pack is None and self.query is not None and self.query.is_empty
+
     def count(self) -> int:
-        return self.products.count() if self.matches is None else self.matches
+        if self.matches is not None:
+            return self.matches
+        if self.pack is not None:
+            return self.products.count()
+        return 0 if self._nothing else search_plans.count(self.filters)
 
     def __getitem__(self, window: slice) -> list[Product]:
         """The products of `window`, in order, as model instances with their packs (the lists read
@@ -82,13 +101,14 @@ class ProductSearch:
 
     @property
     def _ranked(self) -> bool:
-        return self.pack is None and "search_score" in self.products.query.annotations
+        return self.pack is None and self.query is not None and not self.query.is_empty
 
     def _ranked_page(self, window: slice) -> list[tuple]:
-        ranked = list(
-            self.products.annotate(search_matches=Window(Count("pk")))
-            .values_list("pk", "search_score", "search_strong", "search_matches")[window]
-        )
+        if window.stop is None:
+            ranked = list(self.products.annotate(search_matches=Window(Count("pk")))
+                          .values_list("pk", "search_score", "search_strong", "search_matches")[window])
+        else:
+            ranked = search_plans.ranked_page(self.filters, window)
         if ranked:
             self.matches = ranked[0][3]
         return ranked
@@ -101,10 +121,14 @@ class ProductSearch:
         """The products of `window` as ProductSummary objects, in order: the page's product rows (for a
         ranked search, its ids and scores first, as __getitem__ reads them), then their packs, strengths
         and categories, one query each."""
+        if self._nothing:
+            return []
         if not self._ranked:
-            fields = PRODUCT_FIELDS + (("search_strong",) if "search_strong" in self.products.query.annotations else ())
-            rows = list(self.products.values(*fields)[window])
-            return self._summaries(rows)
+            if self.pack is not None or window.stop is None:
+                fields = PRODUCT_FIELDS + (("search_strong",) if self.pack is not None else ())
+                return self._summaries(list(self.products.values(*fields)[window]))
+            rows = search_plans.page_rows(self.filters, window)
+            return self._summaries([dict(zip(PRODUCT_FIELDS, row, strict=True)) for row in rows])
         ranked = self._ranked_page(window)
         found = {row[0]: row for row in _PRODUCT_ROWS.run(ids=[row[0] for row in ranked])} if ranked else {}
         rows = []
@@ -148,38 +172,20 @@ def search_products(
 ) -> ProductSearch:
     """The one product search of the storefront and the API (see catalog.search for how it ranks).
     `ordering` is a field name ("name", "-created_at"); None sorts by relevance when searching, else by name."""
-    products = Product.objects.active()
     search = search.strip()
     query = parse_query(search) if search else None
     pack = find_pack_by_identifier(search) if search else None
     pack_ordering: list = ["pk"]
     pack_ordering_key: tuple = ()
     if pack is not None:
-        products = products.filter(pk=pack.product_id).annotate(search_score=Value(1000.0),
-                                                                  search_strong=Value(True))
         pack_ordering = pack_order(None, matched_pack_id=pack.pk)
         pack_ordering_key = ("matched", pack.pk)
-    elif query is not None and query.is_empty:
-        products = products.none()  # only punctuation or units: nothing to look for
-    elif query is not None:
-        products = rank_products(products, query)
+    elif query is not None and not query.is_empty:
         pack_ordering = pack_order(query)
         pack_ordering_key = ("strengths", query.strengths)
-    if category:
-        products = products.filter(categories__slug=category)
-    if legal_category:
-        products = products.filter(legal_category=legal_category)
-    if in_stock is not None:
-        has_stock = Exists(Pack.objects.filter(product=OuterRef("pk"), is_active=True).in_stock())
-        products = products.filter(has_stock) if in_stock else products.exclude(has_stock)
-    if ordering:
-        order = [ordering, "pk"]
-    elif "search_score" in products.query.annotations:
-        order = ["-search_score", "name", "pk"]
-    else:
-        order = ["name"]
-    return ProductSearch(products=products.order_by(*order), query=query, pack=pack, pack_ordering=pack_ordering,
-                         pack_ordering_key=pack_ordering_key)
+    filters = SearchFilters(query=query, category=category, legal_category=legal_category, in_stock=in_stock,
+                            ordering=ordering)
+    return ProductSearch(filters=filters, pack=pack, pack_ordering=pack_ordering, pack_ordering_key=pack_ordering_key)
 
 
 def _shaped(products: QuerySet[Product], *, pack_ordering: list) -> QuerySet[Product]:
