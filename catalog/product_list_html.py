@@ -11,16 +11,23 @@ template (catalog/_product_list_content.html).
 """
 
 from collections.abc import Iterable
-from urllib.parse import urlencode
+from html import escape as _escape
+from urllib.parse import quote_plus
 
 from django.forms import Form
 from django.forms.widgets import CheckboxInput
 from django.http import QueryDict
 from django.template.loader import render_to_string
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .listing import ProductSummary
+
+
+def escape(value) -> str:
+    """django.utils.html.escape's text (html.escape of str), without its lazy-string wrapper and SafeString:
+    the strings built here are marked safe once, whole."""
+    return _escape(str(value))
+
 
 _IN_STOCK = '<span class="stock stock-in">in stock</span>'
 _OUT_OF_STOCK = '<span class="stock stock-out">out of stock</span>'
@@ -72,7 +79,12 @@ def list_href(query: QueryDict, **changes: str | None) -> str:
             pairs[name] = value
     if not pairs and not query:
         return ""
-    return "?" + "&".join(urlencode({name.encode(): str(value).encode()}) for name, value in pairs.items())
+    return "?" + "&".join(f"{_encoded(name)}={_encoded(value)}" for name, value in pairs.items())
+
+
+def _encoded(value) -> str:
+    # QueryDict.urlencode's encoding of one name or value (urllib's urlencode of its UTF-8 bytes).
+    return quote_plus(str(value).encode())
 
 
 def category_links_html(query: QueryDict, categories: Iterable, selected: str) -> SafeString:
@@ -81,8 +93,16 @@ def category_links_html(query: QueryDict, categories: Iterable, selected: str) -
     current = ' aria-current="true"'
     links = [f'<li><a href="{escape(list_href(query, category=None, page=None))}"'
              f'{"" if selected else current}>All categories</a></li>\n    ']
+    # Every link is the list's other filters with the category in one place (its own, else last): encoded once.
+    others = [f"{_encoded(name)}={_encoded(query[name])}" if name != "category" else None
+              for name in query if name != "page"]
+    if None not in others:
+        others.append(None)
+    place = others.index(None)
+    before = escape("?" + "".join(f"{pair}&" for pair in others[:place]) + "category=")
+    after = escape("".join(f"&{pair}" for pair in others[place + 1:]))
     links.extend(
-        f'\n      <li><a href="{escape(list_href(query, category=category.slug, page=None))}"'
+        f'\n      <li><a href="{before}{escape(_encoded(category.slug))}{after}"'
         f'{current if selected == category.slug else ""}>{escape(category.name)}</a></li>\n    '
         for category in categories
     )
