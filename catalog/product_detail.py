@@ -5,7 +5,7 @@ product, its packs, their strengths, its categories, the current leaflet revisio
 took most of an uncached page's CPU, and each statement costs the database about as much again to parse
 and plan. Here each read is a CompiledQuery (pharmacy.compiled_query), joined where a relation can be: the
 product's row comes once per category with the id of its current leaflet revision, each pack's once per
-strength with its ingredient, and the revision with its sections, so three statements in all. The
+strength with its ingredient, and the revision's once per section, so three statements in all. The
 instances are attached where prefetch_related puts them, so callers read `product.packs.all()`,
 `pack.strengths.all()`, `product.categories.all()` and `product.current_leaflet.sections.all()` without a
 query, as before.
@@ -33,6 +33,7 @@ def _columns(model: type[Model], path: str = "") -> list[str]:
 
 _PRODUCT_COLUMNS, _CATEGORY_COLUMNS = _columns(Product), _columns(Category)
 _PACK_COLUMNS, _STRENGTH_COLUMNS, _INGREDIENT_COLUMNS = _columns(Pack), _columns(Strength), _columns(Ingredient)
+_REVISION_COLUMNS, _SECTION_COLUMNS = _columns(LeafletRevision), _columns(LeafletSection)
 
 
 def _active_product_rows(**lookup):
@@ -56,11 +57,10 @@ _PACKS = CompiledQuery(Pack, lambda *, product_id, expiry_after: (
     .values_list(*_PACK_COLUMNS, "stock_available", *_columns(Strength, "strengths__"),
                  *_columns(Ingredient, "strengths__ingredient__"))
 ), product_id=_NO_ID, expiry_after=_NO_DATE)
-_SECTIONS = CompiledQuery(LeafletSection, lambda *, revision_id: (
-    LeafletSection.objects.filter(revision_id=revision_id).select_related("revision").order_by("position", "pk")
-), revision_id=_NO_ID)
-_REVISION = CompiledQuery(LeafletRevision, lambda *, revision_id: (
-    LeafletRevision.objects.filter(pk=revision_id)
+# The revision's row once per section (by position; once with none), with the section's columns.
+_LEAFLET = CompiledQuery(LeafletRevision, lambda *, revision_id: (
+    LeafletRevision.objects.filter(pk=revision_id).order_by("sections__position", "sections__id")
+    .values_list(*_columns(LeafletRevision), *_columns(LeafletSection, "sections__"))
 ), revision_id=_NO_ID)
 
 _PACK_PRODUCT = Pack._meta.get_field("product")
@@ -96,7 +96,7 @@ def read_product_for_display(*, slug: str | None = None, product_id: int | None 
     categories = [Category.from_db(using, _CATEGORY_COLUMNS, row[end + 1:]) for row in rows if row[end + 1] is not None]
     _prefetched(product, "categories", categories)
     _prefetched(product, "packs", _packs(product, using))
-    product.current_leaflet = _current_leaflet(rows[0][end])
+    product.current_leaflet = _current_leaflet(rows[0][end], using)
     return product
 
 
@@ -125,21 +125,20 @@ def _packs(product: Product, using: str) -> list[Pack]:
     return packs
 
 
-def _current_leaflet(revision_id: int | None) -> LeafletRevision | None:
-    """The revision with its sections, read in one join (a published revision has all its sections; one
-    without any is read on its own)."""
+def _current_leaflet(revision_id: int | None, using: str) -> LeafletRevision | None:
     if revision_id is None:
         return None
-    sections = _SECTIONS.run(revision_id=revision_id)
-    if sections:
-        revision = sections[0].revision
-    else:
-        found = _REVISION.run(revision_id=revision_id)
-        if not found:
-            return None
-        revision = found[0]
+    rows = _LEAFLET.run(revision_id=revision_id)
+    if not rows:
+        return None
+    end = len(_REVISION_COLUMNS)
+    revision = LeafletRevision.from_db(using, _REVISION_COLUMNS, rows[0][:end])
     revision._prefetched_objects_cache = {}
-    for section in sections:
-        _SECTION_REVISION.set_cached_value(section, revision)
+    sections = []
+    for row in rows:
+        if row[end] is not None:
+            section = LeafletSection.from_db(using, _SECTION_COLUMNS, row[end:])
+            _SECTION_REVISION.set_cached_value(section, revision)
+            sections.append(section)
     _prefetched(revision, "sections", sections)
     return revision
