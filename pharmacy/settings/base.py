@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "privacy",  # consent, subject access exports and the retention clock (top layer: reads every app)
 ]
 
+# Django's database sessions, read with a statement written once rather than an ORM query per request.
+SESSION_ENGINE = "pharmacy.sessions"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "pharmacy.middleware.DatabaseUnavailableMiddleware",
