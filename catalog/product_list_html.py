@@ -1,13 +1,13 @@
-"""The storefront list's repeated markup, written in Python rather than by the template engine.
+"""The storefront list's heading and repeated markup, written in Python rather than by the template engine.
 
 A page of the list repeats three things: a product card (with a line per pack), a category link, and the
 filter form's widgets (a select with an option per category). Through templates each repetition costs a
 loop iteration, variable lookups and, for the widgets, a template render per option; for a page of 20
 products that was most of the page's rendering time. Here each is one f-string with its values escaped
-(autoescape's `escape`), written to be the very bytes the templates wrote, blank lines and all:
-tests/catalog/test_product_list_html.py compares them with the templates that still write the form when it
-has errors (catalog/_product_filter_fields.html) and with pinned cards. The page around them stays a
-template (catalog/_product_list_content.html).
+(as autoescape does), written to be the very bytes the templates wrote, blank lines and all:
+tests/catalog/test_product_list_html.py compares them with the template that still writes the form when it
+has errors (catalog/_product_filter_fields.html), with the querystring tag, and with pinned cards. The page
+around them stays a template (catalog/_product_list_content.html).
 """
 
 from collections.abc import Iterable
@@ -59,6 +59,14 @@ def _card(product: ProductSummary) -> str:
         f"  <p>\n    {badge}\n    {controlled}\n  </p>\n"
         f"  \n    {packs}\n  \n</article>\n</li>"
     )
+
+
+def list_heading(search: str, category_name: str | None) -> SafeString:
+    """The list's h1, and its title: what was searched for, in which category."""
+    if search:
+        heading = f"Search results for “{escape(search)}”"
+        return mark_safe(f"{heading} in {escape(category_name)}" if category_name else heading)
+    return mark_safe(f"{escape(category_name)} medicines" if category_name else "Medicines")
 
 
 def product_grid_html(products: Iterable[ProductSummary]) -> SafeString:

@@ -17,7 +17,7 @@ from .http import conditional_page
 from .leaflet_pdf import leaflet_pdf_filename, render_leaflet_pdf
 from .models import LeafletRevision, Product
 from .pagination import ProductSearchPaginator
-from .product_list_html import category_links_html, filter_fields_html, product_grid_html
+from .product_list_html import category_links_html, filter_fields_html, list_heading, product_grid_html
 from .product_page import render_product_article
 from .selectors import (
     annotate_purchase_refusals,
@@ -88,12 +88,12 @@ def _product_list_content(query: QueryDict) -> ProductListContent:
         "page_obj": page,
         "products": products,
     }
-    # The heading is both the page's title and its h1: rendered once. The repeated markup (cards, category
-    # links, the form's widgets) is written in Python (catalog.product_list_html), the page around it here.
-    heading = render_to_string("catalog/_product_list_heading.txt", context)
+    # The heading (the page's title and its h1) and the repeated markup (cards, category links, the form's
+    # widgets) are written in Python (catalog.product_list_html), the page around them by the template.
+    selected = context["selected_category"]
+    title = heading = list_heading(filters["search"], selected.name if selected else None)
     context.update(heading=heading, filter_fields=filter_fields_html(form), product_grid=product_grid_html(products),
                    category_links=category_links_html(query, categories, filters["category"]))
-    title = heading.strip()
     return ProductListContent(title=title if page.number == 1 else f"{title} (page {page.number})",
                               html=render_to_string("catalog/_product_list_content.html", context))
 

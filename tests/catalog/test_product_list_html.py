@@ -11,7 +11,13 @@ from django.template.loader import render_to_string
 
 from catalog.forms import ProductFilterForm
 from catalog.listing import PackSummary, ProductSummary
-from catalog.product_list_html import category_links_html, filter_fields_html, list_href, product_grid_html
+from catalog.product_list_html import (
+    category_links_html,
+    filter_fields_html,
+    list_heading,
+    list_href,
+    product_grid_html,
+)
 from catalog.selectors import CategoryChoice
 
 CATEGORIES = [CategoryChoice("pain-relief", "Pain relief"), CategoryChoice("skin", "Skin & <hair>"),
@@ -129,3 +135,13 @@ def test_a_pharmacy_card_lists_each_pack_with_its_stock():
             "          <li>Pack 2 &amp; co: <strong>£1.50</strong>,\n"
             '            <span class="stock stock-out">out of stock</span></li>\n        \n      </ul>\n    \n  \n'
             "</article>\n</li>\n    </ul>\n") in grid
+
+
+@pytest.mark.parametrize(("search", "category", "heading"), [
+    ("", None, "Medicines"),
+    ("", "Skin & <hair>", "Skin &amp; &lt;hair&gt; medicines"),
+    ('a&b "c"', None, "Search results for “a&amp;b &quot;c&quot;”"),
+    ("ibu", "Pain relief", "Search results for “ibu” in Pain relief"),
+])
+def test_the_heading_names_the_search_and_the_category_escaped(search, category, heading):
+    assert list_heading(search, category) == heading
