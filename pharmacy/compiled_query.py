@@ -121,8 +121,13 @@ class CompiledQuery:
             if len(found) != 1:
                 raise ImproperlyConfigured(f"stand-in {name}={value!r} appears {len(found)} times in {sql}")
             slots[name] = found[0]
+        # The columns' converters, worked out once too: Django asks every column for them on every read.
+        columns = [column[0] for column in compiler.select[0:compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ImproperlyConfigured("A CompiledQuery reads no composite primary keys.")
+        converters = compiler.get_converters(columns)
         if queryset._iterable_class is ValuesListIterable:  # rows, not instances
-            return compiler, sql, list(params), slots, None, 0, 0, [], [], {}
+            return compiler, sql, list(params), slots, None, 0, 0, [], [], {}, converters
         if queryset._fields is not None:
             raise ImproperlyConfigured("A CompiledQuery reads model instances or values_list() rows.")
         klass_info, select = compiler.klass_info, compiler.select
@@ -131,7 +136,7 @@ class CompiledQuery:
         init_list = [column[0].target.attname for column in select[start:end]]
         populators = get_related_populators(klass_info, select, using)
         return (compiler, sql, list(params), slots, klass_info["model"], start, end, init_list, populators,
-                dict(compiler.annotation_col_map))
+                dict(compiler.annotation_col_map), converters)
 
     def run(self, **values) -> list:
         """The model instances for these parameters (by the stand-ins' names), in the queryset's order; for
@@ -142,7 +147,7 @@ class CompiledQuery:
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self.compile(connections[using])
-        compiler, sql, params, slots, model, start, end, init_list, populators, annotations = compiled
+        compiler, sql, params, slots, model, start, end, init_list, populators, annotations, converters = compiled
         compiled_params, params = params, list(params)
         for name, value in values.items():
             position, form = slots[name]
@@ -156,10 +161,12 @@ class CompiledQuery:
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
+        if converters:
+            rows = compiler.apply_converters(rows, converters)  # each row as a list
         if model is None:
-            return list(compiler.results_iter([rows], tuple_expected=True))
+            return [tuple(row) for row in rows]
         instances = []
-        for row in compiler.results_iter([rows]):
+        for row in rows:
             instance = model.from_db(using, init_list, row[start:end])
             for populator in populators:
                 populator.populate(row, instance)
