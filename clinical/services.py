@@ -128,9 +128,30 @@ def _same_patient(patient: PatientDetails) -> Q | None:
     return None  # someone named without a record yet: they have no history here
 
 
+# run_checks is a pure function of its inputs (clinical.checks), and the cart page asks it the same question
+# on every request until the cart or the patient changes: its answers are kept per process, by the lines,
+# facts, supplies, day and jurisdiction, for the table they came from (a reloaded table starts afresh).
+# Alerts are frozen, so an answer is shared safely; a full memo is emptied rather than grown.
+_CHECKS_MEMO_SIZE = 512
+_checks_memo: dict[tuple, tuple[Alert, ...]] = {}
+_checks_memo_table = None
+
+
 def _run(*, lines: Sequence[Medicine], facts: PatientFacts, supplied: Sequence[Medicine]) -> list[Alert]:
-    return run_checks(table=rule_table(), lines=lines, facts=facts, supplied=supplied, today=timezone.localdate(),
-                      jurisdiction=settings.CLINICAL_JURISDICTION)
+    global _checks_memo_table
+    table, today, jurisdiction = rule_table(), timezone.localdate(), settings.CLINICAL_JURISDICTION
+    if table is not _checks_memo_table:
+        _checks_memo.clear()
+        _checks_memo_table = table
+    key = (tuple(lines), facts, tuple(supplied), today, jurisdiction)
+    alerts = _checks_memo.get(key)
+    if alerts is None:
+        alerts = tuple(run_checks(table=table, lines=lines, facts=facts, supplied=supplied, today=today,
+                                  jurisdiction=jurisdiction))
+        if len(_checks_memo) >= _CHECKS_MEMO_SIZE:
+            _checks_memo.clear()
+        _checks_memo[key] = alerts
+    return list(alerts)
 
 
 def refuses_checkout(alert: Alert, lines_by_key: dict[str, Medicine]) -> bool:
