@@ -25,7 +25,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Collection
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
@@ -33,11 +33,13 @@ from django.db.models import BooleanField, Expression, F, Model, QuerySet
 from django.db.models.query import ValuesListIterable, get_related_populators
 
 # How a value may appear among compiled parameters: as given, or where the database has no such type
-# (SQLite) a UUID as hex and a date as its ISO text.
+# (SQLite) a UUID as hex, a date as its ISO text and an aware datetime as its naive UTC text.
 _FORMS = (
     lambda value: value,
     lambda value: value.hex if isinstance(value, uuid.UUID) else object(),
     lambda value: value.isoformat() if type(value) is date else object(),
+    lambda value: str(value.astimezone(UTC).replace(tzinfo=None))
+    if isinstance(value, datetime) and value.tzinfo is not None else object(),
     lambda value: json.dumps(value) if isinstance(value, list) else object(),  # AmongIds's ids
 )
 
@@ -174,3 +176,27 @@ class CompiledQuery:
                 setattr(instance, name, row[position])
             instances.append(instance)
         return instances
+
+
+def fill_prefetched(instances: list[Model], accessor: str, related: list[Model], *, queryset: QuerySet) -> None:
+    """Give each of `instances` the rows of `related` that point at it through the reverse foreign key
+    `accessor` (say Pack "strengths"), as prefetch_related_objects(instances, Prefetch(accessor, queryset))
+    would, when a CompiledQuery has read them (in the queryset's order): `instance.<accessor>.all()` then
+    asks nothing more, and filtering it queries as a prefetched relation does."""
+    if not instances:
+        return
+    field = getattr(type(instances[0]), accessor).field  # the foreign key on the related model
+    cache_name = field.remote_field.cache_name
+    by_owner: dict = {}
+    for row in related:
+        by_owner.setdefault(getattr(row, field.attname), []).append(row)
+    for instance in instances:
+        rows = by_owner.get(instance.pk, [])
+        for row in rows:
+            field.set_cached_value(row, instance)
+        cached = getattr(instance, accessor)._apply_rel_filters(queryset)
+        cached._result_cache = rows
+        cached._prefetch_done = True
+        if not hasattr(instance, "_prefetched_objects_cache"):
+            instance._prefetched_objects_cache = {}
+        instance._prefetched_objects_cache[cache_name] = cached
