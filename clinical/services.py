@@ -7,11 +7,11 @@ calls the pure `clinical.checks.run_checks`.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from catalog.models import LegalCategory, Strength
@@ -19,6 +19,7 @@ from orders.models import LineDecision, Order, OrderLine, OrderStatus
 from patients.details import PatientDetails
 from patients.facts import PatientFacts
 from patients.models import Patient as HealthRecord
+from pharmacy.compiled_query import CompiledQuery
 from prescriptions.models import PrescriptionItem
 from prescriptions.services.coverage import medicine_key
 
@@ -98,18 +99,52 @@ def recent_supplies(*, user, patient: PatientDetails, exclude_order_id: int | No
     if same_patient is None:
         return []
     since = timezone.now() - timedelta(days=settings.CLINICAL_HISTORY_DAYS)
-    lines = (
-        OrderLine.objects.filter(same_patient, order__user=user, order__status__in=SUPPLIED_STATUSES,
+    if patient.is_account_holder:  # every checkout for the account holder: its SQL compiled once per process
+        shape = {"record_id": patient.record_id, "exclude_order_id": exclude_order_id}
+        lines = _COMPILED_ACCOUNT_HOLDER_SUPPLIES[(patient.record_id is None, exclude_order_id is None)].run(
+            user_id=user.pk, since=since, **{name: value for name, value in shape.items() if value is not None})
+    else:  # a patient matched by name: a LIKE on SQLite, whose escaped name a compiled query would not redo
+        lines = list(_supplied_lines(same_patient=same_patient, user_id=user.pk, since=since,
+                                     exclude_order_id=exclude_order_id))
+    prefetch_related_objects(lines, STRENGTHS)
+    return [medicine_for_pack(line.pack, origin=Origin.SUPPLIED, supplied_on=timezone.localdate(line.ordered_at))
+            for line in lines]
+
+
+def _supplied_lines(*, same_patient: Q, user_id: int, since, exclude_order_id: int | None) -> QuerySet[OrderLine]:
+    return (
+        OrderLine.objects.filter(same_patient, order__user_id=user_id, order__status__in=SUPPLIED_STATUSES,
                                  order__created_at__gte=since)
         .exclude(decision=LineDecision.REFUSED)
         .exclude(order_id=exclude_order_id)
         # Only the order's date, not its row: checkout runs this on every order, and compiling the
         # order's three dozen columns into the query took longer than PostgreSQL took to answer it.
-        .select_related("pack__product").prefetch_related(STRENGTHS).annotate(ordered_at=F("order__created_at"))
+        .select_related("pack__product").annotate(ordered_at=F("order__created_at"))
         .order_by("-order__created_at", "pk")
     )
-    return [medicine_for_pack(line.pack, origin=Origin.SUPPLIED, supplied_on=timezone.localdate(line.ordered_at))
-            for line in lines]
+
+
+def _compiled_account_holder_supplies(*, with_record: bool, excluding: bool) -> CompiledQuery:
+    """The account holder's supplied lines, for a patient with or without a record id, excluding an order or
+    not: each shape its own SQL, found again by stand-ins no row has."""
+    stand_ins = {"user_id": -4_242_431, "since": datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=UTC)}
+    if with_record:
+        stand_ins["record_id"] = -4_242_432
+    if excluding:
+        stand_ins["exclude_order_id"] = -4_242_433
+
+    def build(*, user_id, since, record_id=None, exclude_order_id=None):
+        return _supplied_lines(same_patient=_same_patient(PatientDetails(record_id=record_id)), user_id=user_id,
+                               since=since, exclude_order_id=exclude_order_id)
+
+    return CompiledQuery(OrderLine, build, **stand_ins)
+
+
+# Keyed by (no record id, no order excluded).
+_COMPILED_ACCOUNT_HOLDER_SUPPLIES = {
+    (not with_record, not excluding): _compiled_account_holder_supplies(with_record=with_record, excluding=excluding)
+    for with_record in (True, False) for excluding in (True, False)
+}
 
 
 def _same_patient(patient: PatientDetails) -> Q | None:

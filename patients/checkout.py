@@ -6,6 +6,8 @@ from datetime import date
 
 from django.urls import reverse
 
+from pharmacy.compiled_query import CompiledQuery
+
 from .details import PatientDetails
 from .exceptions import DateOfBirthDiffersFromRecord, InvalidHealthRecord
 from .models import Patient
@@ -25,15 +27,27 @@ def checkout_record(*, user, patient: PatientDetails) -> Patient | None:
     """The record a checkout names (`record_id`) or the account holder's (made on demand), read once with
     the ingredients the clinical checks read, so that checkout's steps share it; None for someone named
     at checkout, whose record `record_for_order` matches or makes."""
-    records = patients_with_clinical_details().filter(owner=user)
     if patient.record_id is not None:
-        record = records.filter(pk=patient.record_id).first()
+        record = next(iter(_COMPILED_NAMED_RECORD.run(owner_id=user.pk, record_id=patient.record_id)), None)
         if record is None:
             raise InvalidHealthRecord("We could not find that health record in your account.", field="patient_record")
         return record
     if patient.is_account_holder:
-        return records.filter(is_account_holder=True).first() or account_holder_record(user=user)
+        return next(iter(_COMPILED_ACCOUNT_HOLDER_RECORD.run(owner_id=user.pk)), None) or account_holder_record(
+            user=user)
     return None
+
+
+# Every checkout reads one of these: their SQL (the record with its ingredients' names) is compiled once per
+# process (pharmacy.compiled_query), found again by ids no row has.
+_COMPILED_NAMED_RECORD = CompiledQuery(
+    Patient, lambda *, owner_id, record_id: patients_with_clinical_details().filter(owner_id=owner_id, pk=record_id)
+    .order_by("pk")[:1], owner_id=-4_242_451, record_id=-4_242_452,
+)
+_COMPILED_ACCOUNT_HOLDER_RECORD = CompiledQuery(
+    Patient, lambda *, owner_id: patients_with_clinical_details().filter(owner_id=owner_id, is_account_holder=True)
+    .order_by("pk")[:1], owner_id=-4_242_453,
+)
 
 
 def check_date_of_birth_matches(*, record: Patient, date_of_birth: date | None) -> None:
