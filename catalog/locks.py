@@ -4,12 +4,21 @@ after their packs (stock take, dispatch, recall), so the pack lock is the one th
 
 from collections.abc import Iterable
 
+from pharmacy.compiled_query import AmongIds, CompiledQuery
+
 from .models import LeafletRevision, Pack, Product, StockBatch
+
+# Every checkout locks its packs: the SQL is compiled once per process (pharmacy.compiled_query), the ids
+# one parameter whatever their number.
+_COMPILED_PACKS_FOR_UPDATE = CompiledQuery(
+    Pack, lambda *, ids: Pack.objects.filter(AmongIds("pk", ids)).order_by("pk").select_for_update(),
+    ids=[-4_242_441],
+)
 
 
 def packs_for_update(*, pack_ids: Iterable[int]) -> dict[int, Pack]:
-    # list() forces the query: a lazy queryset takes no lock.
-    packs = list(Pack.objects.filter(pk__in=set(pack_ids)).order_by("pk").select_for_update())
+    # run() fetches every row: the lock is taken, as list() on a queryset would.
+    packs = _COMPILED_PACKS_FOR_UPDATE.run(ids=sorted(set(pack_ids)))
     return {pack.pk: pack for pack in packs}
 
 
