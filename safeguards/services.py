@@ -14,12 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from catalog.models import DosageForm, LegalCategory, Strength
 from orders.models import LineDecision, Order, OrderLine, OrderStatus
 
+from .contacts import SHARED_CONTACT_COLUMNS, contacts_paying_with, contacts_sharing
 from .exceptions import PurchaseLimitExceeded
 from .locks import address_for_update
 from .models import (
@@ -39,7 +40,6 @@ from .tables import safeguard_tables
 COUNTED_DOSAGE_FORMS = frozenset({DosageForm.TABLET, DosageForm.CAPSULE})
 NOT_COUNTED_STATUSES = (OrderStatus.CANCELLED, OrderStatus.REJECTED)
 ORDERS_NAMED_IN_A_FLAG = 20
-CONTACTS_READ = 200
 
 
 @dataclass(frozen=True)
@@ -141,15 +141,9 @@ def record_card_fingerprint(*, order: Order, fingerprint: str) -> OrderFlag | No
     if rule is None:
         return None
     # The most recent matches only, as for the address and phone: a card many accounts share (a fraud
-    # ring, a gateway's test card) must not make every payment read its whole history. Each row also
-    # says whether the order is flagged already (a retried payment), so that costs no query of its own.
-    already_flagged = Exists(OrderFlag.objects.filter(order=order, kind=FlagKind.SHARED_CARD))
-    rows = list(
-        OrderContact.objects.filter(card_fingerprint=fingerprint,
-                                    created_at__gt=order.created_at - timedelta(days=rule.window_days))
-        .exclude(user_id=order.user_id).annotate(already_flagged=already_flagged).order_by("-created_at")
-        .values_list("user_id", "order__number", "already_flagged")[:CONTACTS_READ]
-    )[::-1]
+    # ring, a gateway's test card) must not make every payment read its whole history.
+    rows = contacts_paying_with(fingerprint=fingerprint, user_id=order.user_id, order_id=order.pk,
+                                since=order.created_at - timedelta(days=rule.window_days))
     if not rows or rows[0][2]:
         return None
     others = [(user_id, number) for user_id, number, _ in rows]
@@ -314,16 +308,8 @@ def _warning_signs(*, order: Order, address: str, phone: str,
     if not wanted:
         return []
     since = order.created_at - timedelta(days=max(rules[kind].window_days for kind in wanted))
-    matching = Q()
-    for column, value in wanted.values():
-        matching |= Q(**{column: value})
-    # The most recent matches only: enough to pass any sensible threshold and name the orders, and a
-    # busy address (a care home, a bench run) cannot make every checkout read its whole history.
-    rows = list(
-        OrderContact.objects.filter(matching, created_at__gt=since).exclude(user_id=order.user_id)
-        .order_by("-created_at").values("user_id", "address_key", "phone_key", "created_at", "order__number")
-        [:CONTACTS_READ]
-    )[::-1]
+    rows = [dict(zip(SHARED_CONTACT_COLUMNS, row, strict=True))
+            for row in contacts_sharing(user_id=order.user_id, since=since, values=dict(wanted.values()))]
     drafts = []
     for kind, (column, value) in wanted.items():
         rule = rules[kind]

@@ -4,7 +4,7 @@ one card), within the configured window."""
 import pytest
 
 from orders.models import OrderStatus
-from safeguards import services as safeguards_services
+from safeguards import contacts
 from safeguards.models import FlagKind, OrderContact, OrderFlag, WarningSignKind, WarningSignRule
 from safeguards.services import record_card_fingerprint
 from tests.builders.safeguards import backdate, place
@@ -85,7 +85,8 @@ def test_a_paid_order_without_contact_keys_gets_them_with_its_card(user, other_u
 
 
 def test_a_card_shared_by_many_accounts_reads_only_its_most_recent_payments(user, para16, monkeypatch):
-    monkeypatch.setattr(safeguards_services, "CONTACTS_READ", 2)
+    monkeypatch.setattr(contacts, "CONTACTS_READ", 2)
+    monkeypatch.setattr(contacts, "_PAYING_WITH", contacts.compiled_paying_with())  # its SQL holds the limit
     earlier = []
     for days in (30, 20, 10):
         shopper = UserFactory()

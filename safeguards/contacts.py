@@ -1,0 +1,66 @@
+"""The recent orders of other accounts that share a contact with an order (its address, phone or card), as
+the warning signs read them. Checkout reads them on every order, so their SQL is compiled once per process
+(pharmacy.compiled_query), found again by stand-ins no row has."""
+
+from datetime import UTC, datetime
+
+from django.db.models import Exists, Q
+
+from pharmacy.compiled_query import CompiledQuery
+
+from .models import FlagKind, OrderContact, OrderFlag
+
+# The most recent matches only: enough to pass any sensible threshold and name the orders, and a busy
+# address (a care home, a bench run) cannot make every checkout read its whole history.
+CONTACTS_READ = 200
+SHARED_CONTACT_COLUMNS = ("user_id", "address_key", "phone_key", "created_at", "order__number")
+_STAND_IN_SINCE = datetime(1901, 4, 5, 6, 7, 8, 901, tzinfo=UTC)
+
+
+def _sharing(columns: tuple[str, ...]) -> CompiledQuery:
+    """Contacts matching any of `columns` ("address_key", "phone_key"), newest first, as rows of
+    SHARED_CONTACT_COLUMNS."""
+
+    def build(*, since: datetime, user_id: int, **values: str):
+        matching = Q()
+        for column in columns:
+            matching |= Q(**{column: values[column]})
+        return (OrderContact.objects.filter(matching, created_at__gt=since).exclude(user_id=user_id)
+                .order_by("-created_at").values_list(*SHARED_CONTACT_COLUMNS)[:CONTACTS_READ])
+
+    return CompiledQuery(OrderContact, build, since=_STAND_IN_SINCE, user_id=-4_242_461,
+                         **{column: f"\x1fcompiled {column}\x1f" for column in columns})
+
+
+_SHARING = {columns: _sharing(columns) for columns in (("address_key",), ("phone_key",), ("address_key", "phone_key"))}
+
+
+def contacts_sharing(*, user_id: int, since: datetime, values: dict[str, str]) -> list[tuple]:
+    """Other accounts' contacts since `since` with any of `values` ({"address_key": ..., "phone_key": ...},
+    one or both), oldest of the most recent CONTACTS_READ first, as rows of SHARED_CONTACT_COLUMNS."""
+    return _SHARING[tuple(values)].run(since=since, user_id=user_id, **values)[::-1]
+
+
+def _paying_with(*, fingerprint: str, since: datetime, user_id: int, order_id: int):
+    # Each row also says whether the order is flagged already (a retried payment): no query of its own.
+    already_flagged = Exists(OrderFlag.objects.filter(order_id=order_id, kind=FlagKind.SHARED_CARD))
+    return (
+        OrderContact.objects.filter(card_fingerprint=fingerprint, created_at__gt=since)
+        .exclude(user_id=user_id).annotate(already_flagged=already_flagged).order_by("-created_at")
+        .values_list("user_id", "order__number", "already_flagged")[:CONTACTS_READ]
+    )
+
+
+def compiled_paying_with() -> CompiledQuery:
+    """The card's read, compiled with CONTACTS_READ as it is when first run."""
+    return CompiledQuery(OrderContact, _paying_with, fingerprint="\x1fcompiled card\x1f", since=_STAND_IN_SINCE,
+                         user_id=-4_242_462, order_id=-4_242_463)
+
+
+_PAYING_WITH = compiled_paying_with()
+
+
+def contacts_paying_with(*, fingerprint: str, since: datetime, user_id: int, order_id: int) -> list[tuple]:
+    """Other accounts' contacts since `since` paid with the card `fingerprint`, oldest of the most recent
+    CONTACTS_READ first, as (user_id, order number, whether order `order_id` is flagged for a shared card)."""
+    return _PAYING_WITH.run(fingerprint=fingerprint, since=since, user_id=user_id, order_id=order_id)[::-1]
