@@ -4,14 +4,14 @@ the pharmacy-only (P) lines of a cart."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Subquery, prefetch_related_objects
+from django.db.models import QuerySet, Subquery
 
 from cart.models import CartLine
 from cart.selectors import STRENGTHS, list_cart_lines
-from catalog.models import ConsultationQuestion, LegalCategory
+from catalog.models import ConsultationQuestion, LegalCategory, Strength
 from catalog.selectors import consultation_questions_for, current_leaflet_revision_id_expression
 from orders.models import Order
-from pharmacy.compiled_query import CompiledQuery
+from pharmacy.compiled_query import AmongIds, CompiledQuery, fill_prefetched
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,10 @@ def _checkout_lines(*, cart_id: int, user_id: int, idempotency_key: str) -> Quer
 # Compiled once per process (pharmacy.compiled_query), found again by ids no row has and a key no one sends.
 _COMPILED_CHECKOUT_LINES = CompiledQuery(CartLine, _checkout_lines, cart_id=-4_242_425, user_id=-4_242_426,
                                          idempotency_key="\x1fcompiled-checkout-lines\x1f")
+# The lines' strengths, as prefetching STRENGTHS reads them (and fill_prefetched then gives each pack its own).
+_COMPILED_STRENGTHS = CompiledQuery(
+    Strength, lambda *, pack_ids: STRENGTHS.queryset.filter(AmongIds("pack_id", pack_ids)), pack_ids=[-4_242_428],
+)
 
 
 def list_cart_lines_for_checkout(*, cart, user, idempotency_key: str) -> list[CartLine]:
@@ -44,10 +48,12 @@ def list_cart_lines_for_checkout(*, cart, user, idempotency_key: str) -> list[Ca
     would otherwise read in statements of its own: `leaflet_revision_id`, the current leaflet of the line's
     product (None without one), and `order_with_key_id`, the user's order placed with this idempotency key
     (None: a new checkout; the same on every line). Read under the cart's lock, so that a checkout queued
-    behind another with the same key sees the order that one placed. Two queries, the lines' SQL compiled
-    once per process."""
+    behind another with the same key sees the order that one placed. Two queries (the lines, their
+    strengths), their SQL compiled once per process."""
     lines = _COMPILED_CHECKOUT_LINES.run(cart_id=cart.pk, user_id=user.pk, idempotency_key=idempotency_key)
-    prefetch_related_objects([line.pack for line in lines], STRENGTHS)
+    packs = [line.pack for line in lines]
+    strengths = _COMPILED_STRENGTHS.run(pack_ids=sorted({pack.pk for pack in packs})) if packs else []
+    fill_prefetched(packs, STRENGTHS.prefetch_to, strengths, queryset=STRENGTHS.queryset)
     return lines
 
 

@@ -9,14 +9,23 @@ from django.conf import settings
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from pharmacy.compiled_query import CompiledQuery
+
 from .models import Payment, PaymentStatus
 from .services import authorisation_deadline
 
 logger = logging.getLogger(__name__)
 
 
+# Every transition asks, after it commits: compiled once per process (pharmacy.compiled_query).
+_COMPILED_PAYMENT_WITH_REFERENCE = CompiledQuery(
+    Payment, lambda *, order_id: Payment.objects.filter(order_id=order_id).exclude(reference="").values_list("pk")[:1],
+    order_id=-4_242_481,
+)
+
+
 def on_order_transition(order_id: int, from_status: str, to_status: str) -> None:
-    if not Payment.objects.filter(order_id=order_id).exclude(reference="").exists():
+    if not _COMPILED_PAYMENT_WITH_REFERENCE.run(order_id=order_id):  # no payment the gateway knows of
         return
     from .tasks import settle_order_payment_task
 
