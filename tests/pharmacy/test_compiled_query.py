@@ -1,14 +1,16 @@
 """pharmacy.compiled_query: the SQL is compiled once, a stand-in it cannot find again is refused, and stand-in
 words fill every parameter they appear in."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.utils import ConnectionHandler
 
-from catalog.models import Pack
-from pharmacy.compiled_query import AmongIds, CompiledQuery, StandInWords
+from catalog.models import Ingredient, Pack, StockBatch, Strength
+from pharmacy.compiled_query import AmongIds, CompiledQuery, StandInWords, fill_prefetched
 from tests.factories import PackFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +108,56 @@ def test_stand_in_words_take_only_plain_words_and_as_many_as_compiled():
     unused = CompiledQuery(Pack, lambda *, words: Pack.objects.filter(sku__startswith=words[0]), words=StandInWords(2))
     with pytest.raises(ImproperlyConfigured, match="not among the parameters"):
         unused.run(words=("red", "1"))
+
+
+def test_an_aware_datetime_stand_in_is_found_again_and_run_with_each_runs_time(django_assert_num_queries):
+    pack = PackFactory()
+    added = StockBatch.objects.get(pack=pack).created_at
+    query = CompiledQuery(StockBatch,
+                          lambda *, since: StockBatch.objects.filter(created_at__gt=since).values_list("pk"),
+                          since=datetime(1901, 1, 1, 1, 1, 1, 1, tzinfo=UTC))
+
+    assert query.run(since=added - timedelta(seconds=1)) == [(StockBatch.objects.get(pack=pack).pk,)]
+    with django_assert_num_queries(1):
+        assert query.run(since=added) == []  # strictly after: the time is compared, not its text's prefix
+
+
+def test_the_checkouts_compiled_queries_find_their_stand_ins_on_sqlite_too():
+    from cart.locks import _COMPILED_CART_FOR_UPDATE
+    from catalog.locks import _COMPILED_PACKS_FOR_UPDATE
+    from catalog.services.allocation import _COMPILED_SELLABLE_ON_HAND
+    from checkout.selectors import _COMPILED_STRENGTHS
+    from clinical.services import _COMPILED_ACCOUNT_HOLDER_SUPPLIES
+    from patients.checkout import _COMPILED_ACCOUNT_HOLDER_RECORD, _COMPILED_NAMED_RECORD
+    from payments.listeners import _COMPILED_PAYMENT_WITH_REFERENCE
+    from safeguards.contacts import _PAYING_WITH, _SHARING
+
+    sqlite = ConnectionHandler({"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}})["default"]
+    queries = [_COMPILED_CART_FOR_UPDATE, _COMPILED_PACKS_FOR_UPDATE, _COMPILED_SELLABLE_ON_HAND, _COMPILED_STRENGTHS,
+               *_COMPILED_ACCOUNT_HOLDER_SUPPLIES.values(), _COMPILED_ACCOUNT_HOLDER_RECORD, _COMPILED_NAMED_RECORD,
+               _COMPILED_PAYMENT_WITH_REFERENCE, _PAYING_WITH, *_SHARING.values()]
+    for query in queries:  # SQLite has no datetime type: an aware time stands in as its UTC text
+        sql, params, slots = query.compile(sqlite)[1:4]
+        assert len(slots) == len(query._stand_ins) and sql.count("%s") == len(params)
+
+
+def test_filled_strengths_are_what_prefetching_gives_without_a_query(django_assert_num_queries):
+    first, second, none = PackFactory(), PackFactory(), PackFactory()
+    Strength.objects.filter(pack=none).delete()
+    Strength.objects.create(pack=first, ingredient=Ingredient.objects.create(name="caffeine"), amount=50, unit="mg",
+                            position=1)
+    strengths = Prefetch("strengths", queryset=Strength.objects.select_related("ingredient").order_by("position"))
+    prefetched = list(Pack.objects.filter(pk__in=[first.pk, second.pk, none.pk]).order_by("pk"))
+    prefetch_related_objects(prefetched, strengths)
+    filled = list(Pack.objects.filter(pk__in=[first.pk, second.pk, none.pk]).order_by("pk"))
+    rows = list(strengths.queryset.filter(pack__in=filled))
+
+    fill_prefetched(filled, "strengths", rows, queryset=strengths.queryset)
+
+    with django_assert_num_queries(0):
+        got = [[(s.pk, s.ingredient.name, s.pack is pack) for s in pack.strengths.all()] for pack in filled]
+    assert got == [[(s.pk, s.ingredient.name, True) for s in pack.strengths.all()] for pack in prefetched]
+    assert [len(names) for names in got] == [2, 1, 0]
+    with django_assert_num_queries(1):  # a filter asks the database, for this pack's strengths only
+        filtered = list(filled[1].strengths.filter(amount__gt=0))
+    assert filtered == list(Strength.objects.filter(pack=second))
