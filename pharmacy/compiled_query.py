@@ -28,9 +28,10 @@ from collections.abc import Callable, Collection
 from datetime import UTC, date, datetime
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import BooleanField, Expression, F, Model, QuerySet
 from django.db.models.query import ValuesListIterable, get_related_populators
+from django.db.models.sql import UpdateQuery
 
 # How a value may appear among compiled parameters: as given, or where the database has no such type
 # (SQLite) a UUID as hex, a date as its ISO text and an aware datetime as its naive UTC text.
@@ -95,6 +96,37 @@ def _fill_words(param: str, words: tuple[str, ...]) -> str:
     return _STAND_IN_WORD.sub(lambda match: words[int(match[1])], param)
 
 
+def _slots(stand_ins: dict, sql: str, params) -> dict[str, tuple]:
+    """Each stand-in's position among the compiled parameters and the form it takes there; for StandInWords,
+    no position and every parameter that holds one of the words."""
+    slots = {}
+    for name, value in stand_ins.items():
+        if isinstance(value, StandInWords):
+            slots[name] = _words_slot(name, value, sql, params)
+            continue
+        found = [(position, form) for form in _FORMS for position, param in enumerate(params)
+                 if type(param) is type(form(value)) and param == form(value)]
+        if len(found) != 1:
+            raise ImproperlyConfigured(f"stand-in {name}={value!r} appears {len(found)} times in {sql}")
+        slots[name] = found[0]
+    return slots
+
+
+def _with_values(compiled_params: list, slots: dict[str, tuple], values: dict, stand_ins: dict) -> list:
+    """The compiled parameters with each stand-in replaced by this run's value (None as NULL, in any form)."""
+    params = list(compiled_params)
+    for name, value in values.items():
+        position, form = slots[name]
+        if position is not None:
+            params[position] = None if value is None else form(value)
+            continue
+        if len(value) != len(stand_ins[name]) or not all(_WORD.fullmatch(word) for word in value):
+            raise ValueError(f"{name} takes {len(stand_ins[name])} words of [a-z0-9]+, got {value!r}")
+        for position in form:  # the positions of the parameters that hold the words
+            params[position] = _fill_words(compiled_params[position], value)
+    return params
+
+
 class CompiledQuery:
     def __init__(self, model: type[Model], build: Callable[..., QuerySet], **stand_ins):
         """`build(**stand_ins)` returns a queryset of `model`. Each stand-in must be a value that appears exactly once
@@ -113,16 +145,7 @@ class CompiledQuery:
             raise ImproperlyConfigured("A CompiledQuery runs one statement: read prefetched relations separately.")
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        slots = {}
-        for name, value in self._stand_ins.items():
-            if isinstance(value, StandInWords):
-                slots[name] = _words_slot(name, value, sql, params)
-                continue
-            found = [(position, form) for form in _FORMS for position, param in enumerate(params)
-                     if type(param) is type(form(value)) and param == form(value)]
-            if len(found) != 1:
-                raise ImproperlyConfigured(f"stand-in {name}={value!r} appears {len(found)} times in {sql}")
-            slots[name] = found[0]
+        slots = _slots(self._stand_ins, sql, params)
         # The columns' converters, worked out once too: Django asks every column for them on every read.
         columns = [column[0] for column in compiler.select[0:compiler.col_count]]
         if compiler.has_composite_fields(columns):
@@ -150,18 +173,8 @@ class CompiledQuery:
         if compiled is None:
             compiled = self._compiled[using] = self.compile(connections[using])
         compiler, sql, params, slots, model, start, end, init_list, populators, annotations, converters = compiled
-        compiled_params, params = params, list(params)
-        for name, value in values.items():
-            position, form = slots[name]
-            if position is not None:
-                params[position] = form(value)
-                continue
-            if len(value) != len(self._stand_ins[name]) or not all(_WORD.fullmatch(word) for word in value):
-                raise ValueError(f"{name} takes {len(self._stand_ins[name])} words of [a-z0-9]+, got {value!r}")
-            for position in form:  # the positions of the parameters that hold the words
-                params[position] = _fill_words(compiled_params[position], value)
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, _with_values(params, slots, values, self._stand_ins))
             rows = cursor.fetchall()
         if converters:
             rows = compiler.apply_converters(rows, converters)  # each row as a list
@@ -200,3 +213,37 @@ def fill_prefetched(instances: list[Model], accessor: str, related: list[Model],
         if not hasattr(instance, "_prefetched_objects_cache"):
             instance._prefetched_objects_cache = {}
         instance._prefetched_objects_cache[cache_name] = cached
+
+
+class CompiledUpdate:
+    """An UPDATE compiled once per process and database, as CompiledQuery compiles a read: `build(**stand_ins)`
+    returns (queryset, {field: value}) as `queryset.update(**values)` takes them, and run() executes the SQL
+    with this run's values and returns the number of rows updated, as update() does."""
+
+    def __init__(self, model: type[Model], build: Callable[..., tuple[QuerySet, dict]], **stand_ins):
+        self.model = model
+        self._build = build
+        self._stand_ins = stand_ins
+        self._compiled: dict[str, tuple] = {}
+
+    def compile(self, connection) -> tuple:
+        queryset, values = self._build(**self._stand_ins)
+        query = queryset.query.chain(UpdateQuery)
+        query.add_update_values(values)
+        if query.related_updates or query.order_by:
+            raise ImproperlyConfigured("A CompiledUpdate runs one UPDATE of one table, unordered.")
+        query.clear_select_clause()
+        sql, params = query.get_compiler(connection=connection).as_sql()
+        return sql, list(params), _slots(self._stand_ins, sql, params)
+
+    def run(self, **values) -> int:
+        if values.keys() != self._stand_ins.keys():
+            raise TypeError(f"run() takes {sorted(self._stand_ins)}, got {sorted(values)}")
+        using = router.db_for_write(self.model)
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            compiled = self._compiled[using] = self.compile(connections[using])
+        sql, params, slots = compiled
+        with transaction.mark_for_rollback_on_error(using=using), connections[using].cursor() as cursor:
+            cursor.execute(sql, _with_values(params, slots, values, self._stand_ins))
+            return cursor.rowcount

@@ -9,8 +9,9 @@ from django.db import connection
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.utils import ConnectionHandler
 
+from cart.models import Cart
 from catalog.models import Ingredient, Pack, StockBatch, Strength
-from pharmacy.compiled_query import AmongIds, CompiledQuery, StandInWords, fill_prefetched
+from pharmacy.compiled_query import AmongIds, CompiledQuery, CompiledUpdate, StandInWords, fill_prefetched
 from tests.factories import PackFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +162,18 @@ def test_filled_strengths_are_what_prefetching_gives_without_a_query(django_asse
     with django_assert_num_queries(1):  # a filter asks the database, for this pack's strengths only
         filtered = list(filled[1].strengths.filter(amount__gt=0))
     assert filtered == list(Strength.objects.filter(pack=second))
+
+
+def test_a_compiled_update_changes_only_its_runs_rows_and_says_how_many(django_assert_num_queries):
+    touch = CompiledUpdate(Cart, lambda *, cart_id, now: (Cart.objects.filter(pk=cart_id), {"updated_at": now}),
+                           cart_id=-1, now=datetime(1901, 1, 1, 1, 1, 1, 2, tzinfo=UTC))
+    first, second = Cart.objects.create(), Cart.objects.create()
+    when = datetime(2030, 5, 6, 7, 8, 9, tzinfo=UTC)
+
+    assert touch.run(cart_id=first.pk, now=when) == 1
+    with django_assert_num_queries(1):
+        assert touch.run(cart_id=-5, now=when) == 0
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.updated_at == when and second.updated_at != when
