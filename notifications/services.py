@@ -20,13 +20,15 @@ e-mail of each kind it owns (registry.py), and the sender looks the builder up b
 
 import logging
 import smtplib
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Model, Q
 from django.utils import timezone
+
+from pharmacy.compiled_query import CompiledUpdate
 
 from .exceptions import EmailDeliveryFailed, NotAllowed
 from .locks import outbox_message_for_update
@@ -101,6 +103,17 @@ def _dispatch_lease_end(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) + timedelta(seconds=settings.OUTBOX_DISPATCH_LEASE_SECONDS)
 
 
+# Every message is leased as it is handed over: compiled once per process (pharmacy.compiled_query).
+_LEASE_PENDING_MESSAGE = CompiledUpdate(
+    OutboxMessage, lambda *, message_id, now, lease_end: (
+        OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.PENDING),
+        {"last_dispatched_at": now, "next_attempt_at": lease_end},
+    ),
+    message_id=-4_242_491, now=datetime(1901, 6, 7, 8, 9, 10, 13, tzinfo=UTC),
+    lease_end=datetime(1901, 6, 7, 8, 9, 10, 14, tzinfo=UTC),
+)
+
+
 def dispatch_message(*, message_id: int) -> bool:
     """Hand a message to Celery. Never raises for a broker outage: the outbox row is the record.
 
@@ -110,9 +123,7 @@ def dispatch_message(*, message_id: int) -> bool:
     from .tasks import deliver_outbox_message_task  # tasks import services; resolve at call time
 
     now = timezone.now()
-    OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.PENDING).update(
-        last_dispatched_at=now, next_attempt_at=_dispatch_lease_end(now)
-    )
+    _LEASE_PENDING_MESSAGE.run(message_id=message_id, now=now, lease_end=_dispatch_lease_end(now))
     try:
         deliver_outbox_message_task.delay(message_id)
     except Exception as error:  # noqa: BLE001 - whatever the broker client raises, the outbox row is the record

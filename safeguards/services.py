@@ -20,7 +20,7 @@ from django.utils import timezone
 from catalog.models import DosageForm, LegalCategory, Strength
 from orders.models import LineDecision, Order, OrderLine, OrderStatus
 
-from .contacts import SHARED_CONTACT_COLUMNS, contacts_paying_with, contacts_sharing
+from .contacts import SHARED_CONTACT_COLUMNS, contacts_paying_with, contacts_sharing, record_contacts_card
 from .exceptions import PurchaseLimitExceeded
 from .locks import address_for_update
 from .models import (
@@ -131,7 +131,7 @@ def record_card_fingerprint(*, order: Order, fingerprint: str) -> OrderFlag | No
         return None
     # place_order recorded the contact (record_findings): one UPDATE, not update_or_create's savepoint,
     # locking read and save. Only an order placed before safeguards existed has none yet.
-    if not OrderContact.objects.filter(order=order).update(card_fingerprint=fingerprint):
+    if not record_contacts_card(order_id=order.pk, fingerprint=fingerprint):
         OrderContact.objects.create(
             order=order, user_id=order.user_id, card_fingerprint=fingerprint, created_at=order.created_at,
             address_key=address_key(postcode=order.postcode, first_line=order.address_line1),

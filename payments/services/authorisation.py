@@ -3,7 +3,7 @@ call, a 3-D Secure return, a webhook or reconciliation). Once the card is author
 (orders' confirm_placement) and the cart the shopper kept while paying is emptied."""
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -14,6 +14,7 @@ from cart.services import empty_user_cart
 from orders.locks import order_for_update
 from orders.models import Order, OrderStatus
 from orders.services.confirmation import confirm_first_payment, confirm_placement
+from pharmacy.compiled_query import CompiledUpdate
 from pharmacy.money import Money
 from safeguards.services import record_card_fingerprint
 
@@ -189,6 +190,18 @@ def record_first_authorisation(*, payment: Payment, intent: GatewayIntent, actor
     return True
 
 
+# What every first authorisation writes besides the gateway's answer.
+_AUTHORISED_CONSTANTS = {"status": PaymentStatus.AUTHORISED, "client_action": {}, "failure_message": ""}
+# The payment moves from pending only: compiled once per process (pharmacy.compiled_query).
+_AUTHORISE_PENDING_PAYMENT = CompiledUpdate(
+    Payment, lambda *, payment_id, **answer: (Payment.objects.filter(pk=payment_id, status=PaymentStatus.PENDING),
+                                              {**answer, **_AUTHORISED_CONSTANTS}),
+    payment_id=-4_242_482, reference="\x1fcompiled reference\x1f", card_fingerprint="\x1fcompiled card\x1f",
+    card_last4="\x1fcompiled last4\x1f", capture_before=datetime(1901, 7, 8, 9, 10, 11, 15, tzinfo=UTC),
+    updated_at=datetime(1901, 7, 8, 9, 10, 11, 16, tzinfo=UTC),
+)
+
+
 def _record_first_authorisation(*, payment: Payment, order: Order, intent: GatewayIntent, actor) -> None:
     review_deadline = authorisation_deadline(
         review_deadline=timezone.now() + timedelta(days=settings.ORDER_REVIEW_DEADLINE_DAYS),
@@ -197,13 +210,14 @@ def _record_first_authorisation(*, payment: Payment, order: Order, intent: Gatew
     if not confirm_first_payment(order=order, actor=actor, because="Card authorised", review_deadline=review_deadline):
         raise _MovedOn
     answer = {
-        "status": PaymentStatus.AUTHORISED, "reference": intent.reference or payment.reference,
+        "reference": intent.reference or payment.reference,
         "card_fingerprint": intent.card_fingerprint or payment.card_fingerprint,
         "card_last4": intent.card_last4 or payment.card_last4, "capture_before": intent.capture_before,
-        "client_action": {}, "failure_message": "", "updated_at": timezone.now(),
+        "updated_at": timezone.now(),
     }
-    if not Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(**answer):
+    if not _AUTHORISE_PENDING_PAYMENT.run(payment_id=payment.pk, **answer):
         raise _MovedOn
+    answer.update(_AUTHORISED_CONSTANTS)
     for name, value in answer.items():
         setattr(payment, name, value)
     _movement(payment, MovementKind.AUTHORISED, payment.amount_authorised, actor=actor)
