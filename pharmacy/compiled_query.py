@@ -8,6 +8,9 @@ parameters and builds the model instances (select_related objects and annotation
 own iterator does, or for a values_list() queryset the rows as tuples. Queries still go through the
 connection's cursor: query counts and wrappers see them.
 
+CompiledUpdate does the same for an UPDATE of one table (`queryset.update(**values)`), returning the rows
+updated.
+
 A list of ids is one parameter when filtered with AmongIds (PostgreSQL `= ANY(array)`, SQLite
 `IN json_each(...)`), so the SQL is the same whatever their number:
 
