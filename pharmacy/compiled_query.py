@@ -139,11 +139,22 @@ class CompiledQuery:
         self._build = build
         self._stand_ins = stand_ins
         self._compiled: dict[str, tuple] = {}  # by database alias: engines compile differently
+        self._for_write: bool | None = None  # a select_for_update() queryset's, known at the first run
+        self._first_build: QuerySet | None = None
+
+    def _database(self) -> str:
+        """Where Django would run the queryset: a locking read (select_for_update) on the primary, as
+        QuerySet.db does, never on a replica the router picks for plain reads."""
+        if self._for_write is None:
+            self._first_build = self._build(**self._stand_ins)  # compile() takes it: `build` runs once
+            self._for_write = self._first_build._for_write
+        return router.db_for_write(self.model) if self._for_write else router.db_for_read(self.model)
 
     def compile(self, connection) -> tuple:
         """The SQL, its parameters with the stand-ins' positions, and how to build the rows' instances."""
         using = connection.alias
-        queryset = self._build(**self._stand_ins)
+        queryset = self._first_build if self._first_build is not None else self._build(**self._stand_ins)
+        self._first_build = None
         if queryset._prefetch_related_lookups:
             raise ImproperlyConfigured("A CompiledQuery runs one statement: read prefetched relations separately.")
         compiler = queryset.query.get_compiler(connection=connection)
@@ -171,7 +182,7 @@ class CompiledQuery:
         a values_list() queryset, its rows as tuples."""
         if values.keys() != self._stand_ins.keys():
             raise TypeError(f"run() takes {sorted(self._stand_ins)}, got {sorted(values)}")
-        using = router.db_for_read(self.model)
+        using = self._database()
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self.compile(connections[using])

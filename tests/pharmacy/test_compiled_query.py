@@ -177,3 +177,35 @@ def test_a_compiled_update_changes_only_its_runs_rows_and_says_how_many(django_a
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.updated_at == when and second.updated_at != when
+
+
+class _RoutingSpy:
+    """Answers the primary for everything and records which question each model was asked under."""
+
+    asked: list[tuple[str, str]] = []
+
+    def db_for_read(self, model, **hints):
+        self.asked.append(("read", model.__name__))
+        return "default"
+
+    def db_for_write(self, model, **hints):
+        self.asked.append(("write", model.__name__))
+        return "default"
+
+
+def test_a_locking_read_is_routed_as_django_routes_select_for_update_and_a_plain_read_as_a_read(settings):
+    settings.DATABASE_ROUTERS = [f"{__name__}._RoutingSpy"]
+    cart = Cart.objects.create()
+    locking = CompiledQuery(Cart, lambda *, cart_id: Cart.objects.select_for_update().filter(pk=cart_id),
+                            cart_id=-4_242_499)
+    plain = CompiledQuery(Cart, lambda *, cart_id: Cart.objects.filter(pk=cart_id), cart_id=-4_242_498)
+    _RoutingSpy.asked.clear()
+
+    from django.db import transaction
+    with transaction.atomic():
+        assert [row.pk for row in locking.run(cart_id=cart.pk)] == [cart.pk]
+    assert [row.pk for row in plain.run(cart_id=cart.pk)] == [cart.pk]
+
+    assert ("write", "Cart") in _RoutingSpy.asked
+    assert _RoutingSpy.asked[-1] == ("read", "Cart")
+    assert _RoutingSpy.asked.index(("write", "Cart")) < len(_RoutingSpy.asked) - 1
