@@ -11,6 +11,9 @@ from django.utils.html import escape
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 
+from pharmacy.frame import render_framed
+from pharmacy.templatetags.fixed_urls import fixed_url
+
 from .cache import cached
 from .forms import ProductFilterForm
 from .http import conditional_page
@@ -104,11 +107,8 @@ def product_list(request):
     content = cached("product-list", query.urlencode(), fill=lambda: _product_list_content(query))
     if content.redirect_url:
         return redirect(content.redirect_url)
-    return render(request, "catalog/product_list.html", {
-        # Both rendered by our own templates, which escape what they show (the shopper's query among it).
-        "title": mark_safe(content.title),
-        "content": mark_safe(content.html),
-    })
+    # Both rendered by our own templates, which escape what they show (the shopper's query among it).
+    return render_framed(request, title=mark_safe(content.title), content_html=f"\n{content.html}\n")
 
 
 # Stand-ins for what the product page's buy forms hold of the visitor, replaced on every request.
@@ -143,10 +143,22 @@ def product_detail(request, slug):
     if _CSRF_TOKEN_SLOT in article:  # some pack can be bought: its form needs this visitor's token
         article = article.replace(_CSRF_TOKEN_SLOT, get_token(request))
         article = article.replace(_NEXT_PATH_SLOT, escape(request.get_full_path()))
-    return render(request, "catalog/product_detail.html", {
-        "product_name": page.product_name,
-        "article": mark_safe(article),  # our own template's output; what is put in is escaped above
-    })
+    # The article is our own template's output; what is put in it is escaped above.
+    return render_framed(request, title=page.product_name, content_html=_BREADCRUMBS.format(
+        home=fixed_url("catalog:home"), list=fixed_url("catalog:product-list"), name=escape(page.product_name),
+    ) + article + "\n")
+
+
+_BREADCRUMBS = """
+<nav aria-label="Breadcrumb" class="breadcrumbs">
+  <ol>
+    <li><a href="{home}">Home</a></li>
+    <li><a href="{list}">Medicines</a></li>
+    <li aria-current="page">{name}</li>
+  </ol>
+</nav>
+
+"""
 
 
 def _leaflet_pdf(revision_id: int) -> tuple[bytes, str]:
