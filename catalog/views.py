@@ -52,12 +52,19 @@ def _categories() -> list:
     return cached("category-choices", fill=list_category_choices)
 
 
+def _home_content() -> str:
+    featured = search_products(in_stock=True).summaries()[:FEATURED_PRODUCT_COUNT]
+    return render_to_string("catalog/_home_content.html", {
+        "pharmacy": {"name": settings.PHARMACY_NAME}, "categories": _categories(), "featured_products": featured,
+        "product_grid": product_grid_html(featured),
+    })
+
+
 @conditional_page
 def home(request):
-    featured = cached("featured", fill=lambda: search_products(in_stock=True).summaries()[:FEATURED_PRODUCT_COUNT])
-    return render(request, "catalog/home.html", {
-        "categories": _categories(), "featured_products": featured, "product_grid": product_grid_html(featured),
-    })
+    # The same for every visitor (nothing of theirs, no CSRF token), so cached as HTML like the list's content.
+    content = cached("home-content", fill=_home_content)
+    return render_framed(request, title="Medicines checked by a pharmacist", content_html=content)
 
 
 def _list_query(request) -> QueryDict:

@@ -111,7 +111,8 @@ def test_the_frame_follows_settings_and_the_script_prefix(settings):
 def test_catalog_pages_are_unchanged_by_the_frame(client, monkeypatch):
     product = ProductFactory(name="Co-codamol <30/500> tablets", slug="co-codamol")
     PackFactory(product=product)
-    pages = [reverse("catalog:product-list") + "?q=%3Cco%22%26", reverse("catalog:product-detail", args=["co-codamol"])]
+    pages = [reverse("catalog:product-list") + "?q=%3Cco%22%26", reverse("catalog:product-detail", args=["co-codamol"]),
+             reverse("catalog:home") + "?q=%3Cb%3E"]
     token = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
 
     framed = [token.sub(b"", client.get(page).content) for page in pages]
