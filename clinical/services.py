@@ -5,8 +5,9 @@ prescription's directions, the patient's recent supplies) whatever the number of
 calls the pure `clinical.checks.run_checks`.
 """
 
+import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -166,10 +167,24 @@ def _same_patient(patient: PatientDetails) -> Q | None:
 # run_checks is a pure function of its inputs (clinical.checks), and the cart page asks it the same question
 # on every request until the cart or the patient changes: its answers are kept per process, by the lines,
 # facts, supplies, day and jurisdiction, for the table they came from (a reloaded table starts afresh).
-# Alerts are frozen, so an answer is shared safely; a full memo is emptied rather than grown.
+# Alerts are frozen, so an answer is shared safely; a full memo is emptied rather than grown. The memo is
+# keyed by a digest of the question, not by the question itself: a worker's memory then keeps no patient's
+# date of birth, allergies, conditions or free-text medicines after the request, not even of a record since
+# erased. An answer names only the rule, the medicines and what the rule found (a condition, a dose).
 _CHECKS_MEMO_SIZE = 512
-_checks_memo: dict[tuple, tuple[Alert, ...]] = {}
+_checks_memo: dict[bytes, tuple[Alert, ...]] = {}
 _checks_memo_table = None
+
+
+def _question_digest(*, lines: Sequence[Medicine], facts: PatientFacts, supplied: Sequence[Medicine],
+                     today, jurisdiction: str) -> bytes:
+    """The question as bytes that every asking of it shares. The facts' sets are written sorted (equal sets
+    may list their members in different orders); the rest are frozen dataclasses, strings, Decimals and
+    dates, whose repr names every field, so two different questions never share a digest."""
+    facts_values = [sorted(value) if isinstance(value, frozenset) else value
+                    for value in (getattr(facts, item.name) for item in fields(facts))]
+    question = (tuple(lines), facts_values, tuple(supplied), today, jurisdiction)
+    return hashlib.blake2b(repr(question).encode(), digest_size=32).digest()
 
 
 def _run(*, lines: Sequence[Medicine], facts: PatientFacts, supplied: Sequence[Medicine]) -> list[Alert]:
@@ -178,7 +193,7 @@ def _run(*, lines: Sequence[Medicine], facts: PatientFacts, supplied: Sequence[M
     if table is not _checks_memo_table:
         _checks_memo.clear()
         _checks_memo_table = table
-    key = (tuple(lines), facts, tuple(supplied), today, jurisdiction)
+    key = _question_digest(lines=lines, facts=facts, supplied=supplied, today=today, jurisdiction=jurisdiction)
     alerts = _checks_memo.get(key)
     if alerts is None:
         alerts = tuple(run_checks(table=table, lines=lines, facts=facts, supplied=supplied, today=today,

@@ -65,3 +65,21 @@ def test_a_reloaded_rule_table_is_asked_again(checks_run):
 
     assert "baclofen-cns-depressants" in rule_ids(again)
     assert len(checks_run) == 2 and checks_run[1]["table"] is rule_table()
+
+
+def test_the_memo_keeps_no_patient_fact_and_equal_sets_share_an_answer(checks_run):
+    facts = PatientFacts(date_of_birth=datetime.date(1961, 4, 30), conditions=frozenset({"asthma", "epilepsy"}),
+                         other_medicines=frozenset({"diazepam", "sertraline"}),
+                         other_medicines_text="Sertraline from Dr Okafor")
+    services._run(lines=[BACLOFEN], facts=facts, supplied=[])
+    # The same sets built in the other order: the same question.
+    same = PatientFacts(date_of_birth=datetime.date(1961, 4, 30), conditions=frozenset({"epilepsy", "asthma"}),
+                        other_medicines=frozenset({"sertraline", "diazepam"}),
+                        other_medicines_text="Sertraline from Dr Okafor")
+    services._run(lines=[BACLOFEN], facts=same, supplied=[])
+
+    assert len(checks_run) == 1
+    kept = repr(list(services._checks_memo))
+    assert all(isinstance(key, bytes) for key in services._checks_memo)
+    for fact in ("1961", "asthma", "epilepsy", "sertraline", "Okafor"):
+        assert fact not in kept
