@@ -1,27 +1,31 @@
-"""The product page's article (catalog.views.ProductPage), with every value it shows worked out once here.
+"""The product page's article (catalog.views.ProductPage), written in Python with the markup its templates wrote.
 
-Rendering the article took about as much CPU as reading the product: the template asked each pack for its
-display name up to four times (each time joining its strengths' labels with the product's name and form),
-reversed the list's URL once per category badge, ran `linebreaks` over each leaflet section, and included
-two other templates, and each value of a pack's row or a leaflet section was resolved, localised and
-escaped by a node of its own. Here the packs' rows and the leaflet's sections are written in Python with
-the markup the template wrote (as the cart page's rows are, cart/templatetags/cart_lines.py), each value
-escaped as autoescape would, and the rest of the article is one template fed plain dicts. The HTML is the
-same (tests/catalog/test_product_detail_read.py compares it with the old templates'). A backslash at the
-end of a line of markup continues it: the line is one.
+Rendering the article took about as much CPU as reading the product: the templates asked each pack for its
+display name up to four times, reversed the list's URL once per category badge, ran `linebreaks` over each
+leaflet section, and each value was resolved, localised and escaped by a node of its own; even one template
+fed plain dicts cost a third of the article. Here the whole article is f-strings (as the list's cards are,
+catalog/product_list_html.py), each value escaped as autoescape would, the leaflet's paragraphs split as
+`linebreaks` splits them with the section's text escaped once. The HTML is the same, byte for byte
+(tests/catalog/test_product_detail_read.py compares it with what the old templates wrote from the ORM).
+A backslash at the end of a line of markup continues it: the line is one.
 """
 
+import re
+from html import escape as _escape
 from urllib.parse import quote
 
-from django.template.defaultfilters import linebreaks_filter
-from django.template.loader import render_to_string
-from django.utils.dateformat import format as format_date
-from django.utils.html import conditional_escape as escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import conditional_escape
 
 from pharmacy.templatetags.fixed_urls import fixed_url
 
 from .models import LeafletSection, Pack, Product
+
+
+def escape(value) -> str:
+    """django.utils.html.escape's text (html.escape of str), without its lazy-string wrapper and SafeString:
+    what is written here is marked safe once, whole, by the view."""
+    return _escape(str(value))
+
 
 _PACK_ROW = """
         <tr id="pack-{sku}">
@@ -51,6 +55,47 @@ _NOT_IN_STOCK = """
               <p>Not available to order until it is back in stock.</p>
             """
 
+_PACKS_TABLE = """
+    <table class="responsive">
+      <caption class="visually-hidden">Packs of {name}</caption>
+      <thead>
+        <tr><th scope="col">Pack</th><th scope="col">Price</th><th scope="col">Availability</th>\
+<th scope="col">Limit per order</th><th scope="col">Buy</th></tr>
+      </thead>
+      <tbody>
+      {rows}
+      </tbody>
+    </table>
+    """
+
+_NO_PACKS = """
+      <p>No packs of this medicine are available at the moment.</p>
+    """
+
+_PRESCRIPTION_NOTICE = """
+    <p class="notice-prescription" id="prescription-notice">This is a prescription-only medicine. You will need \
+a valid prescription, which our pharmacist checks before anything is dispensed.
+      <a href="{url}">How prescriptions work</a>.</p>
+  """
+
+_CONTROLLED_DRUG_NOTICE = """
+    <p class="notice-prescription" id="controlled-drug-notice">{name} is a {schedule} controlled drug. We do not \
+supply it online; please speak to your GP or a pharmacy in person.</p>
+  """
+
+_LEAFLET = """
+      <p>Revision {number}. This leaflet was last revised in {revised_on}.
+        <a href="{pdf_url}" download>Download the leaflet as a PDF<span class="visually-hidden"> ({name}, \
+revision {number})</span></a></p>
+      <p>Read all of this leaflet carefully before you start taking this medicine. Keep it; you may need to read \
+it again.</p>
+      {sections}
+    """
+
+_NO_LEAFLET = """
+      <p>The patient information leaflet for this medicine is not available yet, so it cannot be ordered.</p>
+    """
+
 _LEAFLET_SECTION = """
         <section aria-labelledby="leaflet-{key}">
           <h3 id="leaflet-{key}">{heading}</h3>
@@ -58,20 +103,57 @@ _LEAFLET_SECTION = """
         </section>
       """
 
+# Two lines hold trailing spaces (where the templates had a comment), so they are written out rather than
+# left to an editor that trims them.
+_ARTICLE = (
+    '\n<article aria-labelledby="product-name">\n  \n'
+    '  <h1 id="product-name">{name}</h1>\n'
+    "  <p>\n"
+    '    <span class="badge{badge_class}">{legal_category}</span>\n'
+    "    {controlled_badge}\n"
+    "    {category_links}\n"
+    "  </p>\n"
+    "  {description}\n\n"
+    "  {prescription_notice}\n\n"
+    "  {controlled_drug_notice}\n\n"
+    '  <section aria-labelledby="packs-heading">\n'
+    '    <h2 id="packs-heading">Packs and prices</h2>\n'
+    "    {packs}\n"
+    "  </section>\n\n  \n"
+    '  <section aria-labelledby="leaflet-heading" class="leaflet">\n'
+    '    <h2 id="leaflet-heading">Patient information leaflet</h2>\n'
+    "    {leaflet}\n"
+    "  </section>\n\n"
+    "</article>\n"
+)
+
+# django.utils.text.normalize_newlines's and django.utils.html.linebreaks's patterns.
+_NEWLINES = re.compile(r"\r\n|\r")
+_PARAGRAPH_BREAK = re.compile(r"\n{2,}")
+
+
+def paragraphs(text: str) -> str:
+    """What the `linebreaks` filter writes for plain `text` (autoescaped): a <p> per run of text between blank
+    lines, a <br> per single newline. The text is escaped once, whole, rather than a paragraph at a time:
+    escaping adds and removes no newline, so the paragraphs are the same."""
+    escaped = _escape(_NEWLINES.sub("\n", text))
+    return "\n\n".join("<p>%s</p>" % part.replace("\n", "<br>") for part in _PARAGRAPH_BREAK.split(escaped))
+
 
 def _csrf_input(token: str) -> str:
     """What {% csrf_token %} writes for this token."""
     if not token or token == "NOTPROVIDED":
         return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{conditional_escape(token)}">'
 
 
 def _pack_row(pack: Pack, *, cart_add_url: str, csrf_input: str, next_path: str) -> str:
     """One pack's row, after annotate_purchase_refusals."""
     name = escape(pack.display_name)
+    in_stock = pack.in_stock
     if pack.purchase_refusal is not None:
         buy = f"\n              <p>{escape(pack.purchase_refusal.message)}</p>\n            "
-    elif not pack.in_stock:
+    elif not in_stock:
         buy = _NOT_IN_STOCK
     else:
         buy = _BUY_FORM.format(cart_add_url=cart_add_url, csrf_input=csrf_input, pk=pack.pk, next_path=next_path,
@@ -80,7 +162,7 @@ def _pack_row(pack: Pack, *, cart_add_url: str, csrf_input: str, next_path: str)
         sku=escape(pack.sku),
         name=name,
         price=escape(pack.price),
-        availability="In stock" if pack.in_stock else "Out of stock",
+        availability="In stock" if in_stock else "Out of stock",
         limit=f"{pack.max_per_order} per order" if pack.max_per_order else "No limit",
         buy=buy,
     )
@@ -88,38 +170,50 @@ def _pack_row(pack: Pack, *, cart_add_url: str, csrf_input: str, next_path: str)
 
 def _leaflet_section(section: LeafletSection) -> str:
     return _LEAFLET_SECTION.format(key=escape(section.key), heading=escape(section.heading),
-                                   body=linebreaks_filter(section.body, autoescape=True))
+                                   body=paragraphs(section.body))
+
+
+def _leaflet(product: Product, name: str) -> str:
+    leaflet = product.current_leaflet
+    if leaflet is None:
+        return _NO_LEAFLET
+    revised_on = leaflet.revised_on
+    return _LEAFLET.format(
+        number=leaflet.number,
+        revised_on=f"{revised_on.month:02d}/{revised_on.year:04d}",  # the date filter's "m/Y"
+        pdf_url=escape(fixed_url("catalog:leaflet-pdf", revision_id=leaflet.pk)),
+        name=name,
+        sections="".join(_leaflet_section(section) for section in leaflet.sections.all()),
+    )
 
 
 def render_product_article(product: Product, *, csrf_token: str, next_path: str) -> str:
     """The article of `product` as catalog.selectors.get_product_for_display reads it, after
     annotate_purchase_refusals; its buy forms carry `csrf_token` and `next_path`."""
-    list_url = fixed_url("catalog:product-list")
-    cart_add_url = escape(fixed_url("cart:add"))
-    csrf_input, next_path = _csrf_input(csrf_token), escape(next_path)
-    leaflet = product.current_leaflet
-    return render_to_string("catalog/_product_article.html", {
-        "product": {
-            "name": product.name,
-            "description": product.description,
-            "legal_category": product.get_legal_category_display(),
-            "prescription_required": product.prescription_required,
-            "is_controlled_drug": product.is_controlled_drug,
-            "controlled_drug_schedule": product.get_controlled_drug_schedule_display(),
-            "controlled_drug_refused": product.controlled_drug_refusal is not None,
-            "categories": [{"url": f"{list_url}?category={quote(category.slug, safe='/')}", "name": category.name}
-                           for category in product.categories.all()],
-        },
-        "pack_rows": _safe_join(_pack_row(pack, cart_add_url=cart_add_url, csrf_input=csrf_input,
-                                          next_path=next_path) for pack in product.packs.all()),
-        "leaflet": None if leaflet is None else {
-            "number": leaflet.number,
-            "revised_on": format_date(leaflet.revised_on, "m/Y"),
-            "pdf_url": fixed_url("catalog:leaflet-pdf", revision_id=leaflet.pk),
-            "sections": _safe_join(_leaflet_section(section) for section in leaflet.sections.all()),
-        },
-    })
-
-
-def _safe_join(parts) -> SafeString:
-    return mark_safe("".join(parts))  # each part escapes what it writes
+    name = escape(product.name)
+    schedule = escape(product.get_controlled_drug_schedule_display()) if product.is_controlled_drug else ""
+    list_url = escape(fixed_url("catalog:product-list"))
+    categories = "".join(
+        f'<a class="badge" href="{list_url}?category={escape(quote(category.slug, safe="/"))}">'
+        f"{escape(category.name)}</a> "
+        for category in product.categories.all()
+    )
+    row_values = {"cart_add_url": escape(fixed_url("cart:add")), "csrf_input": _csrf_input(csrf_token),
+                  "next_path": conditional_escape(next_path)}
+    rows = "".join(_pack_row(pack, **row_values) for pack in product.packs.all())
+    prescription_required = product.prescription_required
+    return _ARTICLE.format(
+        name=name,
+        badge_class=" badge-prescription" if prescription_required else "",
+        legal_category=escape(product.get_legal_category_display()),
+        controlled_badge=f'<span class="badge badge-prescription">Controlled drug ({schedule})</span>'
+        if product.is_controlled_drug else "",
+        category_links=categories,
+        description=f"<p>{escape(product.description)}</p>" if product.description else "",
+        prescription_notice=_PRESCRIPTION_NOTICE.format(url=escape(fixed_url("catalog:prescriptions-info")))
+        if prescription_required else "",
+        controlled_drug_notice=_CONTROLLED_DRUG_NOTICE.format(name=name, schedule=schedule)
+        if product.controlled_drug_refusal is not None else "",
+        packs=_PACKS_TABLE.format(name=name, rows=rows) if rows else _NO_PACKS,
+        leaflet=_leaflet(product, name),
+    )

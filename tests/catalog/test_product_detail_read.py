@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from django.db.models import Prefetch
 from django.template import Context, Template
+from django.template.defaultfilters import linebreaks_filter
 
 from catalog.api.serializers import ProductDetailOutputSerializer
 from catalog.models import Ingredient, LeafletRevision, LeafletSectionKey, Pack, Product, Strength
 from catalog.product_detail import read_product_for_display
-from catalog.product_page import render_product_article
+from catalog.product_page import paragraphs, render_product_article
 from catalog.selectors import annotate_purchase_refusals, get_current_leaflet_revision, get_product_for_display
 from catalog.services import create_leaflet_draft
 from tests.factories import CategoryFactory, PackFactory, ProductFactory, leaflet_sections, publish_leaflet
@@ -80,6 +81,14 @@ def test_the_article_is_what_the_templates_wrote_from_the_orm_for_every_product(
         assert article(read_product_for_display(slug=slug)) == before, slug
         assert article(read_product_for_display(product_id=pk)) == before, slug
         assert article(orm_product_for_display(pk=pk)) == before, slug
+
+
+@pytest.mark.parametrize("text", [
+    "", "One line.", "Two\nlines.", "Para one.\n\nPara two.", "Three\n\n\n\nblank lines", "\nEdges\n\n",
+    "Windows\r\nline\r\n\r\nends", "Old Mac\rline\r\rends", "Mixed\r\n\nbreak", "<b> & \"quotes\" 'too'\n\n<i>",
+])
+def test_a_leaflet_sections_paragraphs_are_what_the_linebreaks_filter_writes(text):
+    assert paragraphs(text) == linebreaks_filter(text, autoescape=True)
 
 
 def test_the_compiled_read_gives_the_api_the_same_json_as_the_orm_for_every_product(awkward_products):
