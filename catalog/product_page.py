@@ -18,7 +18,7 @@ from django.utils.html import conditional_escape
 
 from pharmacy.templatetags.fixed_urls import fixed_url
 
-from .models import LeafletSection, Pack, Product
+from .product_detail import PagePack, PageProduct
 
 
 def escape(value) -> str:
@@ -137,7 +137,7 @@ def paragraphs(text: str) -> str:
     lines, a <br> per single newline. The text is escaped once, whole, rather than a paragraph at a time:
     escaping adds and removes no newline, so the paragraphs are the same."""
     escaped = _escape(_NEWLINES.sub("\n", text))
-    return "\n\n".join("<p>%s</p>" % part.replace("\n", "<br>") for part in _PARAGRAPH_BREAK.split(escaped))
+    return "\n\n".join("<p>" + part.replace("\n", "<br>") + "</p>" for part in _PARAGRAPH_BREAK.split(escaped))
 
 
 def _csrf_input(token: str) -> str:
@@ -147,7 +147,7 @@ def _csrf_input(token: str) -> str:
     return f'<input type="hidden" name="csrfmiddlewaretoken" value="{conditional_escape(token)}">'
 
 
-def _pack_row(pack: Pack, *, cart_add_url: str, csrf_input: str, next_path: str) -> str:
+def _pack_row(pack: PagePack, *, cart_add_url: str, csrf_input: str, next_path: str) -> str:
     """One pack's row, after annotate_purchase_refusals."""
     name = escape(pack.display_name)
     in_stock = pack.in_stock
@@ -168,12 +168,11 @@ def _pack_row(pack: Pack, *, cart_add_url: str, csrf_input: str, next_path: str)
     )
 
 
-def _leaflet_section(section: LeafletSection) -> str:
-    return _LEAFLET_SECTION.format(key=escape(section.key), heading=escape(section.heading),
-                                   body=paragraphs(section.body))
+def _leaflet_section(key: str, heading: str, body: str) -> str:
+    return _LEAFLET_SECTION.format(key=escape(key), heading=escape(heading), body=paragraphs(body))
 
 
-def _leaflet(product: Product, name: str) -> str:
+def _leaflet(product: PageProduct, name: str) -> str:
     leaflet = product.current_leaflet
     if leaflet is None:
         return _NO_LEAFLET
@@ -181,26 +180,25 @@ def _leaflet(product: Product, name: str) -> str:
     return _LEAFLET.format(
         number=leaflet.number,
         revised_on=f"{revised_on.month:02d}/{revised_on.year:04d}",  # the date filter's "m/Y"
-        pdf_url=escape(fixed_url("catalog:leaflet-pdf", revision_id=leaflet.pk)),
+        pdf_url=escape(fixed_url("catalog:leaflet-pdf", revision_id=leaflet.id)),
         name=name,
-        sections="".join(_leaflet_section(section) for section in leaflet.sections.all()),
+        sections="".join(_leaflet_section(*section) for section in leaflet.sections),
     )
 
 
-def render_product_article(product: Product, *, csrf_token: str, next_path: str) -> str:
-    """The article of `product` as catalog.selectors.get_product_for_display reads it, after
+def render_product_article(product: PageProduct, *, csrf_token: str, next_path: str) -> str:
+    """The article of `product` as catalog.selectors.get_product_page reads it, after
     annotate_purchase_refusals; its buy forms carry `csrf_token` and `next_path`."""
     name = escape(product.name)
     schedule = escape(product.get_controlled_drug_schedule_display()) if product.is_controlled_drug else ""
     list_url = escape(fixed_url("catalog:product-list"))
     categories = "".join(
-        f'<a class="badge" href="{list_url}?category={escape(quote(category.slug, safe="/"))}">'
-        f"{escape(category.name)}</a> "
-        for category in product.categories.all()
+        f'<a class="badge" href="{list_url}?category={escape(quote(slug, safe="/"))}">{escape(name)}</a> '
+        for slug, name in product.categories
     )
     row_values = {"cart_add_url": escape(fixed_url("cart:add")), "csrf_input": _csrf_input(csrf_token),
                   "next_path": conditional_escape(next_path)}
-    rows = "".join(_pack_row(pack, **row_values) for pack in product.packs.all())
+    rows = "".join(_pack_row(pack, **row_values) for pack in product.packs)
     prescription_required = product.prescription_required
     return _ARTICLE.format(
         name=name,

@@ -14,7 +14,7 @@ from . import search_plans
 from .exceptions import ControlledDrugNotSoldOnline
 from .listing import PRODUCT_FIELDS, ProductSummary, product_summaries
 from .models import Category, ConsultationQuestion, LeafletRevision, Pack, Product
-from .product_detail import read_product_for_display
+from .product_detail import PageProduct, read_product_for_display, read_product_page
 from .search import (
     ParsedQuery,
     correct_query,
@@ -207,17 +207,23 @@ def suggest_product_names(*, text: str, limit: int | None = None) -> list[dict]:
 
 def get_product_for_display(*, slug: str | None = None, product_id: int | None = None) -> Product:
     """One active product, by slug or id, with its packs, categories and current leaflet
-    (`current_leaflet`, or None), in five queries compiled once (catalog.product_detail). Raises
-    Product.DoesNotExist."""
+    (`current_leaflet`, or None), as model instances in three queries compiled once (catalog.product_detail):
+    what the API's detail serialises. Raises Product.DoesNotExist."""
     return read_product_for_display(slug=slug, product_id=product_id)
 
 
-def annotate_purchase_refusals(*, product: Product) -> Product:
-    """Ask the one purchase policy about each prefetched pack (one unit, stock aside) and set
+def get_product_page(*, slug: str) -> PageProduct:
+    """One active product as its storefront page shows it: the rows get_product_for_display reads, in the
+    same three queries, as plain objects (catalog.product_detail.PageProduct). Raises Product.DoesNotExist."""
+    return read_product_page(slug=slug)
+
+
+def annotate_purchase_refusals(*, product: PageProduct) -> PageProduct:
+    """Ask the one purchase policy about each pack of the page (one unit, stock aside) and set
     `pack.purchase_refusal` to its DomainError or None, and `product.controlled_drug_refusal` when the
     product is a controlled drug this pharmacy does not sell online. No queries."""
     product.controlled_drug_refusal = None
-    for pack in product.packs.all():
+    for pack in product.packs:
         try:
             check_pack_purchasable(pack=pack, quantity=1, check_stock=False)
             pack.purchase_refusal = None

@@ -25,7 +25,7 @@ from .product_page import render_product_article
 from .selectors import (
     annotate_purchase_refusals,
     get_leaflet_revision,
-    get_product_for_display,
+    get_product_page,
     list_category_choices,
     search_products,
 )
@@ -135,7 +135,7 @@ class ProductPage:
 
 
 def _product_page(slug: str) -> ProductPage:
-    product = annotate_purchase_refusals(product=get_product_for_display(slug=slug))
+    product = annotate_purchase_refusals(product=get_product_page(slug=slug))
     article = render_product_article(product, csrf_token=_CSRF_TOKEN_SLOT, next_path=_NEXT_PATH_SLOT)
     return ProductPage(product_name=product.name, article_html=article)
 
