@@ -7,9 +7,11 @@ class PharmacyConfig(AppConfig):
     verbose_name = "Pharmacy"
 
     def ready(self):
+        from .csrf import draw_csrf_strings_in_one_read
         from .log_context import connect_request_signals
 
         connect_request_signals()  # a request's id is cleared once its response is closed
+        draw_csrf_strings_in_one_read()  # a CSRF secret or mask from one read of os.urandom, not 32
 
 
 class PharmacyAdminConfig(admin_apps.AdminConfig):
