@@ -27,8 +27,8 @@ def visitor(query=None, *, user=None, messages=()):
     request.session = SessionStore()
     request.user = user or AnonymousUser()
     request._messages = FallbackStorage(request)
-    for text in messages:
-        request._messages.add(20, text)
+    for level, text, extra_tags in messages:
+        request._messages.add(level, text, extra_tags)
     return request
 
 
@@ -69,19 +69,26 @@ def test_framed_page_is_the_template_byte_for_byte(query, title, templates_rende
 def test_the_frame_is_built_for_base_html():
     render_framed(visitor(), title="Medicines", content_html="")
 
-    assert frame._frame() is not None  # else every page silently falls back to the template
+    built = frame._frame()  # else every page silently falls back to the template
+
+    assert built is not None and "{content}" in built.plain and "{content}" in built.tail
 
 
-def test_flash_messages_render_as_the_template_does_and_are_consumed(templates_rendered):
+@pytest.mark.parametrize("messages", [
+    [(20, "Added <b>two</b> {q}", "")],
+    [(20, "Added <b>two</b>", ""), (25, mark_safe("Kept <i>safe</i>"), 'odd "tag" & <more>')],
+    [(40, "One", "x"), (30, "Two", ""), (20, SPECIAL, "")],
+])
+def test_flash_messages_render_as_the_template_does_and_are_consumed(messages, templates_rendered):
     render_framed(visitor(), title="Cart", content_html=CONTENT)
-    request = visitor({"q": SPECIAL}, messages=["Added <b>two</b>", mark_safe("Kept <i>safe</i>")])
+    templates_rendered.clear()
+    request = visitor({"q": SPECIAL}, messages=messages)
 
     framed = render_framed(request, title=SPECIAL, content_html=CONTENT)
 
-    expected = template_render({"q": SPECIAL}, title=SPECIAL,
-                               messages=["Added <b>two</b>", mark_safe("Kept <i>safe</i>")])
-    assert framed.content == expected.content
-    assert b'<ul class="messages">' in framed.content and b"Added &lt;b&gt;two&lt;/b&gt;" in framed.content
+    assert templates_rendered == []
+    assert framed.content == template_render({"q": SPECIAL}, title=SPECIAL, messages=messages).content
+    assert framed.content.count(b'<li class="message message-') == len(messages)
     assert get_messages(request).used  # shown, so the middleware drops them
 
 
@@ -107,6 +114,16 @@ def test_the_frame_follows_settings_and_the_script_prefix(settings):
     assert framed.content == template_render(title="Medicines", content="").content
 
 
+@pytest.mark.parametrize("option", [{"string_if_invalid": "MISSING"}, {"autoescape": False}])
+def test_an_engine_that_writes_variables_otherwise_gets_the_template(settings, option, templates_rendered):
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "OPTIONS": {**settings.TEMPLATES[0]["OPTIONS"], **option}}]
+
+    framed = render_framed(visitor(), title=SPECIAL, content_html=CONTENT)
+
+    assert FRAMED_TEMPLATE in templates_rendered
+    assert framed.content == template_render(title=SPECIAL).content
+
+
 @pytest.mark.django_db
 def test_catalog_pages_are_unchanged_by_the_frame(client, monkeypatch):
     product = ProductFactory(name="Co-codamol <30/500> tablets", slug="co-codamol")
@@ -116,7 +133,7 @@ def test_catalog_pages_are_unchanged_by_the_frame(client, monkeypatch):
     token = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
 
     framed = [token.sub(b"", client.get(page).content) for page in pages]
-    monkeypatch.setattr(frame, "_plain_anonymous", lambda request: False)
+    monkeypatch.setattr(frame, "_frame", lambda: None)  # every page through the template
     rendered = [token.sub(b"", client.get(page).content) for page in pages]
 
     assert framed == rendered
