@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q
 from pharmacy.money import Money
 
 from ..identifiers import validate_gtin, validate_pzn
-from .products import Ingredient, Product, StrengthUnit
+from .products import DosageForm, Ingredient, Product, StrengthUnit
 from .stock import available_quantity_expression
 
 
@@ -106,7 +106,8 @@ class Pack(models.Model):
     @property
     def display_name(self) -> str:
         """'Baclofen 10 mg tablets, 84 tablets' from the product name and the pack's strengths."""
-        return pack_display_name(product_name=self.product.name, form=self.product.get_dosage_form_display(),
+        form = self.product.dosage_form
+        return pack_display_name(product_name=self.product.name, form=_FORM_LABELS.get(form, form),
                                  strength=self.strength_label, pack_size=self.pack_size, pack_unit=self.pack_unit)
 
     def refresh_from_db(self, *args, **kwargs):
@@ -132,6 +133,11 @@ class Pack(models.Model):
     @property
     def in_stock(self) -> bool:
         return self.available_quantity > 0
+
+
+# What get_dosage_form_display() answers, looked up directly: Django builds a dict of the choices on every call,
+# and a cart page names each pack twice (its row and the clinical checks).
+_FORM_LABELS = {value: str(label) for value, label in DosageForm.choices}
 
 
 def pack_display_name(*, product_name: str, form: str, strength: str, pack_size: int, pack_unit: str) -> str:
