@@ -1,5 +1,5 @@
-"""The cart table's rows are written by cart.templatetags.cart_lines, not by the template engine; they must be
-the markup the template wrote, byte for byte, for every kind of line."""
+"""The cart table's rows are written by cart.page, not by the template engine; they must be the markup the
+template wrote, byte for byte, for every kind of line."""
 
 from decimal import Decimal
 
@@ -7,6 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
+from cart.page import cart_line_rows
 from cart.selectors import get_cart_summary
 from cart.services import add_to_cart, get_or_create_user_cart
 from tests.factories import PackFactory, ProductFactory
@@ -77,7 +78,7 @@ def test_the_written_rows_are_the_markup_the_template_wrote(user, csrf_token):
     context = {"lines": lines, "blocked_line_ids": {lines[2].pk, lines[3].pk}, "csrf_token": csrf_token,
                "request": RequestFactory().get("/cart/")}
 
-    written = Template("{% load cart_lines %}{% cart_line_rows lines blocked_line_ids %}").render(Context(context))
+    written = cart_line_rows(lines, csrf_token=csrf_token, blocked_line_ids=context["blocked_line_ids"])
 
     assert written == Template(TEMPLATE_ROWS).render(Context(context))
     assert written.count("<tr ") == 4 and written.count('class="line-blocked"') == 2
