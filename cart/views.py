@@ -12,7 +12,7 @@ from pharmacy.exceptions import DomainError
 from .exceptions import CartLineNotFound
 from .forms import AddToCartForm, CartLineQuantityForm
 from .receivers import GUEST_CART_SESSION_KEY
-from .selectors import get_cart_summary, get_guest_cart
+from .selectors import CartSummary, get_cart_summary, get_guest_cart, get_guest_cart_summary
 from .services import (
     add_to_cart,
     get_or_create_guest_cart,
@@ -28,6 +28,14 @@ def _existing_cart(request):
         return get_or_create_user_cart(user=request.user)
     token = request.session.get(GUEST_CART_SESSION_KEY)
     return get_guest_cart(token=token) if token else None
+
+
+def _existing_cart_summary(request) -> CartSummary | None:
+    """The summary of _existing_cart(request); a guest's is read with its lines (one query fewer)."""
+    if request.user.is_authenticated:
+        return get_cart_summary(cart=get_or_create_user_cart(user=request.user))
+    token = request.session.get(GUEST_CART_SESSION_KEY)
+    return get_guest_cart_summary(token=token) if token else None
 
 
 def _cart_for_writing(request):
@@ -47,8 +55,7 @@ def _back(request, fallback: str = "cart:detail"):
 
 def _render_cart(request, *, invalid_line_id: int | None = None, typed_quantity: str = "", error: str = ""):
     """The cart page; after a refused quantity change the error and what was typed stay on that line."""
-    cart = _existing_cart(request)
-    summary = get_cart_summary(cart=cart) if cart is not None else None
+    summary = _existing_cart_summary(request)
     for line in summary.lines if summary else ():
         line.quantity_error = error if line.pk == invalid_line_id else ""
         line.typed_quantity = typed_quantity if line.pk == invalid_line_id else str(line.quantity)

@@ -2,11 +2,20 @@
 does not grow with the lines."""
 
 import re
+import uuid
 
 import pytest
 from django.urls import reverse
 
-from cart.selectors import COMPILED_STRENGTH_PACKS, list_cart_lines, read_cart_lines
+from cart.models import Cart
+from cart.selectors import (
+    COMPILED_STRENGTH_PACKS,
+    get_cart_summary,
+    get_guest_cart,
+    get_guest_cart_summary,
+    list_cart_lines,
+    read_cart_lines,
+)
 from cart.services import add_to_cart, get_or_create_user_cart
 from catalog.models import usable_expiry_after
 from tests.factories import PackFactory, StockBatchFactory, set_available_stock
@@ -102,3 +111,39 @@ def test_a_cart_with_more_packs_than_the_compiled_strengths_query_holds_reads_th
 
     assert shown == _shown(list_cart_lines(cart=cart))
     assert all(strengths for *_, strengths in shown)
+
+
+def test_a_guest_cart_summary_reads_the_cart_with_its_lines_as_the_cart_then_its_lines_give_it(
+    client, django_assert_num_queries
+):
+    packs = [PackFactory(), PackFactory()]
+    for pack in packs:
+        client.post(reverse("cart:add"), {"pack": pack.pk, "quantity": 2})
+    set_available_stock(packs[1], 1)  # a blocker
+    token = client.session["cart_token"]
+    cart = get_guest_cart(token=token)
+
+    with django_assert_num_queries(2):  # the lines with their cart, and the strengths
+        summary = get_guest_cart_summary(token=token)
+
+    expected = get_cart_summary(cart=cart)
+    assert summary.cart == cart and {line.cart for line in summary.lines} == {summary.cart}
+    assert _shown(summary.lines) == _shown(expected.lines)
+    assert (summary.total, summary.blockers) == (expected.total, expected.blockers)
+    assert [blocker.code for blocker in summary.blockers] == ["out_of_stock"]
+
+
+def test_a_guest_cart_summary_of_an_emptied_a_signed_in_or_no_cart(client, user, django_assert_num_queries):
+    client.post(reverse("cart:add"), {"pack": PackFactory().pk, "quantity": 1})
+    token = client.session["cart_token"]
+    cart = get_guest_cart(token=token)
+    cart.lines.all().delete()
+
+    with django_assert_num_queries(2):  # no lines: the cart is read by itself
+        summary = get_guest_cart_summary(token=token)
+
+    assert summary.cart == cart and summary.is_empty and summary.blockers[0].code == "cart_empty"
+    Cart.objects.filter(pk=cart.pk).update(user=user)  # a guest cart that became an account's is no guest's
+    assert get_guest_cart_summary(token=token) is None
+    assert get_guest_cart_summary(token=uuid.uuid4()) is None
+    assert get_guest_cart_summary(token="not a token") is None
