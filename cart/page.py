@@ -1,13 +1,14 @@
-"""The cart page's content (cart/detail.html), written in Python.
+"""The cart page's content, written in Python; cart.views puts it in the storefront's page (render_framed).
 
-Through the template engine the content cost more CPU than reading the cart: each row holds a link, a
-price, two forms (with their CSRF token and links) and some twenty values, and each of those, and each
-total, name and condition of the table's foot, the delivery estimate and the checkout button, was resolved,
-localised and escaped by a node of its own. They are written here with the markup the template wrote, each
-value escaped as autoescape would: tests/cart/test_cart_page_html.py compares the page with that template's,
-tests/cart/test_cart_line_rows.py the rows with the loop they replaced. The clinical advice between the two
-parts stays the clinical app's template tag (cart imports nothing of clinical). A backslash at the end of a
-line of markup continues it: the line is one.
+Through the template engine (cart/detail.html, as tests/cart/cart_detail_before.html keeps it) the content
+cost more CPU than reading the cart: each row holds a link, a price, two forms (with their CSRF token and
+links) and some twenty values, and each of those, and each total, name and condition of the table's foot,
+the delivery estimate and the checkout button, was resolved, localised and escaped by a node of its own.
+They are written here with the markup the template wrote, each value escaped as autoescape would:
+tests/cart/test_cart_page_html.py compares the page with that template's, tests/cart/test_cart_line_rows.py
+the rows with the loop they replaced. The clinical advice between cart_content and cart_actions stays the
+clinical app's template tag (cart imports nothing of clinical). A backslash at the end of a line of markup
+continues it: the line is one.
 """
 
 import html

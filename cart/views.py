@@ -1,16 +1,20 @@
 """Storefront cart pages: bind the form, call one service, redirect or render."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from catalog.models import Pack
 from delivery.services import estimate_delivery
 from pharmacy.exceptions import DomainError
+from pharmacy.frame import render_framed
 
 from .exceptions import CartLineNotFound
 from .forms import AddToCartForm, CartLineQuantityForm
+from .page import cart_actions, cart_content
 from .receivers import GUEST_CART_SESSION_KEY
 from .selectors import CartSummary, get_cart_summary, get_guest_cart, get_guest_cart_summary
 from .services import (
@@ -20,6 +24,8 @@ from .services import (
     remove_cart_line,
     set_cart_line_quantity,
 )
+
+_TITLE = "Your cart"
 
 
 def _existing_cart(request):
@@ -54,20 +60,27 @@ def _back(request, fallback: str = "cart:detail"):
 
 
 def _render_cart(request, *, invalid_line_id: int | None = None, typed_quantity: str = "", error: str = ""):
-    """The cart page; after a refused quantity change the error and what was typed stay on that line."""
+    """The cart page; after a refused quantity change the error and what was typed stay on that line.
+
+    Its content is written by cart.page (and the clinical advice by its template tag), the page around it
+    by render_framed."""
     summary = _existing_cart_summary(request)
+    has_lines = summary is not None and not summary.is_empty
     for line in summary.lines if summary else ():
         line.quantity_error = error if line.pk == invalid_line_id else ""
         line.typed_quantity = typed_quantity if line.pk == invalid_line_id else str(line.quantity)
-    blocked_line_ids = {blocker.line_id for blocker in summary.blockers} if summary else set()
-    quotes = estimate_delivery(subtotal=summary.total) if summary and not summary.is_empty else []
-    return render(request, "cart/detail.html", {
-        "summary": summary,
-        "delivery": quotes[0] if quotes else None,  # the default method; the others are chosen at checkout
-        "other_deliveries": quotes[1:],
-        "blocked_line_ids": blocked_line_ids,
-        "has_quantity_error": bool(error),
-    })
+    quotes = estimate_delivery(subtotal=summary.total) if has_lines else []
+    content = cart_content(
+        summary, delivery=quotes[0] if quotes else None,  # the default method; the others are chosen at checkout
+        other_deliveries=quotes[1:], blocked_line_ids={blocker.line_id for blocker in summary.blockers} if summary
+        else set(), has_quantity_error=bool(error),
+        csrf_token=get_token(request) if has_lines else None,  # only the lines' forms need one (and set its cookie)
+    )
+    if has_lines:
+        # The clinical checks' advice is the clinical app's template tag (cart imports nothing of clinical).
+        advice = render_to_string("cart/_clinical_advice.html", {"summary": summary, "request": request})
+        content += advice + cart_actions(summary, signed_in=request.user.is_authenticated)
+    return render_framed(request, title=f"Error: {_TITLE}" if error else _TITLE, content_html=content)
 
 
 def cart_detail(request):

@@ -1,5 +1,6 @@
 """The cart page: lines, quantities, removal, totals, what blocks checkout, and the prescription notice."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -28,10 +29,9 @@ def test_cart_page_lists_lines_totals_and_a_checkout_button(client, gsl_pack, po
 
     html = response.content.decode()
     assert response.status_code == 200
-    summary = response.context["summary"]
-    assert [(line.pack_id, line.quantity) for line in summary.lines] == [(gsl_pack.pk, 3), (pom_pack.pk, 1)]
-    assert str(summary.total) == "£22.97"  # 3 × 3.49 + 12.50
-    assert "Subtotal (4 items)" in html and "£22.97" in html
+    quantities = re.findall(r'data-label="Item">\s*<a href="([^"]+)">.*?name="quantity" value="(\d+)"', html, re.DOTALL)
+    assert quantities == [(gsl_pack.product.get_absolute_url(), "3"), (pom_pack.product.get_absolute_url(), "1")]
+    assert "Subtotal (4 items)" in html and "£22.97" in html  # 3 × 3.49 + 12.50
     assert html.count("Prescription only") == 1
     assert "You will need a prescription for this item at checkout" in html
     assert f'href="{reverse("checkout:checkout")}"' in html
@@ -182,7 +182,7 @@ def test_cart_page_queries_do_not_grow_with_lines(client, django_assert_num_quer
     with django_assert_num_queries(8):
         response = client.get(reverse("cart:detail"))
 
-    assert len(response.context["summary"].lines) == line_count
+    assert response.content.decode().count('name="quantity"') == line_count
 
 
 @pytest.mark.parametrize("line_count", [1, 6])
@@ -195,4 +195,4 @@ def test_guest_cart_page_queries_do_not_grow_with_lines(client, django_assert_nu
     with django_assert_num_queries(4):
         response = client.get(reverse("cart:detail"))
 
-    assert len(response.context["summary"].lines) == line_count
+    assert response.content.decode().count('name="quantity"') == line_count
