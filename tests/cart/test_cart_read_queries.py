@@ -5,6 +5,7 @@ import re
 import uuid
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from cart.models import Cart
@@ -17,6 +18,7 @@ from cart.selectors import (
     read_cart_lines,
 )
 from cart.services import add_to_cart, get_or_create_user_cart
+from catalog.cache import VERSION_KEY
 from catalog.models import usable_expiry_after
 from tests.factories import PackFactory, StockBatchFactory, set_available_stock
 
@@ -147,3 +149,20 @@ def test_a_guest_cart_summary_of_an_emptied_a_signed_in_or_no_cart(client, user,
     assert get_guest_cart_summary(token=token) is None
     assert get_guest_cart_summary(token=uuid.uuid4()) is None
     assert get_guest_cart_summary(token="not a token") is None
+
+
+def test_the_cached_cart_page_reads_the_catalog_version_once(client, settings, monkeypatch):
+    """With the catalog cache on, the delivery methods are its only cached read: one read of the version
+    (memoised for the request) and one of their entry."""
+    settings.CATALOG_CACHE_ENABLED = True
+    cache.clear()
+    client.post(reverse("cart:add"), {"pack": PackFactory().pk, "quantity": 1})
+    client.get(reverse("cart:detail"))  # shows the "Added" message, and fills the delivery methods' entry
+    reads = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *args, **kwargs: reads.append(key) or real_get(key, *args, **kwargs))
+
+    response = client.get(reverse("cart:detail"))
+
+    assert response.content.decode().count('name="quantity"') == 1
+    assert reads.count(VERSION_KEY) == 1 and len(reads) == 2
