@@ -6,9 +6,9 @@ links) and some twenty values, and each of those, and each total, name and condi
 the delivery estimate and the checkout button, was resolved, localised and escaped by a node of its own.
 They are written here with the markup the template wrote, each value escaped as autoescape would:
 tests/cart/test_cart_page_html.py compares the page with that template's, tests/cart/test_cart_line_rows.py
-the rows with the loop they replaced. The clinical advice between cart_content and cart_actions stays the
-clinical app's template tag (cart imports nothing of clinical). A backslash at the end of a line of markup
-continues it: the line is one.
+the rows with the loop they replaced. The clinical advice between cart_content and cart_actions is the
+clinical app's judgement (registered with cart.advice: cart imports nothing of clinical). A backslash at the
+end of a line of markup continues it: the line is one.
 """
 
 import html
@@ -180,6 +180,26 @@ _CHECKOUT = """
 
 """
 
+_ADVICE = """
+<section aria-labelledby="clinical-advice-heading" class="clinical-advice notice" id="clinical-advice">
+  <h2 id="clinical-advice-heading">Advice from our pharmacist's checks</h2>
+  {refused}
+  {advice}
+</section>
+
+"""
+
+_REFUSED = """
+    <p><strong>We cannot sell you the following without talking to you first:</strong></p>
+    <ul>{items}</ul>
+  """
+
+_ADVISED = """
+    <ul>{items}</ul>
+    <p>This advice is kept with your order. Our pharmacist reviews pharmacy and prescription medicines before \
+anything is sent.</p>
+  """
+
 _SIGN_IN_HINT = '<span class="hint">You will be asked to sign in or create an account; your cart comes with you.</span>'
 
 
@@ -216,6 +236,19 @@ def cart_content(summary: CartSummary | None, *, delivery, other_deliveries, blo
         prescription_notice=_PRESCRIPTION_NOTICE.format(info_url=escape(fixed_url("catalog:prescriptions-info")))
         if summary.prescription_required else "",
     )
+
+
+def clinical_advice(items: list[dict]) -> str:
+    """The clinical checks' advice on the lines (cart.advice.cart_advice_items: what checkout would refuse
+    first, then the advice it would keep), as the clinical app's cart_advice.html wrote it."""
+    if not items:
+        return "\n"
+    refused = "".join(f'<li class="clinical-refused">{escape(item["advice"])} Please talk to our pharmacist.</li>'
+                      for item in items if item["refused"])
+    advised = "".join(f'<li class="clinical-advice-item clinical-{escape(item["severity"])}">'
+                      f'{escape(item["advice"])}</li>' for item in items if not item["refused"])
+    return _ADVICE.format(refused=_REFUSED.format(items=refused) if refused else "",
+                          advice=_ADVISED.format(items=advised) if advised else "")
 
 
 def cart_actions(summary: CartSummary, *, signed_in: bool) -> str:

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -12,9 +11,10 @@ from delivery.services import estimate_delivery
 from pharmacy.exceptions import DomainError
 from pharmacy.frame import render_framed
 
+from .advice import cart_advice_items
 from .exceptions import CartLineNotFound
 from .forms import AddToCartForm, CartLineQuantityForm
-from .page import cart_actions, cart_content
+from .page import cart_actions, cart_content, clinical_advice
 from .receivers import GUEST_CART_SESSION_KEY
 from .selectors import CartSummary, get_cart_summary, get_guest_cart, get_guest_cart_summary
 from .services import (
@@ -62,8 +62,7 @@ def _back(request, fallback: str = "cart:detail"):
 def _render_cart(request, *, invalid_line_id: int | None = None, typed_quantity: str = "", error: str = ""):
     """The cart page; after a refused quantity change the error and what was typed stay on that line.
 
-    Its content is written by cart.page (and the clinical advice by its template tag), the page around it
-    by render_framed."""
+    Its content is written by cart.page, the page around it by render_framed."""
     summary = _existing_cart_summary(request)
     has_lines = summary is not None and not summary.is_empty
     for line in summary.lines if summary else ():
@@ -77,9 +76,9 @@ def _render_cart(request, *, invalid_line_id: int | None = None, typed_quantity:
         csrf_token=get_token(request) if has_lines else None,  # only the lines' forms need one (and set its cookie)
     )
     if has_lines:
-        # The clinical checks' advice is the clinical app's template tag (cart imports nothing of clinical).
-        advice = render_to_string("cart/_clinical_advice.html", {"summary": summary, "request": request})
-        content += advice + cart_actions(summary, signed_in=request.user.is_authenticated)
+        signed_in = request.user.is_authenticated
+        advice = cart_advice_items(user=request.user if signed_in else None, cart_lines=summary.lines)
+        content += clinical_advice(advice) + cart_actions(summary, signed_in=signed_in)
     return render_framed(request, title=f"Error: {_TITLE}" if error else _TITLE, content_html=content)
 
 

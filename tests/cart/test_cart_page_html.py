@@ -1,6 +1,6 @@
 """The cart page's HTML stays what it was, byte for byte: the bench's page (a guest's three general-sale packs)
 against a stored copy, and every other shape of the page against the template it was rendered from before
-(cart_detail_before.html, fed the context the view gave it then). Only the CSRF tokens (masked afresh on
+(tests/builders/cart_page.py, fed the context the view gave it then). Only the CSRF tokens (masked afresh on
 every render) and the database's line ids are put in neutral form."""
 
 import html as html_module
@@ -9,47 +9,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.template import RequestContext, Template
 from django.urls import reverse
 
 from cart.models import Cart
-from cart.selectors import get_cart_summary
 from delivery.models import DeliveryMethod
-from delivery.services import estimate_delivery
+from tests.builders.cart_page import neutral, page_before
 from tests.factories import PackFactory, ProductFactory, UserFactory, set_available_stock
 
 pytestmark = pytest.mark.django_db
 
-HERE = Path(__file__).parent
-BEFORE = Template((HERE / "cart_detail_before.html").read_text(encoding="utf-8"))
-GOLDEN = HERE / "cart_page_three_lines.html"
-
-
-def neutral(html: str) -> str:
-    """The CSRF tokens as one placeholder and the line ids as their order of first appearance."""
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value="CSRF"', html)
-    ids: dict[str, str] = {}
-    return re.sub(r"(line-|/cart/lines/)(\d+)", lambda m: m.group(1) + "L" + ids.setdefault(m.group(2), str(len(ids))),
-                  html)
-
-
-def page_before(response, *, invalid_line_id=None, typed_quantity="", error="") -> str:
-    """The page as the view rendered it before, for the request the client made."""
-    request = response.wsgi_request
-    token = request.session.get("cart_token")
-    user = request.user
-    cart = (Cart.objects.filter(user=user).first() if user.is_authenticated
-            else Cart.objects.filter(token=token).first() if token else None)
-    summary = get_cart_summary(cart=cart) if cart is not None else None
-    for line in summary.lines if summary else ():
-        line.quantity_error = error if line.pk == invalid_line_id else ""
-        line.typed_quantity = typed_quantity if line.pk == invalid_line_id else str(line.quantity)
-    quotes = estimate_delivery(subtotal=summary.total) if summary and not summary.is_empty else []
-    return BEFORE.render(RequestContext(request, {
-        "summary": summary, "delivery": quotes[0] if quotes else None, "other_deliveries": quotes[1:],
-        "blocked_line_ids": {blocker.line_id for blocker in summary.blockers} if summary else set(),
-        "has_quantity_error": bool(error),
-    }))
+GOLDEN = Path(__file__).parent / "cart_page_three_lines.html"
 
 
 @pytest.fixture
