@@ -7,7 +7,9 @@ products that was most of the page's rendering time. Here each is one f-string w
 (as autoescape does), written to be the very bytes the templates wrote, blank lines and all:
 tests/catalog/test_product_list_html.py compares them with the template that still writes the form when it
 has errors (catalog/_product_filter_fields.html), with the querystring tag, and with pinned cards. The page
-around them stays a template (catalog/_product_list_content.html).
+around them (list_content_html) was a template too, catalog/_product_list_content.html, whose render cost
+about a tenth of an uncached list page's CPU; tests/catalog/test_product_list_content.py compares it with that
+template (kept as tests/catalog/product_list_content_before.html) for every kind of page.
 """
 
 from collections.abc import Iterable
@@ -19,6 +21,8 @@ from django.forms.widgets import CheckboxInput
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+
+from pharmacy.templatetags.fixed_urls import fixed_url
 
 from .listing import ProductSummary
 
@@ -162,3 +166,59 @@ def filter_fields_html(form: Form) -> SafeString:
                    f"          {_widget(form, name)}\n          \n        </div>\n      ")
         rows.append(f"\n      {row}\n    ")
     return mark_safe("".join(rows))
+
+
+def _results(query: QueryDict, page, product_grid: str, list_url: str) -> str:
+    if not page.object_list:
+        return ('\n    <p role="status" class="no-results">No medicines match your search. Try another name or '
+                f'ingredient, or <a href="{list_url}">clear the filters</a>.</p>\n  ')
+    count, pages = page.paginator.count, page.paginator.num_pages
+    where = f", page {page.number} of {pages}" if pages > 1 else ""
+    return (f'\n    <p role="status">{count} medicine{"" if count == 1 else "s"} found{where}.</p>\n'
+            f"    {product_grid}\n  ")
+
+
+def _pagination(query: QueryDict, page) -> str:
+    if not page.has_other_pages():
+        return ""
+    previous = next_page = ""
+    if page.has_previous():
+        href = escape(list_href(query, page=page.previous_page_number()))
+        previous = f'<li><a href="{href}" rel="prev">Previous page</a></li>'
+    if page.has_next():
+        href = escape(list_href(query, page=page.next_page_number()))
+        next_page = f'<li><a href="{href}" rel="next">Next page</a></li>'
+    return (f'\n<nav aria-label="Pages" class="pagination">\n  <ul>\n    {previous}\n'
+            f'    <li aria-current="page">Page {page.number} of {page.paginator.num_pages}</li>\n'
+            f"    {next_page}\n  </ul>\n</nav>\n")
+
+
+def list_content_html(*, query: QueryDict, heading: str, form_has_errors: bool, filter_fields: str,
+                      category_links: str | None, suggestion: str | None, page, product_grid: str) -> SafeString:
+    """The list's content as catalog/_product_list_content.html wrote it: the heading, the filter form, the
+    category links (None: no categories), a "Did you mean ...?" link, the results (`page`, a Page of
+    products, whose grid is `product_grid`) and the pagination. `heading`, `filter_fields`, `category_links`
+    and `product_grid` are markup written above; the rest is escaped here."""
+    list_url = escape(fixed_url("catalog:product-list"))
+    errors = ('\n    <p class="message message-error" role="alert">Some filters were not valid and were left out. '
+              "Please check them below.</p>\n  ") if form_has_errors else ""
+    categories = ""
+    if category_links is not None:
+        categories = ('\n<nav aria-label="Categories" class="category-filter">\n  <ul class="category-list">\n'
+                      f"    {category_links}\n  </ul>\n</nav>\n")
+    did_you_mean = ""
+    if suggestion:
+        href = escape(list_href(query, q=suggestion, page=None))
+        did_you_mean = (f'\n    <p class="did-you-mean" role="status">Did you mean <a href="{href}">'
+                        f"{escape(suggestion)}</a>?</p>\n  ")
+    return mark_safe(  # what is not markup written above is escaped
+        f"\n<h1>{heading}</h1>\n\n"
+        f'<form class="filter-form" method="get" action="{list_url}" aria-labelledby="filter-heading">\n'
+        '  <h2 id="filter-heading" class="visually-hidden">Search and filter</h2>\n'
+        f'  {errors}\n  <div class="filter-fields">\n    {filter_fields}\n  </div>\n'
+        f'  <button type="submit">Show medicines</button>\n  <a href="{list_url}">Clear filters</a>\n</form>\n\n'
+        f"{categories}\n\n"
+        '<section aria-labelledby="results-heading">\n  <h2 id="results-heading" class="visually-hidden">Results</h2>\n'
+        f"  {did_you_mean}\n  {_results(query, page, product_grid, list_url)}\n</section>\n\n"
+        f"{_pagination(query, page)}\n"
+    )

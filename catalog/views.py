@@ -20,7 +20,13 @@ from .http import conditional_page
 from .leaflet_pdf import leaflet_pdf_filename, render_leaflet_pdf
 from .models import LeafletRevision, Product
 from .pagination import ProductSearchPaginator
-from .product_list_html import category_links_html, filter_fields_html, list_heading, product_grid_html
+from .product_list_html import (
+    category_links_html,
+    filter_fields_html,
+    list_content_html,
+    list_heading,
+    product_grid_html,
+)
 from .product_page import render_product_article
 from .selectors import (
     annotate_purchase_refusals,
@@ -88,24 +94,15 @@ def _product_list_content(query: QueryDict) -> ProductListContent:
         return ProductListContent(title="", redirect_url=url)
     page = ProductSearchPaginator(result.summaries(), PRODUCTS_PER_PAGE).get_page(page_number)
     products = list(page.object_list)
-    context = {
-        "query": query,
-        "suggestion": result.suggestion(products),
-        "form": form,
-        "filters": filters,
-        "categories": categories,
-        "selected_category": next((c for c in categories if c.slug == filters["category"]), None),
-        "page_obj": page,
-        "products": products,
-    }
-    # The heading (the page's title and its h1) and the repeated markup (cards, category links, the form's
-    # widgets) are written in Python (catalog.product_list_html), the page around them by the template.
-    selected = context["selected_category"]
+    selected = next((c for c in categories if c.slug == filters["category"]), None)
     title = heading = list_heading(filters["search"], selected.name if selected else None)
-    context.update(heading=heading, filter_fields=filter_fields_html(form), product_grid=product_grid_html(products),
-                   category_links=category_links_html(query, categories, filters["category"]))
-    return ProductListContent(title=title if page.number == 1 else f"{title} (page {page.number})",
-                              html=render_to_string("catalog/_product_list_content.html", context))
+    # All of it written in Python (catalog.product_list_html), as the template it replaces wrote it.
+    html = list_content_html(
+        query=query, heading=heading, form_has_errors=bool(form.errors), filter_fields=filter_fields_html(form),
+        category_links=category_links_html(query, categories, filters["category"]) if categories else None,
+        suggestion=result.suggestion(products), page=page, product_grid=product_grid_html(products),
+    )
+    return ProductListContent(title=title if page.number == 1 else f"{title} (page {page.number})", html=html)
 
 
 @conditional_page

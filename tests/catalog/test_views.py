@@ -3,6 +3,7 @@
 import datetime
 import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -20,6 +21,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+CARD_NAME = re.compile(r'<h3 id="product-\d+-name"><a href="[^"]*">([^<]*)</a></h3>')
 
 PRESCRIPTION_NOTICE = (
     "This is a prescription-only medicine. You will need a valid prescription, "
@@ -28,7 +30,8 @@ PRESCRIPTION_NOTICE = (
 
 
 def product_names(response) -> list[str]:
-    return [product.name for product in response.context["products"]]
+    """The names on the page's product cards, in order."""
+    return [unescape(name) for name in CARD_NAME.findall(response.content.decode())]
 
 
 def add_ingredient(pack, name: str, amount: str = "500") -> None:
@@ -185,7 +188,7 @@ def test_product_list_paginates_20_per_page_and_links_keep_the_filters(client):
     first = client.get(reverse("catalog:product-list"), {"q": "paged", "in_stock": "on"})
     second = client.get(reverse("catalog:product-list"), {"q": "paged", "in_stock": "on", "page": "2"})
 
-    assert len(first.context["products"]) == 20
+    assert len(product_names(first)) == 20
     assert product_names(second) == [f"Paged{number:02d} tablets" for number in range(20, 25)]
     assert 'href="?q=paged&amp;in_stock=on&amp;page=2" rel="next"' in first.content.decode()
     assert 'href="?q=paged&amp;in_stock=on&amp;page=1" rel="prev"' in second.content.decode()
@@ -203,7 +206,8 @@ def test_product_list_page_out_of_range_shows_the_last_page(client, small_catalo
     response = client.get(reverse("catalog:product-list"), {"page": "99"})
 
     assert response.status_code == 200
-    assert response.context["page_obj"].number == 1
+    assert product_names(response) == ["Baclofen tablets", "Cetirizine tablets", "Co-codamol tablets"]
+    assert 'aria-label="Pages"' not in response.content.decode()
 
 
 def test_product_page_shows_packs_prescription_notice_and_the_full_leaflet(client, small_catalog):
@@ -354,7 +358,7 @@ def test_product_list_runs_a_constant_number_of_queries(client, django_assert_nu
     with django_assert_num_queries(PRODUCT_LIST_QUERIES):
         response = client.get(reverse("catalog:product-list"), {"q": "counted", "category": "counted"})
 
-    assert len(response.context["products"]) == count
+    assert len(product_names(response)) == count
 
 
 # the product with its categories and its current leaflet revision's id, its packs with their strengths,
