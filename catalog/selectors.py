@@ -113,32 +113,34 @@ class ProductSearch:
             self.matches = ranked[0][3]
         return ranked
 
-    def summaries(self) -> "ProductSummaryPages":
-        """The same search, paged as lean ProductSummary objects (catalog.listing)."""
-        return ProductSummaryPages(self)
+    def summaries(self, *, with_categories: bool = True) -> "ProductSummaryPages":
+        """The same search, paged as lean ProductSummary objects (catalog.listing); without their
+        categories (a query less) for a list that does not show them."""
+        return ProductSummaryPages(self, with_categories=with_categories)
 
-    def summary_page(self, window: slice) -> list[ProductSummary]:
+    def summary_page(self, window: slice, *, with_categories: bool = True) -> list[ProductSummary]:
         """The products of `window` as ProductSummary objects, in order: the page's product rows (for a
-        ranked search, its ids and scores first, as __getitem__ reads them), then their packs, strengths
-        and categories, one query each."""
+        ranked search, its ids and scores first, as __getitem__ reads them), then their packs with their
+        strengths, and their categories (`with_categories`), one query each."""
         if self._nothing:
             return []
         if not self._ranked:
             if self.pack is not None or window.stop is None:
                 fields = PRODUCT_FIELDS + (("search_strong",) if self.pack is not None else ())
-                return self._summaries(list(self.products.values(*fields)[window]))
+                return self._summaries(list(self.products.values(*fields)[window]), with_categories)
             rows = search_plans.page_rows(self.filters, window)
-            return self._summaries([dict(zip(PRODUCT_FIELDS, row, strict=True)) for row in rows])
+            return self._summaries([dict(zip(PRODUCT_FIELDS, row, strict=True)) for row in rows], with_categories)
         ranked = self._ranked_page(window)
         found = {row[0]: row for row in _PRODUCT_ROWS.run(ids=[row[0] for row in ranked])} if ranked else {}
         rows = []
         for pk, _, strong, _ in ranked:
             if pk in found:  # unless deleted between the two queries
                 rows.append({**dict(zip(PRODUCT_FIELDS, found[pk], strict=True)), "search_strong": strong})
-        return self._summaries(rows)
+        return self._summaries(rows, with_categories)
 
-    def _summaries(self, rows: list[dict]) -> list[ProductSummary]:
-        return product_summaries(rows, pack_ordering=self.pack_ordering, pack_ordering_key=self.pack_ordering_key)
+    def _summaries(self, rows: list[dict], with_categories: bool) -> list[ProductSummary]:
+        return product_summaries(rows, pack_ordering=self.pack_ordering, pack_ordering_key=self.pack_ordering_key,
+                                 with_categories=with_categories)
 
     def suggestion(self, shown: Iterable[Product] = ()) -> str | None:
         """A corrected query, or None. No query when a product shown matched every word exactly or by
@@ -156,6 +158,7 @@ class ProductSummaryPages:
     gives that page's ProductSummary objects."""
 
     search: ProductSearch
+    with_categories: bool = True
 
     def count(self) -> int:
         return self.search.count()
@@ -163,7 +166,7 @@ class ProductSummaryPages:
     def __getitem__(self, window: slice) -> list[ProductSummary]:
         if not isinstance(window, slice):
             raise TypeError("a product search is read a page (a slice) at a time")
-        return self.search.summary_page(window)
+        return self.search.summary_page(window, with_categories=self.with_categories)
 
 
 def search_products(

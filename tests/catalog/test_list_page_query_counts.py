@@ -1,7 +1,7 @@
 """The storefront list and its search pages run a number of queries that does not grow with the catalog, the
-page or the number of packs: categories, the page's rows (ranked: ids, then product rows), their packs,
-strengths and categories, and only what the question adds (a count past page 1, a barcode's pack, a
-"Did you mean ...?")."""
+page or the number of packs: categories, the page's rows (ranked: ids, then product rows) and their packs
+with their strengths (the cards show no categories: not read), and only what the question adds (a count
+past page 1, a barcode's pack, a "Did you mean ...?")."""
 
 import pytest
 from django.urls import reverse
@@ -10,10 +10,10 @@ from tests.factories import make_products
 
 pytestmark = pytest.mark.django_db
 
-# categories for the filters; the page's products; their packs, strengths and categories
-LIST = 5
-# categories; the page's ids, scores and number of matches; those products; packs, strengths, categories
-SEARCH = 6
+# categories for the filters; the page's products; their packs with their strengths
+LIST = 3
+# categories; the page's ids, scores and number of matches; those products; packs with their strengths
+SEARCH = 4
 
 
 @pytest.mark.parametrize(("params", "queries"), [

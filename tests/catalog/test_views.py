@@ -347,8 +347,9 @@ def test_prescriptions_page_explains_upload_verification_record_privacy_and_reje
 # --- Query counts: constant whatever the number of products and packs -----------------------------------
 
 
-# session-less anonymous page: categories, count, page of products, their packs, strengths, categories
-PRODUCT_LIST_QUERIES = 6
+# session-less anonymous page: categories, the page's ids and number of matches, those products, their
+# packs with their strengths (the cards show no categories: not read)
+PRODUCT_LIST_QUERIES = 4
 
 
 @pytest.mark.parametrize("count", [2, 20])
@@ -379,8 +380,8 @@ def test_product_page_runs_a_constant_number_of_queries(client, django_assert_nu
     assert response.content.decode().count("</h3>") == len(LeafletSectionKey.values)
 
 
-# categories, then the in-stock products with packs, strengths and categories
-HOME_QUERIES = 5
+# categories, then the in-stock products with their packs and strengths (the cards show no categories)
+HOME_QUERIES = 3
 
 
 @pytest.mark.parametrize("count", [2, 10])
