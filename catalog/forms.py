@@ -1,4 +1,5 @@
 from django import forms
+from django.http import QueryDict
 
 from .models import LegalCategory
 
@@ -28,3 +29,16 @@ class ProductFilterForm(forms.Form):
             "legal_category": data.get("legal_category", ""),
             "in_stock": True if data.get("in_stock") else None,
         }
+
+
+def search_only_filters(query: QueryDict) -> dict | None:
+    """ProductFilterForm(query).selector_filters() for a query that holds at most a search (`q`) and a page,
+    and whose search the form accepts, without building the form (most of an uncached list page's form
+    time); None for any other query, which the form decides. The search is valid as CharField cleans it:
+    stripped, at most max_length characters, no NUL; an absent choice is "" and an absent checkbox off."""
+    if any(name not in ("q", "page") for name in query):
+        return None
+    search = query.get("q", "").strip()
+    if len(search) > ProductFilterForm.base_fields["q"].max_length or "\x00" in search:
+        return None
+    return {"search": search, "category": "", "legal_category": "", "in_stock": None}

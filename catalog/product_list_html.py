@@ -12,11 +12,12 @@ about a tenth of an uncached list page's CPU; tests/catalog/test_product_list_co
 template (kept as tests/catalog/product_list_content_before.html) for every kind of page.
 """
 
+import functools
 from collections.abc import Iterable
 from html import escape as _escape
 from urllib.parse import quote_plus
 
-from django.forms import Form
+from django.forms import Field, Form
 from django.forms.widgets import CheckboxInput
 from django.http import QueryDict
 from django.template.loader import render_to_string
@@ -24,6 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from pharmacy.templatetags.fixed_urls import fixed_url
 
+from .forms import ProductFilterForm
 from .listing import ProductSummary
 
 
@@ -132,11 +134,8 @@ def _options(choices, selected: list[str]) -> str:
     return "".join(options)
 
 
-def _widget(form: Form, name: str) -> str:
-    field = form.fields[name]
+def _widget(field: Field, name: str, value, widget_id: str) -> str:
     widget = field.widget
-    value = widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
-    widget_id = f"id_{form.add_prefix(name)}"
     if isinstance(widget, CheckboxInput):
         checked = " checked" if widget.check_test(value) else ""
         return f'<input type="checkbox" name="{name}" id="{widget_id}"{checked}>'
@@ -149,24 +148,47 @@ def _widget(form: Form, name: str) -> str:
     return f'<input type="{widget.input_type}" name="{name}"{value_attribute}{attributes} id="{widget_id}">'
 
 
+def _row(field: Field, name: str, value, widget_id: str) -> str:
+    """One field's row, its widget showing `value` (as the widget read it from the form's data)."""
+    label = escape(field.label)
+    widget = _widget(field, name, value, widget_id)
+    if isinstance(field.widget, CheckboxInput):
+        row = (f'\n        <div class="form-row form-row-checkbox">\n          {widget} '
+               f'<label for="{widget_id}">{label}</label>\n          \n        </div>\n      ')
+    else:
+        row = (f'\n        <div class="form-row">\n          <label for="{widget_id}">{label}</label>\n'
+               f"          {widget}\n          \n        </div>\n      ")
+    return f"\n      {row}\n    "
+
+
+def _rows(form: Form, names: Iterable[str]) -> str:
+    rows = []
+    for name in names:
+        field, key = form.fields[name], form.add_prefix(name)
+        rows.append(_row(field, name, field.widget.value_from_datadict(form.data, form.files, key), f"id_{key}"))
+    return "".join(rows)
+
+
 def filter_fields_html(form: Form) -> SafeString:
     """The filter form's rows, as catalog/_product_filter_fields.html writes them. A form with errors is
     rendered by that template: its widgets then carry the errors' ARIA attributes and messages."""
     if form.errors:
         return render_to_string("catalog/_product_filter_fields.html", {"form": form})
-    rows = []
-    for name, field in form.fields.items():
-        label = escape(field.label)
-        widget_id = f"id_{form.add_prefix(name)}"
-        if isinstance(field.widget, CheckboxInput):
-            row = (f'\n        <div class="form-row form-row-checkbox">\n          {_widget(form, name)} '
-                   f'<label for="{widget_id}">{label}</label>\n          \n        </div>\n      ')
-        else:
-            row = (f'\n        <div class="form-row">\n          <label for="{widget_id}">{label}</label>\n'
-                   f"          {_widget(form, name)}\n          \n        </div>\n      ")
-        rows.append(f"\n      {row}\n    ")
-    return mark_safe("".join(rows))
+    return mark_safe(_rows(form, form.fields))
 
+
+def search_filter_fields_html(search: str, categories: Iterable) -> SafeString:
+    """filter_fields_html of a ProductFilterForm bound to {"q": search} alone, which is valid (see
+    catalog.forms.search_only_filters), without building the form: the search's row, then the other
+    fields' rows, empty, which depend only on the categories and are written once for them."""
+    field = ProductFilterForm.base_fields["q"]
+    return mark_safe(_row(field, "q", search, "id_q") + _empty_rows_after_search(tuple(categories)))
+
+
+@functools.lru_cache(maxsize=16)  # a few lists of categories at most: the current one, and the one before an edit
+def _empty_rows_after_search(categories: tuple) -> str:
+    form = ProductFilterForm(QueryDict(), categories=categories)
+    return _rows(form, [name for name in form.fields if name != "q"])
 
 def _results(query: QueryDict, page, product_grid: str, list_url: str) -> str:
     if not page.object_list:

@@ -15,7 +15,7 @@ from pharmacy.frame import render_framed
 from pharmacy.templatetags.fixed_urls import fixed_url
 
 from .cache import cached
-from .forms import ProductFilterForm
+from .forms import ProductFilterForm, search_only_filters
 from .http import conditional_page
 from .leaflet_pdf import leaflet_pdf_filename, render_leaflet_pdf
 from .models import LeafletRevision, Product
@@ -26,6 +26,7 @@ from .product_list_html import (
     list_content_html,
     list_heading,
     product_grid_html,
+    search_filter_fields_html,
 )
 from .product_page import render_product_article
 from .selectors import (
@@ -84,10 +85,20 @@ def _list_query(request) -> QueryDict:
     return query
 
 
-def _product_list_content(query: QueryDict) -> ProductListContent:
-    categories = _categories()
+def _filter_form(query: QueryDict, categories: list) -> tuple[dict, str, bool]:
+    """The search's filters, the filter form's rows and whether the form had errors. A query of a search
+    alone (the commonest) is cleaned and written without building the form, to the same effect."""
+    filters = search_only_filters(query)
+    if filters is not None:
+        return filters, search_filter_fields_html(query.get("q"), categories), False
     form = ProductFilterForm(query, categories=categories)
     filters = form.selector_filters()
+    return filters, filter_fields_html(form), bool(form.errors)
+
+
+def _product_list_content(query: QueryDict) -> ProductListContent:
+    categories = _categories()
+    filters, filter_fields, form_has_errors = _filter_form(query, categories)
     page_number = query.get("page")
     result = search_products(**filters)
     if result.pack is not None and not page_number:
@@ -99,7 +110,7 @@ def _product_list_content(query: QueryDict) -> ProductListContent:
     title = heading = list_heading(filters["search"], selected.name if selected else None)
     # All of it written in Python (catalog.product_list_html), as the template it replaces wrote it.
     html = list_content_html(
-        query=query, heading=heading, form_has_errors=bool(form.errors), filter_fields=filter_fields_html(form),
+        query=query, heading=heading, form_has_errors=form_has_errors, filter_fields=filter_fields,
         category_links=category_links_html(query, categories, filters["category"]) if categories else None,
         suggestion=result.suggestion(products), page=page, product_grid=product_grid_html(products),
     )

@@ -9,7 +9,7 @@ from django.http import QueryDict
 from django.template import Context, Template
 from django.template.loader import render_to_string
 
-from catalog.forms import ProductFilterForm
+from catalog.forms import ProductFilterForm, search_only_filters
 from catalog.listing import PackSummary, ProductSummary
 from catalog.product_list_html import (
     category_links_html,
@@ -17,6 +17,7 @@ from catalog.product_list_html import (
     list_heading,
     list_href,
     product_grid_html,
+    search_filter_fields_html,
 )
 from catalog.selectors import CategoryChoice
 
@@ -60,6 +61,44 @@ def test_a_form_with_errors_is_rendered_by_django_with_its_messages_and_aria_att
     assert written == render_to_string("catalog/_product_filter_fields.html", {"form": form})
     assert 'aria-invalid="true" aria-describedby="id_legal_category_error"' in written
     assert "nope is not one of the available choices" in written
+
+
+SEARCH_ONLY_QUERIES = [
+    "", "q=", "page=2", "q=baclofen", "q=baclofen&page=3", "q=%3Cb%3E%22%27%26amp", "q=%20%20", "q=%20a%20",
+    "q=%C3%A9t%C3%A9", "q=%E2%80%83em%E2%80%83space", "q=" + "x" * 100, "q=" + "x" * 100 + "%20%20",
+    "q=%20" + "x" * 100, "q=a%0Ab%09c",
+]
+FORM_QUERIES = [  # the form decides: a field besides the search, or a search the form refuses
+    "q=" + "x" * 101, "q=a%00b", "q=%00", "q=x&category=", "q=x&category=skin", "in_stock=", "in_stock=on",
+    "legal_category=bogus", "q=x&other=1",
+]
+
+
+@pytest.mark.parametrize("query", SEARCH_ONLY_QUERIES)
+def test_a_search_alone_is_cleaned_and_written_as_the_form_does_without_the_form(query):
+    form = form_for(query)
+    query_dict = QueryDict(query)
+
+    filters = search_only_filters(query_dict)
+
+    assert not form.errors
+    assert filters == form.selector_filters()
+    assert search_filter_fields_html(query_dict.get("q"), CATEGORIES) == filter_fields_html(form)
+
+
+@pytest.mark.parametrize("query", FORM_QUERIES)
+def test_any_other_query_is_left_to_the_form(query):
+    assert search_only_filters(QueryDict(query)) is None
+
+
+def test_a_search_alone_is_written_with_the_categories_of_the_moment():
+    fewer = CATEGORIES[:1]
+    search_filter_fields_html("x", CATEGORIES)  # the other rows, written once for these categories
+
+    written = search_filter_fields_html("x", fewer)
+
+    assert written == filter_fields_html(ProductFilterForm(QueryDict("q=x"), categories=fewer))
+    assert "Skin" not in written
 
 
 QUERYSTRING_CASES = [
