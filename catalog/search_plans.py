@@ -114,15 +114,16 @@ class SearchFilters:
 
 
 class _Plan:
-    """One shape's SQL and how to fill in a search's values."""
+    """One shape's SQL and how to fill in a search's values; `wrap` puts a page's SQL inside another
+    statement (its "{page}")."""
 
-    def __init__(self, queryset: QuerySet, connection, stand_ins: set, *, count: bool = False):
+    def __init__(self, queryset: QuerySet, connection, stand_ins: set, *, count: bool = False, wrap: str = "{page}"):
         self.compiler = queryset.query.get_compiler(connection=connection)
         sql, params = self.compiler.as_sql()
         if count:
             sql = f"SELECT COUNT(*) FROM ({sql}) counted"
         else:
-            sql = f"{sql} LIMIT %s OFFSET %s"
+            sql = wrap.format(page=f"{sql} LIMIT %s OFFSET %s")
         self.sql, self.count = sql, count
         texts = sorted((value for value in stand_ins if isinstance(value, str)), key=len, reverse=True)
         self._text = re.compile("|".join(map(re.escape, texts))) if texts else None
@@ -168,6 +169,29 @@ _PLANS: dict[Hashable, _Plan] = {}
 _RANKED_COLUMNS = ("pk", "search_score", "search_strong", "search_matches")
 
 
+def _with_product_rows(connection, order_by: list) -> str:
+    """A ranked page's ids, scores and number of matches, each followed by its product's PRODUCT_FIELDS, in
+    the page's order: the ranking reads no product row but for its order (the index of active products), so
+    only the page's rows are read, by id, in the same statement rather than a second one. Its order is the
+    page's, `order_by` (search_score, pk or product fields, as order_by() takes them), on the same values."""
+    quote = connection.ops.quote_name
+    table = quote(Product._meta.db_table)
+    columns = ", ".join(f"{table}.{quote(Product._meta.get_field(name).column)}" for name in PRODUCT_FIELDS)
+    ranked = ", ".join(f"ranked.{quote(name)}" for name in _RANKED_COLUMNS)
+    terms = []
+    for term in order_by:
+        if not isinstance(term, str):
+            raise ImproperlyConfigured(f"a ranked page is ordered by fields, not {term!r}")
+        name = term.removeprefix("-")
+        if name in ("search_score", "pk"):
+            column = f"ranked.{quote(name)}"
+        else:
+            column = f"{table}.{quote(Product._meta.get_field(name).column)}"
+        terms.append(f"{column} {'DESC' if term.startswith('-') else 'ASC'}")
+    return (f"SELECT {ranked}, {columns} FROM ({{page}}) ranked INNER JOIN {table} "
+            f"ON ({table}.{quote('id')} = ranked.{quote('pk')}) ORDER BY {', '.join(terms)}")
+
+
 def _plan(filters: SearchFilters, kind: str, connection) -> tuple[_Plan, dict]:
     stand_in, values = filters.stand_ins()
     key = (connection.alias, kind, filters.shape())
@@ -176,13 +200,17 @@ def _plan(filters: SearchFilters, kind: str, connection) -> tuple[_Plan, dict]:
         if len(_PLANS) >= MAX_PLANS:
             _PLANS.clear()
         products = stand_in.queryset(expiry_after=_EXPIRY_AFTER if filters.in_stock is not None else None)
+        wrap = "{page}"
         if kind == "ranked":
+            products = products.annotate(search_matches=Window(Count("pk"))).values_list(*_RANKED_COLUMNS)
+        elif kind == "ranked rows":
+            wrap = _with_product_rows(connection, list(products.query.order_by))
             products = products.annotate(search_matches=Window(Count("pk"))).values_list(*_RANKED_COLUMNS)
         elif kind == "rows":
             products = products.values_list(*PRODUCT_FIELDS)
         else:
             products = products.order_by().values("pk")
-        plan = _PLANS[key] = _Plan(products, connection, set(values), count=kind == "count")
+        plan = _PLANS[key] = _Plan(products, connection, set(values), count=kind == "count", wrap=wrap)
     return plan, values
 
 
@@ -194,6 +222,14 @@ def ranked_page(filters: SearchFilters, window: slice) -> list[tuple]:
     """(id, search_score, search_strong, number of matches) of a ranked search's products in `window`."""
     connection = _connection()
     plan, values = _plan(filters, "ranked", connection)
+    return plan.run(connection, values, window)
+
+
+def ranked_page_rows(filters: SearchFilters, window: slice) -> list[tuple]:
+    """ranked_page's (id, search_score, search_strong, number of matches) of the products in `window`,
+    each followed by the product's PRODUCT_FIELDS: one statement."""
+    connection = _connection()
+    plan, values = _plan(filters, "ranked rows", connection)
     return plan.run(connection, values, window)
 
 

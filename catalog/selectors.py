@@ -120,8 +120,8 @@ class ProductSearch:
 
     def summary_page(self, window: slice, *, with_categories: bool = True) -> list[ProductSummary]:
         """The products of `window` as ProductSummary objects, in order: the page's product rows (for a
-        ranked search, its ids and scores first, as __getitem__ reads them), then their packs with their
-        strengths, and their categories (`with_categories`), one query each."""
+        ranked search, with its ids, scores and number of matches), then their packs with their strengths,
+        and their categories (`with_categories`), one query each."""
         if self._nothing:
             return []
         if not self._ranked:
@@ -130,12 +130,18 @@ class ProductSearch:
                 return self._summaries(list(self.products.values(*fields)[window]), with_categories)
             rows = search_plans.page_rows(self.filters, window)
             return self._summaries([dict(zip(PRODUCT_FIELDS, row, strict=True)) for row in rows], with_categories)
-        ranked = self._ranked_page(window)
-        found = {row[0]: row for row in _PRODUCT_ROWS.run(ids=[row[0] for row in ranked])} if ranked else {}
-        rows = []
-        for pk, _, strong, _ in ranked:
-            if pk in found:  # unless deleted between the two queries
-                rows.append({**dict(zip(PRODUCT_FIELDS, found[pk], strict=True)), "search_strong": strong})
+        if window.stop is None:
+            ranked = self._ranked_page(window)
+            found = {row[0]: row for row in _PRODUCT_ROWS.run(ids=[row[0] for row in ranked])} if ranked else {}
+            rows = [{**dict(zip(PRODUCT_FIELDS, found[pk], strict=True)), "search_strong": strong}
+                    for pk, _, strong, _ in ranked if pk in found]  # unless deleted between the two queries
+            return self._summaries(rows, with_categories)
+        # The page's ids, scores and number of matches with its product rows, in one statement.
+        ranked = search_plans.ranked_page_rows(self.filters, window)
+        if ranked:
+            self.matches = ranked[0][3]
+        fields = len(PRODUCT_FIELDS)
+        rows = [{**dict(zip(PRODUCT_FIELDS, row[-fields:], strict=True)), "search_strong": row[2]} for row in ranked]
         return self._summaries(rows, with_categories)
 
     def _summaries(self, rows: list[dict], with_categories: bool) -> list[ProductSummary]:

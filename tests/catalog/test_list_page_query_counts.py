@@ -1,5 +1,5 @@
 """The storefront list and its search pages run a number of queries that does not grow with the catalog, the
-page or the number of packs: categories, the page's rows (ranked: ids, then product rows) and their packs
+page or the number of packs: categories, the page's rows (ranked: with the number of matches) and their packs
 with their strengths (the cards show no categories: not read), and only what the question adds (a count
 past page 1, a barcode's pack, a "Did you mean ...?")."""
 
@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 
 # categories for the filters; the page's products; their packs with their strengths
 LIST = 3
-# categories; the page's ids, scores and number of matches; those products; packs with their strengths
-SEARCH = 4
+# categories; the page's products with their scores and number of matches; packs with their strengths
+SEARCH = 3
 
 
 @pytest.mark.parametrize(("params", "queries"), [

@@ -8,6 +8,7 @@ from catalog import search_plans
 from catalog.models import Category, usable_expiry_after
 from catalog.search import parse_query
 from catalog.search_plans import SearchFilters
+from tests.factories import ProductFactory
 
 SEARCHES = [
     {},
@@ -53,6 +54,30 @@ def test_a_compiled_search_finds_what_the_orm_finds(demo, search):
     for filters in (filters_for(**search), filters_for(**search, category=category)):
         for window in (slice(0, 20), slice(2, 5)):
             assert compiled_rows(filters, window) == orm_rows(filters, window), (search, window)
+
+
+@pytest.mark.parametrize("search", [search for search in SEARCHES if search.get("search")])
+def test_a_ranked_page_with_its_product_rows_is_what_the_orm_finds_in_its_order(demo, search):
+    category = Category.objects.order_by("pk").values_list("slug", flat=True).first()
+    for filters in (filters_for(**search), filters_for(**search, category=category)):
+        products = filters.queryset(expiry_after=usable_expiry_after()).annotate(search_matches=Window(Count("pk")))
+        for window in (slice(0, 20), slice(2, 5), slice(40, 60)):
+            expected = list(products.values_list("pk", "search_score", "search_strong", "search_matches",
+                                                  *search_plans.PRODUCT_FIELDS)[window])
+            assert search_plans.ranked_page_rows(filters, window) == expected, (search, window)
+
+
+def test_a_ranked_page_with_its_product_rows_keeps_the_order_of_products_that_score_the_same(demo):
+    ProductFactory(name="Baclofen 0 tablets", slug="baclofen-0")
+    ProductFactory(name="Baclofen b tablets", slug="baclofen-b")
+    ProductFactory(name="Baclofen a tablets", slug="baclofen-a")
+    filters = filters_for(search="baclofen")
+    expected = list(filters.queryset().values_list("name", flat=True))
+
+    rows = search_plans.ranked_page_rows(filters, slice(0, 20))
+
+    assert [row[5] for row in rows] == expected
+    assert len({row[1] for row in rows}) < len(rows)  # some scored the same: their names ordered them
 
 
 def test_a_plan_compiled_for_one_search_serves_another_of_its_shape(demo):

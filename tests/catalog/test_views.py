@@ -347,9 +347,9 @@ def test_prescriptions_page_explains_upload_verification_record_privacy_and_reje
 # --- Query counts: constant whatever the number of products and packs -----------------------------------
 
 
-# session-less anonymous page: categories, the page's ids and number of matches, those products, their
-# packs with their strengths (the cards show no categories: not read)
-PRODUCT_LIST_QUERIES = 4
+# session-less anonymous page: categories, the page's products with the number of matches, their packs
+# with their strengths (the cards show no categories: not read)
+PRODUCT_LIST_QUERIES = 3
 
 
 @pytest.mark.parametrize("count", [2, 20])
