@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import F, Model, Q
 from django.utils import timezone
 
+from pharmacy.compiled_insert import CompiledInsert
 from pharmacy.compiled_query import CompiledUpdate
 
 from .exceptions import EmailDeliveryFailed, NotAllowed
@@ -38,6 +39,7 @@ from .registry import builder_for, is_each_time, lookup
 logger = logging.getLogger(__name__)
 
 REDISPATCH_BATCH = 500
+_MESSAGE = CompiledInsert(OutboxMessage)  # most changes write one: compiled once per process
 
 
 def record_message(*, order: Model, kind: str, first: bool = False) -> OutboxMessage:
@@ -49,9 +51,7 @@ def record_message(*, order: Model, kind: str, first: bool = False) -> OutboxMes
     constraint still refuses a second."""
     lookup(kind)
     if is_each_time(kind) or first:
-        message = OutboxMessage.objects.create(
-            order=order, kind=kind, recipient=order.email, next_attempt_at=_dispatch_lease_end()
-        )
+        message = _MESSAGE.create(order=order, kind=kind, recipient=order.email, next_attempt_at=_dispatch_lease_end())
         created = True
     else:
         message, created = OutboxMessage.objects.get_or_create(

@@ -22,9 +22,13 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
+from pharmacy.compiled_insert import CompiledInsert
+
 from .exceptions import InvalidOrderTransition
 from .locks import fields_changed_since_locked
 from .models import Order, OrderEvent, OrderStatus
+
+_EVENT = CompiledInsert(OrderEvent)  # every transition writes one: compiled once per process
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     OrderStatus.AWAITING_PAYMENT: frozenset({OrderStatus.AWAITING_REVIEW, OrderStatus.APPROVED, OrderStatus.CANCELLED}),
@@ -100,7 +104,6 @@ def apply_transition_if_unchanged(*, order: Order, to_status: str, actor, reason
 
 def _record(*, order: Order, from_status: str, actor, reason: str) -> None:
     """Who moved the order, when and why; and the listeners, once the transaction commits."""
-    OrderEvent.objects.create(order=order, from_status=from_status, to_status=order.status, actor=actor,
-                              reason=reason)
+    _EVENT.create(order=order, from_status=from_status, to_status=order.status, actor=actor, reason=reason)
     for listener in TRANSITION_LISTENERS:
         transaction.on_commit(partial(listener, order.pk, from_status, str(order.status)))

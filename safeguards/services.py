@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from catalog.models import DosageForm, LegalCategory, Strength
 from orders.models import LineDecision, Order, OrderLine, OrderStatus
+from pharmacy.compiled_insert import CompiledInsert
 
 from .contacts import SHARED_CONTACT_COLUMNS, contacts_paying_with, contacts_sharing, record_contacts_card
 from .exceptions import PurchaseLimitExceeded
@@ -35,6 +36,10 @@ from .models import (
 )
 from .normalise import address_key, normalise_phone
 from .tables import safeguard_tables
+
+# Every checkout records its contact, and often flags: their INSERTs are compiled once per process.
+_CONTACT = CompiledInsert(OrderContact)
+_FLAG = CompiledInsert(OrderFlag)
 
 # What a per-order unit limit counts: solid doses. A liquid's pack size is a volume, not a count.
 COUNTED_DOSAGE_FORMS = frozenset({DosageForm.TABLET, DosageForm.CAPSULE})
@@ -113,11 +118,11 @@ def assess_order(*, order: Order, lines: Sequence) -> Findings:
 
 
 def record_findings(*, order: Order, findings: Findings) -> list[OrderFlag]:
-    OrderContact.objects.create(order=order, user_id=order.user_id, address_key=findings.address_key,
-                                phone_key=findings.phone_key, created_at=order.created_at)
+    _CONTACT.create(order=order, user_id=order.user_id, address_key=findings.address_key,
+                    phone_key=findings.phone_key, created_at=order.created_at)
     if not findings.flags:
         return []
-    return OrderFlag.objects.bulk_create(
+    return _FLAG.insert_many(
         OrderFlag(order=order, kind=flag.kind, message=flag.message, details=flag.details) for flag in findings.flags
     )
 
@@ -150,7 +155,7 @@ def record_card_fingerprint(*, order: Order, fingerprint: str) -> OrderFlag | No
     draft = _shared_flag(rule=rule, user_id=order.user_id, others=others, what="paid with the same card")
     if draft is None:
         return None
-    return OrderFlag.objects.create(order=order, kind=draft.kind, message=draft.message, details=draft.details)
+    return _FLAG.create(order=order, kind=draft.kind, message=draft.message, details=draft.details)
 
 
 # --- Purchase limits ------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from orders.services.confirmation import confirm_placement, placed_status
 from orders.services.order_amounts import order_amounts
 from patients.checkout import checkout_record
 from patients.details import PatientDetails
+from pharmacy.compiled_insert import CompiledInsert
 from prescriptions.exceptions import PrescriptionNotUsable, PrescriptionRequired
 from prescriptions.locks import prescription_for_update
 from prescriptions.models import Prescription, PrescriptionStatus
@@ -45,6 +46,10 @@ from .consultations import (
 )
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 100
+# Every checkout writes an order, its lines and its first event: their INSERTs are compiled once per process.
+_ORDER = CompiledInsert(Order)
+_LINES = CompiledInsert(OrderLine)
+_EVENT = CompiledInsert(OrderEvent)
 
 
 @dataclass(frozen=True)
@@ -254,7 +259,7 @@ def _place_order(
     if awaiting_payment:  # the payments app moves it on once the card is authorised
         status = OrderStatus.AWAITING_PAYMENT
         review_deadline = timezone.now() + timedelta(minutes=settings.PAYMENT_AUTHORISATION_TIMEOUT_MINUTES)
-    order = Order.objects.create(
+    order = _ORDER.create(
         user=user,
         status=status,
         currency=cart.currency,
@@ -282,7 +287,7 @@ def _place_order(
     # the checks above (which read other orders) run before it is taken. Before the lines, whose foreign
     # keys would otherwise share-lock the packs first and let two checkouts deadlock upgrading them.
     reserve_stock(quantities={line.pack_id: line.quantity for line in lines})
-    OrderLine.objects.bulk_create(
+    _LINES.insert_many(
         _snapshot_line(order=order, cart_line=line, leaflet_revision_id=leaflets[line.pack.product_id],
                        answers=answers_by_pack.get(line.pack_id, []), vat=amounts.line_vat[line.pk])
         for line in lines
@@ -294,7 +299,7 @@ def _place_order(
                                clinical_review=clinical_review)
     if awaiting_payment:
         reason = "Awaiting payment; then: " + reason[0].lower() + reason[1:]
-    OrderEvent.objects.create(order=order, from_status="", to_status=status, actor=user, reason=reason)
+    _EVENT.create(order=order, from_status="", to_status=status, actor=user, reason=reason)
     if on_placed is not None:  # what the caller writes with the order, in its transaction (the card's attempt)
         on_placed(order)
     if not awaiting_payment:  # otherwise the cart is kept, and the payments app confirms the order once paid

@@ -14,6 +14,7 @@ from cart.services import empty_user_cart
 from orders.locks import order_for_update
 from orders.models import Order, OrderStatus
 from orders.services.confirmation import confirm_first_payment, confirm_placement
+from pharmacy.compiled_insert import CompiledInsert
 from pharmacy.compiled_query import CompiledUpdate
 from pharmacy.money import Money
 from safeguards.services import record_card_fingerprint
@@ -31,6 +32,8 @@ from .gateway_keys import check_intent_currency, gateway_idempotency_key
 from .settlement import _record_capture, settle_order_payment, void_payment
 
 logger = logging.getLogger(__name__)
+
+_CHECKOUT_ATTEMPT = CompiledInsert(Payment)  # every paid checkout writes one: compiled once per process
 
 
 def authorise_order(
@@ -72,9 +75,9 @@ def begin_checkout_attempt(*, order: Order, payment_method: str, attempt_key: st
     if not payment_method or order.status != OrderStatus.AWAITING_PAYMENT:
         return None
     amount = authorisation_amount(order)
-    return Payment.objects.create(order=order, attempt_key=attempt_key, gateway=get_gateway().name,
-                                  currency=amount.currency, amount_authorised=amount.amount,
-                                  payment_method=payment_method[:100])
+    return _CHECKOUT_ATTEMPT.create(order=order, attempt_key=attempt_key, gateway=get_gateway().name,
+                                    currency=amount.currency, amount_authorised=amount.amount,
+                                    payment_method=payment_method[:100])
 
 
 def authorise_begun_attempt(*, payment: Payment, actor=None) -> Payment:
