@@ -109,6 +109,11 @@ def _slots(stand_ins: dict, sql: str, params) -> dict[str, tuple]:
             continue
         found = [(position, form) for form in _FORMS for position, param in enumerate(params)
                  if type(param) is type(form(value)) and param == form(value)]
+        if not found and type(value) is int:
+            # Bound on the server, PostgreSQL's integers of a column's size are typed (psycopg's Int4 for an
+            # IntegerField): the run's value takes the compiled parameter's type.
+            found = [(position, type(param)) for position, param in enumerate(params)
+                     if isinstance(param, int) and type(param) not in (int, bool) and param == value]
         if len(found) != 1:
             raise ImproperlyConfigured(f"stand-in {name}={value!r} appears {len(found)} times in {sql}")
         slots[name] = found[0]

@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Greatest
 
-from pharmacy.compiled_query import AmongIds, CompiledQuery
+from pharmacy.compiled_query import AmongIds, CompiledQuery, CompiledUpdate
 
 from ..cache import bump_catalog_version
 from ..exceptions import OutOfStock
@@ -58,12 +58,8 @@ def reserve_stock(*, quantities: Mapping[int, int]) -> dict[int, Pack]:
     # One conditional UPDATE for every pack (a checkout costs the same queries whatever its lines): each
     # row is allocated only while it still has what was counted under the lock, so a row that changed
     # anyway is left out, the count falls short, and the caller's transaction rolls everything back.
-    still_has_it = Q()
-    for pack_id, quantity in quantities.items():
-        still_has_it |= Q(pk=pack_id, allocated_quantity__lte=on_hand.get(pack_id, 0) - quantity)
-    updated = Pack.objects.filter(still_has_it).update(
-        allocated_quantity=F("allocated_quantity") + _per_pack(quantities)
-    )
+    updated = _allocate(quantities=quantities, ceilings={pack_id: on_hand.get(pack_id, 0) - quantity
+                                                         for pack_id, quantity in quantities.items()})
     if updated != len(quantities):  # not expected under the row locks; refuse rather than oversell
         raise OutOfStock(
             "Stock changed while the order was being placed; nothing was reserved. Please try again.", field="cart"
@@ -83,6 +79,53 @@ def _per_pack(quantities: Mapping[int, int]) -> Case:
         default=Value(0),
         output_field=IntegerField(),
     )
+
+
+def _allocation(*, where_ids: list[int], case_ids: list[int], quantities: list[int], ceilings: list[int]):
+    """The allocating UPDATE: each pack (its id in where_ids and, the same, in case_ids) gets its quantity
+    while its allocation is at most its ceiling."""
+    still_has_it = Q()
+    for pack_id, ceiling in zip(where_ids, ceilings, strict=True):
+        still_has_it |= Q(pk=pack_id, allocated_quantity__lte=ceiling)
+    return (Pack.objects.filter(still_has_it),
+            {"allocated_quantity": F("allocated_quantity") + _per_pack(dict(zip(case_ids, quantities, strict=True)))})
+
+
+def _compiled_allocation(count: int) -> CompiledUpdate:
+    """_allocation for `count` packs, each value a stand-in of its own (a pack's id appears twice in the
+    SQL: as two stand-ins, run with the same id)."""
+
+    def build(**values):
+        def column(kind: str) -> list[int]:
+            return [values[f"{kind}_{index}"] for index in range(count)]
+
+        return _allocation(where_ids=column("where_id"), case_ids=column("case_id"), quantities=column("quantity"),
+                           ceilings=column("ceiling"))
+
+    names = [f"{kind}_{index}" for kind in ("where_id", "case_id", "quantity", "ceiling") for index in range(count)]
+    return CompiledUpdate(Pack, build, **{name: 4_242_000 + position for position, name in enumerate(names)})
+
+
+# Checkouts allocate one to a few packs: the UPDATE for each number of packs up to this one is compiled
+# once per process (pharmacy.compiled_query); a larger order builds its own.
+MOST_PACKS_COMPILED = 20
+_COMPILED_ALLOCATIONS: dict[int, CompiledUpdate] = {}
+
+
+def _allocate(*, quantities: Mapping[int, int], ceilings: Mapping[int, int]) -> int:
+    ids = list(quantities)
+    if len(ids) > MOST_PACKS_COMPILED:
+        queryset, values = _allocation(where_ids=ids, case_ids=ids, quantities=[quantities[pk] for pk in ids],
+                                       ceilings=[ceilings[pk] for pk in ids])
+        return queryset.update(**values)
+    compiled = _COMPILED_ALLOCATIONS.get(len(ids))
+    if compiled is None:
+        compiled = _COMPILED_ALLOCATIONS[len(ids)] = _compiled_allocation(len(ids))
+    values = {}
+    for index, pack_id in enumerate(ids):
+        values.update({f"where_id_{index}": pack_id, f"case_id_{index}": pack_id,
+                       f"quantity_{index}": quantities[pack_id], f"ceiling_{index}": ceilings[pack_id]})
+    return compiled.run(**values)
 
 
 def release_stock(*, quantities: Mapping[int, int]) -> None:

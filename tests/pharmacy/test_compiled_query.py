@@ -209,3 +209,14 @@ def test_a_locking_read_is_routed_as_django_routes_select_for_update_and_a_plain
     assert ("write", "Cart") in _RoutingSpy.asked
     assert _RoutingSpy.asked[-1] == ("read", "Cart")
     assert _RoutingSpy.asked.index(("write", "Cart")) < len(_RoutingSpy.asked) - 1
+
+
+def test_an_integer_columns_stand_in_is_found_however_the_database_types_it(django_assert_num_queries):
+    # Bound on PostgreSQL's server, an IntegerField's value is a typed integer (psycopg's Int4), not an int.
+    query = CompiledQuery(Pack, lambda *, size: Pack.objects.filter(pack_size=size).values_list("pk"),
+                          size=4_242_777)
+    pack = PackFactory(pack_size=56)
+
+    assert query.run(size=56) == [(pack.pk,)]
+    with django_assert_num_queries(1):
+        assert query.run(size=28) == []
