@@ -11,7 +11,7 @@ from django.utils import timezone
 from catalog.exceptions import OutOfStock, QuantityLimitExceeded
 from catalog.models import Pack
 from catalog.services import check_pack_purchasable, check_quantity
-from pharmacy.compiled_query import CompiledUpdate
+from pharmacy.compiled_query import CompiledDelete, CompiledUpdate
 from pharmacy.exceptions import DomainError
 
 from .exceptions import CartCurrencyMismatch, CartLineNotFound
@@ -146,11 +146,13 @@ def empty_cart(*, cart: Cart) -> None:
 def empty_user_cart(*, user_id: int) -> None:
     """Empty the account's cart, inside the caller's transaction: two statements, without reading the
     cart first (the payment step empties it once the card is authorised)."""
-    CartLine.objects.filter(cart__user_id=user_id).delete()
+    _EMPTY_USER_CART.run(user_id=user_id)
     _TOUCH_USER_CART.run(user_id=user_id, now=timezone.now())
 
 
-# Every paid checkout touches the cart it emptied: compiled once per process (pharmacy.compiled_query).
+# Every paid checkout empties the cart and touches it: compiled once per process (pharmacy.compiled_query).
+_EMPTY_USER_CART = CompiledDelete(CartLine, lambda *, user_id: CartLine.objects.filter(cart__user_id=user_id),
+                                  user_id=-4_242_473)
 _TOUCH_USER_CART = CompiledUpdate(
     Cart, lambda *, user_id, now: (Cart.objects.filter(user_id=user_id), {"updated_at": now}),
     user_id=-4_242_472, now=datetime(1901, 5, 6, 7, 8, 9, 12, tzinfo=UTC),

@@ -9,7 +9,7 @@ own iterator does, or for a values_list() queryset the rows as tuples. Queries s
 connection's cursor: query counts and wrappers see them.
 
 CompiledUpdate does the same for an UPDATE of one table (`queryset.update(**values)`), returning the rows
-updated.
+updated, and CompiledDelete for a DELETE Django runs as one statement (`queryset.delete()`).
 
 A list of ids is one parameter when filtered with AmongIds (PostgreSQL `= ANY(array)`, SQLite
 `IN json_each(...)`), so the SQL is the same whatever their number:
@@ -33,8 +33,9 @@ from datetime import UTC, date, datetime
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router, transaction
 from django.db.models import BooleanField, Expression, F, Model, QuerySet
+from django.db.models.deletion import Collector
 from django.db.models.query import ValuesListIterable, get_related_populators
-from django.db.models.sql import UpdateQuery
+from django.db.models.sql import DeleteQuery, UpdateQuery
 
 # How a value may appear among compiled parameters: as given, or where the database has no such type
 # (SQLite) a UUID as hex, a date as its ISO text and an aware datetime as its naive UTC text.
@@ -266,3 +267,20 @@ class CompiledUpdate:
         with transaction.mark_for_rollback_on_error(using=using), connections[using].cursor() as cursor:
             cursor.execute(sql, _with_values(params, slots, values, self._stand_ins))
             return cursor.rowcount
+
+
+class CompiledDelete(CompiledUpdate):
+    """A DELETE compiled once per process and database, as CompiledUpdate compiles an UPDATE: `build(**stand_ins)`
+    returns the queryset whose rows to delete, which Django deletes in one statement (nothing cascades from
+    them, no signal listens: its fast delete), and run() returns the number of rows deleted."""
+
+    def compile(self, connection) -> tuple:
+        queryset = self._build(**self._stand_ins)
+        if not Collector(using=connection.alias, origin=queryset).can_fast_delete(queryset):
+            raise ImproperlyConfigured(f"Deleting {self.model._meta.label} rows takes more than one DELETE.")
+        query = queryset.query.chain(DeleteQuery)  # as QuerySet.delete() then _raw_delete() shape it
+        query.select_for_update = False
+        query.select_related = False
+        query.clear_ordering(force=True)
+        sql, params = query.get_compiler(connection=connection).as_sql()
+        return sql, list(params), _slots(self._stand_ins, sql, params)

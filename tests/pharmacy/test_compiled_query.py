@@ -9,9 +9,16 @@ from django.db import connection
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.utils import ConnectionHandler
 
-from cart.models import Cart
+from cart.models import Cart, CartLine
 from catalog.models import Ingredient, Pack, StockBatch, Strength
-from pharmacy.compiled_query import AmongIds, CompiledQuery, CompiledUpdate, StandInWords, fill_prefetched
+from pharmacy.compiled_query import (
+    AmongIds,
+    CompiledDelete,
+    CompiledQuery,
+    CompiledUpdate,
+    StandInWords,
+    fill_prefetched,
+)
 from tests.factories import PackFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +227,17 @@ def test_an_integer_columns_stand_in_is_found_however_the_database_types_it(djan
     assert query.run(size=56) == [(pack.pk,)]
     with django_assert_num_queries(1):
         assert query.run(size=28) == []
+
+
+def test_a_compiled_delete_removes_only_its_runs_rows_and_refuses_what_cascades(django_assert_num_queries):
+    empty = CompiledDelete(CartLine, lambda *, cart_id: CartLine.objects.filter(cart_id=cart_id), cart_id=-1)
+    first, second = Cart.objects.create(), Cart.objects.create()
+    for cart in (first, first, second):
+        CartLine.objects.create(cart=cart, pack=PackFactory(), quantity=1)
+
+    assert empty.run(cart_id=first.pk) == 2
+    with django_assert_num_queries(1):
+        assert empty.run(cart_id=first.pk) == 0
+    assert CartLine.objects.filter(cart=second).count() == 1
+    with pytest.raises(ImproperlyConfigured, match="more than one DELETE"):  # a cart's lines go with it
+        CompiledDelete(Cart, lambda *, cart_id: Cart.objects.filter(pk=cart_id), cart_id=-1).run(cart_id=first.pk)
