@@ -17,12 +17,15 @@ Side effects (stock, messages) belong to the services that call `apply_transitio
 (orders.services.pipeline, .decisions, .deadlines).
 """
 
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from django.db import transaction
+from django.db.models import DateTimeField
 from django.utils import timezone
 
 from pharmacy.compiled_insert import CompiledInsert
+from pharmacy.compiled_query import CompiledUpdate
 
 from .exceptions import InvalidOrderTransition
 from .locks import fields_changed_since_locked
@@ -92,14 +95,47 @@ def apply_transition_if_unchanged(*, order: Order, to_status: str, actor, reason
     check_transition(order=order, to_status=to_status)
     from_status = order.status
     now = timezone.now()
-    moved = Order.objects.filter(pk=order.pk, status=from_status, released_by=order.released_by_id).update(
-        status=to_status, updated_at=now, **changes)
+    moved = _move_if_unchanged(order=order, to_status=to_status, now=now, changes=changes)
     if not moved:
         return False
     for name, value in {**changes, "status": to_status, "updated_at": now}.items():
         setattr(order, name, value)
     _record(order=order, from_status=from_status, actor=actor, reason=reason)
     return True
+
+
+# Checkout moves every paid order on with the same UPDATE: compiled once per process (pharmacy.compiled_query)
+# for each shape it takes (released or not, which times change with the status).
+_COMPILED_MOVES: dict[tuple, CompiledUpdate] = {}
+_STAND_IN_TIME = datetime(1901, 8, 9, 10, 11, 12, 100, tzinfo=UTC)
+
+
+def _move_if_unchanged(*, order: Order, to_status: str, now: datetime, changes: dict) -> int:
+    released = order.released_by_id is not None
+    values = {"order_id": order.pk, "from_status": order.status, "to_status": to_status, "now": now,
+              **({"released_by_id": order.released_by_id} if released else {}), **changes}
+    if not all(isinstance(Order._meta.get_field(name), DateTimeField) for name in changes):
+        return _moved(**values)  # no stand-in for it: built as Django builds it
+    shape = (released, tuple(changes))
+    move = _COMPILED_MOVES.get(shape)
+    if move is None:
+        stand_ins = {"order_id": -4_242_451, "from_status": "\x1fcompiled from\x1f", "to_status": "\x1fcompiled to\x1f",
+                     "now": _STAND_IN_TIME, **({"released_by_id": -4_242_452} if released else {}),
+                     **{name: _STAND_IN_TIME + timedelta(microseconds=index + 1) for index, name in enumerate(changes)}}
+        move = _COMPILED_MOVES[shape] = CompiledUpdate(Order, _move, **stand_ins)
+    return move.run(**values)
+
+
+def _move(*, order_id: int, from_status: str, to_status: str, now: datetime, released_by_id: int | None = None,
+          **changes):
+    """The order to `to_status`, with `changes`, while it is as read: as update() takes them."""
+    still = Order.objects.filter(pk=order_id, status=from_status, released_by=released_by_id)
+    return still, {"status": to_status, "updated_at": now, **changes}
+
+
+def _moved(**values) -> int:
+    queryset, changes = _move(**values)
+    return queryset.update(**changes)
 
 
 def _record(*, order: Order, from_status: str, actor, reason: str) -> None:

@@ -2,6 +2,7 @@
 database refusing to release a P or POM order without a pharmacist's decision."""
 
 import itertools
+from datetime import UTC, datetime
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -10,7 +11,13 @@ from checkout.services import place_order
 from orders.exceptions import InvalidOrderTransition
 from orders.models import Order, OrderEvent, OrderStatus
 from orders.services import ALLOWED_TRANSITIONS as REEXPORTED_TABLE
-from orders.state_machine import ALLOWED_TRANSITIONS, FINAL_STATES, apply_transition, can_transition
+from orders.state_machine import (
+    ALLOWED_TRANSITIONS,
+    FINAL_STATES,
+    apply_transition,
+    apply_transition_if_unchanged,
+    can_transition,
+)
 from tests.builders.orders import cart_with, details, uploaded_prescription
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +109,23 @@ def test_database_still_refuses_a_pom_order_released_by_a_pharmacist_without_pre
     with pytest.raises(IntegrityError), transaction.atomic():
         Order.objects.filter(pk=order.pk).update(status=OrderStatus.APPROVED, released_by=pharmacist)
     assert Order.objects.get(pk=order.pk).status == OrderStatus.AWAITING_REVIEW
+
+
+def test_a_move_if_unchanged_writes_its_changes_only_while_the_order_is_as_read(order_in, pharmacist):
+    deadline = datetime(2031, 2, 3, 4, 5, 6, tzinfo=UTC)
+    unreleased, released, moved_on = (order_in(OrderStatus.AWAITING_PAYMENT) for _ in range(3))
+    Order.objects.filter(pk=released.pk).update(released_by=pharmacist)
+    released.refresh_from_db()
+    Order.objects.filter(pk=moved_on.pk).update(status=OrderStatus.CANCELLED)  # meanwhile, unknown to the caller
+
+    for order, deadline_given in ((unreleased, deadline), (released, None)):
+        assert apply_transition_if_unchanged(order=order, to_status=OrderStatus.APPROVED, actor=pharmacist,
+                                             reason="paid", review_deadline=deadline_given)
+        stored = Order.objects.get(pk=order.pk)
+        assert (stored.status, stored.review_deadline, stored.updated_at) == (
+            OrderStatus.APPROVED, deadline_given, order.updated_at)
+        assert OrderEvent.objects.filter(order=order, to_status=OrderStatus.APPROVED, reason="paid").count() == 1
+    assert not apply_transition_if_unchanged(order=moved_on, to_status=OrderStatus.APPROVED, actor=pharmacist,
+                                             review_deadline=deadline)
+    assert Order.objects.get(pk=moved_on.pk).status == OrderStatus.CANCELLED
+    assert moved_on.status == OrderStatus.AWAITING_PAYMENT  # nothing written, nothing set
