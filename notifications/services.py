@@ -50,19 +50,23 @@ def record_message(*, order: Model, kind: str, first: bool = False) -> OutboxMes
     paid for the first time), so it is written without looking for one; the database's unique
     constraint still refuses a second."""
     lookup(kind)
+    # Written leased, as handing it over would lease it (dispatch_message): the hand-over after commit then
+    # writes nothing, and a process that dies before it leaves the message to re-dispatch once the lease ends.
+    now = timezone.now()
+    leased = {"last_dispatched_at": now, "next_attempt_at": _dispatch_lease_end(now)}
     if is_each_time(kind) or first:
-        message = _MESSAGE.create(order=order, kind=kind, recipient=order.email, next_attempt_at=_dispatch_lease_end())
+        message = _MESSAGE.create(order=order, kind=kind, recipient=order.email, **leased)
         created = True
     else:
         message, created = OutboxMessage.objects.get_or_create(
-            order=order, kind=kind, defaults={"recipient": order.email, "next_attempt_at": _dispatch_lease_end()}
+            order=order, kind=kind, defaults={"recipient": order.email, **leased}
         )
     if created:
-        _dispatch_after_commit(message)
+        _dispatch_after_commit(message, leased=True)
     return message
 
 
-def _dispatch_after_commit(message: OutboxMessage) -> None:
+def _dispatch_after_commit(message: OutboxMessage, *, leased: bool = False) -> None:
     """Hand the message over once the change commits. Robust: the change has committed, so a failed
     hand-over (even the database going away) must not turn it into an error; the message stays due, and
     re-dispatch hands it over later. A named function, not a functools.partial: Django logs a robust
@@ -70,7 +74,7 @@ def _dispatch_after_commit(message: OutboxMessage) -> None:
     message_id = message.pk
 
     def dispatch_committed_message() -> None:
-        dispatch_message(message_id=message_id)
+        dispatch_message(message_id=message_id, leased=leased)
 
     transaction.on_commit(dispatch_committed_message, robust=True)
 
@@ -114,16 +118,19 @@ _LEASE_PENDING_MESSAGE = CompiledUpdate(
 )
 
 
-def dispatch_message(*, message_id: int) -> bool:
+def dispatch_message(*, message_id: int, leased: bool = False) -> bool:
     """Hand a message to Celery. Never raises for a broker outage: the outbox row is the record.
 
     Handing over pushes the next re-dispatch back by OUTBOX_DISPATCH_LEASE_SECONDS (time for a worker
-    to pick it up); if the broker refuses, the message is due again at once.
+    to pick it up); if the broker refuses, the message is due again at once. `leased`: the message was
+    written with its lease by the transaction that just committed (record_message), so the hand-over
+    writes nothing more: a commit less for every change that writes a message.
     """
     from .tasks import deliver_outbox_message_task  # tasks import services; resolve at call time
 
     now = timezone.now()
-    _LEASE_PENDING_MESSAGE.run(message_id=message_id, now=now, lease_end=_dispatch_lease_end(now))
+    if not leased:
+        _LEASE_PENDING_MESSAGE.run(message_id=message_id, now=now, lease_end=_dispatch_lease_end(now))
     try:
         deliver_outbox_message_task.delay(message_id)
     except Exception as error:  # noqa: BLE001 - whatever the broker client raises, the outbox row is the record

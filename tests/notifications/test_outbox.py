@@ -52,6 +52,27 @@ def test_message_is_recorded_with_the_order_but_only_sent_after_commit(
     assert len(callbacks) == 1
 
 
+def test_a_message_is_written_leased_and_its_hand_over_after_commit_writes_nothing(
+    user, gsl_pack, settings, monkeypatch, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    settings.OUTBOX_DISPATCH_LEASE_SECONDS = 120
+    handed = []
+    monkeypatch.setattr(deliver_outbox_message_task, "delay", handed.append)
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        order = place_order(user=user, cart=cart_with(user, (gsl_pack, 1)), details=details(), idempotency_key="k")
+    message = OutboxMessage.objects.get(order=order)
+
+    with django_assert_num_queries(0):
+        callbacks[0]()
+
+    assert handed == [message.pk]
+    assert before <= message.last_dispatched_at <= timezone.now()
+    assert message.next_attempt_at == message.last_dispatched_at + timedelta(seconds=120)
+    assert message.pk not in list_due_message_ids(now=message.next_attempt_at - timedelta(seconds=1))
+    assert message.pk in list_due_message_ids(now=message.next_attempt_at)  # a hand-over lost: sent again
+
+
 def test_failed_send_keeps_the_message_pending_and_a_retry_sends_it_once(user, gsl_pack, flaky_mail,
                                                                          django_capture_on_commit_callbacks):
     flaky_mail.failures_left = 1
