@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pharmacy.compiled_insert import CompiledInsert
+from pharmacy.compiled_query import CompiledQuery
 from pharmacy.money import Money
 
 from ..amounts import to_minor
@@ -33,7 +34,10 @@ TEST_CARDS = {SUCCESS_CARD: "Authorised", DECLINED_CARDS[0]: "Declined", CONFIRM
 DOCUMENTED_CARDS = (SUCCESS_CARD, *DECLINED_CARDS, CONFIRMATION_CARD)
 TOKEN_PREFIX = "test_card_"
 AUTHORISATION_DAYS = 7  # as a card network holds an online authorisation
-_INTENT = CompiledInsert(TestGatewayIntent)  # one per authorisation: compiled once per process
+# One per authorisation, after looking for the key's: compiled once per process.
+_INTENT = CompiledInsert(TestGatewayIntent)
+_INTENT_WITH_KEY = CompiledQuery(TestGatewayIntent, lambda *, key: TestGatewayIntent.objects.filter(
+    idempotency_key=key).order_by("pk")[:1], key="\x1fcompiled idempotency key\x1f")
 
 
 def normalise_card(token: str) -> str:
@@ -67,9 +71,9 @@ class TestGateway:
     def authorise(self, *, amount: Money, payment_method: str, idempotency_key: str, metadata: dict,
                   return_url: str) -> GatewayIntent:
         card = card_of_token(payment_method)
-        existing = TestGatewayIntent.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return self._intent(existing)
+        existing = _INTENT_WITH_KEY.run(key=idempotency_key)
+        if existing:
+            return self._intent(existing[0])
         if card is None:
             raise GatewayError("The test gateway takes only the test card numbers.")
         if card in DECLINED_CARDS:

@@ -137,13 +137,14 @@ def test_the_checkouts_compiled_queries_find_their_stand_ins_on_sqlite_too():
     from checkout.selectors import _COMPILED_STRENGTHS
     from clinical.services import _COMPILED_ACCOUNT_HOLDER_SUPPLIES
     from patients.checkout import _COMPILED_ACCOUNT_HOLDER_RECORD, _COMPILED_NAMED_RECORD
+    from payments.gateways.test import _INTENT_WITH_KEY
     from payments.listeners import _COMPILED_PAYMENT_WITH_REFERENCE
     from safeguards.contacts import _PAYING_WITH, _SHARING
 
     sqlite = ConnectionHandler({"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}})["default"]
     queries = [_COMPILED_CART_FOR_UPDATE, _COMPILED_PACKS_FOR_UPDATE, _COMPILED_SELLABLE_ON_HAND, _COMPILED_STRENGTHS,
                *_COMPILED_ACCOUNT_HOLDER_SUPPLIES.values(), _COMPILED_ACCOUNT_HOLDER_RECORD, _COMPILED_NAMED_RECORD,
-               _COMPILED_PAYMENT_WITH_REFERENCE, _PAYING_WITH, *_SHARING.values()]
+               _COMPILED_PAYMENT_WITH_REFERENCE, _PAYING_WITH, *_SHARING.values(), _INTENT_WITH_KEY]
     for query in queries:  # SQLite has no datetime type: an aware time stands in as its UTC text
         sql, params, slots = query.compile(sqlite)[1:4]
         assert len(slots) == len(query._stand_ins) and sql.count("%s") == len(params)
