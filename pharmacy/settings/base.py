@@ -146,6 +146,13 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery asks for these on every task it publishes. Unset, each question misses Django's settings (an
+# AttributeError raised and caught, under the new and the old name) before Celery's default answers: set to
+# those defaults, handing a task over costs about a quarter less CPU (165 -> 125 us with the memory broker).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_SEND_SENT_EVENT = False
+CELERY_TASK_REPR_MAXLEVELS = 3
+CELERY_BROKER_POOL_ACQUIRE_TIMEOUT = None
 # --- Outbox delivery ---------------------------------------------------------------------------------
 # Beat's re-dispatch owns retries (see notifications/services.py): every OUTBOX_REDISPATCH_SECONDS it
 # hands over pending messages whose next attempt is due. A failed attempt waits BACKOFF × 2^(n−1) seconds,
