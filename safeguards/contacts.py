@@ -2,9 +2,9 @@
 the warning signs read them. Checkout reads them on every order, so their SQL is compiled once per process
 (pharmacy.compiled_query), found again by stand-ins no row has."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from django.db.models import Exists, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Q
 
 from pharmacy.compiled_query import CompiledQuery, CompiledUpdate
 
@@ -13,32 +13,45 @@ from .models import FlagKind, OrderContact, OrderFlag
 # The most recent matches only: enough to pass any sensible threshold and name the orders, and a busy
 # address (a care home, a bench run) cannot make every checkout read its whole history.
 CONTACTS_READ = 200
-SHARED_CONTACT_COLUMNS = ("user_id", "address_key", "phone_key", "created_at", "order__number")
 _STAND_IN_SINCE = datetime(1901, 4, 5, 6, 7, 8, 901, tzinfo=UTC)
 
 
 def _sharing(columns: tuple[str, ...]) -> CompiledQuery:
-    """Contacts matching any of `columns` ("address_key", "phone_key"), newest first, as rows of
-    SHARED_CONTACT_COLUMNS."""
+    """Contacts matching any of `columns` ("address_key", "phone_key"), newest first, as rows of (user_id, order
+    number, and for each column whether the contact has its value since that column's window started). The
+    database answers the comparisons: the rows carry no time to convert (a busy address reads 200 of them)."""
 
-    def build(*, since: datetime, user_id: int, **values: str):
+    def build(*, since: datetime, user_id: int, **values):
         matching = Q()
         for column in columns:
             matching |= Q(**{column: values[column]})
+        # Each value again, as a stand-in of its own: a stand-in appears once among the parameters.
+        within = {f"{column}_within": ExpressionWrapper(
+            Q(**{column: values[f"{column}_again"], "created_at__gt": values[f"{column}_since"]}),
+            output_field=BooleanField()) for column in columns}
         return (OrderContact.objects.filter(matching, created_at__gt=since).exclude(user_id=user_id)
-                .order_by("-created_at").values_list(*SHARED_CONTACT_COLUMNS)[:CONTACTS_READ])
+                .annotate(**within).order_by("-created_at")
+                .values_list("user_id", "order__number", *within)[:CONTACTS_READ])
 
-    return CompiledQuery(OrderContact, build, since=_STAND_IN_SINCE, user_id=-4_242_461,
-                         **{column: f"\x1fcompiled {column}\x1f" for column in columns})
+    stand_ins = {}
+    for index, column in enumerate(columns):
+        stand_ins.update({column: f"\x1fcompiled {column}\x1f", f"{column}_again": f"\x1fcompiled {column} again\x1f",
+                          f"{column}_since": _STAND_IN_SINCE + timedelta(microseconds=index + 1)})
+    return CompiledQuery(OrderContact, build, since=_STAND_IN_SINCE, user_id=-4_242_461, **stand_ins)
 
 
 _SHARING = {columns: _sharing(columns) for columns in (("address_key",), ("phone_key",), ("address_key", "phone_key"))}
 
 
-def contacts_sharing(*, user_id: int, since: datetime, values: dict[str, str]) -> list[tuple]:
-    """Other accounts' contacts since `since` with any of `values` ({"address_key": ..., "phone_key": ...},
-    one or both), oldest of the most recent CONTACTS_READ first, as rows of SHARED_CONTACT_COLUMNS."""
-    return _SHARING[tuple(values)].run(since=since, user_id=user_id, **values)[::-1]
+def contacts_sharing(*, user_id: int, since: datetime, matches: dict[str, tuple[str, datetime]]) -> list[tuple]:
+    """Other accounts' contacts since `since` with any of the values of `matches` ({column: (value, window
+    start)}, for "address_key", "phone_key" or both), oldest of the most recent CONTACTS_READ first, as
+    (user_id, order number, and for each column of `matches` in its order, whether the contact has that
+    column's value and was made after its window start)."""
+    values = {}
+    for column, (value, window_start) in matches.items():
+        values.update({column: value, f"{column}_again": value, f"{column}_since": window_start})
+    return _SHARING[tuple(matches)].run(since=since, user_id=user_id, **values)[::-1]
 
 
 _CARD_OF_CONTACT = CompiledUpdate(

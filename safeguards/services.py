@@ -21,7 +21,7 @@ from catalog.models import DosageForm, LegalCategory, Strength
 from orders.models import LineDecision, Order, OrderLine, OrderStatus
 from pharmacy.compiled_insert import CompiledInsert
 
-from .contacts import SHARED_CONTACT_COLUMNS, contacts_paying_with, contacts_sharing, record_contacts_card
+from .contacts import contacts_paying_with, contacts_sharing, record_contacts_card
 from .exceptions import PurchaseLimitExceeded
 from .locks import address_for_update
 from .models import (
@@ -313,14 +313,14 @@ def _warning_signs(*, order: Order, address: str, phone: str,
     if not wanted:
         return []
     since = order.created_at - timedelta(days=max(rules[kind].window_days for kind in wanted))
-    rows = [dict(zip(SHARED_CONTACT_COLUMNS, row, strict=True))
-            for row in contacts_sharing(user_id=order.user_id, since=since, values=dict(wanted.values()))]
+    # Each row says, for each kind in turn, whether it has this order's value within that kind's window.
+    rows = contacts_sharing(user_id=order.user_id, since=since, matches={
+        column: (value, order.created_at - timedelta(days=rules[kind].window_days))
+        for kind, (column, value) in wanted.items()})
     drafts = []
-    for kind, (column, value) in wanted.items():
+    for position, kind in enumerate(wanted, start=2):
         rule = rules[kind]
-        window_start = order.created_at - timedelta(days=rule.window_days)
-        others = [(row["user_id"], row["order__number"]) for row in rows
-                  if row[column] == value and row["created_at"] > window_start]
+        others = [(row[0], row[1]) for row in rows if row[position]]
         what = (f"ordered to {order.address_line1}, {order.postcode}" if kind == WarningSignKind.SHARED_ADDRESS
                 else f"gave the phone number {order.phone}")
         draft = _shared_flag(rule=rule, user_id=order.user_id, others=others, what=what)

@@ -47,6 +47,24 @@ def test_one_account_ordering_again_and_accounts_outside_the_window_are_not_flag
     assert again.status == OrderStatus.APPROVED
 
 
+def test_each_kind_counts_the_contacts_within_its_own_window(user, other_user, para16):
+    WarningSignRule.objects.filter(kind=WarningSignKind.SHARED_PHONE).update(window_days=7)
+    both = dict(address_line1="1 Mill Lane", postcode="LS1 1AA", phone="07700 900123")
+    ten_days = place(other_user, (para16, 1), key="ten days", **both)
+    yesterday = place(UserFactory(), (para16, 1), key="yesterday", **both)
+    backdate(ten_days, days=10)
+    backdate(yesterday, days=1)
+
+    latest = place(user, (para16, 1), key="latest", **both)
+
+    flags = {flag.kind: flag.details for flag in OrderFlag.objects.filter(order=latest)}
+    assert flags == {
+        FlagKind.SHARED_ADDRESS: {"accounts": 3, "window_days": 90,
+                                  "other_orders": [ten_days.number, yesterday.number]},
+        FlagKind.SHARED_PHONE: {"accounts": 2, "window_days": 7, "other_orders": [yesterday.number]},
+    }
+
+
 def test_the_admin_threshold_and_switch_decide(user, other_user, para16):
     WarningSignRule.objects.filter(kind=WarningSignKind.SHARED_ADDRESS).update(accounts=3)
     WarningSignRule.objects.filter(kind=WarningSignKind.SHARED_PHONE).update(is_active=False)
