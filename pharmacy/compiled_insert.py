@@ -17,15 +17,17 @@ insert_many() sends none, as bulk_create().
 """
 
 from collections.abc import Sequence
+from types import MethodType
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router, transaction
 from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
+from django.db.models.sql.compiler import SQLInsertCompiler
 
-# Statements compiled for at most this many rows (PostgreSQL's is the same for any number above one, an
-# UNNEST of one array per column; SQLite's grows with them): a larger batch goes to bulk_create().
+# Statements compiled for at most this many rows (each number of rows its own): a larger batch goes to
+# bulk_create().
 MOST_ROWS_COMPILED = 20
 
 
@@ -81,13 +83,9 @@ class CompiledInsert:
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = self._compiled[key] = self._compile(connection, instances)
-        sql, by_column, returning_params, compiler, converters = compiled
+        sql, returning_params, compiler, converters = compiled
         # After compiling, whose pre_save() stamped the rows too: each instance keeps the time written.
-        value_rows = [self._values(instance, connection) for instance in instances]
-        if by_column:  # PostgreSQL's UNNEST: one list per column
-            params = [list(column) for column in zip(*value_rows, strict=True)]
-        else:
-            params = [value for row in value_rows for value in row]
+        params = [value for instance in instances for value in self._values(instance, connection)]
         with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
             cursor.execute(sql, (*params, *returning_params))
             if not self._returning:  # a key the caller gave
@@ -116,7 +114,9 @@ class CompiledInsert:
 
     def _compile(self, connection, instances: list[Model]) -> tuple:
         """Django's SQL for as many rows as `instances` (compiled from them: the SQL depends on their
-        number only), and whether it takes its parameters one list per column."""
+        number only), their values in rows (VALUES (...), (...)). Not the arrays of PostgreSQL's UNNEST, which
+        Django chooses for two rows or more: a few rows' arrays cost more to write out (psycopg escapes each
+        text element in Python) than their planning saves, and a prepared statement is planned once anyway."""
         features = connection.features
         if self._returning and not (features.can_return_columns_from_insert
                                     and (len(instances) == 1 or features.can_return_rows_from_bulk_insert)):
@@ -125,10 +125,7 @@ class CompiledInsert:
         query.insert_values(self._fields, instances)
         compiler = query.get_compiler(connection=connection)
         compiler.returning_fields = self._returning
-        value_rows = [[compiler.prepare_value(field, compiler.pre_save_val(field, instance))
-                       for field in self._fields] for instance in instances]
-        placeholders, _ = compiler.assemble_as_sql(self._fields, value_rows)
-        by_column = type(placeholders).__name__ == "InsertUnnest"  # django.db.backends.postgresql.compiler
+        compiler.assemble_as_sql = MethodType(SQLInsertCompiler.assemble_as_sql, compiler)  # rows, not arrays
         [(sql, _)] = compiler.as_sql()
         columns = [field.get_col(self.model._meta.db_table) for field in self._returning]
-        return sql, by_column, tuple(compiler.returning_params), compiler, compiler.get_converters(columns)
+        return sql, tuple(compiler.returning_params), compiler, compiler.get_converters(columns)
