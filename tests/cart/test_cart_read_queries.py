@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 
 from cart.models import Cart
@@ -15,11 +16,12 @@ from cart.selectors import (
     get_guest_cart,
     get_guest_cart_summary,
     list_cart_lines,
+    prefetched_strengths,
     read_cart_lines,
 )
 from cart.services import add_to_cart, get_or_create_user_cart
 from catalog.cache import VERSION_KEY
-from catalog.models import usable_expiry_after
+from catalog.models import Ingredient, Strength, usable_expiry_after
 from tests.factories import PackFactory, StockBatchFactory, set_available_stock
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +127,7 @@ def test_a_guest_cart_summary_reads_the_cart_with_its_lines_as_the_cart_then_its
     token = client.session["cart_token"]
     cart = get_guest_cart(token=token)
 
-    with django_assert_num_queries(2):  # the lines with their cart, and the strengths
+    with django_assert_num_queries(1):  # the lines with their cart and their packs' strengths
         summary = get_guest_cart_summary(token=token)
 
     expected = get_cart_summary(cart=cart)
@@ -133,6 +135,53 @@ def test_a_guest_cart_summary_reads_the_cart_with_its_lines_as_the_cart_then_its
     assert _shown(summary.lines) == _shown(expected.lines)
     assert (summary.total, summary.blockers) == (expected.total, expected.blockers)
     assert [blocker.code for blocker in summary.blockers] == ["out_of_stock"]
+
+
+def test_a_guest_cart_summary_reads_packs_with_several_strengths_or_none_in_their_order(
+    client, django_assert_num_queries
+):
+    two, none, one = PackFactory(), PackFactory(), PackFactory()
+    two.strengths.update(position=5)
+    Strength.objects.create(pack=two, ingredient=Ingredient.objects.create(name="codeine"), amount=8, unit="mg",
+                            position=1)  # before the factory's, which was made first
+    Strength.objects.create(pack=two, ingredient=Ingredient.objects.create(name="zinc"), amount=500, unit="mg",
+                            per_amount=5, per_unit="mL", position=9)
+    none.strengths.all().delete()
+    for pack in (two, none, one):
+        client.post(reverse("cart:add"), {"pack": pack.pk, "quantity": 1})
+    token = client.session["cart_token"]
+
+    with django_assert_num_queries(1):
+        summary = get_guest_cart_summary(token=token)
+        shown = _shown(summary.lines)
+        names = [line.pack.display_name for line in summary.lines]
+
+    assert shown == _shown(get_cart_summary(cart=get_guest_cart(token=token)).lines)
+    assert [strengths for *_, strengths in shown] == [
+        [("codeine", 8), (two.strengths.get(position=5).ingredient.name, 10), ("zinc", 500)], [],
+        [(one.strengths.get().ingredient.name, 10)],
+    ]
+    assert "8 mg/10 mg/500 mg/5 mL" in names[0]
+    assert [line.pack for line in summary.lines] == [two, none, one]
+    assert all(strength.pack is line.pack for line in summary.lines for strength in line.pack.strengths.all())
+    zinc = two.strengths.get(amount=500)
+    with django_assert_num_queries(1):  # filtering a prefetched relation queries, as Django's prefetch does
+        assert list(summary.lines[0].pack.strengths.filter(amount__gt=100)) == [zinc]
+
+
+def test_prefetched_strengths_is_the_queryset_django_prefetches(django_assert_num_queries):
+    packs = [PackFactory(), PackFactory()]
+    prefetch_related_objects(packs, "strengths")
+    for pack in packs:
+        expected = pack.strengths.all()
+        ours = prefetched_strengths(pack, list(expected))
+        with django_assert_num_queries(0):
+            assert (list(ours), ours.count(), ours.db) == (list(expected), expected.count(), expected.db)
+        for change in (lambda qs: qs.filter(amount__gt=0), lambda qs: qs.exclude(unit="mg"), lambda qs: qs.all(),
+                       lambda qs: qs.order_by("-pk")):
+            assert str(change(ours).query) == str(change(expected).query)
+            assert list(change(ours)) == list(change(expected))
+        assert (ours._hints, ours._known_related_objects) == (expected._hints, expected._known_related_objects)
 
 
 def test_a_guest_cart_summary_of_an_emptied_a_signed_in_or_no_cart(client, user, django_assert_num_queries):

@@ -190,9 +190,9 @@ def test_guest_cart_page_queries_do_not_grow_with_lines(client, django_assert_nu
     for _ in range(line_count):
         guest_adds(client, PackFactory())
 
-    # session, lines (with their cart, found by the session's token, packs and products), strengths, delivery
+    # session, lines (with their cart, found by the session's token, packs, products and strengths), delivery
     # methods
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(reverse("cart:detail"))
 
     assert response.content.decode().count('name="quantity"') == line_count

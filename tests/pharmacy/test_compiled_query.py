@@ -51,10 +51,15 @@ def test_a_stand_in_that_is_not_exactly_one_parameter_is_refused():
 
 
 def test_the_carts_compiled_queries_find_their_stand_ins_on_sqlite_too():
-    from cart.selectors import _COMPILED_LINES, _COMPILED_STRENGTHS, _GUEST_CART  # what the cart page runs
+    from cart.selectors import (  # what the cart page runs
+        _COMPILED_GUEST_LINES,
+        _COMPILED_LINES,
+        _COMPILED_STRENGTHS,
+        _GUEST_CART,
+    )
 
     sqlite = ConnectionHandler({"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}})["default"]
-    for query in (_COMPILED_LINES, _COMPILED_STRENGTHS, _GUEST_CART):
+    for query in (_COMPILED_LINES, _COMPILED_GUEST_LINES, _COMPILED_STRENGTHS, _GUEST_CART):
         sql, params, slots = query.compile(sqlite)[1:4]  # SQLite has no date or uuid type: text stands in
         assert len(slots) == len(query._stand_ins) and sql.count("%s") == len(params)
 
